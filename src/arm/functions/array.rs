@@ -1,0 +1,5 @@
+//! ARM template functions: array.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: cidr.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: compare.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

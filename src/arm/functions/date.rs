@@ -1,0 +1,5 @@
+//! ARM template functions: date.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: encoding.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

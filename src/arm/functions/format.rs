@@ -1,0 +1,5 @@
+//! ARM template functions: format.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

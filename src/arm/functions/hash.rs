@@ -1,0 +1,5 @@
+//! ARM template functions: hash.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: lambda.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: numeric.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,5 @@
+//! ARM template functions: object.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

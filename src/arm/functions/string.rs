@@ -1,0 +1,5 @@
+//! ARM template functions: string.
+
+use super::FnSpec;
+
+pub const FUNCTIONS: &[FnSpec] = &[];

@@ -1,0 +1,6 @@
+//! The template language: expressions, values, the function library and expansion.
+
+pub mod expr;
+pub mod functions;
+pub mod limits;
+pub mod value;

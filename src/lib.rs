@@ -1,0 +1,6 @@
+//! acrlint: a policy checker for ARM templates and Bicep files, focused on Azure
+//! Container Registry.
+//!
+//! The pipeline: source → template model → expansion → rules → findings → report.
+
+pub mod arm;
