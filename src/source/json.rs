@@ -1,0 +1,420 @@
+//! JSON with comments, as ARM reads it, into a tree that keeps a byte span on every
+//! key and value.
+//!
+//! Tokens come from `jsonc-parser`'s scanner in strict mode (no single quotes, hex,
+//! `+1`, NaN…); on top of strict JSON ARM accepts `//` and `/* */` comments, raw
+//! newlines inside strings and trailing commas, and so do we. The tree is built in
+//! one pass straight from the tokens.
+
+use std::sync::Arc;
+
+use jsonc_parser::tokens::Token;
+use jsonc_parser::{Scanner, ScannerOptions};
+
+use crate::arm::limits::MAX_JSON_DEPTH;
+use crate::arm::value::{Str, Value};
+
+/// Byte range in a file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(Str),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub key: Str,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A load error at a byte offset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonError {
+    pub message: String,
+    pub span: Span,
+}
+
+impl Node {
+    /// Member lookup, exact first then case-insensitive (ARM reads template keys
+    /// case-insensitively).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        match &self.kind {
+            NodeKind::Object(members) => members
+                .iter()
+                .find(|m| &*m.key == key)
+                .or_else(|| members.iter().find(|m| m.key.eq_ignore_ascii_case(key))),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.kind {
+            NodeKind::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.kind, NodeKind::Object(_))
+    }
+
+    /// The node as a plain value, without evaluating expressions.
+    pub fn to_value(&self) -> Value {
+        match &self.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Int(i) => Value::Int(*i),
+            NodeKind::Float(f) => Value::Float(*f),
+            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::Array(items) => Value::array(items.iter().map(Node::to_value).collect()),
+            NodeKind::Object(members) => Value::object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), m.value.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Parse JSONC text (BOM already stripped) into a spanned tree.
+pub fn parse(text: &str) -> Result<Node, JsonError> {
+    let options = ScannerOptions {
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let mut p = TreeBuilder {
+        scanner: Scanner::new(text, &options),
+        text,
+        depth: 0,
+    };
+    let first = p.next()?;
+    let root = match first {
+        Some(tok) => p.value(tok)?,
+        None => {
+            return Err(JsonError {
+                message: "the file is empty".into(),
+                span: Span::new(0, 0),
+            })
+        }
+    };
+    if let Some(tok) = p.next()? {
+        return Err(p.error_at_token(format!(
+            "unexpected '{}' after the end of the JSON value",
+            tok.as_str()
+        )));
+    }
+    Ok(root)
+}
+
+struct TreeBuilder<'a> {
+    scanner: Scanner<'a>,
+    text: &'a str,
+    depth: usize,
+}
+
+impl<'a> TreeBuilder<'a> {
+    /// Next token that is not a comment.
+    fn next(&mut self) -> Result<Option<Token<'a>>, JsonError> {
+        loop {
+            match self.scanner.scan() {
+                Ok(Some(Token::CommentLine(_))) | Ok(Some(Token::CommentBlock(_))) => continue,
+                Ok(tok) => return Ok(tok),
+                Err(e) => {
+                    let r = e.range();
+                    return Err(JsonError {
+                        message: e.kind().to_string(),
+                        span: Span::new(r.start, r.end),
+                    });
+                }
+            }
+        }
+    }
+
+    fn token_span(&self) -> Span {
+        Span::new(self.scanner.token_start(), self.scanner.token_end())
+    }
+
+    fn error_at_token(&self, message: String) -> JsonError {
+        JsonError {
+            message,
+            span: self.token_span(),
+        }
+    }
+
+    fn eof_error(&self, what: &str) -> JsonError {
+        let end = self.text.len();
+        JsonError {
+            message: format!("unexpected end of file: {what}"),
+            span: Span::new(end, end),
+        }
+    }
+
+    fn value(&mut self, tok: Token<'a>) -> Result<Node, JsonError> {
+        let span = self.token_span();
+        let kind = match tok {
+            Token::Null => NodeKind::Null,
+            Token::Boolean(b) => NodeKind::Bool(b),
+            Token::Number(n) => match n.parse::<i64>() {
+                Ok(i) => NodeKind::Int(i),
+                Err(_) => match n.parse::<f64>() {
+                    Ok(f) if f.is_finite() => NodeKind::Float(f),
+                    _ => return Err(self.error_at_token(format!("invalid number '{n}'"))),
+                },
+            },
+            Token::String(s) => NodeKind::String(Str::from(s.as_ref())),
+            Token::OpenBracket => return self.array(span.start),
+            Token::OpenBrace => return self.object(span.start),
+            other => {
+                return Err(self.error_at_token(format!(
+                    "expected a JSON value, found '{}'",
+                    other.as_str()
+                )))
+            }
+        };
+        Ok(Node { kind, span })
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_JSON_DEPTH {
+            return Err(self.error_at_token(format!(
+                "JSON nested deeper than {MAX_JSON_DEPTH} levels"
+            )));
+        }
+        Ok(())
+    }
+
+    fn array(&mut self, start: u32) -> Result<Node, JsonError> {
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            let Some(tok) = self.next()? else {
+                return Err(self.eof_error("the array is not closed with ']'"));
+            };
+            if matches!(tok, Token::CloseBracket) {
+                break;
+            }
+            items.push(self.value(tok)?);
+            match self.next()? {
+                Some(Token::Comma) => continue,
+                Some(Token::CloseBracket) => break,
+                Some(other) => {
+                    return Err(self.error_at_token(format!(
+                        "expected ',' or ']' in the array, found '{}'",
+                        other.as_str()
+                    )))
+                }
+                None => return Err(self.eof_error("the array is not closed with ']'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            kind: NodeKind::Array(items),
+            span: Span {
+                start,
+                end: self.scanner.token_end() as u32,
+            },
+        })
+    }
+
+    fn object(&mut self, start: u32) -> Result<Node, JsonError> {
+        self.enter()?;
+        let mut members: Vec<Member> = Vec::new();
+        loop {
+            let Some(tok) = self.next()? else {
+                return Err(self.eof_error("the object is not closed with '}'"));
+            };
+            let key = match tok {
+                Token::CloseBrace => break,
+                Token::String(s) => Str::from(s.as_ref()),
+                other => {
+                    return Err(self.error_at_token(format!(
+                        "expected a property name in double quotes, found '{}'",
+                        other.as_str()
+                    )))
+                }
+            };
+            let key_span = self.token_span();
+            match self.next()? {
+                Some(Token::Colon) => {}
+                Some(other) => {
+                    return Err(self.error_at_token(format!(
+                        "expected ':' after the property name \"{key}\", found '{}'",
+                        other.as_str()
+                    )))
+                }
+                None => return Err(self.eof_error("expected ':'")),
+            }
+            let Some(tok) = self.next()? else {
+                return Err(self.eof_error("expected a value"));
+            };
+            let value = self.value(tok)?;
+            // Duplicate keys: the last one wins, as in ARM.
+            if let Some(existing) = members.iter_mut().find(|m| m.key == key) {
+                existing.value = value;
+                existing.key_span = key_span;
+            } else {
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+            match self.next()? {
+                Some(Token::Comma) => continue,
+                Some(Token::CloseBrace) => break,
+                Some(other) => {
+                    return Err(self.error_at_token(format!(
+                        "expected ',' or '}}' in the object, found '{}'",
+                        other.as_str()
+                    )))
+                }
+                None => return Err(self.eof_error("the object is not closed with '}'")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            kind: NodeKind::Object(members),
+            span: Span {
+                start,
+                end: self.scanner.token_end() as u32,
+            },
+        })
+    }
+}
+
+/// Map an offset inside a decoded JSON string to a byte offset in the file. `raw` is
+/// the source text of the string token including its quotes, starting at `token_start`.
+pub fn string_offset_to_file(raw: &str, token_start: u32, decoded_offset: u32) -> u32 {
+    let bytes = raw.as_bytes();
+    let mut i = 1; // skip the opening quote
+    let mut decoded = 0u32;
+    while i < bytes.len().saturating_sub(1) && decoded < decoded_offset {
+        if bytes[i] == b'\\' {
+            let len_raw = if bytes.get(i + 1) == Some(&b'u') { 6 } else { 2 };
+            let ch_len = if len_raw == 6 {
+                std::str::from_utf8(&bytes[(i + 2).min(bytes.len())..(i + 6).min(bytes.len())])
+                    .ok()
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .and_then(char::from_u32)
+                    .map_or(3, |c| c.len_utf8() as u32)
+            } else {
+                1
+            };
+            i += len_raw;
+            decoded += ch_len;
+        } else {
+            i += 1;
+            decoded += 1;
+        }
+    }
+    token_start + i.min(bytes.len()) as u32
+}
+
+/// Shared source text.
+pub type Text = Arc<str>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_trailing_commas_and_multiline_strings() {
+        let text = "// c\n{ /* b */ \"a\": [1, 2,], \"s\": \"line1\nline2\", }";
+        let root = parse(text).unwrap();
+        let a = root.get("A").unwrap();
+        assert_eq!(a.as_array().unwrap().len(), 2);
+        assert_eq!(root.get("s").unwrap().as_str(), Some("line1\nline2"));
+        let m = root.member("a").unwrap();
+        assert_eq!(&text[m.key_span.start as usize..m.key_span.end as usize], "\"a\"");
+        assert_eq!(&text[a.span.start as usize..a.span.end as usize], "[1, 2,]");
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let err = parse("{\"a\": 1 \"b\": 2}").unwrap_err();
+        assert_eq!(err.span.start, 8);
+        assert!(err.message.contains("expected ','"), "{}", err.message);
+        let err = parse("{\"a\": 'x'}").unwrap_err();
+        assert_eq!(err.span.start, 6);
+        let err = parse("{\"a\": [1, 2").unwrap_err();
+        assert!(err.message.contains("not closed"));
+        assert!(parse("").is_err());
+        assert!(parse("{} {}").is_err());
+    }
+
+    #[test]
+    fn numbers() {
+        let root = parse("[1, -2, 1.5, 12345678901234567890]").unwrap();
+        let items = root.as_array().unwrap();
+        assert!(matches!(items[0].kind, NodeKind::Int(1)));
+        assert!(matches!(items[1].kind, NodeKind::Int(-2)));
+        assert!(matches!(items[2].kind, NodeKind::Float(f) if f == 1.5));
+        assert!(matches!(items[3].kind, NodeKind::Float(_)));
+    }
+
+    #[test]
+    fn depth_is_capped() {
+        let deep = "[".repeat(MAX_JSON_DEPTH + 5) + &"]".repeat(MAX_JSON_DEPTH + 5);
+        let err = parse(&deep).unwrap_err();
+        assert!(err.message.contains("nested deeper"));
+    }
+
+    #[test]
+    fn offsets_inside_escaped_strings() {
+        // "a\"b[x" : decoded offset 3 ('b' is at 2, '[' at 3) → raw offset 5 ('\"' is 2 bytes).
+        let raw = r#""a\"b[x""#;
+        assert_eq!(string_offset_to_file(raw, 100, 3), 105);
+        assert_eq!(string_offset_to_file("\"abc\"", 10, 2), 13);
+    }
+}
