@@ -4,4 +4,6 @@
 //! The pipeline: source → template model → expansion → rules → findings → report.
 
 pub mod arm;
+pub mod cli;
+pub mod report;
 pub mod source;

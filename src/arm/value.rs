@@ -32,7 +32,7 @@ pub enum Value {
 }
 
 /// A value only known at deployment time (or not bound at all).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Unknown {
     /// Human-readable reason, e.g. `reference() of a resource outside the template`.
     /// Starts with `unsupported function <name>` when the evaluator lacks a function.
@@ -40,6 +40,19 @@ pub struct Unknown {
     /// Canonical term of the computation, when it is deterministic: two unknowns with the
     /// same term are the same value (`resourceGroup().location` equals itself).
     pub term: Option<Str>,
+    /// The resource this value is about (a resource id, `reference()` or `list*()` result
+    /// whose type and name are known even though the full id is not).
+    pub resource: Option<Arc<ResourceRef>>,
+    /// What is known of an object only partly known (`reference()` of a resource declared
+    /// in the template: the properties the template sets).
+    pub partial: Option<Value>,
+}
+
+/// A resource identified by type and full name (`registries/replications` + `acr/westus`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub resource_type: Str,
+    pub name: Str,
 }
 
 /// A finite set of values one of which will be used (an unbound parameter with
@@ -84,7 +97,7 @@ impl Value {
     pub fn unknown(why: impl Into<String>) -> Value {
         Value::Unknown(Arc::new(Unknown {
             why: why.into(),
-            term: None,
+            ..Default::default()
         }))
     }
 
@@ -92,6 +105,7 @@ impl Value {
         Value::Unknown(Arc::new(Unknown {
             why: why.into(),
             term: Some(term.into()),
+            ..Default::default()
         }))
     }
 

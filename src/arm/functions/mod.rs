@@ -135,6 +135,7 @@ pub fn first_unknown(v: &Value) -> Option<Arc<Unknown>> {
         Value::Candidates(c) => Some(Arc::new(Unknown {
             why: format!("depends on parameter '{}' (one of its allowed values)", c.parameter),
             term: Some(Str::from(format!("parameters('{}')", c.parameter))),
+            ..Default::default()
         })),
         Value::Array(items) => items.iter().find_map(first_unknown),
         Value::Object(map) => map.values().find_map(first_unknown),

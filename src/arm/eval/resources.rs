@@ -1,0 +1,216 @@
+//! Resource identifiers and resources declared in the template (`resourceId()`,
+//! `reference()`, `list*()`).
+
+use std::sync::Arc;
+
+use crate::arm::functions::{invalid, FnError, FnResult};
+use crate::arm::value::{ResourceRef, Str, Unknown, Value};
+
+/// A resource of the current template, as `reference()` sees it.
+#[derive(Clone, Debug)]
+pub struct DeclaredResource {
+    pub symbolic: Option<Str>,
+    pub resource_type: Str,
+    /// Full name (`acr/westus` for a child), when known.
+    pub name: Option<Str>,
+    /// The evaluated resource body (`properties`, `sku`, …) as declared.
+    pub body: Value,
+    pub existing: bool,
+}
+
+impl DeclaredResource {
+    pub fn reference(&self) -> Option<ResourceRef> {
+        self.name.as_ref().map(|n| ResourceRef {
+            resource_type: self.resource_type.clone(),
+            name: n.clone(),
+        })
+    }
+
+    pub fn matches(&self, r: &ResourceRef) -> bool {
+        self.resource_type.eq_ignore_ascii_case(&r.resource_type)
+            && self.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(&r.name))
+    }
+}
+
+/// Type and full name from a resource id string (`/subscriptions/…/providers/NS/t/n/t2/n2`).
+pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
+    let lower = id.to_ascii_lowercase();
+    let at = lower.rfind("/providers/")?;
+    let rest = &id[at + "/providers/".len()..];
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        return None;
+    }
+    let mut ty = parts[0].to_string();
+    let mut names = Vec::new();
+    for pair in parts[1..].chunks(2) {
+        ty.push('/');
+        ty.push_str(pair[0]);
+        names.push(pair[1]);
+    }
+    Some(ResourceRef {
+        resource_type: Str::from(ty),
+        name: Str::from(names.join("/")),
+    })
+}
+
+/// Build `/providers/NS/t1/n1/t2/n2` from a type and names.
+fn provider_path(ty: &str, names: &[&str]) -> Result<String, FnError> {
+    let segs: Vec<&str> = ty.split('/').collect();
+    if segs.len() < 2 {
+        return Err(invalid(format!("'{ty}' is not a fully qualified resource type")));
+    }
+    let expected = segs.len() - 1;
+    // A single name may carry the whole path (`acr/westus`).
+    let names: Vec<&str> = if names.len() == 1 && expected > 1 {
+        names[0].split('/').collect()
+    } else {
+        names.to_vec()
+    };
+    if names.len() != expected {
+        return Err(invalid(format!(
+            "resource type '{ty}' needs {expected} name segment(s), got {}",
+            names.len()
+        )));
+    }
+    let mut s = format!("/providers/{}", segs[0]);
+    for (t, n) in segs[1..].iter().zip(names.iter()) {
+        s.push('/');
+        s.push_str(t);
+        s.push('/');
+        s.push_str(n);
+    }
+    Ok(s)
+}
+
+pub enum IdScope {
+    ResourceGroup { subscription: Value, group: Value },
+    Subscription { subscription: Value },
+    ManagementGroup { group: Value },
+    Tenant,
+    Extension { base: Value },
+}
+
+/// Compose a resource id. Unknown scope parts give an unknown that still names the
+/// resource (type and name), so `reference()`/`listCredentials()` can find it.
+pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnResult {
+    let ty_s = match ty {
+        Value::String(s) => s.clone(),
+        Value::Unknown(u) => return Err(FnError::Unknown(u.clone())),
+        other => return Err(invalid(format!("resource type must be a string, got {}", other.type_name()))),
+    };
+    let mut name_strs: Vec<&str> = Vec::with_capacity(names.len());
+    for n in names {
+        match n {
+            Value::String(s) => name_strs.push(s),
+            Value::Unknown(u) => {
+                return Ok(Value::Unknown(Arc::new(Unknown {
+                    why: u.why.clone(),
+                    term: Some(term),
+                    resource: None,
+                    partial: None,
+                })))
+            }
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                return Err(invalid(format!("resource name must be a string, got {}", n.type_name())))
+            }
+            other => return Err(invalid(format!("resource name must be a string, got {}", other.type_name()))),
+        }
+    }
+    let path = provider_path(&ty_s, &name_strs)?;
+    let resource = Some(Arc::new(ResourceRef {
+        resource_type: ty_s.clone(),
+        name: Str::from(
+            if name_strs.len() == 1 { name_strs[0].to_string() } else { name_strs.join("/") }.as_str(),
+        ),
+    }));
+    let prefix = match &scope {
+        IdScope::ResourceGroup { subscription, group } => match (subscription, group) {
+            (Value::String(s), Value::String(g)) => Ok(format!("/subscriptions/{s}/resourceGroups/{g}")),
+            (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u.why.clone()),
+            _ => Err("resource id scope is not a string".to_string()),
+        },
+        IdScope::Subscription { subscription } => match subscription {
+            Value::String(s) => Ok(format!("/subscriptions/{s}")),
+            Value::Unknown(u) => Err(u.why.clone()),
+            _ => Err("subscription id is not a string".to_string()),
+        },
+        IdScope::ManagementGroup { group } => match group {
+            Value::String(g) => Ok(format!("/providers/Microsoft.Management/managementGroups/{g}")),
+            Value::Unknown(u) => Err(u.why.clone()),
+            _ => Err("management group is not a string".to_string()),
+        },
+        IdScope::Tenant => Ok(String::new()),
+        IdScope::Extension { base } => match base {
+            Value::String(b) => Ok(b.trim_end_matches('/').to_string()),
+            Value::Unknown(u) => Err(u.why.clone()),
+            _ => Err("extension base id is not a string".to_string()),
+        },
+    };
+    match prefix {
+        Ok(p) => Ok(Value::string(format!("{p}{path}"))),
+        Err(why) => Ok(Value::Unknown(Arc::new(Unknown {
+            why,
+            term: Some(term),
+            resource,
+            partial: None,
+        }))),
+    }
+}
+
+/// Split `resourceId()`-style arguments into optional leading scope arguments, the
+/// type (first argument containing '/') and the names.
+pub fn split_id_args(values: &[Value]) -> Option<(usize, usize)> {
+    values
+        .iter()
+        .position(|v| matches!(v, Value::String(s) if s.contains('/')))
+        .map(|t| (t, values.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ids() {
+        let r = parse_resource_id(
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/acr/replications/westus",
+        )
+        .unwrap();
+        assert_eq!(&*r.resource_type, "Microsoft.ContainerRegistry/registries/replications");
+        assert_eq!(&*r.name, "acr/westus");
+        assert!(parse_resource_id("/subscriptions/s").is_none());
+    }
+
+    #[test]
+    fn composes_ids() {
+        let id = compose_id(
+            IdScope::ResourceGroup {
+                subscription: Value::str("s"),
+                group: Value::str("g"),
+            },
+            &Value::str("Microsoft.ContainerRegistry/registries/replications"),
+            &[Value::str("acr"), Value::str("westus")],
+            Str::from("t"),
+        )
+        .unwrap();
+        assert_eq!(
+            id.as_str(),
+            Some("/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/acr/replications/westus")
+        );
+        let unknown = compose_id(
+            IdScope::ResourceGroup {
+                subscription: Value::unknown("no sub"),
+                group: Value::str("g"),
+            },
+            &Value::str("Microsoft.ContainerRegistry/registries"),
+            &[Value::str("acr")],
+            Str::from("t"),
+        )
+        .unwrap();
+        let Value::Unknown(u) = unknown else { panic!() };
+        assert_eq!(&*u.resource.as_ref().unwrap().name, "acr");
+        let bad = compose_id(IdScope::Tenant, &Value::str("Microsoft.X/y/z"), &[Value::str("a")], Str::from("t"));
+        assert!(bad.is_err());
+    }
+}

@@ -1,0 +1,223 @@
+//! Expansion: a template plus parameters plus deployment context becomes a flat list
+//! of concrete resources (copy loops unrolled, child resources and nested deployments
+//! flattened), each tied back to its source span, with its own condition value.
+
+mod params;
+mod resources;
+
+pub use resources::UNKNOWN_COPY_INDEX;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::arm::eval::{DeploymentContext, Diagnostic, DiagnosticKind, FileId, Provenance};
+use crate::arm::value::{Str, Value};
+use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
+use crate::source::file::SourceFile;
+use crate::source::json::{self, Node, Span};
+
+/// A file taking part in an expansion (the template, its parameter file, …).
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: Arc<SourceFile>,
+    pub root: Arc<Node>,
+}
+
+/// Options of one expansion.
+#[derive(Clone, Debug, Default)]
+pub struct ExpandOptions {
+    pub context: DeploymentContext,
+    /// Explicit parameter file (otherwise found by convention).
+    pub parameters: Option<PathBuf>,
+    /// Do not look for a parameter file by convention.
+    pub no_parameter_discovery: bool,
+}
+
+/// One concrete resource after expansion.
+#[derive(Clone, Debug)]
+pub struct ExpandedResource {
+    pub resource_type: Str,
+    pub api_version: Option<Str>,
+    /// Full name (`acr/westus` for children); may be unknown.
+    pub name: Value,
+    pub location: Option<Value>,
+    /// `true`, `false`, or unknown / candidates. Includes the conditions of enclosing
+    /// parents and nested deployments.
+    pub condition: Value,
+    /// The whole evaluated resource object (`properties`, `sku`, `identity`, …).
+    pub body: Value,
+    pub file: FileId,
+    /// Span of the resource object in its file.
+    pub span: Span,
+    /// Path of nested deployment names, empty at top level.
+    pub deployment: String,
+    /// languageVersion 2.0 symbolic name.
+    pub symbolic: Option<Str>,
+    pub existing: bool,
+    /// Copy loop iterations this resource belongs to, outermost first.
+    pub copy: Vec<(Option<Str>, i64)>,
+    /// Provenance of expression strings in the body, by span.
+    pub traces: Vec<(Span, Vec<Arc<Provenance>>)>,
+    /// For nested deployments: whether the inner template was followed.
+    pub nested: Option<NestedKind>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NestedKind {
+    Inline,
+    /// `templateLink`: the inner content is unknown.
+    Linked,
+}
+
+/// An output of the top-level template.
+#[derive(Clone, Debug)]
+pub struct ExpandedOutput {
+    pub name: Str,
+    pub output_type: Option<Str>,
+    pub value: Value,
+    pub span: Span,
+    pub file: FileId,
+    pub traces: Vec<(Span, Vec<Arc<Provenance>>)>,
+}
+
+/// Result of expanding one template.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    pub files: Vec<LoadedFile>,
+    pub resources: Vec<ExpandedResource>,
+    pub outputs: Vec<ExpandedOutput>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub parameter_file: Option<PathBuf>,
+}
+
+/// Why a file could not be expanded at all.
+#[derive(Clone, Debug)]
+pub struct ExpandError {
+    pub path: PathBuf,
+    pub message: String,
+    pub span: Option<Span>,
+    /// The file's text, when it could be read (to turn the span into line:col).
+    pub source: Option<Arc<SourceFile>>,
+}
+
+impl ExpandError {
+    /// `path:line:col: message`.
+    pub fn render(&self) -> String {
+        match (&self.source, self.span) {
+            (Some(src), Some(span)) => {
+                let lc = src.line_col(span.start);
+                format!("{}:{}:{}: {}", self.path.display(), lc.line, lc.column, self.message)
+            }
+            _ => format!("{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// Read and parse a JSON(C) file.
+pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
+    let source = SourceFile::read(path).map_err(|e| ExpandError {
+        path: path.to_path_buf(),
+        message: e.message,
+        span: e.offset.map(|o| Span { start: o, end: o }),
+        source: None,
+    })?;
+    load_text(Arc::new(source))
+}
+
+pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
+    match json::parse(&source.text) {
+        Ok(root) => Ok(LoadedFile {
+            source,
+            root: Arc::new(root),
+        }),
+        Err(e) => Err(ExpandError {
+            path: source.path.clone(),
+            message: e.message,
+            span: Some(e.span),
+            source: Some(source),
+        }),
+    }
+}
+
+/// Expand a template file (with its parameter file, explicit or by convention).
+pub fn expand_file(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+    let template = load_json(path)?;
+    expand_loaded(template, options)
+}
+
+/// Expand an already loaded template.
+pub fn expand_loaded(template: LoadedFile, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+    let path = template.source.path.clone();
+    if classify(&template.root) != JsonFileKind::Template {
+        return Err(ExpandError {
+            path,
+            message: "not an ARM deployment template (no deploymentTemplate $schema)".into(),
+            span: None,
+            source: Some(template.source),
+        });
+    }
+    let param_path = match &options.parameters {
+        Some(p) => Some(p.clone()),
+        None if options.no_parameter_discovery => None,
+        None => parameter_file_for(&path),
+    };
+    let mut expansion = Expansion {
+        files: vec![template],
+        ..Default::default()
+    };
+    let mut param_file: Option<FileId> = None;
+    if let Some(pp) = &param_path {
+        match load_json(pp) {
+            Ok(f) => {
+                if classify(&f.root) == JsonFileKind::Parameters || f.root.get("parameters").is_some() {
+                    expansion.files.push(f);
+                    param_file = Some(1);
+                    expansion.parameter_file = Some(pp.clone());
+                } else {
+                    return Err(ExpandError {
+                        path: pp.clone(),
+                        message: "not a deployment parameters file".into(),
+                        span: None,
+                        source: Some(f.source),
+                    });
+                }
+            }
+            Err(e) if options.parameters.is_some() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    resources::expand_top(&mut expansion, param_file, options);
+    Ok(expansion)
+}
+
+impl Expansion {
+    pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
+        self.files.get(id as usize)
+    }
+
+    /// Problems that make (part of) the template unusable: syntax errors.
+    pub fn syntax_errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::Syntax)
+    }
+}
+
+/// Descend from `root` to the node whose span is exactly `span`.
+pub fn find_node(root: &Node, span: Span) -> Option<&Node> {
+    let mut node = root;
+    loop {
+        if node.span == span {
+            return Some(node);
+        }
+        let next = match &node.kind {
+            json::NodeKind::Object(members) => members
+                .iter()
+                .map(|m| &m.value)
+                .find(|v| v.span.start <= span.start && span.end <= v.span.end),
+            json::NodeKind::Array(items) => items
+                .iter()
+                .find(|v| v.span.start <= span.start && span.end <= v.span.end),
+            _ => None,
+        };
+        node = next?;
+    }
+}

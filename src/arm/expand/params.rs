@@ -1,0 +1,179 @@
+//! Building a template level's scope: parameters (bound value, default, allowed
+//! values), variables, user-defined functions.
+
+use std::sync::Arc;
+
+use crate::arm::eval::{Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, UserFunction};
+use crate::arm::value::{Candidates, Str, Value};
+use crate::source::json::Node;
+
+/// A value given for a parameter from outside the template.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub value: Value,
+    pub provenance: Arc<Provenance>,
+}
+
+/// Bind one template level's parameters, in declaration order (defaults may refer to
+/// earlier parameters).
+pub fn bind_parameters<'t>(
+    scope: &mut Scope<'t>,
+    template: &'t Node,
+    mut binding: impl FnMut(&str) -> Option<Binding>,
+) {
+    let Some(members) = template.get("parameters").and_then(Node::as_object) else {
+        return;
+    };
+    for m in members {
+        let decl = &m.value;
+        let name = m.key.clone();
+        let ty = decl
+            .get("type")
+            .and_then(Node::as_str)
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let secure = ty.starts_with("secure");
+        let param = if let Some(b) = binding(&name) {
+            Param {
+                name: name.clone(),
+                value: b.value,
+                provenance: b.provenance,
+                secure,
+            }
+        } else if let Some(default) = decl.get("defaultValue") {
+            let mut ev = Evaluator::new(scope);
+            let value = ev.eval_node(default, false);
+            let upstream = ev.take_trace();
+            Param {
+                name: name.clone(),
+                value,
+                provenance: Arc::new(Provenance {
+                    kind: ProvenanceKind::ParameterDefault,
+                    name: name.clone(),
+                    file: scope.file,
+                    span: default.span,
+                    upstream,
+                }),
+                secure,
+            }
+        } else {
+            let allowed = decl.get("allowedValues").and_then(Node::as_array);
+            let nullable = decl
+                .get("nullable")
+                .is_some_and(|n| matches!(n.kind, crate::source::json::NodeKind::Bool(true)));
+            let value = match allowed {
+                Some(items) if !items.is_empty() => {
+                    let values: Vec<Value> = items.iter().map(Node::to_value).collect();
+                    if values.len() == 1 {
+                        values.into_iter().next().unwrap_or(Value::Null)
+                    } else {
+                        Value::Candidates(Arc::new(Candidates {
+                            values,
+                            parameter: name.clone(),
+                        }))
+                    }
+                }
+                _ if nullable => Value::Null,
+                _ if ty == "bool" => Value::Candidates(Arc::new(Candidates {
+                    values: vec![Value::Bool(true), Value::Bool(false)],
+                    parameter: name.clone(),
+                })),
+                _ => Value::unknown_term(
+                    format!("parameter '{name}' has no value (no default and no parameter file value)"),
+                    format!("parameters('{name}')"),
+                ),
+            };
+            Param {
+                name: name.clone(),
+                value,
+                provenance: Arc::new(Provenance {
+                    kind: ProvenanceKind::ParameterUnbound,
+                    name: name.clone(),
+                    file: scope.file,
+                    span: m.key_span,
+                    upstream: Vec::new(),
+                }),
+                secure,
+            }
+        };
+        scope.params.insert(name.to_ascii_lowercase(), param);
+    }
+}
+
+/// Values from a parameter file (`{"parameters": {"x": {"value": …}}}`); literal JSON,
+/// not evaluated, as ARM reads them. Key Vault references are unknown.
+pub fn parameter_file_binding(file: FileId, root: &Node, name: &str) -> Option<Binding> {
+    let entry = root.get("parameters")?.get(name)?;
+    let (value, span) = if let Some(v) = entry.get("value") {
+        (v.to_value(), v.span)
+    } else if let Some(r) = entry.get("reference") {
+        (
+            Value::unknown_term(
+                format!("parameter '{name}' is a Key Vault secret reference"),
+                format!("parameters('{name}')"),
+            ),
+            r.span,
+        )
+    } else {
+        return None;
+    };
+    Some(Binding {
+        value,
+        provenance: Arc::new(Provenance {
+            kind: ProvenanceKind::ParameterFile,
+            name: Str::from(name),
+            file,
+            span,
+            upstream: Vec::new(),
+        }),
+    })
+}
+
+/// Register variables (and `variables.copy`) and user functions.
+pub fn declare_variables_and_functions<'t>(scope: &mut Scope<'t>, template: &'t Node) {
+    if let Some(members) = template.get("variables").and_then(Node::as_object) {
+        for m in members {
+            if m.key.eq_ignore_ascii_case("copy") {
+                if let Some(loops) = m.value.as_array() {
+                    for l in loops {
+                        if let Some(n) = l.get("name").and_then(Node::as_str) {
+                            scope.variable_copies.insert(n.to_ascii_lowercase(), l);
+                        }
+                    }
+                    continue;
+                }
+            }
+            scope.variables.insert(m.key.to_ascii_lowercase(), &m.value);
+        }
+    }
+    if let Some(namespaces) = template.get("functions").and_then(Node::as_array) {
+        for ns in namespaces {
+            let Some(ns_name) = ns.get("namespace").and_then(Node::as_str) else {
+                continue;
+            };
+            let Some(members) = ns.get("members").and_then(Node::as_object) else {
+                continue;
+            };
+            for m in members {
+                let Some(output) = m.value.get("output").and_then(|o| o.get("value")) else {
+                    continue;
+                };
+                let params = m
+                    .value
+                    .get("parameters")
+                    .and_then(Node::as_array)
+                    .map(|ps| {
+                        ps.iter()
+                            .filter_map(|p| p.get("name").and_then(Node::as_str))
+                            .map(Str::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                scope.functions.insert(
+                    format!("{}.{}", ns_name, m.key).to_ascii_lowercase(),
+                    UserFunction { params, output },
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,521 @@
+//! Walking a template's resources: copy loops, conditions, child resources, nested
+//! deployments (inner and outer expression scope), languageVersion 2.0 symbols.
+
+use std::sync::Arc;
+
+use super::params::{bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding};
+use super::{ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind};
+use crate::arm::eval::{
+    DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind, Evaluator, FileId, Provenance,
+    ProvenanceKind, Scope, ScopeKind,
+};
+use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
+use crate::arm::value::{Map, Str, Value};
+use crate::source::json::{Node, NodeKind};
+
+/// Marks a copy iteration whose index is unknown (the count could not be evaluated).
+pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
+
+struct Walker {
+    file: FileId,
+    text: Arc<str>,
+    resources: Vec<ExpandedResource>,
+    diagnostics: Vec<Diagnostic>,
+    capped: bool,
+}
+
+/// Where a template level sits.
+#[derive(Clone)]
+struct Level {
+    deployment: String,
+    condition: Value,
+    depth: usize,
+}
+
+struct Parent {
+    resource_type: Str,
+    name: Value,
+    condition: Value,
+}
+
+pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, options: &ExpandOptions) {
+    let root = exp.files[0].root.clone();
+    let text = exp.files[0].source.text.clone();
+    let pf_root = param_file.and_then(|id| exp.files.get(id as usize)).map(|f| f.root.clone());
+    let ctx = Arc::new(options.context.clone());
+    let mut walker = Walker {
+        file: 0,
+        text,
+        resources: Vec::new(),
+        diagnostics: Vec::new(),
+        capped: false,
+    };
+    let scope_kind = ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));
+    let level = Level {
+        deployment: String::new(),
+        condition: Value::Bool(true),
+        depth: 0,
+    };
+    let bind = |name: &str| -> Option<Binding> {
+        let (id, root) = (param_file?, pf_root.as_ref()?);
+        parameter_file_binding(id, root, name)
+    };
+    let outputs = walker.template(&root, &bind, ctx, scope_kind, &level);
+    exp.resources = walker.resources;
+    exp.outputs = outputs;
+    exp.diagnostics = walker.diagnostics;
+}
+
+/// The resources of a template: an array, or an object of symbolic names
+/// (languageVersion 2.0; also tolerated as `{}` in languageVersion 1).
+fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
+    match template.get("resources").map(|r| &r.kind) {
+        Some(NodeKind::Array(items)) => items.iter().map(|n| (None, n)).collect(),
+        Some(NodeKind::Object(members)) => members
+            .iter()
+            .map(|m| (Some(m.key.clone()), &m.value))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `a && b` over condition values.
+fn and_condition(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Bool(false), _) | (_, Value::Bool(false)) => Value::Bool(false),
+        (Value::Bool(true), other) | (other, Value::Bool(true)) => other.clone(),
+        (x, _) => x.clone(),
+    }
+}
+
+fn is_deployment(ty: &str) -> bool {
+    ty.eq_ignore_ascii_case("Microsoft.Resources/deployments")
+}
+
+impl Walker {
+    fn template(
+        &mut self,
+        template: &Node,
+        bind: &dyn Fn(&str) -> Option<Binding>,
+        ctx: Arc<DeploymentContext>,
+        scope_kind: ScopeKind,
+        level: &Level,
+    ) -> Vec<ExpandedOutput> {
+        let mut scope = Scope::new(self.file, self.text.clone(), ctx, scope_kind);
+        declare_variables_and_functions(&mut scope, template);
+        bind_parameters(&mut scope, template, bind);
+        self.resources_of(&scope, template, level);
+        let outputs = self.outputs(&scope, template);
+        self.diagnostics.extend(scope.diagnostics.borrow().iter().cloned());
+        outputs
+    }
+
+    fn resources_of(&mut self, scope: &Scope, template: &Node, level: &Level) {
+        let nodes = resource_nodes(template);
+        // Pre-declare symbolic resources so `reference('sym')` works in any order.
+        for (sym, node) in &nodes {
+            let Some(sym) = sym else { continue };
+            if node.get("copy").is_some() {
+                continue;
+            }
+            let mut ev = Evaluator::new(scope);
+            let ty = node.get("type").map(|t| ev.eval_node(t, false));
+            let name = node.get("name").map(|n| ev.eval_node(n, false));
+            if let (Some(Value::String(ty)), Some(Value::String(name))) = (ty, name) {
+                let mut declared = scope.declared.borrow_mut();
+                declared.push(DeclaredResource {
+                    symbolic: Some(sym.clone()),
+                    resource_type: ty,
+                    name: Some(name),
+                    body: Value::Null,
+                    existing: node.get("existing").is_some_and(|e| matches!(e.kind, NodeKind::Bool(true))),
+                });
+                scope
+                    .symbols
+                    .borrow_mut()
+                    .insert(sym.to_ascii_lowercase(), declared.len() - 1);
+            }
+        }
+        for (sym, node) in nodes {
+            self.resource(scope, node, sym, None, level, &[]);
+        }
+    }
+
+    fn resource(
+        &mut self,
+        scope: &Scope,
+        node: &Node,
+        symbolic: Option<Str>,
+        parent: Option<&Parent>,
+        level: &Level,
+        copy_stack: &[(Option<Str>, i64)],
+    ) {
+        if !node.is_object() {
+            return;
+        }
+        let Some(copy) = node.get("copy").filter(|c| c.is_object()) else {
+            self.iteration(scope, node, symbolic, parent, level, copy_stack.to_vec());
+            return;
+        };
+        let mut ev = Evaluator::new(scope);
+        ev.copy = copy_stack.to_vec();
+        let loop_name = match copy.get("name").map(|n| ev.eval_node(n, false)) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        };
+        match ev.copy_count(copy.get("count")) {
+            Ok(count) => {
+                for i in 0..count {
+                    let mut stack = copy_stack.to_vec();
+                    stack.push((loop_name.clone(), i));
+                    self.iteration(scope, node, symbolic.clone(), parent, level, stack);
+                    if self.capped {
+                        return;
+                    }
+                }
+            }
+            Err(_) => {
+                let mut stack = copy_stack.to_vec();
+                stack.push((loop_name, UNKNOWN_COPY_INDEX));
+                self.iteration(scope, node, symbolic, parent, level, stack);
+            }
+        }
+    }
+
+    fn iteration(
+        &mut self,
+        scope: &Scope,
+        node: &Node,
+        symbolic: Option<Str>,
+        parent: Option<&Parent>,
+        level: &Level,
+        copy: Vec<(Option<Str>, i64)>,
+    ) {
+        if self.resources.len() >= MAX_EXPANDED_RESOURCES {
+            if !self.capped {
+                self.capped = true;
+                self.diagnostics.push(Diagnostic {
+                    file: self.file,
+                    span: node.span,
+                    message: format!("more than {MAX_EXPANDED_RESOURCES} resources after expansion; the rest are not checked"),
+                    kind: DiagnosticKind::Limit,
+                });
+            }
+            return;
+        }
+        let mut ev = Evaluator::new(scope);
+        ev.copy = copy.clone();
+        ev.node_traces = Some(Vec::new());
+        let own_condition = node
+            .get("condition")
+            .map(|c| ev.eval_node(c, false))
+            .unwrap_or(Value::Bool(true));
+        let inherited = parent.map_or(&level.condition, |p| &p.condition);
+        let condition = and_condition(inherited, &own_condition);
+        let ty = match node.get("type").map(|t| ev.eval_node(t, false)) {
+            Some(Value::String(s)) => s,
+            _ => Str::from("<unknown type>"),
+        };
+        let resource_type = match parent {
+            Some(p) if !ty.contains('/') || !ty.starts_with(p.resource_type.split('/').next().unwrap_or("")) => {
+                Str::from(format!("{}/{}", p.resource_type, ty))
+            }
+            _ => ty,
+        };
+        let own_name = node.get("name").map(|n| ev.eval_node(n, false)).unwrap_or(Value::Null);
+        let name = match (parent, &own_name) {
+            (Some(p), Value::String(n)) => match &p.name {
+                Value::String(pn) if !n.contains('/') => Value::string(format!("{pn}/{n}")),
+                Value::String(_) => own_name.clone(),
+                other => other.clone(),
+            },
+            _ => own_name,
+        };
+        let deployment = is_deployment(&resource_type);
+        let mut body = Map::new();
+        if let Some(members) = node.as_object() {
+            for m in members {
+                let key = m.key.to_ascii_lowercase();
+                match key.as_str() {
+                    "resources" | "copy" | "condition" | "type" | "name" => continue,
+                    "properties" if deployment => {
+                        body.insert(m.key.clone(), self.deployment_properties(&mut ev, &m.value));
+                    }
+                    _ => {
+                        let v = ev.eval_node(&m.value, true);
+                        body.insert(m.key.clone(), v);
+                    }
+                }
+            }
+        }
+        let body = Value::object(body);
+        let api_version = body.get("apiVersion").and_then(Value::as_str).map(Str::from);
+        let location = body.get("location").cloned();
+        let existing = body.get("existing").and_then(Value::as_bool).unwrap_or(false);
+        let traces = ev.node_traces.take().unwrap_or_default();
+        // Declare for reference(): full body, names as strings.
+        {
+            let mut declared = scope.declared.borrow_mut();
+            let name_str = name.as_str().map(Str::from);
+            let found = symbolic.as_ref().and_then(|s| {
+                declared
+                    .iter_mut()
+                    .find(|d| d.symbolic.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(s)) && copy.is_empty())
+            });
+            match found {
+                Some(d) => d.body = body.clone(),
+                None => declared.push(DeclaredResource {
+                    symbolic: symbolic.clone(),
+                    resource_type: resource_type.clone(),
+                    name: name_str,
+                    body: body.clone(),
+                    existing,
+                }),
+            }
+        }
+        let index = self.resources.len();
+        self.resources.push(ExpandedResource {
+            resource_type: resource_type.clone(),
+            api_version,
+            name: name.clone(),
+            location,
+            condition: condition.clone(),
+            body: body.clone(),
+            file: self.file,
+            span: node.span,
+            deployment: level.deployment.clone(),
+            symbolic,
+            existing,
+            copy: copy.clone(),
+            traces,
+            nested: None,
+        });
+        if deployment {
+            let kind = self.nested(scope, node, &body, &name, &condition, level, &copy);
+            if let Some(r) = self.resources.get_mut(index) {
+                r.nested = kind;
+            }
+        }
+        let as_parent = Parent {
+            resource_type,
+            name,
+            condition,
+        };
+        if let Some(children) = node.get("resources") {
+            let children: Vec<&Node> = match &children.kind {
+                NodeKind::Array(items) => items.iter().collect(),
+                NodeKind::Object(members) => members.iter().map(|m| &m.value).collect(),
+                _ => Vec::new(),
+            };
+            for child in children {
+                self.resource(scope, child, None, Some(&as_parent), level, &copy);
+            }
+        }
+    }
+
+    /// A deployment's `properties`, leaving the inner template unevaluated (its
+    /// expressions belong to the inner scope, or are walked as resources).
+    fn deployment_properties(&mut self, ev: &mut Evaluator, props: &Node) -> Value {
+        let mut out = Map::new();
+        if let Some(members) = props.as_object() {
+            for m in members {
+                if m.key.eq_ignore_ascii_case("template") {
+                    continue;
+                }
+                let v = ev.eval_node(&m.value, false);
+                out.insert(m.key.clone(), v);
+            }
+        }
+        Value::object(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn nested(
+        &mut self,
+        outer: &Scope,
+        node: &Node,
+        body: &Value,
+        name: &Value,
+        condition: &Value,
+        level: &Level,
+        copy: &[(Option<Str>, i64)],
+    ) -> Option<NestedKind> {
+        let props = node.get("properties")?;
+        if props.get("templateLink").is_some() {
+            return Some(NestedKind::Linked);
+        }
+        let template = props.get("template").filter(|t| t.is_object())?;
+        if level.depth + 1 > MAX_DEPLOYMENT_DEPTH {
+            self.diagnostics.push(Diagnostic {
+                file: self.file,
+                span: node.span,
+                message: format!("nested deployments deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"),
+                kind: DiagnosticKind::Limit,
+            });
+            return Some(NestedKind::Inline);
+        }
+        let label = match name {
+            Value::String(s) => s.to_string(),
+            _ => "<unknown>".to_string(),
+        };
+        let inner_level = Level {
+            deployment: if level.deployment.is_empty() {
+                label
+            } else {
+                format!("{}/{}", level.deployment, label)
+            },
+            condition: condition.clone(),
+            depth: level.depth + 1,
+        };
+        let evaluated_props = body.get("properties");
+        let inner_scope = evaluated_props
+            .and_then(|p| p.get("expressionEvaluationOptions"))
+            .and_then(|o| o.get("scope"))
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case("inner"));
+        let scope_kind = match template.get("$schema").and_then(Node::as_str) {
+            Some(s) => ScopeKind::from_schema(s),
+            None => outer.scope_kind,
+        };
+        // A deployment into another resource group changes the context.
+        let mut ctx = (*outer.context).clone();
+        if let Some(rg) = body.get("resourceGroup") {
+            match rg.as_str() {
+                Some(g) if ctx.resource_group.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(g)) => {}
+                Some(g) => {
+                    ctx.resource_group = Some(g.to_string());
+                    ctx.location = None;
+                }
+                None => {
+                    ctx.resource_group = None;
+                    ctx.location = None;
+                }
+            }
+        }
+        if let Some(sub) = body.get("subscriptionId") {
+            ctx.subscription_id = sub.as_str().map(String::from);
+        }
+        let ctx = Arc::new(ctx);
+        let outputs = if inner_scope {
+            let params_node = props.get("parameters");
+            let evaluated = evaluated_props.and_then(|p| p.get("parameters")).cloned();
+            let traces = self
+                .resources
+                .iter()
+                .rev()
+                .find(|r| r.span == node.span && r.copy == copy)
+                .map(|r| r.traces.clone())
+                .unwrap_or_default();
+            let file = self.file;
+            let bind = move |pname: &str| -> Option<Binding> {
+                let entry = evaluated.as_ref()?.get(pname)?;
+                let value_node = params_node?.get(pname)?;
+                let (value, span) = if let Some(v) = entry.get("value") {
+                    (v.clone(), value_node.get("value").map_or(value_node.span, |n| n.span))
+                } else if entry.get("reference").is_some() {
+                    (
+                        Value::unknown_term(
+                            format!("parameter '{pname}' is a Key Vault secret reference"),
+                            format!("parameters('{pname}')"),
+                        ),
+                        value_node.span,
+                    )
+                } else {
+                    return None;
+                };
+                let upstream: Vec<Arc<Provenance>> = traces
+                    .iter()
+                    .filter(|(s, _)| s.start >= span.start && s.end <= span.end)
+                    .flat_map(|(_, t)| t.iter().cloned())
+                    .collect();
+                Some(Binding {
+                    value,
+                    provenance: Arc::new(Provenance {
+                        kind: ProvenanceKind::DeploymentParameter,
+                        name: Str::from(pname),
+                        file,
+                        span,
+                        upstream,
+                    }),
+                })
+            };
+            self.template(template, &bind, ctx, scope_kind, &inner_level)
+        } else {
+            // Outer scope: the inner template's expressions see the outer template's
+            // parameters and variables.
+            self.resources_of(outer, template, &inner_level);
+            self.outputs(outer, template)
+        };
+        // Outputs are visible through reference(deployment).outputs.
+        let mut out_map = Map::new();
+        for o in &outputs {
+            let mut entry = Map::new();
+            entry.insert(
+                Str::from("type"),
+                o.output_type.as_ref().map_or(Value::Null, |t| Value::String(t.clone())),
+            );
+            entry.insert(Str::from("value"), o.value.clone());
+            out_map.insert(o.name.clone(), Value::object(entry));
+        }
+        if let Some(name) = name.as_str() {
+            let mut declared = outer.declared.borrow_mut();
+            if let Some(d) = declared
+                .iter_mut()
+                .rev()
+                .find(|d| is_deployment(&d.resource_type) && d.name.as_deref() == Some(name))
+            {
+                let mut b = d.body.as_object().cloned().unwrap_or_default();
+                let mut p = b
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                p.insert(Str::from("outputs"), Value::object(out_map));
+                b.insert(Str::from("properties"), Value::object(p));
+                d.body = Value::object(b);
+            }
+        }
+        Some(NestedKind::Inline)
+    }
+
+    fn outputs(&mut self, scope: &Scope, template: &Node) -> Vec<ExpandedOutput> {
+        let Some(members) = template.get("outputs").and_then(Node::as_object) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(members.len());
+        for m in members {
+            let mut ev = Evaluator::new(scope);
+            ev.node_traces = Some(Vec::new());
+            let output_type = m.value.get("type").and_then(Node::as_str).map(Str::from);
+            let value = if let Some(copy) = m.value.get("copy").filter(|c| c.is_object()) {
+                match (ev.copy_count(copy.get("count")), copy.get("input")) {
+                    (Ok(count), Some(input)) => {
+                        let mut items = Vec::with_capacity(count as usize);
+                        for i in 0..count {
+                            ev.copy.push((None, i));
+                            items.push(ev.eval_node(input, true));
+                            ev.copy.pop();
+                        }
+                        Value::array(items)
+                    }
+                    (Err(u), _) => u,
+                    (_, None) => Value::unknown("output copy without input"),
+                }
+            } else if let Some(v) = m.value.get("value") {
+                ev.eval_node(v, true)
+            } else {
+                Value::Null
+            };
+            out.push(ExpandedOutput {
+                name: m.key.clone(),
+                output_type,
+                value,
+                span: m.value.span,
+                file: self.file,
+                traces: ev.node_traces.take().unwrap_or_default(),
+            });
+        }
+        out
+    }
+}
+

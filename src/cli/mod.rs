@@ -1,0 +1,98 @@
+//! Command-line arguments (clap derive) and the glue from subcommands to the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::arm::eval::DeploymentContext;
+use crate::arm::expand::{expand_file, ExpandOptions};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "acrlint",
+    version,
+    about = "Policy checker for ARM templates and Bicep files, focused on Azure Container Registry"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print the evaluated template: resources after parameters, variables, copy loops,
+    /// conditions and nested deployments.
+    Expand(ExpandArgs),
+}
+
+/// Deployment context shared by `check` and `expand`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ContextArgs {
+    /// Location of the target resource group (what `resourceGroup().location` returns).
+    #[arg(long, value_name = "REGION")]
+    pub location: Option<String>,
+    /// Name of the target resource group.
+    #[arg(long, value_name = "NAME")]
+    pub resource_group: Option<String>,
+    /// Id of the target subscription.
+    #[arg(long, value_name = "ID")]
+    pub subscription_id: Option<String>,
+}
+
+impl ContextArgs {
+    pub fn to_context(&self) -> DeploymentContext {
+        DeploymentContext {
+            location: self.location.clone(),
+            resource_group: self.resource_group.clone(),
+            subscription_id: self.subscription_id.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct ExpandArgs {
+    /// The template to expand.
+    pub file: PathBuf,
+    /// Parameter file (default: found by convention next to the template).
+    #[arg(long, short = 'p', value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+    #[command(flatten)]
+    pub context: ContextArgs,
+}
+
+/// Exit codes (SPEC §2).
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Expand(args) => expand(args),
+    }
+}
+
+fn expand(args: ExpandArgs) -> i32 {
+    let options = ExpandOptions {
+        context: args.context.to_context(),
+        parameters: args.parameters.clone(),
+        no_parameter_discovery: false,
+    };
+    match expand_file(&args.file, &options) {
+        Ok(exp) => {
+            let json = crate::report::expand::to_json(&exp);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let mut out = std::io::stdout().lock();
+            if writeln!(out, "{text}").is_err() {
+                return EXIT_ERROR;
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {}", e.render());
+            EXIT_ERROR
+        }
+    }
+}
