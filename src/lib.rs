@@ -6,4 +6,5 @@
 pub mod arm;
 pub mod cli;
 pub mod report;
+pub mod rules;
 pub mod source;

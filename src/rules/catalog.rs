@@ -1,0 +1,106 @@
+//! Rule metadata: one JSON file per rule in `rules/`, embedded in the binary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rules::finding::Level;
+
+/// An Azure Policy definition a rule mirrors.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyRef {
+    /// The definition's name (a GUID).
+    pub id: String,
+    pub display_name: String,
+    /// The definition's effect (`Audit`, `Deny`, `Modify`, …).
+    pub effect: String,
+}
+
+/// Documentation in the ruff shape.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleDocs {
+    pub what_it_does: String,
+    pub why_is_this_bad: String,
+    /// A non-compliant ARM template (tested: it must trigger the rule).
+    pub example: String,
+    /// A compliant ARM template (tested: it must not trigger the rule).
+    pub use_instead: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// A rule as described by its file in `rules/`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleMeta {
+    pub id: String,
+    pub title: String,
+    pub severity: Level,
+    /// `Audit`, `Deny` or `Disabled`, mirroring Azure Policy.
+    pub effect: String,
+    #[serde(default)]
+    pub policies: Vec<PolicyRef>,
+    /// Resource types the rule looks at (case-insensitive).
+    #[serde(default)]
+    pub resource_types: Vec<String>,
+    /// Azure Policy `policyRule.if` grammar: true means the resource violates the rule.
+    /// Absent for native rules (Rust functions registered under the id).
+    #[serde(default)]
+    pub condition: Option<serde_json::Value>,
+    /// Property path the finding points at (`properties.adminUserEnabled`).
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Message; `{name}` is replaced by the resource name, `{value}` by the offending value.
+    pub message: String,
+    /// What Azure does when the property is omitted, appended to the message when it is.
+    #[serde(default)]
+    pub when_omitted: Option<String>,
+    pub recommendation: String,
+    pub help_uri: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// SARIF `security-severity` (0.0–10.0) as a string.
+    pub security_severity: String,
+    #[serde(default)]
+    pub fix: Option<serde_json::Value>,
+    pub docs: RuleDocs,
+}
+
+macro_rules! embedded_rules {
+    ($($id:literal),* $(,)?) => {
+        &[$(($id, include_str!(concat!("../../rules/", $id, ".json")))),*]
+    };
+}
+
+/// The built-in rule files, embedded at build time.
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] = embedded_rules!["ACR000", "ACR001", "ACR002", "ACR003"];
+
+/// Parse one rule file.
+pub fn parse_rule(text: &str) -> Result<RuleMeta, String> {
+    serde_json::from_str(text).map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
+}
+
+/// The built-in rules, parsed. Embedded files are tested, so a failure here is a
+/// build defect; it is reported, not panicked on.
+pub fn builtin_rules() -> Result<Vec<RuleMeta>, String> {
+    BUILTIN_RULE_FILES
+        .iter()
+        .map(|(id, text)| parse_rule(text).map_err(|e| format!("rules/{id}.json: {e}")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_parse_and_ids_match_file_names() {
+        let rules = builtin_rules().unwrap();
+        for (rule, (id, _)) in rules.iter().zip(BUILTIN_RULE_FILES) {
+            assert_eq!(&rule.id, id);
+            assert!(!rule.docs.what_it_does.is_empty(), "{id} lacks docs");
+            let sev: f64 = rule.security_severity.parse().unwrap();
+            assert!((0.0..=10.0).contains(&sev));
+        }
+    }
+}

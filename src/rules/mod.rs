@@ -1,0 +1,4 @@
+//! Rules: metadata (`rules/*.json`), the condition evaluator, native checks, findings.
+
+pub mod catalog;
+pub mod finding;
