@@ -14,3 +14,29 @@ pub fn relative_path(path: &Path) -> String {
     let s = rel.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::rules::catalog::RuleMeta;
+use crate::rules::finding::Finding;
+
+/// Everything a `check` run produced, ready to render.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Findings sorted by file, line, column, rule (suppressed ones included).
+    pub findings: Vec<Finding>,
+    /// Rules that ran (for SARIF `rules[]`, JUnit test cases).
+    pub rules: Vec<RuleMeta>,
+    /// Files checked, in order, with their text (for source snippets).
+    pub files: Vec<PathBuf>,
+    pub sources: BTreeMap<PathBuf, Arc<str>>,
+}
+
+impl Report {
+    /// Findings that count (not suppressed).
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+}
