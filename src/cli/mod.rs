@@ -78,7 +78,7 @@ fn expand(args: ExpandArgs) -> i32 {
     let options = ExpandOptions {
         context: args.context.to_context(),
         parameters: args.parameters.clone(),
-        no_parameter_discovery: false,
+        ..Default::default()
     };
     match expand_file(&args.file, &options) {
         Ok(exp) => {

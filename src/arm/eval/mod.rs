@@ -839,8 +839,10 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
             Ok(Value::Unknown(Arc::new(Unknown {
                 why: u.why.clone(),
                 term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),
-                resource: None,
-                partial: u.partial.as_ref().and_then(|p| p.get(index.as_str().unwrap_or("")).cloned()),
+                // Keep what the value is about: `listCredentials(acr).passwords[0].value`
+                // still reads registry `acr`.
+                resource: u.resource.clone(),
+                partial: None,
             })))
         }
         (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(FnError::Unknown(u.clone())),

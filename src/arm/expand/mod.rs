@@ -31,6 +31,9 @@ pub struct ExpandOptions {
     pub parameters: Option<PathBuf>,
     /// Do not look for a parameter file by convention.
     pub no_parameter_discovery: bool,
+    /// Values assumed for top-level parameters, ahead of the parameter file and
+    /// defaults (used to evaluate a template under a hypothesis).
+    pub parameter_overrides: Vec<(String, Value)>,
 }
 
 /// One concrete resource after expansion.
@@ -60,6 +63,8 @@ pub struct ExpandedResource {
     pub traces: Vec<(Span, Vec<Arc<Provenance>>)>,
     /// For nested deployments: whether the inner template was followed.
     pub nested: Option<NestedKind>,
+    /// Index of the enclosing resource when declared as a child under `resources`.
+    pub parent: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

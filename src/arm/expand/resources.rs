@@ -33,6 +33,7 @@ struct Level {
 }
 
 struct Parent {
+    index: usize,
     resource_type: Str,
     name: Value,
     condition: Value,
@@ -56,7 +57,20 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         condition: Value::Bool(true),
         depth: 0,
     };
+    let overrides = &options.parameter_overrides;
     let bind = |name: &str| -> Option<Binding> {
+        if let Some((n, v)) = overrides.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            return Some(Binding {
+                value: v.clone(),
+                provenance: Arc::new(Provenance {
+                    kind: ProvenanceKind::Context,
+                    name: Str::from(n.as_str()),
+                    file: 0,
+                    span: root.span,
+                    upstream: Vec::new(),
+                }),
+            });
+        }
         let (id, root) = (param_file?, pf_root.as_ref()?);
         parameter_file_binding(id, root, name)
     };
@@ -289,6 +303,7 @@ impl Walker {
             copy: copy.clone(),
             traces,
             nested: None,
+            parent: parent.map(|p| p.index),
         });
         if deployment {
             let kind = self.nested(scope, node, &body, &name, &condition, level, &copy);
@@ -297,6 +312,7 @@ impl Walker {
             }
         }
         let as_parent = Parent {
+            index,
             resource_type,
             name,
             condition,

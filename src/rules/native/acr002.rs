@@ -1,0 +1,308 @@
+//! ACR002: a replication in the registry's home region must be guarded with
+//! `condition: false` (ACR FAQ: Azure creates the home replica itself; declaring it
+//! fails, deleting it is forbidden).
+//!
+//! When the home region is unknown (`resourceGroup().location` without `--location`,
+//! an unbound parameter), the rule does not cry wolf: it re-evaluates the template in
+//! the world where the home region *is* the replica's region and reports `possible`
+//! only when that world leaves the replica unguarded.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
+use crate::arm::eval::parse_resource_id;
+use crate::arm::expand::{expand_file, ExpandOptions, ExpandedResource, Expansion};
+use crate::arm::value::Value;
+use crate::rules::finding::{Finding, Level, Related, Status};
+use crate::rules::locate::{location, path_span, provenance_related};
+
+const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
+const REPLICATION: &str = "Microsoft.ContainerRegistry/registries/replications";
+
+pub fn check(input: &RuleInput) -> Vec<Finding> {
+    let exp = input.expansion;
+    let mut out = Vec::new();
+    let mut worlds: HashMap<String, Option<Arc<Expansion>>> = HashMap::new();
+    for (i, r) in exp.resources.iter().enumerate() {
+        if !r.resource_type.eq_ignore_ascii_case(REPLICATION) || r.existing {
+            continue;
+        }
+        if matches!(r.condition, Value::Bool(false)) {
+            continue;
+        }
+        let Some(reg) = registry_of(exp, i) else { continue };
+        let home = reg.location.clone().unwrap_or(Value::Null);
+        let here = r.location.clone().unwrap_or(Value::Null);
+        let verdict = judge(input, &mut worlds, r, &home, &here);
+        let Some((status, detail)) = verdict else { continue };
+        let loc_span = path_span(exp, r, &["location"]);
+        let mut related = provenance_related(exp, &r.traces, loc_span.span);
+        let reg_loc = path_span(exp, reg, &["location"]);
+        related.push(Related {
+            location: location(exp, reg.file, reg_loc.span),
+            message: format!("registry {} is in {}", super::name_text(&reg.name), display(&home)),
+        });
+        let level = match status {
+            Status::Fail => input.meta.severity,
+            Status::Possible => input.meta.severity.lower(),
+        };
+        let mut message = format!(
+            "replication {} is in the registry's home region ({}): Azure creates the home replica itself, so deploying it fails",
+            super::name_text(&r.name),
+            display(&here)
+        );
+        if let Some(d) = detail {
+            message.push_str(&format!(" ({d})"));
+        }
+        message.push_str("; guard it with \"condition\": false");
+        let key = format!("{}#{:?}", super::name_text(&r.name), r.copy);
+        out.push(resource_finding(
+            input, Some(r), r.file, loc_span.span, level, status, message, related, &key,
+        ));
+    }
+    if input.mode == DeploymentMode::Complete {
+        complete_mode(input, &mut out);
+    }
+    out
+}
+
+fn display(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        Value::Unknown(u) => u.term.as_deref().map_or_else(|| "unknown".to_string(), str::to_string),
+        Value::Candidates(c) => format!("one of the allowed values of `{}`", c.parameter),
+        other => other.to_string(),
+    }
+}
+
+/// The registry a replication belongs to: its parent in nested form, the first
+/// segment of its name, or the registry its `dependsOn` names.
+fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
+    let r = &exp.resources[i];
+    if let Some(p) = r.parent.and_then(|p| exp.resources.get(p)) {
+        if p.resource_type.eq_ignore_ascii_case(REGISTRY) {
+            return Some(p);
+        }
+    }
+    let is_registry = |x: &&ExpandedResource| x.resource_type.eq_ignore_ascii_case(REGISTRY);
+    if let Some(name) = r.name.as_str() {
+        if let Some((reg, _)) = name.split_once('/') {
+            let found = exp
+                .resources
+                .iter()
+                .filter(is_registry)
+                .filter(|x| x.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(reg)))
+                .min_by_key(|x| (x.deployment != r.deployment) as u8);
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    let depends = r.body.get("dependsOn").and_then(Value::as_array).unwrap_or(&[]);
+    for d in depends {
+        let target = match d {
+            Value::String(s) if s.contains('/') => parse_resource_id(s).map(|x| (Some(x), None)),
+            Value::String(s) => Some((None, Some(s.to_string()))),
+            Value::Unknown(u) => u.resource.as_deref().cloned().map(|x| (Some(x), None)),
+            _ => None,
+        };
+        let found = match target {
+            Some((Some(rr), _)) => exp.resources.iter().filter(is_registry).find(|x| {
+                rr.resource_type.eq_ignore_ascii_case(REGISTRY)
+                    && x.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&rr.name))
+            }),
+            Some((None, Some(sym))) => exp
+                .resources
+                .iter()
+                .filter(is_registry)
+                .find(|x| x.symbolic.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&sym))),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// A way the home region could equal the replica's region.
+enum Hypothesis {
+    /// `resourceGroup().location` is this region.
+    Location(String),
+    /// Top-level parameter `name` has this value.
+    Parameter(String, Value),
+}
+
+impl Hypothesis {
+    fn key(&self) -> String {
+        match self {
+            Hypothesis::Location(l) => format!("location={l}"),
+            Hypothesis::Parameter(p, v) => format!("param:{p}={}", v.term()),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Hypothesis::Location(l) => format!("when the resource group is in {l}"),
+            Hypothesis::Parameter(p, v) => format!("when parameter `{p}` is {v}"),
+        }
+    }
+}
+
+/// Decide one replication: `None` when compliant in every world considered.
+fn judge(
+    input: &RuleInput,
+    worlds: &mut HashMap<String, Option<Arc<Expansion>>>,
+    r: &ExpandedResource,
+    home: &Value,
+    here: &Value,
+) -> Option<(Status, Option<String>)> {
+    let same = same_location(home, here);
+    match same {
+        Some(false) => return None,
+        Some(true) => {
+            return match &r.condition {
+                Value::Bool(true) => Some((Status::Fail, None)),
+                _ => Some((Status::Possible, Some("its condition could not be evaluated".into()))),
+            };
+        }
+        None => {}
+    }
+    // Unknown: find hypotheses under which the two are equal.
+    let hypotheses = hypotheses(home, here);
+    if hypotheses.is_empty() {
+        return None;
+    }
+    for h in hypotheses {
+        let key = h.key();
+        let world = worlds
+            .entry(key)
+            .or_insert_with(|| re_expand(input, &h).map(Arc::new))
+            .clone();
+        let Some(world) = world else {
+            return Some((Status::Possible, Some(h.describe())));
+        };
+        let Some(idx) = world
+            .resources
+            .iter()
+            .position(|x| x.span == r.span && x.copy == r.copy && x.deployment == r.deployment)
+        else {
+            continue;
+        };
+        let twin = &world.resources[idx];
+        if matches!(twin.condition, Value::Bool(false)) {
+            continue;
+        }
+        let Some(reg) = registry_of(&world, idx) else { continue };
+        let home2 = reg.location.clone().unwrap_or(Value::Null);
+        let here2 = twin.location.clone().unwrap_or(Value::Null);
+        if same_location(&home2, &here2) == Some(false) {
+            continue;
+        }
+        return Some((Status::Possible, Some(h.describe())));
+    }
+    None
+}
+
+fn same_location(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Some(normalize_location(x) == normalize_location(y)),
+        (Value::Unknown(x), Value::Unknown(y)) => match (&x.term, &y.term) {
+            (Some(s), Some(t)) if s == t => Some(true),
+            _ => None,
+        },
+        (Value::Null, _) | (_, Value::Null) => Some(false),
+        _ => None,
+    }
+}
+
+fn hypotheses(home: &Value, here: &Value) -> Vec<Hypothesis> {
+    let mut out = Vec::new();
+    let mut side = |unknown: &Value, known: &Value| {
+        let Some(k) = known.as_str() else { return };
+        match unknown {
+            Value::Unknown(u) => match u.term.as_deref() {
+                Some("resourceGroup().location") => out.push(Hypothesis::Location(k.to_string())),
+                Some(t) if t.starts_with("parameters('") && t.ends_with("')") => {
+                    let name = &t["parameters('".len()..t.len() - 2];
+                    out.push(Hypothesis::Parameter(name.to_string(), Value::str(k)));
+                }
+                _ => {}
+            },
+            Value::Candidates(c) => {
+                for v in &c.values {
+                    if v.as_str().is_some_and(|s| normalize_location(s) == normalize_location(k)) {
+                        out.push(Hypothesis::Parameter(c.parameter.to_string(), v.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    };
+    side(home, here);
+    side(here, home);
+    out
+}
+
+fn re_expand(input: &RuleInput, h: &Hypothesis) -> Option<Expansion> {
+    let mut options: ExpandOptions = input.options.clone();
+    match h {
+        Hypothesis::Location(l) => options.context.location = Some(l.clone()),
+        Hypothesis::Parameter(p, v) => options.parameter_overrides.push((p.clone(), v.clone())),
+    }
+    if options.parameters.is_none() {
+        options.parameters = input.expansion.parameter_file.clone();
+        options.no_parameter_discovery = true;
+    }
+    expand_file(input.template_path, &options).ok()
+}
+
+/// `--mode complete`: a registry with replications should declare its home replica,
+/// guarded, or the complete deployment tries to delete it.
+fn complete_mode(input: &RuleInput, out: &mut Vec<Finding>) {
+    let exp = input.expansion;
+    for reg in exp.resources.iter() {
+        if !reg.resource_type.eq_ignore_ascii_case(REGISTRY) || reg.existing {
+            continue;
+        }
+        if matches!(reg.condition, Value::Bool(false)) {
+            continue;
+        }
+        let replicas: Vec<&ExpandedResource> = exp
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| x.resource_type.eq_ignore_ascii_case(REPLICATION))
+            .filter(|(i, _)| registry_of(exp, *i).is_some_and(|g| std::ptr::eq(g, reg)))
+            .map(|(_, x)| x)
+            .collect();
+        if replicas.is_empty() {
+            continue;
+        }
+        let home = reg.location.clone().unwrap_or(Value::Null);
+        let declared = replicas.iter().any(|x| {
+            !matches!(x.condition, Value::Bool(true))
+                && same_location(&home, x.location.as_ref().unwrap_or(&Value::Null)) != Some(false)
+        });
+        if declared {
+            continue;
+        }
+        let span = path_span(exp, reg, &["location"]).span;
+        out.push(resource_finding(
+            input,
+            Some(reg),
+            reg.file,
+            span,
+            Level::Warning,
+            Status::Fail,
+            format!(
+                "registry {} has replications but does not declare its home replica ({}); a complete-mode deployment would try to delete it: declare it with \"condition\": false",
+                super::name_text(&reg.name),
+                display(&home)
+            ),
+            Vec::new(),
+            "complete-mode-home-replica",
+        ));
+    }
+}

@@ -1,0 +1,98 @@
+//! Checks that need more than one resource, as Rust functions registered under their
+//! rule id (the rule's metadata still lives in `rules/<id>.json`).
+
+mod acr002;
+mod acr003;
+
+use std::path::Path;
+
+use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
+use crate::arm::eval::FileId;
+use crate::arm::value::Value;
+use crate::rules::catalog::RuleMeta;
+use crate::rules::finding::{fingerprint, Finding, Level, Related, Status};
+use crate::rules::locate::location;
+use crate::source::json::Span;
+
+/// `--mode`: how the deployment treats resources the template does not declare.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeploymentMode {
+    #[default]
+    Incremental,
+    Complete,
+}
+
+/// What a native check gets.
+pub struct RuleInput<'a> {
+    pub expansion: &'a Expansion,
+    pub meta: &'a RuleMeta,
+    pub mode: DeploymentMode,
+    /// The options the expansion was made with (to evaluate hypotheses).
+    pub options: &'a ExpandOptions,
+    pub template_path: &'a Path,
+}
+
+pub type NativeCheck = fn(&RuleInput) -> Vec<Finding>;
+
+/// The native check registered for a rule id.
+pub fn native(id: &str) -> Option<NativeCheck> {
+    match id {
+        "ACR002" => Some(acr002::check),
+        "ACR003" => Some(acr003::check),
+        _ => None,
+    }
+}
+
+/// The evaluated name of a resource as text (unknown names as `<unknown>`).
+pub fn name_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        _ => "<unknown>".to_string(),
+    }
+}
+
+/// Build a finding about a resource at a span.
+#[allow(clippy::too_many_arguments)]
+pub fn resource_finding(
+    input: &RuleInput,
+    r: Option<&ExpandedResource>,
+    file: FileId,
+    span: Span,
+    level: Level,
+    status: Status,
+    message: String,
+    related: Vec<Related>,
+    key: &str,
+) -> Finding {
+    let loc = location(input.expansion, file, span);
+    let rtype = r.map(|r| r.resource_type.to_string());
+    let rname = r.map(|r| name_text(&r.name));
+    let file_text = loc.file.to_string_lossy().replace('\\', "/");
+    let fp = fingerprint(&[
+        &input.meta.id,
+        &file_text,
+        rtype.as_deref().unwrap_or(""),
+        rname.as_deref().unwrap_or(""),
+        key,
+    ]);
+    Finding {
+        rule: input.meta.id.clone(),
+        level,
+        status,
+        location: loc,
+        resource_type: rtype,
+        resource_name: rname,
+        message,
+        related,
+        fingerprint: fp,
+        suppression: None,
+    }
+}
+
+/// `West Europe` → `westeurope`.
+pub fn normalize_location(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
