@@ -1,5 +1,7 @@
 //! ARM template functions: format.
 
+pub mod number;
+
 use super::FnSpec;
 
 pub const FUNCTIONS: &[FnSpec] = &[];
