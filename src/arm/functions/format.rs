@@ -247,7 +247,7 @@ mod tests {
             "FF|ff|000000FF"
         );
         assert_eq!(ok(&[s("{0:N2}"), Value::Int(1234)]), "1,234.00");
-        assert_eq!(ok(&[s("{0:F2}"), Value::Float(3.14159)]), "3.14");
+        assert_eq!(ok(&[s("{0:F2}"), Value::Float(1.23456)]), "1.23");
         assert_eq!(ok(&[s("{0:P0}"), Value::Float(0.25)]), "25%");
         assert_eq!(ok(&[s("{0:E2}"), Value::Int(1234)]), "1.23E+003");
         assert_eq!(ok(&[s("{0:#,##0}"), Value::Int(1234567)]), "1,234,567");

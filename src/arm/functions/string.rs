@@ -215,7 +215,7 @@ fn pad_left(_host: &mut dyn Host, args: &[Value]) -> FnResult {
         )));
     }
     let mut out = String::with_capacity(missing * pad.len_utf8() + value.len());
-    out.extend(std::iter::repeat(pad).take(missing));
+    out.extend(std::iter::repeat_n(pad, missing));
     out.push_str(&value);
     capped_string(out, "padLeft")
 }
