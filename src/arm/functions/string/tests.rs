@@ -274,7 +274,8 @@ fn string_conversions() {
     assert_eq!(ok_str("string", &[Value::Int(5)]), "5");
     // [bicep]
     assert_eq!(ok_str("string", &[s("asdf")]), "asdf");
-    // .NET renders booleans capitalised.
+    // .NET renders booleans capitalised: ARM's string(empty('')) is 'True'
+    // (Azure/PSRule.Rules.Azure issue #794, observed against ARM).
     assert_eq!(ok_str("string", &[Value::Bool(true)]), "True");
     assert_eq!(ok_str("string", &[Value::Bool(false)]), "False");
     assert_eq!(ok_str("string", &[Value::Null]), "");
