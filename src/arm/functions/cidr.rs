@@ -31,11 +31,15 @@ struct Network {
 impl Network {
     fn parse(text: &str, func: &str) -> Result<Network, FnError> {
         let bad = |why: &str| invalid(format!("{func}: '{text}' is not a valid CIDR range: {why}"));
-        let (ip, prefix) = text.split_once('/').ok_or_else(|| bad("missing '/prefix'"))?;
+        let (ip, prefix) = text
+            .split_once('/')
+            .ok_or_else(|| bad("missing '/prefix'"))?;
         if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("the prefix length must be a number"));
         }
-        let prefix: u32 = prefix.parse().map_err(|_| bad("prefix length out of range"))?;
+        let prefix: u32 = prefix
+            .parse()
+            .map_err(|_| bad("prefix length out of range"))?;
         let (v6, addr) = if ip.contains(':') {
             let a: Ipv6Addr = ip.parse().map_err(|_| bad("invalid IPv6 address"))?;
             (true, u128::from(a))
@@ -45,7 +49,10 @@ impl Network {
         };
         let net = Network { v6, addr, prefix };
         if prefix > net.bits() {
-            return Err(bad(&format!("the prefix length must be at most {}", net.bits())));
+            return Err(bad(&format!(
+                "the prefix length must be at most {}",
+                net.bits()
+            )));
         }
         Ok(net)
     }
@@ -149,7 +156,10 @@ fn cidr_subnet(_: &mut dyn Host, args: &[Value]) -> FnResult {
     let step_shift = net.bits() - new_prefix;
     let offset = index.checked_shl(step_shift).unwrap_or(0);
     let subnet = net.network() | offset;
-    Ok(Value::string(format!("{}/{new_prefix}", net.format(subnet))))
+    Ok(Value::string(format!(
+        "{}/{new_prefix}",
+        net.format(subnet)
+    )))
 }
 
 fn cidr_host(_: &mut dyn Host, args: &[Value]) -> FnResult {
@@ -157,7 +167,11 @@ fn cidr_host(_: &mut dyn Host, args: &[Value]) -> FnResult {
     let index = arg_int(args, 1, "cidrHost")?;
     let broadcast = net.broadcast();
     // The IPv4 broadcast address is not a host; IPv6 has no broadcast.
-    let last = if net.v6 { broadcast } else { broadcast.saturating_sub(1) };
+    let last = if net.v6 {
+        broadcast
+    } else {
+        broadcast.saturating_sub(1)
+    };
     let host = u128::try_from(index)
         .ok()
         .and_then(|i| net.network().checked_add(1)?.checked_add(i))
@@ -232,7 +246,17 @@ mod tests {
             Ok(Value::Object(m)) => m.keys().map(|k| k.to_string()).collect(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(keys, ["network", "netmask", "broadcast", "firstUsable", "lastUsable", "cidr"]);
+        assert_eq!(
+            keys,
+            [
+                "network",
+                "netmask",
+                "broadcast",
+                "firstUsable",
+                "lastUsable",
+                "cidr"
+            ]
+        );
     }
 
     #[test]
@@ -261,7 +285,10 @@ mod tests {
         assert_eq!(p["network"], "2001:db8::1");
         assert_eq!(p["netmask"], "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
         assert!(p.get("broadcast").is_none());
-        assert_eq!(parse("FDAD:3236:5555:1:2::/64")["network"], "fdad:3236:5555:1::");
+        assert_eq!(
+            parse("FDAD:3236:5555:1:2::/64")["network"],
+            "fdad:3236:5555:1::"
+        );
     }
 
     #[test]
@@ -293,10 +320,27 @@ mod tests {
 
     #[test]
     fn cidr_subnet_documented_examples() {
-        let v4: Vec<String> = (0..5).map(|i| text("cidrSubnet", &["10.144.0.0/20".into(), 24.into(), i.into()])).collect();
-        assert_eq!(v4, ["10.144.0.0/24", "10.144.1.0/24", "10.144.2.0/24", "10.144.3.0/24", "10.144.4.0/24"]);
-        let v6: Vec<String> =
-            (0..5).map(|i| text("cidrSubnet", &["fdad:3236:5555::/48".into(), 52.into(), i.into()])).collect();
+        let v4: Vec<String> = (0..5)
+            .map(|i| text("cidrSubnet", &["10.144.0.0/20".into(), 24.into(), i.into()]))
+            .collect();
+        assert_eq!(
+            v4,
+            [
+                "10.144.0.0/24",
+                "10.144.1.0/24",
+                "10.144.2.0/24",
+                "10.144.3.0/24",
+                "10.144.4.0/24"
+            ]
+        );
+        let v6: Vec<String> = (0..5)
+            .map(|i| {
+                text(
+                    "cidrSubnet",
+                    &["fdad:3236:5555::/48".into(), 52.into(), i.into()],
+                )
+            })
+            .collect();
         assert_eq!(
             v6,
             [
@@ -312,36 +356,75 @@ mod tests {
     #[test]
     fn cidr_subnet_edges() {
         // Same prefix: the network itself, index 0 only.
-        assert_eq!(text("cidrSubnet", &["10.1.2.3/16".into(), 16.into(), 0.into()]), "10.1.0.0/16");
+        assert_eq!(
+            text("cidrSubnet", &["10.1.2.3/16".into(), 16.into(), 0.into()]),
+            "10.1.0.0/16"
+        );
         invalid_msg("cidrSubnet", &["10.1.0.0/16".into(), 16.into(), 1.into()]);
         // Last subnet, and one past it.
-        assert_eq!(text("cidrSubnet", &["10.144.0.0/20".into(), 24.into(), 15.into()]), "10.144.15.0/24");
-        let m = invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), 24.into(), 16.into()]);
+        assert_eq!(
+            text(
+                "cidrSubnet",
+                &["10.144.0.0/20".into(), 24.into(), 15.into()]
+            ),
+            "10.144.15.0/24"
+        );
+        let m = invalid_msg(
+            "cidrSubnet",
+            &["10.144.0.0/20".into(), 24.into(), 16.into()],
+        );
         assert!(m.contains("out of range"), "{m}");
-        invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), 24.into(), (-1).into()]);
+        invalid_msg(
+            "cidrSubnet",
+            &["10.144.0.0/20".into(), 24.into(), (-1).into()],
+        );
         // /32 subnets and full IPv6 depth.
-        assert_eq!(text("cidrSubnet", &["10.0.0.0/24".into(), 32.into(), 255.into()]), "10.0.0.255/32");
+        assert_eq!(
+            text("cidrSubnet", &["10.0.0.0/24".into(), 32.into(), 255.into()]),
+            "10.0.0.255/32"
+        );
         assert_eq!(
             text("cidrSubnet", &["::/0".into(), 128.into(), i64::MAX.into()]),
             "::7fff:ffff:ffff:ffff/128"
         );
-        assert_eq!(text("cidrSubnet", &["0.0.0.0/0".into(), 1.into(), 1.into()]), "128.0.0.0/1");
+        assert_eq!(
+            text("cidrSubnet", &["0.0.0.0/0".into(), 1.into(), 1.into()]),
+            "128.0.0.0/1"
+        );
         // newCIDR out of range.
         let m = invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), 19.into(), 0.into()]);
         assert!(m.contains("newCIDR"), "{m}");
         invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), 33.into(), 0.into()]);
         invalid_msg("cidrSubnet", &["fdad::/48".into(), 129.into(), 0.into()]);
-        invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), (-24).into(), 0.into()]);
-        invalid_msg("cidrSubnet", &["10.144.0.0/20".into(), "24".into(), 0.into()]);
+        invalid_msg(
+            "cidrSubnet",
+            &["10.144.0.0/20".into(), (-24).into(), 0.into()],
+        );
+        invalid_msg(
+            "cidrSubnet",
+            &["10.144.0.0/20".into(), "24".into(), 0.into()],
+        );
         invalid_msg("cidrSubnet", &["10.144.0.0".into(), 24.into(), 0.into()]);
     }
 
     #[test]
     fn cidr_host_documented_examples() {
-        let v4: Vec<String> = (0..5).map(|i| text("cidrHost", &["10.144.3.0/24".into(), i.into()])).collect();
-        assert_eq!(v4, ["10.144.3.1", "10.144.3.2", "10.144.3.3", "10.144.3.4", "10.144.3.5"]);
-        let v6: Vec<String> =
-            (0..5).map(|i| text("cidrHost", &["fdad:3236:5555:3000::/52".into(), i.into()])).collect();
+        let v4: Vec<String> = (0..5)
+            .map(|i| text("cidrHost", &["10.144.3.0/24".into(), i.into()]))
+            .collect();
+        assert_eq!(
+            v4,
+            [
+                "10.144.3.1",
+                "10.144.3.2",
+                "10.144.3.3",
+                "10.144.3.4",
+                "10.144.3.5"
+            ]
+        );
+        let v6: Vec<String> = (0..5)
+            .map(|i| text("cidrHost", &["fdad:3236:5555:3000::/52".into(), i.into()]))
+            .collect();
         assert_eq!(
             v6,
             [
@@ -353,24 +436,42 @@ mod tests {
             ]
         );
         // The docs' 192.168.1.0/24 walk-through: index 0 is .1; index 3 the first Azure host.
-        assert_eq!(text("cidrHost", &["192.168.1.0/24".into(), 0.into()]), "192.168.1.1");
-        assert_eq!(text("cidrHost", &["192.168.1.0/24".into(), 3.into()]), "192.168.1.4");
+        assert_eq!(
+            text("cidrHost", &["192.168.1.0/24".into(), 0.into()]),
+            "192.168.1.1"
+        );
+        assert_eq!(
+            text("cidrHost", &["192.168.1.0/24".into(), 3.into()]),
+            "192.168.1.4"
+        );
     }
 
     #[test]
     fn cidr_host_edges() {
-        assert_eq!(text("cidrHost", &["192.168.1.0/24".into(), 253.into()]), "192.168.1.254");
+        assert_eq!(
+            text("cidrHost", &["192.168.1.0/24".into(), 253.into()]),
+            "192.168.1.254"
+        );
         let m = invalid_msg("cidrHost", &["192.168.1.0/24".into(), 254.into()]);
         assert!(m.contains("254 usable"), "{m}");
         invalid_msg("cidrHost", &["192.168.1.0/24".into(), (-1).into()]);
-        assert_eq!(text("cidrHost", &["10.0.0.0/30".into(), 1.into()]), "10.0.0.2");
+        assert_eq!(
+            text("cidrHost", &["10.0.0.0/30".into(), 1.into()]),
+            "10.0.0.2"
+        );
         invalid_msg("cidrHost", &["10.0.0.0/30".into(), 2.into()]);
         invalid_msg("cidrHost", &["10.0.0.0/32".into(), 0.into()]);
         invalid_msg("cidrHost", &["10.0.0.0/31".into(), 0.into()]);
         // Host bits in the input are ignored.
-        assert_eq!(text("cidrHost", &["10.144.3.77/24".into(), 0.into()]), "10.144.3.1");
+        assert_eq!(
+            text("cidrHost", &["10.144.3.77/24".into(), 0.into()]),
+            "10.144.3.1"
+        );
         // IPv6: the last address is a host; beyond it is not.
-        assert_eq!(text("cidrHost", &["2001:db8::/126".into(), 2.into()]), "2001:db8::3");
+        assert_eq!(
+            text("cidrHost", &["2001:db8::/126".into(), 2.into()]),
+            "2001:db8::3"
+        );
         invalid_msg("cidrHost", &["2001:db8::/126".into(), 3.into()]);
         invalid_msg("cidrHost", &["2001:db8::1/128".into(), 0.into()]);
         assert_eq!(

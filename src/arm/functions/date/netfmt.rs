@@ -11,7 +11,15 @@ use chrono::{Datelike, Timelike};
 
 use super::Stamp;
 
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -55,7 +63,9 @@ pub fn format(stamp: &Stamp, fmt: &str) -> Result<String, String> {
     let pattern = match (chars.next(), chars.next()) {
         // An empty format is the general one.
         (None, _) => "MM/dd/yyyy HH:mm:ss",
-        (Some(c), None) => standard(c).ok_or_else(|| format!("'{fmt}' is not a standard date and time format"))?,
+        (Some(c), None) => {
+            standard(c).ok_or_else(|| format!("'{fmt}' is not a standard date and time format"))?
+        }
         _ => fmt,
     };
     custom(stamp, pattern)
@@ -76,7 +86,9 @@ fn custom(stamp: &Stamp, pattern: &str) -> Result<String, String> {
                 i += close + 2;
             }
             '\\' => {
-                let next = chars.get(i + 1).ok_or_else(|| format!("'{pattern}' ends with '\\'"))?;
+                let next = chars
+                    .get(i + 1)
+                    .ok_or_else(|| format!("'{pattern}' ends with '\\'"))?;
                 out.push(*next);
                 i += 2;
             }
@@ -136,7 +148,10 @@ fn specifier(stamp: &Stamp, c: char, run: usize, out: &mut String) -> Result<(),
         's' => out.push_str(&one_or_two(t.second())),
         'f' | 'F' => {
             if run > 7 {
-                return Err(format!("'{}' has more than 7 fraction digits", c.to_string().repeat(run)));
+                return Err(format!(
+                    "'{}' has more than 7 fraction digits",
+                    c.to_string().repeat(run)
+                ));
             }
             let ticks = format!("{:07}", t.nanosecond().min(999_999_999) / 100);
             let digits = &ticks[..run];
@@ -153,7 +168,11 @@ fn specifier(stamp: &Stamp, c: char, run: usize, out: &mut String) -> Result<(),
         }
         't' => {
             let designator = if t.hour() < 12 { "AM" } else { "PM" };
-            out.push_str(if run == 1 { &designator[..1] } else { designator });
+            out.push_str(if run == 1 {
+                &designator[..1]
+            } else {
+                designator
+            });
         }
         'g' => out.push_str("A.D."),
         'z' => out.push_str(match run {
@@ -175,12 +194,12 @@ fn specifier(stamp: &Stamp, c: char, run: usize, out: &mut String) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
+    use chrono::NaiveDateTime;
 
-    fn stamp(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32, utc: bool) -> Stamp {
-        let time = NaiveDate::from_ymd_opt(y, mo, d)
-            .and_then(|d| d.and_hms_nano_opt(h, mi, s, nanos))
-            .expect("valid test date");
+    /// `text` is `yyyy-MM-ddTHH:mm:ss[.f]`.
+    fn stamp(text: &str, utc: bool) -> Stamp {
+        let time =
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").expect("valid test date");
         Stamp { time, utc }
     }
 
@@ -190,7 +209,7 @@ mod tests {
 
     #[test]
     fn standard_formats_invariant_culture() {
-        let s = stamp(2019, 3, 5, 17, 53, 18, 0, true);
+        let s = stamp("2019-03-05T17:53:18", true);
         assert_eq!(f(&s, "d"), "03/05/2019");
         assert_eq!(f(&s, "D"), "Tuesday, 05 March 2019");
         assert_eq!(f(&s, "f"), "Tuesday, 05 March 2019 17:53");
@@ -212,13 +231,13 @@ mod tests {
         assert_eq!(f(&s, "y"), "2019 March");
         assert_eq!(f(&s, "Y"), "2019 March");
         // 'o' without a zone has no designator.
-        let unspecified = stamp(2019, 3, 5, 17, 53, 18, 120_000_000, false);
+        let unspecified = stamp("2019-03-05T17:53:18.12", false);
         assert_eq!(f(&unspecified, "o"), "2019-03-05T17:53:18.1200000");
     }
 
     #[test]
     fn unknown_single_letter_formats_fail() {
-        let s = stamp(2019, 3, 5, 17, 53, 18, 0, true);
+        let s = stamp("2019-03-05T17:53:18", true);
         for bad in ["x", "K", "z", "h", "H", "1", " "] {
             assert!(format(&s, bad).is_err(), "{bad}");
         }
@@ -226,7 +245,7 @@ mod tests {
 
     #[test]
     fn custom_specifiers() {
-        let s = stamp(2005, 1, 9, 8, 4, 7, 123_456_700, true);
+        let s = stamp("2005-01-09T08:04:07.1234567", true);
         assert_eq!(f(&s, "M d"), "1 9");
         assert_eq!(f(&s, "MM dd"), "01 09");
         assert_eq!(f(&s, "MMM ddd"), "Jan Sun");
@@ -239,20 +258,20 @@ mod tests {
         assert_eq!(f(&s, "%F|FFFFFFF"), "1|1234567");
         assert_eq!(f(&s, "%t|tt"), "A|AM");
         assert_eq!(f(&s, "%z|zz|zzz|%K|%g"), "+0|+00|+00:00|Z|A.D.");
-        let pm = stamp(2005, 1, 9, 0, 0, 0, 0, false);
+        let pm = stamp("2005-01-09T00:00:00", false);
         assert_eq!(f(&pm, "hh tt|%K|"), "12 AM||");
-        let pm = stamp(2005, 1, 9, 13, 0, 0, 500_000_000, false);
+        let pm = stamp("2005-01-09T13:00:00.5", false);
         assert_eq!(f(&pm, "h:mm tt"), "1:00 PM");
         assert_eq!(f(&pm, "ss.FFF"), "00.5");
         // An empty F fraction takes its decimal point with it.
-        let whole = stamp(2005, 1, 9, 13, 0, 0, 0, false);
+        let whole = stamp("2005-01-09T13:00:00", false);
         assert_eq!(f(&whole, "HH:mm:ss.FFF"), "13:00:00");
         assert_eq!(f(&whole, "HH:mm:ss.fff"), "13:00:00.000");
     }
 
     #[test]
     fn literals_quotes_and_escapes() {
-        let s = stamp(2023, 4, 2, 15, 16, 13, 0, true);
+        let s = stamp("2023-04-02T15:16:13", true);
         assert_eq!(f(&s, "yyyyMMddTHHmmssZ"), "20230402T151613Z");
         assert_eq!(f(&s, "yyyy-MM-dd"), "2023-04-02");
         assert_eq!(f(&s, "yyyyMMdd_hhmmss"), "20230402_031613");
@@ -267,8 +286,10 @@ mod tests {
 
     #[test]
     fn malformed_custom_formats_fail() {
-        let s = stamp(2023, 4, 2, 15, 16, 13, 0, true);
-        for bad in ["'open", "\"open", "yyyy\\", "%", "%%", "ffffffff", "FFFFFFFF"] {
+        let s = stamp("2023-04-02T15:16:13", true);
+        for bad in [
+            "'open", "\"open", "yyyy\\", "%", "%%", "ffffffff", "FFFFFFFF",
+        ] {
             assert!(format(&s, bad).is_err(), "{bad}");
         }
     }
