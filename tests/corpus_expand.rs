@@ -7,7 +7,9 @@ use acrlint::arm::expand::{expand_file, ExpandOptions};
 use acrlint::source::discover::{classify, JsonFileKind};
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -28,7 +30,10 @@ fn sweep(folder: &str) -> (usize, Vec<String>) {
     let mut files = Vec::new();
     json_files(Path::new(folder), &mut files);
     files.sort();
-    assert!(!files.is_empty(), "{folder} is missing: the corpus must sit at ../shared/corpus");
+    assert!(
+        !files.is_empty(),
+        "{folder} is missing: the corpus must sit at ../shared/corpus"
+    );
     let mut templates = 0;
     let mut problems = Vec::new();
     for f in &files {
@@ -52,7 +57,11 @@ fn sweep(folder: &str) -> (usize, Vec<String>) {
                     .iter()
                     .any(|(suffix, _)| f.to_string_lossy().replace('\\', "/").ends_with(suffix));
                 if known_invalid {
-                    assert!(exp.syntax_errors().count() > 0, "{} is listed as invalid but is not", f.display());
+                    assert!(
+                        exp.syntax_errors().count() > 0,
+                        "{} is listed as invalid but is not",
+                        f.display()
+                    );
                     continue;
                 }
                 for d in exp.syntax_errors() {
@@ -69,12 +78,22 @@ fn sweep(folder: &str) -> (usize, Vec<String>) {
 fn every_acr_template_expands() {
     let (n, problems) = sweep("../shared/corpus/acr");
     assert!(n > 50, "only {n} templates found");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn every_quickstart_template_expands() {
     let (n, problems) = sweep("../shared/corpus/quickstarts");
     assert!(n > 1500, "only {n} templates found");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -14,10 +14,15 @@ pub fn to_json(exp: &Expansion) -> Json {
         obj.insert("type".into(), Json::String(r.resource_type.to_string()));
         obj.insert(
             "apiVersion".into(),
-            r.api_version.as_ref().map_or(Json::Null, |a| Json::String(a.to_string())),
+            r.api_version
+                .as_ref()
+                .map_or(Json::Null, |a| Json::String(a.to_string())),
         );
         obj.insert("name".into(), r.name.to_json());
-        obj.insert("location".into(), r.location.as_ref().map_or(Json::Null, Value::to_json));
+        obj.insert(
+            "location".into(),
+            r.location.as_ref().map_or(Json::Null, Value::to_json),
+        );
         obj.insert(
             "condition".into(),
             match &r.condition {
@@ -75,7 +80,10 @@ pub fn to_json(exp: &Expansion) -> Json {
             }
             None => (String::new(), 0, 0),
         };
-        obj.insert("source".into(), json!({"file": file, "line": line, "column": column}));
+        obj.insert(
+            "source".into(),
+            json!({"file": file, "line": line, "column": column}),
+        );
         obj.insert("deployment".into(), Json::String(r.deployment.clone()));
         resources.push(Json::Object(obj));
     }
@@ -88,7 +96,10 @@ pub fn to_json(exp: &Expansion) -> Json {
         .iter()
         .map(|d| {
             let (file, lc) = match exp.file(d.file) {
-                Some(f) => (relative_path(&f.source.path), Some(f.source.line_col(d.span.start))),
+                Some(f) => (
+                    relative_path(&f.source.path),
+                    Some(f.source.line_col(d.span.start)),
+                ),
                 None => (String::new(), None),
             };
             json!({

@@ -73,7 +73,8 @@ macro_rules! embedded_rules {
 }
 
 /// The built-in rule files, embedded at build time.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = embedded_rules!["ACR000", "ACR001", "ACR002", "ACR003"];
+pub const BUILTIN_RULE_FILES: &[(&str, &str)] =
+    embedded_rules!["ACR000", "ACR001", "ACR002", "ACR003"];
 
 /// Parse one rule file.
 pub fn parse_rule(text: &str) -> Result<RuleMeta, String> {

@@ -29,7 +29,8 @@ pub fn classify(root: &Node) -> JsonFileKind {
     if schema.contains("deploymenttemplate") {
         return JsonFileKind::Template;
     }
-    if schema.is_empty() && root.get("resources").is_some() && root.get("contentVersion").is_some() {
+    if schema.is_empty() && root.get("resources").is_some() && root.get("contentVersion").is_some()
+    {
         return JsonFileKind::Template;
     }
     JsonFileKind::Other
@@ -51,20 +52,30 @@ pub fn parameter_file_candidates(template: &Path) -> Vec<PathBuf> {
         out.push(exact);
     }
     let prefix = format!("{stem}.parameters.");
-    if let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+    if let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) {
         let mut others: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
             .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| {
-                        n.starts_with(&prefix) && n.ends_with(".json") && n != format!("{stem}.parameters.json")
-                    })
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.starts_with(&prefix)
+                        && n.ends_with(".json")
+                        && n != format!("{stem}.parameters.json")
+                })
             })
             .collect();
         others.sort();
-        out.extend(others.into_iter().map(|p| if dir.as_os_str().is_empty() { PathBuf::from(p.file_name().unwrap_or_default()) } else { p }));
+        out.extend(others.into_iter().map(|p| {
+            if dir.as_os_str().is_empty() {
+                PathBuf::from(p.file_name().unwrap_or_default())
+            } else {
+                p
+            }
+        }));
     }
     out
 }

@@ -215,10 +215,8 @@ impl<'a> TreeBuilder<'a> {
             Token::OpenBracket => return self.array(span.start),
             Token::OpenBrace => return self.object(span.start),
             other => {
-                return Err(self.error_at_token(format!(
-                    "expected a JSON value, found '{}'",
-                    other.as_str()
-                )))
+                return Err(self
+                    .error_at_token(format!("expected a JSON value, found '{}'", other.as_str())))
             }
         };
         Ok(Node { kind, span })
@@ -227,9 +225,9 @@ impl<'a> TreeBuilder<'a> {
     fn enter(&mut self) -> Result<(), JsonError> {
         self.depth += 1;
         if self.depth > MAX_JSON_DEPTH {
-            return Err(self.error_at_token(format!(
-                "JSON nested deeper than {MAX_JSON_DEPTH} levels"
-            )));
+            return Err(
+                self.error_at_token(format!("JSON nested deeper than {MAX_JSON_DEPTH} levels"))
+            );
         }
         Ok(())
     }
@@ -341,7 +339,11 @@ pub fn string_offset_to_file(raw: &str, token_start: u32, decoded_offset: u32) -
     let mut decoded = 0u32;
     while i < bytes.len().saturating_sub(1) && decoded < decoded_offset {
         if bytes[i] == b'\\' {
-            let len_raw = if bytes.get(i + 1) == Some(&b'u') { 6 } else { 2 };
+            let len_raw = if bytes.get(i + 1) == Some(&b'u') {
+                6
+            } else {
+                2
+            };
             let ch_len = if len_raw == 6 {
                 std::str::from_utf8(&bytes[(i + 2).min(bytes.len())..(i + 6).min(bytes.len())])
                     .ok()
@@ -376,7 +378,10 @@ mod tests {
         assert_eq!(a.as_array().unwrap().len(), 2);
         assert_eq!(root.get("s").unwrap().as_str(), Some("line1\nline2"));
         let m = root.member("a").unwrap();
-        assert_eq!(&text[m.key_span.start as usize..m.key_span.end as usize], "\"a\"");
+        assert_eq!(
+            &text[m.key_span.start as usize..m.key_span.end as usize],
+            "\"a\""
+        );
         assert_eq!(&text[a.span.start as usize..a.span.end as usize], "[1, 2,]");
     }
 

@@ -51,7 +51,11 @@ impl LineIndex {
     /// Byte range of a 1-based line, without its line terminator.
     pub fn line_range(&self, text: &str, line: u32) -> (usize, usize) {
         let idx = (line.max(1) - 1) as usize;
-        let start = self.line_starts.get(idx).copied().unwrap_or(text.len() as u32) as usize;
+        let start = self
+            .line_starts
+            .get(idx)
+            .copied()
+            .unwrap_or(text.len() as u32) as usize;
         let mut end = self
             .line_starts
             .get(idx + 1)

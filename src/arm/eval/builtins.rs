@@ -13,7 +13,12 @@ use crate::arm::value::{Map, ResourceRef, Str, Unknown, Value};
 
 impl Evaluator<'_, '_> {
     /// Scope-reading functions; `None` when `lower` is not one of them.
-    pub(super) fn builtin(&mut self, lower: &str, values: &[Value], _span: ExprSpan) -> Option<FnResult> {
+    pub(super) fn builtin(
+        &mut self,
+        lower: &str,
+        values: &[Value],
+        _span: ExprSpan,
+    ) -> Option<FnResult> {
         let ctx = self.scope.context.clone();
         Some(match lower {
             "resourcegroup" => Ok(ctx.resource_group()),
@@ -45,7 +50,9 @@ impl Evaluator<'_, '_> {
                     names,
                     call_term(lower, values),
                 ),
-                _ => Err(invalid("extensionResourceId: expects (resourceId, type, names...)")),
+                _ => Err(invalid(
+                    "extensionResourceId: expects (resourceId, type, names...)",
+                )),
             },
             "reference" => self.reference(values),
             "references" => Ok(Value::unknown_term(
@@ -72,10 +79,16 @@ impl Evaluator<'_, '_> {
 
     fn deployment_object(&self) -> Value {
         let mut m = Map::new();
-        m.insert(Str::from("name"), self.scope.context.deployment_name_value());
+        m.insert(
+            Str::from("name"),
+            self.scope.context.deployment_name_value(),
+        );
         m.insert(
             Str::from("properties"),
-            Value::unknown_term("deployment() properties are known at deployment", "deployment().properties"),
+            Value::unknown_term(
+                "deployment() properties are known at deployment",
+                "deployment().properties",
+            ),
         );
         m.insert(
             Str::from("location"),
@@ -102,7 +115,9 @@ impl Evaluator<'_, '_> {
             }
         }
         let Some((t, _)) = split_id_args(values) else {
-            return Err(invalid("resourceId: no argument is a resource type (Namespace/type)"));
+            return Err(invalid(
+                "resourceId: no argument is a resource type (Namespace/type)",
+            ));
         };
         let ctx = &self.scope.context;
         let scope = match (t, self.scope.scope_kind) {
@@ -116,7 +131,9 @@ impl Evaluator<'_, '_> {
             (0, ScopeKind::ManagementGroup) => IdScope::ManagementGroup {
                 group: match &ctx.management_group {
                     Some(g) => Value::str(g),
-                    None => Value::unknown_term("management group is not set", "managementGroup().name"),
+                    None => {
+                        Value::unknown_term("management group is not set", "managementGroup().name")
+                    }
                 },
             },
             (0, ScopeKind::Tenant) => IdScope::Tenant,
@@ -128,7 +145,11 @@ impl Evaluator<'_, '_> {
                 subscription: values[0].clone(),
                 group: values[1].clone(),
             },
-            _ => return Err(invalid("resourceId: too many arguments before the resource type")),
+            _ => {
+                return Err(invalid(
+                    "resourceId: too many arguments before the resource type",
+                ))
+            }
         };
         compose_id(scope, &values[t], &values[t + 1..], term)
     }
@@ -136,30 +157,54 @@ impl Evaluator<'_, '_> {
     fn subscription_resource_id(&mut self, values: &[Value]) -> FnResult {
         let term = call_term("subscriptionResourceId", values);
         let Some((t, _)) = split_id_args(values) else {
-            return Err(invalid("subscriptionResourceId: no argument is a resource type"));
+            return Err(invalid(
+                "subscriptionResourceId: no argument is a resource type",
+            ));
         };
         let subscription = match t {
             0 => self.scope.context.subscription_id_value(),
             1 => values[0].clone(),
-            _ => return Err(invalid("subscriptionResourceId: too many arguments before the type")),
+            _ => {
+                return Err(invalid(
+                    "subscriptionResourceId: too many arguments before the type",
+                ))
+            }
         };
-        compose_id(IdScope::Subscription { subscription }, &values[t], &values[t + 1..], term)
+        compose_id(
+            IdScope::Subscription { subscription },
+            &values[t],
+            &values[t + 1..],
+            term,
+        )
     }
 
     fn management_group_resource_id(&mut self, values: &[Value]) -> FnResult {
         let term = call_term("managementGroupResourceId", values);
         let Some((t, _)) = split_id_args(values) else {
-            return Err(invalid("managementGroupResourceId: no argument is a resource type"));
+            return Err(invalid(
+                "managementGroupResourceId: no argument is a resource type",
+            ));
         };
         let group = match t {
             0 => match &self.scope.context.management_group {
                 Some(g) => Value::str(g),
-                None => Value::unknown_term("management group is not set", "managementGroup().name"),
+                None => {
+                    Value::unknown_term("management group is not set", "managementGroup().name")
+                }
             },
             1 => values[0].clone(),
-            _ => return Err(invalid("managementGroupResourceId: too many arguments before the type")),
+            _ => {
+                return Err(invalid(
+                    "managementGroupResourceId: too many arguments before the type",
+                ))
+            }
         };
-        compose_id(IdScope::ManagementGroup { group }, &values[t], &values[t + 1..], term)
+        compose_id(
+            IdScope::ManagementGroup { group },
+            &values[t],
+            &values[t + 1..],
+            term,
+        )
     }
 
     /// Which resource a `reference()`/`list*()` argument designates.
@@ -167,7 +212,12 @@ impl Evaluator<'_, '_> {
         match target {
             Value::String(s) => {
                 if let Some(i) = self.scope.symbols.borrow().get(&s.to_ascii_lowercase()) {
-                    return self.scope.declared.borrow().get(*i).and_then(|d| d.reference());
+                    return self
+                        .scope
+                        .declared
+                        .borrow()
+                        .get(*i)
+                        .and_then(|d| d.reference());
                 }
                 if s.contains('/') {
                     return parse_resource_id(s);
@@ -206,10 +256,17 @@ impl Evaluator<'_, '_> {
         let (why, partial) = match (&resource, declared) {
             (Some(r), Some(body)) => (
                 format!("runtime state of {} '{}'", r.resource_type, r.name),
-                if full { Some(body) } else { body.get("properties").cloned() },
+                if full {
+                    Some(body)
+                } else {
+                    body.get("properties").cloned()
+                },
             ),
             (Some(r), None) => (
-                format!("reference() to {} '{}', which this template does not declare", r.resource_type, r.name),
+                format!(
+                    "reference() to {} '{}', which this template does not declare",
+                    r.resource_type, r.name
+                ),
                 None,
             ),
             (None, _) => (

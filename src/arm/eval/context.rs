@@ -84,15 +84,24 @@ impl DeploymentContext {
         let mut m = Map::new();
         m.insert(Str::from("id"), self.resource_group_id());
         m.insert(Str::from("name"), self.resource_group_name_value());
-        m.insert(Str::from("type"), Value::str("Microsoft.Resources/resourceGroups"));
+        m.insert(
+            Str::from("type"),
+            Value::str("Microsoft.Resources/resourceGroups"),
+        );
         m.insert(Str::from("location"), self.location_value());
         m.insert(
             Str::from("managedBy"),
-            Value::unknown_term("resource group managedBy is known only at deployment", "resourceGroup().managedBy"),
+            Value::unknown_term(
+                "resource group managedBy is known only at deployment",
+                "resourceGroup().managedBy",
+            ),
         );
         m.insert(
             Str::from("tags"),
-            Value::unknown_term("resource group tags are known only at deployment", "resourceGroup().tags"),
+            Value::unknown_term(
+                "resource group tags are known only at deployment",
+                "resourceGroup().tags",
+            ),
         );
         let mut props = Map::new();
         props.insert(Str::from("provisioningState"), Value::str("Succeeded"));
@@ -106,14 +115,20 @@ impl DeploymentContext {
             Str::from("id"),
             match &self.subscription_id {
                 Some(s) => Value::string(format!("/subscriptions/{s}")),
-                None => Value::unknown_term("subscription id is not set (use --subscription-id)", "subscription().id"),
+                None => Value::unknown_term(
+                    "subscription id is not set (use --subscription-id)",
+                    "subscription().id",
+                ),
             },
         );
         m.insert(Str::from("subscriptionId"), self.subscription_id_value());
         m.insert(Str::from("tenantId"), self.tenant_id_value());
         m.insert(
             Str::from("displayName"),
-            Value::unknown_term("subscription display name is known only at deployment", "subscription().displayName"),
+            Value::unknown_term(
+                "subscription display name is known only at deployment",
+                "subscription().displayName",
+            ),
         );
         Value::object(m)
     }
@@ -127,11 +142,17 @@ impl DeploymentContext {
         m.insert(Str::from("tenantId"), self.tenant_id_value());
         m.insert(
             Str::from("countryCode"),
-            Value::unknown_term("tenant country is known only at deployment", "tenant().countryCode"),
+            Value::unknown_term(
+                "tenant country is known only at deployment",
+                "tenant().countryCode",
+            ),
         );
         m.insert(
             Str::from("displayName"),
-            Value::unknown_term("tenant name is known only at deployment", "tenant().displayName"),
+            Value::unknown_term(
+                "tenant name is known only at deployment",
+                "tenant().displayName",
+            ),
         );
         Value::object(m)
     }
@@ -142,24 +163,42 @@ impl DeploymentContext {
             Some(g) => {
                 m.insert(
                     Str::from("id"),
-                    Value::string(format!("/providers/Microsoft.Management/managementGroups/{g}")),
+                    Value::string(format!(
+                        "/providers/Microsoft.Management/managementGroups/{g}"
+                    )),
                 );
                 m.insert(Str::from("name"), Value::str(g));
             }
             None => {
-                m.insert(Str::from("id"), Value::unknown_term("management group is not set", "managementGroup().id"));
-                m.insert(Str::from("name"), Value::unknown_term("management group is not set", "managementGroup().name"));
+                m.insert(
+                    Str::from("id"),
+                    Value::unknown_term("management group is not set", "managementGroup().id"),
+                );
+                m.insert(
+                    Str::from("name"),
+                    Value::unknown_term("management group is not set", "managementGroup().name"),
+                );
             }
         }
-        m.insert(Str::from("type"), Value::str("Microsoft.Management/managementGroups"));
+        m.insert(
+            Str::from("type"),
+            Value::str("Microsoft.Management/managementGroups"),
+        );
         m.insert(
             Str::from("properties"),
-            Value::unknown_term("management group properties are known only at deployment", "managementGroup().properties"),
+            Value::unknown_term(
+                "management group properties are known only at deployment",
+                "managementGroup().properties",
+            ),
         );
         Value::object(m)
     }
 
     pub fn deployment_name_value(&self) -> Value {
-        known_or(&self.deployment_name, "deployment().name", "deployment name is not set")
+        known_or(
+            &self.deployment_name,
+            "deployment().name",
+            "deployment name is not set",
+        )
     }
 }

@@ -92,7 +92,12 @@ pub struct Scope<'t> {
 }
 
 impl<'t> Scope<'t> {
-    pub fn new(file: FileId, text: Arc<str>, context: Arc<DeploymentContext>, scope_kind: ScopeKind) -> Self {
+    pub fn new(
+        file: FileId,
+        text: Arc<str>,
+        context: Arc<DeploymentContext>,
+        scope_kind: ScopeKind,
+    ) -> Self {
         Scope {
             file,
             text,
@@ -135,7 +140,10 @@ impl<'t> Scope<'t> {
                 Err(err) => {
                     let at = self.file_offset(span, err.offset);
                     self.diagnose(
-                        Span { start: at, end: at + 1 },
+                        Span {
+                            start: at,
+                            end: at + 1,
+                        },
                         DiagnosticKind::Syntax,
                         format!("invalid template expression: {}", err.message),
                     );
@@ -150,7 +158,10 @@ impl<'t> Scope<'t> {
 
     /// File offset of an offset inside the decoded string whose token spans `span`.
     pub fn file_offset(&self, span: Span, offset_in_string: u32) -> u32 {
-        let raw = self.text.get(span.start as usize..span.end as usize).unwrap_or("");
+        let raw = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
         if raw.starts_with('"') {
             string_offset_to_file(raw, span.start, offset_in_string)
         } else {
@@ -209,15 +220,21 @@ impl<'s, 't> Evaluator<'s, 't> {
             NodeKind::Int(i) => Value::Int(*i),
             NodeKind::Float(f) => Value::Float(*f),
             NodeKind::String(s) => self.eval_string(s, node.span),
-            NodeKind::Array(items) => {
-                Value::array(items.iter().map(|n| self.eval_node(n, property_copy)).collect())
-            }
+            NodeKind::Array(items) => Value::array(
+                items
+                    .iter()
+                    .map(|n| self.eval_node(n, property_copy))
+                    .collect(),
+            ),
             NodeKind::Object(members) => {
                 let mut map = Map::with_capacity(members.len());
                 for m in members {
                     if property_copy && m.key.eq_ignore_ascii_case("copy") {
                         if let Some(loops) = m.value.as_array() {
-                            if loops.iter().all(|l| l.get("input").is_some() && l.get("name").is_some()) {
+                            if loops
+                                .iter()
+                                .all(|l| l.get("input").is_some() && l.get("name").is_some())
+                            {
                                 for l in loops {
                                     self.property_copy(l, &mut map);
                                 }
@@ -271,12 +288,19 @@ impl<'s, 't> Evaluator<'s, 't> {
                         crate::arm::limits::MAX_COPY_COUNT
                     ),
                 );
-                Err(Value::unknown(format!("copy count {n} exceeds ARM's limit of 800")))
+                Err(Value::unknown(format!(
+                    "copy count {n} exceeds ARM's limit of 800"
+                )))
             }
             Value::Float(f) if f.fract() == 0.0 && (0.0..=800.0).contains(&f) => Ok(f as i64),
             Value::Unknown(u) => Err(Value::Unknown(u)),
-            Value::Candidates(_) => Err(Value::unknown("copy count depends on a parameter with several allowed values")),
-            other => Err(Value::unknown(format!("copy count is not an integer ({})", other.type_name()))),
+            Value::Candidates(_) => Err(Value::unknown(
+                "copy count depends on a parameter with several allowed values",
+            )),
+            other => Err(Value::unknown(format!(
+                "copy count is not an integer ({})",
+                other.type_name()
+            ))),
         }
     }
 
@@ -297,12 +321,16 @@ impl<'s, 't> Evaluator<'s, 't> {
         };
         let saved = self.current;
         self.current = span;
-        let outer_trace = self.node_traces.is_some().then(|| std::mem::take(&mut self.trace));
+        let outer_trace = self
+            .node_traces
+            .is_some()
+            .then(|| std::mem::take(&mut self.trace));
         let v = match self.eval_expr(&expr) {
             Ok(v) => v,
             Err(FnError::Unknown(u)) => Value::Unknown(u),
             Err(FnError::Invalid(msg)) => {
-                self.scope.diagnose(span, DiagnosticKind::Evaluation, msg.clone());
+                self.scope
+                    .diagnose(span, DiagnosticKind::Evaluation, msg.clone());
                 Value::unknown(format!("error: {msg}"))
             }
         };
@@ -356,11 +384,15 @@ impl<'s, 't> Evaluator<'s, 't> {
                 let i = self.eval_expr(index)?;
                 access(&t, &i, false)
             }
-            Expr::Call { name, args, span, .. } => {
+            Expr::Call {
+                name, args, span, ..
+            } => {
                 self.depth += 1;
                 if self.depth > MAX_CALL_DEPTH * 4 {
                     self.depth -= 1;
-                    return Err(functions::invalid("expression evaluation nested too deeply"));
+                    return Err(functions::invalid(
+                        "expression evaluation nested too deeply",
+                    ));
                 }
                 let r = self.call(name, args, *span);
                 self.depth -= 1;
@@ -510,7 +542,9 @@ impl<'s, 't> Evaluator<'s, 't> {
             values.push(self.eval_expr(a)?);
         }
         if self.depth > MAX_CALL_DEPTH {
-            return Err(functions::invalid(format!("{name}: user function recursion too deep")));
+            return Err(functions::invalid(format!(
+                "{name}: user function recursion too deep"
+            )));
         }
         let bound: Vec<(Str, Value)> = func.params.iter().cloned().zip(values).collect();
         let saved_params = self.fn_params.replace(bound);
@@ -539,14 +573,22 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
             None => {}
         }
-        let (node, is_copy) = match (self.scope.variables.get(&key), self.scope.variable_copies.get(&key)) {
+        let (node, is_copy) = match (
+            self.scope.variables.get(&key),
+            self.scope.variable_copies.get(&key),
+        ) {
             (Some(n), _) => (*n, false),
             (None, Some(n)) => (*n, true),
             (None, None) => {
-                return Err(functions::invalid(format!("variable '{name}' is not defined")))
+                return Err(functions::invalid(format!(
+                    "variable '{name}' is not defined"
+                )))
             }
         };
-        self.scope.var_cache.borrow_mut().insert(key.clone(), VarState::InProgress);
+        self.scope
+            .var_cache
+            .borrow_mut()
+            .insert(key.clone(), VarState::InProgress);
         let saved_trace = std::mem::take(&mut self.trace);
         let saved_copy = std::mem::take(&mut self.copy);
         let saved_lambda = std::mem::take(&mut self.lambda_vars);
@@ -607,7 +649,9 @@ impl<'s, 't> Evaluator<'s, 't> {
                 self.record(&p.provenance);
                 Ok(p.value)
             }
-            None => Err(functions::invalid(format!("parameter '{name}' is not defined"))),
+            None => Err(functions::invalid(format!(
+                "parameter '{name}' is not defined"
+            ))),
         }
     }
 
@@ -629,13 +673,17 @@ impl<'s, 't> Evaluator<'s, 't> {
             "lambdavariables" => match args.first().map(|a| self.eval_expr(a)) {
                 Some(Ok(Value::String(s))) => self.lambda_variable(&s),
                 Some(Err(e)) => Err(e),
-                _ => Err(functions::invalid("lambdaVariables: expects a variable name")),
+                _ => Err(functions::invalid(
+                    "lambdaVariables: expects a variable name",
+                )),
             },
             "parameters" | "variables" => {
                 let arg = match args.first().map(|a| self.eval_expr(a)) {
                     Some(Ok(v)) => v,
                     Some(Err(e)) => return Some(Err(e)),
-                    None => return Some(Err(functions::invalid(format!("{lower}: expects a name")))),
+                    None => {
+                        return Some(Err(functions::invalid(format!("{lower}: expects a name"))))
+                    }
                 };
                 match arg {
                     Value::String(s) if lower == "parameters" => self.parameter(&s),
@@ -657,7 +705,10 @@ impl<'s, 't> Evaluator<'s, 't> {
 
     fn lazy_if(&mut self, args: &[Expr]) -> FnResult {
         if args.len() != 3 {
-            return Err(functions::invalid(format!("if: expects 3 arguments, got {}", args.len())));
+            return Err(functions::invalid(format!(
+                "if: expects 3 arguments, got {}",
+                args.len()
+            )));
         }
         let cond = self.eval_expr(&args[0])?;
         match cond {
@@ -698,8 +749,12 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
             Value::Unknown(u) => {
                 // Both branches may be taken: when they agree the result is known.
-                let a = self.eval_expr(&args[1]).unwrap_or_else(|_| Value::unknown(u.why.clone()));
-                let b = self.eval_expr(&args[2]).unwrap_or_else(|_| Value::unknown(u.why.clone()));
+                let a = self
+                    .eval_expr(&args[1])
+                    .unwrap_or_else(|_| Value::unknown(u.why.clone()));
+                let b = self
+                    .eval_expr(&args[2])
+                    .unwrap_or_else(|_| Value::unknown(u.why.clone()));
                 if a.arm_equals(&b) == Some(true) {
                     return Ok(a);
                 }
@@ -719,13 +774,19 @@ impl<'s, 't> Evaluator<'s, 't> {
 
     fn make_lambda(&mut self, args: &[Expr]) -> FnResult {
         let Some((body, names)) = args.split_last() else {
-            return Err(functions::invalid("lambda: expects parameter names and a body"));
+            return Err(functions::invalid(
+                "lambda: expects parameter names and a body",
+            ));
         };
         let mut params = Vec::with_capacity(names.len());
         for n in names {
             match n {
                 Expr::String(s, _) => params.push(s.clone()),
-                _ => return Err(functions::invalid("lambda: parameter names must be string literals")),
+                _ => {
+                    return Err(functions::invalid(
+                        "lambda: parameter names must be string literals",
+                    ))
+                }
             }
         }
         Ok(Value::Lambda(Arc::new(Lambda {
@@ -745,8 +806,14 @@ impl<'s, 't> Evaluator<'s, 't> {
             [Value::Int(o)] => (None, *o),
             [Value::String(n)] => (Some(n.clone()), 0),
             [Value::String(n), Value::Int(o)] => (Some(n.clone()), *o),
-            [Value::Unknown(u), ..] | [_, Value::Unknown(u)] => return Err(FnError::Unknown(u.clone())),
-            _ => return Err(functions::invalid("copyIndex: expects (loopName?, offset?)")),
+            [Value::Unknown(u), ..] | [_, Value::Unknown(u)] => {
+                return Err(FnError::Unknown(u.clone()))
+            }
+            _ => {
+                return Err(functions::invalid(
+                    "copyIndex: expects (loopName?, offset?)",
+                ))
+            }
         };
         let found = match &name {
             None => self.copy.last(),
@@ -757,10 +824,12 @@ impl<'s, 't> Evaluator<'s, 't> {
                 .find(|(l, _)| l.as_ref().is_some_and(|l| l.eq_ignore_ascii_case(n))),
         };
         match found {
-            Some((_, i)) if *i == crate::arm::expand::UNKNOWN_COPY_INDEX => Err(FnError::Unknown(Arc::new(Unknown {
-                why: "copy index of a loop whose count is unknown".into(),
-                ..Default::default()
-            }))),
+            Some((_, i)) if *i == crate::arm::expand::UNKNOWN_COPY_INDEX => {
+                Err(FnError::Unknown(Arc::new(Unknown {
+                    why: "copy index of a loop whose count is unknown".into(),
+                    ..Default::default()
+                })))
+            }
             Some((_, i)) => i
                 .checked_add(offset)
                 .map(Value::Int)

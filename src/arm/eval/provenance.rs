@@ -39,11 +39,18 @@ impl Provenance {
     pub fn describe(&self) -> String {
         match self.kind {
             ProvenanceKind::ParameterDefault => format!("parameter `{}`, default", self.name),
-            ProvenanceKind::ParameterFile => format!("parameter `{}`, parameter file value", self.name),
-            ProvenanceKind::DeploymentParameter => {
-                format!("parameter `{}`, passed by the enclosing deployment", self.name)
+            ProvenanceKind::ParameterFile => {
+                format!("parameter `{}`, parameter file value", self.name)
             }
-            ProvenanceKind::ParameterUnbound => format!("parameter `{}` (no value bound)", self.name),
+            ProvenanceKind::DeploymentParameter => {
+                format!(
+                    "parameter `{}`, passed by the enclosing deployment",
+                    self.name
+                )
+            }
+            ProvenanceKind::ParameterUnbound => {
+                format!("parameter `{}` (no value bound)", self.name)
+            }
             ProvenanceKind::Variable => format!("variable `{}`", self.name),
             ProvenanceKind::Context => format!("deployment context `{}`", self.name),
         }

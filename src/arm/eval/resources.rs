@@ -28,7 +28,10 @@ impl DeclaredResource {
 
     pub fn matches(&self, r: &ResourceRef) -> bool {
         self.resource_type.eq_ignore_ascii_case(&r.resource_type)
-            && self.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(&r.name))
+            && self
+                .name
+                .as_ref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(&r.name))
     }
 }
 
@@ -58,7 +61,9 @@ pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
 fn provider_path(ty: &str, names: &[&str]) -> Result<String, FnError> {
     let segs: Vec<&str> = ty.split('/').collect();
     if segs.len() < 2 {
-        return Err(invalid(format!("'{ty}' is not a fully qualified resource type")));
+        return Err(invalid(format!(
+            "'{ty}' is not a fully qualified resource type"
+        )));
     }
     let expected = segs.len() - 1;
     // A single name may carry the whole path (`acr/westus`).
@@ -97,7 +102,12 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnR
     let ty_s = match ty {
         Value::String(s) => s.clone(),
         Value::Unknown(u) => return Err(FnError::Unknown(u.clone())),
-        other => return Err(invalid(format!("resource type must be a string, got {}", other.type_name()))),
+        other => {
+            return Err(invalid(format!(
+                "resource type must be a string, got {}",
+                other.type_name()
+            )))
+        }
     };
     let mut name_strs: Vec<&str> = Vec::with_capacity(names.len());
     for n in names {
@@ -112,21 +122,39 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnR
                 })))
             }
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                return Err(invalid(format!("resource name must be a string, got {}", n.type_name())))
+                return Err(invalid(format!(
+                    "resource name must be a string, got {}",
+                    n.type_name()
+                )))
             }
-            other => return Err(invalid(format!("resource name must be a string, got {}", other.type_name()))),
+            other => {
+                return Err(invalid(format!(
+                    "resource name must be a string, got {}",
+                    other.type_name()
+                )))
+            }
         }
     }
     let path = provider_path(&ty_s, &name_strs)?;
     let resource = Some(Arc::new(ResourceRef {
         resource_type: ty_s.clone(),
         name: Str::from(
-            if name_strs.len() == 1 { name_strs[0].to_string() } else { name_strs.join("/") }.as_str(),
+            if name_strs.len() == 1 {
+                name_strs[0].to_string()
+            } else {
+                name_strs.join("/")
+            }
+            .as_str(),
         ),
     }));
     let prefix = match &scope {
-        IdScope::ResourceGroup { subscription, group } => match (subscription, group) {
-            (Value::String(s), Value::String(g)) => Ok(format!("/subscriptions/{s}/resourceGroups/{g}")),
+        IdScope::ResourceGroup {
+            subscription,
+            group,
+        } => match (subscription, group) {
+            (Value::String(s), Value::String(g)) => {
+                Ok(format!("/subscriptions/{s}/resourceGroups/{g}"))
+            }
             (Value::Unknown(u), _) | (_, Value::Unknown(u)) => Err(u.why.clone()),
             _ => Err("resource id scope is not a string".to_string()),
         },
@@ -136,7 +164,9 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnR
             _ => Err("subscription id is not a string".to_string()),
         },
         IdScope::ManagementGroup { group } => match group {
-            Value::String(g) => Ok(format!("/providers/Microsoft.Management/managementGroups/{g}")),
+            Value::String(g) => Ok(format!(
+                "/providers/Microsoft.Management/managementGroups/{g}"
+            )),
             Value::Unknown(u) => Err(u.why.clone()),
             _ => Err("management group is not a string".to_string()),
         },
@@ -177,7 +207,10 @@ mod tests {
             "/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/acr/replications/westus",
         )
         .unwrap();
-        assert_eq!(&*r.resource_type, "Microsoft.ContainerRegistry/registries/replications");
+        assert_eq!(
+            &*r.resource_type,
+            "Microsoft.ContainerRegistry/registries/replications"
+        );
         assert_eq!(&*r.name, "acr/westus");
         assert!(parse_resource_id("/subscriptions/s").is_none());
     }
@@ -210,7 +243,12 @@ mod tests {
         .unwrap();
         let Value::Unknown(u) = unknown else { panic!() };
         assert_eq!(&*u.resource.as_ref().unwrap().name, "acr");
-        let bad = compose_id(IdScope::Tenant, &Value::str("Microsoft.X/y/z"), &[Value::str("a")], Str::from("t"));
+        let bad = compose_id(
+            IdScope::Tenant,
+            &Value::str("Microsoft.X/y/z"),
+            &[Value::str("a")],
+            Str::from("t"),
+        );
         assert!(bad.is_err());
     }
 }

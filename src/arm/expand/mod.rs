@@ -111,7 +111,13 @@ impl ExpandError {
         match (&self.source, self.span) {
             (Some(src), Some(span)) => {
                 let lc = src.line_col(span.start);
-                format!("{}:{}:{}: {}", self.path.display(), lc.line, lc.column, self.message)
+                format!(
+                    "{}:{}:{}: {}",
+                    self.path.display(),
+                    lc.line,
+                    lc.column,
+                    self.message
+                )
             }
             _ => format!("{}: {}", self.path.display(), self.message),
         }
@@ -151,7 +157,10 @@ pub fn expand_file(path: &Path, options: &ExpandOptions) -> Result<Expansion, Ex
 }
 
 /// Expand an already loaded template.
-pub fn expand_loaded(template: LoadedFile, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+pub fn expand_loaded(
+    template: LoadedFile,
+    options: &ExpandOptions,
+) -> Result<Expansion, ExpandError> {
     let path = template.source.path.clone();
     if classify(&template.root) != JsonFileKind::Template {
         return Err(ExpandError {
@@ -174,7 +183,9 @@ pub fn expand_loaded(template: LoadedFile, options: &ExpandOptions) -> Result<Ex
     if let Some(pp) = &param_path {
         match load_json(pp) {
             Ok(f) => {
-                if classify(&f.root) == JsonFileKind::Parameters || f.root.get("parameters").is_some() {
+                if classify(&f.root) == JsonFileKind::Parameters
+                    || f.root.get("parameters").is_some()
+                {
                     expansion.files.push(f);
                     param_file = Some(1);
                     expansion.parameter_file = Some(pp.clone());
@@ -202,7 +213,9 @@ impl Expansion {
 
     /// Problems that make (part of) the template unusable: syntax errors.
     pub fn syntax_errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.kind == DiagnosticKind::Syntax)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.kind == DiagnosticKind::Syntax)
     }
 }
 

@@ -79,7 +79,9 @@ pub fn bind_parameters<'t>(
                     parameter: name.clone(),
                 })),
                 _ => Value::unknown_term(
-                    format!("parameter '{name}' has no value (no default and no parameter file value)"),
+                    format!(
+                        "parameter '{name}' has no value (no default and no parameter file value)"
+                    ),
                     format!("parameters('{name}')"),
                 ),
             };

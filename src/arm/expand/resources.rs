@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use super::params::{bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding};
+use super::params::{
+    bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding,
+};
 use super::{ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind};
 use crate::arm::eval::{
     DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind, Evaluator, FileId, Provenance,
@@ -42,7 +44,9 @@ struct Parent {
 pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, options: &ExpandOptions) {
     let root = exp.files[0].root.clone();
     let text = exp.files[0].source.text.clone();
-    let pf_root = param_file.and_then(|id| exp.files.get(id as usize)).map(|f| f.root.clone());
+    let pf_root = param_file
+        .and_then(|id| exp.files.get(id as usize))
+        .map(|f| f.root.clone());
     let ctx = Arc::new(options.context.clone());
     let mut walker = Walker {
         file: 0,
@@ -51,7 +55,8 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         diagnostics: Vec::new(),
         capped: false,
     };
-    let scope_kind = ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));
+    let scope_kind =
+        ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));
     let level = Level {
         deployment: String::new(),
         condition: Value::Bool(true),
@@ -120,7 +125,8 @@ impl Walker {
         bind_parameters(&mut scope, template, bind);
         self.resources_of(&scope, template, level);
         let outputs = self.outputs(&scope, template);
-        self.diagnostics.extend(scope.diagnostics.borrow().iter().cloned());
+        self.diagnostics
+            .extend(scope.diagnostics.borrow().iter().cloned());
         outputs
     }
 
@@ -142,7 +148,9 @@ impl Walker {
                     resource_type: ty,
                     name: Some(name),
                     body: Value::Null,
-                    existing: node.get("existing").is_some_and(|e| matches!(e.kind, NodeKind::Bool(true))),
+                    existing: node
+                        .get("existing")
+                        .is_some_and(|e| matches!(e.kind, NodeKind::Bool(true))),
                 });
                 scope
                     .symbols
@@ -231,12 +239,18 @@ impl Walker {
             _ => Str::from("<unknown type>"),
         };
         let resource_type = match parent {
-            Some(p) if !ty.contains('/') || !ty.starts_with(p.resource_type.split('/').next().unwrap_or("")) => {
+            Some(p)
+                if !ty.contains('/')
+                    || !ty.starts_with(p.resource_type.split('/').next().unwrap_or("")) =>
+            {
                 Str::from(format!("{}/{}", p.resource_type, ty))
             }
             _ => ty,
         };
-        let own_name = node.get("name").map(|n| ev.eval_node(n, false)).unwrap_or(Value::Null);
+        let own_name = node
+            .get("name")
+            .map(|n| ev.eval_node(n, false))
+            .unwrap_or(Value::Null);
         let name = match (parent, &own_name) {
             (Some(p), Value::String(n)) => match &p.name {
                 Value::String(pn) if !n.contains('/') => Value::string(format!("{pn}/{n}")),
@@ -263,18 +277,27 @@ impl Walker {
             }
         }
         let body = Value::object(body);
-        let api_version = body.get("apiVersion").and_then(Value::as_str).map(Str::from);
+        let api_version = body
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(Str::from);
         let location = body.get("location").cloned();
-        let existing = body.get("existing").and_then(Value::as_bool).unwrap_or(false);
+        let existing = body
+            .get("existing")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let traces = ev.node_traces.take().unwrap_or_default();
         // Declare for reference(): full body, names as strings.
         {
             let mut declared = scope.declared.borrow_mut();
             let name_str = name.as_str().map(Str::from);
             let found = symbolic.as_ref().and_then(|s| {
-                declared
-                    .iter_mut()
-                    .find(|d| d.symbolic.as_ref().is_some_and(|x| x.eq_ignore_ascii_case(s)) && copy.is_empty())
+                declared.iter_mut().find(|d| {
+                    d.symbolic
+                        .as_ref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(s))
+                        && copy.is_empty()
+                })
             });
             match found {
                 Some(d) => d.body = body.clone(),
@@ -365,7 +388,9 @@ impl Walker {
             self.diagnostics.push(Diagnostic {
                 file: self.file,
                 span: node.span,
-                message: format!("nested deployments deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"),
+                message: format!(
+                    "nested deployments deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
+                ),
                 kind: DiagnosticKind::Limit,
             });
             return Some(NestedKind::Inline);
@@ -397,7 +422,11 @@ impl Walker {
         let mut ctx = (*outer.context).clone();
         if let Some(rg) = body.get("resourceGroup") {
             match rg.as_str() {
-                Some(g) if ctx.resource_group.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(g)) => {}
+                Some(g)
+                    if ctx
+                        .resource_group
+                        .as_deref()
+                        .is_some_and(|c| c.eq_ignore_ascii_case(g)) => {}
                 Some(g) => {
                     ctx.resource_group = Some(g.to_string());
                     ctx.location = None;
@@ -427,7 +456,10 @@ impl Walker {
                 let entry = evaluated.as_ref()?.get(pname)?;
                 let value_node = params_node?.get(pname)?;
                 let (value, span) = if let Some(v) = entry.get("value") {
-                    (v.clone(), value_node.get("value").map_or(value_node.span, |n| n.span))
+                    (
+                        v.clone(),
+                        value_node.get("value").map_or(value_node.span, |n| n.span),
+                    )
                 } else if entry.get("reference").is_some() {
                     (
                         Value::unknown_term(
@@ -468,7 +500,9 @@ impl Walker {
             let mut entry = Map::new();
             entry.insert(
                 Str::from("type"),
-                o.output_type.as_ref().map_or(Value::Null, |t| Value::String(t.clone())),
+                o.output_type
+                    .as_ref()
+                    .map_or(Value::Null, |t| Value::String(t.clone())),
             );
             entry.insert(Str::from("value"), o.value.clone());
             out_map.insert(o.name.clone(), Value::object(entry));
@@ -534,4 +568,3 @@ impl Walker {
         out
     }
 }
-

@@ -43,6 +43,7 @@ fn pending_unknown(v: &Value) -> Arc<Unknown> {
         Arc::new(Unknown {
             why: format!("value of type {} is not known", v.type_name()),
             term: None,
+            ..Default::default()
         })
     })
 }
@@ -65,7 +66,11 @@ fn derived_unknown(func: &str, args: &[&Value]) -> FnError {
     } else {
         format!("{func}() depends on {}", reasons.join("; "))
     };
-    FnError::Unknown(Arc::new(Unknown { why, term }))
+    FnError::Unknown(Arc::new(Unknown {
+        why,
+        term,
+        ..Default::default()
+    }))
 }
 
 fn collect_reasons(v: &Value, reasons: &mut Vec<String>, canonical: &mut bool) {

@@ -77,6 +77,7 @@ fn runtime_only(why: &str) -> FnError {
     FnError::Unknown(Arc::new(Unknown {
         why: why.into(),
         term: None,
+        ..Default::default()
     }))
 }
 
