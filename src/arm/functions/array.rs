@@ -53,6 +53,12 @@ fn unknown_error(v: &Value) -> FnError {
     }
 }
 
+/// Argument `i`; the evaluator checks arity, this keeps a direct call from panicking.
+fn nth<'a>(args: &'a [Value], i: usize, func: &str) -> Result<&'a Value, FnError> {
+    args.get(i)
+        .ok_or_else(|| invalid(format!("{func}: missing argument {}", i + 1)))
+}
+
 fn is_unknownish(v: &Value) -> bool {
     matches!(v, Value::Unknown(_) | Value::Candidates(_))
 }
@@ -86,6 +92,7 @@ fn lift_candidates(args: &[Value], f: fn(&[Value]) -> FnResult) -> Option<FnResu
     }
     let (index, cands) = lifted?;
     let mut results: Vec<Value> = Vec::new();
+    let mut failure = None;
     let mut argv = args.to_vec();
     for choice in &cands.values {
         argv[index] = choice.clone();
@@ -95,13 +102,16 @@ fn lift_candidates(args: &[Value], f: fn(&[Value]) -> FnResult) -> Option<FnResu
                     results.push(v);
                 }
             }
-            // One allowed value would fail the deployment, the others might not.
-            Err(_) => return Some(Err(unknown_error(&args[index]))),
+            Err(e) => failure = failure.or(Some(e)),
         }
     }
-    Some(match results.len() {
-        1 => Ok(results.swap_remove(0)),
-        _ => Ok(Value::Candidates(Arc::new(Candidates {
+    Some(match (results.len(), failure) {
+        // Every allowed value fails the same way: the deployment fails.
+        (0, Some(e)) => Err(e),
+        // Some allowed values would fail the deployment and others not; or none given.
+        (_, Some(_)) | (0, None) => Err(unknown_error(&args[index])),
+        (1, None) => Ok(results.swap_remove(0)),
+        (_, None) => Ok(Value::Candidates(Arc::new(Candidates {
             values: results,
             parameter: cands.parameter.clone(),
         }))),
@@ -131,10 +141,11 @@ fn array(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 }
 
 fn array_known(args: &[Value]) -> FnResult {
-    match &args[0] {
+    let value = nth(args, 0, "array")?;
+    match value {
         // An unknown may itself be an array.
         v if is_unknownish(v) => Err(unknown_error(v)),
-        Value::Array(_) => Ok(args[0].clone()),
+        Value::Array(_) => Ok(value.clone()),
         Value::Lambda(_) => Err(invalid("array: a lambda cannot be converted to an array")),
         other => Ok(Value::array(vec![other.clone()])),
     }
@@ -203,7 +214,7 @@ fn contains(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 
 /// `contains` with both arguments known at the top level; array elements may be unknown.
 fn contains_known(args: &[Value]) -> FnResult {
-    let (container, needle) = (&args[0], &args[1]);
+    let (container, needle) = (nth(args, 0, "contains")?, nth(args, 1, "contains")?);
     match container {
         v if is_unknownish(v) => Err(unknown_error(v)),
         Value::String(s) => {
@@ -253,7 +264,7 @@ fn contains_known(args: &[Value]) -> FnResult {
 }
 
 fn empty(_host: &mut dyn Host, args: &[Value]) -> FnResult {
-    Ok(Value::Bool(match &args[0] {
+    Ok(Value::Bool(match nth(args, 0, "empty")? {
         Value::Null => true,
         Value::String(s) => s.is_empty(),
         Value::Array(a) => a.is_empty(),
@@ -268,7 +279,7 @@ fn empty(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 }
 
 fn length(_host: &mut dyn Host, args: &[Value]) -> FnResult {
-    let n = match &args[0] {
+    let n = match nth(args, 0, "length")? {
         Value::String(s) => char_len(s),
         Value::Array(a) => a.len(),
         Value::Object(o) => o.len(),
@@ -285,7 +296,7 @@ fn length(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 // ---- first / last / flatten ---------------------------------------------------------
 
 fn first(_host: &mut dyn Host, args: &[Value]) -> FnResult {
-    match &args[0] {
+    match nth(args, 0, "first")? {
         Value::Array(a) => Ok(a.first().cloned().unwrap_or(Value::Null)),
         Value::String(s) => Ok(Value::string(
             s.chars().next().map(String::from).unwrap_or_default(),
@@ -299,7 +310,7 @@ fn first(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 }
 
 fn last(_host: &mut dyn Host, args: &[Value]) -> FnResult {
-    match &args[0] {
+    match nth(args, 0, "last")? {
         Value::Array(a) => Ok(a.last().cloned().unwrap_or(Value::Null)),
         Value::String(s) => Ok(Value::string(
             s.chars().next_back().map(String::from).unwrap_or_default(),
@@ -346,13 +357,13 @@ fn last_index_of(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 }
 
 fn find_index(args: &[Value], func: &str, from_end: bool) -> FnResult {
-    match &args[0] {
+    match nth(args, 0, func)? {
         Value::String(haystack) => {
             let needle = arg_str(args, 1, func)?;
             Ok(Value::Int(string_index(haystack, needle, from_end)))
         }
         Value::Array(items) => {
-            let needle = &args[1];
+            let needle = nth(args, 1, func)?;
             let mut order: Box<dyn Iterator<Item = (usize, &Value)>> = if from_end {
                 Box::new(items.iter().enumerate().rev())
             } else {
@@ -464,7 +475,7 @@ fn range(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 
 fn skip(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     let n = arg_int(args, 1, "skip")?;
-    match &args[0] {
+    match nth(args, 0, "skip")? {
         Value::Array(a) => Ok(Value::array(a[clamp_count(n, a.len())..].to_vec())),
         Value::String(s) => {
             let k = clamp_count(n, char_len(s));
@@ -479,7 +490,7 @@ fn skip(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 
 fn take(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     let n = arg_int(args, 1, "take")?;
-    match &args[0] {
+    match nth(args, 0, "take")? {
         Value::Array(a) => Ok(Value::array(a[..clamp_count(n, a.len())].to_vec())),
         Value::String(s) => {
             let k = clamp_count(n, char_len(s));

@@ -126,7 +126,10 @@ fn reduce(host: &mut dyn Host, args: &[Value]) -> FnResult {
     let items = arg_array(args, 0, "reduce")?;
     let lambda = arg_lambda(args, 2, "reduce")?;
     arity(lambda, 2, 3, "reduce")?;
-    let mut acc = args[1].clone();
+    let mut acc = args
+        .get(1)
+        .cloned()
+        .ok_or_else(|| invalid("reduce: missing the initial value"))?;
     for (i, item) in items.iter().enumerate() {
         acc = apply(host, lambda, &[acc, item.clone(), index_value(i)])?;
     }

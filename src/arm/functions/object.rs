@@ -31,7 +31,8 @@ fn create_object(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     }
     let mut map = Map::new();
     for (pair, kv) in args.chunks_exact(2).enumerate() {
-        let key = match known(&kv[0])? {
+        let [k, value] = kv else { continue };
+        let key = match known(k)? {
             Value::String(k) => k.clone(),
             other => {
                 return Err(invalid(format!(
@@ -41,12 +42,12 @@ fn create_object(_host: &mut dyn Host, args: &[Value]) -> FnResult {
                 )))
             }
         };
-        if let Value::Lambda(_) = kv[1] {
+        if let Value::Lambda(_) = value {
             return Err(invalid(format!(
                 "createObject: the value of '{key}' is a lambda"
             )));
         }
-        map_insert(&mut map, key, kv[1].clone());
+        map_insert(&mut map, key, value.clone());
     }
     Ok(Value::object(map))
 }

@@ -5,7 +5,7 @@
 //! an index, or `{"value": n, "fromEnd": true}` for `[^n]`. Any missing step makes the
 //! whole access `null`.
 
-use super::{is_unknownish, unknown_error};
+use super::{is_unknownish, nth, unknown_error};
 use crate::arm::functions::{arg_array, arg_int, invalid, known, FnError, FnResult, Host};
 use crate::arm::value::{map_get, Value};
 
@@ -22,7 +22,7 @@ pub(super) fn index_from_end(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 
 pub(super) fn try_index_from_end(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     let n = arg_int(args, 1, "tryIndexFromEnd")?;
-    let found = match &args[0] {
+    let found = match nth(args, 0, "tryIndexFromEnd")? {
         Value::Null => None,
         Value::Array(items) => nth_from_end(items, n).cloned(),
         v if is_unknownish(v) => return Err(unknown_error(v)),
@@ -34,15 +34,16 @@ pub(super) fn try_index_from_end(_host: &mut dyn Host, args: &[Value]) -> FnResu
         }
     };
     match found {
-        Some(v) => walk(v, &args[2..], "tryIndexFromEnd"),
+        Some(v) => walk(v, args.get(2..).unwrap_or_default(), "tryIndexFromEnd"),
         None => Ok(Value::Null),
     }
 }
 
 pub(super) fn try_get(_host: &mut dyn Host, args: &[Value]) -> FnResult {
-    match &args[0] {
+    let root = nth(args, 0, "tryGet")?;
+    match root {
         Value::Null | Value::Array(_) | Value::Object(_) => {
-            walk(args[0].clone(), &args[1..], "tryGet")
+            walk(root.clone(), args.get(1..).unwrap_or_default(), "tryGet")
         }
         v if is_unknownish(v) => Err(unknown_error(v)),
         other => Err(invalid(format!(

@@ -42,9 +42,12 @@ pub(super) fn intersection(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     match shape(args, "intersection", false)? {
         Shape::Array => {
             let arrays: Vec<&[Value]> = args.iter().filter_map(Value::as_array).collect();
-            let others: Vec<Members> = arrays[1..].iter().map(|a| Members::new(a)).collect();
+            let Some((first, rest)) = arrays.split_first() else {
+                return Ok(Value::array(Vec::new()));
+            };
+            let others: Vec<Members> = rest.iter().map(|a| Members::new(a)).collect();
             let mut out = Distinct::default();
-            for item in arrays[0] {
+            for item in first.iter() {
                 let mut everywhere = true;
                 for other in &others {
                     match other.contains(item) {
@@ -61,9 +64,12 @@ pub(super) fn intersection(_host: &mut dyn Host, args: &[Value]) -> FnResult {
         }
         Shape::Object => {
             let maps: Vec<&Map> = args.iter().filter_map(Value::as_object).collect();
+            let Some((first, rest)) = maps.split_first() else {
+                return Ok(Value::empty_object());
+            };
             let mut out = Map::new();
-            'keys: for (key, value) in maps[0] {
-                for other in &maps[1..] {
+            'keys: for (key, value) in first.iter() {
+                for other in rest {
                     let Some(theirs) = map_get(other, key) else {
                         continue 'keys;
                     };

@@ -278,6 +278,10 @@ fn contains_lifts_candidates() {
         &[cands("c", vec![v(json!(["x"])), Value::Int(1)]), s("x")]
     )
     .contains("'c'"));
+    // When every candidate fails, so does the deployment.
+    let all_fail = [cands("c", vec![Value::Int(1), Value::Int(2)]), s("x")];
+    assert!(invalid("contains", &all_fail).contains("container"));
+    assert!(unknown("contains", &[cands("c", vec![]), s("x")]).contains("'c'"));
 }
 
 #[test]
@@ -489,4 +493,23 @@ fn arity_is_checked() {
     assert!(run("range", &[i(1)]).is_err());
     assert!(run("union", &[v(json!([]))]).is_err());
     assert!(run("indexFromEnd", &[v(json!([1])), i(1), i(1)]).is_err());
+}
+
+#[test]
+fn implementations_survive_missing_arguments() {
+    // The evaluator checks arity first; called directly, no implementation may panic.
+    let tables = [
+        super::FUNCTIONS,
+        crate::arm::functions::object::FUNCTIONS,
+        crate::arm::functions::lambda::FUNCTIONS,
+    ];
+    let mut calls = 0;
+    for spec in tables.iter().flat_map(|t| t.iter()) {
+        for args in [vec![], vec![v(json!([]))], vec![v(json!({}))], vec![s("x")]] {
+            // Fails by panicking; the result itself may be anything.
+            let _ = (spec.imp)(&mut NoHost, &args);
+            calls += 1;
+        }
+    }
+    assert_eq!(calls, 4 * (22 + 6 + 7));
 }
