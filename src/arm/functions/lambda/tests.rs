@@ -199,6 +199,7 @@ fn map_with_index_and_unknowns() {
         1 => Err(FnError::Unknown(Arc::new(crate::arm::value::Unknown {
             why: "raised".into(),
             term: None,
+            ..Default::default()
         }))),
         2 => Ok(Value::unknown("returned")),
         n => Ok(Value::Int(n * 10)),
@@ -299,6 +300,7 @@ fn reduce_index_order_and_edges() {
         Err(FnError::Unknown(Arc::new(crate::arm::value::Unknown {
             why: "acc".into(),
             term: None,
+            ..Default::default()
         })))
     });
     assert_eq!(
