@@ -896,15 +896,26 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
                 ))
             }),
         (Value::Unknown(u), idx) if !idx.is_unknown() => {
-            if let (Some(partial), Value::String(k)) = (&u.partial, idx) {
-                if let Some(v) = partial.get(k) {
-                    return Ok(v.clone());
-                }
-            }
             let step = match idx {
                 Value::String(k) if property => format!(".{k}"),
                 other => format!("[{}]", other.term()),
             };
+            if let (Some(partial), Value::String(k)) = (&u.partial, idx) {
+                match partial.get(k) {
+                    // An object read from a partly known value stays partly known:
+                    // the runtime adds properties the template does not set.
+                    Some(v @ Value::Object(_)) => {
+                        return Ok(Value::Unknown(Arc::new(Unknown {
+                            why: u.why.clone(),
+                            term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),
+                            resource: u.resource.clone(),
+                            partial: Some(v.clone()),
+                        })))
+                    }
+                    Some(v) => return Ok(v.clone()),
+                    None => {}
+                }
+            }
             Ok(Value::Unknown(Arc::new(Unknown {
                 why: u.why.clone(),
                 term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),

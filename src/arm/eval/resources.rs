@@ -59,7 +59,8 @@ pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
 
 /// Build `/providers/NS/t1/n1/t2/n2` from a type and names.
 fn provider_path(ty: &str, names: &[&str]) -> Result<String, FnError> {
-    let segs: Vec<&str> = ty.split('/').collect();
+    // ARM tolerates a trailing slash on the type (`Microsoft.Network/virtualNetworks/`).
+    let segs: Vec<&str> = ty.trim_matches('/').split('/').collect();
     if segs.len() < 2 {
         return Err(invalid(format!(
             "'{ty}' is not a fully qualified resource type"
@@ -137,7 +138,7 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnR
     }
     let path = provider_path(&ty_s, &name_strs)?;
     let resource = Some(Arc::new(ResourceRef {
-        resource_type: ty_s.clone(),
+        resource_type: Str::from(ty_s.trim_matches('/')),
         name: Str::from(
             if name_strs.len() == 1 {
                 name_strs[0].to_string()

@@ -361,7 +361,7 @@ impl Walker {
                 if m.key.eq_ignore_ascii_case("template") {
                     continue;
                 }
-                let v = ev.eval_node(&m.value, false);
+                let v = ev.eval_node(&m.value, true);
                 out.insert(m.key.clone(), v);
             }
         }
