@@ -93,9 +93,14 @@ impl Statement {
 #[derive(Clone, Debug)]
 pub enum StatementKind {
     /// `targetScope = 'subscription'`
-    TargetScope { value: Expr },
+    TargetScope {
+        value: Expr,
+    },
     /// `metadata name = value`
-    Metadata { name: Ident, value: Expr },
+    Metadata {
+        name: Ident,
+        value: Expr,
+    },
     /// `param name type = default`; in `.bicepparam` files `param name = value`
     /// (no type; the value is in `default`).
     Param {
@@ -129,7 +134,10 @@ pub enum StatementKind {
         body: Expr,
     },
     /// `type name = typeExpr`
-    Type { name: Ident, value: TypeExpr },
+    Type {
+        name: Ident,
+        value: TypeExpr,
+    },
     /// `func name(a type, ...) returnType => body`
     Func {
         name: Ident,
@@ -138,7 +146,10 @@ pub enum StatementKind {
         body: Expr,
     },
     /// `import {a, b as c} from 'x'` / `import * as ns from 'x'`
-    Import { items: ImportItems, from: StringLit },
+    Import {
+        items: ImportItems,
+        from: StringLit,
+    },
     /// `extension az`, `extension 'br:...' with {...} as alias`, and the older
     /// `provider ...` / `import 'name@version' ...` spellings.
     Extension {
@@ -153,9 +164,14 @@ pub enum StatementKind {
         config: Option<Expr>,
     },
     /// `.bicepparam`: `extends './base.bicepparam'`
-    Extends { path: StringLit },
+    Extends {
+        path: StringLit,
+    },
     /// `assert name = condition`
-    Assert { name: Ident, value: Expr },
+    Assert {
+        name: Ident,
+        value: Expr,
+    },
     /// A `#disable-next-line` / `#disable-diagnostics` / `#restore-diagnostics`
     /// pragma between top-level declarations.
     Pragma(Pragma),
@@ -311,7 +327,10 @@ pub enum ExprKind {
         from_end: bool,
     },
     /// `parent::child`
-    ResourceAccess { target: Box<Expr>, name: Ident },
+    ResourceAccess {
+        target: Box<Expr>,
+        name: Ident,
+    },
     /// Postfix `expr!`
     NonNull(Box<Expr>),
     Unary {
@@ -330,7 +349,10 @@ pub enum ExprKind {
         otherwise: Box<Expr>,
     },
     /// `x => body`, `(x, y) => body`, `() => body`
-    Lambda { params: Vec<Ident>, body: Box<Expr> },
+    Lambda {
+        params: Vec<Ident>,
+        body: Box<Expr>,
+    },
     /// `(expr)`
     Paren(Box<Expr>),
     /// `[for item in iterable: body]` / `[for (item, index) in iterable: body]`
@@ -358,14 +380,20 @@ pub struct ForExpr {
 pub enum ArrayItem {
     Value(Expr),
     /// `...expr`; `span` includes the `...`.
-    Spread { expr: Expr, span: Span },
+    Spread {
+        expr: Expr,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum ObjectItem {
     Property(Property),
     /// `...expr`; `span` includes the `...`.
-    Spread { expr: Expr, span: Span },
+    Spread {
+        expr: Expr,
+        span: Span,
+    },
     /// A nested `resource` declaration (only in resource bodies); its kind is
     /// always [`StatementKind::Resource`].
     Resource(Box<Statement>),
@@ -469,7 +497,10 @@ impl BinaryOp {
         match self {
             BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => 100,
             BinaryOp::Add | BinaryOp::Subtract => 90,
-            BinaryOp::Less | BinaryOp::LessOrEqual | BinaryOp::Greater | BinaryOp::GreaterOrEqual => 80,
+            BinaryOp::Less
+            | BinaryOp::LessOrEqual
+            | BinaryOp::Greater
+            | BinaryOp::GreaterOrEqual => 80,
             BinaryOp::Equals
             | BinaryOp::NotEquals
             | BinaryOp::EqualsInsensitive
@@ -514,7 +545,10 @@ pub enum TypeKind {
     /// `string`, `int`, `object`, `myType`, ...
     Named(Ident),
     /// `sys.string`, `importedNs.myType`, `myType.property`
-    Property { target: Box<TypeExpr>, name: Ident },
+    Property {
+        target: Box<TypeExpr>,
+        name: Ident,
+    },
     /// `resourceInput<'T@v'>`, `sys.resourceOutput<'T@v'>`
     Parameterized {
         target: Option<Box<TypeExpr>>,
@@ -522,7 +556,10 @@ pub enum TypeKind {
         args: Vec<TypeExpr>,
     },
     /// `tuple[1]`
-    Index { target: Box<TypeExpr>, index: Box<Expr> },
+    Index {
+        target: Box<TypeExpr>,
+        index: Box<Expr>,
+    },
     /// `array[*]`
     Items(Box<TypeExpr>),
     /// `dictionary.*`
@@ -544,7 +581,10 @@ pub enum TypeKind {
     Bool(bool),
     Null,
     /// `-10`, `!true`
-    Unary { op: UnaryOp, operand: Box<TypeExpr> },
+    Unary {
+        op: UnaryOp,
+        operand: Box<TypeExpr>,
+    },
     /// `(T)`
     Paren(Box<TypeExpr>),
     /// `resource 'T@v'`; the string is optional for outputs.

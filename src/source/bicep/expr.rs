@@ -1,5 +1,6 @@
-//! Expressions: operators by precedence, postfix access, literals, strings with
-//! interpolation, arrays, objects, loops, conditions and lambdas.
+//! Expressions: operators by precedence, postfix access, literals, calls and
+//! lambdas. Strings are in `strings.rs`; objects, arrays, loops and conditions in
+//! `containers.rs`.
 //!
 //! Line breaks end an expression except inside brackets and parentheses, before a
 //! ternary `?`/`:` on the next line, and after `=>`. A line break right after a
@@ -7,9 +8,8 @@
 //! incomplete there).
 
 use super::ast::*;
-use super::escape::unescape;
-use super::lexer::{StrPart, Token, TokenKind};
-use super::parser::{ListItems, Parser};
+use super::lexer::TokenKind;
+use super::parser::Parser;
 
 fn binary_op(kind: TokenKind) -> Option<BinaryOp> {
     Some(match kind {
@@ -86,14 +86,18 @@ impl Parser<'_> {
         }
     }
 
-    /// Precedence climbing; operators bind left to right.
+    /// Precedence climbing; operators bind left to right. Each operator nests
+    /// the tree one level deeper, so it counts against the depth limit (a long
+    /// chain would otherwise build a tree too deep to walk or drop).
     fn binary(&mut self, min_precedence: u8) -> Expr {
         let mut left = self.unary();
+        let mut levels = 0;
         while let Some(op) = binary_op(self.kind()) {
             let precedence = op.precedence();
-            if precedence <= min_precedence {
+            if precedence <= min_precedence || !self.enter() {
                 break;
             }
+            levels += 1;
             self.bump();
             self.skip_newlines_in_expression();
             let right = self.binary(precedence);
@@ -106,6 +110,7 @@ impl Parser<'_> {
                 },
             };
         }
+        self.leave_levels(levels);
         left
     }
 
@@ -117,9 +122,14 @@ impl Parser<'_> {
                 TokenKind::Minus => UnaryOp::Minus,
                 _ => break,
             };
+            if !self.enter() {
+                self.leave_levels(ops.len());
+                return self.error_expr();
+            }
             ops.push((op, self.bump().span));
         }
         let mut e = self.postfix();
+        self.leave_levels(ops.len());
         for (op, span) in ops.into_iter().rev() {
             e = Expr {
                 span: span.to(e.span),
@@ -134,13 +144,25 @@ impl Parser<'_> {
 
     fn postfix(&mut self) -> Expr {
         let e = self.primary();
-        self.accessors(e)
+        let mut levels = 0;
+        let e = self.accessors(e, &mut levels);
+        self.leave_levels(levels);
+        e
     }
 
-    /// `.name`, `.?name`, `.name(args)`, `[i]`, `[?i]`, `[^i]`, `::name`, `!`.
-    fn accessors(&mut self, mut e: Expr) -> Expr {
+    /// `.name`, `.?name`, `.name(args)`, `[i]`, `[?i]`, `[^i]`, `::name`, `!`;
+    /// each one nests the tree a level deeper (counted in `levels`).
+    fn accessors(&mut self, mut e: Expr, levels: &mut usize) -> Expr {
         loop {
             let start = e.span.start;
+            let is_accessor = matches!(
+                self.kind(),
+                TokenKind::LBracket | TokenKind::Dot | TokenKind::DoubleColon | TokenKind::Bang
+            );
+            if !is_accessor || !self.enter() {
+                return e;
+            }
+            *levels += 1;
             match self.kind() {
                 TokenKind::LBracket => {
                     self.bump();
@@ -157,7 +179,7 @@ impl Parser<'_> {
                         self.eat(TokenKind::RBracket);
                     }
                     e = Expr {
-                        span: Span::new(start, self.last_end),
+                        span: self.span_from(start),
                         kind: ExprKind::Index {
                             target: Box::new(e),
                             index: Box::new(index),
@@ -191,7 +213,7 @@ impl Parser<'_> {
                     };
                     e = Expr {
                         kind,
-                        span: Span::new(start, self.last_end),
+                        span: self.span_from(start),
                     };
                 }
                 TokenKind::DoubleColon => {
@@ -279,7 +301,7 @@ impl Parser<'_> {
                 };
                 Expr {
                     kind,
-                    span: Span::new(t.span.start, self.last_end),
+                    span: self.span_from(t.span.start),
                 }
             }
             _ => {
@@ -299,7 +321,7 @@ impl Parser<'_> {
     fn paren_or_lambda(&mut self) -> Expr {
         let open = self.bump();
         let items = self.delimited(open, TokenKind::RParen, "')'", |p| Some(p.expression()));
-        let inner_span = Span::new(open.span.start, self.last_end);
+        let inner_span = self.span_from(open.span.start);
         if self.eat(TokenKind::Arrow).is_some() {
             let mut params = Vec::with_capacity(items.len());
             for item in items {
@@ -322,7 +344,10 @@ impl Parser<'_> {
         let inner = match (items.next(), items.next()) {
             (Some(only), None) => only,
             (first, _) => {
-                self.error("parentheses must contain exactly one expression", inner_span);
+                self.error(
+                    "parentheses must contain exactly one expression",
+                    inner_span,
+                );
                 first.unwrap_or(Expr {
                     kind: ExprKind::Error,
                     span: inner_span,
@@ -342,273 +367,6 @@ impl Parser<'_> {
         self.expression()
     }
 
-    /// A string literal starting at the current `Str` head or complete token.
-    pub(super) fn string_literal(&mut self) -> StringLit {
-        let first = self.bump();
-        let multiline = matches!(first.kind, TokenKind::Str(p) if p.multiline);
-        let mut segments = Vec::new();
-        let complete = matches!(first.kind, TokenKind::Str(p) if p.part == StrPart::Complete);
-        self.push_text(&mut segments, first, multiline, complete);
-        if !complete {
-            self.string_holes(&mut segments, multiline);
-        }
-        StringLit {
-            segments,
-            multiline,
-            span: Span::new(first.span.start, self.last_end),
-        }
-    }
-
-    fn string_holes(&mut self, segments: &mut Vec<StringSegment>, multiline: bool) {
-        loop {
-            if multiline {
-                self.skip_newlines();
-            }
-            segments.push(StringSegment::Expr(self.expression()));
-            if multiline {
-                self.skip_newlines();
-            }
-            let part = match self.kind() {
-                TokenKind::Str(p) if matches!(p.part, StrPart::Middle | StrPart::Tail) => p.part,
-                _ => {
-                    self.expected("'}' to close the interpolation");
-                    self.skip_until(|k| {
-                        k == TokenKind::NewLine
-                            || matches!(k, TokenKind::Str(p) if matches!(p.part, StrPart::Middle | StrPart::Tail))
-                    });
-                    match self.kind() {
-                        TokenKind::Str(p) => p.part,
-                        _ => return,
-                    }
-                }
-            };
-            let t = self.bump();
-            self.push_text(segments, t, multiline, false);
-            if part == StrPart::Tail {
-                return;
-            }
-        }
-    }
-
-    fn push_text(&mut self, segments: &mut Vec<StringSegment>, t: Token, multiline: bool, keep_empty: bool) {
-        let raw = t.content.text(self.text);
-        let value = if multiline {
-            raw.to_string()
-        } else {
-            unescape(raw, t.content.start, &mut self.diagnostics)
-        };
-        if keep_empty || !value.is_empty() {
-            segments.push(StringSegment::Text {
-                value: value.into(),
-                span: t.content,
-            });
-        }
-    }
-
-    /// `{ key: value ... }`; in resource bodies (`resources_allowed`) also nested
-    /// `resource` declarations.
-    pub(super) fn object(&mut self, resources_allowed: bool) -> Expr {
-        if !self.enter() {
-            return self.error_expr();
-        }
-        let open = self.bump();
-        let kind = if resources_allowed { ListItems::Resources } else { ListItems::Plain };
-        let items = self.list(open, TokenKind::RBrace, "'}'", kind, &mut |p| p.object_item(resources_allowed));
-        self.leave();
-        Expr {
-            kind: ExprKind::Object(items),
-            span: Span::new(open.span.start, self.last_end),
-        }
-    }
-
-    fn object_item(&mut self, resources_allowed: bool) -> Option<ObjectItem> {
-        match self.kind() {
-            TokenKind::Ellipsis => {
-                let dots = self.bump();
-                let expr = self.expression();
-                return Some(ObjectItem::Spread {
-                    span: dots.span.to(expr.span),
-                    expr,
-                });
-            }
-            TokenKind::At if resources_allowed => return self.nested_resource(),
-            TokenKind::Ident
-                if resources_allowed
-                    && self.at_word("resource")
-                    && self.tok_at(self.pos + 1).kind == TokenKind::Ident =>
-            {
-                return self.nested_resource();
-            }
-            _ => {}
-        }
-        let key = self.property_key()?;
-        self.expect(TokenKind::Colon, "':'")?;
-        let value = self.expression();
-        Some(ObjectItem::Property(Property {
-            span: key.span().to(value.span),
-            key,
-            value,
-        }))
-    }
-
-    /// An object key: a name or a string.
-    pub(super) fn property_key(&mut self) -> Option<PropertyKey> {
-        if self.at(TokenKind::Ident) {
-            let t = self.bump();
-            Some(PropertyKey::Ident(self.ident_from(t)))
-        } else if self.at_string_start() {
-            Some(PropertyKey::String(self.string_literal()))
-        } else {
-            self.expected("a property name");
-            None
-        }
-    }
-
-    fn nested_resource(&mut self) -> Option<ObjectItem> {
-        let start = self.tok().span.start;
-        let decorators = self.decorators();
-        if !self.at_word("resource") {
-            self.expected("'resource' after the decorators");
-            return None;
-        }
-        let keyword_span = self.tok().span;
-        let decl = self.resource()?;
-        Some(ObjectItem::Resource(Box::new(Statement {
-            decorators,
-            kind: StatementKind::Resource(decl),
-            span: Span::new(start, self.last_end),
-            keyword_span,
-        })))
-    }
-
-    /// `[...]` or `[for ...]`. `body_of` is `Some(resources_allowed)` for the body
-    /// of a resource or module declaration.
-    pub(super) fn array_or_for(&mut self, body_of: Option<bool>) -> Expr {
-        if !self.enter() {
-            return self.error_expr();
-        }
-        let mut after_open = self.pos + 1;
-        while self.tok_at(after_open).kind == TokenKind::NewLine {
-            after_open += 1;
-        }
-        let e = if self.is_word(after_open, "for") {
-            self.for_expression(body_of)
-        } else {
-            let open = self.bump();
-            if body_of.is_some() {
-                self.error("a body must be an object, 'if (...) {...}' or '[for ...]'", open.span);
-            }
-            let items = self.list(open, TokenKind::RBracket, "']'", ListItems::Plain, &mut |p| {
-                if p.at(TokenKind::Ellipsis) {
-                    let dots = p.bump();
-                    let expr = p.expression();
-                    Some(ArrayItem::Spread {
-                        span: dots.span.to(expr.span),
-                        expr,
-                    })
-                } else {
-                    Some(ArrayItem::Value(p.expression()))
-                }
-            });
-            Expr {
-                kind: ExprKind::Array(items),
-                span: Span::new(open.span.start, self.last_end),
-            }
-        };
-        self.leave();
-        e
-    }
-
-    /// `[for item in iterable: body]`, `[for (item, index) in iterable: body]`.
-    fn for_expression(&mut self, body_of: Option<bool>) -> Expr {
-        let open = self.bump();
-        self.skip_newlines();
-        self.bump(); // `for`, checked by the caller
-        let Some((item, index, iterable)) = self.for_header() else {
-            self.skip_until(|k| k == TokenKind::RBracket || k == TokenKind::NewLine);
-            self.eat(TokenKind::RBracket);
-            return Expr {
-                kind: ExprKind::Error,
-                span: Span::new(open.span.start, self.last_end),
-            };
-        };
-        self.skip_newlines();
-        let body = if self.at_word("if") && self.tok_at(self.pos + 1).kind == TokenKind::LParen {
-            self.if_body(body_of.unwrap_or(false))
-        } else {
-            match body_of {
-                Some(resources_allowed) if self.at(TokenKind::LBrace) => self.object(resources_allowed),
-                Some(_) => {
-                    self.expected("'{' or 'if' to start the loop body");
-                    self.error_expr()
-                }
-                None => self.expression(),
-            }
-        };
-        self.skip_newlines();
-        if self.expect(TokenKind::RBracket, "']'").is_none() {
-            self.skip_until(|k| k == TokenKind::RBracket || k == TokenKind::NewLine);
-            self.eat(TokenKind::RBracket);
-        }
-        Expr {
-            span: Span::new(open.span.start, self.last_end),
-            kind: ExprKind::For(Box::new(ForExpr {
-                item,
-                index,
-                iterable,
-                body,
-            })),
-        }
-    }
-
-    fn for_header(&mut self) -> Option<(Ident, Option<Ident>, Expr)> {
-        let (item, index) = if self.eat(TokenKind::LParen).is_some() {
-            let item = self.ident("a loop item name")?;
-            self.expect(TokenKind::Comma, "',' and an index name")?;
-            let index = self.ident("a loop index name")?;
-            self.expect(TokenKind::RParen, "')'")?;
-            (item, Some(index))
-        } else {
-            (self.ident("a loop item name or '(item, index)'")?, None)
-        };
-        self.expect_word("in")?;
-        let iterable = self.expression();
-        self.expect(TokenKind::Colon, "':'")?;
-        Some((item, index, iterable))
-    }
-
-    /// `if (condition) {...}`
-    pub(super) fn if_body(&mut self, resources_allowed: bool) -> Expr {
-        let keyword = self.bump();
-        let Some(open) = self.expect(TokenKind::LParen, "'(' after 'if'") else {
-            return self.error_expr();
-        };
-        let mut items = self.delimited(open, TokenKind::RParen, "')'", |p| Some(p.expression()));
-        let condition = if items.len() == 1 {
-            items.remove(0)
-        } else {
-            let span = Span::new(open.span.start, self.last_end);
-            self.error("the condition must be exactly one expression", span);
-            Expr {
-                kind: ExprKind::Error,
-                span,
-            }
-        };
-        let body = if self.at(TokenKind::LBrace) {
-            self.object(resources_allowed)
-        } else {
-            self.expected("'{' after the condition");
-            self.error_expr()
-        };
-        Expr {
-            span: Span::new(keyword.span.start, self.last_end),
-            kind: ExprKind::If {
-                condition: Box::new(condition),
-                body: Box::new(body),
-            },
-        }
-    }
-
     /// After `@`: `name`, `name(args)`, `ns.name(args)`.
     pub(super) fn decorator_expression(&mut self) -> Expr {
         let t = self.bump();
@@ -620,7 +378,7 @@ impl Parser<'_> {
                     name: self.ident_from(t),
                     args,
                 },
-                span: Span::new(t.span.start, self.last_end),
+                span: self.span_from(t.span.start),
             }
         } else {
             Expr {
@@ -648,7 +406,7 @@ impl Parser<'_> {
             };
             e = Expr {
                 kind,
-                span: Span::new(t.span.start, self.last_end),
+                span: self.span_from(t.span.start),
             };
         }
         e

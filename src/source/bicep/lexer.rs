@@ -8,7 +8,7 @@
 //! object inside the hole.
 
 use super::ast::{Comment, CommentKind, Ident, Pragma, PragmaKind, Span};
-use super::Diagnostic;
+use super::{Diagnostic, MAX_DIAGNOSTICS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -159,6 +159,9 @@ impl Lexer<'_> {
     }
 
     fn error(&mut self, message: impl Into<String>, start: usize, end: usize) {
+        if self.out.diagnostics.len() >= MAX_DIAGNOSTICS {
+            return;
+        }
         self.out.diagnostics.push(Diagnostic {
             message: message.into(),
             span: span(start, end),
@@ -246,7 +249,8 @@ impl Lexer<'_> {
             ("#restore-diagnostics", PragmaKind::RestoreDiagnostics),
         ];
         let rest = &self.src[self.pos..];
-        let Some(&(keyword, kind)) = KINDS.iter().find(|(k, _)| rest.starts_with(k.as_bytes())) else {
+        let Some(&(keyword, kind)) = KINDS.iter().find(|(k, _)| rest.starts_with(k.as_bytes()))
+        else {
             return false;
         };
         let start = self.pos;
@@ -272,7 +276,11 @@ impl Lexer<'_> {
             }
         }
         if codes.is_empty() {
-            self.error(format!("'{keyword}' needs at least one diagnostic code"), start, end);
+            self.error(
+                format!("'{keyword}' needs at least one diagnostic code"),
+                start,
+                end,
+            );
         }
         self.out.pragmas.push(Pragma {
             kind,
@@ -404,7 +412,11 @@ impl Lexer<'_> {
             }
             _ => {
                 // Skip the whole character so spans stay on UTF-8 boundaries.
-                let width = self.text.get(start..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+                let width = self
+                    .text
+                    .get(start..)
+                    .and_then(|s| s.chars().next())
+                    .map_or(1, char::len_utf8);
                 self.pos = start + width;
                 let shown = self.text.get(start..self.pos).unwrap_or("?");
                 let message = if shown == "\"" {
@@ -466,7 +478,14 @@ impl Lexer<'_> {
                 _ => self.pos += 1,
             }
         };
-        self.finish_piece(start, first, part, false, 1, span(content_start, content_end));
+        self.finish_piece(
+            start,
+            first,
+            part,
+            false,
+            1,
+            span(content_start, content_end),
+        );
     }
 
     /// The rest of a `'''` string (with `dollars` > 0 when it is interpolated as
@@ -508,14 +527,29 @@ impl Lexer<'_> {
                 _ => self.pos += 1,
             }
         };
-        self.finish_piece(start, first, part, true, dollars, span(content_start, content_end));
+        self.finish_piece(
+            start,
+            first,
+            part,
+            true,
+            dollars,
+            span(content_start, content_end),
+        );
     }
 
     fn run_of(&self, b: u8) -> usize {
         self.src[self.pos..].iter().take_while(|&&c| c == b).count()
     }
 
-    fn finish_piece(&mut self, start: usize, first: bool, part: StrPart, multiline: bool, dollars: usize, content: Span) {
+    fn finish_piece(
+        &mut self,
+        start: usize,
+        first: bool,
+        part: StrPart,
+        multiline: bool,
+        dollars: usize,
+        content: Span,
+    ) {
         match part {
             StrPart::Head => self.holes.push(Hole {
                 dollars,

@@ -9,10 +9,12 @@
 //! rest of the file, and no input makes the parser panic or loop.
 
 pub mod ast;
-mod escape;
+mod containers;
+mod declarations;
 mod expr;
 pub mod lexer;
 mod parser;
+mod strings;
 mod types;
 
 #[cfg(test)]
@@ -21,8 +23,9 @@ mod tests;
 pub use ast::*;
 
 /// Deepest nesting of expressions, objects, arrays and types the parser follows;
-/// deeper input is reported instead of overflowing the stack.
-pub const MAX_NESTING_DEPTH: usize = 200;
+/// deeper input is reported instead of overflowing the stack. The corpus peaks at
+/// 22; at 128 the worst case needs under 1 MiB of stack even in a debug build.
+pub const MAX_NESTING_DEPTH: usize = 128;
 /// Syntax errors kept per file (a binary file would otherwise yield millions).
 pub const MAX_DIAGNOSTICS: usize = 1000;
 
@@ -87,10 +90,12 @@ fn parse_file(text: &str, kind: Option<FileKind>) -> ParsedFile {
     let program = parser.program(&lexed.pragmas);
     let mut diagnostics = parser.diagnostics;
     let kind = kind.unwrap_or_else(|| {
-        let is_params = program
-            .statements
-            .iter()
-            .any(|s| matches!(s.kind, StatementKind::Using { .. } | StatementKind::Extends { .. }));
+        let is_params = program.statements.iter().any(|s| {
+            matches!(
+                s.kind,
+                StatementKind::Using { .. } | StatementKind::Extends { .. }
+            )
+        });
         if is_params {
             FileKind::BicepParam
         } else {

@@ -30,7 +30,7 @@ impl Parser<'_> {
         };
         TypeExpr {
             kind: TypeKind::Resource(type_string),
-            span: Span::new(keyword.span.start, self.last_end),
+            span: self.span_from(keyword.span.start),
         }
     }
 
@@ -63,13 +63,14 @@ impl Parser<'_> {
         }
         TypeExpr {
             kind: TypeKind::Union(members),
-            span: Span::new(start, self.last_end),
+            span: self.span_from(start),
         }
     }
 
     fn at_union_separator(&self) -> bool {
         self.at(TokenKind::Pipe)
-            || self.at(TokenKind::NewLine) && self.tok_at(self.next_non_newline()).kind == TokenKind::Pipe
+            || self.at(TokenKind::NewLine)
+                && self.tok_at(self.next_non_newline()).kind == TokenKind::Pipe
     }
 
     /// Prefix `-`/`!`, a member type, then postfix `?`/`!`.
@@ -81,9 +82,14 @@ impl Parser<'_> {
                 TokenKind::Bang => UnaryOp::Not,
                 _ => break,
             };
+            if !self.enter() {
+                self.leave_levels(ops.len());
+                return self.error_type();
+            }
             ops.push((op, self.bump().span));
         }
-        let mut t = self.member_type();
+        let mut levels = ops.len();
+        let mut t = self.member_type(&mut levels);
         for (op, span) in ops.into_iter().rev() {
             t = TypeExpr {
                 span: span.to(t.span),
@@ -94,24 +100,34 @@ impl Parser<'_> {
             };
         }
         loop {
+            let start = t.span.start;
+            if !matches!(self.kind(), TokenKind::Question | TokenKind::Bang) || !self.enter() {
+                self.leave_levels(levels);
+                return t;
+            }
+            levels += 1;
             let kind = match self.kind() {
                 TokenKind::Question => TypeKind::Nullable(Box::new(t)),
-                TokenKind::Bang => TypeKind::NonNull(Box::new(t)),
-                _ => return t,
+                _ => TypeKind::NonNull(Box::new(t)),
             };
             let mark = self.bump();
             t = TypeExpr {
-                span: Span::new(type_start(&kind), mark.span.end),
+                span: Span::new(start, mark.span.end),
                 kind,
             };
         }
     }
 
-    /// A primary type followed by `[]`, `[*]`, `[index]`, `.*`, `.name`, `.name<...>`.
-    fn member_type(&mut self) -> TypeExpr {
+    /// A primary type followed by `[]`, `[*]`, `[index]`, `.*`, `.name`, `.name<...>`;
+    /// each suffix nests the tree a level deeper (counted in `levels`).
+    fn member_type(&mut self, levels: &mut usize) -> TypeExpr {
         let mut t = self.primary_type();
         loop {
             let start = t.span.start;
+            if !matches!(self.kind(), TokenKind::LBracket | TokenKind::Dot) || !self.enter() {
+                return t;
+            }
+            *levels += 1;
             let kind = match self.kind() {
                 TokenKind::LBracket => {
                     self.bump();
@@ -156,7 +172,7 @@ impl Parser<'_> {
             };
             t = TypeExpr {
                 kind,
-                span: Span::new(start, self.last_end),
+                span: self.span_from(start),
             };
         }
     }
@@ -209,7 +225,7 @@ impl Parser<'_> {
         };
         TypeExpr {
             kind,
-            span: Span::new(t.span.start, self.last_end),
+            span: self.span_from(t.span.start),
         }
     }
 
@@ -238,9 +254,13 @@ impl Parser<'_> {
             let before = self.pos;
             args.push(self.type_expression());
             self.skip_newlines();
-            if self.eat(TokenKind::Comma).is_none() && !matches!(self.kind(), TokenKind::Gt | TokenKind::Ge) {
+            if self.eat(TokenKind::Comma).is_none()
+                && !matches!(self.kind(), TokenKind::Gt | TokenKind::Ge)
+            {
                 self.expected("',' or '>'");
-                self.skip_until(|k| matches!(k, TokenKind::Gt | TokenKind::Ge | TokenKind::NewLine));
+                self.skip_until(|k| {
+                    matches!(k, TokenKind::Gt | TokenKind::Ge | TokenKind::NewLine)
+                });
                 if self.at(TokenKind::NewLine) {
                     return args;
                 }
@@ -265,50 +285,55 @@ impl Parser<'_> {
     /// `{ @dec name: T, 'quoted': T, *: T }`
     fn object_type(&mut self) -> TypeKind {
         let open = self.bump();
-        let members = self.list(open, TokenKind::RBrace, "'}'", ListItems::Decorated, &mut |p| {
-            let decorators = p.decorators();
-            let key = if p.at(TokenKind::Star) {
-                TypeMemberKey::Wildcard(p.bump().span)
-            } else {
-                TypeMemberKey::Name(p.property_key()?)
-            };
-            let key_span = match &key {
-                TypeMemberKey::Wildcard(s) => *s,
-                TypeMemberKey::Name(k) => k.span(),
-            };
-            p.expect(TokenKind::Colon, "':'")?;
-            let value = p.type_expression();
-            let start = decorators.first().map_or(key_span, |d| d.span);
-            Some(ObjectTypeMember {
-                span: start.to(value.span),
-                decorators,
-                key,
-                value,
-            })
-        });
+        let members = self.list(
+            open,
+            TokenKind::RBrace,
+            "'}'",
+            ListItems::Decorated,
+            &mut |p| {
+                let decorators = p.decorators();
+                let key = if p.at(TokenKind::Star) {
+                    TypeMemberKey::Wildcard(p.bump().span)
+                } else {
+                    TypeMemberKey::Name(p.property_key()?)
+                };
+                let key_span = match &key {
+                    TypeMemberKey::Wildcard(s) => *s,
+                    TypeMemberKey::Name(k) => k.span(),
+                };
+                p.expect(TokenKind::Colon, "':'")?;
+                let value = p.type_expression();
+                let start = decorators.first().map_or(key_span, |d| d.span);
+                Some(ObjectTypeMember {
+                    span: start.to(value.span),
+                    decorators,
+                    key,
+                    value,
+                })
+            },
+        );
         TypeKind::Object(members)
     }
 
     /// `[ @dec T1, T2 ]`
     fn tuple_type(&mut self) -> TypeKind {
         let open = self.bump();
-        let items = self.list(open, TokenKind::RBracket, "']'", ListItems::Decorated, &mut |p| {
-            let decorators = p.decorators();
-            let value = p.type_expression();
-            let start = decorators.first().map_or(value.span, |d| d.span);
-            Some(TupleTypeItem {
-                span: start.to(value.span),
-                decorators,
-                value,
-            })
-        });
+        let items = self.list(
+            open,
+            TokenKind::RBracket,
+            "']'",
+            ListItems::Decorated,
+            &mut |p| {
+                let decorators = p.decorators();
+                let value = p.type_expression();
+                let start = decorators.first().map_or(value.span, |d| d.span);
+                Some(TupleTypeItem {
+                    span: start.to(value.span),
+                    decorators,
+                    value,
+                })
+            },
+        );
         TypeKind::Tuple(items)
-    }
-}
-
-fn type_start(kind: &TypeKind) -> u32 {
-    match kind {
-        TypeKind::Nullable(t) | TypeKind::NonNull(t) => t.span.start,
-        _ => 0,
     }
 }

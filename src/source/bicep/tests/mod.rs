@@ -1,7 +1,8 @@
 //! Tests of the Bicep front-end. Corpus files are read from `../shared/corpus/`.
 
-mod constructs;
 mod corpus;
+mod declarations;
+mod expressions;
 mod recovery;
 mod robustness;
 
@@ -23,7 +24,9 @@ pub(super) fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathB
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -44,7 +47,11 @@ pub(super) fn read(path: &Path) -> String {
 /// Parse and require no diagnostics.
 pub(super) fn parse_ok(text: &str) -> ParsedFile {
     let parsed = parse(text);
-    assert!(parsed.diagnostics.is_empty(), "unexpected diagnostics: {}", show(text, &parsed.diagnostics));
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "unexpected diagnostics: {}",
+        show(text, &parsed.diagnostics)
+    );
     parsed
 }
 
@@ -84,7 +91,9 @@ pub(super) fn sexp(e: &Expr) -> String {
                 .map(|i| match i {
                     ObjectItem::Property(p) => format!("{}: {}", key_sexp(&p.key), sexp(&p.value)),
                     ObjectItem::Spread { expr, .. } => format!("...{}", sexp(expr)),
-                    ObjectItem::Resource(s) => format!("resource {}", s.name().map_or("?", |n| &n.name)),
+                    ObjectItem::Resource(s) => {
+                        format!("resource {}", s.name().map_or("?", |n| &n.name))
+                    }
                 })
                 .collect();
             format!("{{{}}}", parts.join(", "))
@@ -95,9 +104,19 @@ pub(super) fn sexp(e: &Expr) -> String {
             None => format!("{}({})", name.name, list(args)),
         },
         ExprKind::Property { target, name, safe } => {
-            format!("{}.{}{}", sexp(target), if *safe { "?" } else { "" }, name.name)
+            format!(
+                "{}.{}{}",
+                sexp(target),
+                if *safe { "?" } else { "" },
+                name.name
+            )
         }
-        ExprKind::Index { target, index, safe, from_end } => format!(
+        ExprKind::Index {
+            target,
+            index,
+            safe,
+            from_end,
+        } => format!(
             "{}[{}{}{}]",
             sexp(target),
             if *safe { "?" } else { "" },
@@ -107,10 +126,20 @@ pub(super) fn sexp(e: &Expr) -> String {
         ExprKind::ResourceAccess { target, name } => format!("{}::{}", sexp(target), name.name),
         ExprKind::NonNull(inner) => format!("{}!", sexp(inner)),
         ExprKind::Unary { op, operand } => {
-            format!("({} {})", if *op == UnaryOp::Not { "!" } else { "-" }, sexp(operand))
+            format!(
+                "({} {})",
+                if *op == UnaryOp::Not { "!" } else { "-" },
+                sexp(operand)
+            )
         }
-        ExprKind::Binary { op, left, right } => format!("({} {} {})", op.as_str(), sexp(left), sexp(right)),
-        ExprKind::Ternary { condition, then, otherwise } => {
+        ExprKind::Binary { op, left, right } => {
+            format!("({} {} {})", op.as_str(), sexp(left), sexp(right))
+        }
+        ExprKind::Ternary {
+            condition,
+            then,
+            otherwise,
+        } => {
             format!("(? {} {} {})", sexp(condition), sexp(then), sexp(otherwise))
         }
         ExprKind::Lambda { params, body } => {
@@ -121,7 +150,9 @@ pub(super) fn sexp(e: &Expr) -> String {
         ExprKind::For(f) => format!(
             "(for {}{} in {} {})",
             f.item.name,
-            f.index.as_ref().map_or(String::new(), |i| format!(",{}", i.name)),
+            f.index
+                .as_ref()
+                .map_or(String::new(), |i| format!(",{}", i.name)),
             sexp(&f.iterable),
             sexp(&f.body)
         ),
@@ -163,7 +194,9 @@ pub(super) fn type_sexp(t: &TypeExpr) -> String {
         TypeKind::Property { target, name } => format!("{}.{}", type_sexp(target), name.name),
         TypeKind::Parameterized { target, name, args } => {
             let args: Vec<String> = args.iter().map(type_sexp).collect();
-            let prefix = target.as_ref().map_or(String::new(), |t| format!("{}.", type_sexp(t)));
+            let prefix = target
+                .as_ref()
+                .map_or(String::new(), |t| format!("{}.", type_sexp(t)));
             format!("{prefix}{}<{}>", name.name, args.join(" "))
         }
         TypeKind::Index { target, index } => format!("{}[{}]", type_sexp(target), sexp(index)),
@@ -184,7 +217,11 @@ pub(super) fn type_sexp(t: &TypeExpr) -> String {
                         TypeMemberKey::Wildcard(_) => "*".to_string(),
                         TypeMemberKey::Name(k) => key_sexp(k),
                     };
-                    format!("{}{key}: {}", decorators_sexp(&m.decorators), type_sexp(&m.value))
+                    format!(
+                        "{}{key}: {}",
+                        decorators_sexp(&m.decorators),
+                        type_sexp(&m.value)
+                    )
                 })
                 .collect();
             format!("{{{}}}", m.join(", "))
@@ -201,10 +238,16 @@ pub(super) fn type_sexp(t: &TypeExpr) -> String {
         TypeKind::Bool(b) => b.to_string(),
         TypeKind::Null => "null".into(),
         TypeKind::Unary { op, operand } => {
-            format!("({} {})", if *op == UnaryOp::Not { "!" } else { "-" }, type_sexp(operand))
+            format!(
+                "({} {})",
+                if *op == UnaryOp::Not { "!" } else { "-" },
+                type_sexp(operand)
+            )
         }
         TypeKind::Paren(inner) => format!("(paren {})", type_sexp(inner)),
-        TypeKind::Resource(s) => format!("(resource {})", s.as_ref().map_or("-".into(), string_sexp)),
+        TypeKind::Resource(s) => {
+            format!("(resource {})", s.as_ref().map_or("-".into(), string_sexp))
+        }
         TypeKind::Error => "<error>".into(),
     }
 }

@@ -1,12 +1,89 @@
-//! Escape sequences of single-quoted Bicep strings: `\'`, `\\`, `\n`, `\r`, `\t`,
-//! `\$` and `\u{hex}`. Multi-line (`'''`) strings have no escapes.
+//! String literals: pieces from the lexer joined into segments, interpolation
+//! holes parsed as expressions, and the escape sequences of single-quoted
+//! strings (`\'`, `\\`, `\n`, `\r`, `\t`, `\$`, `\u{hex}`). Multi-line (`'''`)
+//! strings have no escapes.
 
-use super::ast::Span;
-use super::Diagnostic;
+use super::ast::*;
+use super::lexer::{StrPart, Token, TokenKind};
+use super::parser::Parser;
+use super::{Diagnostic, MAX_DIAGNOSTICS};
+
+impl Parser<'_> {
+    /// A string literal starting at the current `Str` head or complete token.
+    pub(super) fn string_literal(&mut self) -> StringLit {
+        let first = self.bump();
+        let multiline = matches!(first.kind, TokenKind::Str(p) if p.multiline);
+        let mut segments = Vec::new();
+        let complete = matches!(first.kind, TokenKind::Str(p) if p.part == StrPart::Complete);
+        self.push_text(&mut segments, first, multiline, complete);
+        if !complete {
+            self.string_holes(&mut segments, multiline);
+        }
+        StringLit {
+            segments,
+            multiline,
+            span: self.span_from(first.span.start),
+        }
+    }
+
+    fn string_holes(&mut self, segments: &mut Vec<StringSegment>, multiline: bool) {
+        loop {
+            if multiline {
+                self.skip_newlines();
+            }
+            segments.push(StringSegment::Expr(self.expression()));
+            if multiline {
+                self.skip_newlines();
+            }
+            let part = match self.kind() {
+                TokenKind::Str(p) if matches!(p.part, StrPart::Middle | StrPart::Tail) => p.part,
+                _ => {
+                    self.expected("'}' to close the interpolation");
+                    self.skip_until(|k| {
+                        k == TokenKind::NewLine
+                            || matches!(k, TokenKind::Str(p) if matches!(p.part, StrPart::Middle | StrPart::Tail))
+                    });
+                    match self.kind() {
+                        TokenKind::Str(p) => p.part,
+                        _ => return,
+                    }
+                }
+            };
+            let t = self.bump();
+            self.push_text(segments, t, multiline, false);
+            if part == StrPart::Tail {
+                return;
+            }
+        }
+    }
+
+    fn push_text(
+        &mut self,
+        segments: &mut Vec<StringSegment>,
+        t: Token,
+        multiline: bool,
+        keep_empty: bool,
+    ) {
+        let raw = t.content.text(self.text);
+        let value = if multiline {
+            raw.to_string()
+        } else {
+            let value = unescape(raw, t.content.start, &mut self.diagnostics);
+            self.diagnostics.truncate(MAX_DIAGNOSTICS);
+            value
+        };
+        if keep_empty || !value.is_empty() {
+            segments.push(StringSegment::Text {
+                value: value.into(),
+                span: t.content,
+            });
+        }
+    }
+}
 
 /// Decode the raw text of a string piece that starts at byte `base` of the file.
 /// Invalid escapes are reported and kept as written.
-pub fn unescape(raw: &str, base: u32, diagnostics: &mut Vec<Diagnostic>) -> String {
+fn unescape(raw: &str, base: u32, diagnostics: &mut Vec<Diagnostic>) -> String {
     if !raw.contains('\\') {
         return raw.to_string();
     }
@@ -55,7 +132,8 @@ pub fn unescape(raw: &str, base: u32, diagnostics: &mut Vec<Diagnostic>) -> Stri
                 continue;
             }
             diagnostics.push(Diagnostic {
-                message: "invalid unicode escape: expected '\\u{' hex digits (at most 10FFFF) '}'".into(),
+                message: "invalid unicode escape: expected '\\u{' hex digits (at most 10FFFF) '}'"
+                    .into(),
                 span: at(2),
             });
         } else {
@@ -84,7 +162,11 @@ fn unicode_escape(s: &str) -> Option<(u32, usize)> {
     }
     let code = u32::from_str_radix(hex.trim_start_matches('0'), 16)
         .ok()
-        .or(if hex.bytes().all(|b| b == b'0') { Some(0) } else { None })?;
+        .or(if hex.bytes().all(|b| b == b'0') {
+            Some(0)
+        } else {
+            None
+        })?;
     (code <= 0x10FFFF).then_some((code, close + 2))
 }
 
