@@ -1,7 +1,7 @@
 //! Every Bicep file of the corpus parses without a diagnostic.
 
 use super::{files_under, read, show, CORPUS};
-use crate::source::bicep::{parse, FileKind, StatementKind};
+use crate::source::bicep::{parse, Expr, ExprKind, FileKind, ObjectItem, StatementKind};
 use std::path::Path;
 
 fn is_bicep(p: &Path) -> bool {
@@ -58,35 +58,60 @@ fn every_bicep_baseline_parses_cleanly() {
     check_all(&files);
 }
 
-/// The baselines compile (each has a main.json beside it), so the number of
-/// declarations is knowable: spot-check a few against their JSON.
+/// Nested resources (and their nested ones) declared inside a resource body.
+fn nested_resources(body: &Expr) -> usize {
+    match &body.kind {
+        ExprKind::Object(items) => items
+            .iter()
+            .map(|item| match item {
+                ObjectItem::Resource(s) => match &s.kind {
+                    StatementKind::Resource(r) => 1 + nested_resources(&r.body),
+                    _ => 0,
+                },
+                _ => 0,
+            })
+            .sum(),
+        ExprKind::For(f) => nested_resources(&f.body),
+        ExprKind::If { body, .. } => nested_resources(body),
+        _ => 0,
+    }
+}
+
+/// The baselines compile, so the Bicep compiler's own output says how many
+/// declarations each has: parameters, outputs, resources (nested ones included,
+/// plus modules) and type definitions must match `main.symbolicnames.json`.
 #[test]
-fn baseline_declaration_counts_match_compiled_json() {
-    for sample in [
-        "Parameters_LF",
-        "Outputs_CRLF",
-        "Variables_LF",
-        "Loops_LF",
-        "Modules_CRLF",
-    ] {
-        let dir = Path::new(CORPUS).join("bicep-baselines").join(sample);
-        let text = read(&dir.join("main.bicep"));
-        let json: serde_json::Value = serde_json::from_str(&read(&dir.join("main.json")))
-            .unwrap_or_else(|e| panic!("{sample}: {e}"));
-        let parsed = parse(&text);
-        let count = |f: fn(&StatementKind) -> bool| {
-            parsed
-                .program
-                .statements
-                .iter()
-                .filter(|s| f(&s.kind))
-                .count()
-        };
+fn baseline_declaration_counts_match_the_compiled_json() {
+    let files = files_under(&Path::new(CORPUS).join("bicep-baselines"), &|p| {
+        p.file_name().is_some_and(|n| n == "main.bicep")
+    });
+    let mut checked_resources = 0;
+    for path in &files {
+        let sample = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let json_text = read(&path.with_file_name("main.symbolicnames.json"));
+        let json: serde_json::Value =
+            serde_json::from_str(&json_text).unwrap_or_else(|e| panic!("{sample}: {e}"));
         let json_len = |key: &str| {
             json.get(key)
                 .and_then(|v| v.as_object())
                 .map_or(0, |o| o.len())
         };
+        let parsed = parse(&read(path));
+        let statements = &parsed.program.statements;
+        let count =
+            |f: fn(&StatementKind) -> bool| statements.iter().filter(|s| f(&s.kind)).count();
+        let resources: usize = statements
+            .iter()
+            .map(|s| match &s.kind {
+                StatementKind::Resource(r) => 1 + nested_resources(&r.body),
+                StatementKind::Module { .. } => 1,
+                _ => 0,
+            })
+            .sum();
+        checked_resources += resources;
         assert_eq!(
             count(|k| matches!(k, StatementKind::Param { .. })),
             json_len("parameters"),
@@ -97,5 +122,17 @@ fn baseline_declaration_counts_match_compiled_json() {
             json_len("outputs"),
             "{sample} outputs"
         );
+        assert_eq!(resources, json_len("resources"), "{sample} resources");
+        let types = count(|k| matches!(k, StatementKind::Type { .. }));
+        if count(|k| matches!(k, StatementKind::Import { .. })) == 0 {
+            assert_eq!(types, json_len("definitions"), "{sample} types");
+        } else {
+            // Imported types are added to the compiled definitions.
+            assert!(types <= json_len("definitions"), "{sample} types");
+        }
     }
+    assert!(
+        checked_resources > 200,
+        "only {checked_resources} resources compared"
+    );
 }
