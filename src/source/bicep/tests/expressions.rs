@@ -269,3 +269,31 @@ fn unicode_text_in_strings_and_comments() {
     };
     assert_eq!(line_col(text, p.value.span.start), (2, 18));
 }
+
+#[test]
+fn object_property_lookup() {
+    let text = "var o = {\n  name: 'a'\n  'quoted': 1\n  name: 'b'\n  '${x}': 2\n}\n";
+    let parsed = parse_ok(text);
+    let o = var_value(&parsed, "o");
+    let name = o.property("name").map(|p| &p.value);
+    assert_eq!(
+        name.and_then(|v| v.as_literal_string()),
+        Some("b"),
+        "the last duplicate wins"
+    );
+    assert_eq!(
+        o.property("quoted").map(|p| sexp(&p.value)),
+        Some("1".into())
+    );
+    assert!(o.property("missing").is_none());
+    assert!(
+        o.property("x").is_none(),
+        "an interpolated key is not known statically"
+    );
+    assert!(var_value(&parsed, "o")
+        .property("name")
+        .is_some_and(|p| p.span.text(text) == "name: 'b'"));
+    assert!(parse_ok("var s = 'x'\n").program.statements[0]
+        .name()
+        .is_some());
+}

@@ -6,6 +6,9 @@
 
 use crate::arm::value::Str;
 
+mod types;
+pub use types::*;
+
 /// Byte range `[start, end)` in the file text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -295,6 +298,28 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The property `key` of an object literal (the last one when written twice,
+    /// as ARM keeps the last). `None` for other expressions or a missing key.
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        match &self.kind {
+            ExprKind::Object(items) => items.iter().rev().find_map(|item| match item {
+                ObjectItem::Property(p) if p.key.literal() == Some(key) => Some(p),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The value of a string literal without interpolation.
+    pub fn as_literal_string(&self) -> Option<&str> {
+        match &self.kind {
+            ExprKind::String(s) => s.as_literal(),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ExprKind {
     String(StringLit),
@@ -531,85 +556,4 @@ impl BinaryOp {
             BinaryOp::Coalesce => "??",
         }
     }
-}
-
-/// A type expression (parameter, output, variable, `type` and `func` types).
-#[derive(Clone, Debug)]
-pub struct TypeExpr {
-    pub kind: TypeKind,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug)]
-pub enum TypeKind {
-    /// `string`, `int`, `object`, `myType`, ...
-    Named(Ident),
-    /// `sys.string`, `importedNs.myType`, `myType.property`
-    Property {
-        target: Box<TypeExpr>,
-        name: Ident,
-    },
-    /// `resourceInput<'T@v'>`, `sys.resourceOutput<'T@v'>`
-    Parameterized {
-        target: Option<Box<TypeExpr>>,
-        name: Ident,
-        args: Vec<TypeExpr>,
-    },
-    /// `tuple[1]`
-    Index {
-        target: Box<TypeExpr>,
-        index: Box<Expr>,
-    },
-    /// `array[*]`
-    Items(Box<TypeExpr>),
-    /// `dictionary.*`
-    AdditionalProperties(Box<TypeExpr>),
-    /// `T[]`
-    Array(Box<TypeExpr>),
-    /// `T?`
-    Nullable(Box<TypeExpr>),
-    /// `T!`
-    NonNull(Box<TypeExpr>),
-    /// `A | B | C`
-    Union(Vec<TypeExpr>),
-    /// `{ prop: T, *: T }`
-    Object(Vec<ObjectTypeMember>),
-    /// `[T1, T2]`
-    Tuple(Vec<TupleTypeItem>),
-    String(StringLit),
-    Int(u64),
-    Bool(bool),
-    Null,
-    /// `-10`, `!true`
-    Unary {
-        op: UnaryOp,
-        operand: Box<TypeExpr>,
-    },
-    /// `(T)`
-    Paren(Box<TypeExpr>),
-    /// `resource 'T@v'`; the string is optional for outputs.
-    Resource(Option<StringLit>),
-    Error,
-}
-
-#[derive(Clone, Debug)]
-pub struct ObjectTypeMember {
-    pub decorators: Vec<Decorator>,
-    pub key: TypeMemberKey,
-    pub value: TypeExpr,
-    pub span: Span,
-}
-
-#[derive(Clone, Debug)]
-pub enum TypeMemberKey {
-    Name(PropertyKey),
-    /// `*: T` (additional properties)
-    Wildcard(Span),
-}
-
-#[derive(Clone, Debug)]
-pub struct TupleTypeItem {
-    pub decorators: Vec<Decorator>,
-    pub value: TypeExpr,
-    pub span: Span,
 }
