@@ -6,6 +6,8 @@ use super::lexer::TokenKind;
 use super::parser::Parser;
 
 impl Parser<'_> {
+    /// All declarations of the file. `pragmas` (from the lexer, in order) that sit
+    /// between top-level declarations become [`StatementKind::Pragma`] statements.
     pub(super) fn program(&mut self, pragmas: &[Pragma]) -> Program {
         let mut statements = Vec::new();
         let mut next_pragma = 0;
