@@ -1,5 +1,6 @@
-//! Reading sources: JSONC with spans, line index, file discovery.
+//! Reading sources: JSONC with spans, line index, file discovery, the Bicep front-end.
 
+pub mod bicep;
 pub mod discover;
 pub mod file;
 pub mod json;
