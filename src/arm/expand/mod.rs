@@ -5,7 +5,7 @@
 mod params;
 mod resources;
 
-pub use resources::UNKNOWN_COPY_INDEX;
+pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

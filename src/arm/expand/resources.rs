@@ -18,9 +18,15 @@ use crate::source::json::{Node, NodeKind};
 /// Marks a copy iteration whose index is unknown (the count could not be evaluated).
 pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
 
+/// Key on a nested `template` object naming the file it was written in (index into
+/// the expansion's files), for templates assembled from several files (Bicep modules).
+pub const FILE_MARKER: &str = "$acrlintFile";
+
 struct Walker {
     file: FileId,
     text: Arc<str>,
+    /// Text of every file of the expansion, by id.
+    texts: Vec<Arc<str>>,
     resources: Vec<ExpandedResource>,
     diagnostics: Vec<Diagnostic>,
     capped: bool,
@@ -44,6 +50,7 @@ struct Parent {
 pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, options: &ExpandOptions) {
     let root = exp.files[0].root.clone();
     let text = exp.files[0].source.text.clone();
+    let texts = exp.files.iter().map(|f| f.source.text.clone()).collect();
     let pf_root = param_file
         .and_then(|id| exp.files.get(id as usize))
         .map(|f| f.root.clone());
@@ -51,6 +58,7 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
     let mut walker = Walker {
         file: 0,
         text,
+        texts,
         resources: Vec::new(),
         diagnostics: Vec::new(),
         capped: false,
@@ -441,6 +449,12 @@ impl Walker {
             ctx.subscription_id = sub.as_str().map(String::from);
         }
         let ctx = Arc::new(ctx);
+        // A template written in another file (a Bicep module): its spans are that file's.
+        let saved_file = (self.file, self.text.clone());
+        let template_file = template.get(FILE_MARKER).and_then(|n| match n.kind {
+            NodeKind::Int(i) => u32::try_from(i).ok(),
+            _ => None,
+        });
         let outputs = if inner_scope {
             let params_node = props.get("parameters");
             let evaluated = evaluated_props.and_then(|p| p.get("parameters")).cloned();
@@ -487,7 +501,15 @@ impl Walker {
                     }),
                 })
             };
-            self.template(template, &bind, ctx, scope_kind, &inner_level)
+            if let Some(id) = template_file {
+                if let Some(t) = self.texts.get(id as usize).cloned() {
+                    self.file = id;
+                    self.text = t;
+                }
+            }
+            let outputs = self.template(template, &bind, ctx, scope_kind, &inner_level);
+            (self.file, self.text) = saved_file;
+            outputs
         } else {
             // Outer scope: the inner template's expressions see the outer template's
             // parameters and variables.
