@@ -156,6 +156,26 @@ pub fn expand_file(path: &Path, options: &ExpandOptions) -> Result<Expansion, Ex
     expand_loaded(template, options)
 }
 
+/// Expand a template assembled from several files: `files[0]` is the root template;
+/// nested inline templates written in another file carry `"$acrlintFile": <index>`.
+/// `param_file` is the index of a file shaped like a deployment parameters file
+/// (`{"parameters": {"x": {"value": …}}}`, e.g. lowered from a `.bicepparam`).
+pub fn expand_files(
+    files: Vec<LoadedFile>,
+    param_file: Option<FileId>,
+    options: &ExpandOptions,
+) -> Result<Expansion, ExpandError> {
+    let mut expansion = Expansion {
+        files,
+        ..Default::default()
+    };
+    if let Some(id) = param_file {
+        expansion.parameter_file = expansion.file(id).map(|f| f.source.path.clone());
+    }
+    resources::expand_top(&mut expansion, param_file, options);
+    Ok(expansion)
+}
+
 /// Expand an already loaded template.
 pub fn expand_loaded(
     template: LoadedFile,
