@@ -4,3 +4,4 @@
 //! The pipeline: source → template model → expansion → rules → findings → report.
 
 pub mod arm;
+pub mod rules;
