@@ -142,11 +142,17 @@ pub fn resolve(field: &str) -> Result<Field, AliasError> {
     if let Some(tag) = tag_name(trimmed) {
         return Ok(Field::Tag(tag));
     }
-    if let Some(path) = GENERIC_PATHS.iter().find(|p| p.eq_ignore_ascii_case(trimmed)) {
+    if let Some(path) = GENERIC_PATHS
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(trimmed))
+    {
         return Ok(Field::Path {
             name: (*path).to_string(),
             resource_type: None,
-            segments: path.split('.').map(|k| Segment::Key(k.to_string())).collect(),
+            segments: path
+                .split('.')
+                .map(|k| Segment::Key(k.to_string()))
+                .collect(),
         });
     }
     match lookup(trimmed) {

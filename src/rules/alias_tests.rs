@@ -41,9 +41,18 @@ fn generic_fields() {
     assert_eq!(resolve("LOCATION"), Ok(Field::Location));
     assert_eq!(resolve("id"), Ok(Field::Id));
     assert_eq!(resolve("tags"), Ok(Field::Tags));
-    assert_eq!(resolve("tags['Acct.CostCenter']"), Ok(Field::Tag("Acct.CostCenter".into())));
-    assert_eq!(resolve("tags['''My.Tag''']"), Ok(Field::Tag("'My.Tag'".into())));
-    assert_eq!(resolve("tags[tag.with.dots]"), Ok(Field::Tag("tag.with.dots".into())));
+    assert_eq!(
+        resolve("tags['Acct.CostCenter']"),
+        Ok(Field::Tag("Acct.CostCenter".into()))
+    );
+    assert_eq!(
+        resolve("tags['''My.Tag''']"),
+        Ok(Field::Tag("'My.Tag'".into()))
+    );
+    assert_eq!(
+        resolve("tags[tag.with.dots]"),
+        Ok(Field::Tag("tag.with.dots".into()))
+    );
     assert_eq!(resolve("tags.env"), Ok(Field::Tag("env".into())));
     assert_eq!(resolve("Tags.env"), Ok(Field::Tag("env".into())));
     assert_eq!(path("identity.type"), (None, "identity.type".into()));
@@ -73,7 +82,10 @@ fn registry_aliases_map_into_properties() {
     );
     assert_eq!(
         path("Microsoft.ContainerRegistry/registries/networkRuleSet.ipRules[*].action"),
-        (reg.clone(), "properties.networkRuleSet.ipRules[*].action".into())
+        (
+            reg.clone(),
+            "properties.networkRuleSet.ipRules[*].action".into()
+        )
     );
     assert_eq!(
         path("Microsoft.ContainerRegistry/registries/policies.azureADAuthenticationAsArmPolicy.status"),
@@ -156,7 +168,10 @@ fn every_rest_spec_property_has_an_alias() {
         ("TokenProperties", "registries/tokens"),
         ("CacheRuleProperties", "registries/cacheRules"),
         ("CredentialSetProperties", "registries/credentialSets"),
-        ("ConnectedRegistryProperties", "registries/connectedRegistries"),
+        (
+            "ConnectedRegistryProperties",
+            "registries/connectedRegistries",
+        ),
         (
             "PrivateEndpointConnectionProperties",
             "registries/privateEndpointConnections",
@@ -239,9 +254,18 @@ fn unknown_alias_is_an_error_not_a_missing_property() {
             alias: "Microsoft.ContainerRegistry/registries/adminUserEnable".into()
         })
     );
-    assert!(matches!(resolve("properties.adminUserEnabled"), Err(AliasError::Unknown { .. })));
-    assert!(matches!(resolve("Microsoft.Storage/storageAccounts/minimumTlsVersion"), Err(AliasError::Unknown { .. })));
-    let msg = resolve("Microsoft.X/y/z").map(|_| ()).unwrap_err().to_string();
+    assert!(matches!(
+        resolve("properties.adminUserEnabled"),
+        Err(AliasError::Unknown { .. })
+    ));
+    assert!(matches!(
+        resolve("Microsoft.Storage/storageAccounts/minimumTlsVersion"),
+        Err(AliasError::Unknown { .. })
+    ));
+    let msg = resolve("Microsoft.X/y/z")
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
     assert_eq!(msg, "unknown Azure Policy alias `Microsoft.X/y/z`");
     assert_eq!(
         alias_resource_type("Microsoft.Storage/storageAccounts/minimumTlsVersion"),
@@ -252,32 +276,64 @@ fn unknown_alias_is_an_error_not_a_missing_property() {
 
 #[test]
 fn json_paths() {
-    assert_eq!(path("$.properties.adminUserEnabled"), (None, "properties.adminUserEnabled".into()));
+    assert_eq!(
+        path("$.properties.adminUserEnabled"),
+        (None, "properties.adminUserEnabled".into())
+    );
     assert_eq!(
         path("$.properties.networkRuleSet.ipRules[*].action"),
         (None, "properties.networkRuleSet.ipRules[*].action".into())
     );
     assert_eq!(path("$['sku']['name']"), (None, "sku.name".into()));
-    assert_eq!(path("$.properties.ipRules[0].value"), (None, "properties.ipRules[0].value".into()));
+    assert_eq!(
+        path("$.properties.ipRules[0].value"),
+        (None, "properties.ipRules[0].value".into())
+    );
     assert!(resolve("$.properties.ipRules[*]").is_ok_and(|f| f.is_collection()));
     assert!(!resolve("$.properties.adminUserEnabled").is_ok_and(|f| f.is_collection()));
-    assert_eq!(resolve("$..action"), Ok(Field::JsonPath("$..action".into())));
+    assert_eq!(
+        resolve("$..action"),
+        Ok(Field::JsonPath("$..action".into()))
+    );
     assert_eq!(
         resolve("$.properties.ipRules[?@.action == 'Deny']"),
-        Ok(Field::JsonPath("$.properties.ipRules[?@.action == 'Deny']".into()))
+        Ok(Field::JsonPath(
+            "$.properties.ipRules[?@.action == 'Deny']".into()
+        ))
     );
     assert_eq!(resolve("$.a[-1]"), Ok(Field::JsonPath("$.a[-1]".into())));
-    assert!(matches!(resolve("$.properties.["), Err(AliasError::InvalidJsonPath { .. })));
+    assert!(matches!(
+        resolve("$.properties.["),
+        Err(AliasError::InvalidJsonPath { .. })
+    ));
 }
 
 #[test]
 fn tracked_types_for_indexed_mode() {
-    assert_eq!(is_tracked_type("Microsoft.ContainerRegistry/registries"), Some(true));
-    assert_eq!(is_tracked_type("microsoft.containerregistry/registries/replications"), Some(true));
-    assert_eq!(is_tracked_type("Microsoft.ContainerRegistry/registries/webhooks"), Some(true));
-    assert_eq!(is_tracked_type("Microsoft.ContainerRegistry/registries/tokens"), Some(false));
-    assert_eq!(is_tracked_type("Microsoft.ContainerRegistry/registries/cacheRules"), Some(false));
-    assert_eq!(is_tracked_type("Microsoft.ContainerRegistry/registries/scopeMaps"), Some(false));
+    assert_eq!(
+        is_tracked_type("Microsoft.ContainerRegistry/registries"),
+        Some(true)
+    );
+    assert_eq!(
+        is_tracked_type("microsoft.containerregistry/registries/replications"),
+        Some(true)
+    );
+    assert_eq!(
+        is_tracked_type("Microsoft.ContainerRegistry/registries/webhooks"),
+        Some(true)
+    );
+    assert_eq!(
+        is_tracked_type("Microsoft.ContainerRegistry/registries/tokens"),
+        Some(false)
+    );
+    assert_eq!(
+        is_tracked_type("Microsoft.ContainerRegistry/registries/cacheRules"),
+        Some(false)
+    );
+    assert_eq!(
+        is_tracked_type("Microsoft.ContainerRegistry/registries/scopeMaps"),
+        Some(false)
+    );
     assert_eq!(is_tracked_type("Microsoft.Web/sites"), None);
 }
 

@@ -185,7 +185,9 @@ pub enum Outcome {
     True,
     False,
     /// True for some possible values and false for others (or not decidable offline).
-    Possible { reasons: Vec<Reason> },
+    Possible {
+        reasons: Vec<Reason>,
+    },
 }
 
 /// Why an outcome is only `Possible`.
@@ -258,7 +260,6 @@ impl Outcome {
             _ => &[],
         }
     }
-
 }
 
 /// Kleene negation: `Possible` stays `Possible`.

@@ -136,7 +136,11 @@ impl ModifyOperation {
     /// `set properties.adminUserEnabled to false`.
     pub fn describe(&self) -> String {
         let place = self.target.as_deref().unwrap_or(&self.field);
-        let value = self.value.as_ref().map(Value::to_string).unwrap_or_default();
+        let value = self
+            .value
+            .as_ref()
+            .map(Value::to_string)
+            .unwrap_or_default();
         match self.kind {
             ModifyKind::AddOrReplace => format!("set {place} to {value}"),
             ModifyKind::Add => format!("add {place} = {value} (when not set)"),
@@ -258,7 +262,8 @@ impl PolicyDefinition {
             _ => return Err(fail("`policyRule` must be an object".into())),
         };
         let if_json = get(rule, "if").ok_or_else(|| fail("`policyRule.if` is missing".into()))?;
-        let condition = Condition::parse(if_json, "policyRule.if").map_err(|e| fail(e.to_string()))?;
+        let condition =
+            Condition::parse(if_json, "policyRule.if").map_err(|e| fail(e.to_string()))?;
         let then = match get(rule, "then") {
             Some(Value::Object(t)) => t,
             _ => return Err(fail("`policyRule.then` is missing or not an object".into())),
@@ -304,7 +309,11 @@ impl PolicyDefinition {
         let id = text(top, "id");
         let name = text(top, "name")
             .or_else(|| text(props, "name"))
-            .or_else(|| id.as_deref().and_then(|i| i.rsplit('/').next()).map(str::to_string))
+            .or_else(|| {
+                id.as_deref()
+                    .and_then(|i| i.rsplit('/').next())
+                    .map(str::to_string)
+            })
             .or_else(|| {
                 Path::new(origin)
                     .file_stem()
@@ -365,9 +374,10 @@ impl PolicyDefinition {
                 .and_then(|p| self.parameter(p))
                 .and_then(|p| p.allowed_values.as_ref())
             {
-                let ok = allowed
-                    .iter()
-                    .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(effect.name())));
+                let ok = allowed.iter().any(|v| {
+                    v.as_str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(effect.name()))
+                });
                 if !ok {
                     let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
                     return Err(PolicyError {
@@ -394,7 +404,10 @@ impl PolicyDefinition {
     /// Parameter values for evaluation: `overrides`, else the default, else the allowed
     /// values as a candidate set, else unknown. Overrides must name declared parameters
     /// and respect `allowedValues`.
-    pub fn parameter_values(&self, overrides: &Map<String, Value>) -> Result<Map<String, Value>, PolicyError> {
+    pub fn parameter_values(
+        &self,
+        overrides: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, PolicyError> {
         let fail = |message: String| PolicyError {
             origin: self.origin.clone(),
             message,
@@ -405,7 +418,9 @@ impl PolicyDefinition {
             };
             if let Some(allowed) = &p.allowed_values {
                 if !allowed.iter().any(|a| json_eq_ci(a, v)) {
-                    return Err(fail(format!("value {v} is not allowed for parameter `{k}`")));
+                    return Err(fail(format!(
+                        "value {v} is not allowed for parameter `{k}`"
+                    )));
                 }
             }
         }
@@ -415,8 +430,9 @@ impl PolicyDefinition {
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(&p.name))
                 .map(|(_, v)| v.clone());
-            let value = given.or_else(|| p.default_value.clone()).unwrap_or_else(|| {
-                match &p.allowed_values {
+            let value = given
+                .or_else(|| p.default_value.clone())
+                .unwrap_or_else(|| match &p.allowed_values {
                     Some(values) => {
                         let mut m = Map::new();
                         m.insert("$candidates".into(), Value::Array(values.clone()));
@@ -434,8 +450,7 @@ impl PolicyDefinition {
                         );
                         Value::Object(m)
                     }
-                }
-            });
+                });
             out.insert(p.name.clone(), value);
         }
         Ok(out)
@@ -507,15 +522,19 @@ fn parse_parameters(props: &Map<String, Value>) -> Result<Vec<PolicyParameter>, 
         let allowed_values = match get(spec, "allowedValues") {
             None | Some(Value::Null) => None,
             Some(Value::Array(a)) => Some(a.clone()),
-            Some(_) => return Err(format!("`allowedValues` of parameter `{name}` must be an array")),
+            Some(_) => {
+                return Err(format!(
+                    "`allowedValues` of parameter `{name}` must be an array"
+                ))
+            }
         };
         let default_value = get(spec, "defaultValue").cloned();
         if let (Some(d), Some(allowed)) = (&default_value, &allowed_values) {
             // An array parameter's default is a subset of the allowed values.
             let fits = match d {
-                Value::Array(items) if kind.eq_ignore_ascii_case("array") => {
-                    items.iter().all(|i| allowed.iter().any(|a| json_eq_ci(a, i)))
-                }
+                Value::Array(items) if kind.eq_ignore_ascii_case("array") => items
+                    .iter()
+                    .all(|i| allowed.iter().any(|a| json_eq_ci(a, i))),
                 _ => allowed.iter().any(|a| json_eq_ci(a, d)),
             };
             if !fits {
@@ -566,10 +585,9 @@ fn resolve_effect(
         .ok_or_else(|| format!("effect reads parameter `{param}`, which is not declared"))?;
     let effect = match &p.default_value {
         None => None,
-        Some(Value::String(s)) => Some(
-            Effect::parse(s)
-                .ok_or_else(|| format!("default effect `{s}` of parameter `{param}` is not an effect"))?,
-        ),
+        Some(Value::String(s)) => Some(Effect::parse(s).ok_or_else(|| {
+            format!("default effect `{s}` of parameter `{param}` is not an effect")
+        })?),
         Some(other) => {
             return Err(format!(
                 "default value {other} of effect parameter `{param}` is not a string"
@@ -584,10 +602,12 @@ fn effect_parameter_name(raw: &str) -> Option<String> {
     use crate::arm::expr::ast::Expr;
     let expr = crate::arm::expr::parser::parse_template_string(raw.trim()).ok()??;
     match expr {
-        Expr::Call { name, args, .. } if name.eq_ignore_ascii_case("parameters") => match args.as_slice() {
-            [Expr::String(s, _)] => Some(s.to_string()),
-            _ => None,
-        },
+        Expr::Call { name, args, .. } if name.eq_ignore_ascii_case("parameters") => {
+            match args.as_slice() {
+                [Expr::String(s, _)] => Some(s.to_string()),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -616,7 +636,9 @@ fn parse_operations(ops: &Value) -> Result<Vec<ModifyOperation>, String> {
             .to_string();
         let value = get(op, "value").cloned();
         if kind != ModifyKind::Remove && value.is_none() {
-            return Err(format!("operation {i} (`{kind_text}` on `{field}`) has no `value`"));
+            return Err(format!(
+                "operation {i} (`{kind_text}` on `{field}`) has no `value`"
+            ));
         }
         let target = match alias::resolve(&field) {
             Ok(alias::Field::Path { segments, .. }) => Some(alias::path_string(&segments)),

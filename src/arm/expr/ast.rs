@@ -48,14 +48,18 @@ impl Expr {
             | Expr::Float(_, s)
             | Expr::Bool(_, s)
             | Expr::Null(s) => *s,
-            Expr::Call { span, .. } | Expr::Property { span, .. } | Expr::Index { span, .. } => *span,
+            Expr::Call { span, .. } | Expr::Property { span, .. } | Expr::Index { span, .. } => {
+                *span
+            }
         }
     }
 
     /// Visit every call in the tree, outermost first.
     pub fn walk_calls<'e>(&'e self, f: &mut dyn FnMut(&'e str, &'e [Expr], ExprSpan)) {
         match self {
-            Expr::Call { name, args, span, .. } => {
+            Expr::Call {
+                name, args, span, ..
+            } => {
                 f(name, args, *span);
                 for a in args {
                     a.walk_calls(f);

@@ -53,7 +53,10 @@ pub fn parse(text: &str, base: u32) -> Result<Expr, ExprError> {
     let expr = p.expression()?;
     p.skip_ws();
     if p.pos < p.src.len() {
-        return Err(p.error(format!("unexpected '{}' after the expression", p.peek_char())));
+        return Err(p.error(format!(
+            "unexpected '{}' after the expression",
+            p.peek_char()
+        )));
     }
     Ok(expr)
 }
@@ -251,9 +254,9 @@ impl Parser<'_> {
                                 break;
                             }
                             None => {
-                                return Err(self.error(format!(
-                                    "missing ')' to close the call to {name}"
-                                )))
+                                return Err(
+                                    self.error(format!("missing ')' to close the call to {name}"))
+                                )
                             }
                             Some(_) => {
                                 return Err(self.error(format!(
@@ -355,16 +358,23 @@ mod tests {
 
     #[test]
     fn nested_calls_and_accessors() {
-        let e = p("[reference(resourceId('Microsoft.X/y', 'n'), '2020-01-01').properties['a'][0].b]");
-        let Expr::Property { name, target, .. } = e else { panic!() };
+        let e =
+            p("[reference(resourceId('Microsoft.X/y', 'n'), '2020-01-01').properties['a'][0].b]");
+        let Expr::Property { name, target, .. } = e else {
+            panic!()
+        };
         assert_eq!(&*name, "b");
-        let Expr::Index { index, .. } = *target else { panic!() };
+        let Expr::Index { index, .. } = *target else {
+            panic!()
+        };
         assert!(matches!(*index, Expr::Int(0, _)));
     }
 
     #[test]
     fn string_escapes_and_literals() {
-        let Expr::Call { args, .. } = p("[concat('it''s', 'x')]") else { panic!() };
+        let Expr::Call { args, .. } = p("[concat('it''s', 'x')]") else {
+            panic!()
+        };
         assert!(matches!(&args[0], Expr::String(s, _) if &**s == "it's"));
         assert!(matches!(p("[true]"), Expr::Bool(true, _)));
         assert!(matches!(p("[null]"), Expr::Null(_)));
@@ -374,7 +384,10 @@ mod tests {
 
     #[test]
     fn double_bracket_is_literal() {
-        assert!(matches!(parse_template_string("[[notAnExpression()]"), Ok(None)));
+        assert!(matches!(
+            parse_template_string("[[notAnExpression()]"),
+            Ok(None)
+        ));
         match classify("[[x]") {
             StringForm::Literal(s) => assert_eq!(s, "[x]"),
             _ => panic!(),
@@ -384,10 +397,17 @@ mod tests {
 
     #[test]
     fn namespaced_names() {
-        let Expr::Call { name, name_span, .. } = p("[__bicep.joinArray(createArray('a'), ',')]") else { panic!() };
+        let Expr::Call {
+            name, name_span, ..
+        } = p("[__bicep.joinArray(createArray('a'), ',')]")
+        else {
+            panic!()
+        };
         assert_eq!(&*name, "__bicep.joinArray");
         assert_eq!(name_span, ExprSpan { start: 1, end: 18 });
-        let Expr::Property { name, target, .. } = p("[parameters('x').y]") else { panic!() };
+        let Expr::Property { name, target, .. } = p("[parameters('x').y]") else {
+            panic!()
+        };
         assert_eq!(&*name, "y");
         assert!(matches!(*target, Expr::Call { .. }));
     }

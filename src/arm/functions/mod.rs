@@ -58,7 +58,12 @@ pub struct FnSpec {
 }
 
 impl FnSpec {
-    pub const fn new(name: &'static str, min_args: usize, max_args: Option<usize>, imp: Builtin) -> Self {
+    pub const fn new(
+        name: &'static str,
+        min_args: usize,
+        max_args: Option<usize>,
+        imp: Builtin,
+    ) -> Self {
         FnSpec {
             name,
             min_args,
@@ -111,7 +116,10 @@ pub fn lookup(name: &str) -> Option<&'static FnSpec> {
 
 /// Every library function name (for documentation and coverage tests).
 pub fn names() -> Vec<&'static str> {
-    all_tables().iter().flat_map(|t| t.iter().map(|s| s.name)).collect()
+    all_tables()
+        .iter()
+        .flat_map(|t| t.iter().map(|s| s.name))
+        .collect()
 }
 
 // ---- argument helpers -------------------------------------------------------------
@@ -133,7 +141,10 @@ pub fn first_unknown(v: &Value) -> Option<Arc<Unknown>> {
     match v {
         Value::Unknown(u) => Some(u.clone()),
         Value::Candidates(c) => Some(Arc::new(Unknown {
-            why: format!("depends on parameter '{}' (one of its allowed values)", c.parameter),
+            why: format!(
+                "depends on parameter '{}' (one of its allowed values)",
+                c.parameter
+            ),
             term: Some(Str::from(format!("parameters('{}')", c.parameter))),
         })),
         Value::Array(items) => items.iter().find_map(first_unknown),
@@ -153,7 +164,11 @@ pub fn arg_str<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v str, F
     match args.get(i) {
         Some(Value::String(s)) => Ok(s),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be a string, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be a string, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -164,7 +179,11 @@ pub fn arg_int(args: &[Value], i: usize, func: &str) -> Result<i64, FnError> {
         Some(Value::Int(n)) => Ok(*n),
         Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => Ok(*f as i64),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be an integer, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be an integer, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -174,7 +193,11 @@ pub fn arg_bool(args: &[Value], i: usize, func: &str) -> Result<bool, FnError> {
     match args.get(i) {
         Some(Value::Bool(b)) => Ok(*b),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be a bool, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be a bool, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -184,7 +207,11 @@ pub fn arg_array<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v [Val
     match args.get(i) {
         Some(Value::Array(a)) => Ok(a),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be an array, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be an array, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -194,7 +221,11 @@ pub fn arg_object<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v Map
     match args.get(i) {
         Some(Value::Object(o)) => Ok(o),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be an object, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be an object, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -204,7 +235,11 @@ pub fn arg_lambda<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v Lam
     match args.get(i) {
         Some(Value::Lambda(l)) => Ok(l),
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!("{func}: argument {} must be a lambda, got {}", i + 1, v.type_name()))
+            invalid(format!(
+                "{func}: argument {} must be a lambda, got {}",
+                i + 1,
+                v.type_name()
+            ))
         })),
         None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
     }
@@ -248,7 +283,11 @@ impl Host for NoHost {
 pub fn call(host: &mut dyn Host, name: &str, args: &[Value]) -> FnResult {
     let spec = lookup(name).ok_or_else(|| invalid(format!("unknown function {name}")))?;
     if args.len() < spec.min_args || spec.max_args.is_some_and(|m| args.len() > m) {
-        return Err(invalid(format!("{}: wrong number of arguments ({})", spec.name, args.len())));
+        return Err(invalid(format!(
+            "{}: wrong number of arguments ({})",
+            spec.name,
+            args.len()
+        )));
     }
     (spec.imp)(host, args)
 }

@@ -62,9 +62,16 @@ pub(super) fn choice(parameter: &str, values: &[Value], outcomes: Vec<Outcome>) 
     Outcome::Possible { reasons }
 }
 
+/// Append reasons not already present (alias spellings differing in case are one).
 pub(super) fn merge(into: &mut Vec<Reason>, from: Vec<Reason>) {
     for r in from {
-        if !into.contains(&r) {
+        let seen = into.iter().any(|i| match (i, &r) {
+            (Reason::UnknownAlias { alias: a }, Reason::UnknownAlias { alias: b }) => {
+                a.eq_ignore_ascii_case(b)
+            }
+            (a, b) => a == b,
+        });
+        if !seen {
             into.push(r);
         }
     }
@@ -75,7 +82,12 @@ fn unknown(why: impl Into<String>) -> Outcome {
 }
 
 /// `subject <op> operand`. A collection must satisfy the test with every member.
-pub(super) fn test(subject: &Resolved, op: Operator, operand: &Resolved, location: bool) -> Outcome {
+pub(super) fn test(
+    subject: &Resolved,
+    op: Operator,
+    operand: &Resolved,
+    location: bool,
+) -> Outcome {
     match subject {
         Resolved::Unknown(why) => unknown(why.clone()),
         Resolved::Choice {
@@ -95,7 +107,12 @@ pub(super) fn test(subject: &Resolved, op: Operator, operand: &Resolved, locatio
     }
 }
 
-fn with_operand(subject: Option<&Value>, op: Operator, operand: &Resolved, location: bool) -> Outcome {
+fn with_operand(
+    subject: Option<&Value>,
+    op: Operator,
+    operand: &Resolved,
+    location: bool,
+) -> Outcome {
     match operand {
         Resolved::Unknown(why) => unknown(why.clone()),
         Resolved::Choice {
@@ -120,7 +137,12 @@ fn with_operand(subject: Option<&Value>, op: Operator, operand: &Resolved, locat
 
 /// One operator on an (optional) subject value. Omitted subjects make every positive
 /// operator false and every negated one true.
-pub(super) fn apply(op: Operator, subject: Option<&Value>, operand: &Value, location: bool) -> Outcome {
+pub(super) fn apply(
+    op: Operator,
+    subject: Option<&Value>,
+    operand: &Value,
+    location: bool,
+) -> Outcome {
     use Operator::*;
     match op {
         NotEquals => return !apply(Equals, subject, operand, location),
@@ -129,9 +151,7 @@ pub(super) fn apply(op: Operator, subject: Option<&Value>, operand: &Value, loca
         NotContainsKey => return !apply(ContainsKey, subject, operand, location),
         NotLike => return !apply(Like, subject, operand, location),
         NotMatch => return !apply(Match, subject, operand, location),
-        NotMatchInsensitively => {
-            return !apply(MatchInsensitively, subject, operand, location)
-        }
+        NotMatchInsensitively => return !apply(MatchInsensitively, subject, operand, location),
         _ => {}
     }
     if op == Exists {
@@ -202,8 +222,14 @@ pub(super) fn apply(op: Operator, subject: Option<&Value>, operand: &Value, loca
             }
         }
         // Handled above.
-        NotEquals | NotIn | NotContains | NotContainsKey | NotLike | NotMatch
-        | NotMatchInsensitively | Exists => Outcome::False,
+        NotEquals
+        | NotIn
+        | NotContains
+        | NotContainsKey
+        | NotLike
+        | NotMatch
+        | NotMatchInsensitively
+        | Exists => Outcome::False,
     }
 }
 
@@ -260,9 +286,9 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
             }
         }
         (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Bool(x), Value::String(s)) | (Value::String(s), Value::Bool(x)) => {
-            s.trim().eq_ignore_ascii_case(if *x { "true" } else { "false" })
-        }
+        (Value::Bool(x), Value::String(s)) | (Value::String(s), Value::Bool(x)) => s
+            .trim()
+            .eq_ignore_ascii_case(if *x { "true" } else { "false" }),
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
             s.trim().parse::<f64>().ok() == n.as_f64()
@@ -298,7 +324,9 @@ fn order(a: &Value, b: &Value) -> Result<Ordering, String> {
     };
     match (a, b) {
         (Value::String(x), Value::String(y)) => match (num(a), num(b)) {
-            (Some(p), Some(q)) => p.partial_cmp(&q).ok_or_else(|| "not comparable".to_string()),
+            (Some(p), Some(q)) => p
+                .partial_cmp(&q)
+                .ok_or_else(|| "not comparable".to_string()),
             _ => Ok(lower(x).cmp(&lower(y))),
         },
         _ => match (num(a), num(b)) {

@@ -23,7 +23,10 @@ enum Binding {
         counted: Value,
     },
     /// Value count: `count.name` and the current member.
-    Value { name: Option<String>, element: Value },
+    Value {
+        name: Option<String>,
+        element: Value,
+    },
 }
 
 /// One counted member: the bindings it brings and its value.
@@ -221,12 +224,16 @@ impl<'a> Evaluator<'a> {
                                 Ok(f) => f,
                                 Err(AliasError::Unknown { alias }) => {
                                     return match self.unknown_alias(&alias) {
-                                        Ok(_) => self.count_compare(0, Some(0), op, operand, Vec::new()),
+                                        Ok(_) => {
+                                            self.count_compare(0, Some(0), op, operand, Vec::new())
+                                        }
                                         Err(o) => o,
                                     }
                                 }
                                 Err(e) => {
-                                    return Outcome::possible(Reason::Unknown { why: e.to_string() })
+                                    return Outcome::possible(Reason::Unknown {
+                                        why: e.to_string(),
+                                    })
                                 }
                             },
                             v => {
@@ -280,9 +287,13 @@ impl<'a> Evaluator<'a> {
     ) -> Outcome {
         match resolved {
             Resolved::Missing => self.count_compare(0, Some(0), op, operand, Vec::new()),
-            Resolved::Unknown(why) => {
-                self.count_compare(0, None, op, operand, vec![Reason::Unknown { why: why.clone() }])
-            }
+            Resolved::Unknown(why) => self.count_compare(
+                0,
+                None,
+                op,
+                operand,
+                vec![Reason::Unknown { why: why.clone() }],
+            ),
             Resolved::Choice {
                 parameter,
                 options,
@@ -339,7 +350,14 @@ impl<'a> Evaluator<'a> {
                     Some((n, element)) => (element, n),
                     None => (self.resource, 0),
                 };
-                collect(start, segments, from, Vec::new(), &mut items, &mut unbounded);
+                collect(
+                    start,
+                    segments,
+                    from,
+                    Vec::new(),
+                    &mut items,
+                    &mut unbounded,
+                );
             }
             other => match self.field_value(other) {
                 Resolved::Collection(found) => {

@@ -119,9 +119,11 @@ fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
                 } else {
                     Some(literal(0)?)
                 };
-                Some(scope.current(n.as_deref()).unwrap_or_else(|| {
-                    unknown_marker("current() used outside a count expression")
-                }))
+                Some(
+                    scope.current(n.as_deref()).unwrap_or_else(|| {
+                        unknown_marker("current() used outside a count expression")
+                    }),
+                )
             } else {
                 None
             }

@@ -21,7 +21,10 @@ fn err(path: &str, message: impl Into<String>) -> ConditionError {
 
 fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, ConditionError> {
     if depth > MAX_DEPTH {
-        return Err(err(path, format!("conditions nested deeper than {MAX_DEPTH}")));
+        return Err(err(
+            path,
+            format!("conditions nested deeper than {MAX_DEPTH}"),
+        ));
     }
     let Value::Object(obj) = json else {
         return Err(err(
@@ -49,7 +52,10 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
             Ok(Condition::Not(Box::new(parse_at(value, &here, depth + 1)?)))
         } else {
             let Value::Array(items) = value else {
-                return Err(err(&here, format!("must be an array, found {}", kind(value))));
+                return Err(err(
+                    &here,
+                    format!("must be an array, found {}", kind(value)),
+                ));
             };
             let mut children = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -65,7 +71,11 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
 
     let subjects: Vec<(&String, &Value)> = obj
         .iter()
-        .filter(|(k, _)| ["field", "value", "count"].iter().any(|s| s.eq_ignore_ascii_case(k)))
+        .filter(|(k, _)| {
+            ["field", "value", "count"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(k))
+        })
         .collect();
     let operators: Vec<(&String, Operator, &Value)> = obj
         .iter()
@@ -77,7 +87,9 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
             .keys()
             .filter(|k| {
                 Operator::from_key(k).is_none()
-                    && !["field", "value", "count"].iter().any(|s| s.eq_ignore_ascii_case(k))
+                    && !["field", "value", "count"]
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(k))
             })
             .map(String::as_str)
             .collect();
@@ -98,7 +110,10 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
             let keys: Vec<&str> = many.iter().map(|(k, _)| k.as_str()).collect();
             return Err(err(
                 path,
-                format!("only one of `field`, `value`, `count` allowed, found {}", quote_list(&keys)),
+                format!(
+                    "only one of `field`, `value`, `count` allowed, found {}",
+                    quote_list(&keys)
+                ),
             ));
         }
     };
@@ -121,7 +136,10 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
     check_operand(operator, operand, &format!("{path}.{op_key}"))?;
 
     let subject = if subject_key.eq_ignore_ascii_case("field") {
-        Subject::Field(parse_field(subject_value, &format!("{path}.{subject_key}"))?)
+        Subject::Field(parse_field(
+            subject_value,
+            &format!("{path}.{subject_key}"),
+        )?)
     } else if subject_key.eq_ignore_ascii_case("value") {
         Subject::Value(subject_value.clone())
     } else {
@@ -140,12 +158,17 @@ fn parse_at(json: &Value, path: &str, depth: usize) -> Result<Condition, Conditi
 
 fn parse_field(value: &Value, path: &str) -> Result<FieldRef, ConditionError> {
     let Value::String(name) = value else {
-        return Err(err(path, format!("must be a string, found {}", kind(value))));
+        return Err(err(
+            path,
+            format!("must be a string, found {}", kind(value)),
+        ));
     };
     if is_expression(name) {
         return Ok(FieldRef::Expression(name.clone()));
     }
-    let name = name.strip_prefix("[[").map_or(name.clone(), |r| format!("[{r}"));
+    let name = name
+        .strip_prefix("[[")
+        .map_or(name.clone(), |r| format!("[{r}"));
     match alias::resolve(&name) {
         Ok(f) => Ok(FieldRef::Known(f)),
         Err(AliasError::Unknown { alias }) => Ok(FieldRef::UnknownAlias(alias)),
@@ -155,7 +178,10 @@ fn parse_field(value: &Value, path: &str) -> Result<FieldRef, ConditionError> {
 
 fn parse_count(value: &Value, path: &str, depth: usize) -> Result<Count, ConditionError> {
     let Value::Object(obj) = value else {
-        return Err(err(path, format!("must be an object, found {}", kind(value))));
+        return Err(err(
+            path,
+            format!("must be an object, found {}", kind(value)),
+        ));
     };
     let mut field = None;
     let mut val = None;
@@ -214,7 +240,9 @@ fn check_operand(op: Operator, operand: &Value, path: &str) -> Result<(), Condit
     match op {
         Operator::Exists => match operand {
             Value::Bool(_) => Ok(()),
-            Value::String(s) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+            Value::String(s)
+                if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") =>
+            {
                 Ok(())
             }
             _ => Err(err(path, "`exists` takes true or false")),

@@ -128,12 +128,9 @@ fn substitute(v: &Value, index: &HashMap<Variable, usize>, choice: &[usize]) -> 
         };
     }
     match v {
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|i| substitute(i, index, choice))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| substitute(i, index, choice)).collect())
+        }
         Value::Object(obj) => Value::Object(
             obj.iter()
                 .map(|(k, i)| (k.clone(), substitute(i, index, choice)))
