@@ -486,6 +486,18 @@ impl PolicyDefinition {
     ) -> Outcome {
         self.condition.evaluate(resource, parameters, resolver)
     }
+
+    /// [`PolicyDefinition::evaluate`], or `None` when the definition does not run
+    /// (effect `Disabled` or unset) or its mode skips the resource (not applicable).
+    pub fn evaluate_if_applicable(
+        &self,
+        resource: &Value,
+        parameters: &Map<String, Value>,
+        resolver: &dyn ExpressionResolver,
+    ) -> Option<Outcome> {
+        (self.runs() && self.applies_to(resource))
+            .then(|| self.evaluate(resource, parameters, resolver))
+    }
 }
 
 mod parse;

@@ -34,25 +34,19 @@ pub(super) fn any(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
     !all(outcomes.into_iter().map(|o| !o))
 }
 
-/// Combine the outcomes for each candidate value of `parameter`.
-pub(super) fn choice(parameter: &str, values: &[Value], outcomes: Vec<Outcome>) -> Outcome {
+/// Combine the outcomes for each candidate value of `parameter`. Which values make the
+/// *whole* condition true is only known when `worlds` enumerates them, so the reason
+/// made here leaves `true_for` empty.
+pub(super) fn choice(parameter: &str, outcomes: Vec<Outcome>) -> Outcome {
     if outcomes.iter().all(Outcome::is_true) {
         return Outcome::True;
     }
     if outcomes.iter().all(Outcome::is_false) {
         return Outcome::False;
     }
-    let true_for = (values.len() == outcomes.len()).then(|| {
-        values
-            .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| o.is_true())
-            .map(|(v, _)| v.clone())
-            .collect()
-    });
     let mut reasons = vec![Reason::Parameter {
         name: parameter.to_string(),
-        true_for,
+        true_for: None,
     }];
     for o in outcomes {
         if let Outcome::Possible { reasons: r } = o {
@@ -90,16 +84,12 @@ pub(super) fn test(
 ) -> Outcome {
     match subject {
         Resolved::Unknown(why) => unknown(why.clone()),
-        Resolved::Choice {
-            parameter,
-            options,
-            values,
-        } => {
+        Resolved::Choice { parameter, options } => {
             let outcomes = options
                 .iter()
                 .map(|o| test(o, op, operand, location))
                 .collect();
-            choice(parameter, values, outcomes)
+            choice(parameter, outcomes)
         }
         Resolved::Collection(items) => all(items.iter().map(|i| test(i, op, operand, location))),
         Resolved::Missing => with_operand(None, op, operand, location),
@@ -115,16 +105,12 @@ fn with_operand(
 ) -> Outcome {
     match operand {
         Resolved::Unknown(why) => unknown(why.clone()),
-        Resolved::Choice {
-            parameter,
-            options,
-            values,
-        } => {
+        Resolved::Choice { parameter, options } => {
             let outcomes = options
                 .iter()
                 .map(|o| with_operand(subject, op, o, location))
                 .collect();
-            choice(parameter, values, outcomes)
+            choice(parameter, outcomes)
         }
         Resolved::Missing => apply(op, subject, &Value::Null, location),
         Resolved::Known(v) => apply(op, subject, v, location),
@@ -174,7 +160,7 @@ pub(super) fn apply(
             .iter()
             .map(|v| apply(op, Some(v), operand, location))
             .collect();
-        return choice(p, values, outcomes);
+        return choice(p, outcomes);
     }
     match op {
         Equals => loose_eq(subject, operand, location),
@@ -271,11 +257,11 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
     }
     if let Some((p, values)) = as_candidates(a) {
         let outcomes = values.iter().map(|v| loose_eq(v, b, location)).collect();
-        return choice(p, values, outcomes);
+        return choice(p, outcomes);
     }
     if let Some((p, values)) = as_candidates(b) {
         let outcomes = values.iter().map(|v| loose_eq(a, v, location)).collect();
-        return choice(p, values, outcomes);
+        return choice(p, outcomes);
     }
     let eq = match (a, b) {
         (Value::String(x), Value::String(y)) => {

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use super::compare::{self, all, any};
 use super::expr::{self, ExpressionResolver, PolicyScope};
 use super::lookup::{self, as_unknown, unknown_marker, Resolved};
-mod count;
-
 use super::{Condition, FieldRef, Outcome, Reason, Subject, Test};
 use crate::rules::alias::{self, AliasError, Field, Segment};
+
+mod count;
 
 /// A `count` member in scope of its `where`.
 enum Binding {

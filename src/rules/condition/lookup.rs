@@ -20,8 +20,6 @@ pub(super) enum Resolved {
     Choice {
         parameter: String,
         options: Vec<Resolved>,
-        /// The candidate values, for messages.
-        values: Vec<Value>,
     },
 }
 
@@ -56,7 +54,6 @@ impl Resolved {
             return Resolved::Choice {
                 parameter: parameter.to_string(),
                 options: values.iter().map(Resolved::from_value).collect(),
-                values: values.clone(),
             };
         }
         Resolved::Known(v.clone())
@@ -69,14 +66,9 @@ impl Resolved {
             Resolved::Collection(items) => {
                 Resolved::Collection(items.into_iter().map(|i| i.map_strings(f)).collect())
             }
-            Resolved::Choice {
-                parameter,
-                options,
-                values,
-            } => Resolved::Choice {
+            Resolved::Choice { parameter, options } => Resolved::Choice {
                 parameter,
                 options: options.into_iter().map(|o| o.map_strings(f)).collect(),
-                values,
             },
             other => other,
         }
@@ -96,9 +88,7 @@ impl Resolved {
                     .map(Resolved::to_function_value)
                     .collect(),
             ),
-            Resolved::Choice {
-                parameter, options, ..
-            } => {
+            Resolved::Choice { parameter, options } => {
                 let mut m = serde_json::Map::new();
                 m.insert(
                     "$candidates".into(),
@@ -145,7 +135,6 @@ pub(super) fn walk(start: &Value, segments: &[Segment]) -> Resolved {
         return Resolved::Choice {
             parameter: parameter.to_string(),
             options: values.iter().map(|v| walk(v, segments)).collect(),
-            values: values.clone(),
         };
     }
     match first {

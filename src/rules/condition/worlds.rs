@@ -8,8 +8,9 @@
 //!
 //! Candidate sets naming the same parameter with the same number of values are one
 //! choice, index-aligned (the i-th value of each comes from the parameter's i-th allowed
-//! value, which is how the ARM evaluator derives them). Beyond [`MAX_WORLDS`]
-//! combinations each test combines its own candidates instead (sound, less precise).
+//! value, which is how the ARM evaluator derives them). Each test first combines its own
+//! candidates (sound: when that decides, every world agrees); worlds are enumerated only
+//! to sharpen an undecided answer, up to [`MAX_WORLDS`] combinations.
 
 use std::collections::HashMap;
 
@@ -51,12 +52,17 @@ pub(super) fn evaluate(
     let worlds = variables
         .iter()
         .try_fold(1usize, |acc, v| acc.checked_mul(v.key.len));
-    let direct = || Evaluator::new(resource, parameters, resolver).eval(condition);
+    // Per-test combination is sound: when it decides, every world agrees. Worlds are
+    // only needed to sharpen an undecided answer.
+    let direct = Evaluator::new(resource, parameters, resolver).eval(condition);
+    if !direct.is_possible() || variables.is_empty() {
+        return direct;
+    }
     let Some(count) = worlds else {
-        return direct();
+        return direct;
     };
-    if variables.is_empty() || count == 0 || count > MAX_WORLDS {
-        return direct();
+    if count == 0 || count > MAX_WORLDS {
+        return direct;
     }
 
     let index: HashMap<Variable, usize> = variables

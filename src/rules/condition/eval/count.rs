@@ -110,16 +110,12 @@ impl Evaluator<'_> {
                 operand,
                 vec![Reason::Unknown { why: why.clone() }],
             ),
-            Resolved::Choice {
-                parameter,
-                options,
-                values,
-            } => {
+            Resolved::Choice { parameter, options } => {
                 let outcomes = options
                     .iter()
                     .map(|o| self.value_count(o, name, where_, op, operand))
                     .collect();
-                choice(parameter, values, outcomes)
+                choice(parameter, outcomes)
             }
             Resolved::Collection(_) | Resolved::Known(_) => {
                 let v = match resolved {
@@ -134,6 +130,15 @@ impl Evaluator<'_> {
                 let mut min = 0u64;
                 let mut maybe = 0u64;
                 let mut reasons = Vec::new();
+                let truncated = items.len() > MAX_VALUE_COUNT;
+                if truncated {
+                    reasons.push(Reason::Unknown {
+                        why: format!(
+                            "`count.value` has {} members; only the first {MAX_VALUE_COUNT} are counted",
+                            items.len()
+                        ),
+                    });
+                }
                 for element in items.into_iter().take(MAX_VALUE_COUNT) {
                     self.bindings.push(Binding::Value {
                         name: name.clone(),
@@ -143,7 +148,8 @@ impl Evaluator<'_> {
                     self.bindings.pop();
                     tally(o, &mut min, &mut maybe, &mut reasons);
                 }
-                self.count_compare(min, Some(min + maybe), op, operand, reasons)
+                let max = (!truncated).then_some(min + maybe);
+                self.count_compare(min, max, op, operand, reasons)
             }
         }
     }
@@ -207,16 +213,12 @@ impl Evaluator<'_> {
         let target = self.operand(operand);
         let outcome = match &target {
             Resolved::Unknown(why) => Outcome::possible(Reason::Unknown { why: why.clone() }),
-            Resolved::Choice {
-                parameter,
-                options,
-                values,
-            } => {
+            Resolved::Choice { parameter, options } => {
                 let outcomes = options
                     .iter()
                     .map(|o| range_test(min, max, op, o))
                     .collect();
-                choice(parameter, values, outcomes)
+                choice(parameter, outcomes)
             }
             other => range_test(min, max, op, other),
         };
@@ -312,25 +314,11 @@ fn collect(
     items: &mut Vec<Item>,
     unbounded: &mut Vec<Reason>,
 ) {
-    if let Some(why) = as_unknown(value) {
-        let r = Reason::Unknown { why };
-        if !unbounded.contains(&r) {
-            unbounded.push(r);
-        }
-        return;
-    }
-    if let Some((p, _)) = as_candidates(value) {
-        let r = Reason::Parameter {
-            name: p.to_string(),
-            true_for: None,
-        };
-        if !unbounded.contains(&r) {
-            unbounded.push(r);
-        }
-        return;
-    }
     let Some(segment) = segments.get(pos) else {
-        if !value.is_null() {
+        // A member of the counted array counts whatever its value (null, unknown);
+        // the end of a path that is not `[*]` counts only when present.
+        let member = pos > 0 && segments.get(pos - 1) == Some(&Segment::Wildcard);
+        if member || !value.is_null() {
             items.push(Item {
                 chain,
                 value: value.clone(),
@@ -338,6 +326,21 @@ fn collect(
         }
         return;
     };
+    // An unknown on the way: the number of members is unknown.
+    let undecided = match (as_unknown(value), as_candidates(value)) {
+        (Some(why), _) => Some(Reason::Unknown { why }),
+        (None, Some((p, _))) => Some(Reason::Parameter {
+            name: p.to_string(),
+            true_for: None,
+        }),
+        (None, None) => None,
+    };
+    if let Some(r) = undecided {
+        if !unbounded.contains(&r) {
+            unbounded.push(r);
+        }
+        return;
+    }
     match segment {
         Segment::Key(k) => {
             if let Some(next) = value.as_object().and_then(|o| lookup::member(o, k)) {

@@ -352,3 +352,48 @@ fn json_path_fields() {
         Outcome::True
     );
 }
+
+#[test]
+fn count_members_that_are_unknown_or_null() {
+    // One member is an unknown value: it is counted, its `where` is undecided.
+    let r = with_ip_rules(
+        json!([unknown("copy of a runtime list"), {"action": "Allow", "value": "1.1.1.1"}]),
+    );
+    assert_eq!(
+        eval(json!({"count": {"field": IP_RULES}, "equals": 2}), &r),
+        Outcome::True
+    );
+    let allow = |op: &str, n: i64| json!({"count": {"field": IP_RULES, "where": {"field": IP_ACTION, "equals": "Allow"}}, op: n});
+    assert_eq!(eval(allow("greaterOrEquals", 1), &r), Outcome::True);
+    assert_eq!(
+        eval(allow("less", 3), &r),
+        Outcome::True,
+        "at most two members"
+    );
+    assert_eq!(
+        eval(allow("equals", 2), &r),
+        Outcome::possible(Reason::Unknown {
+            why: "copy of a runtime list".into()
+        })
+    );
+    // Null members are members.
+    let n = with_ip_rules(json!([null, {"action": "Allow"}]));
+    assert_eq!(
+        eval(json!({"count": {"field": IP_RULES}, "equals": 2}), &n),
+        Outcome::True
+    );
+}
+
+#[test]
+fn value_count_over_the_limit_is_a_lower_bound() {
+    let many: Vec<i64> = (0..1500).collect();
+    let r = registry(json!({}));
+    assert_eq!(
+        eval(
+            json!({"count": {"value": many.clone()}, "greaterOrEquals": 1000}),
+            &r
+        ),
+        Outcome::True
+    );
+    assert!(eval(json!({"count": {"value": many}, "equals": 1500}), &r).is_possible());
+}

@@ -185,9 +185,13 @@ fn too_many_combinations_fall_back_to_per_test_candidates() {
         eval(admin_enabled(), &r),
         Outcome::possible(Reason::Parameter {
             name: "admin".into(),
-            true_for: Some(vec![json!(true)])
+            true_for: None
         })
     );
+    // Less precise than worlds: a contradiction on one parameter stays undecided.
+    let contradiction = json!({"allOf": [
+        {"field": "tags.t1", "equals": "a"}, {"field": "tags.t1", "equals": "b"}]});
+    assert!(eval(contradiction, &r).is_possible());
     assert_eq!(
         eval(json!({"field": "tags.t3", "in": ["a", "b"]}), &r),
         Outcome::True

@@ -467,3 +467,37 @@ fn unknown_aliases_are_collected_for_a_note() {
         })
     );
 }
+
+#[test]
+fn evaluate_if_applicable_skips_disabled_and_out_of_mode() {
+    let mut d = def("dc921057-6b28-4fbe-9b83-f7bec05db6c2");
+    let params = d.parameter_values(&Map::new()).unwrap_or_default();
+    let admin = registry(json!({"adminUserEnabled": true}));
+    let token = child("tokens", "acr1/t", json!({}));
+    assert_eq!(
+        d.evaluate_if_applicable(&admin, &params, &NoExpressions),
+        Some(Outcome::True)
+    );
+    assert_eq!(
+        d.evaluate_if_applicable(&token, &params, &NoExpressions),
+        None
+    );
+    assert_eq!(d.set_effect(Effect::Disabled), Ok(()));
+    assert_eq!(
+        d.evaluate_if_applicable(&admin, &params, &NoExpressions),
+        None
+    );
+    // A resource provider mode evaluates nothing acrlint sees.
+    let text = r#"{"properties": {"mode": "Microsoft.Kubernetes.Data", "policyRule": {
+        "if": {"field": "type", "equals": "Microsoft.ContainerRegistry/registries"},
+        "then": {"effect": "audit"}}}}"#;
+    let k = PolicyDefinition::from_json_str(text, "k.json").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        k.mode,
+        PolicyMode::Other("Microsoft.Kubernetes.Data".into())
+    );
+    assert_eq!(
+        k.evaluate_if_applicable(&admin, &Map::new(), &NoExpressions),
+        None
+    );
+}
