@@ -12,6 +12,11 @@
 //! `equals`/`in`/`like`/`match`/`contains`/`containsKey`/`less…` false and their negations
 //! true, a condition on a `[*]` alias holds only if it holds for every selected value
 //! (vacuously for none), and `count` counts the members for which `where` holds.
+//!
+//! The resource view is one expanded resource as JSON (`type`, `name`, `location`, `sku`,
+//! `tags`, `identity`, `properties`, …). Any value in it may be `{"$unknown": "<why>"}`
+//! or `{"$candidates": [...], "parameter": "<name>"}`. Its `condition` member is not
+//! read here: whether a guarded resource is checked is the caller's decision.
 
 mod compare;
 mod eval;
