@@ -1,4 +1,10 @@
-//! Rules: metadata (`rules/*.json`), the condition evaluator, native checks, findings.
+//! Rules: metadata (`rules/*.json`), the Azure Policy condition language (aliases,
+//! conditions, definitions), native cross-resource checks, findings.
 
+pub mod alias;
 pub mod catalog;
+pub mod condition;
 pub mod finding;
+pub mod locate;
+pub mod native;
+pub mod policy;
