@@ -4,6 +4,7 @@
 //! The pipeline: source → template model → expansion → rules → findings → report.
 
 pub mod arm;
+pub mod check;
 pub mod cli;
 pub mod report;
 pub mod rules;

@@ -1,5 +1,7 @@
 //! Command-line arguments (clap derive) and the glue from subcommands to the library.
 
+mod check;
+
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -21,6 +23,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Check templates against the rules and print findings.
+    Check(check::CheckArgs),
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
@@ -70,6 +74,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
+        Command::Check(args) => check::run(args),
         Command::Expand(args) => expand(args),
     }
 }

@@ -40,3 +40,50 @@ impl Report {
         self.findings.iter().filter(|f| f.suppression.is_none())
     }
 }
+
+/// Output formats of `check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["text", "json", "sarif", "junit", "github"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "junit" => Some(Format::Junit),
+            "github" => Some(Format::Github),
+            _ => None,
+        }
+    }
+}
+
+/// Render a report in one format. `color` only affects [`Format::Text`].
+pub fn render(report: &Report, _format: Format, _color: bool) -> Result<String, String> {
+    let mut s = String::new();
+    for f in report.active() {
+        s.push_str(&format!(
+            "{}:{}:{}: {} {} {}\n",
+            relative_path(&f.location.file),
+            f.location.start.line,
+            f.location.start.column,
+            f.rule,
+            f.level.as_str(),
+            f.message
+        ));
+    }
+    Ok(s)
+}
+
+/// Whether text output should be coloured (a TTY, and `NO_COLOR` unset).
+pub fn text_color(is_tty: bool) -> bool {
+    is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

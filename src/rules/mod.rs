@@ -4,6 +4,7 @@
 pub mod alias;
 pub mod catalog;
 pub mod condition;
+pub mod engine;
 pub mod finding;
 pub mod locate;
 pub mod native;

@@ -7,7 +7,7 @@ pub struct LineIndex {
 }
 
 /// A 1-based line and column (columns count Unicode scalar values).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct LineCol {
     pub line: u32,
     pub column: u32,

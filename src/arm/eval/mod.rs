@@ -13,7 +13,7 @@ mod resources;
 
 pub use context::{DeploymentContext, ScopeKind};
 pub use provenance::{Provenance, ProvenanceKind};
-pub use resources::{parse_resource_id, DeclaredResource};
+pub use resources::{name_key, parse_resource_id, DeclaredResource};
 
 use std::cell::RefCell;
 use std::collections::HashMap;

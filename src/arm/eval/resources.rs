@@ -35,6 +35,16 @@ impl DeclaredResource {
     }
 }
 
+/// How a resource name identifies it: the string itself, or for a deterministic
+/// unknown its canonical term (`⟦…⟧`). `None` when it cannot identify anything.
+pub fn name_key(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.to_string()),
+        Value::Unknown(u) if u.term.is_some() => Some(v.term()),
+        _ => None,
+    }
+}
+
 /// Type and full name from a resource id string (`/subscriptions/…/providers/NS/t/n/t2/n2`).
 pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
     let lower = id.to_ascii_lowercase();
@@ -115,12 +125,25 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnR
         match n {
             Value::String(s) => name_strs.push(s),
             Value::Unknown(u) => {
+                // The name is unknown but computed deterministically: the resource is
+                // still identified by the name's term, which matches the declared
+                // resource whose name has the same term.
+                let resource = names
+                    .iter()
+                    .map(name_key)
+                    .collect::<Option<Vec<String>>>()
+                    .map(|parts| {
+                        Arc::new(ResourceRef {
+                            resource_type: Str::from(ty_s.trim_matches('/')),
+                            name: Str::from(parts.join("/")),
+                        })
+                    });
                 return Ok(Value::Unknown(Arc::new(Unknown {
                     why: u.why.clone(),
                     term: Some(term),
-                    resource: None,
+                    resource,
                     partial: None,
-                })))
+                })));
             }
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
                 return Err(invalid(format!(

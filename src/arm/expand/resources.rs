@@ -298,7 +298,7 @@ impl Walker {
         // Declare for reference(): full body, names as strings.
         {
             let mut declared = scope.declared.borrow_mut();
-            let name_str = name.as_str().map(Str::from);
+            let name_str = crate::arm::eval::name_key(&name).map(|n| Str::from(n.as_str()));
             let found = symbolic.as_ref().and_then(|s| {
                 declared.iter_mut().find(|d| {
                     d.symbolic

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
-use crate::arm::eval::parse_resource_id;
+use crate::arm::eval::{name_key, parse_resource_id};
 use crate::arm::expand::{expand_file, ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Level, Related, Status};
@@ -31,17 +31,25 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         if matches!(r.condition, Value::Bool(false)) {
             continue;
         }
-        let Some(reg) = registry_of(exp, i) else { continue };
+        let Some(reg) = registry_of(exp, i) else {
+            continue;
+        };
         let home = reg.location.clone().unwrap_or(Value::Null);
         let here = r.location.clone().unwrap_or(Value::Null);
         let verdict = judge(input, &mut worlds, r, &home, &here);
-        let Some((status, detail)) = verdict else { continue };
+        let Some((status, detail)) = verdict else {
+            continue;
+        };
         let loc_span = path_span(exp, r, &["location"]);
         let mut related = provenance_related(exp, &r.traces, loc_span.span);
         let reg_loc = path_span(exp, reg, &["location"]);
         related.push(Related {
             location: location(exp, reg.file, reg_loc.span),
-            message: format!("registry {} is in {}", super::name_text(&reg.name), display(&home)),
+            message: format!(
+                "registry {} is in {}",
+                super::name_text(&reg.name),
+                display(&home)
+            ),
         });
         let level = match status {
             Status::Fail => input.meta.severity,
@@ -58,7 +66,15 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         message.push_str("; guard it with \"condition\": false");
         let key = format!("{}#{:?}", super::name_text(&r.name), r.copy);
         out.push(resource_finding(
-            input, Some(r), r.file, loc_span.span, level, status, message, related, &key,
+            input,
+            Some(r),
+            r.file,
+            loc_span.span,
+            level,
+            status,
+            message,
+            related,
+            &key,
         ));
     }
     if input.mode == DeploymentMode::Complete {
@@ -70,7 +86,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
 fn display(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Unknown(u) => u.term.as_deref().map_or_else(|| "unknown".to_string(), str::to_string),
+        Value::Unknown(u) => u
+            .term
+            .as_deref()
+            .map_or_else(|| "unknown".to_string(), str::to_string),
         Value::Candidates(c) => format!("one of the allowed values of `{}`", c.parameter),
         other => other.to_string(),
     }
@@ -99,7 +118,11 @@ fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
             }
         }
     }
-    let depends = r.body.get("dependsOn").and_then(Value::as_array).unwrap_or(&[]);
+    let depends = r
+        .body
+        .get("dependsOn")
+        .and_then(Value::as_array)
+        .unwrap_or(&[]);
     for d in depends {
         let target = match d {
             Value::String(s) if s.contains('/') => parse_resource_id(s).map(|x| (Some(x), None)),
@@ -110,13 +133,13 @@ fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
         let found = match target {
             Some((Some(rr), _)) => exp.resources.iter().filter(is_registry).find(|x| {
                 rr.resource_type.eq_ignore_ascii_case(REGISTRY)
-                    && x.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(&rr.name))
+                    && name_key(&x.name).is_some_and(|n| n.eq_ignore_ascii_case(&rr.name))
             }),
-            Some((None, Some(sym))) => exp
-                .resources
-                .iter()
-                .filter(is_registry)
-                .find(|x| x.symbolic.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&sym))),
+            Some((None, Some(sym))) => exp.resources.iter().filter(is_registry).find(|x| {
+                x.symbolic
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(&sym))
+            }),
             _ => None,
         };
         if found.is_some() {
@@ -164,7 +187,10 @@ fn judge(
         Some(true) => {
             return match &r.condition {
                 Value::Bool(true) => Some((Status::Fail, None)),
-                _ => Some((Status::Possible, Some("its condition could not be evaluated".into()))),
+                _ => Some((
+                    Status::Possible,
+                    Some("its condition could not be evaluated".into()),
+                )),
             };
         }
         None => {}
@@ -194,7 +220,9 @@ fn judge(
         if matches!(twin.condition, Value::Bool(false)) {
             continue;
         }
-        let Some(reg) = registry_of(&world, idx) else { continue };
+        let Some(reg) = registry_of(&world, idx) else {
+            continue;
+        };
         let home2 = reg.location.clone().unwrap_or(Value::Null);
         let here2 = twin.location.clone().unwrap_or(Value::Null);
         if same_location(&home2, &here2) == Some(false) {
@@ -207,7 +235,9 @@ fn judge(
 
 fn same_location(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
-        (Value::String(x), Value::String(y)) => Some(normalize_location(x) == normalize_location(y)),
+        (Value::String(x), Value::String(y)) => {
+            Some(normalize_location(x) == normalize_location(y))
+        }
         (Value::Unknown(x), Value::Unknown(y)) => match (&x.term, &y.term) {
             (Some(s), Some(t)) if s == t => Some(true),
             _ => None,
@@ -232,7 +262,9 @@ fn hypotheses(home: &Value, here: &Value) -> Vec<Hypothesis> {
             },
             Value::Candidates(c) => {
                 for v in &c.values {
-                    if v.as_str().is_some_and(|s| normalize_location(s) == normalize_location(k)) {
+                    if v.as_str()
+                        .is_some_and(|s| normalize_location(s) == normalize_location(k))
+                    {
                         out.push(Hypothesis::Parameter(c.parameter.to_string(), v.clone()));
                     }
                 }

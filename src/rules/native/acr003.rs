@@ -48,7 +48,9 @@ struct Flow {
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
-    let Some(template) = exp.file(0) else { return Vec::new() };
+    let Some(template) = exp.file(0) else {
+        return Vec::new();
+    };
     let mut sites = Vec::new();
     collect_sites(&template.source.text, &template.root, 0, &mut sites);
     if sites.is_empty() {
@@ -65,10 +67,24 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 .map(|secure| FlowKind::DeploymentParameter { secure })
                 .unwrap_or(FlowKind::Property);
             let name = match &kind {
-                FlowKind::DeploymentParameter { .. } => segs.get(2).map_or(String::new(), |s| s.to_string()),
+                FlowKind::DeploymentParameter { .. } => {
+                    segs.get(2).map_or(String::new(), |s| s.to_string())
+                }
                 _ => segs.join("."),
             };
-            attach(exp, &mut sites, &r.traces, ps.span, registry, Flow { kind, name, file: r.file, span: ps.span });
+            attach(
+                exp,
+                &mut sites,
+                &r.traces,
+                ps.span,
+                registry,
+                Flow {
+                    kind,
+                    name,
+                    file: r.file,
+                    span: ps.span,
+                },
+            );
         }
     }
     for o in &exp.outputs {
@@ -85,17 +101,30 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 &o.traces,
                 o.span,
                 registry,
-                Flow { kind: FlowKind::Output { secure }, name: o.name.to_string(), file: o.file, span: o.span },
+                Flow {
+                    kind: FlowKind::Output { secure },
+                    name: o.name.to_string(),
+                    file: o.file,
+                    span: o.span,
+                },
             );
         }
     }
     let mut out = Vec::new();
     for site in &sites {
-        let is_registry = site.registry.as_ref().is_some_and(|r| r.resource_type.eq_ignore_ascii_case(REGISTRY))
-            || site.target_text.to_ascii_lowercase().contains("containerregistry/registries")
+        let is_registry = site
+            .registry
+            .as_ref()
+            .is_some_and(|r| r.resource_type.eq_ignore_ascii_case(REGISTRY))
+            || site
+                .target_text
+                .to_ascii_lowercase()
+                .contains("containerregistry/registries")
             || exp.resources.iter().any(|r| {
                 r.resource_type.eq_ignore_ascii_case(REGISTRY)
-                    && r.symbolic.as_deref().is_some_and(|s| site.target_text.trim_matches('\'').eq_ignore_ascii_case(s))
+                    && r.symbolic.as_deref().is_some_and(|s| {
+                        site.target_text.trim_matches('\'').eq_ignore_ascii_case(s)
+                    })
             });
         if !is_registry {
             continue;
@@ -126,14 +155,22 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
         if error {
             reasons.push(msg.clone());
         }
-        related.push(Related { location: location(exp, f.file, f.span), message: msg });
+        related.push(Related {
+            location: location(exp, f.file, f.span),
+            message: msg,
+        });
     }
     for i in &site.password_indexes {
         if !(0..=1).contains(i) {
-            reasons.push(format!("passwords[{i}] does not exist: a registry has two admin passwords (0 and 1)"));
+            reasons.push(format!(
+                "passwords[{i}] does not exist: a registry has two admin passwords (0 and 1)"
+            ));
         }
     }
-    if let Some(reg) = registry_name.as_ref().and_then(|n| declared_registry(exp, n)) {
+    if let Some(reg) = registry_name
+        .as_ref()
+        .and_then(|n| declared_registry(exp, n))
+    {
         if admin_disabled(reg) {
             reasons.push("the registry is declared with the admin user disabled, so the call fails at deployment".into());
             let ps = path_span(exp, reg, &["properties", "adminUserEnabled"]);
@@ -153,7 +190,17 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
         message.push_str(&reasons.join("; "));
         Level::Error
     };
-    let mut f = resource_finding(input, None, site.file, site.span, level, Status::Fail, message, related, &format!("{}#{}", who, site.target_text));
+    let mut f = resource_finding(
+        input,
+        None,
+        site.file,
+        site.span,
+        level,
+        Status::Fail,
+        message,
+        related,
+        &format!("{}#{}", who, site.target_text),
+    );
     f.resource_type = Some(REGISTRY.to_string());
     f.resource_name = registry_name;
     f
@@ -163,12 +210,18 @@ fn declared_registry<'e>(exp: &'e Expansion, name: &str) -> Option<&'e ExpandedR
     exp.resources.iter().find(|r| {
         r.resource_type.eq_ignore_ascii_case(REGISTRY)
             && !r.existing
-            && r.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && r.name
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
     })
 }
 
 fn admin_disabled(reg: &ExpandedResource) -> bool {
-    match reg.body.get("properties").and_then(|p| p.get("adminUserEnabled")) {
+    match reg
+        .body
+        .get("properties")
+        .and_then(|p| p.get("adminUserEnabled"))
+    {
         None => true,
         Some(Value::Bool(false)) => true,
         Some(Value::Null) => true,
@@ -179,10 +232,16 @@ fn admin_disabled(reg: &ExpandedResource) -> bool {
 /// For `properties.parameters.X.value` of a nested deployment: whether the inner
 /// template declares X as secure.
 fn deployment_parameter(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> Option<bool> {
-    if !r.resource_type.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+    if !r
+        .resource_type
+        .eq_ignore_ascii_case("Microsoft.Resources/deployments")
+    {
         return None;
     }
-    if path.len() < 3 || !path[0].eq_ignore_ascii_case("properties") || !path[1].eq_ignore_ascii_case("parameters") {
+    if path.len() < 3
+        || !path[0].eq_ignore_ascii_case("properties")
+        || !path[1].eq_ignore_ascii_case("parameters")
+    {
         return None;
     }
     let node = resource_node(exp, r)?;
@@ -198,10 +257,17 @@ fn deployment_parameter(exp: &Expansion, r: &ExpandedResource, path: &[&str]) ->
 }
 
 /// Paths of values that carry a `listCredentials()` result.
-fn find_secret_paths(v: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, Option<ResourceRef>)>) {
+fn find_secret_paths(
+    v: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, Option<ResourceRef>)>,
+) {
     match v {
         Value::Unknown(u) => {
-            if u.term.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("listcredentials(")) {
+            if u.term
+                .as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().contains("listcredentials("))
+            {
                 out.push((path.clone(), u.resource.as_deref().cloned()));
             }
         }
@@ -245,11 +311,19 @@ fn attach(
     places.extend(flat.iter().filter(|p| p.file == flow.file).map(|p| p.span));
     let mut attached = false;
     for site in sites.iter_mut() {
-        if places.iter().any(|p| site.node_span.start >= p.start && site.node_span.end <= p.end) {
+        if places
+            .iter()
+            .any(|p| site.node_span.start >= p.start && site.node_span.end <= p.end)
+        {
             if site.registry.is_none() {
                 site.registry = registry.clone();
             }
-            site.flows.push(Flow { kind: clone_kind(&flow.kind), name: flow.name.clone(), file: flow.file, span: flow.span });
+            site.flows.push(Flow {
+                kind: clone_kind(&flow.kind),
+                name: flow.name.clone(),
+                file: flow.file,
+                span: flow.span,
+            });
             attached = true;
         }
     }
@@ -259,7 +333,9 @@ fn attach(
 fn clone_kind(k: &FlowKind) -> FlowKind {
     match k {
         FlowKind::Output { secure } => FlowKind::Output { secure: *secure },
-        FlowKind::DeploymentParameter { secure } => FlowKind::DeploymentParameter { secure: *secure },
+        FlowKind::DeploymentParameter { secure } => {
+            FlowKind::DeploymentParameter { secure: *secure }
+        }
         FlowKind::Property => FlowKind::Property,
     }
 }
@@ -269,8 +345,12 @@ fn collect_sites(text: &str, node: &Node, file: FileId, out: &mut Vec<CallSite>)
     match &node.kind {
         NodeKind::String(s) => {
             if s.starts_with('[') && s.to_ascii_lowercase().contains("listcredentials") {
-                let Ok(Some(expr)) = parse_template_string(s) else { return };
-                let raw = text.get(node.span.start as usize..node.span.end as usize).unwrap_or("");
+                let Ok(Some(expr)) = parse_template_string(s) else {
+                    return;
+                };
+                let raw = text
+                    .get(node.span.start as usize..node.span.end as usize)
+                    .unwrap_or("");
                 let mut calls = Vec::new();
                 find_calls(&expr, &mut calls, s);
                 for (call_span, target, indexes) in calls {
@@ -289,7 +369,9 @@ fn collect_sites(text: &str, node: &Node, file: FileId, out: &mut Vec<CallSite>)
             }
         }
         NodeKind::Array(items) => items.iter().for_each(|n| collect_sites(text, n, file, out)),
-        NodeKind::Object(members) => members.iter().for_each(|m| collect_sites(text, &m.value, file, out)),
+        NodeKind::Object(members) => members
+            .iter()
+            .for_each(|m| collect_sites(text, &m.value, file, out)),
         _ => {}
     }
 }
@@ -299,13 +381,18 @@ type FoundCall = ((u32, u32), String, Vec<i64>);
 /// Calls to listCredentials with their `.passwords[i]` indexes.
 fn find_calls(e: &Expr, out: &mut Vec<FoundCall>, source: &str) {
     match e {
-        Expr::Call { name, args, span, .. } => {
+        Expr::Call {
+            name, args, span, ..
+        } => {
             if name.eq_ignore_ascii_case("listCredentials") {
                 let target = args
                     .first()
                     .map(|a| {
                         let s = a.span();
-                        source.get(s.start as usize..s.end as usize).unwrap_or("").to_string()
+                        source
+                            .get(s.start as usize..s.end as usize)
+                            .unwrap_or("")
+                            .to_string()
                     })
                     .unwrap_or_default();
                 out.push(((span.start, span.end), target, Vec::new()));
@@ -316,7 +403,15 @@ fn find_calls(e: &Expr, out: &mut Vec<FoundCall>, source: &str) {
         }
         Expr::Index { target, index, .. } => {
             // listCredentials(...).passwords[i]
-            if let (Expr::Property { target: inner, name, .. }, Expr::Int(i, _)) = (&**target, &**index) {
+            if let (
+                Expr::Property {
+                    target: inner,
+                    name,
+                    ..
+                },
+                Expr::Int(i, _),
+            ) = (&**target, &**index)
+            {
                 if name.eq_ignore_ascii_case("passwords") {
                     let before = out.len();
                     find_calls(inner, out, source);

@@ -6,8 +6,8 @@ mod acr003;
 
 use std::path::Path;
 
-use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::eval::FileId;
+use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
 use crate::rules::catalog::RuleMeta;
 use crate::rules::finding::{fingerprint, Finding, Level, Related, Status};
@@ -47,6 +47,10 @@ pub fn native(id: &str) -> Option<NativeCheck> {
 pub fn name_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
+        Value::Unknown(u) => match &u.term {
+            Some(t) => format!("[{}]", t.replace(['⟦', '⟧'], "")),
+            None => "<unknown>".to_string(),
+        },
         _ => "<unknown>".to_string(),
     }
 }

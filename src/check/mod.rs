@@ -1,0 +1,259 @@
+//! `acrlint check`: find the templates under the given paths, expand each one once,
+//! run every rule on it, and collect the findings. Files are checked in parallel.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::arm::eval::DiagnosticKind;
+use crate::arm::expand::{expand_loaded, load_json, ExpandError, ExpandOptions, Expansion};
+use crate::report::Report;
+use crate::rules::engine::{Engine, EngineInput};
+use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
+use crate::rules::native::DeploymentMode;
+use crate::source::discover::{classify, JsonFileKind};
+use crate::source::file::SourceFile;
+use crate::source::json::Span;
+
+/// Options of a `check` run.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    pub expand: ExpandOptions,
+    pub mode: DeploymentMode,
+    /// Worker threads (`None`: one per core).
+    pub jobs: Option<usize>,
+}
+
+/// The result of checking one file.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub path: PathBuf,
+    pub findings: Vec<Finding>,
+    pub source: Option<Arc<str>>,
+    /// The file was a template (or explicitly named) and could not be read or parsed.
+    pub fatal: bool,
+    /// Whether the file was checked as a template.
+    pub checked: bool,
+}
+
+/// The whole run.
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    pub report: Report,
+    /// Some input could not be read or parsed at all (exit code 2).
+    pub had_fatal: bool,
+}
+
+/// Files to check under `paths`: directories are walked honouring `.gitignore`;
+/// files named explicitly are always included.
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            files.push((p.clone(), true));
+            continue;
+        }
+        if !p.exists() {
+            errors.push(format!("{}: no such file or directory", p.display()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        files.push((path.to_path_buf(), false));
+                    }
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    (files, errors)
+}
+
+fn is_candidate(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json") | Some("jsonc")
+    )
+}
+
+/// Check every template under `paths`.
+pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
+    let (files, walk_errors) = collect_files(paths);
+    let run = || -> Vec<FileOutcome> {
+        files
+            .par_iter()
+            .map(|(path, explicit)| check_file(path, *explicit, engine, options))
+            .collect()
+    };
+    let outcomes = match options.jobs {
+        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
+            Ok(pool) => pool.install(run),
+            Err(_) => run(),
+        },
+        _ => run(),
+    };
+    let mut report = Report {
+        rules: engine.metas(),
+        ..Default::default()
+    };
+    let mut had_fatal = !walk_errors.is_empty();
+    for e in walk_errors {
+        eprintln!("error: {e}");
+    }
+    let mut sources = BTreeMap::new();
+    for o in outcomes {
+        had_fatal |= o.fatal;
+        if o.checked || o.fatal {
+            report.files.push(o.path.clone());
+        }
+        if !o.findings.is_empty() {
+            if let Some(s) = o.source {
+                sources.insert(o.path.clone(), s);
+            }
+        }
+        report.findings.extend(o.findings);
+    }
+    report.findings.sort_by_key(Finding::sort_key);
+    report.sources = sources;
+    CheckResult { report, had_fatal }
+}
+
+/// A finding of rule ACR000 (file could not be read, parsed or evaluated).
+pub fn acr000(
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    level: Level,
+    message: &str,
+) -> Finding {
+    let (start, end) = match (source, span) {
+        (Some(s), Some(sp)) => (s.line_col(sp.start), s.line_col(sp.end.max(sp.start))),
+        _ => Default::default(),
+    };
+    let start = if start.line == 0 {
+        crate::source::line_index::LineCol { line: 1, column: 1 }
+    } else {
+        start
+    };
+    let end = if end.line == 0 { start } else { end };
+    let file_text = path.to_string_lossy().replace('\\', "/");
+    Finding {
+        rule: "ACR000".into(),
+        level,
+        status: Status::Fail,
+        location: Location {
+            file: path.to_path_buf(),
+            start,
+            end,
+            byte_start: span.map_or(0, |s| s.start),
+            byte_end: span.map_or(0, |s| s.end),
+        },
+        resource_type: None,
+        resource_name: None,
+        message: message.to_string(),
+        related: Vec::new(),
+        fingerprint: fingerprint(&["ACR000", &file_text, message]),
+        suppression: None,
+    }
+}
+
+fn looks_like_template(text: &str) -> bool {
+    let lower = text
+        .get(..text.len().min(4096))
+        .unwrap_or(text)
+        .to_ascii_lowercase();
+    lower.contains("deploymenttemplate.json")
+}
+
+/// Check one file.
+pub fn check_file(
+    path: &Path,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        path: path.to_path_buf(),
+        ..Default::default()
+    };
+    let loaded = match load_json(path) {
+        Ok(l) => l,
+        Err(e) => {
+            let relevant = explicit
+                || e.source
+                    .as_ref()
+                    .is_some_and(|s| looks_like_template(&s.text));
+            if relevant {
+                outcome.fatal = true;
+                outcome.source = e.source.as_ref().map(|s| s.text.clone());
+                outcome.findings.push(acr000_from(&e));
+            }
+            return outcome;
+        }
+    };
+    if classify(&loaded.root) != JsonFileKind::Template {
+        return outcome;
+    }
+    outcome.checked = true;
+    outcome.source = Some(loaded.source.text.clone());
+    let expansion = match expand_loaded(loaded, &options.expand) {
+        Ok(x) => x,
+        Err(e) => {
+            outcome.fatal = true;
+            outcome.findings.push(acr000_from(&e));
+            return outcome;
+        }
+    };
+    outcome.findings.extend(diagnostic_findings(&expansion));
+    let input = EngineInput {
+        expansion: &expansion,
+        options: &options.expand,
+        mode: options.mode,
+        template_path: path,
+    };
+    outcome.findings.extend(engine.run(&input));
+    outcome
+}
+
+fn acr000_from(e: &ExpandError) -> Finding {
+    acr000(
+        &e.path,
+        e.source.as_deref(),
+        e.span,
+        Level::Error,
+        &e.message,
+    )
+}
+
+/// ACR000 findings for syntax errors and caps met during expansion.
+pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in &exp.diagnostics {
+        let level = match d.kind {
+            DiagnosticKind::Syntax => Level::Error,
+            DiagnosticKind::Limit => Level::Warning,
+            DiagnosticKind::Evaluation => continue,
+        };
+        let Some(f) = exp.file(d.file) else { continue };
+        out.push(acr000(
+            &f.source.path,
+            Some(&f.source),
+            Some(d.span),
+            level,
+            &d.message,
+        ));
+    }
+    out
+}

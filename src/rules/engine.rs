@@ -1,0 +1,254 @@
+//! Running rules over an expansion: declarative rules (Azure Policy condition grammar
+//! over each resource) and native checks, with three-valued verdicts.
+
+use std::path::Path;
+
+use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
+use crate::arm::value::Value;
+use crate::rules::catalog::{builtin_rules, parse_rule, RuleMeta};
+use crate::rules::condition::{Condition, NoExpressions, Outcome};
+use crate::rules::finding::{Finding, Status};
+use crate::rules::locate::{path_span, provenance_related};
+use crate::rules::native::{
+    self, name_text, resource_finding, DeploymentMode, NativeCheck, RuleInput,
+};
+
+enum RuleKind {
+    Declarative(Condition),
+    Native(NativeCheck),
+    /// Reported by the driver (ACR000).
+    Driver,
+}
+
+struct CompiledRule {
+    meta: RuleMeta,
+    kind: RuleKind,
+}
+
+/// The rules of a run, compiled once.
+pub struct Engine {
+    rules: Vec<CompiledRule>,
+}
+
+/// What the engine needs to know about the expansion it checks.
+pub struct EngineInput<'a> {
+    pub expansion: &'a Expansion,
+    pub options: &'a ExpandOptions,
+    pub mode: DeploymentMode,
+    pub template_path: &'a Path,
+}
+
+impl Engine {
+    /// The built-in rules.
+    pub fn builtin() -> Result<Engine, String> {
+        Engine::from_metas(builtin_rules()?)
+    }
+
+    /// Compile rule metadata: a condition makes a declarative rule, otherwise a native
+    /// check must be registered under the id.
+    pub fn from_metas(metas: Vec<RuleMeta>) -> Result<Engine, String> {
+        let mut rules = Vec::with_capacity(metas.len());
+        for meta in metas {
+            let kind = match (&meta.condition, native::native(&meta.id)) {
+                (_, Some(check)) => RuleKind::Native(check),
+                (Some(c), None) => RuleKind::Declarative(
+                    Condition::parse(c, "condition")
+                        .map_err(|e| format!("rule {}: {e}", meta.id))?,
+                ),
+                (None, None) if meta.id == "ACR000" => RuleKind::Driver,
+                (None, None) => {
+                    return Err(format!(
+                        "rule {} has neither a condition nor a native check",
+                        meta.id
+                    ))
+                }
+            };
+            rules.push(CompiledRule { meta, kind });
+        }
+        Ok(Engine { rules })
+    }
+
+    /// Add user rules from a directory of rule files (`--rules DIR`).
+    pub fn add_rules_dir(&mut self, dir: &Path) -> Result<(), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut paths: Vec<_> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        let mut metas = Vec::new();
+        for p in paths {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            metas.push(parse_rule(&text).map_err(|e| format!("{}: {e}", p.display()))?);
+        }
+        let extra = Engine::from_metas(metas)?;
+        for r in extra.rules {
+            if self.rules.iter().any(|x| x.meta.id == r.meta.id) {
+                return Err(format!("rule {} is defined twice", r.meta.id));
+            }
+            self.rules.push(r);
+        }
+        Ok(())
+    }
+
+    pub fn metas(&self) -> Vec<RuleMeta> {
+        self.rules.iter().map(|r| r.meta.clone()).collect()
+    }
+
+    pub fn meta(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules
+            .iter()
+            .map(|r| &r.meta)
+            .find(|m| m.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Run every rule on one expansion.
+    pub fn run(&self, input: &EngineInput) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for rule in &self.rules {
+            if rule.meta.effect.eq_ignore_ascii_case("disabled") {
+                continue;
+            }
+            let rin = RuleInput {
+                expansion: input.expansion,
+                meta: &rule.meta,
+                mode: input.mode,
+                options: input.options,
+                template_path: input.template_path,
+            };
+            match &rule.kind {
+                RuleKind::Declarative(cond) => declarative(&rin, cond, &mut out),
+                RuleKind::Native(check) => out.extend(check(&rin)),
+                RuleKind::Driver => {}
+            }
+        }
+        out
+    }
+}
+
+/// The view of a resource that conditions read: the body plus type, name, location.
+pub fn resource_view(r: &ExpandedResource) -> serde_json::Value {
+    let mut view = match r.body.to_json() {
+        serde_json::Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    };
+    view.insert(
+        "type".into(),
+        serde_json::Value::String(r.resource_type.to_string()),
+    );
+    view.insert("name".into(), r.name.to_json());
+    if let Some(l) = &r.location {
+        view.insert("location".into(), l.to_json());
+    }
+    view.insert(
+        "condition".into(),
+        match &r.condition {
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            _ => serde_json::Value::String("unknown".into()),
+        },
+    );
+    serde_json::Value::Object(view)
+}
+
+fn applies(meta: &RuleMeta, r: &ExpandedResource) -> bool {
+    meta.resource_types.is_empty()
+        || meta
+            .resource_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&r.resource_type))
+}
+
+/// How a value reads in a message.
+pub fn describe_value(v: Option<&Value>) -> String {
+    match v {
+        None => "omitted".to_string(),
+        Some(Value::Candidates(c)) => format!(
+            "one of {} (parameter `{}`)",
+            c.values
+                .iter()
+                .map(|v| v.to_json().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            c.parameter
+        ),
+        Some(Value::Unknown(u)) => format!("unknown: {}", u.why),
+        Some(v) => v.to_json().to_string(),
+    }
+}
+
+fn value_at<'v>(body: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    let mut v = body;
+    for p in path {
+        v = match v {
+            Value::Array(items) => items.get(p.parse::<usize>().ok()?)?,
+            other => other.get(p)?,
+        };
+    }
+    Some(v)
+}
+
+fn declarative(input: &RuleInput, cond: &Condition, out: &mut Vec<Finding>) {
+    let exp = input.expansion;
+    for r in &exp.resources {
+        if r.existing || !applies(input.meta, r) {
+            continue;
+        }
+        // Not deployed: its ordinary rules do not fail.
+        if matches!(r.condition, Value::Bool(false)) {
+            continue;
+        }
+        let view = resource_view(r);
+        let outcome = cond.evaluate(&view, &serde_json::Map::new(), &NoExpressions);
+        let (status, reasons) = match outcome {
+            Outcome::False => continue,
+            Outcome::True => (Status::Fail, Vec::new()),
+            Outcome::Possible { reasons } => (Status::Possible, reasons),
+        };
+        let path: Vec<&str> = input
+            .meta
+            .location
+            .as_deref()
+            .map(|l| l.split('.').collect())
+            .unwrap_or_default();
+        let ps = path_span(exp, r, &path);
+        let value = value_at(&r.body, &path);
+        let mut message = input
+            .meta
+            .message
+            .replace("{name}", &name_text(&r.name))
+            .replace("{value}", &describe_value(value));
+        if value.is_none() {
+            if let Some(w) = &input.meta.when_omitted {
+                message.push_str(". ");
+                message.push_str(w);
+            }
+        }
+        if !reasons.is_empty() {
+            let rs: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+            message.push_str(&format!(" (possible: {})", rs.join("; ")));
+        }
+        let level = match status {
+            Status::Fail => input.meta.severity,
+            Status::Possible => input.meta.severity.lower(),
+        };
+        let related = provenance_related(exp, &r.traces, ps.span);
+        let key = format!(
+            "{}#{:?}#{}",
+            r.deployment,
+            r.copy,
+            input.meta.location.as_deref().unwrap_or("")
+        );
+        out.push(resource_finding(
+            input,
+            Some(r),
+            r.file,
+            ps.span,
+            level,
+            status,
+            message,
+            related,
+            &key,
+        ));
+    }
+}
