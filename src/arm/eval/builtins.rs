@@ -255,7 +255,11 @@ impl Evaluator<'_, '_> {
         });
         let (why, partial) = match (&resource, declared) {
             (Some(r), Some(body)) => (
-                format!("runtime state of {} '{}'", r.resource_type, r.name),
+                format!(
+                    "runtime state of {} '{}'",
+                    r.resource_type,
+                    r.name.replace(['⟦', '⟧'], "")
+                ),
                 if full {
                     Some(body)
                 } else {

@@ -184,6 +184,8 @@ pub struct Evaluator<'s, 't> {
     /// When set, the parameters and variables read by each expression string are
     /// recorded with the string's span (provenance of resource properties).
     pub node_traces: Option<Vec<(Span, Vec<Arc<Provenance>>)>>,
+    /// Do not record evaluation errors (the value is not deployed).
+    pub quiet: bool,
 }
 
 impl<'s, 't> Evaluator<'s, 't> {
@@ -197,6 +199,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             depth: 0,
             current: Span::default(),
             node_traces: None,
+            quiet: false,
         }
     }
 

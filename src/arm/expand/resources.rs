@@ -149,12 +149,16 @@ impl Walker {
             let mut ev = Evaluator::new(scope);
             let ty = node.get("type").map(|t| ev.eval_node(t, false));
             let name = node.get("name").map(|n| ev.eval_node(n, false));
-            if let (Some(Value::String(ty)), Some(Value::String(name))) = (ty, name) {
+            if let Some(Value::String(ty)) = ty {
+                let name = name
+                    .as_ref()
+                    .and_then(crate::arm::eval::name_key)
+                    .map(|n| Str::from(n.as_str()));
                 let mut declared = scope.declared.borrow_mut();
                 declared.push(DeclaredResource {
                     symbolic: Some(sym.clone()),
                     resource_type: ty,
-                    name: Some(name),
+                    name,
                     body: Value::Null,
                     existing: node
                         .get("existing")
@@ -242,6 +246,9 @@ impl Walker {
             .unwrap_or(Value::Bool(true));
         let inherited = parent.map_or(&level.condition, |p| &p.condition);
         let condition = and_condition(inherited, &own_condition);
+        // ARM does not deploy a resource whose condition is false: errors in its
+        // properties are not errors of the deployment.
+        ev.quiet = matches!(condition, Value::Bool(false));
         let ty = match node.get("type").map(|t| ev.eval_node(t, false)) {
             Some(Value::String(s)) => s,
             _ => Str::from("<unknown type>"),
