@@ -24,6 +24,9 @@ pub struct CheckOptions {
     pub mode: DeploymentMode,
     /// Worker threads (`None`: one per core).
     pub jobs: Option<usize>,
+    /// `acrlint.json` lookup (per file, or the one given with `--config`).
+    pub config: Option<Arc<config::ConfigResolver>>,
+    pub baseline: Option<baseline::Baseline>,
 }
 
 /// The result of checking one file.
@@ -188,6 +191,12 @@ pub fn check_file(
         path: path.to_path_buf(),
         ..Default::default()
     };
+    let config = options.config.as_ref().and_then(|r| r.for_file(path));
+    if let Some(c) = &config {
+        if !explicit && c.excludes(path) {
+            return outcome;
+        }
+    }
     let loaded = match load_json(path) {
         Ok(l) => l,
         Err(e) => {
@@ -208,7 +217,26 @@ pub fn check_file(
     }
     outcome.checked = true;
     outcome.source = Some(loaded.source.text.clone());
-    let expansion = match expand_loaded(loaded, &options.expand) {
+    // The configuration's parameter mapping and context apply where the command line
+    // did not say.
+    let mut expand_options = options.expand.clone();
+    if let Some(c) = &config {
+        if expand_options.parameters.is_none() {
+            expand_options.parameters = c.parameter_file_for(path);
+        }
+        let ctx = &mut expand_options.context;
+        let cc = &c.file.context;
+        ctx.location = ctx.location.take().or_else(|| cc.location.clone());
+        ctx.resource_group = ctx
+            .resource_group
+            .take()
+            .or_else(|| cc.resource_group.clone());
+        ctx.subscription_id = ctx
+            .subscription_id
+            .take()
+            .or_else(|| cc.subscription_id.clone());
+    }
+    let expansion = match expand_loaded(loaded, &expand_options) {
         Ok(x) => x,
         Err(e) => {
             outcome.fatal = true;
@@ -219,11 +247,18 @@ pub fn check_file(
     outcome.findings.extend(diagnostic_findings(&expansion));
     let input = EngineInput {
         expansion: &expansion,
-        options: &options.expand,
+        options: &expand_options,
         mode: options.mode,
         template_path: path,
     };
     outcome.findings.extend(engine.run(&input));
+    if let Some(c) = &config {
+        c.apply(&mut outcome.findings);
+    }
+    suppress::apply(&expansion, &mut outcome.findings);
+    if let Some(b) = &options.baseline {
+        b.apply(&mut outcome.findings);
+    }
     outcome
 }
 
@@ -257,3 +292,6 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     }
     out
 }
+pub mod baseline;
+pub mod config;
+pub mod suppress;

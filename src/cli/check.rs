@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use std::sync::Arc;
+
+use crate::check::baseline::Baseline;
+use crate::check::config::{Config, ConfigResolver};
 use crate::check::{check, CheckOptions};
 use crate::report::{render, Format};
 use crate::rules::engine::Engine;
@@ -51,12 +55,22 @@ pub struct CheckArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
-    /// Deployment mode: complete mode deletes what the template does not declare.
-    #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
-    pub mode: ModeArg,
-    /// Lowest level that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
-    pub fail_on: FailOnArg,
+    /// Deployment mode: complete mode deletes what the template does not declare
+    /// [default: incremental].
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Lowest level that makes the exit code 1 [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Configuration file (default: acrlint.json found by walking up from each file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Findings recorded in this baseline do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Extra rule files (one JSON file per rule).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -97,19 +111,68 @@ pub fn run(args: CheckArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
+    let explicit_config = match &args.config {
+        Some(p) => match Config::load(p) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: --config: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let resolver = Arc::new(ConfigResolver::new(explicit_config));
+    // failOn and mode come from the configuration of the working directory (or
+    // --config) unless given on the command line.
+    let top_config = resolver.for_file(
+        &std::env::current_dir()
+            .unwrap_or_default()
+            .join("acrlint.json"),
+    );
+    let baseline = match &args.baseline {
+        Some(p) => match Baseline::load(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln!("error: --baseline: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let mode = match args.mode {
+        Some(ModeArg::Complete) => DeploymentMode::Complete,
+        Some(ModeArg::Incremental) => DeploymentMode::Incremental,
+        None => match top_config.as_ref().and_then(|c| c.file.mode.clone()) {
+            Some(m) if m.eq_ignore_ascii_case("complete") => DeploymentMode::Complete,
+            _ => DeploymentMode::Incremental,
+        },
+    };
     let options = CheckOptions {
         expand: crate::arm::expand::ExpandOptions {
             context: args.context.to_context(),
             parameters: args.parameters.clone(),
             ..Default::default()
         },
-        mode: match args.mode {
-            ModeArg::Incremental => DeploymentMode::Incremental,
-            ModeArg::Complete => DeploymentMode::Complete,
-        },
+        mode,
         jobs: args.jobs,
+        config: Some(resolver.clone()),
+        baseline,
     };
     let result = check(&args.paths, &engine, &options);
+    let config_errors = resolver
+        .errors
+        .lock()
+        .map(|e| e.clone())
+        .unwrap_or_default();
+    for e in &config_errors {
+        eprintln!("error: {e}");
+    }
+    if let Some(p) = &args.write_baseline {
+        if let Err(e) = crate::check::baseline::write(p, &result.report.findings) {
+            eprintln!("error: --write-baseline: {e}");
+            return EXIT_ERROR;
+        }
+    }
     for (i, f) in args.format.iter().enumerate() {
         let to_file = args.output.get(i);
         let color = to_file.is_none()
@@ -134,14 +197,18 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    if result.had_fatal {
+    if result.had_fatal || !config_errors.is_empty() {
         return EXIT_ERROR;
     }
     let threshold = match args.fail_on {
-        FailOnArg::Error => Some(Level::Error),
-        FailOnArg::Warning => Some(Level::Warning),
-        FailOnArg::Note => Some(Level::Note),
-        FailOnArg::Never => None,
+        Some(FailOnArg::Error) => Some(Level::Error),
+        Some(FailOnArg::Warning) => Some(Level::Warning),
+        Some(FailOnArg::Note) => Some(Level::Note),
+        Some(FailOnArg::Never) => None,
+        None => top_config
+            .as_ref()
+            .and_then(|c| c.fail_on())
+            .unwrap_or(Some(Level::Error)),
     };
     match threshold {
         Some(t) if result.report.active().any(|f| f.level >= t) => EXIT_FINDINGS,

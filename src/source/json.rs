@@ -122,8 +122,20 @@ impl Node {
     }
 }
 
+/// A comment that mentions acrlint (a suppression directive), with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectiveComment {
+    pub span: Span,
+    pub text: String,
+}
+
 /// Parse JSONC text (BOM already stripped) into a spanned tree.
 pub fn parse(text: &str) -> Result<Node, JsonError> {
+    parse_with_directives(text).map(|(node, _)| node)
+}
+
+/// Parse, also returning comments that mention `acrlint-` (suppressions).
+pub fn parse_with_directives(text: &str) -> Result<(Node, Vec<DirectiveComment>), JsonError> {
     let options = ScannerOptions {
         allow_single_quoted_strings: false,
         allow_hexadecimal_numbers: false,
@@ -136,6 +148,7 @@ pub fn parse(text: &str) -> Result<Node, JsonError> {
         scanner: Scanner::new(text, &options),
         text,
         depth: 0,
+        directives: Vec::new(),
     };
     let first = p.next()?;
     let root = match first {
@@ -153,13 +166,14 @@ pub fn parse(text: &str) -> Result<Node, JsonError> {
             tok.as_str()
         )));
     }
-    Ok(root)
+    Ok((root, p.directives))
 }
 
 struct TreeBuilder<'a> {
     scanner: Scanner<'a>,
     text: &'a str,
     depth: usize,
+    directives: Vec<DirectiveComment>,
 }
 
 impl<'a> TreeBuilder<'a> {
@@ -167,7 +181,15 @@ impl<'a> TreeBuilder<'a> {
     fn next(&mut self) -> Result<Option<Token<'a>>, JsonError> {
         loop {
             match self.scanner.scan() {
-                Ok(Some(Token::CommentLine(_))) | Ok(Some(Token::CommentBlock(_))) => continue,
+                Ok(Some(Token::CommentLine(c))) | Ok(Some(Token::CommentBlock(c))) => {
+                    if c.contains("acrlint-") {
+                        self.directives.push(DirectiveComment {
+                            span: self.token_span(),
+                            text: c.to_string(),
+                        });
+                    }
+                    continue;
+                }
                 Ok(tok) => return Ok(tok),
                 Err(e) => {
                     let r = e.range();

@@ -21,6 +21,8 @@ use crate::source::json::{self, Node, Span};
 pub struct LoadedFile {
     pub source: Arc<SourceFile>,
     pub root: Arc<Node>,
+    /// Comments that mention acrlint (suppression directives).
+    pub directives: Vec<json::DirectiveComment>,
 }
 
 /// Options of one expansion.
@@ -136,10 +138,11 @@ pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
 }
 
 pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
-    match json::parse(&source.text) {
-        Ok(root) => Ok(LoadedFile {
+    match json::parse_with_directives(&source.text) {
+        Ok((root, directives)) => Ok(LoadedFile {
             source,
             root: Arc::new(root),
+            directives,
         }),
         Err(e) => Err(ExpandError {
             path: source.path.clone(),

@@ -1,0 +1,348 @@
+//! `acrlint.json` (JSONC): per-rule effect/severity, exclude globs, parameter-file
+//! mapping, deployment context, failOn, mode. Found by walking up from each checked
+//! file, or given with `--config`. Unknown keys are an error naming the key.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::rules::finding::{Finding, Level, Status};
+
+pub const FILE_NAME: &str = "acrlint.json";
+
+/// How one rule is configured.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RuleSetting {
+    /// `"off"`, `"Disabled"`, `"Audit"`, `"Deny"`, or a level name.
+    Short(String),
+    Detailed(RuleDetail),
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleDetail {
+    /// `Audit` (warning), `Deny` (error) or `Disabled` (off), as in Azure Policy.
+    #[serde(default)]
+    pub effect: Option<String>,
+    #[serde(default)]
+    pub severity: Option<Level>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContextConfig {
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub resource_group: Option<String>,
+    #[serde(default)]
+    pub subscription_id: Option<String>,
+}
+
+/// The file's content.
+#[derive(Clone, Debug, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// Globs (relative to the config file's folder) of files not to check.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Template glob → parameter file (both relative to the config file's folder).
+    #[serde(default)]
+    pub parameters: BTreeMap<String, String>,
+    #[serde(default)]
+    pub context: ContextConfig,
+    #[serde(default)]
+    pub fail_on: Option<String>,
+    #[serde(default)]
+    pub mode: Option<String>,
+}
+
+/// A loaded configuration.
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub dir: PathBuf,
+    pub file: ConfigFile,
+    exclude: GlobSet,
+    parameters: Vec<(GlobSet, PathBuf)>,
+}
+
+/// What a rule setting does to a finding.
+enum RuleAction {
+    Drop,
+    Level(Level),
+    Keep,
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Config::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let node = crate::source::json::parse(text).map_err(|e| {
+            let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
+            format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                lc.line,
+                lc.column,
+                e.message
+            )
+        })?;
+        let json = node.to_value().to_json();
+        let file: ConfigFile =
+            serde_json::from_value(json).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut b = GlobSetBuilder::new();
+        for g in &file.exclude {
+            b.add(Glob::new(g).map_err(|e| format!("{}: exclude `{g}`: {e}", path.display()))?);
+        }
+        let exclude = b.build().map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut parameters = Vec::new();
+        for (t, p) in &file.parameters {
+            let mut b = GlobSetBuilder::new();
+            b.add(Glob::new(t).map_err(|e| format!("{}: parameters `{t}`: {e}", path.display()))?);
+            parameters.push((
+                b.build().map_err(|e| format!("{}: {e}", path.display()))?,
+                dir.join(p),
+            ));
+        }
+        for (id, setting) in &file.rules {
+            if let RuleSetting::Short(s) = setting {
+                if short_action(s).is_none() {
+                    return Err(format!(
+                        "{}: rules.{id}: `{s}` is not one of off, Disabled, Audit, Deny, error, warning, note",
+                        path.display()
+                    ));
+                }
+            }
+            if let RuleSetting::Detailed(RuleDetail {
+                effect: Some(e), ..
+            }) = setting
+            {
+                if effect_level(e).is_none() && !e.eq_ignore_ascii_case("disabled") {
+                    return Err(format!(
+                        "{}: rules.{id}.effect: `{e}` is not Audit, Deny or Disabled",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            dir,
+            file,
+            exclude,
+            parameters,
+        })
+    }
+
+    fn relative<'p>(&self, file: &'p Path) -> &'p Path {
+        file.strip_prefix(&self.dir).unwrap_or(file)
+    }
+
+    pub fn excludes(&self, file: &Path) -> bool {
+        self.exclude.is_match(self.relative(file))
+    }
+
+    pub fn parameter_file_for(&self, template: &Path) -> Option<PathBuf> {
+        let rel = self.relative(template);
+        self.parameters
+            .iter()
+            .find(|(g, _)| g.is_match(rel))
+            .map(|(_, p)| p.clone())
+    }
+
+    fn action(&self, rule: &str) -> RuleAction {
+        let Some(setting) = self
+            .file
+            .rules
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(rule))
+            .map(|(_, v)| v)
+        else {
+            return RuleAction::Keep;
+        };
+        match setting {
+            RuleSetting::Short(s) => short_action(s).unwrap_or(RuleAction::Keep),
+            RuleSetting::Detailed(d) => {
+                if d.effect
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("disabled"))
+                {
+                    return RuleAction::Drop;
+                }
+                match (d.severity, d.effect.as_deref().and_then(effect_level)) {
+                    (Some(l), _) | (None, Some(l)) => RuleAction::Level(l),
+                    _ => RuleAction::Keep,
+                }
+            }
+        }
+    }
+
+    /// Apply per-rule settings to a file's findings.
+    pub fn apply(&self, findings: &mut Vec<Finding>) {
+        findings.retain_mut(|f| match self.action(&f.rule) {
+            RuleAction::Drop => false,
+            RuleAction::Keep => true,
+            RuleAction::Level(l) => {
+                f.level = if f.status == Status::Possible {
+                    l.lower()
+                } else {
+                    l
+                };
+                true
+            }
+        });
+    }
+
+    pub fn fail_on(&self) -> Option<Option<Level>> {
+        self.file.fail_on.as_deref().map(|s| {
+            if s.eq_ignore_ascii_case("never") {
+                None
+            } else {
+                Level::parse(s)
+            }
+        })
+    }
+}
+
+fn effect_level(e: &str) -> Option<Level> {
+    match e.to_ascii_lowercase().as_str() {
+        "audit" | "auditifnotexists" | "modify" => Some(Level::Warning),
+        "deny" => Some(Level::Error),
+        _ => None,
+    }
+}
+
+fn short_action(s: &str) -> Option<RuleAction> {
+    if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("disabled") {
+        return Some(RuleAction::Drop);
+    }
+    effect_level(s)
+        .or_else(|| Level::parse(s))
+        .map(RuleAction::Level)
+}
+
+/// Finds the configuration of each file by walking up its folders (cached), unless one
+/// was given explicitly.
+#[derive(Debug, Default)]
+pub struct ConfigResolver {
+    explicit: Option<Arc<Config>>,
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// Errors met while loading configs found on the way (reported once).
+    pub errors: Mutex<Vec<String>>,
+}
+
+impl ConfigResolver {
+    pub fn new(explicit: Option<Config>) -> ConfigResolver {
+        ConfigResolver {
+            explicit: explicit.map(Arc::new),
+            ..Default::default()
+        }
+    }
+
+    pub fn for_file(&self, file: &Path) -> Option<Arc<Config>> {
+        if let Some(c) = &self.explicit {
+            return Some(c.clone());
+        }
+        let dir = file.parent()?.to_path_buf();
+        self.for_dir(&dir)
+    }
+
+    fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
+        if let Ok(cache) = self.cache.lock() {
+            if let Some(c) = cache.get(dir) {
+                return c.clone();
+            }
+        }
+        let candidate = dir.join(FILE_NAME);
+        let found = if candidate.is_file() {
+            match Config::load(&candidate) {
+                Ok(c) => Some(Arc::new(c)),
+                Err(e) => {
+                    if let Ok(mut errs) = self.errors.lock() {
+                        errs.push(e);
+                    }
+                    None
+                }
+            }
+        } else {
+            let parent = if dir.as_os_str().is_empty() {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|d| d.parent().map(Path::to_path_buf))
+            } else {
+                match dir.parent() {
+                    Some(p) if p.as_os_str().is_empty() => std::env::current_dir().ok(),
+                    Some(p) => Some(p.to_path_buf()),
+                    None => None,
+                }
+            };
+            match parent {
+                Some(p) if p != dir => self.for_dir(&p),
+                _ => None,
+            }
+        };
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.insert(dir.to_path_buf(), found.clone());
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::parse(Path::new("acrlint.json"), r#"{"rulez": {}}"#).unwrap_err();
+        assert!(err.contains("rulez"), "{err}");
+        let err = Config::parse(
+            Path::new("acrlint.json"),
+            r#"{"rules": {"ACR001": {"level": "x"}}}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("ACR001") || err.contains("level"), "{err}");
+        let err = Config::parse(
+            Path::new("acrlint.json"),
+            r#"{"rules": {"ACR001": "sometimes"}}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("sometimes"), "{err}");
+    }
+
+    #[test]
+    fn parses_jsonc_and_applies_settings() {
+        let c = Config::parse(
+            Path::new("/repo/acrlint.json"),
+            r#"{
+              // comments are fine
+              "rules": {"ACR001": {"effect": "Audit"}, "ACR003": "off", "ACR002": {"severity": "note"}},
+              "exclude": ["legacy/**"],
+              "parameters": {"infra/main.json": "infra/main.prod.parameters.json"},
+              "failOn": "warning",
+            }"#,
+        )
+        .unwrap();
+        assert!(c.excludes(Path::new("/repo/legacy/a.json")));
+        assert!(!c.excludes(Path::new("/repo/infra/a.json")));
+        assert_eq!(
+            c.parameter_file_for(Path::new("/repo/infra/main.json")),
+            Some(PathBuf::from("/repo/infra/main.prod.parameters.json"))
+        );
+        assert_eq!(c.fail_on(), Some(Some(Level::Warning)));
+    }
+}

@@ -1,0 +1,197 @@
+//! `acrlint check` end to end: exit codes, config effects, inline suppressions,
+//! baselines.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_acrlint"))
+}
+
+fn temp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("acrlint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const REGISTRY: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoacr",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": {
+        SUPPRESS
+        "adminUserEnabled": true
+      }
+    }
+  ]
+}
+"#;
+
+fn write_template(dir: &Path, suppress: &str) -> PathBuf {
+    let p = dir.join("main.json");
+    std::fs::write(&p, REGISTRY.replace("SUPPRESS", suppress)).unwrap();
+    p
+}
+
+fn run(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = bin()
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json_findings(stdout: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    v["findings"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn exit_codes() {
+    let d = temp("exit");
+    write_template(&d, "");
+    assert_eq!(run(&["check", "."], &d).0, 1);
+    assert_eq!(run(&["check", ".", "--fail-on", "never"], &d).0, 0);
+    std::fs::write(d.join("broken.json"), "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\", ").unwrap();
+    let (code, out, _) = run(&["check", "."], &d);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("ACR000"), "{out}");
+    assert!(
+        out.contains("ACR001"),
+        "the good file is still checked: {out}"
+    );
+    assert_eq!(run(&["check", "no-such-dir"], &d).0, 2);
+    assert_eq!(run(&["check", "--format", "nope"], &d).0, 2);
+}
+
+#[test]
+fn inline_suppression_with_reason() {
+    let d = temp("suppress");
+    write_template(
+        &d,
+        "// acrlint-disable-next-line ACR001 the legacy pipeline still logs in with it",
+    );
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(code, 0, "{out}");
+    let f = json_findings(&out);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0]["rule"], "ACR001");
+    assert!(!f[0]["suppressed"].is_null(), "{}", f[0]);
+}
+
+#[test]
+fn inline_suppression_without_reason_warns() {
+    let d = temp("noreason");
+    write_template(&d, "// acrlint-disable-next-line ACR001");
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(
+        code, 0,
+        "a warning does not fail at the default level: {out}"
+    );
+    let f = json_findings(&out);
+    let warning = f
+        .iter()
+        .find(|x| x["level"] == "warning")
+        .expect("a warning for the missing reason");
+    assert!(warning["message"].as_str().unwrap().contains("no reason"));
+    assert_eq!(run(&["check", ".", "--fail-on", "warning"], &d).0, 1);
+}
+
+#[test]
+fn unused_suppression_is_a_note() {
+    let d = temp("unused");
+    write_template(&d, "// acrlint-disable-next-line ACR004 not needed here");
+    let (_, out, _) = run(&["check", ".", "--format", "json"], &d);
+    let f = json_findings(&out);
+    assert!(
+        f.iter()
+            .any(|x| x["level"] == "note" && x["message"].as_str().unwrap().contains("unused")),
+        "{out}"
+    );
+    assert!(f
+        .iter()
+        .any(|x| x["rule"] == "ACR001" && x["suppressed"].is_null()));
+}
+
+#[test]
+fn resource_metadata_suppression() {
+    let d = temp("metadata");
+    let text = REGISTRY.replace("SUPPRESS", "").replace(
+        "\"sku\": { \"name\": \"Premium\" },",
+        "\"sku\": { \"name\": \"Premium\" },\n      \"metadata\": { \"acrlint\": { \"suppress\": [ { \"rule\": \"ACR001\", \"reason\": \"break-glass registry\" } ] } },",
+    );
+    std::fs::write(d.join("main.json"), text).unwrap();
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(code, 0, "{out}");
+    let f = json_findings(&out);
+    assert!(f
+        .iter()
+        .all(|x| x["rule"] != "ACR001" || !x["suppressed"].is_null()));
+}
+
+#[test]
+fn config_effects() {
+    let d = temp("config");
+    write_template(&d, "");
+    std::fs::write(
+        d.join("acrlint.json"),
+        r#"{ "rules": { "ACR001": { "effect": "Audit" } } }"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(code, 0, "Audit makes ACR001 a warning: {out}");
+    assert_eq!(json_findings(&out)[0]["level"], "warning");
+    std::fs::write(
+        d.join("acrlint.json"),
+        r#"{ "rules": { "ACR001": "off" } }"#,
+    )
+    .unwrap();
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(code, 0);
+    assert!(json_findings(&out).is_empty());
+    std::fs::write(d.join("acrlint.json"), r#"{ "failOn": "never" }"#).unwrap();
+    assert_eq!(run(&["check", "."], &d).0, 0);
+    std::fs::write(d.join("acrlint.json"), r#"{ "exclude": ["main.json"] }"#).unwrap();
+    let (code, out, _) = run(&["check", ".", "--format", "json"], &d);
+    assert_eq!(code, 0);
+    assert!(json_findings(&out).is_empty(), "{out}");
+    std::fs::write(d.join("acrlint.json"), r#"{ "rulez": {} }"#).unwrap();
+    let (code, _, err) = run(&["check", "."], &d);
+    assert_eq!(code, 2);
+    assert!(err.contains("rulez"), "{err}");
+}
+
+#[test]
+fn baseline_keeps_known_findings_from_failing() {
+    let d = temp("baseline");
+    let t = write_template(&d, "");
+    let (code, _, _) = run(&["check", ".", "--write-baseline", "baseline.json"], &d);
+    assert_eq!(code, 1);
+    assert_eq!(run(&["check", ".", "--baseline", "baseline.json"], &d).0, 0);
+    // An unrelated edit (lines shift) keeps the fingerprint.
+    let text = std::fs::read_to_string(&t)
+        .unwrap()
+        .replace("\"resources\"", "\"metadata\": {},\n  \"resources\"");
+    std::fs::write(&t, text).unwrap();
+    assert_eq!(run(&["check", ".", "--baseline", "baseline.json"], &d).0, 0);
+    // A new finding still fails.
+    let text = std::fs::read_to_string(&t)
+        .unwrap()
+        .replace("\"contosoacr\"", "\"otheracr\"");
+    std::fs::write(&t, text).unwrap();
+    assert_eq!(run(&["check", ".", "--baseline", "baseline.json"], &d).0, 1);
+}
