@@ -1,26 +1,70 @@
 //! Rendering results: one file per output format, no logic elsewhere.
+//!
+//! Every format carries, per finding, the rule id, level, status, file (relative to the
+//! working directory), 1-based start/end line and column, the resource, the message and
+//! the related locations (SPEC §7). Columns count Unicode scalar values and the end
+//! column is exclusive (the column just past the last character), as in SARIF.
 
 pub mod expand;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod text;
 
-use std::path::Path;
+#[cfg(test)]
+mod sample;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::rules::catalog::RuleMeta;
+use crate::rules::finding::{Finding, Level};
 
 /// A path as shown to users: relative to the working directory when inside it,
 /// with forward slashes.
 pub fn relative_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    relative_to(path, &working_dir())
 }
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+/// `path` relative to `base` when it lies inside it (or is already relative), with
+/// forward slashes and without a leading `./`; otherwise the path as given.
+pub fn relative_to(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
 
-use crate::rules::catalog::RuleMeta;
-use crate::rules::finding::Finding;
+/// The working directory paths are shown relative to (`.` if it cannot be read).
+pub(crate) fn working_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// `path` made absolute against `base` and cleaned of `.` and `..` components,
+/// without touching the file system (the file may not exist any more).
+pub(crate) fn absolute_in(path: &Path, base: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
 
 /// Everything a `check` run produced, ready to render.
 #[derive(Debug, Default)]
@@ -34,9 +78,102 @@ pub struct Report {
     pub sources: BTreeMap<PathBuf, Arc<str>>,
 }
 
+/// Counts shown at the end of the text output and in the JSON `summary`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files checked (including files only known through a finding).
+    pub files: usize,
+    /// Unsuppressed findings by level.
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Findings that a suppression silenced (any level).
+    pub suppressed: usize,
+}
+
+impl Summary {
+    /// Unsuppressed findings of every level.
+    pub fn active(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
 impl Report {
     /// Findings that count (not suppressed).
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppression.is_none())
+    }
+
+    /// The checked files followed by any other file a finding points at (a file that
+    /// could not be read may only be known through its ACR000 finding), without repeats.
+    pub fn all_files(&self) -> Vec<&Path> {
+        let mut out: Vec<&Path> = Vec::with_capacity(self.files.len());
+        let finding_files = self.findings.iter().map(|f| f.location.file.as_path());
+        for file in self.files.iter().map(PathBuf::as_path).chain(finding_files) {
+            if !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.all_files().len(),
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            if f.suppression.is_some() {
+                s.suppressed += 1;
+                continue;
+            }
+            match f.level {
+                Level::Error => s.errors += 1,
+                Level::Warning => s.warnings += 1,
+                Level::Note => s.notes += 1,
+            }
+        }
+        s
+    }
+
+    /// The metadata of a rule by id, when the rule is known.
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+/// An output format of `acrlint check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+}
+
+impl Format {
+    pub const NAMES: [&'static str; 5] = ["text", "json", "sarif", "junit", "github"];
+
+    pub fn parse(name: &str) -> Option<Format> {
+        match name.to_ascii_lowercase().as_str() {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "junit" => Some(Format::Junit),
+            "github" => Some(Format::Github),
+            _ => None,
+        }
+    }
+}
+
+/// Render a report in one format. `color` only affects [`Format::Text`].
+pub fn render(report: &Report, format: Format, color: bool) -> Result<String, String> {
+    match format {
+        Format::Text => Ok(text::render(report, color)),
+        Format::Json => Ok(json::render(report)),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Github => Ok(github::render(report)),
     }
 }
