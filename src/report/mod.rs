@@ -142,6 +142,16 @@ impl Report {
     }
 }
 
+/// A suppression's SARIF kind: `inSource` (a comment or metadata in the template) or
+/// `external` (configuration, baseline); anything else is taken as external.
+pub(crate) fn suppression_kind(kind: &str) -> &'static str {
+    if kind.eq_ignore_ascii_case("inSource") {
+        "inSource"
+    } else {
+        "external"
+    }
+}
+
 /// An output format of `acrlint check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
