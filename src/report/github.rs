@@ -89,7 +89,9 @@ fn message(f: &Finding, base: &Path) -> String {
 
 /// Escaping for a command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escaping for a command's `key=value` properties.
@@ -143,7 +145,10 @@ mod tests {
     #[test]
     fn multi_line_ranges_have_no_columns() {
         let out = render_in(&sample_report(), Path::new(BASE));
-        let acr003 = out.lines().find(|l| l.contains("title=ACR003")).unwrap_or_default();
+        let acr003 = out
+            .lines()
+            .find(|l| l.contains("title=ACR003"))
+            .unwrap_or_default();
         assert!(
             acr003.starts_with(
                 "::warning file=templates/registry.json,line=39,endLine=41,title=ACR003::"
@@ -154,7 +159,10 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(escape_data("50% done\r\nnext: a,b"), "50%25 done%0D%0Anext: a,b");
+        assert_eq!(
+            escape_data("50% done\r\nnext: a,b"),
+            "50%25 done%0D%0Anext: a,b"
+        );
         assert_eq!(escape_property("C:\\x,y%\n"), "C%3A\\x%2Cy%25%0A");
         let report = sample::report_with_message("100% sure: a,b\nline two ::error::x");
         let out = render_in(&report, Path::new(BASE));
@@ -172,7 +180,10 @@ mod tests {
         let mut report = sample::report_with_message("m");
         report.findings[0].location.file = "dir,with:odd/a.json".into();
         let out = render_in(&report, Path::new(BASE));
-        assert!(out.starts_with("::error file=dir%2Cwith%3Aodd/a.json,line=11,"), "{out}");
+        assert!(
+            out.starts_with("::error file=dir%2Cwith%3Aodd/a.json,line=11,"),
+            "{out}"
+        );
     }
 
     #[test]

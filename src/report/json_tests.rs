@@ -28,14 +28,21 @@ fn snapshot() {
 fn header_and_summary_counts() {
     let v = parsed(&sample_report());
     assert_eq!(v["version"], "1");
-    assert_eq!(v["tool"], json!({"name": "acrlint", "version": env!("CARGO_PKG_VERSION")}));
+    assert_eq!(
+        v["tool"],
+        json!({"name": "acrlint", "version": env!("CARGO_PKG_VERSION")})
+    );
     assert_eq!(
         v["summary"],
         json!({"files": 3, "errors": 3, "warnings": 2, "notes": 0, "suppressed": 1})
     );
     assert_eq!(
         v["files"],
-        json!(["templates/registry.json", "templates/legacy.json", "templates/broken.json"])
+        json!([
+            "templates/registry.json",
+            "templates/legacy.json",
+            "templates/broken.json"
+        ])
     );
     // Suppressed findings are listed, with their suppression.
     assert_eq!(v["findings"].as_array().map(Vec::len), Some(6));
@@ -50,7 +57,12 @@ fn finding_fields() {
     assert_eq!(acr001["status"], "fail");
     assert_eq!(acr001["file"], "templates/registry.json");
     assert_eq!(
-        [&acr001["startLine"], &acr001["startColumn"], &acr001["endLine"], &acr001["endColumn"]],
+        [
+            &acr001["startLine"],
+            &acr001["startColumn"],
+            &acr001["endLine"],
+            &acr001["endColumn"]
+        ],
         [17, 43, 17, 77]
     );
     assert_eq!(
@@ -97,7 +109,10 @@ fn suppression_is_reported_with_kind_and_justification() {
         justification: None,
     });
     let v = parsed(&report);
-    assert_eq!(v["findings"][0]["suppressed"], json!({"kind": "inSource", "justification": null}));
+    assert_eq!(
+        v["findings"][0]["suppressed"],
+        json!({"kind": "inSource", "justification": null})
+    );
     assert_eq!(v["summary"]["suppressed"], 1);
     assert_eq!(v["summary"]["errors"], 0);
 }
@@ -105,12 +120,18 @@ fn suppression_is_reported_with_kind_and_justification() {
 #[test]
 fn paths_are_relative_to_the_base_with_forward_slashes() {
     let report = sample_report();
-    let v: Json = serde_json::from_str(&render_in(&report, Path::new("/home/dev")))
-        .expect("output is JSON");
-    assert_eq!(v["findings"][0]["file"], "contoso-infra/templates/broken.json");
-    let v: Json = serde_json::from_str(&render_in(&report, Path::new("/elsewhere")))
-        .expect("output is JSON");
-    assert_eq!(v["findings"][0]["file"], "/home/dev/contoso-infra/templates/broken.json");
+    let v: Json =
+        serde_json::from_str(&render_in(&report, Path::new("/home/dev"))).expect("output is JSON");
+    assert_eq!(
+        v["findings"][0]["file"],
+        "contoso-infra/templates/broken.json"
+    );
+    let v: Json =
+        serde_json::from_str(&render_in(&report, Path::new("/elsewhere"))).expect("output is JSON");
+    assert_eq!(
+        v["findings"][0]["file"],
+        "/home/dev/contoso-infra/templates/broken.json"
+    );
 }
 
 #[test]
@@ -196,7 +217,10 @@ fn validate(root: &Json, schema: &Json, value: &Json, at: &str) -> Vec<String> {
             _ => vec![],
         };
         if !types.iter().any(|t| has_type(value, t)) {
-            errors.push(format!("{at}: expected {}, got {value}", types.join(" or ")));
+            errors.push(format!(
+                "{at}: expected {}, got {value}",
+                types.join(" or ")
+            ));
             return errors;
         }
     }
@@ -207,7 +231,10 @@ fn validate(root: &Json, schema: &Json, value: &Json, at: &str) -> Vec<String> {
     }
     if let Some(Json::Array(options)) = schema.get("enum") {
         if !options.contains(value) {
-            errors.push(format!("{at}: {value} is not one of {}", Json::Array(options.clone())));
+            errors.push(format!(
+                "{at}: {value} is not one of {}",
+                Json::Array(options.clone())
+            ));
         }
     }
     if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Json::as_i64), value.as_i64()) {
@@ -217,7 +244,12 @@ fn validate(root: &Json, schema: &Json, value: &Json, at: &str) -> Vec<String> {
     }
     if let Json::Object(obj) = value {
         let properties = schema.get("properties").and_then(Json::as_object);
-        for key in schema.get("required").and_then(Json::as_array).into_iter().flatten() {
+        for key in schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(key) = key.as_str() {
                 if !obj.contains_key(key) {
                     errors.push(format!("{at}: missing {key}"));

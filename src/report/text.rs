@@ -135,7 +135,10 @@ fn header(finding: &Finding, base: &Path, color: bool) -> String {
             rule = clean(&finding.rule),
         )
     } else {
-        format!("{position}: {} {level}{possible} {message}", clean(&finding.rule))
+        format!(
+            "{position}: {} {level}{possible} {message}",
+            clean(&finding.rule)
+        )
     }
 }
 
@@ -246,10 +249,7 @@ fn byte_at(source: &str, index: &LineIndex, line: u32, column: u32) -> Option<us
     let (start, end) = index.line_range(source, line);
     let text = source.get(start..end)?;
     let skip = column.saturating_sub(1) as usize;
-    let offset = text
-        .char_indices()
-        .nth(skip)
-        .map_or(text.len(), |(i, _)| i);
+    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
     Some(start + offset)
 }
 

@@ -16,7 +16,10 @@ fn snapshot_plain() {
 #[test]
 fn header_has_position_rule_level_and_message() {
     let out = plain(&sample_report());
-    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("templates/")).collect();
+    let headers: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("templates/"))
+        .collect();
     assert_eq!(
         headers,
         [
@@ -61,7 +64,10 @@ fn related_locations_are_notes_with_their_own_position() {
 #[test]
 fn suppressed_findings_are_counted_not_printed() {
     let out = plain(&sample_report());
-    assert!(!out.contains("legacy"), "suppressed finding printed:\n{out}");
+    assert!(
+        !out.contains("legacy"),
+        "suppressed finding printed:\n{out}"
+    );
     assert_eq!(
         out.lines().last(),
         Some("3 errors, 2 warnings, 0 notes in 3 files (1 suppressed)")
@@ -77,9 +83,18 @@ fn summary_line_wording() {
         notes,
         suppressed,
     };
-    assert_eq!(summary_line(&s(1, 0, 0, 0, 0), false), "no findings in 1 file");
-    assert_eq!(summary_line(&s(0, 0, 0, 0, 0), false), "no findings in 0 files");
-    assert_eq!(summary_line(&s(4, 0, 0, 0, 2), false), "no findings in 4 files (2 suppressed)");
+    assert_eq!(
+        summary_line(&s(1, 0, 0, 0, 0), false),
+        "no findings in 1 file"
+    );
+    assert_eq!(
+        summary_line(&s(0, 0, 0, 0, 0), false),
+        "no findings in 0 files"
+    );
+    assert_eq!(
+        summary_line(&s(4, 0, 0, 0, 2), false),
+        "no findings in 4 files (2 suppressed)"
+    );
     assert_eq!(
         summary_line(&s(2, 1, 1, 1, 0), false),
         "1 error, 1 warning, 1 note in 2 files"
@@ -88,7 +103,10 @@ fn summary_line_wording() {
         summary_line(&s(1, 0, 3, 0, 0), false),
         "0 errors, 3 warnings, 0 notes in 1 file"
     );
-    assert_eq!(summary_line(&s(1, 0, 0, 1, 0), true), "\x1b[1m0 errors, 0 warnings, 1 note in 1 file\x1b[0m");
+    assert_eq!(
+        summary_line(&s(1, 0, 0, 1, 0), true),
+        "\x1b[1m0 errors, 0 warnings, 1 note in 1 file\x1b[0m"
+    );
 }
 
 #[test]
@@ -104,7 +122,10 @@ fn no_escape_codes_without_colour_and_some_with() {
     assert!(!off.contains('\x1b'));
     let on = render_in(&report, Path::new(BASE), true);
     assert!(on.contains("\x1b[1m\x1b[91merror\x1b[0m"), "{on}");
-    assert!(on.contains("\x1b[1m\x1b[33mwarning[possible]\x1b[0m"), "{on}");
+    assert!(
+        on.contains("\x1b[1m\x1b[33mwarning[possible]\x1b[0m"),
+        "{on}"
+    );
     // Same text once the escape codes are gone.
     assert_eq!(strip_ansi(&on), off);
 }
@@ -133,7 +154,10 @@ fn colour_choice_honours_no_color_and_clicolor_force() {
     assert!(!color_choice(true, Some("1"), None));
     // An empty NO_COLOR does not count (no-color.org).
     assert!(color_choice(true, Some(""), None));
-    assert!(!color_choice(true, Some("1"), Some("1")), "NO_COLOR wins over CLICOLOR_FORCE");
+    assert!(
+        !color_choice(true, Some("1"), Some("1")),
+        "NO_COLOR wins over CLICOLOR_FORCE"
+    );
     assert!(color_choice(false, None, Some("1")));
     assert!(!color_choice(false, None, Some("0")));
     assert!(!color_choice(false, None, Some("")));
@@ -144,7 +168,10 @@ fn control_characters_in_messages_are_escaped() {
     let report = sample::report_with_message("name is \x1b[31mred\x1b[0m\r\nsecond line");
     let out = plain(&report);
     assert!(!out.contains('\x1b'));
-    assert!(out.contains("name is \\u{1b}[31mred\\u{1b}[0m\\r\\nsecond line"), "{out}");
+    assert!(
+        out.contains("name is \\u{1b}[31mred\\u{1b}[0m\\r\\nsecond line"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -164,10 +191,19 @@ fn finding_without_source_text_still_has_header_and_help() {
 fn location_outside_the_text_renders_without_snippet() {
     let mut report = sample::report_with_message("stale");
     let f = &mut report.findings[0];
-    f.location.start = LineCol { line: 500, column: 3 };
-    f.location.end = LineCol { line: 501, column: 1 };
+    f.location.start = LineCol {
+        line: 500,
+        column: 3,
+    };
+    f.location.end = LineCol {
+        line: 501,
+        column: 1,
+    };
     let out = plain(&report);
-    assert!(out.starts_with("templates/legacy.json:500:3: ACR001 error stale\n"), "{out}");
+    assert!(
+        out.starts_with("templates/legacy.json:500:3: ACR001 error stale\n"),
+        "{out}"
+    );
     assert!(!out.contains(" | "), "{out}");
 }
 
@@ -179,7 +215,10 @@ fn column_past_line_end_is_clamped() {
     f.location.end.column = 300;
     let out = plain(&report);
     // Line 11 is shown, with a caret just after its last character.
-    let line = out.lines().find(|l| l.starts_with("11 |")).expect("line 11 shown");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("11 |"))
+        .expect("line 11 shown");
     let caret = out.lines().find(|l| l.contains('^')).expect("caret");
     assert_eq!(caret.find('^'), Some(line.len()));
 }
