@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use crate::rules::catalog::RuleMeta;
 use crate::rules::finding::{Finding, Level};
+use crate::source::line_index::LineIndex;
 
 /// A path as shown to users: relative to the working directory when inside it,
 /// with forward slashes.
@@ -140,6 +141,21 @@ impl Report {
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
         self.rules.iter().find(|r| r.id == id)
     }
+}
+
+/// Byte offset of a 1-based (line, column) position, columns counting Unicode scalar
+/// values; a column past the end of the line is clamped to the end of the line.
+pub(crate) fn byte_offset(
+    source: &str,
+    index: &LineIndex,
+    line: u32,
+    column: u32,
+) -> Option<usize> {
+    let (start, end) = index.line_range(source, line);
+    let text = source.get(start..end)?;
+    let skip = column.saturating_sub(1) as usize;
+    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
+    Some(start + offset)
 }
 
 /// A suppression's SARIF kind: `inSource` (a comment or metadata in the template) or

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
 
-use crate::report::{relative_to, working_dir, Report, Summary};
+use crate::report::{byte_offset, relative_to, working_dir, Report, Summary};
 use crate::rules::finding::{Finding, Level, Location, Status};
 use crate::source::line_index::LineIndex;
 
@@ -227,11 +227,11 @@ impl<'a> Excerpt<'a> {
         let last_line = location.end.line.clamp(first_line, line_count);
         let (from, _) = index.line_range(source, first_line);
         let (_, to) = index.line_range(source, last_line);
-        let start = byte_at(source, &index, first_line, location.start.column)?;
+        let start = byte_offset(source, &index, first_line, location.start.column)?;
         let end = if location.end.line < first_line {
             start
         } else {
-            byte_at(source, &index, last_line, location.end.column)?.max(start)
+            byte_offset(source, &index, last_line, location.end.column)?.max(start)
         };
         let text = source.get(from..to)?;
         Some(Excerpt {
@@ -241,16 +241,6 @@ impl<'a> Excerpt<'a> {
             end: end - from,
         })
     }
-}
-
-/// Byte offset of a 1-based (line, column) position, columns counting Unicode scalar
-/// values; a column past the end of the line is clamped to the end of the line.
-fn byte_at(source: &str, index: &LineIndex, line: u32, column: u32) -> Option<usize> {
-    let (start, end) = index.line_range(source, line);
-    let text = source.get(start..end)?;
-    let skip = column.saturating_sub(1) as usize;
-    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
-    Some(start + offset)
 }
 
 #[cfg(test)]
