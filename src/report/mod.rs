@@ -203,3 +203,120 @@ pub fn render(report: &Report, format: Format, color: bool) -> Result<String, St
         Format::Github => Ok(github::render(report)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample::{self, sample_report};
+
+    #[test]
+    fn relative_paths() {
+        let base = Path::new("/home/dev/project");
+        assert_eq!(
+            relative_to(Path::new("/home/dev/project/a/b.json"), base),
+            "a/b.json"
+        );
+        assert_eq!(
+            relative_to(Path::new("/home/dev/other/b.json"), base),
+            "/home/dev/other/b.json"
+        );
+        assert_eq!(relative_to(Path::new("./a/b.json"), base), "a/b.json");
+        assert_eq!(relative_to(Path::new("././a.json"), base), "a.json");
+        assert_eq!(
+            relative_to(Path::new("../shared/x.json"), base),
+            "../shared/x.json"
+        );
+        assert_eq!(relative_to(Path::new("a\\b.json"), base), "a/b.json");
+        // A sibling directory whose name extends the base's is not inside it.
+        assert_eq!(
+            relative_to(Path::new("/home/dev/project2/a.json"), base),
+            "/home/dev/project2/a.json"
+        );
+    }
+
+    #[test]
+    fn absolute_paths_are_cleaned_lexically() {
+        let base = Path::new("/base/dir");
+        assert_eq!(
+            absolute_in(Path::new("a/../b/./c.json"), base),
+            Path::new("/base/dir/b/c.json")
+        );
+        assert_eq!(
+            absolute_in(Path::new("../x.json"), base),
+            Path::new("/base/x.json")
+        );
+        assert_eq!(
+            absolute_in(Path::new("/abs/./y/../z"), base),
+            Path::new("/abs/z")
+        );
+    }
+
+    #[test]
+    fn all_files_keeps_order_and_adds_finding_only_files() {
+        let mut report = sample_report();
+        let extra = PathBuf::from("/elsewhere/unreadable.json");
+        let mut f = report.findings[0].clone();
+        f.location.file = extra.clone();
+        report.findings.push(f);
+        let files = report.all_files();
+        assert_eq!(files.len(), 4);
+        assert_eq!(
+            files[..3],
+            report
+                .files
+                .iter()
+                .map(PathBuf::as_path)
+                .collect::<Vec<_>>()[..]
+        );
+        assert_eq!(files[3], extra.as_path());
+        assert_eq!(report.summary().files, 4);
+    }
+
+    #[test]
+    fn summary_counts_levels_of_unsuppressed_findings() {
+        let mut report = sample_report();
+        assert_eq!(
+            report.summary(),
+            Summary {
+                files: 3,
+                errors: 3,
+                warnings: 2,
+                notes: 0,
+                suppressed: 1
+            }
+        );
+        report.findings[0].level = Level::Note;
+        let s = report.summary();
+        assert_eq!((s.errors, s.warnings, s.notes, s.suppressed), (2, 2, 1, 1));
+        assert_eq!(s.active(), 5);
+        assert_eq!(report.active().count(), 5);
+    }
+
+    #[test]
+    fn formats_by_name_and_dispatch() {
+        for name in Format::NAMES {
+            assert!(Format::parse(name).is_some(), "{name}");
+        }
+        assert_eq!(Format::parse("SARIF"), Some(Format::Sarif));
+        assert_eq!(Format::parse("xml"), None);
+        let report = sample::report_with_message("m");
+        let json = render(&report, Format::Json, false).unwrap_or_default();
+        assert!(json.starts_with("{\n  \"version\": \"1\""), "{json}");
+        let sarif = render(&report, Format::Sarif, false).unwrap_or_default();
+        assert!(sarif.contains("\"version\": \"2.1.0\""));
+        let junit = render(&report, Format::Junit, false).unwrap_or_default();
+        assert!(junit.starts_with("<?xml"));
+        let github = render(&report, Format::Github, false).unwrap_or_default();
+        assert!(github.starts_with("::error file="));
+        let text = render(&report, Format::Text, false).unwrap_or_default();
+        assert!(text.ends_with("1 error, 0 warnings, 0 notes in 1 file\n"));
+    }
+
+    #[test]
+    fn suppression_kinds() {
+        assert_eq!(suppression_kind("inSource"), "inSource");
+        assert_eq!(suppression_kind("insource"), "inSource");
+        assert_eq!(suppression_kind("external"), "external");
+        assert_eq!(suppression_kind("baseline"), "external");
+    }
+}

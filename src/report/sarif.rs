@@ -217,8 +217,8 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(rule.id.clone())
         .name(pascal_case(&rule.title))
-        .short_description(text(&sentence(&rule.title)))
-        .full_description(text(&sentence(&docs.what_it_does)))
+        .short_description(text(&rule.title))
+        .full_description(text(&docs.what_it_does))
         .help(
             MultiformatMessageString::builder()
                 .text(help_text)
@@ -335,7 +335,7 @@ fn escape_link_text(s: &str) -> String {
         .replace(']', "\\]")
 }
 
-/// Text ending with a full stop, as SARIF viewers expect of messages and descriptions.
+/// Text ending with a full stop, as the SARIF specification asks of messages (§3.11.4).
 fn sentence(s: &str) -> String {
     let s = s.trim_end();
     if s.ends_with(['.', '!', '?']) {

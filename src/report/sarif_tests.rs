@@ -70,7 +70,7 @@ fn rule_descriptors() {
     assert_eq!(acr001["name"], "ContainerRegistryAdminUserMustBeDisabled");
     assert_eq!(
         acr001["shortDescription"]["text"],
-        "Container registry admin user must be disabled."
+        "Container registry admin user must be disabled"
     );
     assert!(acr001["fullDescription"]["text"].as_str().is_some_and(
         |t| t.starts_with("Checks that a container registry does not enable the admin user")

@@ -232,3 +232,57 @@ fn paths_outside_the_base_stay_absolute() {
         "{out}"
     );
 }
+
+/// A report with one finding on `needle` in a file with the given text.
+fn single(text: &str, needle: &str, occurrence: usize) -> Report {
+    let mut report = sample::report_with_message("m");
+    let file = report.files[0].clone();
+    report.findings[0].location = sample::locate(&file, text, needle, occurrence);
+    report.sources.insert(file, std::sync::Arc::from(text));
+    report
+}
+
+#[test]
+fn long_lines_are_cut_around_the_value() {
+    let padding = "x".repeat(20_000);
+    let text =
+        format!("{{\"a\": \"{padding}\", \"adminUserEnabled\": true, \"b\": \"{padding}\"}}\n");
+    let out = plain(&single(&text, "true", 0));
+    assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+    let source = out
+        .lines()
+        .find(|l| l.starts_with("1 |"))
+        .expect("line 1 shown");
+    let caret = out.lines().find(|l| l.contains('^')).expect("caret");
+    let value_at = source.find("true").expect("value shown");
+    assert_eq!(caret.find('^'), Some(value_at));
+    assert_eq!(caret.matches('^').count(), 4);
+}
+
+#[test]
+fn tabs_and_crlf_keep_the_caret_aligned() {
+    let text = "{\r\n\t\"properties\": {\r\n\t\t\"adminUserEnabled\": true\r\n\t}\r\n}\r\n";
+    let out = plain(&single(text, "true", 0));
+    assert!(
+        out.starts_with("templates/legacy.json:3:23: ACR001 error m\n"),
+        "{out}"
+    );
+    assert!(!out.contains('\r'), "{out:?}");
+    let source = out
+        .lines()
+        .find(|l| l.starts_with("3 |"))
+        .expect("line 3 shown");
+    let caret = out.lines().find(|l| l.contains('^')).expect("caret");
+    assert_eq!(caret.find('^'), source.find("true"), "{out}");
+
+    // A range over several CRLF lines.
+    let mut report = single(text, "\"properties\"", 0);
+    let file = report.files[0].clone();
+    let start = text.find("\"properties\"").unwrap_or(0);
+    let end = text.rfind('}').unwrap_or(0) - 2;
+    report.findings[0].location = sample::span(&file, text, start, end);
+    let out = plain(&report);
+    assert!(!out.contains('\r'), "{out:?}");
+    assert!(out.contains("2 |"), "{out}");
+    assert!(out.contains("4 |"), "{out}");
+}
