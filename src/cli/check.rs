@@ -177,7 +177,7 @@ pub fn run(args: CheckArgs) -> i32 {
         let to_file = args.output.get(i);
         let color = to_file.is_none()
             && *f == FormatArg::Text
-            && crate::report::text_color(std::io::stdout().is_terminal());
+            && crate::report::text::use_color(std::io::stdout().is_terminal());
         let text = match render(&result.report, format_of(*f), color) {
             Ok(t) => t,
             Err(e) => {

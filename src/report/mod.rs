@@ -1,26 +1,71 @@
 //! Rendering results: one file per output format, no logic elsewhere.
+//!
+//! Every format carries, per finding, the rule id, level, status, file (relative to the
+//! working directory), 1-based start/end line and column, the resource, the message and
+//! the related locations (SPEC §7). Columns count Unicode scalar values and the end
+//! column is exclusive (the column just past the last character), as in SARIF.
 
 pub mod expand;
+pub mod github;
+pub mod json;
+pub mod junit;
+pub mod sarif;
+pub mod text;
 
-use std::path::Path;
+#[cfg(test)]
+mod sample;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::rules::catalog::RuleMeta;
+use crate::rules::finding::{Finding, Level};
+use crate::source::line_index::LineIndex;
 
 /// A path as shown to users: relative to the working directory when inside it,
 /// with forward slashes.
 pub fn relative_path(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| path.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    relative_to(path, &working_dir())
 }
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::Arc;
+/// `path` relative to `base` when it lies inside it (or is already relative), with
+/// forward slashes and without a leading `./`; otherwise the path as given.
+pub fn relative_to(path: &Path, base: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}
 
-use crate::rules::catalog::RuleMeta;
-use crate::rules::finding::Finding;
+/// The working directory paths are shown relative to (`.` if it cannot be read).
+pub(crate) fn working_dir() -> PathBuf {
+    std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// `path` made absolute against `base` and cleaned of `.` and `..` components,
+/// without touching the file system (the file may not exist any more).
+pub(crate) fn absolute_in(path: &Path, base: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
 
 /// Everything a `check` run produced, ready to render.
 #[derive(Debug, Default)]
@@ -34,14 +79,96 @@ pub struct Report {
     pub sources: BTreeMap<PathBuf, Arc<str>>,
 }
 
+/// Counts shown at the end of the text output and in the JSON `summary`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files checked (including files only known through a finding).
+    pub files: usize,
+    /// Unsuppressed findings by level.
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Findings that a suppression silenced (any level).
+    pub suppressed: usize,
+}
+
+impl Summary {
+    /// Unsuppressed findings of every level.
+    pub fn active(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+}
+
 impl Report {
     /// Findings that count (not suppressed).
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppression.is_none())
     }
+
+    /// The checked files followed by any other file a finding points at (a file that
+    /// could not be read may only be known through its ACR000 finding), without repeats.
+    pub fn all_files(&self) -> Vec<&Path> {
+        let mut out: Vec<&Path> = Vec::with_capacity(self.files.len());
+        let finding_files = self.findings.iter().map(|f| f.location.file.as_path());
+        for file in self.files.iter().map(PathBuf::as_path).chain(finding_files) {
+            if !out.contains(&file) {
+                out.push(file);
+            }
+        }
+        out
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            files: self.all_files().len(),
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            if f.suppression.is_some() {
+                s.suppressed += 1;
+                continue;
+            }
+            match f.level {
+                Level::Error => s.errors += 1,
+                Level::Warning => s.warnings += 1,
+                Level::Note => s.notes += 1,
+            }
+        }
+        s
+    }
+
+    /// The metadata of a rule by id, when the rule is known.
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
 }
 
-/// Output formats of `check`.
+/// Byte offset of a 1-based (line, column) position, columns counting Unicode scalar
+/// values; a column past the end of the line is clamped to the end of the line.
+pub(crate) fn byte_offset(
+    source: &str,
+    index: &LineIndex,
+    line: u32,
+    column: u32,
+) -> Option<usize> {
+    let (start, end) = index.line_range(source, line);
+    let text = source.get(start..end)?;
+    let skip = column.saturating_sub(1) as usize;
+    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
+    Some(start + offset)
+}
+
+/// A suppression's SARIF kind: `inSource` (a comment or metadata in the template) or
+/// `external` (configuration, baseline); anything else is taken as external.
+pub(crate) fn suppression_kind(kind: &str) -> &'static str {
+    if kind.eq_ignore_ascii_case("inSource") {
+        "inSource"
+    } else {
+        "external"
+    }
+}
+
+/// An output format of `acrlint check --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -67,23 +194,129 @@ impl Format {
 }
 
 /// Render a report in one format. `color` only affects [`Format::Text`].
-pub fn render(report: &Report, _format: Format, _color: bool) -> Result<String, String> {
-    let mut s = String::new();
-    for f in report.active() {
-        s.push_str(&format!(
-            "{}:{}:{}: {} {} {}\n",
-            relative_path(&f.location.file),
-            f.location.start.line,
-            f.location.start.column,
-            f.rule,
-            f.level.as_str(),
-            f.message
-        ));
+pub fn render(report: &Report, format: Format, color: bool) -> Result<String, String> {
+    match format {
+        Format::Text => Ok(text::render(report, color)),
+        Format::Json => Ok(json::render(report)),
+        Format::Sarif => sarif::render(report),
+        Format::Junit => junit::render(report),
+        Format::Github => Ok(github::render(report)),
     }
-    Ok(s)
 }
 
-/// Whether text output should be coloured (a TTY, and `NO_COLOR` unset).
-pub fn text_color(is_tty: bool) -> bool {
-    is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sample::{self, sample_report};
+
+    #[test]
+    fn relative_paths() {
+        let base = Path::new("/home/dev/project");
+        assert_eq!(
+            relative_to(Path::new("/home/dev/project/a/b.json"), base),
+            "a/b.json"
+        );
+        assert_eq!(
+            relative_to(Path::new("/home/dev/other/b.json"), base),
+            "/home/dev/other/b.json"
+        );
+        assert_eq!(relative_to(Path::new("./a/b.json"), base), "a/b.json");
+        assert_eq!(relative_to(Path::new("././a.json"), base), "a.json");
+        assert_eq!(
+            relative_to(Path::new("../shared/x.json"), base),
+            "../shared/x.json"
+        );
+        assert_eq!(relative_to(Path::new("a\\b.json"), base), "a/b.json");
+        // A sibling directory whose name extends the base's is not inside it.
+        assert_eq!(
+            relative_to(Path::new("/home/dev/project2/a.json"), base),
+            "/home/dev/project2/a.json"
+        );
+    }
+
+    #[test]
+    fn absolute_paths_are_cleaned_lexically() {
+        let base = Path::new("/base/dir");
+        assert_eq!(
+            absolute_in(Path::new("a/../b/./c.json"), base),
+            Path::new("/base/dir/b/c.json")
+        );
+        assert_eq!(
+            absolute_in(Path::new("../x.json"), base),
+            Path::new("/base/x.json")
+        );
+        assert_eq!(
+            absolute_in(Path::new("/abs/./y/../z"), base),
+            Path::new("/abs/z")
+        );
+    }
+
+    #[test]
+    fn all_files_keeps_order_and_adds_finding_only_files() {
+        let mut report = sample_report();
+        let extra = PathBuf::from("/elsewhere/unreadable.json");
+        let mut f = report.findings[0].clone();
+        f.location.file = extra.clone();
+        report.findings.push(f);
+        let files = report.all_files();
+        assert_eq!(files.len(), 4);
+        assert_eq!(
+            files[..3],
+            report
+                .files
+                .iter()
+                .map(PathBuf::as_path)
+                .collect::<Vec<_>>()[..]
+        );
+        assert_eq!(files[3], extra.as_path());
+        assert_eq!(report.summary().files, 4);
+    }
+
+    #[test]
+    fn summary_counts_levels_of_unsuppressed_findings() {
+        let mut report = sample_report();
+        assert_eq!(
+            report.summary(),
+            Summary {
+                files: 3,
+                errors: 3,
+                warnings: 2,
+                notes: 0,
+                suppressed: 1
+            }
+        );
+        report.findings[0].level = Level::Note;
+        let s = report.summary();
+        assert_eq!((s.errors, s.warnings, s.notes, s.suppressed), (2, 2, 1, 1));
+        assert_eq!(s.active(), 5);
+        assert_eq!(report.active().count(), 5);
+    }
+
+    #[test]
+    fn formats_by_name_and_dispatch() {
+        for name in Format::NAMES {
+            assert!(Format::parse(name).is_some(), "{name}");
+        }
+        assert_eq!(Format::parse("SARIF"), Some(Format::Sarif));
+        assert_eq!(Format::parse("xml"), None);
+        let report = sample::report_with_message("m");
+        let json = render(&report, Format::Json, false).unwrap_or_default();
+        assert!(json.starts_with("{\n  \"version\": \"1\""), "{json}");
+        let sarif = render(&report, Format::Sarif, false).unwrap_or_default();
+        assert!(sarif.contains("\"version\": \"2.1.0\""));
+        let junit = render(&report, Format::Junit, false).unwrap_or_default();
+        assert!(junit.starts_with("<?xml"));
+        let github = render(&report, Format::Github, false).unwrap_or_default();
+        assert!(github.starts_with("::error file="));
+        let text = render(&report, Format::Text, false).unwrap_or_default();
+        assert!(text.ends_with("1 error, 0 warnings, 0 notes in 1 file\n"));
+    }
+
+    #[test]
+    fn suppression_kinds() {
+        assert_eq!(suppression_kind("inSource"), "inSource");
+        assert_eq!(suppression_kind("insource"), "inSource");
+        assert_eq!(suppression_kind("external"), "external");
+        assert_eq!(suppression_kind("baseline"), "external");
+    }
 }

@@ -1,0 +1,248 @@
+//! The default, human-readable output (rustc/ruff-like):
+//!
+//! ```text
+//! templates/registry.json:17:43: ACR001 error registry contosoregistry enables the admin user …
+//!    |
+//! 17 |       "properties": { "adminUserEnabled": "[parameters('adminUserEnabled')]" }
+//!    |                                           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+//!    |
+//!    = note: value comes from the default value of parameter 'adminUserEnabled' at templates/registry.json:7:58
+//!    = help: Set "adminUserEnabled": false (or omit it) …
+//! ```
+//!
+//! followed by a one-line summary. Suppressed findings are only counted.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
+
+use crate::report::{byte_offset, relative_to, working_dir, Report, Summary};
+use crate::rules::finding::{Finding, Level, Location, Status};
+use crate::source::line_index::LineIndex;
+
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+// The colours annotate-snippets uses for the same levels, so header and snippet agree.
+const RED: &str = "\x1b[91m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[92m";
+
+/// Whether to colour output written to a stream: never when `NO_COLOR` is set to a
+/// non-empty value, always when `CLICOLOR_FORCE` is set to anything but `0`, otherwise
+/// only on a terminal (<https://no-color.org>, <https://bixense.com/clicolors/>).
+pub fn use_color(stream_is_tty: bool) -> bool {
+    let no_color = std::env::var("NO_COLOR").ok();
+    let force = std::env::var("CLICOLOR_FORCE").ok();
+    color_choice(stream_is_tty, no_color.as_deref(), force.as_deref())
+}
+
+/// [`use_color`] without the environment, for testing.
+pub fn color_choice(stream_is_tty: bool, no_color: Option<&str>, force: Option<&str>) -> bool {
+    if no_color.is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if force.is_some_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    stream_is_tty
+}
+
+/// Render every unsuppressed finding with its source snippet, then the summary line.
+pub fn render(report: &Report, color: bool) -> String {
+    render_in(report, &working_dir(), color)
+}
+
+/// [`render`] with paths shown relative to `base`.
+pub fn render_in(report: &Report, base: &Path, color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for finding in report.active() {
+        render_finding(&mut out, report, finding, base, color, &renderer);
+        out.push('\n');
+    }
+    out.push_str(&summary_line(&report.summary(), color));
+    out.push('\n');
+    out
+}
+
+fn render_finding(
+    out: &mut String,
+    report: &Report,
+    finding: &Finding,
+    base: &Path,
+    color: bool,
+    renderer: &Renderer,
+) {
+    out.push_str(&header(finding, base, color));
+    out.push('\n');
+
+    let level = match finding.level {
+        Level::Error => SnippetLevel::ERROR,
+        Level::Warning => SnippetLevel::WARNING,
+        Level::Note => SnippetLevel::NOTE,
+    };
+    let notes: Vec<String> = finding
+        .related
+        .iter()
+        .map(|r| format!("{} at {}", clean(&r.message), position(&r.location, base)))
+        .collect();
+    let help = report.rule(&finding.rule).map(|r| clean(&r.recommendation));
+
+    let source = report.sources.get(&finding.location.file);
+    let excerpt = source.and_then(|text| Excerpt::new(text, &finding.location));
+    let mut group = Group::with_level(level);
+    if let Some(ex) = &excerpt {
+        group = group.element(
+            Snippet::source(ex.text)
+                .line_start(ex.first_line as usize)
+                .annotation(AnnotationKind::Primary.span(ex.start..ex.end)),
+        );
+    } else if notes.is_empty() && help.is_none() {
+        return;
+    }
+    for note in &notes {
+        group = group.element(SnippetLevel::NOTE.message(note.as_str()));
+    }
+    if let Some(help) = &help {
+        group = group.element(SnippetLevel::HELP.message(help.as_str()));
+    }
+    let rendered = renderer.render(&[group]);
+    out.push_str(&rendered);
+    if !rendered.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+/// `path:line:col: RULE level[possible] message`
+fn header(finding: &Finding, base: &Path, color: bool) -> String {
+    let possible = if finding.status == Status::Possible {
+        "[possible]"
+    } else {
+        ""
+    };
+    let position = position(&finding.location, base);
+    let level = finding.level.as_str();
+    let message = clean(&finding.message);
+    if color {
+        let colour = level_colour(finding.level);
+        format!(
+            "{BOLD}{position}:{RESET} {BOLD}{rule}{RESET} {BOLD}{colour}{level}{possible}{RESET} {message}",
+            rule = clean(&finding.rule),
+        )
+    } else {
+        format!(
+            "{position}: {} {level}{possible} {message}",
+            clean(&finding.rule)
+        )
+    }
+}
+
+fn level_colour(level: Level) -> &'static str {
+    match level {
+        Level::Error => RED,
+        Level::Warning => YELLOW,
+        Level::Note => GREEN,
+    }
+}
+
+fn position(location: &Location, base: &Path) -> String {
+    format!(
+        "{}:{}:{}",
+        clean(&relative_to(&location.file, base)),
+        location.start.line,
+        location.start.column
+    )
+}
+
+/// `N errors, M warnings, K notes in F files (S suppressed)`, or `no findings in F files`.
+pub fn summary_line(summary: &Summary, color: bool) -> String {
+    let mut line = if summary.active() == 0 {
+        format!("no findings in {}", plural(summary.files, "file"))
+    } else {
+        format!(
+            "{}, {}, {} in {}",
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning"),
+            plural(summary.notes, "note"),
+            plural(summary.files, "file"),
+        )
+    };
+    if summary.suppressed > 0 {
+        let _ = write!(line, " ({} suppressed)", summary.suppressed);
+    }
+    if color {
+        format!("{BOLD}{line}{RESET}")
+    } else {
+        line
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Messages quote template values: keep terminal control sequences in them from
+/// reaching the terminal by showing control characters escaped.
+fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The lines a location covers, with the location as a byte range into them.
+struct Excerpt<'a> {
+    text: &'a str,
+    first_line: u32,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Excerpt<'a> {
+    /// `None` when the location does not fit the text (a stale or foreign location).
+    fn new(source: &'a str, location: &Location) -> Option<Excerpt<'a>> {
+        let index = LineIndex::new(source);
+        let line_count = index.line_count() as u32;
+        let first_line = location.start.line;
+        if first_line == 0 || first_line > line_count {
+            return None;
+        }
+        let last_line = location.end.line.clamp(first_line, line_count);
+        let (from, _) = index.line_range(source, first_line);
+        let (_, to) = index.line_range(source, last_line);
+        let start = byte_offset(source, &index, first_line, location.start.column)?;
+        let end = if location.end.line < first_line {
+            start
+        } else {
+            byte_offset(source, &index, last_line, location.end.column)?.max(start)
+        };
+        let text = source.get(from..to)?;
+        Some(Excerpt {
+            text,
+            first_line,
+            start: start - from,
+            end: end - from,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "text_tests.rs"]
+mod tests;
