@@ -14,8 +14,7 @@ use crate::rules::finding::{Finding, Level, Status};
 pub const FILE_NAME: &str = "acrlint.json";
 
 /// How one rule is configured.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum RuleSetting {
     /// `"off"`, `"Disabled"`, `"Audit"`, `"Deny"`, or a level name.
     Short(String),
@@ -49,8 +48,9 @@ pub struct ContextConfig {
 pub struct ConfigFile {
     #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
+    /// Rule id → `"off"`/`"Audit"`/`"Deny"`/level, or `{"effect": …, "severity": …}`.
     #[serde(default)]
-    pub rules: BTreeMap<String, RuleSetting>,
+    pub rules: BTreeMap<String, serde_json::Value>,
     /// Globs (relative to the config file's folder) of files not to check.
     #[serde(default)]
     pub exclude: Vec<String>,
@@ -71,6 +71,7 @@ pub struct Config {
     pub path: PathBuf,
     pub dir: PathBuf,
     pub file: ConfigFile,
+    pub rules: BTreeMap<String, RuleSetting>,
     exclude: GlobSet,
     parameters: Vec<(GlobSet, PathBuf)>,
 }
@@ -118,8 +119,16 @@ impl Config {
                 dir.join(p),
             ));
         }
-        for (id, setting) in &file.rules {
-            if let RuleSetting::Short(s) = setting {
+        let mut rules = BTreeMap::new();
+        for (id, raw) in &file.rules {
+            let setting = match raw {
+                serde_json::Value::String(s) => RuleSetting::Short(s.clone()),
+                other => RuleSetting::Detailed(
+                    serde_json::from_value(other.clone())
+                        .map_err(|e| format!("{}: rules.{id}: {e}", path.display()))?,
+                ),
+            };
+            if let RuleSetting::Short(s) = &setting {
                 if short_action(s).is_none() {
                     return Err(format!(
                         "{}: rules.{id}: `{s}` is not one of off, Disabled, Audit, Deny, error, warning, note",
@@ -129,7 +138,7 @@ impl Config {
             }
             if let RuleSetting::Detailed(RuleDetail {
                 effect: Some(e), ..
-            }) = setting
+            }) = &setting
             {
                 if effect_level(e).is_none() && !e.eq_ignore_ascii_case("disabled") {
                     return Err(format!(
@@ -138,11 +147,13 @@ impl Config {
                     ));
                 }
             }
+            rules.insert(id.clone(), setting);
         }
         Ok(Config {
             path: path.to_path_buf(),
             dir,
             file,
+            rules,
             exclude,
             parameters,
         })
@@ -166,7 +177,6 @@ impl Config {
 
     fn action(&self, rule: &str) -> RuleAction {
         let Some(setting) = self
-            .file
             .rules
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(rule))

@@ -51,7 +51,7 @@ pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
     let at = lower.rfind("/providers/")?;
     let rest = &id[at + "/providers/".len()..];
     let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.len() < 3 || parts.len() % 2 == 0 {
+    if parts.len() < 3 || parts.len().is_multiple_of(2) {
         return None;
     }
     let mut ty = parts[0].to_string();

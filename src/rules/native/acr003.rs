@@ -217,16 +217,12 @@ fn declared_registry<'e>(exp: &'e Expansion, name: &str) -> Option<&'e ExpandedR
 }
 
 fn admin_disabled(reg: &ExpandedResource) -> bool {
-    match reg
-        .body
-        .get("properties")
-        .and_then(|p| p.get("adminUserEnabled"))
-    {
-        None => true,
-        Some(Value::Bool(false)) => true,
-        Some(Value::Null) => true,
-        _ => false,
-    }
+    matches!(
+        reg.body
+            .get("properties")
+            .and_then(|p| p.get("adminUserEnabled")),
+        None | Some(Value::Bool(false)) | Some(Value::Null)
+    )
 }
 
 /// For `properties.parameters.X.value` of a nested deployment: whether the inner
@@ -263,13 +259,12 @@ fn find_secret_paths(
     out: &mut Vec<(Vec<String>, Option<ResourceRef>)>,
 ) {
     match v {
-        Value::Unknown(u) => {
+        Value::Unknown(u)
             if u.term
                 .as_deref()
-                .is_some_and(|t| t.to_ascii_lowercase().contains("listcredentials("))
-            {
-                out.push((path.clone(), u.resource.as_deref().cloned()));
-            }
+                .is_some_and(|t| t.to_ascii_lowercase().contains("listcredentials(")) =>
+        {
+            out.push((path.clone(), u.resource.as_deref().cloned()));
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -343,29 +338,29 @@ fn clone_kind(k: &FlowKind) -> FlowKind {
 /// Every `listCredentials(...)` call in the file's expression strings.
 fn collect_sites(text: &str, node: &Node, file: FileId, out: &mut Vec<CallSite>) {
     match &node.kind {
-        NodeKind::String(s) => {
-            if s.starts_with('[') && s.to_ascii_lowercase().contains("listcredentials") {
-                let Ok(Some(expr)) = parse_template_string(s) else {
-                    return;
-                };
-                let raw = text
-                    .get(node.span.start as usize..node.span.end as usize)
-                    .unwrap_or("");
-                let mut calls = Vec::new();
-                find_calls(&expr, &mut calls, s);
-                for (call_span, target, indexes) in calls {
-                    let start = string_offset_to_file(raw, node.span.start, call_span.0);
-                    let end = string_offset_to_file(raw, node.span.start, call_span.1);
-                    out.push(CallSite {
-                        file,
-                        span: Span { start, end },
-                        node_span: node.span,
-                        target_text: target,
-                        password_indexes: indexes,
-                        flows: Vec::new(),
-                        registry: None,
-                    });
-                }
+        NodeKind::String(s)
+            if s.starts_with('[') && s.to_ascii_lowercase().contains("listcredentials") =>
+        {
+            let Ok(Some(expr)) = parse_template_string(s) else {
+                return;
+            };
+            let raw = text
+                .get(node.span.start as usize..node.span.end as usize)
+                .unwrap_or("");
+            let mut calls = Vec::new();
+            find_calls(&expr, &mut calls, s);
+            for (call_span, target, indexes) in calls {
+                let start = string_offset_to_file(raw, node.span.start, call_span.0);
+                let end = string_offset_to_file(raw, node.span.start, call_span.1);
+                out.push(CallSite {
+                    file,
+                    span: Span { start, end },
+                    node_span: node.span,
+                    target_text: target,
+                    password_indexes: indexes,
+                    flows: Vec::new(),
+                    registry: None,
+                });
             }
         }
         NodeKind::Array(items) => items.iter().for_each(|n| collect_sites(text, n, file, out)),
