@@ -74,6 +74,12 @@ pub struct CheckArgs {
     /// Extra rule files (one JSON file per rule).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Azure Policy definition files (a file or a directory of them) to run as rules.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Parameter values for the --policy definitions (e.g. {"effect": "Deny"}).
+    #[arg(long, value_name = "FILE")]
+    pub policy_parameters: Option<PathBuf>,
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -100,6 +106,28 @@ pub fn run(args: CheckArgs) -> i32 {
     if let Some(dir) = &args.rules {
         if let Err(e) = engine.add_rules_dir(dir) {
             eprintln!("error: --rules: {e}");
+            return EXIT_ERROR;
+        }
+    }
+    let policy_parameters = match &args.policy_parameters {
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| e.to_string())
+            .and_then(|t| {
+                crate::source::json::parse(&t)
+                    .map_err(|e| e.message)
+                    .map(|n| n.to_value().to_json())
+            }) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("error: --policy-parameters: {}: {e}", p.display());
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    for p in &args.policy {
+        if let Err(e) = engine.add_policies(p, policy_parameters.as_ref()) {
+            eprintln!("error: --policy: {e}");
             return EXIT_ERROR;
         }
     }

@@ -28,6 +28,8 @@ struct CompiledRule {
 /// The rules of a run, compiled once.
 pub struct Engine {
     rules: Vec<CompiledRule>,
+    /// Azure Policy definitions loaded with `--policy`.
+    policies: Vec<crate::rules::imported::ImportedPolicy>,
 }
 
 /// What the engine needs to know about the expansion it checks.
@@ -65,7 +67,21 @@ impl Engine {
             };
             rules.push(CompiledRule { meta, kind });
         }
-        Ok(Engine { rules })
+        Ok(Engine {
+            rules,
+            policies: Vec::new(),
+        })
+    }
+
+    /// Add Azure Policy definitions (`--policy FILE|DIR`, `--policy-parameters`).
+    pub fn add_policies(
+        &mut self,
+        path: &Path,
+        parameters: Option<&serde_json::Value>,
+    ) -> Result<(), String> {
+        self.policies
+            .extend(crate::rules::imported::load(path, parameters)?);
+        Ok(())
     }
 
     /// Add user rules from a directory of rule files (`--rules DIR`).
@@ -93,7 +109,16 @@ impl Engine {
     }
 
     pub fn metas(&self) -> Vec<RuleMeta> {
-        self.rules.iter().map(|r| r.meta.clone()).collect()
+        self.rules
+            .iter()
+            .map(|r| r.meta.clone())
+            .chain(
+                self.policies
+                    .iter()
+                    .filter(|p| p.definition.runs())
+                    .map(|p| p.meta.clone()),
+            )
+            .collect()
     }
 
     pub fn meta(&self, id: &str) -> Option<&RuleMeta> {
@@ -122,6 +147,14 @@ impl Engine {
                 RuleKind::Native(check) => out.extend(check(&rin)),
                 RuleKind::Driver => {}
             }
+        }
+        if !self.policies.is_empty() {
+            out.extend(crate::rules::imported::run(
+                &self.policies,
+                input.expansion,
+                input.options,
+                input.template_path,
+            ));
         }
         out
     }

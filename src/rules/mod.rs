@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod condition;
 pub mod engine;
 pub mod finding;
+pub mod imported;
 pub mod locate;
 pub mod native;
 pub mod policy;

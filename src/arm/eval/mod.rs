@@ -186,6 +186,10 @@ pub struct Evaluator<'s, 't> {
     pub node_traces: Option<Vec<(Span, Vec<Arc<Provenance>>)>>,
     /// Do not record evaluation errors (the value is not deployed).
     pub quiet: bool,
+    /// Functions supplied by the host (Azure Policy's `field()`/`current()` when a
+    /// policy expression is evaluated); consulted before reporting a function as
+    /// unsupported.
+    pub host_functions: Option<&'s dyn Fn(&str, &[Value]) -> Option<Value>>,
 }
 
 impl<'s, 't> Evaluator<'s, 't> {
@@ -200,6 +204,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             current: Span::default(),
             node_traces: None,
             quiet: false,
+            host_functions: None,
         }
     }
 
@@ -420,6 +425,9 @@ impl<'s, 't> Evaluator<'s, 't> {
             return result;
         }
         let Some(spec) = functions::lookup(&lower) else {
+            if let Some(v) = self.host_functions.and_then(|h| h(&lower, &values)) {
+                return Ok(v);
+            }
             return Ok(Value::unknown(format!("unsupported function {name}")));
         };
         if values.len() < spec.min_args || spec.max_args.is_some_and(|m| values.len() > m) {

@@ -1,0 +1,102 @@
+//! `--policy`: Azure Policy definitions as published run as rules.
+
+use std::process::Command;
+
+const DEFS: &str = "../shared/reference/azure-policy/container-registry";
+const ADMIN_DEF: &str =
+    "../shared/reference/azure-policy/container-registry/ACR_AdminAccountDisabled_AuditDeny.json";
+const TEMPLATE: &str =
+    "../shared/corpus/acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json";
+
+fn findings(extra: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .args(["check", TEMPLATE, "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+    (
+        out.status.code().unwrap_or(-1),
+        v["findings"].as_array().cloned().unwrap_or_default(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let p = std::env::temp_dir().join(format!("acrlint-policy-{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn all_reference_definitions_load_and_run() {
+    let (code, f, err) = findings(&["--policy", DEFS]);
+    assert_eq!(code, 1, "{err}");
+    let admin: Vec<_> = f
+        .iter()
+        .filter(|x| x["rule"] == "dc921057-6b28-4fbe-9b83-f7bec05db6c2")
+        .collect();
+    assert_eq!(admin.len(), 1, "{f:#?}");
+    assert_eq!(admin[0]["level"], "warning", "Audit is a warning");
+    let modify = f
+        .iter()
+        .find(|x| x["rule"] == "79fdfe03-ffcb-4e55-b4d0-b925b8241759")
+        .unwrap();
+    assert!(modify["message"]
+        .as_str()
+        .unwrap()
+        .contains("set properties.adminUserEnabled to false"));
+}
+
+#[test]
+fn effect_parameter_deny_is_an_error_and_disabled_does_not_run() {
+    let deny = temp_file("deny.json", r#"{"effect": "Deny"}"#);
+    let (_, f, err) = findings(&["--policy", ADMIN_DEF, "--policy-parameters", &deny]);
+    let admin: Vec<_> = f
+        .iter()
+        .filter(|x| x["rule"] == "dc921057-6b28-4fbe-9b83-f7bec05db6c2")
+        .collect();
+    assert_eq!(admin.len(), 1, "{err}");
+    assert_eq!(admin[0]["level"], "error");
+    let disabled = temp_file(
+        "disabled.json",
+        r#"{"parameters": {"effect": {"value": "Disabled"}}}"#,
+    );
+    let (_, f, _) = findings(&["--policy", ADMIN_DEF, "--policy-parameters", &disabled]);
+    assert!(f
+        .iter()
+        .all(|x| x["rule"] != "dc921057-6b28-4fbe-9b83-f7bec05db6c2"));
+}
+
+#[test]
+fn unknown_aliases_are_reported_once_as_a_note() {
+    let def = temp_file(
+        "unknown-alias.json",
+        r#"{"properties": {"displayName": "Made-up property", "mode": "Indexed",
+            "parameters": {},
+            "policyRule": {"if": {"allOf": [
+              {"field": "type", "equals": "Microsoft.ContainerRegistry/registries"},
+              {"field": "Microsoft.ContainerRegistry/registries/noSuchProperty", "equals": true}]},
+              "then": {"effect": "audit"}}},
+            "name": "11111111-2222-3333-4444-555555555555"}"#,
+    );
+    let (_, f, err) = findings(&["--policy", &def]);
+    let notes: Vec<_> = f
+        .iter()
+        .filter(|x| x["rule"] == "11111111-2222-3333-4444-555555555555" && x["level"] == "note")
+        .collect();
+    assert_eq!(notes.len(), 1, "{err} {f:#?}");
+    assert!(notes[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("noSuchProperty"));
+}
+
+#[test]
+fn a_broken_definition_is_a_usage_error() {
+    let def = temp_file("broken.json", "{ not json");
+    let (code, _, err) = findings(&["--policy", &def]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--policy"), "{err}");
+}
