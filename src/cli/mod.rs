@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check templates against the rules and print findings.
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
@@ -74,7 +74,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check::run(args),
+        Command::Check(args) => check::run(*args),
         Command::Expand(args) => expand(args),
     }
 }
