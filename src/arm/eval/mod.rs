@@ -28,7 +28,7 @@ use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
 
 /// Functions a host adds to the language (name in lower case, argument values).
-pub type HostFunctions = dyn Fn(&str, &[Value]) -> Option<Value>;
+pub type HostFunctions<'a> = dyn Fn(&str, &[Value]) -> Option<Value> + 'a;
 
 /// Index of a source file in the expansion's file list.
 pub type FileId = u32;
@@ -192,7 +192,7 @@ pub struct Evaluator<'s, 't> {
     /// Functions supplied by the host (Azure Policy's `field()`/`current()` when a
     /// policy expression is evaluated); consulted before reporting a function as
     /// unsupported.
-    pub host_functions: Option<&'s HostFunctions>,
+    pub host_functions: Option<&'s HostFunctions<'s>>,
 }
 
 impl<'s, 't> Evaluator<'s, 't> {
