@@ -195,3 +195,58 @@ fn baseline_keeps_known_findings_from_failing() {
     std::fs::write(&t, text).unwrap();
     assert_eq!(run(&["check", ".", "--baseline", "baseline.json"], &d).0, 1);
 }
+
+#[test]
+fn several_formats_in_one_run() {
+    let d = temp("formats");
+    write_template(&d, "");
+    let (code, out, _) = run(
+        &[
+            "check",
+            ".",
+            "--format",
+            "github",
+            "--format",
+            "junit",
+            "--output",
+            "gh.txt",
+            "--output",
+            "junit.xml",
+        ],
+        &d,
+    );
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    let gh = std::fs::read_to_string(d.join("gh.txt")).unwrap();
+    assert!(
+        gh.starts_with("::error file=main.json,line=13,col=29"),
+        "{gh}"
+    );
+    let junit = std::fs::read_to_string(d.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuites") && junit.contains("ACR001"),
+        "{junit}"
+    );
+    // One --output per --format.
+    assert_eq!(
+        run(
+            &["check", ".", "--format", "json", "--format", "sarif", "--output", "a"],
+            &d
+        )
+        .0,
+        2
+    );
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = bin().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("acrlint") && text.contains("check"),
+            "{shell}"
+        );
+    }
+}

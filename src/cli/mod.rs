@@ -23,6 +23,11 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Check templates against the rules and print findings.
     Check(Box<check::CheckArgs>),
     /// Print the evaluated template: resources after parameters, variables, copy loops,
@@ -75,6 +80,11 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(*args),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "acrlint", &mut std::io::stdout());
+            EXIT_OK
+        }
         Command::Expand(args) => expand(args),
     }
 }
