@@ -17,7 +17,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, reg) in registries(exp) {
         let mut doubts = Vec::new();
-        match deployed(reg) {
+        match deployed(exp, reg) {
             Deployed::No => continue,
             Deployed::Maybe(why) => doubts.push(format!("the registry's {why}")),
             Deployed::Yes => {}

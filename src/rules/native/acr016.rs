@@ -88,19 +88,22 @@ const SETTINGS: &[Setting] = &[
     },
 ];
 
-/// Child resource types that only a Premium registry can have.
-const CHILDREN: &[(&str, &str)] = &[
+/// Child resource types that only a Premium registry can have: type, feature, noun.
+const CHILDREN: &[(&str, &str, &str)] = &[
     (
         "Microsoft.ContainerRegistry/registries/replications",
         "geo-replication",
+        "replication",
     ),
     (
         "Microsoft.ContainerRegistry/registries/agentPools",
         "a dedicated agent pool",
+        "agent pool",
     ),
     (
         "Microsoft.ContainerRegistry/registries/connectedRegistries",
         "a connected registry",
+        "connected registry",
     ),
 ];
 
@@ -180,7 +183,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let mut out = Vec::new();
     for (i, reg) in registries(exp) {
         let mut base_doubts = Vec::new();
-        match deployed(reg) {
+        match deployed(exp, reg) {
             Deployed::No => continue,
             Deployed::Maybe(why) => base_doubts.push(format!("the registry's {why}")),
             Deployed::Yes => {}
@@ -229,15 +232,15 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
             }
         }
         for (j, child) in exp.resources.iter().enumerate() {
-            let Some((_, what)) = CHILDREN.iter().find(|(t, _)| is_type(child, t)) else {
+            let Some((_, what, noun)) = CHILDREN.iter().find(|(t, _, _)| is_type(child, t)) else {
                 continue;
             };
             if registry_of_child(exp, j) != Some(i) {
                 continue;
             }
-            let doubts = match deployed(child) {
+            let doubts = match deployed(exp, child) {
                 Deployed::No => continue,
-                Deployed::Maybe(why) => vec![format!("the {}'s {why}", short_type(child))],
+                Deployed::Maybe(why) => vec![format!("the {noun}'s {why}")],
                 Deployed::Yes => Vec::new(),
             };
             emit(child, &["type"], what, doubts, &mut out);
@@ -254,12 +257,4 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         }
     }
     out
-}
-
-/// `replications` for `Microsoft.ContainerRegistry/registries/replications`.
-fn short_type(r: &ExpandedResource) -> &str {
-    r.resource_type
-        .rsplit('/')
-        .next()
-        .unwrap_or(&r.resource_type)
 }

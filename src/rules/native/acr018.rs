@@ -194,7 +194,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
     let mut out = Vec::new();
     for r in &exp.resources {
-        let base = match deployed(r) {
+        let base = match deployed(exp, r) {
             Deployed::No => continue,
             Deployed::Maybe(why) => vec![format!("the resource's {why}")],
             Deployed::Yes => Vec::new(),

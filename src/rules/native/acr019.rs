@@ -43,7 +43,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
     let mut out = Vec::new();
     for r in exp.resources.iter().filter(|r| is_type(r, TASK)) {
-        let base = match deployed(r) {
+        let base = match deployed(exp, r) {
             Deployed::No => continue,
             Deployed::Maybe(why) => vec![format!("the task's {why}")],
             Deployed::Yes => Vec::new(),

@@ -109,7 +109,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         let Some((registry, scope_doubt)) = registry_scope(r) else {
             continue;
         };
-        let mut doubts = match deployed(r) {
+        let mut doubts = match deployed(exp, r) {
             Deployed::No => continue,
             Deployed::Maybe(why) => vec![format!("the role assignment's {why}")],
             Deployed::Yes => Vec::new(),
@@ -151,7 +151,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         };
         let on = registry.map_or_else(
             || "a registry".to_string(),
-            |n| format!("registry {}", n.replace(['⟦', '⟧'], "")),
+            |n| match n.strip_prefix('⟦').and_then(|x| x.strip_suffix('⟧')) {
+                Some(term) => format!("registry [{}]", term.replace(['⟦', '⟧'], "")),
+                None => format!("registry {n}"),
+            },
         );
         let message = format!(
             "role assignment {} grants {roles} on {on}: to pull or push images grant AcrPull ({ACR_PULL}) or AcrPush ({ACR_PUSH}) instead{}",

@@ -15,6 +15,8 @@ pub mod resolve;
 mod term;
 #[cfg(test)]
 pub(crate) mod testing;
+#[cfg(test)]
+mod native_tests;
 
 use std::path::Path;
 

@@ -23,7 +23,7 @@ pub enum Deployed {
     Maybe(String),
 }
 
-pub fn deployed(r: &ExpandedResource) -> Deployed {
+pub fn deployed(exp: &Expansion, r: &ExpandedResource) -> Deployed {
     if r.existing {
         return Deployed::No;
     }
@@ -32,10 +32,28 @@ pub fn deployed(r: &ExpandedResource) -> Deployed {
         Value::Bool(true) => {}
         _ => return Deployed::Maybe("condition is only known at deployment".into()),
     }
-    if r.copy.iter().any(|(_, i)| *i == UNKNOWN_COPY_INDEX) {
+    if unknown_copy(&r.copy) {
         return Deployed::Maybe("copy loop count is only known at deployment".into());
     }
+    // A nested deployment in a loop of unknown count: its resources may not exist.
+    let in_unknown_loop = exp.resources.iter().any(|d| {
+        d.nested.is_some()
+            && unknown_copy(&d.copy)
+            && d.file == r.file
+            && d.span.start <= r.span.start
+            && r.span.end <= d.span.end
+            && d.span != r.span
+    });
+    if in_unknown_loop {
+        return Deployed::Maybe(
+            "enclosing deployment's copy loop count is only known at deployment".into(),
+        );
+    }
     Deployed::Yes
+}
+
+fn unknown_copy(copy: &[(Option<crate::arm::value::Str>, i64)]) -> bool {
+    copy.iter().any(|(_, i)| *i == UNKNOWN_COPY_INDEX)
 }
 
 /// Whether a type is `ty` (case-insensitive, as ARM compares types).
@@ -257,7 +275,7 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
     let mut out = Vec::new();
     for (i, r) in exp.resources.iter().enumerate() {
         let mut doubts: Vec<String> = Vec::new();
-        match deployed(r) {
+        match deployed(exp, r) {
             Deployed::No => continue,
             Deployed::Maybe(why) => doubts.push(format!("the endpoint's {why}")),
             Deployed::Yes => {}
@@ -288,34 +306,37 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
         }
         let props = r.body.get("properties");
         let mut best: Option<Link> = None;
-        for (field, manual) in [
-            ("privateLinkServiceConnections", false),
-            ("manualPrivateLinkServiceConnections", true),
-        ] {
-            let conns = props.and_then(|p| p.get(field));
-            let items: Vec<&Value> = match conns {
-                Some(Value::Array(items)) => items.iter().collect(),
-                Some(Value::Unknown(_)) | Some(Value::Candidates(_)) => {
-                    vec![conns.unwrap_or(&Value::Null)]
-                }
-                _ => Vec::new(),
+        let mut consider = |link: Link| {
+            best = Some(match (best.take(), link) {
+                (Some(Link::Certain), _) | (_, Link::Certain) => Link::Certain,
+                (_, maybe) => maybe,
+            });
+        };
+        let fields = ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
+            .map(|f| props.and_then(|p| p.get(f)));
+        if fields
+            .iter()
+            .any(|f| matches!(f, Some(Value::Unknown(_)) | Some(Value::Candidates(_))))
+        {
+            let mut all = doubts.clone();
+            all.push("the endpoint's connections are only known at deployment".into());
+            consider(link_of(all));
+        }
+        for (conns, manual) in fields.iter().zip([false, true]) {
+            let Some(Value::Array(items)) = conns else {
+                continue;
             };
-            for c in items {
+            for c in items.iter() {
                 let Some(mut conn_doubts) = connection_doubts(c, key.as_deref()) else {
                     continue;
                 };
                 if manual {
-                    conn_doubts.push(
-                        "the manual connection waits for approval by the registry owner".into(),
-                    );
+                    conn_doubts
+                        .push("the manual connection waits for approval by the registry owner".into());
                 }
                 let mut all = doubts.clone();
                 all.extend(conn_doubts);
-                let link = link_of(all);
-                best = Some(match (best, link) {
-                    (Some(Link::Certain), _) | (_, Link::Certain) => Link::Certain,
-                    (_, maybe) => maybe,
-                });
+                consider(link_of(all));
             }
         }
         if let Some(link) = best {

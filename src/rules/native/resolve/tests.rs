@@ -48,7 +48,7 @@ fn deployed_follows_condition_and_copy() {
         .join(","),
     );
     let exp = expand(&text);
-    let d: Vec<Deployed> = exp.resources.iter().map(deployed).collect();
+    let d: Vec<Deployed> = exp.resources.iter().map(|r| deployed(&exp, r)).collect();
     assert_eq!(d[0], Deployed::No);
     assert!(matches!(d[1], Deployed::Maybe(_)));
     assert_eq!(d[2], Deployed::Yes);
