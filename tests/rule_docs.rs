@@ -35,7 +35,12 @@ fn every_example_triggers_its_rule_and_every_compliant_example_does_not() {
     let dir = scratch_dir();
     let mut problems = Vec::new();
     for rule in &rules {
-        let example = check_text(&engine, &dir, &format!("{}-example.json", rule.id), &rule.docs.example);
+        let example = check_text(
+            &engine,
+            &dir,
+            &format!("{}-example.json", rule.id),
+            &rule.docs.example,
+        );
         let hits = of_rule(&example, rule);
         if !hits.iter().any(|f| f.status == Status::Fail) {
             problems.push(format!(
@@ -44,7 +49,12 @@ fn every_example_triggers_its_rule_and_every_compliant_example_does_not() {
                 hits.iter().map(|f| &f.message).collect::<Vec<_>>()
             ));
         }
-        let compliant = check_text(&engine, &dir, &format!("{}-use-instead.json", rule.id), &rule.docs.use_instead);
+        let compliant = check_text(
+            &engine,
+            &dir,
+            &format!("{}-use-instead.json", rule.id),
+            &rule.docs.use_instead,
+        );
         let hits = of_rule(&compliant, rule);
         if !hits.is_empty() {
             problems.push(format!(
@@ -72,22 +82,35 @@ fn every_rule_has_complete_docs() {
             ("example", &d.example),
             ("useInstead", &d.use_instead),
         ] {
-            assert!(text.trim().len() > 20, "{}: {what} is empty or too short", rule.id);
+            assert!(
+                text.trim().len() > 20,
+                "{}: {what} is empty or too short",
+                rule.id
+            );
         }
         assert!(!d.references.is_empty(), "{}: no references", rule.id);
         assert!(
-            d.references.iter().chain([&rule.help_uri]).all(|r| r.starts_with("https://")),
+            d.references
+                .iter()
+                .chain([&rule.help_uri])
+                .all(|r| r.starts_with("https://")),
             "{}: references must be https links",
             rule.id
         );
-        assert_ne!(d.example, d.use_instead, "{}: the examples are identical", rule.id);
+        assert_ne!(
+            d.example, d.use_instead,
+            "{}: the examples are identical",
+            rule.id
+        );
         // The examples are ARM templates, so that `check` reads them as such.
         for t in [&d.example, &d.use_instead] {
             let json: serde_json::Value = serde_json::from_str(t)
                 .unwrap_or_else(|e| panic!("{}: example is not JSON: {e}", rule.id));
             if rule.id != "ACR000" {
                 assert!(
-                    json["$schema"].as_str().is_some_and(|s| s.contains("deploymentTemplate.json")),
+                    json["$schema"]
+                        .as_str()
+                        .is_some_and(|s| s.contains("deploymentTemplate.json")),
                     "{}: example is not a deployment template",
                     rule.id
                 );
@@ -109,14 +132,22 @@ fn mirrored_policies_match_the_reference_definitions() {
             definitions.insert(d.name.clone(), d);
         }
     }
-    assert!(definitions.len() >= 26, "reference definitions missing: {}", definitions.len());
+    assert!(
+        definitions.len() >= 26,
+        "reference definitions missing: {}",
+        definitions.len()
+    );
     let mut mirrored = 0;
     for rule in builtin_rules().unwrap() {
         for p in &rule.policies {
-            let d = definitions
-                .get(&p.id)
-                .unwrap_or_else(|| panic!("{}: policy {} is not a reference definition", rule.id, p.id));
-            assert_eq!(p.display_name, d.display_name, "{}: display name of {}", rule.id, p.id);
+            let d = definitions.get(&p.id).unwrap_or_else(|| {
+                panic!("{}: policy {} is not a reference definition", rule.id, p.id)
+            });
+            assert_eq!(
+                p.display_name, d.display_name,
+                "{}: display name of {}",
+                rule.id, p.id
+            );
             let default_effect = d.effect.map(|e| e.name().to_string()).unwrap_or_default();
             assert_eq!(p.effect, default_effect, "{}: effect of {}", rule.id, p.id);
             mirrored += 1;

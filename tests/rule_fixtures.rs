@@ -31,7 +31,8 @@ const PSRULE_SCOPE: &str =
     "BernieWhite__PSRule.Rules.Azure/tests/PSRule.Rules.Azure.Tests/Bicep/ScopeTestCases/Tests.Bicep.2.json";
 const AISTUDIO_PASSTHROUGH: &str = "Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/aistudio-entraid-passthrough/azuredeploy.json";
 const AISTUDIO_RESTRICTED: &str = "Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/aistudio-network-restricted/azuredeploy.json";
-const AVM_REGISTRY: &str = "Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json";
+const AVM_REGISTRY: &str =
+    "Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json";
 const AKS_NAT_AGIC: &str = "Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json";
 const PRIVATE_AKS: &str =
     "Azure__azure-quickstart-templates/demos/private-aks-cluster-with-public-dns-zone/azuredeploy.json";
@@ -203,8 +204,17 @@ fn fixture(rule: &str, name: &str) -> PathBuf {
 fn findings_of(engine: &Engine, rule: &str, path: &Path) -> Vec<Finding> {
     assert!(path.is_file(), "{} is missing", path.display());
     let outcome = check_file(path, true, engine, &CheckOptions::default());
-    assert!(!outcome.fatal, "{} could not be checked: {:?}", path.display(), outcome.findings);
-    let mut fs: Vec<Finding> = outcome.findings.into_iter().filter(|f| f.rule == rule).collect();
+    assert!(
+        !outcome.fatal,
+        "{} could not be checked: {:?}",
+        path.display(),
+        outcome.findings
+    );
+    let mut fs: Vec<Finding> = outcome
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == rule)
+        .collect();
     fs.sort_by_key(Finding::sort_key);
     fs
 }
@@ -239,12 +249,28 @@ fn render(fs: &[(String, Finding)]) -> String {
 #[test]
 fn every_builtin_rule_has_a_case_and_fixtures() {
     let engine = Engine::builtin().unwrap();
-    let ids: Vec<String> = engine.metas().into_iter().map(|m| m.id).filter(|id| id != "ACR000").collect();
+    let ids: Vec<String> = engine
+        .metas()
+        .into_iter()
+        .map(|m| m.id)
+        .filter(|id| id != "ACR000")
+        .collect();
     let cased: Vec<&str> = CASES.iter().map(|c| c.rule).collect();
-    assert_eq!(ids, cased, "every rule (and only built-in rules) has a fixture case, in order");
+    assert_eq!(
+        ids, cased,
+        "every rule (and only built-in rules) has a fixture case, in order"
+    );
     for c in CASES {
-        assert!(fixture(c.rule, "positive.json").is_file(), "{}: positive.json", c.rule);
-        assert!(fixture(c.rule, "negative.json").is_file(), "{}: negative.json", c.rule);
+        assert!(
+            fixture(c.rule, "positive.json").is_file(),
+            "{}: positive.json",
+            c.rule
+        );
+        assert!(
+            fixture(c.rule, "negative.json").is_file(),
+            "{}: negative.json",
+            c.rule
+        );
     }
 }
 
@@ -266,11 +292,18 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
             .iter()
             .map(|(file, f)| (file.clone(), f.location.start.line))
             .collect();
-        let mut want: Vec<(String, u32)> = c.expected.iter().map(|(f, l)| (f.to_string(), *l)).collect();
+        let mut want: Vec<(String, u32)> = c
+            .expected
+            .iter()
+            .map(|(f, l)| (f.to_string(), *l))
+            .collect();
         got.sort();
         want.sort();
         if got != want {
-            failures.push(format!("{}: expected {want:?}\n        got {got:?}", c.rule));
+            failures.push(format!(
+                "{}: expected {want:?}\n        got {got:?}",
+                c.rule
+            ));
         }
         snapshots.push((c.rule, render(&found)));
     }
@@ -290,8 +323,16 @@ fn negative_fixtures_give_nothing() {
         for f in &files {
             let fs = findings_of(&engine, c.rule, f);
             if !fs.is_empty() {
-                let lines: Vec<String> = fs.iter().map(|x| format!("{}: {}", x.location.start.line, x.message)).collect();
-                failures.push(format!("{} on {}:\n  {}", c.rule, label(f), lines.join("\n  ")));
+                let lines: Vec<String> = fs
+                    .iter()
+                    .map(|x| format!("{}: {}", x.location.start.line, x.message))
+                    .collect();
+                failures.push(format!(
+                    "{} on {}:\n  {}",
+                    c.rule,
+                    label(f),
+                    lines.join("\n  ")
+                ));
             }
         }
     }
@@ -305,8 +346,12 @@ fn corpus_positives_contain_the_rules_resource_types() {
     for c in CASES {
         for p in c.corpus_positive.iter().chain(c.corpus_negative) {
             let path = Path::new(CORPUS).join(p);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(text.contains("deploymentTemplate.json"), "{p} is not a template");
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                text.contains("deploymentTemplate.json"),
+                "{p} is not a template"
+            );
         }
     }
 }

@@ -11,12 +11,12 @@ mod acr019;
 mod acr020;
 mod emit;
 mod name_shape;
+#[cfg(test)]
+mod native_tests;
 pub mod resolve;
 mod term;
 #[cfg(test)]
 pub(crate) mod testing;
-#[cfg(test)]
-mod native_tests;
 
 use std::path::Path;
 

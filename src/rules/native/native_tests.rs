@@ -39,7 +39,10 @@ fn acr011_nested_deployment_endpoint_targets_the_registry() {
         "[resourceId('Microsoft.ContainerRegistry/registries', parameters('acrName'))]",
         "",
     );
-    let text = template(r#""acrName": { "type": "string" }"#, &format!("{nested},{pe}"));
+    let text = template(
+        r#""acrName": { "type": "string" }"#,
+        &format!("{nested},{pe}"),
+    );
     assert_eq!(findings("ACR011", &text), vec![]);
     // Without the endpoint the registry fails.
     let text = template(r#""acrName": { "type": "string" }"#, &nested);
@@ -59,7 +62,11 @@ fn acr011_endpoint_with_unknown_target_or_condition_is_possible() {
     );
     let fs = findings("ACR011", &text);
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Note)]);
-    assert!(fs[0].message.contains("privateLinkServiceId is only known"), "{}", fs[0].message);
+    assert!(
+        fs[0].message.contains("privateLinkServiceId is only known"),
+        "{}",
+        fs[0].message
+    );
     let text = template(
         r#""deployPe": { "type": "bool" }"#,
         &format!(
@@ -73,7 +80,11 @@ fn acr011_endpoint_with_unknown_target_or_condition_is_possible() {
     );
     let fs = findings("ACR011", &text);
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Note)]);
-    assert!(fs[0].message.contains("condition is only known"), "{}", fs[0].message);
+    assert!(
+        fs[0].message.contains("condition is only known"),
+        "{}",
+        fs[0].message
+    );
 }
 
 #[test]
@@ -99,10 +110,17 @@ fn acr016_each_premium_feature_is_reported_where_written() {
             "true"
         ]
     );
-    assert!(fs.iter().all(|f| f.status == Status::Fail && f.level == Level::Error));
+    assert!(fs
+        .iter()
+        .all(|f| f.status == Status::Fail && f.level == Level::Error));
     assert!(fs.iter().any(|f| f.message.contains("zone redundancy")));
-    assert!(fs.iter().any(|f| f.message.contains("a disabled export policy")));
-    assert!(fs.iter().all(|f| f.related.iter().any(|r| r.message.contains("has SKU Basic"))));
+    assert!(fs
+        .iter()
+        .any(|f| f.message.contains("a disabled export policy")));
+    assert!(fs.iter().all(|f| f
+        .related
+        .iter()
+        .any(|r| r.message.contains("has SKU Basic"))));
     // Premium: nothing.
     let text = template("", &registry("contosoregistry", "Premium", props));
     assert_eq!(findings("ACR016", &text), vec![]);
@@ -120,35 +138,71 @@ fn acr016_each_premium_feature_is_reported_where_written() {
 
 #[test]
 fn acr016_sku_parameter_with_allowed_values_is_possible() {
-    let params = r#""sku": { "type": "string", "allowedValues": [ "Basic", "Standard", "Premium" ] }"#;
+    let params =
+        r#""sku": { "type": "string", "allowedValues": [ "Basic", "Standard", "Premium" ] }"#;
     let text = template(
         params,
-        &registry("contosoregistry", "[parameters('sku')]", r#""zoneRedundancy": "Enabled""#),
+        &registry(
+            "contosoregistry",
+            "[parameters('sku')]",
+            r#""zoneRedundancy": "Enabled""#,
+        ),
     );
     let fs = findings("ACR016", &text);
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Warning)]);
-    assert!(fs[0].message.contains("when parameter `sku` is Basic or Standard"), "{}", fs[0].message);
+    assert!(
+        fs[0]
+            .message
+            .contains("when parameter `sku` is Basic or Standard"),
+        "{}",
+        fs[0].message
+    );
     // A replication of a Standard registry, guarded off: not deployed, not reported.
     let replica = r#"{ "condition": false, "type": "Microsoft.ContainerRegistry/registries/replications", "apiVersion": "2025-11-01", "name": "contosoregistry/northeurope", "location": "northeurope" }"#;
-    let text = template("", &format!("{},{replica}", registry("contosoregistry", "Standard", "")));
+    let text = template(
+        "",
+        &format!("{},{replica}", registry("contosoregistry", "Standard", "")),
+    );
     assert_eq!(findings("ACR016", &text), vec![]);
 }
 
 #[test]
 fn acr017_names_known_computed_and_parameters() {
-    let one = |name: &str, params: &str| findings("ACR017", &template(params, &registry(name, "Premium", "")));
+    let one = |name: &str, params: &str| {
+        findings("ACR017", &template(params, &registry(name, "Premium", "")))
+    };
     assert_eq!(one("contosoregistry", ""), vec![]);
-    assert_eq!(one("[format('cr{0}', uniqueString(resourceGroup().id))]", ""), vec![]);
-    assert_eq!(one("[parameters('acrName')]", r#""acrName": { "type": "string" }"#), vec![]);
-    let fs = one("[concat(parameters('prefix'), '-acr')]", r#""prefix": { "type": "string" }"#);
+    assert_eq!(
+        one("[format('cr{0}', uniqueString(resourceGroup().id))]", ""),
+        vec![]
+    );
+    assert_eq!(
+        one(
+            "[parameters('acrName')]",
+            r#""acrName": { "type": "string" }"#
+        ),
+        vec![]
+    );
+    let fs = one(
+        "[concat(parameters('prefix'), '-acr')]",
+        r#""prefix": { "type": "string" }"#,
+    );
     assert_eq!(statuses(&fs), vec![(Status::Fail, Level::Error)]);
-    assert!(fs[0].message.contains("always contains '-'"), "{}", fs[0].message);
+    assert!(
+        fs[0].message.contains("always contains '-'"),
+        "{}",
+        fs[0].message
+    );
     let fs = one(
         "[parameters('acrName')]",
         r#""acrName": { "type": "string", "allowedValues": [ "contosoregistry", "contoso-dev" ] }"#,
     );
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Warning)]);
-    assert!(fs[0].message.contains("\"contoso-dev\""), "{}", fs[0].message);
+    assert!(
+        fs[0].message.contains("\"contoso-dev\""),
+        "{}",
+        fs[0].message
+    );
     let fs = one("abc", "");
     assert_eq!(statuses(&fs), vec![(Status::Fail, Level::Error)]);
     // An existing registry is not the template's to name.
@@ -165,7 +219,11 @@ fn acr018_task_images_cache_rules_and_candidates() {
         "properties": { "platform": { "os": "Linux" }, "step": { "type": "Docker", "dockerFilePath": "Dockerfile", "imageNames": [ "{{.Run.Registry}}/Team/App:{{.Run.ID}}", "ok/app:1", "{{.Values.image}}:1" ] } } }"#;
     let fs = findings("ACR018", &template("", task));
     assert_eq!(fs.len(), 1, "{fs:#?}");
-    assert!(fs[0].message.contains("\"Team/App\" has uppercase letters"), "{}", fs[0].message);
+    assert!(
+        fs[0].message.contains("\"Team/App\" has uppercase letters"),
+        "{}",
+        fs[0].message
+    );
     let rule = r#"{ "type": "Microsoft.ContainerRegistry/registries/cacheRules", "apiVersion": "2025-11-01", "name": "contosoregistry/rule", "properties": { "sourceRepository": "docker.io/library/ubuntu", "targetRepository": "[parameters('target')]" } }"#;
     let params = r#""target": { "type": "string", "allowedValues": [ "ubuntu", "Ubuntu_" ] }"#;
     let fs = findings("ACR018", &template(params, rule));
@@ -183,17 +241,50 @@ fn acr019_trigger_types_and_hosts() {
                 "trigger": {{ "sourceTriggers": [ {{ "name": "t", "sourceTriggerEvents": [ "commit" ], "sourceRepository": {{ "sourceControlType": "{kind}", "repositoryUrl": "{url}" }} }} ] }} }} }}"#
         )
     };
-    assert_eq!(findings("ACR019", &template("", &task("Github", "https://github.com/a/b"))), vec![]);
     assert_eq!(
-        findings("ACR019", &template("", &task("VisualStudioTeamService", "https://dev.azure.com/o/p/_git/r"))),
+        findings(
+            "ACR019",
+            &template("", &task("Github", "https://github.com/a/b"))
+        ),
         vec![]
     );
-    let fs = findings("ACR019", &template("", &task("Bitbucket", "https://bitbucket.org/a/b")));
+    assert_eq!(
+        findings(
+            "ACR019",
+            &template(
+                "",
+                &task(
+                    "VisualStudioTeamService",
+                    "https://dev.azure.com/o/p/_git/r"
+                )
+            )
+        ),
+        vec![]
+    );
+    let fs = findings(
+        "ACR019",
+        &template("", &task("Bitbucket", "https://bitbucket.org/a/b")),
+    );
     assert_eq!(statuses(&fs), vec![(Status::Fail, Level::Error)]);
-    let fs = findings("ACR019", &template("", &task("Github", "https://gitlab.com/a/b")));
-    assert!(fs[0].message.contains("a GitLab repository declared as \"Github\""), "{}", fs[0].message);
+    let fs = findings(
+        "ACR019",
+        &template("", &task("Github", "https://gitlab.com/a/b")),
+    );
+    assert!(
+        fs[0]
+            .message
+            .contains("a GitLab repository declared as \"Github\""),
+        "{}",
+        fs[0].message
+    );
     let params = r#""scm": { "type": "string", "allowedValues": [ "Github", "GitLab" ] }"#;
-    let fs = findings("ACR019", &template(params, &task("[parameters('scm')]", "https://example.com/r")));
+    let fs = findings(
+        "ACR019",
+        &template(
+            params,
+            &task("[parameters('scm')]", "https://example.com/r"),
+        ),
+    );
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Warning)]);
 }
 
@@ -211,16 +302,34 @@ fn acr020_scopes_and_roles() {
     let scope = "[format('Microsoft.ContainerRegistry/registries/{0}', parameters('acrName'))]";
     let fs = findings("ACR020", &template(params, &ra(scope, owner)));
     assert_eq!(statuses(&fs), vec![(Status::Fail, Level::Warning)]);
-    assert!(fs[0].message.contains("grants Owner on registry [parameters('acrName')]"), "{}", fs[0].message);
-    assert_eq!(findings("ACR020", &template(params, &ra(scope, pull))), vec![]);
+    assert!(
+        fs[0]
+            .message
+            .contains("grants Owner on registry [parameters('acrName')]"),
+        "{}",
+        fs[0].message
+    );
+    assert_eq!(
+        findings("ACR020", &template(params, &ra(scope, pull))),
+        vec![]
+    );
     // A role known only at deployment: possible.
-    let fs = findings("ACR020", &template(params, &ra(scope, "[parameters('role')]")));
+    let fs = findings(
+        "ACR020",
+        &template(params, &ra(scope, "[parameters('role')]")),
+    );
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Note)]);
     // Owner on a storage account, or on a registry's child: not this rule.
     let other = "[format('Microsoft.Storage/storageAccounts/{0}', 'st')]";
-    assert_eq!(findings("ACR020", &template(params, &ra(other, owner))), vec![]);
+    assert_eq!(
+        findings("ACR020", &template(params, &ra(other, owner))),
+        vec![]
+    );
     let full = "[resourceId('Microsoft.ContainerRegistry/registries', 'contosoregistry')]";
-    assert_eq!(findings("ACR020", &template(params, &ra(full, owner))).len(), 1);
+    assert_eq!(
+        findings("ACR020", &template(params, &ra(full, owner))).len(),
+        1
+    );
     // The older nested form.
     let nested = format!(
         r#"{{ "type": "Microsoft.ContainerRegistry/registries/providers/roleAssignments", "apiVersion": "2022-04-01", "name": "contosoregistry/Microsoft.Authorization/00000000-0000-0000-0000-000000000001",
@@ -229,5 +338,11 @@ fn acr020_scopes_and_roles() {
     );
     let fs = findings("ACR020", &template(params, &nested));
     assert_eq!(fs.len(), 1);
-    assert!(fs[0].message.contains("Contributor on registry contosoregistry"), "{}", fs[0].message);
+    assert!(
+        fs[0]
+            .message
+            .contains("Contributor on registry contosoregistry"),
+        "{}",
+        fs[0].message
+    );
 }

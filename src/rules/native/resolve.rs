@@ -312,8 +312,11 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
                 (_, maybe) => maybe,
             });
         };
-        let fields = ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]
-            .map(|f| props.and_then(|p| p.get(f)));
+        let fields = [
+            "privateLinkServiceConnections",
+            "manualPrivateLinkServiceConnections",
+        ]
+        .map(|f| props.and_then(|p| p.get(f)));
         if fields
             .iter()
             .any(|f| matches!(f, Some(Value::Unknown(_)) | Some(Value::Candidates(_))))
@@ -331,8 +334,9 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
                     continue;
                 };
                 if manual {
-                    conn_doubts
-                        .push("the manual connection waits for approval by the registry owner".into());
+                    conn_doubts.push(
+                        "the manual connection waits for approval by the registry owner".into(),
+                    );
                 }
                 let mut all = doubts.clone();
                 all.extend(conn_doubts);
