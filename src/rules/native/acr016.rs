@@ -216,12 +216,14 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 "registry {reg_name} is {sku} but uses {what}, which only the Premium SKU has: the deployment fails{}",
                 doubts_suffix(&doubts)
             );
-            let related = if std::ptr::eq(r, reg) && path == ["sku", "name"] {
-                Vec::new()
-            } else {
-                vec![sku_related()]
-            };
-            out.push(at_path(input, r, path, status, message, related));
+            out.push(at_path(
+                input,
+                r,
+                path,
+                status,
+                message,
+                vec![sku_related()],
+            ));
         };
         for s in SETTINGS {
             let label = s.path[1..].join(".");

@@ -144,7 +144,11 @@ fn parse_id(segs: &[String]) -> Option<Target> {
     let rest: Vec<&String> = segs[start..].iter().filter(|s| !s.is_empty()).collect();
     // A namespace, then type/name pairs.
     let (ns, pairs) = rest.split_first()?;
-    if !ns.contains('.') || ns.starts_with('⟦') || pairs.is_empty() || !pairs.len().is_multiple_of(2) {
+    if !ns.contains('.')
+        || ns.starts_with('⟦')
+        || pairs.is_empty()
+        || !pairs.len().is_multiple_of(2)
+    {
         return None;
     }
     let mut ty = ns.to_string();
