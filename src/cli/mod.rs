@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and the glue from subcommands to the library.
 
 mod check;
+mod rules;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,11 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
+    /// List the rules: id, severity, effect, title and the Azure Policy definitions
+    /// each one mirrors.
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation, with a non-compliant and a compliant example.
+    Explain(rules::ExplainArgs),
 }
 
 /// Deployment context shared by `check` and `expand`.
@@ -86,6 +92,8 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_OK
         }
         Command::Expand(args) => expand(args),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Explain(args) => rules::run_explain(args),
     }
 }
 
