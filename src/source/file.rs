@@ -1,7 +1,7 @@
 //! Reading a file from disk: size cap, UTF-8 check, BOM, line index.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::arm::limits::MAX_FILE_BYTES;
 use crate::source::json::Span;
@@ -13,7 +13,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Text with a UTF-8 byte order mark removed.
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built on first use: most files are checked without any finding to place.
+    lines: OnceLock<LineIndex>,
 }
 
 /// Why a file could not be read at all.
@@ -30,7 +31,7 @@ impl SourceFile {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         SourceFile {
             path: path.into(),
-            lines: LineIndex::new(text),
+            lines: OnceLock::new(),
             text: Arc::from(text),
         }
     }
@@ -64,7 +65,12 @@ impl SourceFile {
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
+    }
+
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn span_text(&self, span: Span) -> &str {
