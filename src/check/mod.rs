@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::arm::eval::DiagnosticKind;
-use crate::arm::expand::{expand_loaded, load_json, ExpandError, ExpandOptions, Expansion};
+use crate::arm::expand::{expand_loaded, load_json, Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::report::Report;
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
@@ -27,6 +27,9 @@ pub struct CheckOptions {
     /// `acrlint.json` lookup (per file, or the one given with `--config`).
     pub config: Option<Arc<config::ConfigResolver>>,
     pub baseline: Option<baseline::Baseline>,
+    /// Evaluate every resource body, also those no rule reads (slower, same findings:
+    /// the tests compare both ways).
+    pub all_bodies: bool,
 }
 
 /// The result of checking one file.
@@ -235,6 +238,9 @@ pub fn check_file(
             .subscription_id
             .take()
             .or_else(|| cc.subscription_id.clone());
+    }
+    if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
+        expand_options.bodies = engine.bodies(&loaded.source.text);
     }
     let expansion = match expand_loaded(loaded, &expand_options) {
         Ok(x) => x,

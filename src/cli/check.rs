@@ -185,6 +185,7 @@ pub fn run(args: CheckArgs) -> i32 {
         jobs: args.jobs,
         config: Some(resolver.clone()),
         baseline,
+        ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);
     let config_errors = resolver

@@ -84,7 +84,9 @@ pub fn parameter_file_candidates(template: &Path) -> Vec<PathBuf> {
 pub fn parameter_file_for(template: &Path) -> Option<PathBuf> {
     // The exact name wins: when it exists the directory need not be listed (listing
     // it for every template was a tenth of `check`'s time on the quickstarts).
-    let exact = template.parent().zip(template.file_stem().and_then(|s| s.to_str()));
+    let exact = template
+        .parent()
+        .zip(template.file_stem().and_then(|s| s.to_str()));
     if let Some((dir, stem)) = exact {
         let exact = dir.join(format!("{stem}.parameters.json"));
         if exact.is_file() {

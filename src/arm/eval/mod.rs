@@ -90,8 +90,25 @@ pub struct Scope<'t> {
     /// languageVersion 2.0 symbolic names → index into `declared`.
     pub symbols: RefCell<HashMap<String, usize>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Bodies of declared resources whose evaluation was deferred (no rule reads them),
+    /// by index into `declared`: evaluated if `reference()` reads them.
+    pub pending_bodies: RefCell<HashMap<usize, PendingBody<'t>>>,
     var_cache: RefCell<HashMap<String, VarState>>,
     parsed: RefCell<HashMap<u32, Option<Rc<Expr>>>>,
+}
+
+/// A resource body left unevaluated: the resource node and its copy-loop position.
+#[derive(Clone, Debug)]
+pub struct PendingBody<'t> {
+    pub node: &'t Node,
+    pub copy: Vec<(Option<Str>, i64)>,
+}
+
+/// Members of a resource object that are not part of its evaluated body.
+pub fn is_resource_frame_key(key: &str) -> bool {
+    ["resources", "copy", "condition", "type", "name"]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
 }
 
 impl<'t> Scope<'t> {
@@ -113,6 +130,7 @@ impl<'t> Scope<'t> {
             declared: RefCell::new(Vec::new()),
             symbols: RefCell::new(HashMap::new()),
             diagnostics: RefCell::new(Vec::new()),
+            pending_bodies: RefCell::new(HashMap::new()),
             var_cache: RefCell::new(HashMap::new()),
             parsed: RefCell::new(HashMap::new()),
         }
@@ -131,8 +149,26 @@ impl<'t> Scope<'t> {
         }
     }
 
+    /// The body of declared resource `index`, evaluating it first if it was deferred.
+    pub fn declared_body(&self, index: usize) -> Value {
+        let pending = self.pending_bodies.borrow_mut().remove(&index);
+        if let Some(p) = pending {
+            let mut ev = Evaluator::new(self);
+            ev.copy = p.copy;
+            ev.quiet = true;
+            let body = Value::object(ev.resource_body(p.node));
+            if let Some(d) = self.declared.borrow_mut().get_mut(index) {
+                d.body = body;
+            }
+        }
+        self.declared
+            .borrow()
+            .get(index)
+            .map_or(Value::Null, |d| d.body.clone())
+    }
+
     /// Parse (once) the expression in a string node; `None` for literals.
-    fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
+    pub fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
         if let Some(cached) = self.parsed.borrow().get(&span.start) {
             return Ok(cached.clone());
         }
@@ -263,6 +299,19 @@ impl<'s, 't> Evaluator<'s, 't> {
                 Value::object(map)
             }
         }
+    }
+
+    /// A resource's evaluated body: every member but the frame (`type`, `name`,
+    /// `condition`, `copy`, child `resources`), property loops expanded.
+    pub fn resource_body(&mut self, node: &Node) -> Map {
+        let mut body = Map::new();
+        for m in node.as_object().unwrap_or(&[]) {
+            if !is_resource_frame_key(&m.key) {
+                let v = self.eval_node(&m.value, true);
+                body.insert(m.key.clone(), v);
+            }
+        }
+        body
     }
 
     /// `"copy": [{"name": "x", "count": n, "input": {...}}]` inside properties.
