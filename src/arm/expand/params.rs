@@ -35,7 +35,8 @@ pub fn bind_parameters<'t>(
         let secure = ty.starts_with("secure");
         // A null passed for a parameter that has a default takes the default, as ARM
         // does (Bicep passes optional module parameters this way).
-        let bound = binding(&name).filter(|b| !(matches!(b.value, Value::Null) && decl.get("defaultValue").is_some()));
+        let bound = binding(&name)
+            .filter(|b| !(matches!(b.value, Value::Null) && decl.get("defaultValue").is_some()));
         let param = if let Some(b) = bound {
             Param {
                 name: name.clone(),
