@@ -228,7 +228,8 @@ fn last_name(e: &Expr) -> Option<&str> {
     match &e.kind {
         ExprKind::Var(id) => Some(&id.name),
         ExprKind::Property { name, .. } | ExprKind::ResourceAccess { name, .. } => Some(&name.name),
-        ExprKind::Paren(x) => last_name(x),
+        ExprKind::Index { index, .. } => index.as_literal_string(),
+        ExprKind::Paren(x) | ExprKind::NonNull(x) => last_name(x),
         _ => None,
     }
 }

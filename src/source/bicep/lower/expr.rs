@@ -190,6 +190,7 @@ impl<'a> Lowerer<'a> {
             Some(Symbol::Func) => {
                 self.unknown(e, format!("function '{name}' is used without a call"))
             }
+            Some(Symbol::Extension) => call("extensions", &[quote(name)]),
             Some(Symbol::Namespace(_)) | Some(Symbol::Type) => {
                 self.unknown(e, format!("'{name}' is not a value"))
             }

@@ -97,8 +97,15 @@ impl<'a> Lowerer<'a> {
         if let Some(s) = scope_expr {
             members.extend(self.scope_members(s, &env, true));
         }
-        if let ModuleTarget::Template { scope, .. } = &target {
-            if *scope != TargetScope::ResourceGroup {
+        let module_scope = match &target {
+            ModuleTarget::Template { scope, .. } => Some(*scope),
+            _ => scope_expr.and_then(scope_call_target).or(match scope_expr {
+                None => Some(self.sym.scope),
+                Some(_) => None,
+            }),
+        };
+        if let Some(scope) = module_scope {
+            if scope != TargetScope::ResourceGroup {
                 members.push(member(
                     "location",
                     at,
@@ -124,14 +131,14 @@ impl<'a> Lowerer<'a> {
             member("mode", body_span, str_node("Incremental", body_span)),
         ];
         let params = body.and_then(|b| b.property("params"));
-        let params_node = match params {
-            Some(p) => {
-                let n = self.module_parameters(&p.value, &env);
-                member("parameters", span(p.key.span()), n)
-            }
-            None => member("parameters", body_span, object(Vec::new(), body_span)),
-        };
-        props.push(params_node);
+        if let Some(p) = params {
+            let n = self.module_parameters(&p.value, &env);
+            props.push(member("parameters", span(p.key.span()), n));
+        }
+        if let Some(p) = body.and_then(|b| b.property("extensionConfigs")) {
+            let n = self.extension_configs(&p.value, &env);
+            props.push(member("extensionConfigs", span(p.key.span()), n));
+        }
         match &target {
             ModuleTarget::Template { template, .. } => {
                 props.push(member("template", span(path.span), (**template).clone()));
@@ -190,6 +197,86 @@ impl<'a> Lowerer<'a> {
         object(members, span(params.span))
     }
 
+    /// A module's `extensionConfigs`: each setting wrapped as `{"value": ...}` (or
+    /// a Key Vault reference), inherited configurations (`k8s.config...`) as they are.
+    fn extension_configs(&mut self, e: &Expr, env: &Env) -> Node {
+        let ExprKind::Object(items) = &e.kind else {
+            return self.value(e, env, Place::Plain);
+        };
+        let mut members = Vec::new();
+        for item in items {
+            let ObjectItem::Property(p) = item else {
+                continue;
+            };
+            let Some(key) = p.key.literal() else { continue };
+            let n = match &p.value.kind {
+                ExprKind::Object(settings) => {
+                    let mut inner = Vec::new();
+                    for s in settings {
+                        let ObjectItem::Property(sp) = s else {
+                            continue;
+                        };
+                        let Some(k) = sp.key.literal() else { continue };
+                        let v = self.extension_setting(&sp.value, env);
+                        inner.push(member(k, span(sp.key.span()), v));
+                    }
+                    object(inner, span(p.value.span))
+                }
+                _ => self.value(&p.value, env, Place::Plain),
+            };
+            members.push(member(key, span(p.key.span()), n));
+        }
+        object(members, span(e.span))
+    }
+
+    fn extension_setting(&mut self, e: &Expr, env: &Env) -> Node {
+        let at = span(e.span);
+        if self.is_extension_access(e, env) {
+            return self.value(e, env, Place::Plain);
+        }
+        if let Some(reference) = self.key_vault_reference(e, env) {
+            return object(vec![member("keyVaultReference", at, reference)], at);
+        }
+        if let ExprKind::Ternary {
+            condition,
+            then,
+            otherwise,
+        } = &e.kind
+        {
+            let c = self.tx(condition, env);
+            let mut wrap = |x: &Expr, l: &mut Self| {
+                let t = l.tx(x, env);
+                if l.is_extension_access(x, env) {
+                    t
+                } else {
+                    call("createObject", &[quote("value"), t])
+                }
+            };
+            let t = wrap(then, self);
+            let o = wrap(otherwise, self);
+            return expression_node(&call("if", &[c, t, o]), at);
+        }
+        let v = self.value(e, env, Place::Plain);
+        object(vec![member("value", at, v)], at)
+    }
+
+    /// `alias.config...` of an `extension` declaration.
+    fn is_extension_access(&self, e: &Expr, env: &Env) -> bool {
+        match &e.kind {
+            ExprKind::Var(id) => {
+                env.lookup(&id.name).is_none()
+                    && matches!(
+                        self.sym.names.get(&*id.name),
+                        Some(super::symbols::Symbol::Extension)
+                    )
+            }
+            ExprKind::Property { target, .. } | ExprKind::Index { target, .. } => {
+                self.is_extension_access(target, env)
+            }
+            _ => false,
+        }
+    }
+
     /// `kv.getSecret('name')` as a module parameter: a Key Vault reference.
     fn key_vault_reference(&mut self, e: &Expr, env: &Env) -> Option<Node> {
         let ExprKind::Call {
@@ -234,6 +321,14 @@ impl<'a> Lowerer<'a> {
             ));
         }
         Some(object(members, at))
+    }
+}
+
+/// The scope a `scope:` call targets (`subscription(...)` → subscription).
+fn scope_call_target(e: &Expr) -> Option<TargetScope> {
+    match &e.kind {
+        ExprKind::Call { name, .. } => TargetScope::from_name(&name.name),
+        _ => None,
     }
 }
 

@@ -16,9 +16,12 @@ use crate::source::json::{Member, Node, NodeKind};
 const NOT_COPIED: &[&str] = &["name", "parent", "scope", "dependsOn"];
 
 impl<'a> Lowerer<'a> {
+    /// Resource entries in the compiler's order: the nested declarations of each
+    /// top-level resource (deepest first), then the top-level resources. The
+    /// order matters to the engine: `reference()` sees the bodies written before.
     pub fn resource_entries(&mut self) -> Vec<Member> {
         let mut out = Vec::with_capacity(self.sym.resources.len());
-        for r in 0..self.sym.resources.len() {
+        for r in self.resource_order() {
             let entry = self.resource_entry(r);
             let info = &self.sym.resources[r];
             let key_span = match &info.stmt.kind {
@@ -28,6 +31,29 @@ impl<'a> Lowerer<'a> {
             out.push(member(&info.symbolic.clone(), key_span, entry));
         }
         out
+    }
+
+    fn resource_order(&self) -> Vec<usize> {
+        fn post_order(s: &super::symbols::Symbols, r: usize, out: &mut Vec<usize>, depth: usize) {
+            if depth > 64 {
+                return;
+            }
+            for (c, info) in s.resources.iter().enumerate() {
+                if info.nested_parent == Some(r) {
+                    post_order(s, c, out, depth + 1);
+                    out.push(c);
+                }
+            }
+        }
+        let tops: Vec<usize> = (0..self.sym.resources.len())
+            .filter(|r| self.sym.resources[*r].nested_parent.is_none())
+            .collect();
+        let mut order = Vec::with_capacity(self.sym.resources.len());
+        for t in &tops {
+            post_order(&self.sym, *t, &mut order, 0);
+        }
+        order.extend(tops);
+        order
     }
 
     /// The environment of a resource's body (loop variables bound to `copyIndex()`).
@@ -65,10 +91,17 @@ impl<'a> Lowerer<'a> {
                 node(NodeKind::Bool(true), span(stmt.keyword_span)),
             ));
         }
+        if let Some(ext) = self.sym.resources[r].extension.clone() {
+            members.push(member("extension", type_span, str_node(&ext, type_span)));
+        }
         members.push(member("type", type_span, str_node(&full_type, type_span)));
         members.push(member("apiVersion", type_span, str_node(&api, type_span)));
         if let Some(scope) = body.and_then(|b| b.property("scope")) {
             members.extend(self.scope_members(&scope.value, &env, false));
+        } else if let Some((p, scope)) = self.inherited_scope(r) {
+            // A child declared with `parent:` is deployed where its parent is.
+            let penv = self.resource_body_env(p);
+            members.extend(self.scope_members(scope, &penv, false));
         }
         let name_node = self.resource_name_node(r, &env);
         members.push(member("name", name_node.span, name_node));
@@ -98,6 +131,24 @@ impl<'a> Lowerer<'a> {
             members.push(m);
         }
         object(members, span(stmt.span))
+    }
+
+    /// The `scope:` of the nearest ancestor that has one.
+    fn inherited_scope(&self, r: usize) -> Option<(usize, &'a Expr)> {
+        let mut current = self.sym.resources[r].parent().map(|(p, _)| p);
+        let mut guard = 0;
+        while let Some(p) = current {
+            guard += 1;
+            if guard > 64 {
+                return None;
+            }
+            let info = &self.sym.resources[p];
+            if let Some(s) = info.body.and_then(|b| b.property("scope")) {
+                return Some((p, &s.value));
+            }
+            current = info.parent().map(|(q, _)| q);
+        }
+        None
     }
 
     /// The `name` member: the name as written, or the full `parent/child` name.

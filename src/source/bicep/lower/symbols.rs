@@ -65,6 +65,9 @@ pub(super) struct ResourceInfo<'a> {
     pub full_type: String,
     pub api_version: String,
     pub existing: bool,
+    /// The extension the type comes from (`az` when the file declares
+    /// `extension az`, or the `alias:` prefix of the type string).
+    pub extension: Option<String>,
     /// The declaration this one is nested in.
     pub nested_parent: Option<usize>,
     pub for_expr: Option<&'a ForExpr>,
@@ -116,6 +119,8 @@ pub(super) enum Symbol<'a> {
     Namespace(String),
     /// A type, or a symbol imported from a registry (types only).
     Type,
+    /// An `extension` declaration's name or alias (`extensions('alias')`).
+    Extension,
 }
 
 #[derive(Default)]
@@ -126,6 +131,8 @@ pub(super) struct Symbols<'a> {
     pub scope: TargetScope,
     /// Parameter declarations in order (name, type, default).
     pub params: Vec<&'a Statement>,
+    /// Alias of an explicit `extension az` declaration.
+    pub az_extension: Option<String>,
 }
 
 /// Split a body into (loop, condition, object).
@@ -155,6 +162,28 @@ pub(super) fn split_type(s: &str) -> (String, String) {
 impl<'a> Symbols<'a> {
     pub fn build(program: &'a Program, path: &std::path::Path) -> Symbols<'a> {
         let mut s = Symbols::default();
+        for stmt in &program.statements {
+            if let StatementKind::Extension {
+                spec: crate::source::bicep::ExtensionSpec::Name(n),
+                alias,
+                ..
+            } = &stmt.kind
+            {
+                if &*n.name == "az" {
+                    s.az_extension = Some(alias.as_ref().map_or("az", |a| &a.name).to_string());
+                }
+            }
+            if let StatementKind::Extension { spec, alias, .. } = &stmt.kind {
+                let local = match (alias, spec) {
+                    (Some(a), _) => Some(&*a.name),
+                    (None, crate::source::bicep::ExtensionSpec::Name(n)) => Some(&*n.name),
+                    _ => None,
+                };
+                if let Some(local) = local.filter(|l| !matches!(*l, "az" | "sys")) {
+                    s.names.insert(local, Symbol::Extension);
+                }
+            }
+        }
         for stmt in &program.statements {
             match &stmt.kind {
                 StatementKind::TargetScope { value } => {
@@ -239,6 +268,14 @@ impl<'a> Symbols<'a> {
             return None;
         };
         let written = decl.type_string.as_literal().unwrap_or("");
+        // `alias:Type@version` names the extension the type comes from.
+        let (prefix, written) = match written.split_once(':') {
+            Some((p, rest)) if !p.contains('/') && !p.contains('@') => (Some(p), rest),
+            _ => (None, written),
+        };
+        let extension = prefix
+            .map(String::from)
+            .or_else(|| self.az_extension.clone());
         let (ty, api) = split_type(written);
         let (full_type, api_version) = match nested_parent.and_then(|p| self.resources.get(p)) {
             Some(parent) if !ty.contains('/') => (
@@ -264,6 +301,7 @@ impl<'a> Symbols<'a> {
             full_type,
             api_version,
             existing: decl.existing,
+            extension,
             nested_parent,
             for_expr,
             condition,

@@ -95,8 +95,10 @@ impl<'a> Lowerer<'a> {
             }
             let value = self.value(&p.value, env, place);
             // The last of duplicate keys wins, as ARM reads them.
-            members.retain(|m| &*m.key != key);
-            members.push(member(key, span(p.key.span()), value));
+            // A key that looks like an expression is escaped, as the compiler does.
+            let key = super::text::escape_literal(key);
+            members.retain(|m| *m.key != *key);
+            members.push(member(&key, span(p.key.span()), value));
         }
         if let Some(cs) = copy_span {
             members.push(member("copy", cs, node(NodeKind::Array(copies), cs)));
