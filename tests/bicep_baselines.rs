@@ -37,13 +37,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ),
     (
         "Resources_CRLF",
-        "my.rp/interp \"interpTest\"",
-        "an interpolated property name ('${myInterpKey}': 1): the compiler writes the key as an \
-         expression string, which the engine does not evaluate in keys (ARM does); the lowering \
-         builds the object with createObject(), which gives ARM's result",
-    ),
-    (
-        "Resources_CRLF",
         "microsoft.network/virtualnetworks \"vnet-",
         "vnet: same unnamed copyIndex() inside a property loop (subnet names read the outer \
          resource loop's index)",

@@ -73,7 +73,11 @@ pub fn resources(exp: &Expansion, how: Compare) -> Vec<Json> {
     let mut out = Vec::new();
     for r in json["resources"].as_array().cloned().unwrap_or_default() {
         let Json::Object(mut obj) = r else { continue };
-        if !how.existing && obj.get("existing") == Some(&Json::Bool(true)) {
+        let existing = obj.get("existing") == Some(&Json::Bool(true));
+        let nested = obj.get("deployment").and_then(Json::as_str) != Some("");
+        // languageVersion 1 templates (and modules) leave existing resources out;
+        // a compiled file may mix language versions between its modules.
+        if existing && (!how.existing || nested) {
             continue;
         }
         if how.top_level_only && obj.get("deployment").and_then(Json::as_str) != Some("") {

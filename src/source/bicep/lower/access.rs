@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
                 safe,
                 from_end,
             } => {
-                if let Some((r, _)) = self.collection_element(target, env) {
+                if let Some(r) = self.collection_element(target, env) {
                     let i = self.tx(index, env);
                     return Chain::Plain(self.reference(r, Some(&i), true));
                 }
@@ -121,13 +121,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `r[i]` where `r` is a resource collection: (resource, index expression).
-    fn collection_element<'e>(&self, target: &'e Expr, env: &Env) -> Option<(usize, ())> {
+    /// The resource collection `r` of an element access `r[i]`.
+    fn collection_element(&self, target: &Expr, env: &Env) -> Option<usize> {
         if !env_free(target, env) {
             return None;
         }
         let r = self.sym.resource_ref(target, env.resource)?;
-        self.sym.resources[r].for_expr.map(|_| (r, ()))
+        self.sym.resources[r].for_expr.map(|_| r)
     }
 
     /// Resource and module properties that the compiler writes specially.

@@ -36,6 +36,9 @@ pub(super) struct ImportedFile {
     pub parsed: Arc<ParsedFile>,
 }
 
+/// A file's text and its parse.
+type ParsedText = (Arc<str>, Arc<ParsedFile>);
+
 #[derive(Default)]
 pub(super) struct Loader {
     pub sources: Vec<Arc<SourceFile>>,
@@ -46,7 +49,7 @@ pub(super) struct Loader {
     /// Files being lowered, outermost first (cycle detection).
     stack: Vec<PathBuf>,
     /// Parsed files for imports, by canonical path.
-    parsed: HashMap<PathBuf, Option<(Arc<str>, Arc<ParsedFile>)>>,
+    parsed: HashMap<PathBuf, Option<ParsedText>>,
     pub diagnostics: Vec<(FileId, Span, String, Severity)>,
     pub pragmas: Vec<(FileId, Pragma)>,
 }
@@ -304,16 +307,14 @@ impl Loader {
                     .clone();
                 match entry {
                     Some((text, p)) => {
-                        let import_key = import_key(from, written);
-                        if !out.contains_key(&import_key) {
-                            out.insert(
-                                import_key,
-                                ImportedFile {
-                                    path: target.clone(),
-                                    text,
-                                    parsed: p.clone(),
-                                },
-                            );
+                        if let std::collections::hash_map::Entry::Vacant(slot) =
+                            out.entry(import_key(from, written))
+                        {
+                            slot.insert(ImportedFile {
+                                path: target.clone(),
+                                text,
+                                parsed: p.clone(),
+                            });
                             found.push((target, p));
                         }
                     }

@@ -106,10 +106,16 @@ impl<'a> Lowerer<'a> {
         };
         if let Some(scope) = module_scope {
             if scope != TargetScope::ResourceGroup {
+                // `deployment()` has no location in a resource group deployment.
+                let location = if self.sym.scope == TargetScope::ResourceGroup {
+                    "resourceGroup().location"
+                } else {
+                    "deployment().location"
+                };
                 members.push(member(
                     "location",
                     at,
-                    expression_node("deployment().location", span(path.span)),
+                    expression_node(location, span(path.span)),
                 ));
             }
         }
@@ -244,7 +250,7 @@ impl<'a> Lowerer<'a> {
         } = &e.kind
         {
             let c = self.tx(condition, env);
-            let mut wrap = |x: &Expr, l: &mut Self| {
+            let wrap = |x: &Expr, l: &mut Self| {
                 let t = l.tx(x, env);
                 if l.is_extension_access(x, env) {
                     t

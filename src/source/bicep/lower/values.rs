@@ -85,7 +85,17 @@ impl<'a> Lowerer<'a> {
             let ObjectItem::Property(p) = item else {
                 continue;
             };
-            let Some(key) = p.key.literal() else { continue };
+            let Some(key) = p.key.literal() else {
+                // An interpolated key stays an expression string, as the compiler
+                // writes it (the engine keeps keys as written).
+                if let crate::source::bicep::PropertyKey::String(k) = &p.key {
+                    let key = format!("[{}]", self.tx_string(k, env));
+                    let value = self.value(&p.value, env, place);
+                    members.retain(|m| *m.key != *key);
+                    members.push(member(&key, span(p.key.span()), value));
+                }
+                continue;
+            };
             if let (ExprKind::For(f), Place::PropertyCopy) = (&p.value.kind, place) {
                 if !matches!(f.body.kind, ExprKind::If { .. }) {
                     copies.push(self.property_copy(key, p.key.span(), f, p.span, env));
@@ -149,11 +159,9 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-/// An object literal without spreads or computed keys.
+/// An object literal without spreads.
 fn plain_object(items: &[ObjectItem]) -> bool {
-    items.iter().all(|i| match i {
-        ObjectItem::Property(p) => p.key.literal().is_some(),
-        ObjectItem::Spread { .. } => false,
-        ObjectItem::Resource(_) => true,
-    })
+    items
+        .iter()
+        .all(|i| !matches!(i, ObjectItem::Spread { .. }))
 }
