@@ -177,3 +177,63 @@ fn every_corpus_bicep_file_lowers_and_expands() {
         problems.join("\n")
     );
 }
+
+/// The engine caches parsed expressions by the start offset of their node: within
+/// one template level, two different expression strings must never start at the
+/// same offset.
+#[test]
+fn expression_nodes_have_distinct_starts() {
+    use acrlint::source::json::{Node, NodeKind};
+    use std::collections::HashMap;
+
+    fn walk<'n>(n: &'n Node, seen: &mut HashMap<u32, &'n str>, clashes: &mut Vec<String>) {
+        match &n.kind {
+            NodeKind::String(s)
+                if s.starts_with('[') && !s.starts_with("[[") && s.ends_with(']') =>
+            {
+                if let Some(prev) = seen.insert(n.span.start, s) {
+                    if prev != &**s {
+                        clashes.push(format!("at {}: {prev} / {s}", n.span.start));
+                    }
+                }
+            }
+            NodeKind::Array(items) => items.iter().for_each(|i| walk(i, seen, clashes)),
+            NodeKind::Object(members) => {
+                for m in members {
+                    // An inline module template is another level (its own cache).
+                    let inner = m.key.eq_ignore_ascii_case("template")
+                        && m.value
+                            .get(acrlint::source::bicep::lower::FILE_MARKER)
+                            .is_some();
+                    if !inner {
+                        walk(&m.value, seen, clashes);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut clashes = Vec::new();
+    let mut bicep_files = all("bicep");
+    files(
+        Path::new("../shared/corpus/bicep-baselines"),
+        "bicep",
+        &mut bicep_files,
+    );
+    for f in &bicep_files {
+        let Ok(project) = acrlint::source::bicep::lower::load_bicep(f) else {
+            continue;
+        };
+        for file in &project.files {
+            let mut seen = HashMap::new();
+            let mut c = Vec::new();
+            walk(&file.root, &mut seen, &mut c);
+            clashes.extend(
+                c.into_iter()
+                    .map(|c| format!("{}: {c}", file.source.path.display())),
+            );
+        }
+    }
+    assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+}
