@@ -72,7 +72,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => {
                 let t = self.tx(e, env);
-                expression_node(&t, sp)
+                literal_node(&t, sp).unwrap_or_else(|| expression_node(&t, sp))
             }
         }
     }
@@ -125,7 +125,6 @@ impl<'a> Lowerer<'a> {
         whole: crate::source::bicep::Span,
         env: &Env,
     ) -> Node {
-        let iterable = self.tx(&f.iterable, env);
         // Inside a property loop ARM needs the enclosing loop's name for its index.
         let outer = match &env.loop_name {
             Some(name) => {
@@ -136,6 +135,7 @@ impl<'a> Lowerer<'a> {
         };
         let mut outer = outer;
         outer.loop_name = None;
+        let iterable = self.tx(&f.iterable, &outer);
         let index = call("copyIndex", &[quote(key)]);
         let inner = self.loop_env(f, &outer, &index);
         let input = self.value(&f.body, &inner, Place::PropertyCopy);
@@ -157,6 +157,34 @@ impl<'a> Lowerer<'a> {
             ws,
         )
     }
+}
+
+/// A literal node for ARM text that is a plain literal (`'text'`, `12`, `true()`),
+/// as the compiler writes constant values.
+fn literal_node(text: &str, span: crate::source::json::Span) -> Option<Node> {
+    match text {
+        "true()" => return Some(node(NodeKind::Bool(true), span)),
+        "false()" => return Some(node(NodeKind::Bool(false), span)),
+        "null()" => return Some(node(NodeKind::Null, span)),
+        _ => {}
+    }
+    if let Some(inner) = text.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        // A single literal: every quote inside is doubled.
+        let mut value = String::with_capacity(inner.len());
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.next() != Some('\'') {
+                    return None;
+                }
+            }
+            value.push(c);
+        }
+        return Some(super::text::literal_string_node(&value, span));
+    }
+    text.parse::<i64>()
+        .ok()
+        .map(|n| node(NodeKind::Int(n), span))
 }
 
 /// An object literal without spreads.
