@@ -237,3 +237,40 @@ fn expression_nodes_have_distinct_starts() {
     }
     assert!(clashes.is_empty(), "{}", clashes.join("\n"));
 }
+
+#[test]
+fn corpus_bicepparam_files_load_and_bind() {
+    let files = all("bicepparam");
+    assert!(!files.is_empty());
+    for f in files {
+        let project = acrlint::source::bicep::lower::load_bicepparam(&f)
+            .unwrap_or_else(|e| panic!("{}: {}", f.display(), e.message));
+        let errors: Vec<_> = project
+            .diagnostics
+            .iter()
+            .filter(|(_, _, m, s)| *s == Severity::Error && !m.starts_with("module '"))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", f.display());
+        let pf = project.param_file.expect("parameter file");
+        let root = project.files[pf as usize].root.clone();
+        let exp = acrlint::arm::expand::expand_files(
+            project.files,
+            project.param_file,
+            &bicep_support::options(),
+        )
+        .expect("expands");
+        assert_eq!(exp.syntax_errors().count(), 0);
+        // Every value of the file is bound as a literal with its Bicep span.
+        let params = root
+            .get("parameters")
+            .and_then(|p| p.as_object())
+            .expect("parameters");
+        assert!(params.len() >= 5, "{}", params.len());
+        let location = root
+            .get("parameters")
+            .and_then(|p| p.get("location"))
+            .and_then(|p| p.get("value"))
+            .and_then(|v| v.as_str());
+        assert_eq!(location, Some("eastus"));
+    }
+}

@@ -317,3 +317,55 @@ fn cli_expands_bicep_files() {
         .as_str()
         .is_some_and(|f| f.ends_with("registry.bicep")));
 }
+
+#[test]
+fn imported_variables_and_functions() {
+    let project = load("imports/main.bicep");
+    assert!(project.diagnostics.is_empty(), "{:?}", project.diagnostics);
+    let exp = expand(project);
+    let acr = by_type(&exp, "Microsoft.ContainerRegistry/registries")[0];
+    assert_eq!(name(acr), "acrx");
+    assert_eq!(
+        acr.location.as_ref().and_then(Value::as_str),
+        Some("westeurope")
+    );
+    // `prefix` uses the non-exported `internal`, copied along with it.
+    assert_eq!(admin_user(acr), Some(json!(true)));
+    assert_eq!(
+        acr.body.get("sku").map(Value::to_json),
+        Some(json!({"name": "Premium"}))
+    );
+}
+
+#[test]
+fn bicepparam_secrets_and_uncomputable_values() {
+    let project = load_bicepparam(&Path::new(FIXTURES).join("secrets.bicepparam")).expect("loads");
+    let kept_as_text = project
+        .diagnostics
+        .iter()
+        .find(|(_, _, m, _)| m.contains("'registryName' cannot be computed"))
+        .expect("a diagnostic for the environment variable");
+    assert_eq!(kept_as_text.3, Severity::Warning);
+    let exp = expand(project);
+    let acr = by_type(&exp, "Microsoft.ContainerRegistry/registries")[0];
+    // Kept as its source text, as documented.
+    assert_eq!(
+        name(acr),
+        "readEnvironmentVariable('REGISTRY_NAME', 'fallback')"
+    );
+    // A function of constants is computed.
+    assert_eq!(
+        acr.location.as_ref().and_then(Value::as_str),
+        Some("WESTEUROPE")
+    );
+    // A Key Vault reference is unknown, not a default.
+    let admin = acr
+        .body
+        .get("properties")
+        .and_then(|p| p.get("adminUserEnabled"))
+        .expect("adminUserEnabled");
+    let Value::Unknown(u) = admin else {
+        panic!("expected unknown, got {admin:?}")
+    };
+    assert!(u.why.contains("Key Vault"), "{}", u.why);
+}

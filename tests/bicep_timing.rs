@@ -53,7 +53,11 @@ fn largest_files_lower_and_expand_quickly() {
             all,
             path.display()
         );
-        assert!(all < Duration::from_secs(10), "{} took {all:?}", path.display());
+        assert!(
+            all < Duration::from_secs(10),
+            "{} took {all:?}",
+            path.display()
+        );
     }
     eprintln!("total {total:.2?}");
 }
