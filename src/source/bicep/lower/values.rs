@@ -173,10 +173,8 @@ fn literal_node(text: &str, span: crate::source::json::Span) -> Option<Node> {
         let mut value = String::with_capacity(inner.len());
         let mut chars = inner.chars().peekable();
         while let Some(c) = chars.next() {
-            if c == '\'' {
-                if chars.next() != Some('\'') {
-                    return None;
-                }
+            if c == '\'' && chars.next() != Some('\'') {
+                return None;
             }
             value.push(c);
         }
