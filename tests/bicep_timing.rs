@@ -30,7 +30,7 @@ fn largest_files_lower_and_expand_quickly() {
         .into_iter()
         .filter_map(|p| std::fs::metadata(&p).ok().map(|m| (m.len(), p)))
         .collect();
-    sized.sort_by(|a, b| b.0.cmp(&a.0));
+    sized.sort_by_key(|s| std::cmp::Reverse(s.0));
     assert!(sized.len() > 100);
     let options = ExpandOptions {
         no_parameter_discovery: true,
