@@ -369,3 +369,37 @@ fn bicepparam_secrets_and_uncomputable_values() {
     };
     assert!(u.why.contains("Key Vault"), "{}", u.why);
 }
+
+#[test]
+fn module_chains_are_capped() {
+    let dir = std::env::temp_dir().join(format!("acrlint-bicep-chain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let levels = acrlint::arm::limits::MAX_DEPLOYMENT_DEPTH + 4;
+    for i in 0..levels {
+        let text = format!(
+            "module next './m{}.bicep' = {{\n  name: 'm{}'\n}}\n",
+            i + 1,
+            i + 1
+        );
+        std::fs::write(dir.join(format!("m{i}.bicep")), text).expect("write");
+    }
+    std::fs::write(
+        dir.join(format!("m{levels}.bicep")),
+        "output done bool = true\n",
+    )
+    .expect("write");
+    let project = load_bicep(&dir.join("m0.bicep")).expect("loads");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        project
+            .diagnostics
+            .iter()
+            .any(|(_, _, m, s)| m.contains("nested deeper than") && *s == Severity::Error),
+        "{:?}",
+        project.diagnostics
+    );
+    // Every followed level is a file of the project; the rest are not loaded.
+    assert!(project.files.len() <= acrlint::arm::limits::MAX_DEPLOYMENT_DEPTH + 2);
+    let exp = expand(project);
+    assert!(exp.resources.len() >= acrlint::arm::limits::MAX_DEPLOYMENT_DEPTH);
+}

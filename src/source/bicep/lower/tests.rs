@@ -508,3 +508,82 @@ fn undeclared_names_and_broken_text_do_not_panic() {
         });
     }
 }
+
+/// Lower any text without panicking (the parser already recovered from errors).
+fn lower_any(text: &str) -> Lowered {
+    let parsed = parse_as(text, FileKind::Bicep);
+    let modules = HashMap::new();
+    let imports = HashMap::new();
+    lower_file(FileInput {
+        file: 0,
+        path: Path::new("x.bicep"),
+        text,
+        parsed: &parsed,
+        modules: &modules,
+        imports: &imports,
+    })
+}
+
+#[test]
+fn truncated_and_damaged_corpus_files_do_not_panic() {
+    let dir = Path::new(
+        "../shared/corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry",
+    );
+    let Ok(text) = std::fs::read_to_string(dir.join("main.bicep")) else {
+        panic!("the corpus must sit at ../shared/corpus");
+    };
+    let bytes = text.len();
+    let mut cuts = 0;
+    for i in (0..bytes).step_by(bytes / 60 + 1) {
+        if !text.is_char_boundary(i) {
+            continue;
+        }
+        lower_any(&text[..i]);
+        // Drop one character in the middle of the file.
+        let mut damaged = text.clone();
+        if let Some((j, c)) = damaged[i..].char_indices().next() {
+            damaged.replace_range(i + j..i + j + c.len_utf8(), "");
+        }
+        lower_any(&damaged);
+        cuts += 1;
+    }
+    assert!(cuts > 50);
+}
+
+#[test]
+fn deep_nesting_stays_within_the_stack() {
+    // As deep as the parser accepts, in every position that recurses.
+    let depth = crate::source::bicep::MAX_NESTING_DEPTH - 8;
+    let nested_parens = format!("var x = {}1{}\n", "(".repeat(depth), ")".repeat(depth));
+    let nested_objects = format!("var x = {}1{}\n", "{a: ".repeat(depth), "}".repeat(depth));
+    let nested_calls = format!(
+        "var x = {}1{}\n",
+        "string(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let nested_access = format!("param o object\nvar x = o{}\n", ".?a".repeat(depth));
+    let ternaries = format!(
+        "param c bool\nvar x = {}1{}\n",
+        "c ? 0 : (".repeat(depth),
+        ")".repeat(depth)
+    );
+    for text in [
+        nested_parens,
+        nested_objects,
+        nested_calls,
+        nested_access,
+        ternaries,
+    ] {
+        let handle = std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(move || {
+                let l = lower_any(&text);
+                l.template
+                    .get("variables")
+                    .and_then(|v| v.get("x"))
+                    .is_some()
+            })
+            .expect("thread");
+        assert!(handle.join().expect("no stack overflow"));
+    }
+}
