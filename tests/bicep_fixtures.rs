@@ -403,3 +403,34 @@ fn module_chains_are_capped() {
     let exp = expand(project);
     assert!(exp.resources.len() >= acrlint::arm::limits::MAX_DEPLOYMENT_DEPTH);
 }
+
+#[test]
+fn syntax_errors_are_diagnostics_with_positions() {
+    let dir = std::env::temp_dir().join(format!("acrlint-bicep-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("broken.bicep");
+    std::fs::write(
+        &path,
+        "param ok string = 'x'\nresource r 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: ok\n  kind: \n}\nvar after = 1\n",
+    )
+    .expect("write");
+    let project = load_bicep(&path).expect("loads");
+    let _ = std::fs::remove_dir_all(&dir);
+    let syntax: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|(_, _, _, s)| *s == Severity::Syntax)
+        .collect();
+    assert!(!syntax.is_empty(), "{:?}", project.diagnostics);
+    let source = &project.files[0].source;
+    let lc = source.line_col(syntax[0].1.start);
+    assert_eq!(lc.line, 4, "{:?}", syntax[0]);
+    // The rest of the file is still lowered.
+    let exp = expand(project);
+    assert_eq!(by_type(&exp, "Microsoft.Storage/storageAccounts").len(), 1);
+    assert!(exp.files[0]
+        .root
+        .get("variables")
+        .and_then(|v| v.get("after"))
+        .is_some());
+}

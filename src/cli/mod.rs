@@ -132,8 +132,8 @@ fn expand_bicep(
             span,
             message,
             kind: match severity {
-                Severity::Error => DiagnosticKind::Syntax,
-                Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
+                Severity::Syntax => DiagnosticKind::Syntax,
+                Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
             },
         });
     let mut all: Vec<Diagnostic> = lowering.collect();

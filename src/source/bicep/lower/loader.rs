@@ -119,7 +119,7 @@ impl Loader {
         let parsed = Arc::new(bicep::parse_as(&text, FileKind::Bicep));
         for d in &parsed.diagnostics {
             self.diagnostics
-                .push((id, to_span(d.span), d.message.clone(), Severity::Error));
+                .push((id, to_span(d.span), d.message.clone(), Severity::Syntax));
         }
         self.pragmas
             .extend(parsed.pragmas.iter().map(|p| (id, p.clone())));
@@ -259,7 +259,7 @@ impl Loader {
             }
             Err(e) => {
                 self.diagnostics
-                    .push((id, e.span, e.message.clone(), Severity::Error));
+                    .push((id, e.span, e.message.clone(), Severity::Syntax));
                 ModuleTarget::Failed(format!(
                     "module '{written}' is not valid JSON: {}",
                     e.message

@@ -46,8 +46,11 @@ pub use crate::arm::expand::FILE_MARKER;
 /// How serious a lowering diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
-    /// The Bicep text is malformed (a syntax error) or refers to something that does
-    /// not exist: the affected value is unknown.
+    /// The Bicep (or JSON module) text does not parse.
+    Syntax,
+    /// The program refers to something that does not exist or cannot be followed
+    /// (an undeclared name, a missing module file, a module cycle): the affected
+    /// value is unknown.
     Error,
     /// Lowered, but part of the result is unknown or approximated.
     Warning,

@@ -79,7 +79,7 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
     for d in &parsed.diagnostics {
         loader
             .diagnostics
-            .push((id, to_span(d.span), d.message.clone(), Severity::Error));
+            .push((id, to_span(d.span), d.message.clone(), Severity::Syntax));
     }
     loader
         .pragmas
