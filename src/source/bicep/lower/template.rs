@@ -41,6 +41,45 @@ pub(super) fn lower_file(input: FileInput) -> Lowered {
     }
 }
 
+/// Parameters in declaration order, except that a parameter comes after the
+/// parameters its default reads: Bicep (like ARM) allows forward references, the
+/// engine binds parameters in the order they are written.
+fn parameter_order(statements: &[Statement]) -> Vec<&Statement> {
+    let params: Vec<(&str, &Statement, Vec<&str>)> = statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Param { name, default, .. } => {
+                let mut uses = Vec::new();
+                if let Some(d) = default {
+                    super::expr::walk(d, &mut |x| {
+                        if let ExprKind::Var(id) = &x.kind {
+                            uses.push(&*id.name);
+                        }
+                    });
+                }
+                Some((&*name.name, s, uses))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut done: Vec<&str> = Vec::with_capacity(params.len());
+    let mut out = Vec::with_capacity(params.len());
+    while out.len() < params.len() {
+        let ready = params.iter().find(|(n, _, uses)| {
+            !done.contains(n)
+                && uses
+                    .iter()
+                    .all(|u| u == n || done.contains(u) || !params.iter().any(|(p, ..)| p == u))
+        });
+        // A cycle: keep the declaration order for the rest.
+        let next = ready.or_else(|| params.iter().find(|(n, ..)| !done.contains(n)));
+        let Some((n, s, _)) = next else { break };
+        done.push(n);
+        out.push(*s);
+    }
+    out
+}
+
 impl<'a> Lowerer<'a> {
     fn template(&mut self, statements: &'a [Statement]) -> Node {
         let whole = Span {
@@ -52,13 +91,13 @@ impl<'a> Lowerer<'a> {
         let mut var_copies = Vec::new();
         let mut functions = Vec::new();
         let mut outputs = Vec::new();
+        for stmt in parameter_order(statements) {
+            if let Some((name, key_span, entry)) = self.parameter_entry(stmt) {
+                parameters.push(member(&name, key_span, entry));
+            }
+        }
         for stmt in statements {
             match &stmt.kind {
-                StatementKind::Param { .. } => {
-                    if let Some((name, key_span, entry)) = self.parameter_entry(stmt) {
-                        parameters.push(member(&name, key_span, entry));
-                    }
-                }
                 StatementKind::Var { name, value, .. } => {
                     if self.inline_vars.contains(&*name.name) {
                         continue;

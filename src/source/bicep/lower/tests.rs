@@ -587,3 +587,23 @@ fn deep_nesting_stays_within_the_stack() {
         assert!(handle.join().expect("no stack overflow"));
     }
 }
+
+#[test]
+fn parameters_are_bound_after_the_parameters_their_defaults_read() {
+    let l = lower(
+        "param a string = '${b}-${c}'\nparam b string = c\nparam c string = 'x'\nparam d int\n",
+    );
+    let keys: Vec<&str> = at(&l.template, &["parameters"])
+        .as_object()
+        .expect("object")
+        .iter()
+        .map(|m| &*m.key)
+        .collect();
+    assert_eq!(keys, ["c", "b", "a", "d"]);
+    // A cycle does not hang: declaration order.
+    let l = lower("param a string = b\nparam b string = a\n");
+    assert_eq!(
+        at(&l.template, &["parameters"]).as_object().map(<[_]>::len),
+        Some(2)
+    );
+}
