@@ -30,11 +30,19 @@ const KNOWN: &[(&str, &str, &str)] = &[
     ),
     (
         "Modules_CRLF",
-        "microsoft.resources/deployments \"",
-        "nestedModuleLoop: a property loop inside a module loop reads the module's item. The \
-         compiler writes the outer index as copyIndex(), which ARM resolves to the resource \
-         loop but the engine resolves to the innermost (property) loop; the lowering writes \
-         copyIndex('nestedModuleLoop'), which the engine evaluates as ARM does",
+        "microsoft.resources/deployments \"one\"",
+        NESTED_MODULE_LOOP,
+    ),
+    (
+        "Modules_CRLF",
+        "microsoft.resources/deployments \"two\"",
+        NESTED_MODULE_LOOP,
+    ),
+    (
+        "Modules_CRLF",
+        "microsoft.resources/deployments \"propertyLoopInsideParameterValueInsideModuleLoop\"",
+        "a property loop inside a module loop (objParam.a): same unnamed copyIndex() as \
+         nestedModuleLoop; the compiled form reads index 1 of a one-item array",
     ),
     (
         "Resources_CRLF",
@@ -74,6 +82,11 @@ const KNOWN_OUTPUTS: &[(&str, &str, &str)] = &[
          reference(format('sym[{0}]', i)) is not resolved by the engine",
     ),
 ];
+
+const NESTED_MODULE_LOOP: &str = "nestedModuleLoop: a property loop inside a module loop \
+     reads the module's item. The compiler writes the outer index as copyIndex(), which ARM \
+     resolves to the module loop but the engine resolves to the innermost (property) loop; \
+     the lowering writes copyIndex('nestedModuleLoop'), which the engine evaluates as ARM does";
 
 fn samples() -> Vec<String> {
     let index = std::fs::read_to_string(format!("{BASELINES}/INDEX.tsv"))

@@ -184,12 +184,16 @@ impl<'a> Lowerer<'a> {
                         continue;
                     };
                     let ps = span(p.span);
-                    let entry = match self.key_vault_reference(&p.value, env) {
-                        Some(reference) => object(vec![member("reference", ps, reference)], ps),
-                        None => {
-                            let v = self.value(&p.value, env, Place::PropertyCopy);
-                            object(vec![member("value", ps, v)], ps)
-                        }
+                    let entry = if let Some(reference) = self.key_vault_reference(&p.value, env) {
+                        object(vec![member("reference", ps, reference)], ps)
+                    } else if reads_secret(&p.value) {
+                        // `c ? kv.getSecret('s') : x`: the whole entry is chosen, as
+                        // the compiler writes it.
+                        let text = self.parameter_entry_text(&p.value, env);
+                        expression_node(&text, span(p.value.span))
+                    } else {
+                        let v = self.value(&p.value, env, Place::PropertyCopy);
+                        object(vec![member("value", ps, v)], ps)
                     };
                     members.retain(|m: &Member| &*m.key != key);
                     members.push(member(key, span(p.key.span()), entry));
@@ -283,6 +287,63 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// A module parameter entry as an expression: `createObject('value', x)`,
+    /// `createObject('reference', ...)` for a secret, `if(...)` over a ternary.
+    fn parameter_entry_text(&mut self, e: &Expr, env: &Env) -> String {
+        match &e.kind {
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let c = self.tx(condition, env);
+                let t = self.parameter_entry_text(then, env);
+                let o = self.parameter_entry_text(otherwise, env);
+                call("if", &[c, t, o])
+            }
+            ExprKind::Paren(inner) => self.parameter_entry_text(inner, env),
+            _ => match self.secret_reference_text(e, env) {
+                Some(r) => call("createObject", &[quote("reference"), r]),
+                None => {
+                    let v = self.tx(e, env);
+                    call("createObject", &[quote("value"), v])
+                }
+            },
+        }
+    }
+
+    /// `createObject('keyVault', createObject('id', ...), 'secretName', ...)`.
+    fn secret_reference_text(&mut self, e: &Expr, env: &Env) -> Option<String> {
+        let ExprKind::Call {
+            target: Some(t),
+            name,
+            args,
+        } = &e.kind
+        else {
+            return None;
+        };
+        if &*name.name != "getSecret" {
+            return None;
+        }
+        let (base, index) = match &t.kind {
+            ExprKind::Index { target, index, .. } => (&**target, Some(&**index)),
+            _ => (&**t, None),
+        };
+        let r = self.sym.resource_ref(base, env.resource)?;
+        let i = index.map(|x| self.tx(x, env));
+        let id = self.resource_id(r, i.as_deref());
+        let mut parts = vec![quote("keyVault"), call("createObject", &[quote("id"), id])];
+        if let Some(secret) = args.first() {
+            parts.push(quote("secretName"));
+            parts.push(self.tx(secret, env));
+        }
+        if let Some(version) = args.get(1) {
+            parts.push(quote("secretVersion"));
+            parts.push(self.tx(version, env));
+        }
+        Some(call("createObject", &parts))
+    }
+
     /// `kv.getSecret('name')` as a module parameter: a Key Vault reference.
     fn key_vault_reference(&mut self, e: &Expr, env: &Env) -> Option<Node> {
         let ExprKind::Call {
@@ -327,6 +388,22 @@ impl<'a> Lowerer<'a> {
             ));
         }
         Some(object(members, at))
+    }
+}
+
+/// Whether a module parameter value chooses a Key Vault secret in a ternary.
+fn reads_secret(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Ternary {
+            then, otherwise, ..
+        } => reads_secret(then) || reads_secret(otherwise),
+        ExprKind::Paren(inner) => reads_secret(inner),
+        ExprKind::Call {
+            target: Some(_),
+            name,
+            ..
+        } => &*name.name == "getSecret",
+        _ => false,
     }
 }
 
