@@ -16,6 +16,26 @@
 //! The evaluator caches parsed expressions by the start offset of their node, so a
 //! lowered file never holds two different expression strings starting at the same
 //! offset (synthesized nodes reuse a span only with identical text).
+//!
+//! Where the lowering deliberately differs from the compiler's text (the values
+//! are checked against the compiled baselines in `tests/bicep_baselines.rs`):
+//! - inside a property loop, enclosing resource/module loop variables use
+//!   `copyIndex('<loop>')` (ARM resolves the compiler's unnamed `copyIndex()` to the
+//!   resource loop; the engine would resolve it to the innermost loop);
+//! - elements of resource and module collections are referenced through their id
+//!   (`reference(resourceId(...), '<api>')`), which the engine resolves to the
+//!   declared body, rather than `reference(format('sym[{0}]', i))`;
+//! - a module parameter given by a ternary is `{"value": if(c, a, b)}` (the compiler
+//!   chooses the whole entry; the engine cannot bind that form when `c` is unknown),
+//!   except when a branch is a Key Vault secret;
+//! - parameters are written after the parameters their defaults read.
+//!
+//! Not supported (a diagnostic says so and the value is unknown): registry module
+//! and `using` content, `loadYamlContent`, `loadJsonContent` with a JSON path,
+//! `extends` in `.bicepparam`, non-literal module `params`, spreads in resource
+//! bodies. Imported declarations get synthetic spans past the end of the importing
+//! file. Resource types keep the casing written (the compiler uses its type
+//! library's casing; types compare case-insensitively).
 
 mod access;
 mod calls;
