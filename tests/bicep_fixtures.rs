@@ -434,3 +434,12 @@ fn syntax_errors_are_diagnostics_with_positions() {
         .and_then(|v| v.get("after"))
         .is_some());
 }
+
+#[test]
+fn expand_output_snapshot() {
+    let exp = expand(load("replicas.bicep"));
+    insta::assert_json_snapshot!(
+        "bicep_replicas_expand",
+        acrlint::report::expand::to_json(&exp)
+    );
+}
