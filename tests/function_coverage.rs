@@ -157,7 +157,9 @@ fn every_documented_function_is_implemented() {
             }
             None => {
                 if !v.contains_unknown() {
-                    failures.push(format!("{expr}: expected a runtime-only unknown, got {text}"));
+                    failures.push(format!(
+                        "{expr}: expected a runtime-only unknown, got {text}"
+                    ));
                 }
             }
         }

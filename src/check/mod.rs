@@ -27,6 +27,25 @@ pub struct CheckOptions {
     /// `acrlint.json` lookup (per file, or the one given with `--config`).
     pub config: Option<Arc<config::ConfigResolver>>,
     pub baseline: Option<baseline::Baseline>,
+    /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A progress bar for long runs only (many files), drawn on stderr.
+fn progress_bar(files: usize, wanted: bool) -> Option<indicatif::ProgressBar> {
+    if !wanted || files < 500 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(files as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// The result of checking one file.
@@ -96,10 +115,17 @@ fn is_candidate(path: &Path) -> bool {
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
     let (files, walk_errors) = collect_files(paths);
+    let progress = progress_bar(files.len(), options.progress);
     let run = || -> Vec<FileOutcome> {
         files
             .par_iter()
-            .map(|(path, explicit)| check_file(path, *explicit, engine, options))
+            .map(|(path, explicit)| {
+                let o = check_file(path, *explicit, engine, options);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                o
+            })
             .collect()
     };
     let outcomes = match options.jobs {
@@ -109,6 +135,9 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
         },
         _ => run(),
     };
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     let mut report = Report {
         rules: engine.metas(),
         ..Default::default()
