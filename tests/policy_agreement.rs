@@ -112,6 +112,7 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
             .map(|f| LoadedFile {
                 source: f.source.clone(),
                 root: f.root.clone(),
+                directives: f.directives.clone(),
             })
             .collect(),
         resources: vec![exp.resources[i].clone()],

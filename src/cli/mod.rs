@@ -103,7 +103,12 @@ fn expand(args: ExpandArgs) -> i32 {
         parameters: args.parameters.clone(),
         ..Default::default()
     };
-    match expand_file(&args.file, &options) {
+    let result = if crate::source::bicep::lower::is_bicep_path(&args.file) {
+        crate::source::bicep::lower::expand(&args.file, &options)
+    } else {
+        expand_file(&args.file, &options)
+    };
+    match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
