@@ -37,6 +37,14 @@ time_one() {
   awk -v a="$start" -v b="$end" 'BEGIN {printf "%.6f\n", (b - a) / 1e9}'
 }
 
+# CPU seconds (user + system) of one run: less sensitive than wall time to other
+# processes sharing the machine.
+cpu_one() {
+  /usr/bin/time -f '%U %S' -o /tmp/acrlint-bench-cpu.$$ "$@" >/dev/null 2>&1 || true
+  tail -n 1 /tmp/acrlint-bench-cpu.$$ | awk '{printf "%.6f\n", $1 + $2}'
+  rm -f /tmp/acrlint-bench-cpu.$$
+}
+
 compare() {
   local label="$1" dir="$2" floor_t check_t
   local stats files bytes
@@ -46,22 +54,34 @@ compare() {
   # Warm the page cache and both binaries.
   "$FLOOR" "$dir" >/dev/null
   "$ACRLINT" check "$dir" >/dev/null 2>&1 || true
-  floor_t=$(mktemp) check_t=$(mktemp)
+  floor_t=$(mktemp) check_t=$(mktemp) floor_c=$(mktemp) check_c=$(mktemp)
   for _ in $(seq "$RUNS"); do
     time_one "$FLOOR" "$dir" >>"$floor_t"
     time_one "$ACRLINT" check "$dir" >>"$check_t"
+    if [ -x /usr/bin/time ]; then
+      cpu_one "$FLOOR" "$dir" >>"$floor_c"
+      cpu_one "$ACRLINT" check "$dir" >>"$check_c"
+    fi
   done
-  local fm cm
+  local fm cm fc cc
   fm=$(median <"$floor_t")
   cm=$(median <"$check_t")
-  rm -f "$floor_t" "$check_t"
+  fc=$(median <"$floor_c")
+  cc=$(median <"$check_c")
+  rm -f "$floor_t" "$check_t" "$floor_c" "$check_c"
   awk -v l="$label" -v f="$files" -v b="$bytes" -v fm="$fm" -v cm="$cm" 'BEGIN {
-    printf "%-12s %5d files %6.1f MB | floor %7.1f ms | check %7.1f ms | ratio %.2fx | %6.0f files/s %5.1f MB/s\n",
+    printf "%-12s %5d files %6.1f MB | wall: floor %7.1f ms, check %7.1f ms, ratio %.2fx | %6.0f files/s %5.1f MB/s\n",
       l, f, b / 1e6, fm * 1000, cm * 1000, cm / fm, f / cm, b / 1e6 / cm
   }'
+  if [ -n "$fc" ]; then
+    awk -v fc="$fc" -v cc="$cc" 'BEGIN {
+      printf "%-12s %29s | cpu:  floor %7.1f ms, check %7.1f ms, ratio %.2fx\n", "", "", fc * 1000, cc * 1000, cc / fc
+    }'
+  fi
 }
 
-echo "medians of $RUNS alternating runs, $(nproc) cores"
+echo "medians of $RUNS alternating runs, $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "(the floor parses the JSON files only; acr/ also holds Bicep files that check compiles)"
 compare quickstarts "$CORPUS/quickstarts"
 compare acr "$CORPUS/acr"
 

@@ -168,7 +168,7 @@ impl<'t> Scope<'t> {
     }
 
     /// Parse (once) the expression in a string node; `None` for literals.
-    pub fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
+    pub(crate) fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
         if let Some(cached) = self.parsed.borrow().get(&span.start) {
             return Ok(cached.clone());
         }
