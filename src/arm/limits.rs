@@ -23,3 +23,9 @@ pub const MAX_EXPANDED_RESOURCES: usize = 50_000;
 pub const MAX_CANDIDATE_COMBINATIONS: usize = 64;
 /// Deepest recursion through user functions and variables.
 pub const MAX_CALL_DEPTH: usize = 64;
+/// Largest value an expression or variable may produce, counted in nodes as written
+/// out (a shared part counts once per use: `createArray(x, x)` doubles).
+pub const MAX_VALUE_NODES: usize = 1_000_000;
+/// Deepest value an expression or variable may produce (dropping, printing and
+/// comparing values recurse through them).
+pub const MAX_VALUE_DEPTH: usize = 512;

@@ -23,7 +23,9 @@ use std::sync::Arc;
 use crate::arm::expr::ast::{Expr, ExprSpan};
 use crate::arm::expr::parser::{classify, parse, StringForm};
 use crate::arm::functions::{self, FnError, FnResult, Host};
-use crate::arm::limits::{MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS};
+use crate::arm::limits::{
+    MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH, MAX_VALUE_NODES,
+};
 use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
 
@@ -392,7 +394,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             .is_some()
             .then(|| std::mem::take(&mut self.trace));
         let v = match self.eval_expr(&expr) {
-            Ok(v) => v,
+            Ok(v) => self.bounded(v, span),
             Err(FnError::Unknown(u)) => Value::Unknown(u),
             Err(FnError::Invalid(msg)) => {
                 self.scope
@@ -411,6 +413,19 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
         }
         v
+    }
+
+    /// `v`, or an unknown (with a diagnostic at `span`) when it is too large to keep:
+    /// values that share parts can double at every step (`createArray(x, x)`).
+    fn bounded(&mut self, v: Value, span: Span) -> Value {
+        match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
+            None => v,
+            Some(why) => {
+                self.scope
+                    .diagnose(span, DiagnosticKind::Limit, why.clone());
+                Value::unknown(why)
+            }
+        }
     }
 
     /// Evaluate an expression string that is not tied to a node (policy values, tests).
@@ -669,6 +684,7 @@ impl<'s, 't> Evaluator<'s, 't> {
         } else {
             self.eval_node(node, false)
         };
+        let value = self.bounded(value, node.span);
         let upstream = std::mem::replace(&mut self.trace, saved_trace);
         self.copy = saved_copy;
         self.property_loops = saved_property_loops;
@@ -926,7 +942,12 @@ impl Host for Evaluator<'_, '_> {
         let r = if self.depth > MAX_CALL_DEPTH * 4 {
             Err(functions::invalid("lambda recursion too deep"))
         } else {
-            self.eval_expr(&lambda.body)
+            self.eval_expr(&lambda.body).and_then(|v| {
+                match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
+                    Some(why) => Err(functions::invalid(format!("lambda result: {why}"))),
+                    None => Ok(v),
+                }
+            })
         };
         self.depth -= 1;
         self.lambda_vars.truncate(saved);
@@ -946,8 +967,20 @@ pub fn call_term(fname: &str, args: &[Value]) -> Str {
         s.push_str(&a.term());
     }
     s.push(')');
+    // Terms nest: an unknown built from unknowns holds their terms, so a chain of
+    // `concat(x, x)` doubles its term at every step. A long term is replaced by a
+    // digest of itself, which compares the same way.
+    if s.len() > MAX_TERM_BYTES {
+        use sha1::{Digest, Sha1};
+        let digest = Sha1::digest(s.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        return Str::from(format!("{}(#{hex})", fname.to_ascii_lowercase()));
+    }
     Str::from(s)
 }
+
+/// Longest canonical term kept as written (see [`call_term`]).
+const MAX_TERM_BYTES: usize = 16 * 1024;
 
 /// `target.name` (`property`) or `target[index]`.
 pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {

@@ -136,7 +136,7 @@ pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
         path: path.to_path_buf(),
         message: e.message,
         span: e.offset.map(|o| Span { start: o, end: o }),
-        source: None,
+        source: e.lossy,
     })?;
     load_text(Arc::new(source))
 }

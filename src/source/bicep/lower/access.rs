@@ -338,8 +338,19 @@ impl<'a> Lowerer<'a> {
             .and_then(|b| b.property("scope"))
             .map(|p| &p.value)
         {
+            // `scope:` may name a resource whose own `scope:` leads back here.
+            if self.depth > 64 {
+                self.error(
+                    scope.span,
+                    "the resource's scope refers back to itself (a cycle through `scope:`)",
+                );
+                return ScopeRef::Default;
+            }
             let env = self.resource_name_env(r, index);
-            return self.scope_of(scope, &env);
+            self.depth += 1;
+            let s = self.scope_of(scope, &env);
+            self.depth -= 1;
+            return s;
         }
         if let Some((p, pindex)) = info.parent() {
             let env = self.resource_name_env(r, index);
