@@ -498,7 +498,11 @@ fn symlink_loops_do_not_hang_the_walk() {
     symlink(&good, sub.join("linked.json")).unwrap();
 
     let started = Instant::now();
-    let result = check(std::slice::from_ref(&dir), &engine(), &CheckOptions::default());
+    let result = check(
+        std::slice::from_ref(&dir),
+        &engine(),
+        &CheckOptions::default(),
+    );
     assert!(started.elapsed() < Duration::from_secs(20));
     // Symlinks are not followed by the walk: the good file is checked once.
     let acr001: Vec<_> = result

@@ -205,3 +205,43 @@ fn copy_limits_reached_through_deferred_bodies_are_still_reported() {
         "{deferred:?}"
     );
 }
+
+#[test]
+fn the_engine_defers_only_what_no_rule_reads() {
+    use acrlint::arm::expand::Bodies;
+    let engine = Engine::builtin().unwrap();
+    let only = |b: Bodies| match b {
+        Bodies::Only(_) => true,
+        Bodies::All => false,
+    };
+    let bodies = engine.bodies("{\"resources\": []}");
+    assert!(bodies.wants("Microsoft.ContainerRegistry/registries"));
+    assert!(bodies.wants("microsoft.containerregistry/registries/replications"));
+    assert!(bodies.wants("Microsoft.Network/privateEndpoints"));
+    assert!(bodies.wants("Microsoft.Authorization/roleAssignments"));
+    assert!(bodies.wants("Microsoft.Resources/deployments"));
+    assert!(!bodies.wants("Microsoft.Web/sites"));
+    assert!(only(bodies));
+    // ACR003 follows listCredentials() results through every body.
+    assert!(!only(
+        engine.bodies("{\"v\": \"[LISTCREDENTIALS(x, '1')]\"}")
+    ));
+
+    // A rule without resource types reads every resource.
+    let dir = std::env::temp_dir().join(format!("acrlint-deferred-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A built-in rule file, renamed and without resource types.
+    let mut rule: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("rules/ACR005.json").unwrap()).unwrap();
+    rule["id"] = "X001".into();
+    rule["resourceTypes"] = serde_json::json!([]);
+    std::fs::write(dir.join("X001.json"), rule.to_string()).unwrap();
+    let mut with_rule = Engine::builtin().unwrap();
+    let added = with_rule.add_rules_dir(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    if added.is_ok() {
+        assert!(!only(with_rule.bodies("{}")));
+    } else {
+        panic!("the test rule does not load: {added:?}");
+    }
+}
