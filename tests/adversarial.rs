@@ -658,3 +658,28 @@ fn bicep_resources_scoped_to_each_other_do_not_recurse_forever() {
     );
     assert!(check_one(&path).checked);
 }
+
+#[test]
+fn a_broken_bicep_file_whose_names_and_scopes_loop_lowers_quickly() {
+    // Found by fuzzing (a timeout): with the braces of `storage` left open, the role
+    // assignment ends up inside it, scoped to it and named from its id; resolving the
+    // scope and the name branched without end.
+    let dir = scratch("bicep-name-scope-loop");
+    let path = write(
+        &dir,
+        "main.bicep",
+        "resource storage 'Microsoft.Storage/storageAccounts@2022-09-01' = {\n  properties: {\n    encryption: {\n}\n\
+         resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (userObjectId != '') {\n  \
+         name: guid(storage.id, userObjectId, role.id)\n  scope: storage\n",
+    );
+    let started = Instant::now();
+    let o = check_one(&path);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    // The file is reported for its syntax errors, placed on their lines.
+    let lines: Vec<u32> = acr000(&o).iter().map(|f| f.location.start.line).collect();
+    assert!(
+        lines.contains(&1) && lines.contains(&5),
+        "{:#?}",
+        o.findings
+    );
+}
