@@ -258,7 +258,7 @@ pub fn check_file(
     let mut expand_options = options.expand.clone();
     apply_config_context(config.as_deref(), path, &mut expand_options);
     if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
-        expand_options.bodies = engine.bodies(&loaded.source.text);
+        expand_options.bodies = engine.bodies();
     }
     let expansion = match expand_loaded(loaded, &expand_options) {
         Ok(x) => x,
@@ -333,6 +333,9 @@ fn check_bicep(
     outcome.checked = true;
     let mut expand_options = options.expand.clone();
     apply_config_context(config.as_deref(), path, &mut expand_options);
+    if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
+        expand_options.bodies = engine.bodies();
+    }
     let expansion = match crate::arm::expand::expand_any(path, &expand_options) {
         Ok(x) => x,
         Err(e) => {

@@ -79,12 +79,13 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Which resource bodies checking `template_text` needs evaluated: only those of
-    /// the types the rules read, unless a rule reads every body.
-    pub fn bodies(&self, template_text: &str) -> Bodies {
+    /// Which resource bodies checking needs evaluated: only those of the types the
+    /// rules read, unless a rule reads every body (in every template, or in those
+    /// that call a function named in [`native::READS_EVERY_BODY_WHEN_CALLED`]).
+    pub fn bodies(&self) -> Bodies {
         match &self.body_types {
-            Some(types) if !native::reads_every_body(template_text) => Bodies::Only(types.clone()),
-            _ => Bodies::All,
+            Some(types) => Bodies::Only(types.clone()),
+            None => Bodies::All,
         }
     }
 
@@ -100,6 +101,7 @@ impl Engine {
                 .flat_map(|r| r.meta.resource_types.iter().map(String::as_str));
             Arc::new(BodyTypes::new(
                 native::BODY_TYPES.iter().copied().chain(declared),
+                native::READS_EVERY_BODY_WHEN_CALLED,
             ))
         });
     }

@@ -36,18 +36,31 @@ pub enum Bodies {
     Only(Arc<BodyTypes>),
 }
 
-/// Resource types whose bodies are read, ASCII case-insensitively.
+/// Resource types whose bodies are read, ASCII case-insensitively, and the functions
+/// whose use anywhere in a template makes every body read.
 #[derive(Clone, Debug, Default)]
 pub struct BodyTypes {
     exact: HashSet<String>,
     prefixes: Vec<String>,
+    every_body_if_called: Vec<String>,
 }
 
 impl BodyTypes {
     /// `types` are full resource types; an entry ending in `/` is a prefix
     /// (`Microsoft.ContainerRegistry/` covers the registry and all its children).
-    pub fn new<'a>(types: impl IntoIterator<Item = &'a str>) -> BodyTypes {
-        let mut out = BodyTypes::default();
+    /// A template whose text (any of its files) names one of `every_body_if_called`
+    /// has every body evaluated.
+    pub fn new<'a>(
+        types: impl IntoIterator<Item = &'a str>,
+        every_body_if_called: &[&str],
+    ) -> BodyTypes {
+        let mut out = BodyTypes {
+            every_body_if_called: every_body_if_called
+                .iter()
+                .map(|f| f.to_ascii_lowercase())
+                .collect(),
+            ..Default::default()
+        };
         for t in types {
             let t = t.to_ascii_lowercase();
             if t.ends_with('/') {
@@ -59,13 +72,42 @@ impl BodyTypes {
         out
     }
 
+    /// Whether `text` (a file of the template) names a function that makes every
+    /// body read.
+    pub fn reads_every_body(&self, text: &str) -> bool {
+        self.every_body_if_called
+            .iter()
+            .any(|f| contains_ignore_ascii_case(text.as_bytes(), f.as_bytes()))
+    }
+
     pub fn contains(&self, resource_type: &str) -> bool {
         let lower = resource_type.to_ascii_lowercase();
         self.exact.contains(&lower) || self.prefixes.iter().any(|p| lower.starts_with(p))
     }
 }
 
+/// Whether `hay` contains `needle` (lowercase ASCII), ignoring ASCII case.
+pub fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
 impl Bodies {
+    /// `self`, or `All` when one of the template's file texts calls for every body.
+    pub fn for_template<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Bodies {
+        match self {
+            Bodies::Only(types) if texts.into_iter().any(|t| types.reads_every_body(t)) => {
+                Bodies::All
+            }
+            other => other.clone(),
+        }
+    }
+
     /// Whether a resource of this type has its body evaluated in full.
     pub fn wants(&self, resource_type: &str) -> bool {
         match self {
@@ -175,10 +217,13 @@ mod tests {
 
     #[test]
     fn types_match_exactly_or_by_prefix_ignoring_case() {
-        let t = BodyTypes::new([
-            "Microsoft.ContainerRegistry/",
-            "Microsoft.Network/privateEndpoints",
-        ]);
+        let t = BodyTypes::new(
+            [
+                "Microsoft.ContainerRegistry/",
+                "Microsoft.Network/privateEndpoints",
+            ],
+            &["listCredentials"],
+        );
         assert!(t.contains("microsoft.containerregistry/registries"));
         assert!(t.contains("Microsoft.ContainerRegistry/registries/replications"));
         assert!(t.contains("MICROSOFT.NETWORK/PRIVATEENDPOINTS"));
@@ -186,6 +231,31 @@ mod tests {
         assert!(!t.contains("Microsoft.ContainerRegistryX/registries"));
         assert!(!t.contains("Microsoft.Web/sites"));
         assert!(Bodies::All.wants("Microsoft.Web/sites"));
-        assert!(!Bodies::Only(Arc::new(t)).wants("Microsoft.Web/sites"));
+        assert!(t.reads_every_body("x [LISTCREDENTIALS(y)] z"));
+        assert!(!t.reads_every_body("listcredential"));
+        let only = Bodies::Only(Arc::new(t));
+        assert!(!only.wants("Microsoft.Web/sites"));
+        assert!(matches!(only.for_template(["a", "b"]), Bodies::Only(_)));
+        assert!(matches!(
+            only.for_template(["a", "acr.listCredentials()"]),
+            Bodies::All
+        ));
+    }
+
+    #[test]
+    fn case_insensitive_search() {
+        assert!(contains_ignore_ascii_case(
+            b"[LISTCredentials(x)]",
+            b"listcredentials"
+        ));
+        assert!(contains_ignore_ascii_case(
+            b"xxlistcredentials",
+            b"listcredentials"
+        ));
+        assert!(!contains_ignore_ascii_case(
+            b"listcredential",
+            b"listcredentials"
+        ));
+        assert!(!contains_ignore_ascii_case(b"", b"listcredentials"));
     }
 }

@@ -6,7 +6,7 @@ mod bodies;
 mod params;
 mod resources;
 
-pub use bodies::{Bodies, BodyTypes};
+pub use bodies::{contains_ignore_ascii_case, Bodies, BodyTypes};
 pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};
 
 use std::path::{Path, PathBuf};

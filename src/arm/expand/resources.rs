@@ -64,7 +64,9 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         resources: Vec::new(),
         diagnostics: Vec::new(),
         capped: false,
-        bodies: options.bodies.clone(),
+        bodies: options
+            .bodies
+            .for_template(exp.files.iter().map(|f| &*f.source.text)),
     };
     let scope_kind =
         ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));

@@ -340,7 +340,10 @@ fn collect_sites(text: &str, node: &Node, file: FileId, out: &mut Vec<CallSite>)
     match &node.kind {
         NodeKind::String(s)
             if s.starts_with('[')
-                && super::contains_ignore_ascii_case(s.as_bytes(), b"listcredentials") =>
+                && crate::arm::expand::contains_ignore_ascii_case(
+                    s.as_bytes(),
+                    b"listcredentials",
+                ) =>
         {
             let Ok(Some(expr)) = parse_template_string(s) else {
                 return;
