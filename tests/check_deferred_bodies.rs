@@ -186,22 +186,32 @@ fn copy_limits_reached_through_deferred_bodies_are_still_reported() {
     let t = format!(
         r#"{HEAD}
   "variables": {{
-    "copy": [ {{ "name": "many", "count": 1000, "input": "[copyIndex('many')]" }} ],
-    "alias": "[variables('many')]"
+    "copy": [ {{ "name": "many", "count": 1000, "input": "[copyIndex('many')]" }},
+              {{ "name": "later", "count": 2000, "input": 1 }} ],
+    "alias": "[variables('many')]",
+    "late": "[variables('later')]"
   }},
   "resources": [
     {{ "type": "Microsoft.Web/sites", "apiVersion": "2022-03-01", "name": "web",
        "properties": {{ "a": "[length(variables('alias'))]" }} }},
     {{ "type": "Microsoft.Compute/virtualMachines", "apiVersion": "2022-03-01", "name": "vm",
        "properties": {{ "copy": [ {{ "name": "disks", "count": 900, "input": {{}} }} ] }} }}
-  ]
+  ],
+  "outputs": {{
+    "n": {{ "type": "int", "value": "[length(variables('late'))]" }},
+    "bad": {{ "type": "string", "value": "[concat('a' 'b')]" }},
+    "many": {{ "type": "array", "copy": {{ "count": 801, "input": "x" }} }}
+  }}
 }}"#
     );
     let (deferred, full) = acr000_both_ways("limits", &t);
     assert_eq!(deferred, full);
-    assert_eq!(deferred.len(), 2, "{deferred:?}");
-    assert!(
-        deferred.iter().all(|m| m.contains("copy count")),
+    // Two variable copies, the property copy, the output copy; one syntax error in
+    // an output.
+    assert_eq!(deferred.len(), 5, "{deferred:?}");
+    assert_eq!(
+        deferred.iter().filter(|m| m.contains("copy count")).count(),
+        4,
         "{deferred:?}"
     );
 }

@@ -15,7 +15,9 @@
 //! - `reference()` to a deferred resource evaluates its body on demand.
 //!
 //! The members a rule may read on any resource (`apiVersion`, `location`, `existing`,
-//! `scope`, `metadata`) are always evaluated.
+//! `scope`, `metadata`) are always evaluated. The top-level template's outputs are
+//! deferred the same way (no rule reads them unless `listCredentials` is called);
+//! those of nested templates are not (`reference()` reads them).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -75,9 +77,15 @@ impl BodyTypes {
     /// Whether `text` (a file of the template) names a function that makes every
     /// body read.
     pub fn reads_every_body(&self, text: &str) -> bool {
+        if self.every_body_if_called.is_empty() {
+            return false;
+        }
+        // One lowercase copy and a substring search beat a case-insensitive scan
+        // that stops at every `l` of a megabyte template.
+        let lower = text.to_ascii_lowercase();
         self.every_body_if_called
             .iter()
-            .any(|f| contains_ignore_ascii_case(text.as_bytes(), f.as_bytes()))
+            .any(|f| memchr::memmem::find(lower.as_bytes(), f.as_bytes()).is_some())
     }
 
     pub fn contains(&self, resource_type: &str) -> bool {
@@ -124,19 +132,12 @@ const ALWAYS_EVALUATED: [&str; 5] = ["apiVersion", "location", "existing", "scop
 /// cannot change a finding, `None` when the body must be evaluated now.
 pub(super) fn defer_body(ev: &mut Evaluator, scope: &Scope, node: &Node) -> Option<Map> {
     let members = node.as_object()?;
-    let mut variables = Vec::new();
-    for m in members {
-        if is_resource_frame_key(&m.key) || is_always_evaluated(&m.key) {
-            continue;
-        }
-        if !scan(scope, &m.value, &mut variables) {
-            return None;
-        }
-    }
-    // What evaluating the body would have reported about the variables it reads.
-    let mut seen = HashSet::new();
-    for name in variables {
-        touch_variable(scope, &name, &mut seen);
+    let deferred = members
+        .iter()
+        .filter(|m| !is_resource_frame_key(&m.key) && !is_always_evaluated(&m.key))
+        .map(|m| &m.value);
+    if !deferrable(scope, deferred) {
+        return None;
     }
     let mut kept = Map::new();
     for m in members {
@@ -172,6 +173,23 @@ fn touch_variable(scope: &Scope, name: &str, seen: &mut HashSet<String>) {
     for n in names {
         touch_variable(scope, &n, seen);
     }
+}
+
+/// Whether leaving `nodes` unevaluated cannot change a finding; if so, report now
+/// what their evaluation would have reported (syntax errors, variable limits).
+pub(super) fn deferrable<'n>(scope: &Scope, nodes: impl IntoIterator<Item = &'n Node>) -> bool {
+    let mut variables = Vec::new();
+    for n in nodes {
+        if !scan(scope, n, &mut variables) {
+            return false;
+        }
+    }
+    // What evaluating them would have reported about the variables they read.
+    let mut seen = HashSet::new();
+    for name in variables {
+        touch_variable(scope, &name, &mut seen);
+    }
+    true
 }
 
 fn is_always_evaluated(key: &str) -> bool {

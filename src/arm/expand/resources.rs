@@ -16,6 +16,8 @@ use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
 use crate::arm::value::{Map, Str, Value};
 use crate::source::json::{Node, NodeKind};
 
+mod outputs;
+
 /// Marks a copy iteration whose index is unknown (the count could not be evaluated).
 pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
 
@@ -137,7 +139,11 @@ impl Walker {
         declare_variables_and_functions(&mut scope, template);
         bind_parameters(&mut scope, template, bind);
         self.resources_of(&scope, template, level);
-        let outputs = self.outputs(&scope, template);
+        let outputs = if level.depth == 0 && !matches!(self.bodies, Bodies::All) {
+            self.deferred_outputs(&scope, template)
+        } else {
+            self.outputs(&scope, template)
+        };
         self.diagnostics
             .extend(scope.diagnostics.borrow().iter().cloned());
         outputs
@@ -587,45 +593,5 @@ impl Walker {
             }
         }
         Some(NestedKind::Inline)
-    }
-
-    fn outputs(&mut self, scope: &Scope, template: &Node) -> Vec<ExpandedOutput> {
-        let Some(members) = template.get("outputs").and_then(Node::as_object) else {
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(members.len());
-        for m in members {
-            let mut ev = Evaluator::new(scope);
-            ev.node_traces = Some(Vec::new());
-            let output_type = m.value.get("type").and_then(Node::as_str).map(Str::from);
-            let value = if let Some(copy) = m.value.get("copy").filter(|c| c.is_object()) {
-                match (ev.copy_count(copy.get("count")), copy.get("input")) {
-                    (Ok(count), Some(input)) => {
-                        let mut items = Vec::with_capacity(count as usize);
-                        for i in 0..count {
-                            ev.copy.push((None, i));
-                            items.push(ev.eval_node(input, true));
-                            ev.copy.pop();
-                        }
-                        Value::array(items)
-                    }
-                    (Err(u), _) => u,
-                    (_, None) => Value::unknown("output copy without input"),
-                }
-            } else if let Some(v) = m.value.get("value") {
-                ev.eval_node(v, true)
-            } else {
-                Value::Null
-            };
-            out.push(ExpandedOutput {
-                name: m.key.clone(),
-                output_type,
-                value,
-                span: m.value.span,
-                file: self.file,
-                traces: ev.node_traces.take().unwrap_or_default(),
-            });
-        }
-        out
     }
 }
