@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and the glue from subcommands to the library.
 
 mod check;
+mod new;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +34,9 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
+    /// Generate compliant templates: `new registry`, `new params`.
+    #[command(subcommand)]
+    New(new::NewCommand),
 }
 
 /// Deployment context shared by `check` and `expand`.
@@ -86,6 +90,7 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_OK
         }
         Command::Expand(args) => expand(args),
+        Command::New(command) => new::run(command),
     }
 }
 
