@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive) and the glue from subcommands to the library.
 
 mod check;
+mod fix;
 mod new;
 
 use std::io::Write;
@@ -34,6 +35,8 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
+    /// Apply the safe fixes the rules offer, editing only the offending spans.
+    Fix(fix::FixArgs),
     /// Generate compliant templates: `new registry`, `new params`.
     #[command(subcommand)]
     New(new::NewCommand),
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_OK
         }
         Command::Expand(args) => expand(args),
+        Command::Fix(args) => fix::run(args),
         Command::New(command) => new::run(command),
     }
 }

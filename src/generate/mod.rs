@@ -3,4 +3,5 @@
 //! templates by editing only the offending byte spans.
 
 pub mod escape;
+pub mod fix;
 pub mod new;

@@ -1,0 +1,126 @@
+//! `acrlint fix` glue: options → fixer → files written or diffs printed → exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::check::{FailOnArg, ModeArg};
+use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::check::CheckOptions;
+use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
+use crate::rules::engine::Engine;
+use crate::rules::finding::Level;
+use crate::rules::native::DeploymentMode;
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// Files or directories to fix (directories are walked, honouring .gitignore).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Print a unified diff of the fixes instead of writing them (exit code 1 when
+    /// there is anything to fix).
+    #[arg(long)]
+    pub diff: bool,
+    /// Only apply the fixes of these rules (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Parameter file for the templates (default: found by convention).
+    #[arg(long, short = 'p', value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+    #[command(flatten)]
+    pub context: ContextArgs,
+    /// Deployment mode the templates are checked for.
+    #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
+    pub mode: ModeArg,
+    /// Lowest level of a remaining finding that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+}
+
+pub fn run(args: FixArgs) -> i32 {
+    let engine = match Engine::builtin() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Some(unknown) = args.rules.iter().find(|r| engine.meta(r).is_none()) {
+        eprintln!("error: --rule: no rule {unknown}");
+        return EXIT_ERROR;
+    }
+    let options = FixOptions {
+        check: CheckOptions {
+            expand: crate::arm::expand::ExpandOptions {
+                context: args.context.to_context(),
+                parameters: args.parameters.clone(),
+                ..Default::default()
+            },
+            mode: match args.mode {
+                ModeArg::Incremental => DeploymentMode::Incremental,
+                ModeArg::Complete => DeploymentMode::Complete,
+            },
+            ..Default::default()
+        },
+        rules: args.rules.clone(),
+        fail_on: match args.fail_on {
+            FailOnArg::Error => Some(Level::Error),
+            FailOnArg::Warning => Some(Level::Warning),
+            FailOnArg::Note => Some(Level::Note),
+            FailOnArg::Never => None,
+        },
+    };
+    let (files, walk_errors) = collect_files(&args.paths);
+    let mut failed = !walk_errors.is_empty();
+    for e in walk_errors {
+        eprintln!("error: {e}");
+    }
+    let mut remaining = 0usize;
+    let mut pending = false;
+    let mut stdout = std::io::stdout().lock();
+    for path in files {
+        let result = fix_file(&path, &engine, &options, !args.diff);
+        if let Some(e) = &result.error {
+            eprintln!("error: {}: {e}", path.display());
+            failed = true;
+            continue;
+        }
+        if result.skipped {
+            continue;
+        }
+        if args.diff && result.changed() {
+            pending = true;
+            let diff = unified_diff(&path, &result.original, &result.fixed);
+            if stdout.write_all(diff.as_bytes()).is_err() {
+                return EXIT_ERROR;
+            }
+        } else if result.applied > 0 {
+            eprintln!(
+                "fixed {} issue{} in {}",
+                result.applied,
+                if result.applied == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+        for m in &result.manual {
+            eprintln!(
+                "{}:{}:{}: {} needs a manual fix: {}",
+                path.display(),
+                m.line,
+                m.column,
+                m.rule,
+                m.advice
+            );
+        }
+        remaining += result.remaining.len();
+    }
+    if failed {
+        EXIT_ERROR
+    } else if remaining > 0 || pending {
+        // With --diff nothing is written: fixes not yet applied count as findings.
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
