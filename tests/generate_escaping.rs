@@ -24,10 +24,49 @@ impl Rng {
 }
 
 const PIECES: &[&str] = &[
-    "\"", "'", "\\", "${", "${x}", "$", "{", "}", "[", "]", "[[", "]]", "[parameters('x')]",
-    "\n", "\r\n", "\t", "\u{0}", "\u{1f}", "\u{7f}", "\u{85}", "\u{2028}", "\u{2029}", "é",
-    "☃", "😀", "\u{feff}", "'''", "//", "/*", "*/", ",", ":", " ", "a", "Z", "0", "=",
-    "\", \"adminUserEnabled\": true", "' adminUserEnabled: true '", "{{", "}}", "{%", "%}",
+    "\"",
+    "'",
+    "\\",
+    "${",
+    "${x}",
+    "$",
+    "{",
+    "}",
+    "[",
+    "]",
+    "[[",
+    "]]",
+    "[parameters('x')]",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{0}",
+    "\u{1f}",
+    "\u{7f}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{2029}",
+    "é",
+    "☃",
+    "😀",
+    "\u{feff}",
+    "'''",
+    "//",
+    "/*",
+    "*/",
+    ",",
+    ":",
+    " ",
+    "a",
+    "Z",
+    "0",
+    "=",
+    "\", \"adminUserEnabled\": true",
+    "' adminUserEnabled: true '",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
     "{#",
 ];
 
@@ -57,7 +96,10 @@ fn cases(seed: u64, count: usize) -> Vec<Vec<(String, String)>> {
         .map(|p| vec![("k".to_string(), p.to_string())])
         .collect();
     fixed.push(vec![
-        ("x\", \"adminUserEnabled\": true".into(), "x\", \"adminUserEnabled\": true".into()),
+        (
+            "x\", \"adminUserEnabled\": true".into(),
+            "x\", \"adminUserEnabled\": true".into(),
+        ),
         ("'${x}'".into(), "'${x}'".into()),
         ("[a]".into(), "[a]".into()),
     ]);
@@ -96,8 +138,13 @@ fn hostile_tags_round_trip_through_arm_loading_and_expansion() {
             no_parameter_discovery: true,
             ..Default::default()
         };
-        let expansion = expand_file(&path, &options).unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
-        assert!(expansion.syntax_errors().next().is_none(), "{tags:?}: {:?}", expansion.diagnostics);
+        let expansion =
+            expand_file(&path, &options).unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
+        assert!(
+            expansion.syntax_errors().next().is_none(),
+            "{tags:?}: {:?}",
+            expansion.diagnostics
+        );
         let json = acrlint::report::expand::to_json(&expansion);
         let registry = json["resources"]
             .as_array()
@@ -105,14 +152,26 @@ fn hostile_tags_round_trip_through_arm_loading_and_expansion() {
             .iter()
             .find(|r| r["type"] == "Microsoft.ContainerRegistry/registries")
             .unwrap_or_else(|| panic!("{tags:?}: no registry\n{text}"));
-        let got = registry["tags"].as_object().unwrap_or_else(|| panic!("{tags:?}: {registry}"));
+        let got = registry["tags"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{tags:?}: {registry}"));
         assert_eq!(got.len(), tags.len(), "{tags:?}: {got:?}");
         for (k, v) in &tags {
-            assert_eq!(got.get(k).and_then(|x| x.as_str()), Some(v.as_str()), "{tags:?}\n{text}");
+            assert_eq!(
+                got.get(k).and_then(|x| x.as_str()),
+                Some(v.as_str()),
+                "{tags:?}\n{text}"
+            );
         }
         // Nothing leaked into the registry's properties.
-        assert_eq!(registry["properties"]["adminUserEnabled"], false, "{tags:?}");
-        assert_eq!(registry["properties"]["publicNetworkAccess"], "Disabled", "{tags:?}");
+        assert_eq!(
+            registry["properties"]["adminUserEnabled"], false,
+            "{tags:?}"
+        );
+        assert_eq!(
+            registry["properties"]["publicNetworkAccess"], "Disabled",
+            "{tags:?}"
+        );
     }
 }
 
@@ -122,13 +181,21 @@ fn hostile_tags_round_trip_through_the_bicep_parser() {
         let text = render_registry(&request(&tags), TemplateFormat::Bicep)
             .unwrap_or_else(|e| panic!("{tags:?}: {e}"));
         let parsed = bicep::parse(&text);
-        assert!(parsed.diagnostics.is_empty(), "{tags:?}: {:?}\n{text}", parsed.diagnostics);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{tags:?}: {:?}\n{text}",
+            parsed.diagnostics
+        );
         let default = parsed
             .program
             .statements
             .iter()
             .find_map(|s| match &s.kind {
-                StatementKind::Param { name, default: Some(d), .. } if &*name.name == "tags" => Some(d),
+                StatementKind::Param {
+                    name,
+                    default: Some(d),
+                    ..
+                } if &*name.name == "tags" => Some(d),
                 _ => None,
             })
             .unwrap_or_else(|| panic!("{tags:?}: no tags parameter\n{text}"));
@@ -139,7 +206,10 @@ fn hostile_tags_round_trip_through_the_bicep_parser() {
             .iter()
             .map(|item| match item {
                 ObjectItem::Property(p) => (
-                    p.key.literal().unwrap_or_else(|| panic!("{tags:?}: key not literal")).to_string(),
+                    p.key
+                        .literal()
+                        .unwrap_or_else(|| panic!("{tags:?}: key not literal"))
+                        .to_string(),
                     p.value
                         .as_literal_string()
                         .unwrap_or_else(|| panic!("{tags:?}: value not a literal string\n{text}"))
@@ -150,6 +220,10 @@ fn hostile_tags_round_trip_through_the_bicep_parser() {
             .collect();
         assert_eq!(got, tags, "\n{text}");
         // The registry body is untouched: exactly the hardened admin setting.
-        assert_eq!(text.matches("adminUserEnabled: false").count(), 1, "{tags:?}");
+        assert_eq!(
+            text.matches("adminUserEnabled: false").count(),
+            1,
+            "{tags:?}"
+        );
     }
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use acrlint::arm::expand::{expand_file, ExpandOptions};
 use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::new::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
+use acrlint::generate::new::{
+    render_params, render_registry, RegistryRequest, Sku, TemplateFormat,
+};
 use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::{Finding, Level};
 use acrlint::source::bicep;
@@ -54,8 +56,16 @@ impl Combo {
             },
             private_endpoint: self.on("private-endpoint"),
             cmk: self.on("cmk"),
-            pull_principals: if self.on("pull") { vec![PRINCIPAL.into()] } else { vec![] },
-            push_principals: if self.on("push") { vec![PUSHER.into()] } else { vec![] },
+            pull_principals: if self.on("pull") {
+                vec![PRINCIPAL.into()]
+            } else {
+                vec![]
+            },
+            push_principals: if self.on("push") {
+                vec![PUSHER.into()]
+            } else {
+                vec![]
+            },
             tags: if self.on("tag") {
                 vec!["env=prod".into(), "cost-center=4711".into()]
             } else {
@@ -94,7 +104,12 @@ impl Combo {
 fn describe(findings: &[Finding]) -> String {
     findings
         .iter()
-        .map(|f| format!("{} {:?} {}:{} {}", f.rule, f.level, f.location.start.line, f.location.start.column, f.message))
+        .map(|f| {
+            format!(
+                "{} {:?} {}:{} {}",
+                f.rule, f.level, f.location.start.line, f.location.start.column, f.message
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -127,7 +142,8 @@ fn check_arm(dir: &Path, engine: &Engine, text: &str, label: &str) -> Vec<Findin
         },
         ..Default::default()
     };
-    let expansion = expand_file(&path, &options.expand).unwrap_or_else(|e| panic!("{label}: {}", e.render()));
+    let expansion =
+        expand_file(&path, &options.expand).unwrap_or_else(|e| panic!("{label}: {}", e.render()));
     assert!(
         expansion.syntax_errors().next().is_none(),
         "{label}: syntax errors {:?}",
@@ -159,9 +175,14 @@ fn every_premium_combination_renders_parses_expands_and_passes_check() {
     // All 2^12 combinations of the switches (Premium, the default SKU).
     let all_premium = (1u32 << 10) - 1;
     for combo in (0..(1u32 << SWITCHES.len())).map(Combo) {
-        let label = format!("{:?} {:?}", combo, SWITCHES.iter().filter(|s| combo.on(s)).collect::<Vec<_>>());
+        let label = format!(
+            "{:?} {:?}",
+            combo,
+            SWITCHES.iter().filter(|s| combo.on(s)).collect::<Vec<_>>()
+        );
         let request = combo.request(None);
-        let arm = render_registry(&request, TemplateFormat::Arm).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let arm = render_registry(&request, TemplateFormat::Arm)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
         let findings = check_arm(dir.path(), &engine, &arm, &label);
         let allowed = combo.allowed_notes(true);
         for f in &findings {
@@ -172,9 +193,14 @@ fn every_premium_combination_renders_parses_expands_and_passes_check() {
             );
         }
         if combo.0 & all_premium == all_premium {
-            assert!(findings.is_empty(), "{label}: all hardening on\n{}", describe(&findings));
+            assert!(
+                findings.is_empty(),
+                "{label}: all hardening on\n{}",
+                describe(&findings)
+            );
         }
-        let bicep = render_registry(&request, TemplateFormat::Bicep).unwrap_or_else(|e| panic!("{label}: {e}"));
+        let bicep = render_registry(&request, TemplateFormat::Bicep)
+            .unwrap_or_else(|e| panic!("{label}: {e}"));
         assert_bicep_parses(&bicep, &label);
     }
 }
@@ -226,8 +252,16 @@ fn parameter_files_parse_and_bind_every_parameter_without_default() {
     request.key_name = Some("acr-cmk".into());
     let template = dir.path().join("main.json");
     let params = dir.path().join("main.parameters.json");
-    std::fs::write(&template, render_registry(&request, TemplateFormat::Arm).unwrap()).unwrap();
-    std::fs::write(&params, render_params(&request, TemplateFormat::Arm, "").unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        render_registry(&request, TemplateFormat::Arm).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        &params,
+        render_params(&request, TemplateFormat::Arm, "").unwrap(),
+    )
+    .unwrap();
     let expansion = expand_file(&template, &ExpandOptions::default()).unwrap();
     assert_eq!(expansion.parameter_file.as_deref(), Some(params.as_path()));
     let json = acrlint::report::expand::to_json(&expansion);
@@ -239,10 +273,17 @@ fn parameter_files_parse_and_bind_every_parameter_without_default() {
         .iter()
         .find(|r| r["type"] == "Microsoft.Network/privateEndpoints")
         .unwrap();
-    assert_eq!(pe["properties"]["subnet"]["id"], serde_json::json!(request.subnet_id.clone().unwrap()));
+    assert_eq!(
+        pe["properties"]["subnet"]["id"],
+        serde_json::json!(request.subnet_id.clone().unwrap())
+    );
     let bicepparam = render_params(&request, TemplateFormat::Bicep, "./main.bicep").unwrap();
     let parsed = bicep::parse(&bicepparam);
-    assert!(parsed.diagnostics.is_empty(), "{:?}\n{bicepparam}", parsed.diagnostics);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{:?}\n{bicepparam}",
+        parsed.diagnostics
+    );
     assert_eq!(parsed.kind, bicep::FileKind::BicepParam);
     let names: Vec<&str> = parsed
         .program
@@ -279,5 +320,11 @@ fn the_check_harness_sees_a_broken_template() {
     let broken = arm.replace("\"adminUserEnabled\": false", "\"adminUserEnabled\": true");
     assert_ne!(arm, broken);
     let findings = check_arm(dir.path(), &engine, &broken, "broken");
-    assert!(findings.iter().any(|f| f.rule == "ACR001" && f.level == Level::Error), "{}", describe(&findings));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.rule == "ACR001" && f.level == Level::Error),
+        "{}",
+        describe(&findings)
+    );
 }

@@ -1,6 +1,8 @@
 //! Snapshots of generated files for a few option sets: reviewers read these.
 
-use acrlint::generate::new::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
+use acrlint::generate::new::{
+    render_params, render_registry, RegistryRequest, Sku, TemplateFormat,
+};
 
 fn hardened() -> RegistryRequest {
     RegistryRequest {

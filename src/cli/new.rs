@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::generate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
 use crate::generate::new::TemplateFormat;
+use crate::generate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
 
 #[derive(Subcommand, Debug)]
 pub enum NewCommand {
@@ -145,7 +145,10 @@ fn default_template_path(output: Option<&Path>) -> String {
         .and_then(|p| p.file_name())
         .and_then(|n| n.to_str())
         .and_then(|n| n.strip_suffix(".bicepparam"))
-        .map_or_else(|| "./main.bicep".to_string(), |stem| format!("./{stem}.bicep"))
+        .map_or_else(
+            || "./main.bicep".to_string(),
+            |stem| format!("./{stem}.bicep"),
+        )
 }
 
 pub fn run(command: NewCommand) -> i32 {

@@ -95,7 +95,12 @@ fn identifier_uses(text: &str, name: &str) -> usize {
 }
 
 fn admin_user(text: &str, program: &bicep::Program, r: &Resource) -> Option<Issue> {
-    let value = &r.object?.property("properties")?.value.property("adminUserEnabled")?.value;
+    let value = &r
+        .object?
+        .property("properties")?
+        .value
+        .property("adminUserEnabled")?
+        .value;
     let issue = |repair| Issue {
         rule: "ACR001",
         span: value.span,
@@ -107,10 +112,18 @@ fn admin_user(text: &str, program: &bicep::Program, r: &Resource) -> Option<Issu
         repair,
     };
     match &value.kind {
-        ExprKind::Bool(true) => Some(issue(Ok(vec![Edit::replace(value.span.start, value.span.end, "false")]))),
+        ExprKind::Bool(true) => Some(issue(Ok(vec![Edit::replace(
+            value.span.start,
+            value.span.end,
+            "false",
+        )]))),
         ExprKind::Var(name) => {
             let default = program.statements.iter().find_map(|s| match &s.kind {
-                StatementKind::Param { name: n, default: Some(d), .. } if n.name == name.name => Some(d),
+                StatementKind::Param {
+                    name: n,
+                    default: Some(d),
+                    ..
+                } if n.name == name.name => Some(d),
                 _ => None,
             })?;
             if !matches!(default.kind, ExprKind::Bool(true)) {
@@ -126,7 +139,11 @@ fn admin_user(text: &str, program: &bicep::Program, r: &Resource) -> Option<Issu
                     name.name
                 ))));
             }
-            Some(issue(Ok(vec![Edit::replace(default.span.start, default.span.end, "false")])))
+            Some(issue(Ok(vec![Edit::replace(
+                default.span.start,
+                default.span.end,
+                "false",
+            )])))
         }
         _ => None,
     }
@@ -184,7 +201,7 @@ fn home_replica(text: &str, resources: &[Resource], r: &Resource) -> Option<Issu
     })
 }
 
-fn issues(text: &str, options: &FixOptions) -> Result<Vec<Issue>, String> {
+fn issues(text: &str) -> Result<Vec<Issue>, String> {
     let parsed = bicep::parse(text);
     if let Some(d) = parsed.diagnostics.first() {
         let lc = LineIndex::new(text).line_col(text, d.span.start);
@@ -194,13 +211,17 @@ fn issues(text: &str, options: &FixOptions) -> Result<Vec<Issue>, String> {
         ));
     }
     let mut resources = Vec::new();
-    collect(parsed.program.statements.iter().collect(), None, &mut resources);
+    collect(
+        parsed.program.statements.iter().collect(),
+        None,
+        &mut resources,
+    );
     let mut out = Vec::new();
     for r in &resources {
-        if r.type_name == REGISTRY && wanted("ACR001", options) {
+        if r.type_name == REGISTRY {
             out.extend(admin_user(text, &parsed.program, r));
         }
-        if r.type_name == REPLICATION && wanted("ACR002", options) {
+        if r.type_name == REPLICATION {
             out.extend(home_replica(text, &resources, r));
         }
     }
@@ -232,7 +253,10 @@ pub(crate) fn fix(text: &str, options: &FixOptions) -> Result<Option<Fixed>, Str
     let mut current = text.to_string();
     let mut applied = 0;
     for _ in 0..MAX_PASSES {
-        let found = issues(&current, options)?;
+        let found: Vec<Issue> = issues(&current)?
+            .into_iter()
+            .filter(|i| wanted(i.rule, options))
+            .collect();
         let edits: Vec<Edit> = found
             .iter()
             .filter_map(|i| i.repair.as_ref().ok())
@@ -254,9 +278,10 @@ pub(crate) fn fix(text: &str, options: &FixOptions) -> Result<Option<Fixed>, Str
         current = next;
     }
     let lines = LineIndex::new(&current);
-    let left = issues(&current, options)?;
+    let left = issues(&current)?;
     let manual = left
         .iter()
+        .filter(|i| wanted(i.rule, options))
         .filter_map(|i| {
             let lc = lines.line_col(&current, i.span.start);
             i.repair.as_ref().err().map(|advice| ManualFix {
@@ -268,7 +293,9 @@ pub(crate) fn fix(text: &str, options: &FixOptions) -> Result<Option<Fixed>, Str
         })
         .collect();
     let remaining = if options.fail_on.is_some_and(|t| t <= Level::Error) {
-        left.iter().map(|i| finding_of(&current, &lines, i)).collect()
+        left.iter()
+            .map(|i| finding_of(&current, &lines, i))
+            .collect()
     } else {
         Vec::new()
     };

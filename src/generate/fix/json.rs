@@ -63,7 +63,7 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
 
 /// The nodes from the root down to the deepest one containing `start..end`, each with
 /// the key it was reached by.
-fn ancestors<'n>(root: &'n Node, start: u32, end: u32) -> Vec<(Option<&'n str>, &'n Node)> {
+fn ancestors(root: &Node, start: u32, end: u32) -> Vec<(Option<&str>, &Node)> {
     let mut chain = vec![(None, root)];
     let mut node = root;
     loop {

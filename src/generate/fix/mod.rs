@@ -89,7 +89,11 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
     };
     match result {
         Ok(Some(r)) => {
-            out.fixed = if bom { format!("{BOM}{}", r.text) } else { r.text };
+            out.fixed = if bom {
+                format!("{BOM}{}", r.text)
+            } else {
+                r.text
+            };
             out.applied = r.applied;
             out.manual = r.manual;
             out.remaining = r.remaining;
@@ -162,18 +166,25 @@ fn counts(f: &Finding, options: &FixOptions) -> bool {
     f.suppression.is_none() && options.fail_on.is_some_and(|t| f.level >= t)
 }
 
+/// A template's findings and its syntax tree.
+type Checked = (Vec<Finding>, Arc<Node>);
+
 /// Findings of a template given as text; `None` when the text is not a template.
 fn check_text(
     path: &Path,
     text: &str,
     engine: &Engine,
     options: &CheckOptions,
-) -> Result<Option<(Vec<Finding>, Arc<Node>)>, String> {
+) -> Result<Option<Checked>, String> {
     let source = Arc::new(SourceFile::from_text(path, text));
     let loaded = match load_text(source) {
         Ok(l) => l,
         // Like `check`: broken JSON is only an error when it looks like a template.
-        Err(e) if text.to_ascii_lowercase().contains("deploymenttemplate.json") => {
+        Err(e)
+            if text
+                .to_ascii_lowercase()
+                .contains("deploymenttemplate.json") =>
+        {
             return Err(e.render())
         }
         Err(_) => return Ok(None),
@@ -187,7 +198,15 @@ fn check_text(
     if findings.iter().any(|f| f.level == Level::Error) {
         return Err(findings
             .iter()
-            .map(|f| format!("{}:{}:{}: {}", path.display(), f.location.start.line, f.location.start.column, f.message))
+            .map(|f| {
+                format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    f.location.start.line,
+                    f.location.start.column,
+                    f.message
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n"));
     }
@@ -247,7 +266,10 @@ fn fix_json(
         manual.clear();
         let mut edits = Vec::new();
         let mut fixed_here = 0;
-        for f in findings.iter().filter(|f| f.suppression.is_none() && wanted(&f.rule, options)) {
+        for f in findings
+            .iter()
+            .filter(|f| f.suppression.is_none() && wanted(&f.rule, options))
+        {
             let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
                 continue;
             };
@@ -290,7 +312,10 @@ fn fix_json(
         current = next;
     }
     let remaining = match check_text(path, &current, engine, &options.check)? {
-        Some((findings, _)) => findings.into_iter().filter(|f| counts(f, options)).collect(),
+        Some((findings, _)) => findings
+            .into_iter()
+            .filter(|f| counts(f, options))
+            .collect(),
         None => Vec::new(),
     };
     manual.dedup();

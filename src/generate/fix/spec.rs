@@ -82,7 +82,8 @@ mod tests {
 
     #[test]
     fn parses_single_and_multiple_sets_and_guards() {
-        let one = FixSpec::parse(&json!({"set": {"path": "properties.a", "value": false}})).unwrap();
+        let one =
+            FixSpec::parse(&json!({"set": {"path": "properties.a", "value": false}})).unwrap();
         assert_eq!(one.set.len(), 1);
         assert_eq!(one.set[0].segments(), ["properties", "a"]);
         let many = FixSpec::parse(&json!({"set": [

@@ -182,7 +182,10 @@ fn parse_tag(tag: &str) -> Result<(String, String), OptionError> {
     if key.chars().count() > 512 {
         return Err(err("--tag", "tag names are at most 512 characters"));
     }
-    if let Some(c) = key.chars().find(|c| "<>%&\\?/".contains(*c) || c.is_control()) {
+    if let Some(c) = key
+        .chars()
+        .find(|c| "<>%&\\?/".contains(*c) || c.is_control())
+    {
         return Err(err(
             "--tag",
             format!("tag name {key:?} contains {c:?}, which Azure does not allow in tag names"),

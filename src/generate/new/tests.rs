@@ -131,7 +131,10 @@ fn regions_and_guids_are_normalised() {
         options::normalize_region("West Europe").as_deref(),
         Some("westeurope")
     );
-    assert_eq!(options::normalize_region("eastus2").as_deref(), Some("eastus2"));
+    assert_eq!(
+        options::normalize_region("eastus2").as_deref(),
+        Some("eastus2")
+    );
     assert_eq!(options::normalize_region("us"), None);
     assert_eq!(options::normalize_region("east_us"), None);
     assert_eq!(
@@ -150,7 +153,10 @@ fn params_need_values_for_parameters_without_default() {
     let mut req = request();
     req.private_endpoint = true;
     let e = render_params(&req, TemplateFormat::Arm, "").unwrap_err();
-    assert!(matches!(e, NewError::Option(ref o) if o.option == "--subnet-id"), "{e}");
+    assert!(
+        matches!(e, NewError::Option(ref o) if o.option == "--subnet-id"),
+        "{e}"
+    );
     req.subnet_id = Some(
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/pe"
             .into(),
@@ -181,7 +187,10 @@ fn hostile_tag_values_stay_literal_in_both_formats() {
     // ARM reads `[[` as an escaped `[`.
     assert_eq!(tags["expr"], "[[parameters('x')]");
     let bicep = render_registry(&req, TemplateFormat::Bicep).unwrap();
-    assert!(bicep.contains(r#"owner: 'x", "adminUserEnabled": true'"#), "{bicep}");
+    assert!(
+        bicep.contains(r#"owner: 'x", "adminUserEnabled": true'"#),
+        "{bicep}"
+    );
     assert!(bicep.contains(r"note: '\'\${x}\''"), "{bicep}");
 }
 
