@@ -15,7 +15,13 @@ fn run_with(name: &str, options: &CheckOptions) -> Vec<Finding> {
     let engine = Engine::builtin().unwrap();
     let outcome = check_file(&Path::new(DIR).join(name), true, &engine, options);
     assert!(!outcome.fatal, "{name} could not be checked");
-    let mut f = outcome.findings;
+    // These fixtures are about the mission rules; the rest of the catalogue has its
+    // own fixtures (tests/rule_fixtures.rs).
+    let mut f: Vec<Finding> = outcome
+        .findings
+        .into_iter()
+        .filter(|f| ["ACR000", "ACR001", "ACR002", "ACR003"].contains(&f.rule.as_str()))
+        .collect();
     f.sort_by_key(Finding::sort_key);
     f
 }

@@ -3,6 +3,7 @@
 mod check;
 mod fix;
 mod new;
+mod rules;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -40,6 +41,11 @@ pub enum Command {
     /// Generate compliant templates: `new registry`, `new params`.
     #[command(subcommand)]
     New(new::NewCommand),
+    /// List the rules: id, severity, effect, title and the Azure Policy definitions
+    /// each one mirrors.
+    Rules(rules::RulesArgs),
+    /// Show a rule's documentation, with a non-compliant and a compliant example.
+    Explain(rules::ExplainArgs),
 }
 
 /// Deployment context shared by `check` and `expand`.
@@ -95,6 +101,8 @@ pub fn run(cli: Cli) -> i32 {
         Command::Expand(args) => expand(args),
         Command::Fix(args) => fix::run(args),
         Command::New(command) => new::run(command),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Explain(args) => rules::run_explain(args),
     }
 }
 
@@ -104,7 +112,12 @@ fn expand(args: ExpandArgs) -> i32 {
         parameters: args.parameters.clone(),
         ..Default::default()
     };
-    match expand_file(&args.file, &options) {
+    let result = if crate::source::bicep::lower::is_bicep_path(&args.file) {
+        expand_bicep(&args, &options)
+    } else {
+        expand_file(&args.file, &options)
+    };
+    match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
@@ -119,4 +132,44 @@ fn expand(args: ExpandArgs) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// `expand` of a `.bicep` / `.bicepparam` file: lower it, then expand the result.
+/// Lowering diagnostics join the expansion's (syntax errors as syntax diagnostics).
+fn expand_bicep(
+    args: &ExpandArgs,
+    options: &ExpandOptions,
+) -> Result<crate::arm::expand::Expansion, crate::arm::expand::ExpandError> {
+    use crate::arm::eval::{Diagnostic, DiagnosticKind};
+    use crate::source::bicep::lower::{load, Severity};
+    let project = load(&args.file).map_err(|e| crate::arm::expand::ExpandError {
+        path: e.path,
+        message: e.message,
+        span: None,
+        source: None,
+    })?;
+    let mut param_file = project.param_file;
+    let mut files = project.files;
+    if let Some(p) = &args.parameters {
+        let loaded = crate::arm::expand::load_json(p)?;
+        files.push(loaded);
+        param_file = Some((files.len() - 1) as u32);
+    }
+    let mut exp = crate::arm::expand::expand_files(files, param_file, options)?;
+    let lowering = project
+        .diagnostics
+        .into_iter()
+        .map(|(file, span, message, severity)| Diagnostic {
+            file,
+            span,
+            message,
+            kind: match severity {
+                Severity::Syntax => DiagnosticKind::Syntax,
+                Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
+            },
+        });
+    let mut all: Vec<Diagnostic> = lowering.collect();
+    all.append(&mut exp.diagnostics);
+    exp.diagnostics = all;
+    Ok(exp)
 }

@@ -233,11 +233,19 @@ fn declarative(input: &RuleInput, cond: &Condition, out: &mut Vec<Finding>) {
         }
         let view = resource_view(r);
         let outcome = cond.evaluate(&view, &serde_json::Map::new(), &NoExpressions);
-        let (status, reasons) = match outcome {
+        let (mut status, mut reasons) = match outcome {
             Outcome::False => continue,
             Outcome::True => (Status::Fail, Vec::new()),
             Outcome::Possible { reasons } => (Status::Possible, reasons),
         };
+        // A resource that may not be deployed only possibly violates.
+        if !matches!(r.condition, Value::Bool(true)) {
+            status = Status::Possible;
+            reasons.push(crate::rules::condition::Reason::Unknown {
+                why: "the resource is deployed only if its condition holds, which is not known"
+                    .into(),
+            });
+        }
         let path: Vec<&str> = input
             .meta
             .location

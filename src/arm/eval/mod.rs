@@ -189,6 +189,9 @@ pub struct Evaluator<'s, 't> {
     pub node_traces: Option<Vec<(Span, Vec<Arc<Provenance>>)>>,
     /// Do not record evaluation errors (the value is not deployed).
     pub quiet: bool,
+    /// How many of the innermost `copy` entries are property loops: an unnamed
+    /// `copyIndex()` skips them and reads the resource's own loop.
+    property_loops: usize,
     /// Functions supplied by the host (Azure Policy's `field()`/`current()` when a
     /// policy expression is evaluated); consulted before reporting a function as
     /// unsupported.
@@ -207,6 +210,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             current: Span::default(),
             node_traces: None,
             quiet: false,
+            property_loops: 0,
             host_functions: None,
         }
     }
@@ -271,11 +275,13 @@ impl<'s, 't> Evaluator<'s, 't> {
         let value = match self.copy_count(l.get("count")) {
             Ok(count) => {
                 let mut items = Vec::with_capacity(count as usize);
+                self.property_loops += 1;
                 for i in 0..count {
                     self.copy.push((Some(name.clone()), i));
                     items.push(self.eval_node(input, true));
                     self.copy.pop();
                 }
+                self.property_loops -= 1;
                 Value::array(items)
             }
             Err(u) => u,
@@ -564,10 +570,12 @@ impl<'s, 't> Evaluator<'s, 't> {
         let saved_params = self.fn_params.replace(bound);
         let saved_lambda = std::mem::take(&mut self.lambda_vars);
         let saved_copy = std::mem::take(&mut self.copy);
+        let saved_property_loops = std::mem::take(&mut self.property_loops);
         let v = self.eval_node(func.output, false);
         self.fn_params = saved_params;
         self.lambda_vars = saved_lambda;
         self.copy = saved_copy;
+        self.property_loops = saved_property_loops;
         Ok(v)
     }
 
@@ -605,6 +613,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             .insert(key.clone(), VarState::InProgress);
         let saved_trace = std::mem::take(&mut self.trace);
         let saved_copy = std::mem::take(&mut self.copy);
+        let saved_property_loops = std::mem::take(&mut self.property_loops);
         let saved_lambda = std::mem::take(&mut self.lambda_vars);
         let value = if is_copy {
             self.variable_copy(node, name)
@@ -613,6 +622,7 @@ impl<'s, 't> Evaluator<'s, 't> {
         };
         let upstream = std::mem::replace(&mut self.trace, saved_trace);
         self.copy = saved_copy;
+        self.property_loops = saved_property_loops;
         self.lambda_vars = saved_lambda;
         let prov = Arc::new(Provenance {
             kind: ProvenanceKind::Variable,
@@ -830,7 +840,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
         };
         let found = match &name {
-            None => self.copy.last(),
+            None => self.copy[..self.copy.len().saturating_sub(self.property_loops)].last(),
             Some(n) => self
                 .copy
                 .iter()
@@ -914,11 +924,16 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
                 Value::String(k) if property => format!(".{k}"),
                 other => format!("[{}]", other.term()),
             };
-            if let (Some(partial), Value::String(k)) = (&u.partial, idx) {
-                match partial.get(k) {
+            let from_partial = match (&u.partial, idx) {
+                (Some(partial), Value::String(k)) => partial.get(k),
+                (Some(Value::Array(items)), Value::Int(i)) => usize::try_from(*i).ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            if u.partial.is_some() {
+                match from_partial {
                     // An object read from a partly known value stays partly known:
                     // the runtime adds properties the template does not set.
-                    Some(v @ Value::Object(_)) => {
+                    Some(v @ (Value::Object(_) | Value::Array(_))) => {
                         return Ok(Value::Unknown(Arc::new(Unknown {
                             why: u.why.clone(),
                             term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),

@@ -33,7 +33,11 @@ pub fn bind_parameters<'t>(
             .unwrap_or("")
             .to_ascii_lowercase();
         let secure = ty.starts_with("secure");
-        let param = if let Some(b) = binding(&name) {
+        // A null passed for a parameter that has a default takes the default, as ARM
+        // does (Bicep passes optional module parameters this way).
+        let bound = binding(&name)
+            .filter(|b| !(matches!(b.value, Value::Null) && decl.get("defaultValue").is_some()));
+        let param = if let Some(b) = bound {
             Param {
                 name: name.clone(),
                 value: b.value,

@@ -247,8 +247,9 @@ impl Walker {
         let inherited = parent.map_or(&level.condition, |p| &p.condition);
         let condition = and_condition(inherited, &own_condition);
         // ARM does not deploy a resource whose condition is false: errors in its
-        // properties are not errors of the deployment.
-        ev.quiet = matches!(condition, Value::Bool(false));
+        // properties are not errors of the deployment. When the condition is unknown
+        // they may not be either, so only a resource surely deployed reports them.
+        ev.quiet = !matches!(condition, Value::Bool(true));
         let ty = match node.get("type").map(|t| ev.eval_node(t, false)) {
             Some(Value::String(s)) => s,
             _ => Str::from("<unknown type>"),

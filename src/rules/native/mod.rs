@@ -3,6 +3,20 @@
 
 mod acr002;
 mod acr003;
+mod acr011;
+mod acr016;
+mod acr017;
+mod acr018;
+mod acr019;
+mod acr020;
+mod emit;
+mod name_shape;
+#[cfg(test)]
+mod native_tests;
+pub mod resolve;
+mod term;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::path::Path;
 
@@ -39,6 +53,12 @@ pub fn native(id: &str) -> Option<NativeCheck> {
     match id {
         "ACR002" => Some(acr002::check),
         "ACR003" => Some(acr003::check),
+        "ACR011" => Some(acr011::check),
+        "ACR016" => Some(acr016::check),
+        "ACR017" => Some(acr017::check),
+        "ACR018" => Some(acr018::check),
+        "ACR019" => Some(acr019::check),
+        "ACR020" => Some(acr020::check),
         _ => None,
     }
 }

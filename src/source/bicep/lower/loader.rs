@@ -1,0 +1,400 @@
+//! Reading the files of a Bicep project: the entry file, local modules (Bicep or
+//! JSON, recursively, with cycle and depth checks) and files named by `import`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{BicepProject, LoadError, Severity, FILE_MARKER};
+use crate::arm::eval::FileId;
+use crate::arm::expand::LoadedFile;
+use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
+use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
+use crate::source::file::SourceFile;
+use crate::source::json::{self, Member, Node, NodeKind, Span};
+
+/// What a `module` (or `using`) path designates, once loaded.
+#[derive(Clone, Debug)]
+pub(super) enum ModuleTarget {
+    /// A lowered template (Bicep or JSON) whose root carries [`FILE_MARKER`].
+    Template {
+        template: Arc<Node>,
+        /// The module file's `targetScope` (for JSON: from its `$schema`).
+        scope: super::symbols::TargetScope,
+    },
+    /// `br:` / `br/alias:` / `ts:`: content not fetched.
+    Registry(String),
+    /// Could not be loaded (missing file, cycle, too deep): the message says why.
+    Failed(String),
+}
+
+/// A parsed Bicep file kept for `import` resolution.
+#[derive(Clone)]
+pub(super) struct ImportedFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub parsed: Arc<ParsedFile>,
+}
+
+/// A file's text and its parse.
+type ParsedText = (Arc<str>, Arc<ParsedFile>);
+
+#[derive(Default)]
+pub(super) struct Loader {
+    pub sources: Vec<Arc<SourceFile>>,
+    pub roots: Vec<Option<Arc<Node>>>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Lowered templates by file (with the marker).
+    templates: HashMap<FileId, (Arc<Node>, super::symbols::TargetScope)>,
+    /// Files being lowered, outermost first (cycle detection).
+    stack: Vec<PathBuf>,
+    /// Parsed files for imports, by canonical path.
+    parsed: HashMap<PathBuf, Option<ParsedText>>,
+    pub diagnostics: Vec<(FileId, Span, String, Severity)>,
+    pub pragmas: Vec<(FileId, Pragma)>,
+}
+
+/// A stable key for a path (canonical when the file exists).
+fn key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+pub(super) fn to_span(s: bicep::Span) -> Span {
+    Span {
+        start: s.start,
+        end: s.end,
+    }
+}
+
+/// Whether a module path is a registry or template spec reference.
+pub(super) fn is_registry_path(p: &str) -> bool {
+    p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
+}
+
+/// Resolve a relative path written in `from`.
+pub(super) fn resolve(from: &Path, relative: &str) -> PathBuf {
+    let base = from.parent().unwrap_or(Path::new(""));
+    base.join(relative.replace('\\', "/"))
+}
+
+impl Loader {
+    fn register(&mut self, source: SourceFile) -> FileId {
+        let id = self.sources.len() as FileId;
+        self.by_path.insert(key(&source.path), id);
+        self.sources.push(Arc::new(source));
+        self.roots.push(None);
+        id
+    }
+
+    /// Load the entry `.bicep` file (it becomes file 0 when loaded first).
+    pub fn entry(&mut self, path: &Path) -> Result<FileId, LoadError> {
+        let source = SourceFile::read(path).map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            message: e.message,
+        })?;
+        Ok(self.bicep_file(source))
+    }
+
+    /// Load a JSON template as the entry file (a `.bicepparam` may use one).
+    pub fn entry_json(&mut self, path: &Path) -> Result<FileId, LoadError> {
+        let source = SourceFile::read(path).map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            message: e.message,
+        })?;
+        let id = self.register(source);
+        let text = self.sources[id as usize].text.clone();
+        let root = json::parse(&text).map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            message: e.message,
+        })?;
+        self.roots[id as usize] = Some(Arc::new(root));
+        Ok(id)
+    }
+
+    /// Parse and lower a Bicep template that is already read.
+    fn bicep_file(&mut self, source: SourceFile) -> FileId {
+        let path = source.path.clone();
+        let id = self.register(source);
+        let text = self.sources[id as usize].text.clone();
+        let parsed = Arc::new(bicep::parse_as(&text, FileKind::Bicep));
+        for d in &parsed.diagnostics {
+            self.diagnostics
+                .push((id, to_span(d.span), d.message.clone(), Severity::Syntax));
+        }
+        self.pragmas
+            .extend(parsed.pragmas.iter().map(|p| (id, p.clone())));
+        self.stack.push(key(&path));
+        let modules = self.modules_of(id, &path, &parsed);
+        let imports = self.imports_of(id, &path, &parsed);
+        self.stack.pop();
+        let lowered = super::template::lower_file(super::template::FileInput {
+            file: id,
+            path: &path,
+            text: &text,
+            parsed: &parsed,
+            modules: &modules,
+            imports: &imports,
+        });
+        for (span, message, severity) in lowered.diagnostics {
+            self.diagnostics.push((id, span, message, severity));
+        }
+        let template = Arc::new(with_marker(lowered.template, id));
+        self.roots[id as usize] = Some(template.clone());
+        self.templates.insert(id, (template, lowered.scope));
+        id
+    }
+
+    /// Load every local module of a file; keyed by the path as written.
+    fn modules_of(
+        &mut self,
+        id: FileId,
+        path: &Path,
+        parsed: &ParsedFile,
+    ) -> HashMap<String, ModuleTarget> {
+        let mut out = HashMap::new();
+        for s in &parsed.program.statements {
+            let StatementKind::Module { path: p, .. } = &s.kind else {
+                continue;
+            };
+            let Some(written) = p.as_literal() else {
+                self.diagnostics.push((
+                    id,
+                    to_span(p.span),
+                    "a module path must be a literal string".into(),
+                    Severity::Error,
+                ));
+                continue;
+            };
+            if out.contains_key(written) {
+                continue;
+            }
+            let target = self.module(path, written);
+            match &target {
+                ModuleTarget::Failed(why) => {
+                    self.diagnostics
+                        .push((id, to_span(p.span), why.clone(), Severity::Error))
+                }
+                ModuleTarget::Registry(r) => self.diagnostics.push((
+                    id,
+                    to_span(p.span),
+                    format!("registry module '{r}' is not fetched: its resources are unknown"),
+                    Severity::Info,
+                )),
+                ModuleTarget::Template { .. } => {}
+            }
+            out.insert(written.to_string(), target);
+        }
+        out
+    }
+
+    /// Load the template a module path names (relative to the file `from`).
+    pub fn module(&mut self, from: &Path, written: &str) -> ModuleTarget {
+        if is_registry_path(written) {
+            return ModuleTarget::Registry(written.to_string());
+        }
+        let target = resolve(from, written);
+        let k = key(&target);
+        if let Some(pos) = self.stack.iter().position(|p| *p == k) {
+            let chain: Vec<String> = self.stack[pos..]
+                .iter()
+                .chain(std::iter::once(&k))
+                .map(|p| {
+                    p.file_name()
+                        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
+                })
+                .collect();
+            return ModuleTarget::Failed(format!(
+                "module cycle: {} (the module is not followed)",
+                chain.join(" → ")
+            ));
+        }
+        if self.stack.len() > MAX_DEPLOYMENT_DEPTH {
+            return ModuleTarget::Failed(format!(
+                "modules nested deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
+            ));
+        }
+        if let Some(id) = self.by_path.get(&k) {
+            return match self.templates.get(id) {
+                Some((t, scope)) => ModuleTarget::Template {
+                    template: t.clone(),
+                    scope: *scope,
+                },
+                None => ModuleTarget::Failed(format!("module '{written}' could not be loaded")),
+            };
+        }
+        let source = match SourceFile::read(&target) {
+            Ok(s) => s,
+            Err(e) => {
+                return ModuleTarget::Failed(format!("module '{written}': {}", e.message));
+            }
+        };
+        let is_json = target
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonc"));
+        if is_json {
+            return self.json_module(source, written);
+        }
+        let id = self.bicep_file(source);
+        match self.templates.get(&id) {
+            Some((t, scope)) => ModuleTarget::Template {
+                template: t.clone(),
+                scope: *scope,
+            },
+            None => ModuleTarget::Failed(format!("module '{written}' could not be lowered")),
+        }
+    }
+
+    fn json_module(&mut self, source: SourceFile, written: &str) -> ModuleTarget {
+        let id = self.register(source);
+        let text = self.sources[id as usize].text.clone();
+        match json::parse(&text) {
+            Ok(root) => {
+                let scope = super::symbols::TargetScope::from_schema(
+                    root.get("$schema").and_then(Node::as_str).unwrap_or(""),
+                );
+                self.roots[id as usize] = Some(Arc::new(root.clone()));
+                let template = Arc::new(with_marker(root, id));
+                self.templates.insert(id, (template.clone(), scope));
+                ModuleTarget::Template { template, scope }
+            }
+            Err(e) => {
+                self.diagnostics
+                    .push((id, e.span, e.message.clone(), Severity::Syntax));
+                ModuleTarget::Failed(format!(
+                    "module '{written}' is not valid JSON: {}",
+                    e.message
+                ))
+            }
+        }
+    }
+
+    /// Parse the local files named by `import` statements (recursively).
+    fn imports_of(
+        &mut self,
+        id: FileId,
+        path: &Path,
+        parsed: &ParsedFile,
+    ) -> HashMap<String, ImportedFile> {
+        let mut out = HashMap::new();
+        let mut queue: Vec<(PathBuf, Arc<ParsedFile>)> = Vec::new();
+        let visit = |loader: &mut Loader,
+                     from: &Path,
+                     program: &ParsedFile,
+                     out: &mut HashMap<String, ImportedFile>,
+                     report: bool| {
+            let mut found = Vec::new();
+            for s in &program.program.statements {
+                let StatementKind::Import { from: f, .. } = &s.kind else {
+                    continue;
+                };
+                let Some(written) = f.as_literal() else {
+                    continue;
+                };
+                if is_registry_path(written) {
+                    continue;
+                }
+                let target = resolve(from, written);
+                let k = key(&target);
+                let entry = loader
+                    .parsed
+                    .entry(k.clone())
+                    .or_insert_with(|| {
+                        SourceFile::read(&target).ok().map(|src| {
+                            let parsed = Arc::new(bicep::parse_as(&src.text, FileKind::Bicep));
+                            (src.text.clone(), parsed)
+                        })
+                    })
+                    .clone();
+                match entry {
+                    Some((text, p)) => {
+                        if let std::collections::hash_map::Entry::Vacant(slot) =
+                            out.entry(import_key(from, written))
+                        {
+                            slot.insert(ImportedFile {
+                                path: target.clone(),
+                                text,
+                                parsed: p.clone(),
+                            });
+                            found.push((target, p));
+                        }
+                    }
+                    None if report => loader.diagnostics.push((
+                        id,
+                        to_span(f.span),
+                        format!("cannot read the imported file '{written}'"),
+                        Severity::Error,
+                    )),
+                    None => {}
+                }
+            }
+            found
+        };
+        queue.extend(visit(self, path, parsed, &mut out, true));
+        let mut guard = 0;
+        while let Some((p, program)) = queue.pop() {
+            guard += 1;
+            if guard > 256 {
+                break;
+            }
+            queue.extend(visit(self, &p, &program, &mut out, false));
+        }
+        out
+    }
+
+    /// Register an already read file (the `.bicepparam`) with its root node.
+    pub fn add_file(&mut self, source: SourceFile, root: Option<Node>) -> FileId {
+        let id = self.register(source);
+        self.roots[id as usize] = root.map(Arc::new);
+        id
+    }
+
+    pub fn set_root(&mut self, id: FileId, root: Node) {
+        if let Some(slot) = self.roots.get_mut(id as usize) {
+            *slot = Some(Arc::new(root));
+        }
+    }
+
+    pub fn finish(self, param_file: Option<FileId>) -> BicepProject {
+        let files = self
+            .sources
+            .into_iter()
+            .zip(self.roots)
+            .map(|(source, root)| LoadedFile {
+                source,
+                root: root.unwrap_or_else(|| {
+                    Arc::new(Node {
+                        kind: NodeKind::Object(Vec::new()),
+                        span: Span::default(),
+                    })
+                }),
+            })
+            .collect();
+        BicepProject {
+            files,
+            param_file,
+            diagnostics: self.diagnostics,
+            pragmas: self.pragmas,
+        }
+    }
+}
+
+/// The key under which an import's file is found: the resolved path as text.
+pub(super) fn import_key(from: &Path, written: &str) -> String {
+    key(&resolve(from, written)).to_string_lossy().into_owned()
+}
+
+/// A template node with `"$acrlintFile": id` added to its root object.
+fn with_marker(mut node: Node, id: FileId) -> Node {
+    if let NodeKind::Object(members) = &mut node.kind {
+        members.retain(|m| &*m.key != FILE_MARKER);
+        members.push(Member {
+            key: FILE_MARKER.into(),
+            key_span: Span::default(),
+            value: Node {
+                kind: NodeKind::Int(i64::from(id)),
+                span: Span::default(),
+            },
+        });
+    }
+    node
+}
