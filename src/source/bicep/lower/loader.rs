@@ -367,6 +367,7 @@ impl Loader {
                         span: Span::default(),
                     })
                 }),
+                directives: Vec::new(),
             })
             .collect();
         BicepProject {
