@@ -8,10 +8,11 @@
 
 use std::fmt::Write as _;
 
-/// A JSON string literal, quotes included, for a value ARM reads as a literal:
-/// JSON escapes (quotes, backslashes, control characters), and a leading `[` doubled
-/// when the value also ends with `]`, since ARM would otherwise evaluate `[...]` as
-/// an expression.
+/// A JSON string literal, quotes included, for a template string ARM must read as a
+/// literal (values and property names alike: ARM evaluates both): JSON escapes
+/// (quotes, backslashes, control characters), and a leading `[` doubled when the
+/// value also ends with `]`, since ARM would otherwise evaluate `[...]` as an
+/// expression.
 pub fn arm_string(value: &str) -> String {
     if value.len() >= 2 && value.starts_with('[') && value.ends_with(']') {
         json_string(&format!("[{value}"))
@@ -20,8 +21,8 @@ pub fn arm_string(value: &str) -> String {
     }
 }
 
-/// A JSON string literal, quotes included (JSON escapes only; for object keys, which
-/// ARM does not evaluate).
+/// A JSON string literal, quotes included (JSON escapes only): for values ARM does not
+/// evaluate, such as those of a deployment parameters file.
 pub fn json_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
