@@ -22,7 +22,9 @@ pub struct FixArgs {
     /// there is anything to fix).
     #[arg(long)]
     pub diff: bool,
-    /// Only apply the fixes of these rules (repeatable).
+    /// Only apply the fixes of these rules (repeatable). Without it, the fixes of
+    /// findings at warning or error level apply; notes' fixes (e.g. Premium SKU,
+    /// quarantine) only when their rule is named here.
     #[arg(long = "rule", value_name = "ID")]
     pub rules: Vec<String>,
     /// Parameter file for the templates (default: found by convention).

@@ -14,11 +14,12 @@ use std::sync::Arc;
 use crate::arm::expand::{expand_loaded, load_text};
 use crate::check::{diagnostic_findings, CheckOptions};
 use crate::rules::engine::{Engine, EngineInput};
-use crate::rules::finding::{Finding, Level};
+use crate::rules::finding::{Finding, Level, Status};
 use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
 use crate::source::file::SourceFile;
 use crate::source::json::Node;
 
+use edit::Edit;
 pub use spec::FixSpec;
 
 /// Options of a `fix` run.
@@ -66,8 +67,14 @@ impl FileFix {
 }
 
 const BOM: &str = "\u{feff}";
-/// Passes over one file: a fix may reveal another finding with a fix.
-const MAX_PASSES: usize = 3;
+/// Passes over one file: a fix may reveal another finding with a fix, and fixes that
+/// edit the same place are applied one pass after the other.
+const MAX_PASSES: usize = 16;
+
+/// Whether two edits overlap or meet (then they are not applied in the same pass).
+fn touches(a: &Edit, b: &Edit) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
 
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
@@ -160,6 +167,21 @@ pub(crate) struct Fixed {
 
 fn wanted(rule: &str, options: &FixOptions) -> bool {
     options.rules.is_empty() || options.rules.iter().any(|r| r.eq_ignore_ascii_case(rule))
+}
+
+/// Whether a finding's fix is applied: only definite violations (a `possible` one
+/// holds for some parameter value or location only, e.g. a replica that is the home
+/// replica only if the resource group is in its region), of the rules asked for, or
+/// by default of rules at warning or error level. Notes recommend trade-offs (the
+/// Premium SKU's cost, quarantine blocking pulls until a scanner releases images):
+/// their fixes apply only when the rule is named with `--rule`.
+fn fixable(f: &Finding, options: &FixOptions) -> bool {
+    let level_ok = if options.rules.is_empty() {
+        f.level >= Level::Warning
+    } else {
+        wanted(&f.rule, options)
+    };
+    f.suppression.is_none() && f.status == Status::Fail && level_ok
 }
 
 fn counts(f: &Finding, options: &FixOptions) -> bool {
@@ -266,23 +288,22 @@ fn fix_json(
         manual.clear();
         let mut edits = Vec::new();
         let mut fixed_here = 0;
-        for f in findings
-            .iter()
-            .filter(|f| f.suppression.is_none() && wanted(&f.rule, options))
-        {
+        for f in findings.iter().filter(|f| fixable(f, options)) {
             let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
                 continue;
             };
             let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
             match json::plan(&file, f, &spec) {
                 json::Planned::Edits(e) => {
-                    let before = edits.len();
-                    for edit in e {
-                        if !edits.contains(&edit) {
-                            edits.push(edit);
-                        }
+                    let new: Vec<Edit> = e.into_iter().filter(|x| !edits.contains(x)).collect();
+                    // Two findings that insert at one place (e.g. both add a missing
+                    // `properties` object) would write it twice: the second waits for
+                    // the next pass, which sees the first one's result.
+                    if new.iter().any(|x| edits.iter().any(|y| touches(x, y))) {
+                        continue;
                     }
-                    if edits.len() > before {
+                    if !new.is_empty() {
+                        edits.extend(new);
                         fixed_here += 1;
                     }
                 }

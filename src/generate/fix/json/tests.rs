@@ -34,9 +34,11 @@ fn engine(extra: bool) -> Engine {
     Engine::from_metas(metas).unwrap()
 }
 
+/// The fixes of the rules under test only (the catalogue has fixes for more).
 fn options() -> FixOptions {
     let mut o = FixOptions {
         fail_on: Some(Level::Error),
+        rules: vec!["ACR001".into(), "ACR002".into(), "TST007".into()],
         ..Default::default()
     };
     o.check.expand.no_parameter_discovery = true;
@@ -254,6 +256,7 @@ fn only_the_rules_asked_for_are_fixed() {
     );
     let mut o = options();
     o.rules = vec!["acr002".into()];
+    o.fail_on = Some(Level::Error);
     let r = fix_text(Path::new("main.json"), &text, &engine(false), &o);
     assert!(r.fixed.contains("\"adminUserEnabled\": true"));
     assert!(r.fixed.contains("\"condition\": false"));
@@ -272,4 +275,82 @@ fn files_that_are_not_templates_are_skipped() {
         &options(),
     );
     assert!(broken.error.is_some());
+}
+
+#[test]
+fn fixes_that_insert_into_one_missing_object_are_applied_one_after_the_other() {
+    // ACR008 and TST007 both add to the missing `properties` object.
+    let res = "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"westeurope\",\n      \"sku\": { \"name\": \"Premium\" }\n    }";
+    let text = template("", res);
+    let mut o = options();
+    o.rules = vec!["ACR008".into(), "TST007".into()];
+    let r = fix_text(Path::new("main.json"), &text, &engine(true), &o);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let root = crate::source::json::parse(&r.fixed).unwrap();
+    let registry = &root.get("resources").unwrap().as_array().unwrap()[0];
+    let members = registry.as_object().unwrap();
+    assert_eq!(
+        members.iter().filter(|m| &*m.key == "properties").count(),
+        1,
+        "{}",
+        r.fixed
+    );
+    let props = registry.get("properties").unwrap();
+    let policies = props.get("policies").unwrap();
+    assert_eq!(
+        props.get("publicNetworkAccess").unwrap().as_str(),
+        Some("Disabled")
+    );
+    assert_eq!(
+        policies
+            .get("exportPolicy")
+            .unwrap()
+            .get("status")
+            .unwrap()
+            .as_str(),
+        Some("disabled")
+    );
+    assert_eq!(
+        policies
+            .get("azureADAuthenticationAsArmPolicy")
+            .unwrap()
+            .get("status")
+            .unwrap()
+            .as_str(),
+        Some("disabled")
+    );
+    assert_eq!(r.applied, 2);
+    let again = fix_text(Path::new("main.json"), &r.fixed, &engine(true), &o);
+    assert_eq!(again.fixed, r.fixed);
+}
+
+#[test]
+fn notes_and_possible_findings_are_not_fixed_by_default() {
+    // A replica that is the home replica only if the resource group is in West Europe
+    // (possible), and a Standard registry (ACR010 note offers Premium).
+    let res = "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"[resourceGroup().location]\",\n      \"sku\": { \"name\": \"Standard\" },\n      \"properties\": { \"adminUserEnabled\": false, \"anonymousPullEnabled\": false, \"publicNetworkAccess\": \"Disabled\", \"policies\": { \"exportPolicy\": { \"status\": \"disabled\" }, \"azureADAuthenticationAsArmPolicy\": { \"status\": \"disabled\" } } }\n    },\n    {\n      \"type\": \"Microsoft.ContainerRegistry/registries/replications\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry/westeurope\",\n      \"location\": \"westeurope\",\n      \"dependsOn\": [ \"[resourceId('Microsoft.ContainerRegistry/registries', 'contosoregistry')]\" ],\n      \"properties\": {}\n    }";
+    let text = template("", res);
+    let o = FixOptions {
+        fail_on: Some(Level::Note),
+        check: options().check,
+        ..Default::default()
+    };
+    let r = fix_text(Path::new("main.json"), &text, &engine(false), &o);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let left: Vec<(&str, crate::rules::finding::Status)> = r
+        .remaining
+        .iter()
+        .map(|f| (f.rule.as_str(), f.status))
+        .collect();
+    assert!(
+        left.contains(&("ACR002", crate::rules::finding::Status::Possible)),
+        "{left:?}"
+    );
+    assert!(left.iter().any(|(rule, _)| *rule == "ACR010"), "{left:?}");
+    assert!(!r.fixed.contains("\"condition\""), "{}", r.fixed);
+    assert!(r.fixed.contains("\"name\": \"Standard\""), "{}", r.fixed);
+    let mut named = o.clone();
+    named.rules = vec!["ACR010".into()];
+    let r = fix_text(Path::new("main.json"), &text, &engine(false), &named);
+    assert!(r.fixed.contains("\"name\": \"Premium\""), "{}", r.fixed);
 }
