@@ -154,11 +154,30 @@ fn cli_diff_writes_nothing_then_fix_writes_and_exits_zero() {
     assert!(stdout.contains("-    adminUserEnabled: true"), "{stdout}");
     assert!(stdout.contains("+    adminUserEnabled: false"), "{stdout}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
-    let (code, _, stderr) = acrlint(&["fix", p]);
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("fixed 1 issue"), "{stderr}");
-    let (code, stdout, _) = acrlint(&["fix", "--diff", p]);
+    let (code, stdout, _) = acrlint(&["fix", "--diff", "--rule", "ACR001", p]);
     assert_eq!((code, stdout.as_str()), (0, ""));
+    // All fixes: public network access goes off, but the export policy stays as it
+    // is, since disabling exports needs the Premium SKU (ACR016) on this Standard
+    // registry.
+    let (code, _, stderr) = acrlint(&["fix", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("ACR007 needs a manual fix"), "{stderr}");
+    assert!(stderr.contains("would cause ACR016"), "{stderr}");
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("publicNetworkAccess: 'Disabled'"), "{after}");
+    assert!(!after.contains("exportPolicy"), "{after}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["containerRegistry.bicep"],
+        "no scratch file is left behind"
+    );
 }
 
 #[test]

@@ -105,6 +105,12 @@ pub fn run(args: FixArgs) -> i32 {
                 path.display()
             );
         }
+        if args.diff && result.deferred {
+            eprintln!(
+                "{}: more fixes follow once these are applied (run acrlint fix without --diff)",
+                path.display()
+            );
+        }
         for m in &result.manual {
             eprintln!(
                 "{}:{}:{}: {} needs a manual fix: {}",

@@ -1,310 +1,304 @@
-//! Repairs of Bicep files on the syntax tree: `adminUserEnabled: true` → `false`
-//! (ACR001, also through a `bool` parameter used only there) and `if (false)` on an
-//! unguarded home replica (ACR002), edited at the exact spans of the nodes.
-//!
-//! Until Bicep files are lowered to the evaluated model, the offending places are
-//! found syntactically here: literals, parameter defaults, and replica locations
-//! written like their registry's.
+//! Repairs of Bicep files, driven by the findings on the lowered file: the lowering
+//! keeps the byte spans of the Bicep source, so a finding points at the Bicep value
+//! (or resource) to edit. Edits follow the rule's [`FixSpec`] on the syntax tree:
+//! a literal is replaced (`adminUserEnabled: true` → `false`), a `bool`/`string`
+//! parameter used only there gets a new default, a missing property is inserted in
+//! the style of its siblings, and `guard` puts `if (false)` before a resource body.
 
-use super::edit::{self, Edit};
-use super::{wanted, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
-use crate::rules::finding::{fingerprint, Level, Location, Status};
-use crate::rules::native::normalize_location;
+use super::edit::{self, indent_at, newline_of, Edit};
+use super::json::Planned;
+use super::spec::{FixSpec, SetProperty};
+use super::Finding;
+use crate::generate::escape::{bicep_key, bicep_string};
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    self, Expr, ExprKind, ObjectItem, ResourceDecl, Span, Statement, StatementKind,
+    Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind,
 };
-use crate::source::line_index::LineIndex;
 
-const REGISTRY: &str = "microsoft.containerregistry/registries";
-const REPLICATION: &str = "microsoft.containerregistry/registries/replications";
-
-/// A resource declaration with what the fixer needs to know about it.
-struct Resource<'a> {
-    decl: &'a ResourceDecl,
-    /// Full type, lowercase, without the API version.
-    type_name: String,
-    /// The object body (inside `if` / `for` when there is one).
-    object: Option<&'a Expr>,
-    guard: Option<&'a Expr>,
-    looped: bool,
-    /// Index of the enclosing resource for nested declarations.
-    enclosing: Option<usize>,
-}
-
-/// One offending place and its repair.
-struct Issue {
-    rule: &'static str,
-    span: Span,
-    message: String,
-    repair: Result<Vec<Edit>, String>,
-}
-
-fn collect<'a>(stmts: Vec<&'a Statement>, enclosing: Option<usize>, out: &mut Vec<Resource<'a>>) {
-    for stmt in stmts {
-        let StatementKind::Resource(decl) = &stmt.kind else {
-            continue;
-        };
-        let raw = decl.type_string.as_literal().unwrap_or("");
-        let bare = raw.split('@').next().unwrap_or("").to_ascii_lowercase();
-        let type_name = match enclosing.and_then(|i| out.get(i)) {
-            Some(parent) if !bare.contains('/') => {
-                format!("{}/{bare}", parent.type_name)
+/// Resource declarations (nested ones too), innermost last among those containing a
+/// span.
+fn resources(program: &Program) -> Vec<&Statement> {
+    fn walk<'a>(stmts: Vec<&'a Statement>, out: &mut Vec<&'a Statement>) {
+        for s in stmts {
+            let StatementKind::Resource(decl) = &s.kind else {
+                continue;
+            };
+            out.push(s);
+            if let Some(ExprKind::Object(items)) = body_object(decl).map(|o| &o.kind) {
+                let nested = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        ObjectItem::Resource(s) => Some(&**s),
+                        _ => None,
+                    })
+                    .collect();
+                walk(nested, out);
             }
-            _ => bare,
-        };
-        let (mut body, mut guard, mut looped) = (&decl.body, None, false);
-        if let ExprKind::For(f) = &body.kind {
-            looped = true;
-            body = &f.body;
         }
-        if let ExprKind::If { condition, body: b } = &body.kind {
-            guard = Some(&**condition);
-            body = b;
-        }
-        let object = matches!(body.kind, ExprKind::Object(_)).then_some(body);
-        let index = out.len();
-        out.push(Resource {
-            decl,
-            type_name,
-            object,
-            guard,
-            looped,
-            enclosing,
-        });
-        if let Some(ExprKind::Object(items)) = object.map(|o| &o.kind) {
-            let nested = items
+    }
+    let mut out = Vec::new();
+    walk(program.statements.iter().collect(), &mut out);
+    out
+}
+
+/// The object literal of a resource body (inside `if (...)` and `[for ...]`).
+fn body_object(decl: &ResourceDecl) -> Option<&Expr> {
+    let mut body = &decl.body;
+    if let ExprKind::For(f) = &body.kind {
+        body = &f.body;
+    }
+    if let ExprKind::If { body: b, .. } = &body.kind {
+        body = b;
+    }
+    matches!(body.kind, ExprKind::Object(_)).then_some(body)
+}
+
+/// Bicep text of a JSON value; objects and arrays spread over lines under `indent`.
+fn render(value: &serde_json::Value, indent: &str, nl: &str) -> String {
+    let inner = format!("{indent}  ");
+    match value {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => bicep_string(s),
+        serde_json::Value::Array(items) if !items.is_empty() => {
+            let lines: Vec<String> = items
                 .iter()
-                .filter_map(|i| match i {
-                    ObjectItem::Resource(s) => Some(&**s),
-                    _ => None,
-                })
+                .map(|v| format!("{inner}{}", render(v, &inner, nl)))
                 .collect();
-            collect(nested, Some(index), out);
+            format!("[{nl}{}{nl}{indent}]", lines.join(nl))
         }
+        serde_json::Value::Object(map) if !map.is_empty() => {
+            let lines: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{inner}{}: {}", bicep_key(k), render(v, &inner, nl)))
+                .collect();
+            format!("{{{nl}{}{nl}{indent}}}", lines.join(nl))
+        }
+        serde_json::Value::Array(_) => "[]".into(),
+        serde_json::Value::Object(_) => "{}".into(),
     }
 }
 
-/// How many times `name` appears as an identifier token.
-fn identifier_uses(text: &str, name: &str) -> usize {
-    lex(text, 0)
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Ident && t.span.text(text) == name)
-        .count()
-}
-
-fn admin_user(text: &str, program: &bicep::Program, r: &Resource) -> Option<Issue> {
-    let value = &r
-        .object?
-        .property("properties")?
-        .value
-        .property("adminUserEnabled")?
-        .value;
-    let issue = |repair| Issue {
-        rule: "ACR001",
-        span: value.span,
-        message: format!(
-            "registry {} enables the admin user (adminUserEnabled is {})",
-            r.decl.name.name,
-            value.span.text(text)
-        ),
-        repair,
-    };
-    match &value.kind {
-        ExprKind::Bool(true) => Some(issue(Ok(vec![Edit::replace(
-            value.span.start,
-            value.span.end,
-            "false",
-        )]))),
-        ExprKind::Var(name) => {
-            let default = program.statements.iter().find_map(|s| match &s.kind {
-                StatementKind::Param {
-                    name: n,
-                    default: Some(d),
-                    ..
-                } if n.name == name.name => Some(d),
-                _ => None,
-            })?;
-            if !matches!(default.kind, ExprKind::Bool(true)) {
-                return None;
-            }
-            let allowed = program.statements.iter().any(|s| {
-                matches!(&s.kind, StatementKind::Param { name: n, .. } if n.name == name.name)
-                    && s.decorator("allowed").is_some()
-            });
-            if identifier_uses(text, &name.name) != 2 || allowed {
-                return Some(issue(Err(format!(
-                    "adminUserEnabled comes from parameter '{}', which is also used elsewhere: give it the value false where the template is deployed",
-                    name.name
-                ))));
-            }
-            Some(issue(Ok(vec![Edit::replace(
-                default.span.start,
-                default.span.end,
-                "false",
-            )])))
-        }
-        _ => None,
-    }
-}
-
-/// Locations written alike: the same string (normalised as Azure does) or the same
-/// expression text.
-fn same_location(text: &str, a: &Expr, b: &Expr) -> bool {
-    match (a.as_literal_string(), b.as_literal_string()) {
-        (Some(x), Some(y)) => normalize_location(x) == normalize_location(y),
-        (None, None) => {
-            let squash = |e: &Expr| e.span.text(text).split_whitespace().collect::<String>();
-            squash(a) == squash(b)
-        }
+fn same_value(e: &Expr, want: &serde_json::Value) -> bool {
+    match (&e.kind, want) {
+        (ExprKind::Bool(a), serde_json::Value::Bool(b)) => a == b,
+        (ExprKind::Int(a), serde_json::Value::Number(b)) => b.as_u64() == Some(*a),
+        (ExprKind::Null, serde_json::Value::Null) => true,
+        (ExprKind::String(_), serde_json::Value::String(b)) => e
+            .as_literal_string()
+            .is_some_and(|a| a.eq_ignore_ascii_case(b)),
         _ => false,
     }
 }
 
-fn home_replica(text: &str, resources: &[Resource], r: &Resource) -> Option<Issue> {
-    if r.looped {
-        return None;
-    }
-    let object = r.object?;
-    let location = &object.property("location")?.value;
-    let registry = match r.enclosing {
-        Some(i) => resources.get(i)?,
-        None => {
-            let ExprKind::Var(parent) = &object.property("parent")?.value.kind else {
-                return None;
-            };
-            resources
-                .iter()
-                .find(|x| x.decl.name.name == parent.name && x.type_name == REGISTRY)?
-        }
-    };
-    let registry_location = &registry.object?.property("location")?.value;
-    if !same_location(text, location, registry_location) {
-        return None;
-    }
-    let repair = match r.guard {
-        None => Ok(vec![Edit::insert(object.span.start, "if (false) ")]),
-        Some(g) if matches!(g.kind, ExprKind::Bool(false)) => return None,
-        // Guarded by a condition of its own: what it evaluates to is not known here.
-        Some(_) => return None,
-    };
-    Some(Issue {
-        rule: "ACR002",
-        span: location.span,
-        message: format!(
-            "replication {} is in the registry's home region ({})",
-            r.decl.name.name,
-            location.span.text(text)
-        ),
-        repair,
-    })
+fn is_literal(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Null
+    ) || e.as_literal_string().is_some()
 }
 
-fn issues(text: &str) -> Result<Vec<Issue>, String> {
-    let parsed = bicep::parse(text);
-    if let Some(d) = parsed.diagnostics.first() {
-        let lc = LineIndex::new(text).line_col(text, d.span.start);
-        return Err(format!(
-            "{}:{}: {} (fix the syntax error first)",
-            lc.line, lc.column, d.message
-        ));
-    }
-    let mut resources = Vec::new();
-    collect(
-        parsed.program.statements.iter().collect(),
-        None,
-        &mut resources,
-    );
-    let mut out = Vec::new();
-    for r in &resources {
-        if r.type_name == REGISTRY {
-            out.extend(admin_user(text, &parsed.program, r));
-        }
-        if r.type_name == REPLICATION {
-            out.extend(home_replica(text, &resources, r));
-        }
-    }
-    Ok(out)
+struct BicepFile<'a> {
+    text: &'a str,
+    program: &'a Program,
 }
 
-fn finding_of(text: &str, lines: &LineIndex, issue: &Issue) -> Finding {
-    Finding {
-        rule: issue.rule.into(),
-        level: Level::Error,
-        status: Status::Fail,
-        location: Location {
-            file: Default::default(),
-            start: lines.line_col(text, issue.span.start),
-            end: lines.line_col(text, issue.span.end),
-            byte_start: issue.span.start,
-            byte_end: issue.span.end,
-        },
-        resource_type: None,
-        resource_name: None,
-        message: issue.message.clone(),
-        related: Vec::new(),
-        fingerprint: fingerprint(&[issue.rule, &issue.message]),
-        suppression: None,
-    }
-}
-
-pub(crate) fn fix(text: &str, options: &FixOptions) -> Result<Option<Fixed>, String> {
-    let mut current = text.to_string();
-    let mut applied = 0;
-    for _ in 0..MAX_PASSES {
-        let found: Vec<Issue> = issues(&current)?
-            .into_iter()
-            .filter(|i| wanted(i.rule, options))
-            .collect();
-        let edits: Vec<Edit> = found
+impl BicepFile<'_> {
+    fn identifier_uses(&self, name: &str) -> usize {
+        lex(self.text, 0)
+            .tokens
             .iter()
-            .filter_map(|i| i.repair.as_ref().ok())
-            .flatten()
-            .cloned()
-            .collect();
-        if edits.is_empty() {
-            break;
-        }
-        let (next, rejected) = edit::apply(&current, &edits);
-        if !rejected.is_empty() {
-            return Err("overlapping fixes; fix one rule at a time with --rule".into());
-        }
-        let reparsed = bicep::parse(&next);
-        if !reparsed.diagnostics.is_empty() {
-            return Err("the fixes would break the Bicep syntax; nothing was changed".into());
-        }
-        applied += found.iter().filter(|i| i.repair.is_ok()).count();
-        current = next;
+            .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
+            .count()
     }
-    let lines = LineIndex::new(&current);
-    let left = issues(&current)?;
-    let manual = left
-        .iter()
-        .filter(|i| wanted(i.rule, options))
-        .filter_map(|i| {
-            let lc = lines.line_col(&current, i.span.start);
-            i.repair.as_ref().err().map(|advice| ManualFix {
-                rule: i.rule.into(),
-                line: lc.line,
-                column: lc.column,
-                advice: advice.clone(),
-            })
+
+    fn parameter(&self, name: &str) -> Option<(&Statement, Option<&Expr>)> {
+        self.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Param {
+                name: n, default, ..
+            } if n.name.as_ref() == name => Some((s, default.as_ref())),
+            _ => None,
         })
-        .collect();
-    let remaining = if options.fail_on.is_some_and(|t| t <= Level::Error) {
-        left.iter()
-            .map(|i| finding_of(&current, &lines, i))
-            .collect()
-    } else {
-        Vec::new()
+    }
+}
+
+/// Plan the repair of one finding in a Bicep file.
+pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixSpec) -> Planned {
+    let file = BicepFile { text, program };
+    let file = &file;
+    let (start, end) = (finding.location.byte_start, finding.location.byte_end);
+    let Some(stmt) = resources(file.program)
+        .into_iter()
+        .rev()
+        .find(|s| s.span.start <= start && end <= s.span.end)
+    else {
+        return Planned::Manual("the resource could not be located in the file".into());
     };
-    Ok(Some(Fixed {
-        text: current,
-        applied,
-        manual,
-        remaining,
-    }))
+    let StatementKind::Resource(decl) = &stmt.kind else {
+        return Planned::Manual("the resource could not be located in the file".into());
+    };
+    let mut edits = Vec::new();
+    if spec.guard {
+        match &decl.body.kind {
+            ExprKind::Object(_) => edits.push(Edit::insert(decl.body.span.start, "if (false) ")),
+            ExprKind::If { condition, .. } if matches!(condition.kind, ExprKind::Bool(false)) => {}
+            ExprKind::If { .. } => {
+                return Planned::Manual(
+                    "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
+                )
+            }
+            _ => {
+                return Planned::Manual(
+                    "the resource is a loop: skip the home region with a condition that compares each location with the registry's".into(),
+                )
+            }
+        }
+    }
+    let Some(object) = body_object(decl) else {
+        return Planned::Manual("the resource body is not an object".into());
+    };
+    for set in &spec.set {
+        match set_property(file, object, set) {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return m,
+        }
+    }
+    if edits.is_empty() {
+        Planned::Nothing
+    } else {
+        Planned::Edits(edits)
+    }
+}
+
+fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {
+    let segments = set.segments();
+    let mut node = resource;
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match node.property(seg) {
+            Some(p) if last => return set_value(file, &p.value, set),
+            Some(p) if matches!(p.value.kind, ExprKind::Object(_)) => node = &p.value,
+            Some(p) => {
+                return Planned::Manual(format!(
+                    "{} is computed by `{}`; make {} evaluate to {}",
+                    segments[..=i].join("."),
+                    p.value.span.text(file.text),
+                    set.path,
+                    set.value
+                ))
+            }
+            None => {
+                let mut value = set.value.clone();
+                for key in segments[i + 1..].iter().rev() {
+                    value = serde_json::json!({ *key: value });
+                }
+                return insert_property(file.text, node, seg, &value);
+            }
+        }
+    }
+    Planned::Nothing
+}
+
+fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
+    if same_value(value, &set.value) {
+        return Planned::Nothing;
+    }
+    let nl = newline_of(file.text);
+    if is_literal(value) {
+        let indent = indent_at(file.text, value.span.start as usize);
+        return Planned::Edits(vec![Edit::replace(
+            value.span.start,
+            value.span.end,
+            render(&set.value, indent, nl),
+        )]);
+    }
+    let advice = |why: &str| {
+        Planned::Manual(format!(
+            "{} is `{}`, which {why}; make it {}",
+            set.path,
+            value.span.text(file.text),
+            set.value
+        ))
+    };
+    let ExprKind::Var(name) = &value.kind else {
+        return advice("is an expression");
+    };
+    let Some((param, default)) = file.parameter(&name.name) else {
+        return advice("is not a parameter of this file");
+    };
+    if file.identifier_uses(&name.name) != 2 {
+        return advice("is a parameter also used elsewhere");
+    }
+    if param.decorator("allowed").is_some() {
+        return advice("is a parameter with @allowed values");
+    }
+    match default {
+        Some(d) if same_value(d, &set.value) => Planned::Nothing,
+        Some(d) if is_literal(d) => Planned::Edits(vec![Edit::replace(
+            d.span.start,
+            d.span.end,
+            render(&set.value, "", nl),
+        )]),
+        _ => advice("is a parameter without a literal default"),
+    }
+}
+
+/// Add `key: value` to an object literal, on its own line like the other properties.
+fn insert_property(text: &str, object: &Expr, key: &str, value: &serde_json::Value) -> Planned {
+    let ExprKind::Object(items) = &object.kind else {
+        return Planned::Manual("not an object".into());
+    };
+    let nl = newline_of(text);
+    let object_indent = indent_at(text, object.span.start as usize);
+    let last_property = items.iter().rev().find_map(|i| match i {
+        ObjectItem::Property(p) => Some(p),
+        _ => None,
+    });
+    match last_property {
+        Some(p) if edit::starts_line(text, p.span.start as usize) => {
+            let indent = indent_at(text, p.span.start as usize);
+            // After the property's line (a trailing comment stays with it).
+            let after = &text[p.span.end as usize..];
+            let line_end = p.span.end as usize + after.find(['\r', '\n']).unwrap_or(after.len());
+            Planned::Edits(vec![Edit::insert(
+                line_end as u32,
+                format!(
+                    "{nl}{indent}{}: {}",
+                    bicep_key(key),
+                    render(value, indent, nl)
+                ),
+            )])
+        }
+        Some(_) => Planned::Manual(format!(
+            "add `{}: {}`",
+            bicep_key(key),
+            render(value, "", nl)
+        )),
+        None => {
+            let inside = text
+                .get(object.span.start as usize + 1..(object.span.end as usize).saturating_sub(1))
+                .unwrap_or("x");
+            if !items.is_empty() || !inside.trim().is_empty() {
+                return Planned::Manual(format!(
+                    "add `{}: {}`",
+                    bicep_key(key),
+                    render(value, "", nl)
+                ));
+            }
+            let inner = format!("{object_indent}  ");
+            Planned::Edits(vec![Edit::replace(
+                object.span.start,
+                object.span.end,
+                format!(
+                    "{{{nl}{inner}{}: {}{nl}{object_indent}}}",
+                    bicep_key(key),
+                    render(value, &inner, nl)
+                ),
+            )])
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,23 +1,22 @@
 //! `acrlint fix`: apply the safe repairs the rules offer (their `fix` field), editing
 //! only the offending byte spans so comments and formatting elsewhere stay
-//! byte-identical. ARM JSON is driven by `check` findings; Bicep files by the
-//! syntax tree (see [`bicep`]).
+//! byte-identical. Both languages are driven by `check` findings (Bicep through the
+//! lowering, whose spans are the Bicep source's); the edits are planned on the JSON
+//! tree ([`json`]) or the Bicep syntax tree ([`bicep`]), and a fix that would cause
+//! a new warning or error is left out (see `driver`).
 
 pub mod bicep;
+mod driver;
 pub mod edit;
+mod findings;
 pub mod json;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use crate::arm::expand::{expand_loaded, load_text};
-use crate::check::{diagnostic_findings, CheckOptions};
-use crate::rules::engine::{Engine, EngineInput};
+use crate::check::CheckOptions;
+use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
-use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
-use crate::source::file::SourceFile;
-use crate::source::json::Node;
 
 use edit::Edit;
 pub use spec::FixSpec;
@@ -56,6 +55,9 @@ pub struct FileFix {
     pub remaining: Vec<Finding>,
     /// The file was skipped (not a template).
     pub skipped: bool,
+    /// Some fixes edit the same place as others and need another run (only with
+    /// `--diff`: when writing, Bicep files get as many passes as they need).
+    pub deferred: bool,
     /// The file could not be read, parsed or fixed.
     pub error: Option<String>,
 }
@@ -66,13 +68,13 @@ impl FileFix {
     }
 }
 
-const BOM: &str = "\u{feff}";
+pub(crate) const BOM: &str = "\u{feff}";
 /// Passes over one file: a fix may reveal another finding with a fix, and fixes that
 /// edit the same place are applied one pass after the other.
-const MAX_PASSES: usize = 16;
+pub(crate) const MAX_PASSES: usize = 16;
 
 /// Whether two edits overlap or meet (then they are not applied in the same pass).
-fn touches(a: &Edit, b: &Edit) -> bool {
+pub(crate) fn touches(a: &Edit, b: &Edit) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
@@ -86,14 +88,12 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
     };
     let bom = original.starts_with(BOM);
     let body = original.strip_prefix(BOM).unwrap_or(original);
-    let is_bicep = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicep"));
-    let result = if is_bicep {
-        bicep::fix(body, options)
+    let language = if is_bicep(path) {
+        driver::Language::Bicep
     } else {
-        fix_json(path, body, engine, options)
+        driver::Language::Json
     };
+    let result = driver::run(language, path, body, engine, options);
     match result {
         Ok(Some(r)) => {
             out.fixed = if bom {
@@ -102,6 +102,7 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
                 r.text
             };
             out.applied = r.applied;
+            out.deferred = r.deferred;
             out.manual = r.manual;
             out.remaining = r.remaining;
             for f in &mut out.remaining {
@@ -138,12 +139,19 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
         }
     };
     let mut result = fix_text(path, &original, engine, options);
-    if write && result.error.is_none() && result.changed() {
-        if let Err(e) = std::fs::write(path, &result.fixed) {
-            result.error = Some(format!("cannot write: {e}"));
-        }
+    if !write || result.error.is_some() || !result.changed() {
+        return result;
+    }
+    if let Err(e) = std::fs::write(path, &result.fixed) {
+        result.error = Some(format!("cannot write: {e}"));
+        return result;
     }
     result
+}
+
+pub(crate) fn is_bicep(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
 }
 
 /// A unified diff of a file's fixes (`--diff`).
@@ -163,6 +171,8 @@ pub(crate) struct Fixed {
     pub applied: usize,
     pub manual: Vec<ManualFix>,
     pub remaining: Vec<Finding>,
+    /// Some fixes wait for another pass (they edit the same place as others).
+    pub deferred: bool,
 }
 
 fn wanted(rule: &str, options: &FixOptions) -> bool {
@@ -175,177 +185,13 @@ fn wanted(rule: &str, options: &FixOptions) -> bool {
 /// by default of rules at warning or error level. Notes recommend trade-offs (the
 /// Premium SKU's cost, quarantine blocking pulls until a scanner releases images):
 /// their fixes apply only when the rule is named with `--rule`.
-fn fixable(f: &Finding, options: &FixOptions) -> bool {
+pub(crate) fn fixable(f: &Finding, options: &FixOptions) -> bool {
     let level_ok = if options.rules.is_empty() {
         f.level >= Level::Warning
     } else {
         wanted(&f.rule, options)
     };
     f.suppression.is_none() && f.status == Status::Fail && level_ok
-}
-
-fn counts(f: &Finding, options: &FixOptions) -> bool {
-    f.suppression.is_none() && options.fail_on.is_some_and(|t| f.level >= t)
-}
-
-/// A template's findings and its syntax tree.
-type Checked = (Vec<Finding>, Arc<Node>);
-
-/// Findings of a template given as text; `None` when the text is not a template.
-fn check_text(
-    path: &Path,
-    text: &str,
-    engine: &Engine,
-    options: &CheckOptions,
-) -> Result<Option<Checked>, String> {
-    let source = Arc::new(SourceFile::from_text(path, text));
-    let loaded = match load_text(source) {
-        Ok(l) => l,
-        // Like `check`: broken JSON is only an error when it looks like a template.
-        Err(e)
-            if text
-                .to_ascii_lowercase()
-                .contains("deploymenttemplate.json") =>
-        {
-            return Err(e.render())
-        }
-        Err(_) => return Ok(None),
-    };
-    if classify(&loaded.root) != JsonFileKind::Template {
-        return Ok(None);
-    }
-    let root = loaded.root.clone();
-    let expansion = expand_loaded(loaded, &options.expand).map_err(|e| e.render())?;
-    let mut findings = diagnostic_findings(&expansion);
-    if findings.iter().any(|f| f.level == Level::Error) {
-        return Err(findings
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}:{}:{}: {}",
-                    path.display(),
-                    f.location.start.line,
-                    f.location.start.column,
-                    f.message
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"));
-    }
-    let input = EngineInput {
-        expansion: &expansion,
-        options: &options.expand,
-        mode: options.mode,
-        template_path: path,
-    };
-    findings.extend(engine.run(&input));
-    crate::check::suppress::apply(&expansion, &mut findings);
-    findings.retain(|f| f.location.file == path);
-    Ok(Some((findings, root)))
-}
-
-/// Parameters the template's parameter file sets (explicit or by convention).
-fn parameter_file_names(path: &Path, options: &CheckOptions) -> Vec<String> {
-    let file = match &options.expand.parameters {
-        Some(p) => Some(p.clone()),
-        None if options.expand.no_parameter_discovery => None,
-        None => parameter_file_for(path),
-    };
-    let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) else {
-        return Vec::new();
-    };
-    let text = text.strip_prefix(BOM).unwrap_or(&text);
-    crate::source::json::parse(text)
-        .ok()
-        .and_then(|root| {
-            root.get("parameters")
-                .and_then(Node::as_object)
-                .map(|m| m.iter().map(|m| m.key.to_string()).collect())
-        })
-        .unwrap_or_default()
-}
-
-fn fix_json(
-    path: &Path,
-    text: &str,
-    engine: &Engine,
-    options: &FixOptions,
-) -> Result<Option<Fixed>, String> {
-    let param_names = parameter_file_names(path, &options.check);
-    let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    let mut current = text.to_string();
-    let mut applied = 0;
-    let mut manual = Vec::new();
-    for _ in 0..MAX_PASSES {
-        let Some((findings, root)) = check_text(path, &current, engine, &options.check)? else {
-            return Ok(None);
-        };
-        let file = json::JsonFile {
-            text: &current,
-            root: &root,
-            param_file_sets: &sets,
-        };
-        manual.clear();
-        let mut edits = Vec::new();
-        let mut fixed_here = 0;
-        for f in findings.iter().filter(|f| fixable(f, options)) {
-            let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
-                continue;
-            };
-            let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
-            match json::plan(&file, f, &spec) {
-                json::Planned::Edits(e) => {
-                    let new: Vec<Edit> = e.into_iter().filter(|x| !edits.contains(x)).collect();
-                    // Two findings that insert at one place (e.g. both add a missing
-                    // `properties` object) would write it twice: the second waits for
-                    // the next pass, which sees the first one's result.
-                    if new.iter().any(|x| edits.iter().any(|y| touches(x, y))) {
-                        continue;
-                    }
-                    if !new.is_empty() {
-                        edits.extend(new);
-                        fixed_here += 1;
-                    }
-                }
-                json::Planned::Nothing => {}
-                json::Planned::Manual(advice) => manual.push(ManualFix {
-                    rule: f.rule.clone(),
-                    line: f.location.start.line,
-                    column: f.location.start.column,
-                    advice,
-                }),
-            }
-        }
-        if edits.is_empty() {
-            break;
-        }
-        let (next, rejected) = edit::apply(&current, &edits);
-        if !rejected.is_empty() {
-            return Err("overlapping fixes; fix one rule at a time with --rule".into());
-        }
-        if let Err(e) = crate::source::json::parse(&next) {
-            return Err(format!(
-                "the fixes would make the file invalid JSON ({}); nothing was changed",
-                e.message
-            ));
-        }
-        applied += fixed_here;
-        current = next;
-    }
-    let remaining = match check_text(path, &current, engine, &options.check)? {
-        Some((findings, _)) => findings
-            .into_iter()
-            .filter(|f| counts(f, options))
-            .collect(),
-        None => Vec::new(),
-    };
-    manual.dedup();
-    Ok(Some(Fixed {
-        text: current,
-        applied,
-        manual,
-        remaining,
-    }))
 }
 
 /// Files to fix under `paths`: explicit files, and `.json`/`.jsonc`/`.bicep` files

@@ -1,30 +1,29 @@
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::generate::fix::{fix_text, FileFix, FixOptions};
+use crate::generate::fix::{fix_file, FileFix, FixOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 
-fn fix_with(text: &str, rules: &[&str]) -> FileFix {
+/// Write `text` to a fresh `main.bicep` and fix it (the lowering reads from disk).
+fn fix_with(text: &str, rules: &[&str], write: bool) -> (FileFix, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.bicep");
+    std::fs::write(&path, text).unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),
         rules: rules.iter().map(|r| r.to_string()).collect(),
         ..Default::default()
     };
-    let r = fix_text(
-        Path::new("main.bicep"),
-        text,
-        &Engine::builtin().unwrap(),
-        &options,
-    );
+    let r = fix_file(&path, &Engine::builtin().unwrap(), &options, write);
     assert!(r.error.is_none(), "{:?}", r.error);
-    r
+    (r, path, dir)
 }
 
 fn fix(text: &str) -> FileFix {
-    fix_with(text, &[])
+    fix_with(text, &["ACR001", "ACR002"], true).0
 }
 
-const REGISTRY: &str = "param location string = resourceGroup().location
+const REGISTRY: &str = "param location string = 'westeurope'
 
 resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
   name: 'contosoregistry'
@@ -47,7 +46,7 @@ fn a_literal_true_becomes_false() {
         r.fixed,
         REGISTRY.replace("adminUserEnabled: true", "adminUserEnabled: false")
     );
-    assert!(r.remaining.is_empty());
+    assert!(r.remaining.is_empty(), "{:?}", r.remaining);
     let again = fix(&r.fixed);
     assert_eq!(again.fixed, r.fixed);
     assert_eq!(again.applied, 0);
@@ -78,12 +77,13 @@ fn a_parameter_used_elsewhere_is_left_with_advice() {
         "param enableAdmin bool = true\n{}\noutput admin bool = enableAdmin\n",
         REGISTRY.replace("adminUserEnabled: true", "adminUserEnabled: enableAdmin")
     );
-    let r = fix(&text);
+    let (r, path, _dir) = fix_with(&text, &["ACR001"], true);
     assert_eq!(r.fixed, text);
-    assert_eq!(r.manual.len(), 1);
+    assert_eq!(r.manual.len(), 1, "{:?}", r.manual);
     assert_eq!(r.manual[0].rule, "ACR001");
+    assert!(r.manual[0].advice.contains("also used elsewhere"));
     assert_eq!(r.remaining.len(), 1);
-    assert_eq!(r.remaining[0].location.file, Path::new("main.bicep"));
+    assert_eq!(r.remaining[0].location.file, path);
 }
 
 const HOME_REPLICA: &str = "
@@ -129,23 +129,60 @@ fn unguarded_home_replicas_get_if_false_top_level_and_nested() {
         );
     assert_eq!(r.fixed, expected);
     assert_eq!(fix(&r.fixed).fixed, expected);
-    assert!(crate::source::bicep::parse(&r.fixed).diagnostics.is_empty());
 }
 
 #[test]
-fn rule_filter_and_syntax_errors() {
+fn missing_properties_are_inserted_and_nested_objects_created() {
+    let text = "resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: false // off
+  }
+}
+";
+    let (r, _, _dir) = fix_with(text, &["ACR005", "ACR008"], true);
+    assert_eq!(r.applied, 2, "{:?}\n{}", r.manual, r.fixed);
+    let expected = text.replace(
+        "    adminUserEnabled: false // off\n",
+        "    adminUserEnabled: false // off\n    publicNetworkAccess: 'Disabled'\n    policies: {\n      azureADAuthenticationAsArmPolicy: {\n        status: 'disabled'\n      }\n    }\n",
+    );
+    assert_eq!(r.fixed, expected);
+    assert!(r.remaining.is_empty(), "{:?}", r.remaining);
+}
+
+#[test]
+fn diff_mode_writes_nothing_and_rule_filter_applies() {
     let text = format!("{REGISTRY}{HOME_REPLICA}");
-    let r = fix_with(&text, &["ACR002"]);
+    let (r, path, _dir) = fix_with(&text, &["ACR002"], false);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     assert!(r.fixed.contains("adminUserEnabled: true"));
     assert!(r.fixed.contains("= if (false) {"));
     // Only ACR002 was fixed; the admin user is still a finding.
-    assert_eq!(r.remaining.len(), 1);
-    assert_eq!(r.remaining[0].rule, "ACR001");
-    let broken = fix_text(
-        Path::new("main.bicep"),
-        "resource acr 'x@1' = {\n  properties: {\n",
+    assert!(
+        r.remaining.iter().any(|f| f.rule == "ACR001"),
+        "{:?}",
+        r.remaining
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_not_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.bicep");
+    std::fs::write(&path, "resource acr 'x@1' = {\n  properties: {\n").unwrap();
+    let r = fix_file(
+        Path::new(&path),
         &Engine::builtin().unwrap(),
         &FixOptions::default(),
+        true,
     );
-    assert!(broken.error.is_some());
+    assert!(r.error.is_some());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "resource acr 'x@1' = {\n  properties: {\n"
+    );
 }

@@ -354,3 +354,27 @@ fn notes_and_possible_findings_are_not_fixed_by_default() {
     let r = fix_text(Path::new("main.json"), &text, &engine(false), &named);
     assert!(r.fixed.contains("\"name\": \"Premium\""), "{}", r.fixed);
 }
+
+#[test]
+fn a_fix_that_would_cause_another_finding_is_refused() {
+    // Disabling exports needs the Premium SKU: on a Standard registry the ACR007 fix
+    // would trade a warning for an ACR016 error.
+    let res = "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"westeurope\",\n      \"sku\": { \"name\": \"Standard\" },\n      \"properties\": {\n        \"adminUserEnabled\": true\n      }\n    }";
+    let text = template("", res);
+    let mut o = options();
+    o.rules = vec!["ACR001".into(), "ACR007".into()];
+    let r = fix_text(Path::new("main.json"), &text, &engine(false), &o);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(
+        r.fixed,
+        text.replace("\"adminUserEnabled\": true", "\"adminUserEnabled\": false")
+    );
+    assert_eq!(r.applied, 1);
+    assert!(
+        r.manual
+            .iter()
+            .any(|m| m.rule == "ACR007" && m.advice.contains("would cause ACR016")),
+        "{:?}",
+        r.manual
+    );
+}
