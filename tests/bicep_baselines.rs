@@ -21,36 +21,12 @@ const BASELINES: &str = "../shared/corpus/bicep-baselines";
 
 /// Resources that cannot match, with the precise reason: (sample, resource label
 /// prefix as `type name`, reason). Each entry must still differ.
-const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "LoadFunctions_CRLF",
-        "microsoft.resources/deployments \"module",
-        "loadTextContent / loadFileAsBase64 ('Assets/...'): the asset files are not part of \
+const KNOWN: &[(&str, &str, &str)] = &[(
+    "LoadFunctions_CRLF",
+    "microsoft.resources/deployments \"module",
+    "loadTextContent / loadFileAsBase64 ('Assets/...'): the asset files are not part of \
          the corpus, so the loaded content is unknown",
-    ),
-    (
-        "Modules_CRLF",
-        "microsoft.resources/deployments \"one\"",
-        NESTED_MODULE_LOOP,
-    ),
-    (
-        "Modules_CRLF",
-        "microsoft.resources/deployments \"two\"",
-        NESTED_MODULE_LOOP,
-    ),
-    (
-        "Modules_CRLF",
-        "microsoft.resources/deployments \"propertyLoopInsideParameterValueInsideModuleLoop\"",
-        "a property loop inside a module loop (objParam.a): same unnamed copyIndex() as \
-         nestedModuleLoop; the compiled form reads index 1 of a one-item array",
-    ),
-    (
-        "Resources_CRLF",
-        "microsoft.network/virtualnetworks \"vnet-",
-        "vnet: same unnamed copyIndex() inside a property loop (subnet names read the outer \
-         resource loop's index)",
-    ),
-];
+)];
 
 /// Outputs that cannot match: (sample, output name prefix, reason).
 const KNOWN_OUTPUTS: &[(&str, &str, &str)] = &[
@@ -82,11 +58,6 @@ const KNOWN_OUTPUTS: &[(&str, &str, &str)] = &[
          reference(format('sym[{0}]', i)) is not resolved by the engine",
     ),
 ];
-
-const NESTED_MODULE_LOOP: &str = "nestedModuleLoop: a property loop inside a module loop \
-     reads the module's item. The compiler writes the outer index as copyIndex(), which ARM \
-     resolves to the module loop but the engine resolves to the innermost (property) loop; \
-     the lowering writes copyIndex('nestedModuleLoop'), which the engine evaluates as ARM does";
 
 fn samples() -> Vec<String> {
     let index = std::fs::read_to_string(format!("{BASELINES}/INDEX.tsv"))

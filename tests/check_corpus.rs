@@ -38,7 +38,8 @@ fn acr001_fails_exactly_where_the_admin_user_is_enabled() {
     let options = CheckOptions::default();
     let mut checked = 0;
     let mut mismatches = Vec::new();
-    for row in manifest().iter().filter(|r| r.kind == "arm") {
+    let rows = manifest();
+    for row in rows.iter().filter(|r| r.kind == "arm" || r.kind == "bicep") {
         let outcome = check_file(&row.path, true, &engine, &options);
         assert!(
             !outcome.fatal,
@@ -47,10 +48,25 @@ fn acr001_fails_exactly_where_the_admin_user_is_enabled() {
         );
         checked += 1;
         let expected = row.admin_user.split(';').filter(|v| *v == "true").count();
-        let fails: Vec<_> = outcome
+        let all_fails: Vec<_> = outcome
             .findings
             .iter()
             .filter(|f| f.rule == "ACR001" && f.status == Status::Fail)
+            .collect();
+        // A Bicep file deploying a module reports the module's value in the module file:
+        // that file's own manifest row must say the admin user is enabled there.
+        for f in all_fails.iter().filter(|f| f.location.file != row.path) {
+            let module = rows.iter().find(|r| r.path == f.location.file);
+            assert!(
+                module.is_some_and(|m| m.admin_user.split(';').any(|v| v == "true")),
+                "{}: ACR001 in {}, which the manifest does not mark as enabling the admin user",
+                row.path.display(),
+                f.location.file.display()
+            );
+        }
+        let fails: Vec<_> = all_fails
+            .into_iter()
+            .filter(|f| f.location.file == row.path)
             .collect();
         let possibles = outcome
             .findings
@@ -70,20 +86,24 @@ fn acr001_fails_exactly_where_the_admin_user_is_enabled() {
             assert_eq!(f.level, Level::Error);
             // The finding points at the adminUserEnabled value (or the expression
             // producing the properties): its line holds the text.
-            let text = std::fs::read_to_string(&row.path).unwrap();
+            // (In the module file when the value is written there.)
+            let text = std::fs::read_to_string(&f.location.file).unwrap();
             let line = text
                 .lines()
                 .nth(f.location.start.line as usize - 1)
                 .unwrap();
             assert!(
-                line.contains("adminUserEnabled") || line.contains('['),
+                line.contains("adminUserEnabled") || line.contains('[') || line.contains("admin"),
                 "{}:{} does not point at adminUserEnabled: {line}",
-                row.path.display(),
+                f.location.file.display(),
                 f.location.start.line
             );
         }
     }
-    assert!(checked >= 50, "only {checked} ARM files in the manifest");
+    assert!(
+        checked >= 200,
+        "only {checked} ARM and Bicep files in the manifest"
+    );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 

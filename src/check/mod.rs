@@ -27,6 +27,25 @@ pub struct CheckOptions {
     /// `acrlint.json` lookup (per file, or the one given with `--config`).
     pub config: Option<Arc<config::ConfigResolver>>,
     pub baseline: Option<baseline::Baseline>,
+    /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A progress bar for long runs only (many files), drawn on stderr.
+fn progress_bar(files: usize, wanted: bool) -> Option<indicatif::ProgressBar> {
+    if !wanted || files < 500 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(files as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// The result of checking one file.
@@ -35,6 +54,8 @@ pub struct FileOutcome {
     pub path: PathBuf,
     pub findings: Vec<Finding>,
     pub source: Option<Arc<str>>,
+    /// Text of other files the findings point into (modules, parameter files).
+    pub other_sources: Vec<(PathBuf, Arc<str>)>,
     /// The file was a template (or explicitly named) and could not be read or parsed.
     pub fatal: bool,
     /// Whether the file was checked as a template.
@@ -87,17 +108,24 @@ fn is_candidate(path: &Path) -> bool {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref(),
-        Some("json") | Some("jsonc")
+        Some("json") | Some("jsonc") | Some("bicep") | Some("bicepparam")
     )
 }
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
     let (files, walk_errors) = collect_files(paths);
+    let progress = progress_bar(files.len(), options.progress);
     let run = || -> Vec<FileOutcome> {
         files
             .par_iter()
-            .map(|(path, explicit)| check_file(path, *explicit, engine, options))
+            .map(|(path, explicit)| {
+                let o = check_file(path, *explicit, engine, options);
+                if let Some(p) = &progress {
+                    p.inc(1);
+                }
+                o
+            })
             .collect()
     };
     let outcomes = match options.jobs {
@@ -107,6 +135,9 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
         },
         _ => run(),
     };
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
     let mut report = Report {
         rules: engine.metas(),
         ..Default::default()
@@ -125,6 +156,7 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
             if let Some(s) = o.source {
                 sources.insert(o.path.clone(), s);
             }
+            sources.extend(o.other_sources);
         }
         report.findings.extend(o.findings);
     }
@@ -197,6 +229,9 @@ pub fn check_file(
             return outcome;
         }
     }
+    if crate::source::bicep::lower::is_bicep_path(path) {
+        return check_bicep(path, explicit, engine, options, config, outcome);
+    }
     let loaded = match load_json(path) {
         Ok(l) => l,
         Err(e) => {
@@ -217,25 +252,8 @@ pub fn check_file(
     }
     outcome.checked = true;
     outcome.source = Some(loaded.source.text.clone());
-    // The configuration's parameter mapping and context apply where the command line
-    // did not say.
     let mut expand_options = options.expand.clone();
-    if let Some(c) = &config {
-        if expand_options.parameters.is_none() {
-            expand_options.parameters = c.parameter_file_for(path);
-        }
-        let ctx = &mut expand_options.context;
-        let cc = &c.file.context;
-        ctx.location = ctx.location.take().or_else(|| cc.location.clone());
-        ctx.resource_group = ctx
-            .resource_group
-            .take()
-            .or_else(|| cc.resource_group.clone());
-        ctx.subscription_id = ctx
-            .subscription_id
-            .take()
-            .or_else(|| cc.subscription_id.clone());
-    }
+    apply_config_context(config.as_deref(), path, &mut expand_options);
     let expansion = match expand_loaded(loaded, &expand_options) {
         Ok(x) => x,
         Err(e) => {
@@ -252,13 +270,7 @@ pub fn check_file(
         template_path: path,
     };
     outcome.findings.extend(engine.run(&input));
-    if let Some(c) = &config {
-        c.apply(&mut outcome.findings);
-    }
-    suppress::apply(&expansion, &mut outcome.findings);
-    if let Some(b) = &options.baseline {
-        b.apply(&mut outcome.findings);
-    }
+    finish(&expansion, config.as_deref(), options, &mut outcome);
     outcome
 }
 
@@ -295,3 +307,99 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 pub mod baseline;
 pub mod config;
 pub mod suppress;
+
+/// Check a `.bicep` file (with the `.bicepparam` that names it), or a `.bicepparam`
+/// given explicitly (one found by walking is checked through its template).
+fn check_bicep(
+    path: &Path,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
+    mut outcome: FileOutcome,
+) -> FileOutcome {
+    let is_param = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"));
+    if is_param && !explicit {
+        return outcome;
+    }
+    outcome.checked = true;
+    let mut expand_options = options.expand.clone();
+    apply_config_context(config.as_deref(), path, &mut expand_options);
+    let expansion = match crate::arm::expand::expand_any(path, &expand_options) {
+        Ok(x) => x,
+        Err(e) => {
+            outcome.fatal = true;
+            outcome.source = e.source.as_ref().map(|s| s.text.clone());
+            outcome.findings.push(acr000_from(&e));
+            return outcome;
+        }
+    };
+    outcome.source = expansion.file(0).map(|f| f.source.text.clone());
+    outcome.findings.extend(diagnostic_findings(&expansion));
+    let input = EngineInput {
+        expansion: &expansion,
+        options: &expand_options,
+        mode: options.mode,
+        template_path: path,
+    };
+    outcome.findings.extend(engine.run(&input));
+    finish(&expansion, config.as_deref(), options, &mut outcome);
+    outcome
+}
+
+/// The configuration's parameter mapping and context apply where the command line
+/// did not say.
+fn apply_config_context(
+    config: Option<&config::Config>,
+    path: &Path,
+    expand_options: &mut ExpandOptions,
+) {
+    let Some(c) = config else { return };
+    if expand_options.parameters.is_none() {
+        expand_options.parameters = c.parameter_file_for(path);
+    }
+    let ctx = &mut expand_options.context;
+    let cc = &c.file.context;
+    ctx.location = ctx.location.take().or_else(|| cc.location.clone());
+    ctx.resource_group = ctx
+        .resource_group
+        .take()
+        .or_else(|| cc.resource_group.clone());
+    ctx.subscription_id = ctx
+        .subscription_id
+        .take()
+        .or_else(|| cc.subscription_id.clone());
+}
+
+/// Configuration effects, suppressions and the baseline, after the rules ran.
+fn finish(
+    expansion: &Expansion,
+    config: Option<&config::Config>,
+    options: &CheckOptions,
+    outcome: &mut FileOutcome,
+) {
+    if let Some(c) = config {
+        c.apply(&mut outcome.findings);
+    }
+    suppress::apply(expansion, &mut outcome.findings);
+    if let Some(b) = &options.baseline {
+        b.apply(&mut outcome.findings);
+    }
+    // Files other than the checked one (modules, parameter files) show their text too.
+    for f in &expansion.files {
+        let path = &f.source.path;
+        if *path == outcome.path || outcome.other_sources.iter().any(|(p, _)| p == path) {
+            continue;
+        }
+        let used = outcome.findings.iter().any(|x| {
+            x.location.file == *path || x.related.iter().any(|r| r.location.file == *path)
+        });
+        if used {
+            outcome
+                .other_sources
+                .push((path.clone(), f.source.text.clone()));
+        }
+    }
+}

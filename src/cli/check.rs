@@ -185,6 +185,7 @@ pub fn run(args: CheckArgs) -> i32 {
         jobs: args.jobs,
         config: Some(resolver.clone()),
         baseline,
+        progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
     };
     let result = check(&args.paths, &engine, &options);
     let config_errors = resolver

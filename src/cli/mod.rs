@@ -113,7 +113,7 @@ fn expand(args: ExpandArgs) -> i32 {
         ..Default::default()
     };
     let result = if crate::source::bicep::lower::is_bicep_path(&args.file) {
-        expand_bicep(&args, &options)
+        crate::source::bicep::lower::expand(&args.file, &options)
     } else {
         expand_file(&args.file, &options)
     };
@@ -132,44 +132,4 @@ fn expand(args: ExpandArgs) -> i32 {
             EXIT_ERROR
         }
     }
-}
-
-/// `expand` of a `.bicep` / `.bicepparam` file: lower it, then expand the result.
-/// Lowering diagnostics join the expansion's (syntax errors as syntax diagnostics).
-fn expand_bicep(
-    args: &ExpandArgs,
-    options: &ExpandOptions,
-) -> Result<crate::arm::expand::Expansion, crate::arm::expand::ExpandError> {
-    use crate::arm::eval::{Diagnostic, DiagnosticKind};
-    use crate::source::bicep::lower::{load, Severity};
-    let project = load(&args.file).map_err(|e| crate::arm::expand::ExpandError {
-        path: e.path,
-        message: e.message,
-        span: None,
-        source: None,
-    })?;
-    let mut param_file = project.param_file;
-    let mut files = project.files;
-    if let Some(p) = &args.parameters {
-        let loaded = crate::arm::expand::load_json(p)?;
-        files.push(loaded);
-        param_file = Some((files.len() - 1) as u32);
-    }
-    let mut exp = crate::arm::expand::expand_files(files, param_file, options)?;
-    let lowering = project
-        .diagnostics
-        .into_iter()
-        .map(|(file, span, message, severity)| Diagnostic {
-            file,
-            span,
-            message,
-            kind: match severity {
-                Severity::Syntax => DiagnosticKind::Syntax,
-                Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
-            },
-        });
-    let mut all: Vec<Diagnostic> = lowering.collect();
-    all.append(&mut exp.diagnostics);
-    exp.diagnostics = all;
-    Ok(exp)
 }

@@ -153,6 +153,15 @@ pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
     }
 }
 
+/// Expand an ARM template or a Bicep file (`.bicep`, `.bicepparam`), whichever `path` is.
+pub fn expand_any(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+    if crate::source::bicep::lower::is_bicep_path(path) {
+        crate::source::bicep::lower::expand(path, options)
+    } else {
+        expand_file(path, options)
+    }
+}
+
 /// Expand a template file (with its parameter file, explicit or by convention).
 pub fn expand_file(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
     let template = load_json(path)?;
@@ -242,8 +251,14 @@ impl Expansion {
     }
 }
 
-/// Descend from `root` to the node whose span is exactly `span`.
+/// Descend from `root` to the node whose span is exactly `span`. Trees lowered from
+/// Bicep do not always nest spans (a synthetic node has the span of the construct it
+/// stands for), so when descending by containment fails the whole tree is searched.
 pub fn find_node(root: &Node, span: Span) -> Option<&Node> {
+    descend(root, span).or_else(|| search(root, span))
+}
+
+fn descend(root: &Node, span: Span) -> Option<&Node> {
     let mut node = root;
     loop {
         if node.span == span {
@@ -260,5 +275,16 @@ pub fn find_node(root: &Node, span: Span) -> Option<&Node> {
             _ => None,
         };
         node = next?;
+    }
+}
+
+fn search(node: &Node, span: Span) -> Option<&Node> {
+    if node.span == span && node.is_object() {
+        return Some(node);
+    }
+    match &node.kind {
+        json::NodeKind::Object(members) => members.iter().find_map(|m| search(&m.value, span)),
+        json::NodeKind::Array(items) => items.iter().find_map(|v| search(v, span)),
+        _ => None,
     }
 }

@@ -52,6 +52,8 @@ pub(super) struct Loader {
     parsed: HashMap<PathBuf, Option<ParsedText>>,
     pub diagnostics: Vec<(FileId, Span, String, Severity)>,
     pub pragmas: Vec<(FileId, Pragma)>,
+    /// Suppression directives of each file, by file id.
+    pub directives: Vec<Vec<crate::source::json::DirectiveComment>>,
 }
 
 /// A stable key for a path (canonical when the file exists).
@@ -83,6 +85,7 @@ impl Loader {
         self.by_path.insert(key(&source.path), id);
         self.sources.push(Arc::new(source));
         self.roots.push(None);
+        self.directives.push(Vec::new());
         id
     }
 
@@ -123,6 +126,9 @@ impl Loader {
         }
         self.pragmas
             .extend(parsed.pragmas.iter().map(|p| (id, p.clone())));
+        if let Some(d) = self.directives.get_mut(id as usize) {
+            *d = suppression_directives(&text, &parsed);
+        }
         self.stack.push(key(&path));
         let modules = self.modules_of(id, &path, &parsed);
         let imports = self.imports_of(id, &path, &parsed);
@@ -359,8 +365,10 @@ impl Loader {
             .sources
             .into_iter()
             .zip(self.roots)
-            .map(|(source, root)| LoadedFile {
+            .zip(self.directives)
+            .map(|((source, root), directives)| LoadedFile {
                 source,
+                directives,
                 root: root.unwrap_or_else(|| {
                     Arc::new(Node {
                         kind: NodeKind::Object(Vec::new()),
@@ -398,4 +406,49 @@ fn with_marker(mut node: Node, id: FileId) -> Node {
         });
     }
     node
+}
+
+/// acrlint suppressions written in a Bicep file: `// acrlint-disable-next-line ACR001
+/// why` comments and `#disable-next-line acrlint:ACR001 why` pragmas, in the same form
+/// as the JSON ones.
+fn suppression_directives(
+    text: &str,
+    parsed: &bicep::ParsedFile,
+) -> Vec<crate::source::json::DirectiveComment> {
+    let mut out = Vec::new();
+    for c in &parsed.comments {
+        let body = text
+            .get(c.span.start as usize..c.span.end as usize)
+            .unwrap_or("");
+        if body.contains("acrlint-") {
+            out.push(crate::source::json::DirectiveComment {
+                span: to_span(c.span),
+                text: body.to_string(),
+            });
+        }
+    }
+    for p in &parsed.pragmas {
+        if p.kind != bicep::PragmaKind::DisableNextLine {
+            continue;
+        }
+        let start = p.span.start as usize;
+        let end = text[start.min(text.len())..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |e| start + e);
+        let line = text.get(start..end).unwrap_or("");
+        if !line.contains("acrlint:") {
+            continue;
+        }
+        let rest = line
+            .trim_start_matches("#disable-next-line")
+            .replace("acrlint:", "");
+        out.push(crate::source::json::DirectiveComment {
+            span: Span {
+                start: start as u32,
+                end: end as u32,
+            },
+            text: format!("acrlint-disable-next-line {}", rest.trim()),
+        });
+    }
+    out
 }

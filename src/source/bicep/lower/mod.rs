@@ -137,3 +137,86 @@ pub fn is_bicep_path(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("bicep") || e.eq_ignore_ascii_case("bicepparam"))
 }
+
+/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
+pub fn bicepparam_for(template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    let wanted = std::fs::canonicalize(template).ok()?;
+    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .ok()?;
+    let mut candidates: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+        })
+        .collect();
+    candidates.sort();
+    candidates.into_iter().find(|p| {
+        let Ok(text) = std::fs::read_to_string(p) else {
+            return false;
+        };
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("using "))
+            .and_then(|l| l.split('\'').nth(1))
+            .and_then(|target| {
+                std::fs::canonicalize(p.parent().unwrap_or(Path::new(".")).join(target)).ok()
+            })
+            .is_some_and(|t| t == wanted)
+    })
+}
+
+/// Expand a `.bicep` or `.bicepparam` file: lower it (with its local modules), then
+/// expand the result. A `.bicep` file takes the `.bicepparam` beside it whose `using`
+/// names it, unless `options.parameters` (a JSON parameter file) is given or discovery
+/// is off. Lowering diagnostics join the expansion's (syntax errors as syntax).
+pub fn expand(
+    path: &Path,
+    options: &crate::arm::expand::ExpandOptions,
+) -> Result<crate::arm::expand::Expansion, crate::arm::expand::ExpandError> {
+    use crate::arm::eval::{Diagnostic, DiagnosticKind};
+    let is_param = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"));
+    let entry = if !is_param && options.parameters.is_none() && !options.no_parameter_discovery {
+        bicepparam_for(path).unwrap_or_else(|| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    };
+    let project = load(&entry).map_err(|e| crate::arm::expand::ExpandError {
+        path: e.path,
+        message: e.message,
+        span: None,
+        source: None,
+    })?;
+    let mut param_file = project.param_file;
+    let mut files = project.files;
+    if let Some(p) = &options.parameters {
+        let loaded = crate::arm::expand::load_json(p)?;
+        files.push(loaded);
+        param_file = Some((files.len() - 1) as FileId);
+    }
+    let mut exp = crate::arm::expand::expand_files(files, param_file, options)?;
+    let lowering = project
+        .diagnostics
+        .into_iter()
+        .map(|(file, span, message, severity)| Diagnostic {
+            file,
+            span,
+            message,
+            kind: match severity {
+                Severity::Syntax => DiagnosticKind::Syntax,
+                Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
+            },
+        });
+    let mut all: Vec<Diagnostic> = lowering.collect();
+    all.append(&mut exp.diagnostics);
+    exp.diagnostics = all;
+    Ok(exp)
+}
