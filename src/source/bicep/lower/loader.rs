@@ -375,7 +375,6 @@ impl Loader {
                         span: Span::default(),
                     })
                 }),
-                directives: Vec::new(),
             })
             .collect();
         BicepProject {
