@@ -1,5 +1,5 @@
 //! The findings `check` reports on a file's text, for the fixer's passes: ARM JSON is
-//! checked in memory; Bicep is lowered from disk (the lowering reads the file and
+//! checked in memory; Bicep is checked from disk (the lowering reads the file and
 //! its modules), so a text that is not the file's content is checked as a hidden
 //! sibling file that is removed again.
 
@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{is_bicep, BOM};
-use crate::arm::expand::{expand_files, expand_loaded, load_text};
-use crate::check::{diagnostic_findings, CheckOptions};
+use crate::arm::expand::{expand_loaded, load_text};
+use crate::check::{check_file, diagnostic_findings, CheckOptions};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{Finding, Level};
-use crate::source::bicep::lower::{load_bicep, Severity};
 use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
 use crate::source::file::SourceFile;
 use crate::source::json::Node;
@@ -105,27 +104,22 @@ fn bicep(
         _scratch = Some(Scratch(scratch.clone()));
         scratch
     };
-    let project = load_bicep(&load_path).map_err(|e| e.to_string())?;
-    if let Some((_, span, message, _)) = project
-        .diagnostics
-        .iter()
-        .find(|d| d.0 == 0 && d.3 == Severity::Syntax)
-    {
-        return Err(format!(
-            "syntax error at byte {}: {message} (fix it first)",
-            span.start
-        ));
+    let outcome = check_file(&load_path, true, engine, options);
+    if outcome.fatal {
+        let why = outcome
+            .findings
+            .iter()
+            .find(|f| f.rule == "ACR000")
+            .map(|f| {
+                format!(
+                    "{}:{}: {}",
+                    f.location.start.line, f.location.start.column, f.message
+                )
+            })
+            .unwrap_or_else(|| "the file could not be checked".into());
+        return Err(format!("{why} (fix it first)"));
     }
-    let expansion =
-        expand_files(project.files, project.param_file, &options.expand).map_err(|e| e.render())?;
-    let mut findings = diagnostic_findings(&expansion);
-    let input = EngineInput {
-        expansion: &expansion,
-        options: &options.expand,
-        mode: options.mode,
-        template_path: &load_path,
-    };
-    findings.extend(engine.run(&input));
+    let mut findings = outcome.findings;
     findings.retain(|f| f.location.file == load_path);
     for f in &mut findings {
         f.location.file = path.to_path_buf();
