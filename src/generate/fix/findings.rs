@@ -105,11 +105,12 @@ fn bicep(
         scratch
     };
     let outcome = check_file(&load_path, true, engine, options);
-    if outcome.fatal {
+    let broken = |f: &Finding| f.rule == "ACR000" && f.level == Level::Error;
+    if outcome.fatal || outcome.findings.iter().any(broken) {
         let why = outcome
             .findings
             .iter()
-            .find(|f| f.rule == "ACR000")
+            .find(|f| broken(f))
             .map(|f| {
                 format!(
                     "{}:{}: {}",
