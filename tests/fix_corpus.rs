@@ -223,3 +223,92 @@ fn cli_new_rejects_invalid_options_with_exit_code_2() {
     assert_eq!(code, 0);
     assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok());
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, hidden ones included.
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                count_files(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn snapshot(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
+    // Every default fix on all 268 ACR corpus files (modules keep their relative
+    // paths): no file fails, what changed still parses, nothing is left behind, and
+    // a second run changes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(CORPUS).join("acr"), dir.path());
+    let engine = Engine::builtin().unwrap();
+    let options = FixOptions {
+        fail_on: Some(Level::Error),
+        ..Default::default()
+    };
+    let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(files.len() > 200, "{}", files.len());
+    let before = snapshot(&files);
+    let mut changed = 0;
+    for f in &files {
+        let r = fix_file(f, &engine, &options, true);
+        assert!(r.error.is_none(), "{}: {:?}", f.display(), r.error);
+        if r.changed() {
+            changed += 1;
+            let text = r.fixed.trim_start_matches('\u{feff}');
+            if f.extension().is_some_and(|e| e == "bicep") {
+                assert!(
+                    acrlint::source::bicep::parse(text).diagnostics.is_empty(),
+                    "{}",
+                    f.display()
+                );
+            } else {
+                assert!(
+                    acrlint::source::json::parse(text).is_ok(),
+                    "{}",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(changed >= 30, "only {changed} files changed");
+    let after_first = snapshot(&files);
+    assert_ne!(before, after_first);
+    for f in &files {
+        let r = fix_file(f, &engine, &options, true);
+        assert!(r.error.is_none(), "{}: {:?}", f.display(), r.error);
+        assert_eq!(r.applied, 0, "{}: second run fixed more", f.display());
+    }
+    assert_eq!(snapshot(&files), after_first);
+    assert_eq!(
+        count_files(dir.path()),
+        count_files(&Path::new(CORPUS).join("acr")),
+        "a scratch file was left behind"
+    );
+}

@@ -6,7 +6,7 @@
 //! the style of its siblings, and `guard` puts `if (false)` before a resource body.
 
 use super::edit::{self, indent_at, newline_of, Edit};
-use super::json::Planned;
+use super::json::{excerpt, Planned};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::generate::escape::{bicep_key, bicep_string};
@@ -184,7 +184,7 @@ fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned
                 return Planned::Manual(format!(
                     "{} is computed by `{}`; make {} evaluate to {}",
                     segments[..=i].join("."),
-                    p.value.span.text(file.text),
+                    excerpt(p.value.span.text(file.text)),
                     set.path,
                     set.value
                 ))
@@ -218,7 +218,7 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
         Planned::Manual(format!(
             "{} is `{}`, which {why}; make it {}",
             set.path,
-            value.span.text(file.text),
+            excerpt(value.span.text(file.text)),
             set.value
         ))
     };

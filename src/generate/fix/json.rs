@@ -150,9 +150,11 @@ fn set_property(
                 return Planned::Manual(format!(
                     "{} is computed by {}; make {} evaluate to {}",
                     segments[..=i].join("."),
-                    file.text
-                        .get(m.value.span.start as usize..m.value.span.end as usize)
-                        .unwrap_or("an expression"),
+                    excerpt(
+                        file.text
+                            .get(m.value.span.start as usize..m.value.span.end as usize)
+                            .unwrap_or("an expression")
+                    ),
                     set.path,
                     set.value
                 ))
@@ -209,14 +211,18 @@ fn set_value(
             StringForm::Expression(inner, _) => match parameter_reference(inner) {
                 Some(name) => set_parameter_default(file, chain, &name, set),
                 None => Planned::Manual(format!(
-                    "{} is the expression {written}; make it evaluate to {}",
-                    set.path, set.value
+                    "{} is the expression {}; make it evaluate to {}",
+                    set.path,
+                    excerpt(written),
+                    set.value
                 )),
             },
         },
         _ => Planned::Manual(format!(
-            "{} is {written}; set it to {}",
-            set.path, set.value
+            "{} is {}; set it to {}",
+            set.path,
+            excerpt(written),
+            set.value
         )),
     }
 }
@@ -364,6 +370,17 @@ fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value
         end as u32,
         format!(",{nl}{indent}{member}"),
     )])
+}
+
+/// A short quote of source text for advice: its first line, at most 80 characters.
+pub(crate) fn excerpt(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let short: String = first.chars().take(80).collect();
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 /// JSON text of a value, objects spread over lines indented by `unit` under `indent`.
