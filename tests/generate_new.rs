@@ -161,6 +161,41 @@ fn check_arm(dir: &Path, engine: &Engine, text: &str, label: &str) -> Vec<Findin
     outcome.findings
 }
 
+/// Every declared parameter is used: `parameters('x')` in ARM, a second mention of
+/// the name in Bicep.
+fn assert_no_unused_parameters(arm: &str, bicep_text: &str, label: &str) {
+    let template: serde_json::Value = serde_json::from_str(arm).unwrap();
+    let params = template["parameters"].as_object().unwrap();
+    for name in params.keys() {
+        assert!(
+            arm.contains(&format!("parameters('{name}')")),
+            "{label}: ARM parameter {name} is unused"
+        );
+    }
+    let parsed = bicep::parse(bicep_text);
+    let mut declared = 0;
+    for s in &parsed.program.statements {
+        if let bicep::StatementKind::Param { name, .. } = &s.kind {
+            declared += 1;
+            let uses = acrlint::source::bicep::lexer::lex(bicep_text, 0)
+                .tokens
+                .iter()
+                .filter(|t| t.span.text(bicep_text) == &*name.name)
+                .count();
+            assert!(
+                uses >= 2,
+                "{label}: Bicep parameter {} is unused",
+                name.name
+            );
+        }
+    }
+    assert_eq!(
+        declared,
+        params.len(),
+        "{label}: ARM and Bicep declare different parameters"
+    );
+}
+
 fn assert_bicep_parses(text: &str, label: &str) {
     let parsed = bicep::parse(text);
     assert!(
@@ -205,6 +240,7 @@ fn every_premium_combination_renders_parses_expands_and_passes_check() {
         let bicep = render_registry(&request, TemplateFormat::Bicep)
             .unwrap_or_else(|e| panic!("{label}: {e}"));
         assert_bicep_parses(&bicep, &label);
+        assert_no_unused_parameters(&arm, &bicep, &label);
     }
 }
 
