@@ -219,7 +219,7 @@ fn cli_new_rejects_invalid_options_with_exit_code_2() {
         assert!(stdout.is_empty());
         assert!(stderr.contains(option), "{args:?}: {stderr}");
     }
-    let (code, stdout, _) = acrlint(&["new", "registry", "--format", "arm"]);
+    let (code, stdout, _) = acrlint(&["new", "registry", "--format", "ARM", "--sku", "Premium"]);
     assert_eq!(code, 0);
     assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok());
 }

@@ -36,7 +36,7 @@ pub enum SkuArg {
 #[derive(Args, Debug, Clone)]
 pub struct RegistryOptions {
     /// Output language.
-    #[arg(long, value_enum, default_value_t = FormatArg::Bicep)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = FormatArg::Bicep)]
     pub format: FormatArg,
     /// Write to FILE instead of stdout (an existing file needs --force).
     #[arg(long, short = 'o', value_name = "FILE")]
@@ -51,7 +51,7 @@ pub struct RegistryOptions {
     #[arg(long, value_name = "REGION")]
     pub location: Option<String>,
     /// Registry SKU (network restrictions, replicas, CMK need Premium).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub sku: Option<SkuArg>,
     /// Geo-replica region (repeatable; needs Premium).
     #[arg(long = "replica", value_name = "REGION")]
@@ -74,7 +74,7 @@ pub struct RegistryOptions {
     /// Send login and repository events to this Log Analytics workspace (resource ID).
     #[arg(long, value_name = "WORKSPACE_ID")]
     pub diagnostics: Option<String>,
-    /// Declare the home replica, guarded, so complete-mode deployments keep it.
+    /// Declare the home replica, guarded, so complete-mode deployments keep it (Premium).
     #[arg(long)]
     pub complete_mode_safe: bool,
     /// Quarantine new images until a scanner releases them (Premium).
