@@ -367,3 +367,43 @@ fn the_check_harness_sees_a_broken_template() {
         describe(&findings)
     );
 }
+
+#[test]
+fn complete_mode_safe_declares_the_home_replica_that_complete_mode_needs() {
+    let engine = Engine::builtin().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.json");
+    let options = CheckOptions {
+        expand: ExpandOptions {
+            no_parameter_discovery: true,
+            ..Default::default()
+        },
+        mode: acrlint::rules::native::DeploymentMode::Complete,
+        ..Default::default()
+    };
+    let mut request = RegistryRequest {
+        name: Some("contosoregistry".into()),
+        location: Some("westeurope".into()),
+        replicas: vec!["northeurope".into()],
+        ..Default::default()
+    };
+    let acr002 = |request: &RegistryRequest| -> Vec<Finding> {
+        std::fs::write(
+            &path,
+            render_registry(request, TemplateFormat::Arm).unwrap(),
+        )
+        .unwrap();
+        check_file(&path, true, &engine, &options)
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "ACR002")
+            .collect()
+    };
+    assert!(
+        !acr002(&request).is_empty(),
+        "complete mode wants the home replica declared"
+    );
+    request.complete_mode_safe = true;
+    let left = acr002(&request);
+    assert!(left.is_empty(), "{}", describe(&left));
+}
