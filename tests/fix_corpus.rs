@@ -312,3 +312,41 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
         "a scratch file was left behind"
     );
 }
+
+#[test]
+fn cli_honours_the_configuration() {
+    // A rule switched off in acrlint.json is neither fixed nor counted.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.json");
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoregistry",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": { "adminUserEnabled": true }
+    }
+  ]
+}
+"#;
+    std::fs::write(&path, template).unwrap();
+    std::fs::write(
+        dir.path().join("acrlint.json"),
+        r#"{ "rules": { "ACR001": "off" } }"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), template);
+    std::fs::remove_file(dir.path().join("acrlint.json")).unwrap();
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("\"adminUserEnabled\": false"));
+}

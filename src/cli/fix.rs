@@ -2,11 +2,13 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 
 use super::check::{FailOnArg, ModeArg};
 use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::check::config::{Config, ConfigResolver};
 use crate::check::CheckOptions;
 use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
 use crate::rules::engine::Engine;
@@ -35,6 +37,9 @@ pub struct FixArgs {
     /// Deployment mode the templates are checked for.
     #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
     pub mode: ModeArg,
+    /// Configuration file (default: acrlint.json found by walking up from each file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Lowest level of a remaining finding that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
     pub fail_on: FailOnArg,
@@ -52,6 +57,17 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
+    let explicit_config = match &args.config {
+        Some(p) => match Config::load(p) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: --config: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let resolver = Arc::new(ConfigResolver::new(explicit_config));
     let options = FixOptions {
         check: CheckOptions {
             expand: crate::arm::expand::ExpandOptions {
@@ -63,6 +79,7 @@ pub fn run(args: FixArgs) -> i32 {
                 ModeArg::Incremental => DeploymentMode::Incremental,
                 ModeArg::Complete => DeploymentMode::Complete,
             },
+            config: Some(resolver.clone()),
             ..Default::default()
         },
         rules: args.rules.clone(),
@@ -82,6 +99,10 @@ pub fn run(args: FixArgs) -> i32 {
     let mut pending = false;
     let mut stdout = std::io::stdout().lock();
     for path in files {
+        let excluded = resolver.for_file(&path).is_some_and(|c| c.excludes(&path));
+        if excluded && !args.paths.contains(&path) {
+            continue;
+        }
         let result = fix_file(&path, &engine, &options, !args.diff);
         if let Some(e) = &result.error {
             eprintln!("error: {}: {e}", path.display());
@@ -123,7 +144,15 @@ pub fn run(args: FixArgs) -> i32 {
         }
         remaining += result.remaining.len();
     }
-    if failed {
+    let config_errors = resolver
+        .errors
+        .lock()
+        .map(|e| e.clone())
+        .unwrap_or_default();
+    for e in &config_errors {
+        eprintln!("error: {e}");
+    }
+    if failed || !config_errors.is_empty() {
         EXIT_ERROR
     } else if remaining > 0 || pending {
         // With --diff nothing is written: fixes not yet applied count as findings.

@@ -52,7 +52,26 @@ fn json(
     if classify(&loaded.root) != JsonFileKind::Template {
         return Ok(None);
     }
-    let expansion = expand_loaded(loaded, &options.expand).map_err(|e| e.render())?;
+    // The configuration's parameter mapping and context apply where the command line
+    // did not say, as in `check`.
+    let config = options.config.as_ref().and_then(|r| r.for_file(path));
+    let mut expand = options.expand.clone();
+    if let Some(c) = &config {
+        if expand.parameters.is_none() {
+            expand.parameters = c.parameter_file_for(path);
+        }
+        let (ctx, cc) = (&mut expand.context, &c.file.context);
+        ctx.location = ctx.location.take().or_else(|| cc.location.clone());
+        ctx.resource_group = ctx
+            .resource_group
+            .take()
+            .or_else(|| cc.resource_group.clone());
+        ctx.subscription_id = ctx
+            .subscription_id
+            .take()
+            .or_else(|| cc.subscription_id.clone());
+    }
+    let expansion = expand_loaded(loaded, &expand).map_err(|e| e.render())?;
     let mut findings = diagnostic_findings(&expansion);
     if let Some(f) = findings.iter().find(|f| f.level == Level::Error) {
         return Err(format!(
@@ -62,11 +81,14 @@ fn json(
     }
     let input = EngineInput {
         expansion: &expansion,
-        options: &options.expand,
+        options: &expand,
         mode: options.mode,
         template_path: path,
     };
     findings.extend(engine.run(&input));
+    if let Some(c) = &config {
+        c.apply(&mut findings);
+    }
     crate::check::suppress::apply(&expansion, &mut findings);
     findings.retain(|f| f.location.file == path);
     Ok(Some(findings))
@@ -130,10 +152,15 @@ fn bicep(
 
 /// Parameters the template's parameter file sets (explicit or by convention).
 pub(crate) fn parameter_file_names(path: &Path, options: &CheckOptions) -> Vec<String> {
-    let file = match &options.expand.parameters {
-        Some(p) => Some(p.clone()),
-        None if options.expand.no_parameter_discovery => None,
-        None => parameter_file_for(path),
+    let configured = options
+        .config
+        .as_ref()
+        .and_then(|r| r.for_file(path))
+        .and_then(|c| c.parameter_file_for(path));
+    let file = match (options.expand.parameters.clone(), configured) {
+        (Some(p), _) | (None, Some(p)) => Some(p),
+        (None, None) if options.expand.no_parameter_discovery => None,
+        (None, None) => parameter_file_for(path),
     };
     let Some(text) = file.and_then(|f| std::fs::read_to_string(f).ok()) else {
         return Vec::new();
