@@ -126,9 +126,9 @@ pub fn run(args: FixArgs) -> i32 {
                 path.display()
             );
         }
-        if args.diff && result.deferred {
+        if result.deferred {
             eprintln!(
-                "{}: more fixes follow once these are applied (run acrlint fix without --diff)",
+                "{}: more fixes are pending; run acrlint fix again",
                 path.display()
             );
         }

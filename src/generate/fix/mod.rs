@@ -55,8 +55,7 @@ pub struct FileFix {
     pub remaining: Vec<Finding>,
     /// The file was skipped (not a template).
     pub skipped: bool,
-    /// Some fixes edit the same place as others and need another run (only with
-    /// `--diff`: when writing, Bicep files get as many passes as they need).
+    /// Fixes were still pending when the passes ran out: run `fix` again.
     pub deferred: bool,
     /// The file could not be read, parsed or fixed.
     pub error: Option<String>,
