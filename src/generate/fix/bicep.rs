@@ -160,6 +160,11 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
     };
     for set in &spec.set {
         match set_property(file, object, set) {
+            // Two properties inserted into one missing object would each write it:
+            // the later ones follow in the next pass (the finding is still there).
+            Planned::Edits(e) if e.iter().any(|x| edits.iter().any(|y| super::touches(x, y))) => {
+                break
+            }
             Planned::Edits(e) => edits.extend(e),
             Planned::Nothing => {}
             m @ Planned::Manual(_) => return m,

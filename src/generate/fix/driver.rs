@@ -155,7 +155,11 @@ pub(crate) fn run(
         return Ok(None);
     };
     let mut current = text.to_string();
-    let mut applied = 0;
+    let initial: Vec<Finding> = before
+        .iter()
+        .filter(|f| fixable(f, options))
+        .cloned()
+        .collect();
     let mut manual: Vec<ManualFix> = Vec::new();
     let mut refused: Vec<ManualFix> = Vec::new();
     let mut deferred = false;
@@ -180,7 +184,6 @@ pub(crate) fn run(
         let next = apply(language, &current, &all)?;
         let after = check(&next)?.unwrap_or_default();
         if new_problem(&before, &after).is_none() {
-            applied += candidates.len();
             current = next;
             before = after;
             continue;
@@ -194,7 +197,6 @@ pub(crate) fn run(
             let after = check(&next)?.unwrap_or_default();
             match new_problem(&before, &after) {
                 None => {
-                    applied += 1;
                     current = next;
                     before = after;
                     progressed = true;
@@ -219,6 +221,15 @@ pub(crate) fn run(
             manual.push(r);
         }
     }
+    // Issues fixed: fixable findings of the original text that are gone now.
+    let applied = initial
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            let earlier = initial[..*i].iter().filter(|x| key(x) == key(f)).count();
+            before.iter().filter(|x| key(x) == key(f)).count() <= earlier
+        })
+        .count();
     let remaining = before
         .into_iter()
         .filter(|f| f.suppression.is_none() && options.fail_on.is_some_and(|t| f.level >= t))

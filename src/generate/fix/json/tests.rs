@@ -378,3 +378,45 @@ fn a_fix_that_would_cause_another_finding_is_refused() {
         r.manual
     );
 }
+
+#[test]
+fn single_line_and_empty_objects_get_members_too() {
+    let one_line = "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"westeurope\",\n      \"sku\": { \"name\": \"Premium\" },\n      \"properties\": { \"adminUserEnabled\": false }\n    }";
+    let text = template("", one_line);
+    let r = fix_exports(&text);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "{ \"adminUserEnabled\": false }",
+            "{ \"adminUserEnabled\": false, \"policies\": {\"exportPolicy\":{\"status\":\"disabled\"}}, \"publicNetworkAccess\": \"Disabled\" }"
+        )
+    );
+    let empty = one_line.replace("{ \"adminUserEnabled\": false }", "{}");
+    let text = template("", &empty);
+    let r = fix_exports(&text);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "\"properties\": {}",
+            "\"properties\": {\n        \"policies\": {\n          \"exportPolicy\": {\n            \"status\": \"disabled\"\n          }\n        },\n        \"publicNetworkAccess\": \"Disabled\"\n      }"
+        ),
+        "{}",
+        r.fixed
+    );
+}
+
+#[test]
+fn tabs_are_kept_as_the_indentation_unit() {
+    let res = "\t\t{\n\t\t\t\"type\": \"Microsoft.ContainerRegistry/registries\",\n\t\t\t\"apiVersion\": \"2025-11-01\",\n\t\t\t\"name\": \"contosoregistry\",\n\t\t\t\"location\": \"westeurope\",\n\t\t\t\"sku\": { \"name\": \"Premium\" },\n\t\t\t\"properties\": {\n\t\t\t\t\"publicNetworkAccess\": \"Disabled\"\n\t\t\t}\n\t\t}";
+    let text = template("", res);
+    let r = fix_exports(&text);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "\t\t\t\t\"publicNetworkAccess\": \"Disabled\"\n",
+            "\t\t\t\t\"publicNetworkAccess\": \"Disabled\",\n\t\t\t\t\"policies\": {\n\t\t\t\t\t\"exportPolicy\": {\n\t\t\t\t\t\t\"status\": \"disabled\"\n\t\t\t\t\t}\n\t\t\t\t}\n"
+        ),
+        "{}",
+        r.fixed
+    );
+}
