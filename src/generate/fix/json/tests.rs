@@ -420,3 +420,61 @@ fn tabs_are_kept_as_the_indentation_unit() {
         r.fixed
     );
 }
+
+fn nested(scope: &str) -> String {
+    format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {{ "admin": {{ "type": "bool", "defaultValue": true }} }},
+  "resources": [
+    {{
+      "type": "Microsoft.Resources/deployments",
+      "apiVersion": "2022-09-01",
+      "name": "inner",
+      "properties": {{
+        "mode": "Incremental",
+        "expressionEvaluationOptions": {{ "scope": "{scope}" }},
+        "parameters": {{}},
+        "template": {{
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",
+          "parameters": {{ "admin": {{ "type": "bool", "defaultValue": true }} }},
+          "resources": [
+            {{
+              "type": "Microsoft.ContainerRegistry/registries",
+              "apiVersion": "2025-11-01",
+              "name": "contosoregistry",
+              "location": "westeurope",
+              "sku": {{ "name": "Premium" }},
+              "properties": {{ "adminUserEnabled": "[parameters('admin')]" }}
+            }}
+          ]
+        }}
+      }}
+    }}
+  ]
+}}
+"#
+    )
+}
+
+#[test]
+fn the_parameter_default_changed_is_the_one_the_scope_reads() {
+    // Inner scope: the nested template's own parameter.
+    let text = nested("inner");
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    let inner_default = text.rfind("\"defaultValue\": true").unwrap();
+    let mut expected = text.clone();
+    expected.replace_range(inner_default..inner_default + 20, "\"defaultValue\": false");
+    assert_eq!(r.fixed, expected);
+    // Outer scope (the default): the top-level parameter.
+    let text = nested("outer");
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        r.fixed,
+        text.replacen("\"defaultValue\": true", "\"defaultValue\": false", 1)
+    );
+}
