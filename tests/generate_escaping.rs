@@ -278,3 +278,44 @@ fn hostile_tags_round_trip_through_the_bicep_parser() {
         );
     }
 }
+
+#[test]
+fn hostile_tags_round_trip_through_bicep_lowering_and_expansion() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.bicep");
+    for tags in cases(0x5eed_0004, 150) {
+        std::fs::write(
+            &path,
+            render_registry(&request(&tags), TemplateFormat::Bicep).unwrap(),
+        )
+        .unwrap();
+        let options = ExpandOptions {
+            no_parameter_discovery: true,
+            ..Default::default()
+        };
+        let expansion = acrlint::arm::expand::expand_any(&path, &options)
+            .unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
+        let json = acrlint::report::expand::to_json(&expansion);
+        let registry = json["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == "Microsoft.ContainerRegistry/registries")
+            .unwrap();
+        let got = registry["tags"]
+            .as_object()
+            .unwrap_or_else(|| panic!("{tags:?}: {registry}"));
+        assert_eq!(got.len(), tags.len(), "{tags:?}: {got:?}");
+        for (k, v) in &tags {
+            let value = got
+                .iter()
+                .find(|(key, _)| arm_key(key) == *k)
+                .and_then(|(_, x)| x.as_str());
+            assert_eq!(value, Some(v.as_str()), "{tags:?}\n{got:?}");
+        }
+        assert_eq!(
+            registry["properties"]["adminUserEnabled"], false,
+            "{tags:?}"
+        );
+    }
+}
