@@ -74,6 +74,50 @@ pub struct Lambda {
 }
 
 impl Value {
+    /// Why the value is too large to keep (more than `max_nodes` nodes written out, or
+    /// nested deeper than `max_depth`), or `None`. Counting stops at the limits, so
+    /// this costs at most `max_nodes` steps even for a value that shares its parts.
+    pub fn too_large(&self, max_nodes: usize, max_depth: usize) -> Option<String> {
+        fn walk(v: &Value, budget: &mut usize, depth: usize, max_depth: usize) -> bool {
+            if *budget == 0 || depth > max_depth {
+                return true;
+            }
+            *budget -= 1;
+            let mut kids = |vs: &mut dyn Iterator<Item = &Value>| {
+                for c in vs {
+                    if walk(c, budget, depth + 1, max_depth) {
+                        return true;
+                    }
+                }
+                false
+            };
+            match v {
+                Value::Array(items) => kids(&mut items.iter()),
+                Value::Object(map) => kids(&mut map.values()),
+                Value::Candidates(c) => kids(&mut c.values.iter()),
+                Value::Unknown(u) => kids(&mut u.partial.iter()),
+                Value::Lambda(l) => kids(&mut l.captured.iter().map(|(_, v)| v)),
+                _ => false,
+            }
+        }
+        if !matches!(
+            self,
+            Value::Array(_)
+                | Value::Object(_)
+                | Value::Candidates(_)
+                | Value::Unknown(_)
+                | Value::Lambda(_)
+        ) {
+            return None;
+        }
+        let mut budget = max_nodes;
+        walk(self, &mut budget, 0, max_depth).then(|| {
+            format!(
+                "value too large: more than {max_nodes} values or nested deeper than {max_depth} levels"
+            )
+        })
+    }
+
     pub fn str(s: &str) -> Value {
         Value::String(Arc::from(s))
     }

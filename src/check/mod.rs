@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::arm::eval::DiagnosticKind;
-use crate::arm::expand::{expand_loaded, load_json, ExpandError, ExpandOptions, Expansion};
+use crate::arm::expand::{expand_loaded, load_json, Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::report::Report;
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
@@ -27,6 +27,9 @@ pub struct CheckOptions {
     /// `acrlint.json` lookup (per file, or the one given with `--config`).
     pub config: Option<Arc<config::ConfigResolver>>,
     pub baseline: Option<baseline::Baseline>,
+    /// Evaluate every resource body, also those no rule reads (slower, same findings:
+    /// the tests compare both ways).
+    pub all_bodies: bool,
     /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
     pub progress: bool,
 }
@@ -254,6 +257,9 @@ pub fn check_file(
     outcome.source = Some(loaded.source.text.clone());
     let mut expand_options = options.expand.clone();
     apply_config_context(config.as_deref(), path, &mut expand_options);
+    if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
+        expand_options.bodies = engine.bodies(&loaded.source.text);
+    }
     let expansion = match expand_loaded(loaded, &expand_options) {
         Ok(x) => x,
         Err(e) => {

@@ -186,6 +186,7 @@ pub fn run(args: CheckArgs) -> i32 {
         config: Some(resolver.clone()),
         baseline,
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);
     let config_errors = resolver

@@ -108,10 +108,13 @@ impl Report {
     /// The checked files followed by any other file a finding points at (a file that
     /// could not be read may only be known through its ACR000 finding), without repeats.
     pub fn all_files(&self) -> Vec<&Path> {
+        // A set, not `out.contains`: thousands of files made this quadratic.
+        let mut seen: std::collections::HashSet<&Path> =
+            std::collections::HashSet::with_capacity(self.files.len());
         let mut out: Vec<&Path> = Vec::with_capacity(self.files.len());
         let finding_files = self.findings.iter().map(|f| f.location.file.as_path());
         for file in self.files.iter().map(PathBuf::as_path).chain(finding_files) {
-            if !out.contains(&file) {
+            if seen.insert(file) {
                 out.push(file);
             }
         }

@@ -12,6 +12,7 @@
 //!
 //! followed by a one-line summary. Suppressed findings are only counted.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -61,8 +62,19 @@ pub fn render_in(report: &Report, base: &Path, color: bool) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
+    // One line index per file, not per finding: a large template with many findings
+    // spent most of its time re-indexing its own text.
+    let mut indexes: HashMap<&Path, LineIndex> = HashMap::new();
     for finding in report.active() {
-        render_finding(&mut out, report, finding, base, color, &renderer);
+        render_finding(
+            &mut out,
+            report,
+            finding,
+            base,
+            color,
+            &renderer,
+            &mut indexes,
+        );
         out.push('\n');
     }
     out.push_str(&summary_line(&report.summary(), color));
@@ -70,13 +82,14 @@ pub fn render_in(report: &Report, base: &Path, color: bool) -> String {
     out
 }
 
-fn render_finding(
+fn render_finding<'r>(
     out: &mut String,
-    report: &Report,
-    finding: &Finding,
+    report: &'r Report,
+    finding: &'r Finding,
     base: &Path,
     color: bool,
     renderer: &Renderer,
+    indexes: &mut HashMap<&'r Path, LineIndex>,
 ) {
     out.push_str(&header(finding, base, color));
     out.push('\n');
@@ -94,7 +107,12 @@ fn render_finding(
     let help = report.rule(&finding.rule).map(|r| clean(&r.recommendation));
 
     let source = report.sources.get(&finding.location.file);
-    let excerpt = source.and_then(|text| Excerpt::new(text, &finding.location));
+    let excerpt = source.and_then(|text| {
+        let index = indexes
+            .entry(finding.location.file.as_path())
+            .or_insert_with(|| LineIndex::new(text));
+        Excerpt::new(text, index, &finding.location)
+    });
     let mut group = Group::with_level(level);
     if let Some(ex) = &excerpt {
         group = group.element(
@@ -217,8 +235,7 @@ struct Excerpt<'a> {
 
 impl<'a> Excerpt<'a> {
     /// `None` when the location does not fit the text (a stale or foreign location).
-    fn new(source: &'a str, location: &Location) -> Option<Excerpt<'a>> {
-        let index = LineIndex::new(source);
+    fn new(source: &'a str, index: &LineIndex, location: &Location) -> Option<Excerpt<'a>> {
         let line_count = index.line_count() as u32;
         let first_line = location.start.line;
         if first_line == 0 || first_line > line_count {
@@ -227,11 +244,11 @@ impl<'a> Excerpt<'a> {
         let last_line = location.end.line.clamp(first_line, line_count);
         let (from, _) = index.line_range(source, first_line);
         let (_, to) = index.line_range(source, last_line);
-        let start = byte_offset(source, &index, first_line, location.start.column)?;
+        let start = byte_offset(source, index, first_line, location.start.column)?;
         let end = if location.end.line < first_line {
             start
         } else {
-            byte_offset(source, &index, last_line, location.end.column)?.max(start)
+            byte_offset(source, index, last_line, location.end.column)?.max(start)
         };
         let text = source.get(from..to)?;
         Some(Excerpt {

@@ -2,8 +2,9 @@
 //! over each resource) and native checks, with three-valued verdicts.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
+use crate::arm::expand::{Bodies, BodyTypes, ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
 use crate::rules::catalog::{builtin_rules, parse_rule, RuleMeta};
 use crate::rules::condition::{Condition, NoExpressions, Outcome};
@@ -30,6 +31,8 @@ pub struct Engine {
     rules: Vec<CompiledRule>,
     /// Azure Policy definitions loaded with `--policy`.
     policies: Vec<crate::rules::imported::ImportedPolicy>,
+    /// Resource types whose bodies some rule reads; `None` when a rule may read any.
+    body_types: Option<Arc<BodyTypes>>,
 }
 
 /// What the engine needs to know about the expansion it checks.
@@ -67,10 +70,38 @@ impl Engine {
             };
             rules.push(CompiledRule { meta, kind });
         }
-        Ok(Engine {
+        let mut engine = Engine {
             rules,
             policies: Vec::new(),
-        })
+            body_types: None,
+        };
+        engine.update_body_types();
+        Ok(engine)
+    }
+
+    /// Which resource bodies checking `template_text` needs evaluated: only those of
+    /// the types the rules read, unless a rule reads every body.
+    pub fn bodies(&self, template_text: &str) -> Bodies {
+        match &self.body_types {
+            Some(types) if !native::reads_every_body(template_text) => Bodies::Only(types.clone()),
+            _ => Bodies::All,
+        }
+    }
+
+    fn update_body_types(&mut self) {
+        let any_type = !self.policies.is_empty()
+            || self.rules.iter().any(|r| {
+                matches!(r.kind, RuleKind::Declarative(_)) && r.meta.resource_types.is_empty()
+            });
+        self.body_types = (!any_type).then(|| {
+            let declared = self
+                .rules
+                .iter()
+                .flat_map(|r| r.meta.resource_types.iter().map(String::as_str));
+            Arc::new(BodyTypes::new(
+                native::BODY_TYPES.iter().copied().chain(declared),
+            ))
+        });
     }
 
     /// Add Azure Policy definitions (`--policy FILE|DIR`, `--policy-parameters`).
@@ -81,6 +112,7 @@ impl Engine {
     ) -> Result<(), String> {
         self.policies
             .extend(crate::rules::imported::load(path, parameters)?);
+        self.update_body_types();
         Ok(())
     }
 
@@ -105,6 +137,7 @@ impl Engine {
             }
             self.rules.push(r);
         }
+        self.update_body_types();
         Ok(())
     }
 

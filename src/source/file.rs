@@ -1,7 +1,7 @@
 //! Reading a file from disk: size cap, UTF-8 check, BOM, line index.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::arm::limits::MAX_FILE_BYTES;
 use crate::source::json::Span;
@@ -13,7 +13,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Text with a UTF-8 byte order mark removed.
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    /// Built on first use: most files are checked without any finding to place.
+    lines: OnceLock<LineIndex>,
 }
 
 /// Why a file could not be read at all.
@@ -23,6 +24,32 @@ pub struct ReadError {
     pub message: String,
     /// Byte offset of the problem when there is one (invalid UTF-8).
     pub offset: Option<u32>,
+    /// The text with invalid bytes replaced, to place `offset` (invalid UTF-8).
+    pub lossy: Option<Arc<SourceFile>>,
+}
+
+/// The bytes of a regular file of at most `cap` bytes. Devices, FIFOs and
+/// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
+/// cap holds even when the size the file system reports is wrong (`/proc` files).
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err("cannot read: not a regular file".into());
+    }
+    let too_big = |n: u64| format!("file is {n} bytes, larger than the {cap} byte limit");
+    if meta.len() > cap {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!("file is larger than the {cap} byte limit"));
+    }
+    Ok(bytes)
 }
 
 impl SourceFile {
@@ -30,7 +57,7 @@ impl SourceFile {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         SourceFile {
             path: path.into(),
-            lines: LineIndex::new(text),
+            lines: OnceLock::new(),
             text: Arc::from(text),
         }
     }
@@ -40,31 +67,40 @@ impl SourceFile {
             path: path.to_path_buf(),
             message,
             offset,
+            lossy: None,
         };
-        let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}"), None))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(err(
-                format!(
-                    "file is {} bytes, larger than the {} byte limit",
-                    meta.len(),
-                    MAX_FILE_BYTES
-                ),
-                None,
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}"), None))?;
+        let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|m| err(m, None))?;
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
-                return Err(err("file is not valid UTF-8".into(), Some(at as u32)));
+                let bytes = e.into_bytes();
+                // Offsets are into the text without its byte order mark.
+                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+                    3
+                } else {
+                    0
+                };
+                let lossy = SourceFile::from_text(path, &String::from_utf8_lossy(&bytes));
+                return Err(ReadError {
+                    lossy: Some(Arc::new(lossy)),
+                    ..err(
+                        "file is not valid UTF-8".into(),
+                        Some(at.saturating_sub(bom) as u32),
+                    )
+                });
             }
         };
         Ok(SourceFile::from_text(path, &text))
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
+    }
+
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn span_text(&self, span: Span) -> &str {

@@ -17,14 +17,11 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0u32];
         let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => line_starts.push(i as u32 + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => line_starts.push(i as u32 + 1),
-                _ => {}
+        // memchr finds the line ends many bytes at a time; templates are megabytes.
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                line_starts.push(i as u32 + 1);
             }
-            i += 1;
         }
         LineIndex { line_starts }
     }
@@ -87,5 +84,17 @@ mod tests {
         assert_eq!(idx.line_col(text, 10), LineCol { line: 3, column: 3 });
         assert_eq!(idx.line_range(text, 1), (0, 2));
         assert_eq!(idx.line_range(text, 3), (7, 11));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_and_crlf_counts_once() {
+        let text = "a\rb\r\nc\n\rd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 5);
+        assert_eq!(idx.line_col(text, 2), LineCol { line: 2, column: 1 });
+        assert_eq!(idx.line_col(text, 5), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.line_col(text, 7), LineCol { line: 4, column: 1 });
+        assert_eq!(idx.line_col(text, 8), LineCol { line: 5, column: 1 });
+        assert_eq!(LineIndex::new("").line_count(), 1);
     }
 }

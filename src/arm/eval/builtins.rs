@@ -245,14 +245,14 @@ impl Evaluator<'_, '_> {
             .is_some_and(|s| s.eq_ignore_ascii_case("full"));
         let term = call_term("reference", values);
         let resource = self.resolve_resource(target);
-        let declared = resource.as_ref().and_then(|r| {
+        let index = resource.as_ref().and_then(|r| {
             self.scope
                 .declared
                 .borrow()
                 .iter()
-                .find(|d| d.matches(r) && !d.existing)
-                .map(|d| d.body.clone())
+                .position(|d| d.matches(r) && !d.existing)
         });
+        let declared = index.map(|i| self.scope.declared_body(i));
         let (why, partial) = match (&resource, declared) {
             (Some(r), Some(body)) => (
                 format!(

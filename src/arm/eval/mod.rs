@@ -23,7 +23,9 @@ use std::sync::Arc;
 use crate::arm::expr::ast::{Expr, ExprSpan};
 use crate::arm::expr::parser::{classify, parse, StringForm};
 use crate::arm::functions::{self, FnError, FnResult, Host};
-use crate::arm::limits::{MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS};
+use crate::arm::limits::{
+    MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH, MAX_VALUE_NODES,
+};
 use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
 
@@ -90,8 +92,25 @@ pub struct Scope<'t> {
     /// languageVersion 2.0 symbolic names → index into `declared`.
     pub symbols: RefCell<HashMap<String, usize>>,
     pub diagnostics: RefCell<Vec<Diagnostic>>,
+    /// Bodies of declared resources whose evaluation was deferred (no rule reads them),
+    /// by index into `declared`: evaluated if `reference()` reads them.
+    pub pending_bodies: RefCell<HashMap<usize, PendingBody<'t>>>,
     var_cache: RefCell<HashMap<String, VarState>>,
     parsed: RefCell<HashMap<u32, Option<Rc<Expr>>>>,
+}
+
+/// A resource body left unevaluated: the resource node and its copy-loop position.
+#[derive(Clone, Debug)]
+pub struct PendingBody<'t> {
+    pub node: &'t Node,
+    pub copy: Vec<(Option<Str>, i64)>,
+}
+
+/// Members of a resource object that are not part of its evaluated body.
+pub fn is_resource_frame_key(key: &str) -> bool {
+    ["resources", "copy", "condition", "type", "name"]
+        .iter()
+        .any(|k| key.eq_ignore_ascii_case(k))
 }
 
 impl<'t> Scope<'t> {
@@ -113,6 +132,7 @@ impl<'t> Scope<'t> {
             declared: RefCell::new(Vec::new()),
             symbols: RefCell::new(HashMap::new()),
             diagnostics: RefCell::new(Vec::new()),
+            pending_bodies: RefCell::new(HashMap::new()),
             var_cache: RefCell::new(HashMap::new()),
             parsed: RefCell::new(HashMap::new()),
         }
@@ -131,8 +151,26 @@ impl<'t> Scope<'t> {
         }
     }
 
+    /// The body of declared resource `index`, evaluating it first if it was deferred.
+    pub fn declared_body(&self, index: usize) -> Value {
+        let pending = self.pending_bodies.borrow_mut().remove(&index);
+        if let Some(p) = pending {
+            let mut ev = Evaluator::new(self);
+            ev.copy = p.copy;
+            ev.quiet = true;
+            let body = Value::object(ev.resource_body(p.node));
+            if let Some(d) = self.declared.borrow_mut().get_mut(index) {
+                d.body = body;
+            }
+        }
+        self.declared
+            .borrow()
+            .get(index)
+            .map_or(Value::Null, |d| d.body.clone())
+    }
+
     /// Parse (once) the expression in a string node; `None` for literals.
-    fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
+    pub(crate) fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
         if let Some(cached) = self.parsed.borrow().get(&span.start) {
             return Ok(cached.clone());
         }
@@ -265,6 +303,19 @@ impl<'s, 't> Evaluator<'s, 't> {
         }
     }
 
+    /// A resource's evaluated body: every member but the frame (`type`, `name`,
+    /// `condition`, `copy`, child `resources`), property loops expanded.
+    pub fn resource_body(&mut self, node: &Node) -> Map {
+        let mut body = Map::new();
+        for m in node.as_object().unwrap_or(&[]) {
+            if !is_resource_frame_key(&m.key) {
+                let v = self.eval_node(&m.value, true);
+                body.insert(m.key.clone(), v);
+            }
+        }
+        body
+    }
+
     /// `"copy": [{"name": "x", "count": n, "input": {...}}]` inside properties.
     fn property_copy(&mut self, l: &Node, out: &mut Map) {
         let name = match l.get("name").map(|n| self.eval_node(n, false)) {
@@ -343,7 +394,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             .is_some()
             .then(|| std::mem::take(&mut self.trace));
         let v = match self.eval_expr(&expr) {
-            Ok(v) => v,
+            Ok(v) => self.bounded(v, span),
             Err(FnError::Unknown(u)) => Value::Unknown(u),
             Err(FnError::Invalid(msg)) => {
                 if !self.quiet {
@@ -364,6 +415,19 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
         }
         v
+    }
+
+    /// `v`, or an unknown (with a diagnostic at `span`) when it is too large to keep:
+    /// values that share parts can double at every step (`createArray(x, x)`).
+    fn bounded(&mut self, v: Value, span: Span) -> Value {
+        match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
+            None => v,
+            Some(why) => {
+                self.scope
+                    .diagnose(span, DiagnosticKind::Limit, why.clone());
+                Value::unknown(why)
+            }
+        }
     }
 
     /// Evaluate an expression string that is not tied to a node (policy values, tests).
@@ -622,6 +686,7 @@ impl<'s, 't> Evaluator<'s, 't> {
         } else {
             self.eval_node(node, false)
         };
+        let value = self.bounded(value, node.span);
         let upstream = std::mem::replace(&mut self.trace, saved_trace);
         self.copy = saved_copy;
         self.property_loops = saved_property_loops;
@@ -879,7 +944,12 @@ impl Host for Evaluator<'_, '_> {
         let r = if self.depth > MAX_CALL_DEPTH * 4 {
             Err(functions::invalid("lambda recursion too deep"))
         } else {
-            self.eval_expr(&lambda.body)
+            self.eval_expr(&lambda.body).and_then(|v| {
+                match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
+                    Some(why) => Err(functions::invalid(format!("lambda result: {why}"))),
+                    None => Ok(v),
+                }
+            })
         };
         self.depth -= 1;
         self.lambda_vars.truncate(saved);
@@ -899,8 +969,20 @@ pub fn call_term(fname: &str, args: &[Value]) -> Str {
         s.push_str(&a.term());
     }
     s.push(')');
+    // Terms nest: an unknown built from unknowns holds their terms, so a chain of
+    // `concat(x, x)` doubles its term at every step. A long term is replaced by a
+    // digest of itself, which compares the same way.
+    if s.len() > MAX_TERM_BYTES {
+        use sha1::{Digest, Sha1};
+        let digest = Sha1::digest(s.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        return Str::from(format!("{}(#{hex})", fname.to_ascii_lowercase()));
+    }
     Str::from(s)
 }
+
+/// Longest canonical term kept as written (see [`call_term`]).
+const MAX_TERM_BYTES: usize = 16 * 1024;
 
 /// `target.name` (`property`) or `target[index]`.
 pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {

@@ -2,9 +2,11 @@
 //! of concrete resources (copy loops unrolled, child resources and nested deployments
 //! flattened), each tied back to its source span, with its own condition value.
 
+mod bodies;
 mod params;
 mod resources;
 
+pub use bodies::{Bodies, BodyTypes};
 pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};
 
 use std::path::{Path, PathBuf};
@@ -36,6 +38,8 @@ pub struct ExpandOptions {
     /// Values assumed for top-level parameters, ahead of the parameter file and
     /// defaults (used to evaluate a template under a hypothesis).
     pub parameter_overrides: Vec<(String, Value)>,
+    /// Which resource bodies are evaluated in full (`check` defers those no rule reads).
+    pub bodies: Bodies,
 }
 
 /// One concrete resource after expansion.
@@ -132,7 +136,7 @@ pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
         path: path.to_path_buf(),
         message: e.message,
         span: e.offset.map(|o| Span { start: o, end: o }),
-        source: None,
+        source: e.lossy,
     })?;
     load_text(Arc::new(source))
 }

@@ -3,13 +3,14 @@
 
 use std::sync::Arc;
 
+use super::bodies::{defer_body, Bodies};
 use super::params::{
     bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding,
 };
 use super::{ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind};
 use crate::arm::eval::{
-    DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind, Evaluator, FileId, Provenance,
-    ProvenanceKind, Scope, ScopeKind,
+    is_resource_frame_key, DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind,
+    Evaluator, FileId, PendingBody, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
 use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
 use crate::arm::value::{Map, Str, Value};
@@ -30,6 +31,7 @@ struct Walker {
     resources: Vec<ExpandedResource>,
     diagnostics: Vec<Diagnostic>,
     capped: bool,
+    bodies: Bodies,
 }
 
 /// Where a template level sits.
@@ -62,6 +64,7 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         resources: Vec::new(),
         diagnostics: Vec::new(),
         capped: false,
+        bodies: options.bodies.clone(),
     };
     let scope_kind =
         ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));
@@ -138,7 +141,7 @@ impl Walker {
         outputs
     }
 
-    fn resources_of(&mut self, scope: &Scope, template: &Node, level: &Level) {
+    fn resources_of<'t>(&mut self, scope: &Scope<'t>, template: &'t Node, level: &Level) {
         let nodes = resource_nodes(template);
         // Pre-declare symbolic resources so `reference('sym')` works in any order.
         for (sym, node) in &nodes {
@@ -175,10 +178,10 @@ impl Walker {
         }
     }
 
-    fn resource(
+    fn resource<'t>(
         &mut self,
-        scope: &Scope,
-        node: &Node,
+        scope: &Scope<'t>,
+        node: &'t Node,
         symbolic: Option<Str>,
         parent: Option<&Parent>,
         level: &Level,
@@ -216,10 +219,10 @@ impl Walker {
         }
     }
 
-    fn iteration(
+    fn iteration<'t>(
         &mut self,
-        scope: &Scope,
-        node: &Node,
+        scope: &Scope<'t>,
+        node: &'t Node,
         symbolic: Option<Str>,
         parent: Option<&Parent>,
         level: &Level,
@@ -276,22 +279,31 @@ impl Walker {
             _ => own_name,
         };
         let deployment = is_deployment(&resource_type);
-        let mut body = Map::new();
-        if let Some(members) = node.as_object() {
-            for m in members {
-                let key = m.key.to_ascii_lowercase();
-                match key.as_str() {
-                    "resources" | "copy" | "condition" | "type" | "name" => continue,
-                    "properties" if deployment => {
-                        body.insert(m.key.clone(), self.deployment_properties(&mut ev, &m.value));
+        let deferred = if deployment || self.bodies.wants(&resource_type) {
+            None
+        } else {
+            defer_body(&mut ev, scope, node)
+        };
+        let is_deferred = deferred.is_some();
+        let body = match deferred {
+            Some(kept) => kept,
+            None if deployment => {
+                let mut body = Map::new();
+                for m in node.as_object().unwrap_or(&[]) {
+                    if is_resource_frame_key(&m.key) {
+                        continue;
                     }
-                    _ => {
-                        let v = ev.eval_node(&m.value, true);
-                        body.insert(m.key.clone(), v);
-                    }
+                    let v = if m.key.eq_ignore_ascii_case("properties") {
+                        self.deployment_properties(&mut ev, &m.value)
+                    } else {
+                        ev.eval_node(&m.value, true)
+                    };
+                    body.insert(m.key.clone(), v);
                 }
+                body
             }
-        }
+            None => ev.resource_body(node),
+        };
         let body = Value::object(body);
         let api_version = body
             .get("apiVersion")
@@ -308,22 +320,39 @@ impl Walker {
             let mut declared = scope.declared.borrow_mut();
             let name_str = crate::arm::eval::name_key(&name).map(|n| Str::from(n.as_str()));
             let found = symbolic.as_ref().and_then(|s| {
-                declared.iter_mut().find(|d| {
+                declared.iter().position(|d| {
                     d.symbolic
                         .as_ref()
                         .is_some_and(|x| x.eq_ignore_ascii_case(s))
                         && copy.is_empty()
                 })
             });
-            match found {
-                Some(d) => d.body = body.clone(),
-                None => declared.push(DeclaredResource {
-                    symbolic: symbolic.clone(),
-                    resource_type: resource_type.clone(),
-                    name: name_str,
-                    body: body.clone(),
-                    existing,
-                }),
+            let at = match found {
+                Some(i) => {
+                    if let Some(d) = declared.get_mut(i) {
+                        d.body = body.clone();
+                    }
+                    Some(i)
+                }
+                None => {
+                    declared.push(DeclaredResource {
+                        symbolic: symbolic.clone(),
+                        resource_type: resource_type.clone(),
+                        name: name_str,
+                        body: body.clone(),
+                        existing,
+                    });
+                    Some(declared.len() - 1)
+                }
+            };
+            if let (true, Some(at)) = (is_deferred, at) {
+                scope.pending_bodies.borrow_mut().insert(
+                    at,
+                    PendingBody {
+                        node,
+                        copy: copy.clone(),
+                    },
+                );
             }
         }
         let index = self.resources.len();
@@ -385,10 +414,10 @@ impl Walker {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn nested(
+    fn nested<'t>(
         &mut self,
-        outer: &Scope,
-        node: &Node,
+        outer: &Scope<'t>,
+        node: &'t Node,
         body: &Value,
         name: &Value,
         condition: &Value,

@@ -194,8 +194,10 @@ impl Parser<'_> {
             Some(b) if b.is_ascii_alphabetic() || b == b'_' || b == b'$' => {
                 // name, possibly dotted: a.b.c(  — dots belong to the name only when a
                 // call follows; otherwise they are property accesses.
-                let first = self.identifier()?.to_string();
-                let mut name = first.clone();
+                // Names are borrowed from the text; only a dotted name is assembled.
+                let text = self.text;
+                let first = self.identifier()?.len();
+                let mut dotted: Option<String> = None;
                 let mut probe = self.pos;
                 loop {
                     let save = self.pos;
@@ -203,10 +205,12 @@ impl Parser<'_> {
                     if self.peek() == Some(b'.') {
                         self.pos += 1;
                         self.skip_ws();
-                        if let Ok(part) = self.identifier() {
-                            let part = part.to_string();
+                        let part_start = self.pos;
+                        if self.identifier().is_ok() {
+                            let name = dotted
+                                .get_or_insert_with(|| text[start..start + first].to_string());
                             name.push('.');
-                            name.push_str(&part);
+                            name.push_str(&text[part_start..self.pos]);
                             probe = self.pos;
                             continue;
                         }
@@ -217,9 +221,10 @@ impl Parser<'_> {
                 self.pos = probe;
                 self.skip_ws();
                 let end_of_name = probe;
+                let name: &str = dotted.as_deref().unwrap_or(&text[start..start + first]);
                 if self.peek() != Some(b'(') {
                     // No call: only the first identifier is the primary.
-                    name = first;
+                    let name = &text[start..start + first];
                     self.pos = start + name.len();
                     let span = self.span(start);
                     return match name.to_ascii_lowercase().as_str() {
@@ -281,6 +286,15 @@ impl Parser<'_> {
     fn string(&mut self) -> Result<Expr, ExprError> {
         let start = self.pos;
         self.pos += 1;
+        // Without a doubled quote the literal is a slice of the text.
+        let rest = &self.src[self.pos..];
+        if let Some(close) = memchr::memchr(b'\'', rest) {
+            if rest.get(close + 1) != Some(&b'\'') {
+                let value = &self.text[self.pos..self.pos + close];
+                self.pos += close + 1;
+                return Ok(Expr::String(Str::from(value), self.span(start)));
+            }
+        }
         let mut out = String::new();
         let mut seg_start = self.pos;
         loop {

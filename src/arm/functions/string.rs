@@ -64,6 +64,17 @@ fn replace(_host: &mut dyn Host, args: &[Value]) -> FnResult {
             "replace: the string to replace (argument 2) must not be empty",
         ));
     }
+    // Refuse before building: a long input with many matches and a long replacement
+    // would otherwise allocate far past the cap first.
+    if new.len() > old.len() {
+        let matches = input.matches(old).count();
+        let grown = matches.saturating_mul(new.len() - old.len());
+        if input.len().saturating_add(grown) > MAX_STRING_BYTES {
+            return Err(invalid(format!(
+                "replace: result of more than {MAX_STRING_BYTES} bytes exceeds the byte limit"
+            )));
+        }
+    }
     capped_string(input.replace(old, new), "replace")
 }
 

@@ -339,7 +339,8 @@ fn clone_kind(k: &FlowKind) -> FlowKind {
 fn collect_sites(text: &str, node: &Node, file: FileId, out: &mut Vec<CallSite>) {
     match &node.kind {
         NodeKind::String(s)
-            if s.starts_with('[') && s.to_ascii_lowercase().contains("listcredentials") =>
+            if s.starts_with('[')
+                && super::contains_ignore_ascii_case(s.as_bytes(), b"listcredentials") =>
         {
             let Ok(Some(expr)) = parse_template_string(s) else {
                 return;

@@ -63,6 +63,56 @@ pub fn native(id: &str) -> Option<NativeCheck> {
     }
 }
 
+/// Resource types whose bodies the native checks read (an entry ending in `/` is a
+/// prefix): registries and their children, private endpoints (ACR011, ACR016) and role
+/// assignments (ACR020). A new native check that reads another type's body must add
+/// it here, or `check` leaves that body unevaluated. ACR003 reads every body, but only
+/// in templates that call `listCredentials` (see [`reads_every_body`]).
+pub const BODY_TYPES: &[&str] = &[
+    "Microsoft.ContainerRegistry/",
+    resolve::PRIVATE_ENDPOINT,
+    "Microsoft.Authorization/roleAssignments",
+    "Microsoft.Resources/deployments",
+];
+
+/// Whether a native check reads every resource body of this template: ACR003 follows
+/// `listCredentials()` results wherever they flow.
+pub fn reads_every_body(template_text: &str) -> bool {
+    contains_ignore_ascii_case(template_text.as_bytes(), b"listcredentials")
+}
+
+pub(crate) fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay).any(|i| {
+        hay.get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
+}
+
+#[cfg(test)]
+#[test]
+fn case_insensitive_search() {
+    assert!(contains_ignore_ascii_case(
+        b"[LISTCredentials(x)]",
+        b"listcredentials"
+    ));
+    assert!(contains_ignore_ascii_case(
+        b"xxlistcredentials",
+        b"listcredentials"
+    ));
+    assert!(!contains_ignore_ascii_case(
+        b"listcredential",
+        b"listcredentials"
+    ));
+    assert!(!contains_ignore_ascii_case(b"", b"listcredentials"));
+    assert!(reads_every_body(
+        "{\"v\": \"[listCredentials(r, '1').passwords[0]]\"}"
+    ));
+    assert!(!reads_every_body("{\"v\": \"[listKeys(r, '1')]\"}"));
+}
+
 /// The evaluated name of a resource as text (unknown names as `<unknown>`).
 pub fn name_text(v: &Value) -> String {
     match v {

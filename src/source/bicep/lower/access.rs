@@ -332,6 +332,27 @@ impl<'a> Lowerer<'a> {
 
     /// Where a resource is deployed: its `scope:`, else its parent's, else the file's.
     pub fn resource_scope(&mut self, r: usize, index: Option<&str>) -> ScopeRef {
+        // `scope:` (or a parent) may lead back to this resource.
+        if self.scoping.contains(&r) {
+            if let Some(scope) = self.sym.resources[r]
+                .body
+                .and_then(|b| b.property("scope"))
+                .map(|p| &p.value)
+            {
+                self.error(
+                    scope.span,
+                    "the resource's scope refers back to itself (a cycle through `scope:`)",
+                );
+            }
+            return ScopeRef::Default;
+        }
+        self.scoping.push(r);
+        let s = self.resource_scope_inner(r, index);
+        self.scoping.pop();
+        s
+    }
+
+    fn resource_scope_inner(&mut self, r: usize, index: Option<&str>) -> ScopeRef {
         let info = &self.sym.resources[r];
         if let Some(scope) = info
             .body

@@ -152,23 +152,10 @@ impl<'a> Lowerer<'a> {
             return None;
         };
         let path = super::loader::resolve(self.path, rel);
-        match std::fs::metadata(&path) {
-            Ok(m) if m.len() > MAX_LOADED_BYTES => {
-                self.warn(
-                    e.span,
-                    format!("'{rel}' is larger than {MAX_LOADED_BYTES} bytes"),
-                );
-                None
-            }
-            Ok(_) => match std::fs::read(&path) {
-                Ok(b) => Some(b),
-                Err(err) => {
-                    self.warn(e.span, format!("cannot read '{rel}': {err}"));
-                    None
-                }
-            },
+        match crate::source::file::read_capped(&path, MAX_LOADED_BYTES) {
+            Ok(b) => Some(b),
             Err(err) => {
-                self.warn(e.span, format!("cannot read '{rel}': {err}"));
+                self.warn(e.span, format!("'{rel}': {err}"));
                 None
             }
         }

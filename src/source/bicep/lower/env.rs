@@ -87,6 +87,11 @@ pub(super) struct Lowerer<'a> {
     pub inlining: Vec<Str>,
     /// Depth of nested translations (stack guard).
     pub depth: usize,
+    /// Translations done so far (work guard: cycles through names and scopes branch,
+    /// so a depth bound alone still allows exponential work).
+    pub work: usize,
+    /// Resources whose scope is being resolved (cycle guard).
+    pub scoping: Vec<usize>,
     /// Imported files being lowered (cycle guard), by key.
     pub import_stack: Vec<String>,
 }
@@ -122,6 +127,8 @@ impl<'a> Lowerer<'a> {
             import_cache: HashMap::new(),
             inlining: Vec::new(),
             depth: 0,
+            work: 0,
+            scoping: Vec::new(),
             import_stack: Vec::new(),
         };
         l.inline_vars = super::expr::runtime_variables(&l.sym);

@@ -18,12 +18,30 @@ use crate::source::bicep::{
 /// variables and resource names add a little).
 const MAX_TRANSLATION_DEPTH: usize = 512;
 
+/// Most translations for one file: far above what real programs need (the largest
+/// corpus file needs a few ten thousands), low enough to stop in a second.
+const MAX_TRANSLATION_WORK: usize = 2_000_000;
+
 impl<'a> Lowerer<'a> {
     /// ARM expression text (without the brackets) of a Bicep expression.
     pub fn tx(&mut self, e: &Expr, env: &Env) -> String {
         self.depth += 1;
+        self.work += 1;
         let out = if self.depth > MAX_TRANSLATION_DEPTH {
             self.unknown(e, "expression nested too deeply to lower")
+        } else if self.work > MAX_TRANSLATION_WORK {
+            if self.work == MAX_TRANSLATION_WORK + 1 {
+                self.error(
+                    e.span,
+                    format!(
+                        "more than {MAX_TRANSLATION_WORK} expression translations: the rest of the file is not lowered (names or scopes that refer to each other?)"
+                    ),
+                );
+            }
+            call(
+                "acrlint.unknown",
+                &[quote("not lowered: the file is too complex")],
+            )
         } else {
             self.tx_inner(e, env)
         };

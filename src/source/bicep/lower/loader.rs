@@ -24,8 +24,10 @@ pub(super) enum ModuleTarget {
     },
     /// `br:` / `br/alias:` / `ts:`: content not fetched.
     Registry(String),
-    /// Could not be loaded (missing file, cycle, too deep): the message says why.
+    /// Could not be loaded (missing or unreadable file): the message says why.
     Failed(String),
+    /// Not followed because of a cap (a cycle, modules nested too deep).
+    Capped(String),
 }
 
 /// A parsed Bicep file kept for `import` resolution.
@@ -180,6 +182,10 @@ impl Loader {
                     self.diagnostics
                         .push((id, to_span(p.span), why.clone(), Severity::Error))
                 }
+                ModuleTarget::Capped(why) => {
+                    self.diagnostics
+                        .push((id, to_span(p.span), why.clone(), Severity::Limit))
+                }
                 ModuleTarget::Registry(r) => self.diagnostics.push((
                     id,
                     to_span(p.span),
@@ -209,13 +215,13 @@ impl Loader {
                         .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into())
                 })
                 .collect();
-            return ModuleTarget::Failed(format!(
+            return ModuleTarget::Capped(format!(
                 "module cycle: {} (the module is not followed)",
                 chain.join(" → ")
             ));
         }
         if self.stack.len() > MAX_DEPLOYMENT_DEPTH {
-            return ModuleTarget::Failed(format!(
+            return ModuleTarget::Capped(format!(
                 "modules nested deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
             ));
         }

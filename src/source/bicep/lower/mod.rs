@@ -76,6 +76,9 @@ pub enum Severity {
     Warning,
     /// Worth knowing (e.g. a registry module whose content is not fetched).
     Info,
+    /// A cap was reached (a module cycle, modules nested too deep): what lies past it
+    /// is not followed. Reported by `check` like the ARM engine's caps.
+    Limit,
 }
 
 /// A Bicep entry file lowered with everything it pulls in, ready for
@@ -212,6 +215,7 @@ pub fn expand(
             message,
             kind: match severity {
                 Severity::Syntax => DiagnosticKind::Syntax,
+                Severity::Limit => DiagnosticKind::Limit,
                 Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
             },
         });

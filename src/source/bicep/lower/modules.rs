@@ -157,7 +157,7 @@ impl<'a> Lowerer<'a> {
                     object(vec![member("id", ps, str_node(r, ps))], ps),
                 ));
             }
-            ModuleTarget::Failed(_) => {}
+            ModuleTarget::Failed(_) | ModuleTarget::Capped(_) => {}
         }
         members.push(member("properties", body_span, object(props, body_span)));
         if let Some(d) = self.description_metadata(stmt, &members) {

@@ -1,0 +1,34 @@
+//! JSONC loading, expansion, the `expand` JSON output and every rule, on any text.
+#![no_main]
+
+use std::sync::{Arc, OnceLock};
+
+use acrlint::arm::expand::{expand_loaded, load_text, ExpandOptions};
+use acrlint::rules::engine::{Engine, EngineInput};
+use acrlint::source::file::SourceFile;
+use libfuzzer_sys::fuzz_target;
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| Engine::builtin().expect("built-in rules load"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let source = Arc::new(SourceFile::from_text("/nonexistent/fuzz/azuredeploy.json", &text));
+    let Ok(loaded) = load_text(source) else { return };
+    let options = ExpandOptions {
+        no_parameter_discovery: true,
+        ..Default::default()
+    };
+    let Ok(expansion) = expand_loaded(loaded, &options) else { return };
+    let _ = acrlint::report::expand::to_json(&expansion);
+    let _ = acrlint::check::diagnostic_findings(&expansion);
+    let input = EngineInput {
+        expansion: &expansion,
+        options: &options,
+        mode: Default::default(),
+        template_path: std::path::Path::new("/nonexistent/fuzz/azuredeploy.json"),
+    };
+    let _ = engine().run(&input);
+});
