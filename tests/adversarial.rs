@@ -683,3 +683,24 @@ fn a_broken_bicep_file_whose_names_and_scopes_loop_lowers_quickly() {
         o.findings
     );
 }
+
+#[test]
+fn a_bicep_resource_named_from_its_own_id_does_not_exhaust_memory() {
+    // Found by fuzzing (out of memory): `name: guid(acr.id)` on `acr` itself nested
+    // its own name into its id without end.
+    let dir = scratch("bicep-self-name");
+    let path = write(
+        &dir,
+        "main.bicep",
+        "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  scope: acr\n  name: guid(acr.id, 'x')\n}\n",
+    );
+    let exp = acrlint::arm::expand::expand_any(&path, &ExpandOptions::default()).unwrap();
+    assert!(
+        exp.diagnostics
+            .iter()
+            .any(|d| d.message.contains("cycle through `name:`")),
+        "{:?}",
+        exp.diagnostics
+    );
+    assert!(check_one(&path).checked);
+}

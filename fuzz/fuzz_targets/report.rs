@@ -3,7 +3,7 @@
 #![no_main]
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use acrlint::report::{render, Format, Report};
 use acrlint::rules::engine::Engine;
@@ -43,13 +43,18 @@ impl Bytes<'_> {
     }
 }
 
+fn rules() -> &'static Vec<acrlint::rules::catalog::RuleMeta> {
+    static RULES: OnceLock<Vec<acrlint::rules::catalog::RuleMeta>> = OnceLock::new();
+    RULES.get_or_init(|| Engine::builtin().map(|e| e.metas()).unwrap_or_default())
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes(data);
     let files: Vec<PathBuf> = (0..3)
         .map(|i| PathBuf::from(format!("dir {i}/{}.json", b.text())))
         .collect();
     let mut report = Report {
-        rules: Engine::builtin().map(|e| e.metas()).unwrap_or_default(),
+        rules: rules().clone(),
         files: files.clone(),
         ..Default::default()
     };

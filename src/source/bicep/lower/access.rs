@@ -279,11 +279,25 @@ impl<'a> Lowerer<'a> {
 
     /// The `name` property as written (what `r.name` returns).
     pub fn resource_own_name(&mut self, r: usize, index: Option<&str>) -> String {
+        // A name that reads the resource's own id or name (`name: guid(acr.id)`)
+        // would nest itself without end.
+        if self.naming.contains(&r) {
+            if let Some(n) = self.sym.resources[r].name_expr() {
+                self.error(
+                    n.span,
+                    "the resource's name refers to the resource itself (a cycle through `name:`)",
+                );
+            }
+            return call("acrlint.unknown", &[quote("a name that refers to itself")]);
+        }
         let env = self.resource_name_env(r, index);
-        match self.sym.resources[r].name_expr() {
+        self.naming.push(r);
+        let name = match self.sym.resources[r].name_expr() {
             Some(n) => self.tx(n, &env),
             None => call("acrlint.unknown", &[quote("resource without a name")]),
-        }
+        };
+        self.naming.pop();
+        name
     }
 
     /// Name segments for `resourceId()`: the parents' names, then this one's.

@@ -92,6 +92,8 @@ pub(super) struct Lowerer<'a> {
     pub work: usize,
     /// Resources whose scope is being resolved (cycle guard).
     pub scoping: Vec<usize>,
+    /// Resources whose name is being translated (cycle guard).
+    pub naming: Vec<usize>,
     /// Imported files being lowered (cycle guard), by key.
     pub import_stack: Vec<String>,
 }
@@ -129,6 +131,7 @@ impl<'a> Lowerer<'a> {
             depth: 0,
             work: 0,
             scoping: Vec::new(),
+            naming: Vec::new(),
             import_stack: Vec::new(),
         };
         l.inline_vars = super::expr::runtime_variables(&l.sym);
