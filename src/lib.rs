@@ -6,6 +6,7 @@
 pub mod arm;
 pub mod check;
 pub mod cli;
+pub mod generate;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive) and the glue from subcommands to the library.
 
 mod check;
+mod fix;
+mod new;
 mod rules;
 
 use std::io::Write;
@@ -34,6 +36,11 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
+    /// Apply the safe fixes the rules offer, editing only the offending spans.
+    Fix(fix::FixArgs),
+    /// Generate compliant templates: `new registry`, `new params`.
+    #[command(subcommand)]
+    New(new::NewCommand),
     /// List the rules: id, severity, effect, title and the Azure Policy definitions
     /// each one mirrors.
     Rules(rules::RulesArgs),
@@ -92,6 +99,8 @@ pub fn run(cli: Cli) -> i32 {
             EXIT_OK
         }
         Command::Expand(args) => expand(args),
+        Command::Fix(args) => fix::run(args),
+        Command::New(command) => new::run(command),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
     }

@@ -397,8 +397,10 @@ impl<'s, 't> Evaluator<'s, 't> {
             Ok(v) => self.bounded(v, span),
             Err(FnError::Unknown(u)) => Value::Unknown(u),
             Err(FnError::Invalid(msg)) => {
-                self.scope
-                    .diagnose(span, DiagnosticKind::Evaluation, msg.clone());
+                if !self.quiet {
+                    self.scope
+                        .diagnose(span, DiagnosticKind::Evaluation, msg.clone());
+                }
                 Value::unknown(format!("error: {msg}"))
             }
         };

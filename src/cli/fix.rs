@@ -1,0 +1,163 @@
+//! `acrlint fix` glue: options → fixer → files written or diffs printed → exit code.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::check::{FailOnArg, ModeArg};
+use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::check::config::{Config, ConfigResolver};
+use crate::check::CheckOptions;
+use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
+use crate::rules::engine::Engine;
+use crate::rules::finding::Level;
+use crate::rules::native::DeploymentMode;
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// Files or directories to fix (directories are walked, honouring .gitignore).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Print a unified diff of the fixes instead of writing them (exit code 1 when
+    /// there is anything to fix).
+    #[arg(long)]
+    pub diff: bool,
+    /// Only apply the fixes of these rules (repeatable). Without it, the fixes of
+    /// findings at warning or error level apply; notes' fixes (e.g. Premium SKU,
+    /// quarantine) only when their rule is named here.
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+    /// Parameter file for the templates (default: found by convention).
+    #[arg(long, short = 'p', value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+    #[command(flatten)]
+    pub context: ContextArgs,
+    /// Deployment mode the templates are checked for.
+    #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
+    pub mode: ModeArg,
+    /// Configuration file (default: acrlint.json found by walking up from each file).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Lowest level of a remaining finding that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
+    pub fail_on: FailOnArg,
+}
+
+pub fn run(args: FixArgs) -> i32 {
+    let engine = match Engine::builtin() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Some(unknown) = args.rules.iter().find(|r| engine.meta(r).is_none()) {
+        eprintln!("error: --rule: no rule {unknown}");
+        return EXIT_ERROR;
+    }
+    let explicit_config = match &args.config {
+        Some(p) => match Config::load(p) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                eprintln!("error: --config: {e}");
+                return EXIT_ERROR;
+            }
+        },
+        None => None,
+    };
+    let resolver = Arc::new(ConfigResolver::new(explicit_config));
+    let options = FixOptions {
+        check: CheckOptions {
+            expand: crate::arm::expand::ExpandOptions {
+                context: args.context.to_context(),
+                parameters: args.parameters.clone(),
+                ..Default::default()
+            },
+            mode: match args.mode {
+                ModeArg::Incremental => DeploymentMode::Incremental,
+                ModeArg::Complete => DeploymentMode::Complete,
+            },
+            config: Some(resolver.clone()),
+            ..Default::default()
+        },
+        rules: args.rules.clone(),
+        fail_on: match args.fail_on {
+            FailOnArg::Error => Some(Level::Error),
+            FailOnArg::Warning => Some(Level::Warning),
+            FailOnArg::Note => Some(Level::Note),
+            FailOnArg::Never => None,
+        },
+    };
+    let (files, walk_errors) = collect_files(&args.paths);
+    let mut failed = !walk_errors.is_empty();
+    for e in walk_errors {
+        eprintln!("error: {e}");
+    }
+    let mut remaining = 0usize;
+    let mut pending = false;
+    let mut stdout = std::io::stdout().lock();
+    for path in files {
+        let excluded = resolver.for_file(&path).is_some_and(|c| c.excludes(&path));
+        if excluded && !args.paths.contains(&path) {
+            continue;
+        }
+        let result = fix_file(&path, &engine, &options, !args.diff);
+        if let Some(e) = &result.error {
+            eprintln!("error: {}: {e}", path.display());
+            failed = true;
+            continue;
+        }
+        if result.skipped {
+            continue;
+        }
+        if args.diff && result.changed() {
+            pending = true;
+            let diff = unified_diff(&path, &result.original, &result.fixed);
+            if stdout.write_all(diff.as_bytes()).is_err() {
+                return EXIT_ERROR;
+            }
+        } else if result.applied > 0 {
+            eprintln!(
+                "fixed {} issue{} in {}",
+                result.applied,
+                if result.applied == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+        if result.deferred {
+            eprintln!(
+                "{}: more fixes are pending; run acrlint fix again",
+                path.display()
+            );
+        }
+        for m in &result.manual {
+            eprintln!(
+                "{}:{}:{}: {} needs a manual fix: {}",
+                path.display(),
+                m.line,
+                m.column,
+                m.rule,
+                m.advice
+            );
+        }
+        remaining += result.remaining.len();
+    }
+    let config_errors = resolver
+        .errors
+        .lock()
+        .map(|e| e.clone())
+        .unwrap_or_default();
+    for e in &config_errors {
+        eprintln!("error: {e}");
+    }
+    if failed || !config_errors.is_empty() {
+        EXIT_ERROR
+    } else if remaining > 0 || pending {
+        // With --diff nothing is written: fixes not yet applied count as findings.
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,361 @@
+//! The options of `acrlint new registry`, as given and as validated.
+
+use std::fmt;
+
+/// Registry SKU.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sku {
+    Basic,
+    Standard,
+    #[default]
+    Premium,
+}
+
+impl Sku {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sku::Basic => "Basic",
+            Sku::Standard => "Standard",
+            Sku::Premium => "Premium",
+        }
+    }
+}
+
+/// The options as the user gave them (strings not yet checked).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RegistryRequest {
+    pub name: Option<String>,
+    pub location: Option<String>,
+    /// `None`: Premium.
+    pub sku: Option<Sku>,
+    pub replicas: Vec<String>,
+    pub private_endpoint: bool,
+    pub cmk: bool,
+    pub pull_principals: Vec<String>,
+    pub push_principals: Vec<String>,
+    /// `KEY=VALUE` as written.
+    pub tags: Vec<String>,
+    /// Log Analytics workspace resource ID.
+    pub diagnostics: Option<String>,
+    pub complete_mode_safe: bool,
+    pub quarantine: bool,
+    pub content_trust: bool,
+    /// Parameter files only: values of the parameters that have no default.
+    pub subnet_id: Option<String>,
+    pub key_vault_name: Option<String>,
+    pub key_name: Option<String>,
+}
+
+/// An invalid option: which one and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptionError {
+    /// The option as written on the command line (`--name`).
+    pub option: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for OptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.option, self.message)
+    }
+}
+
+fn err(option: &'static str, message: impl Into<String>) -> OptionError {
+    OptionError {
+        option,
+        message: message.into(),
+    }
+}
+
+/// Validated options, normalised (regions lowercase without spaces, GUIDs lowercase).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct RegistrySpec {
+    pub name: Option<String>,
+    pub location: Option<String>,
+    pub sku: Sku,
+    pub replicas: Vec<String>,
+    pub private_endpoint: bool,
+    pub cmk: bool,
+    pub pull_principals: Vec<String>,
+    pub push_principals: Vec<String>,
+    pub tags: Vec<(String, String)>,
+    pub workspace_id: Option<String>,
+    pub complete_mode_safe: bool,
+    pub quarantine: bool,
+    pub content_trust: bool,
+    pub subnet_id: Option<String>,
+    pub key_vault_name: Option<String>,
+    pub key_name: Option<String>,
+}
+
+/// Registry names: 5–50 alphanumerics (ACR FAQ; rule ACR017).
+pub fn valid_registry_name(name: &str) -> bool {
+    (5..=50).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `West Europe` → `westeurope`; `None` when it cannot be a region name (letters then
+/// letters/digits, as every Azure region's programmatic name).
+pub fn normalize_region(region: &str) -> Option<String> {
+    let r: String = region
+        .chars()
+        .filter(|c| *c != ' ')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let mut chars = r.chars();
+    let ok = (3..=40).contains(&r.len())
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    ok.then_some(r)
+}
+
+/// A Microsoft Entra object ID: a GUID (`8-4-4-4-12` hex digits), lowercased.
+pub fn normalize_guid(id: &str) -> Option<String> {
+    let groups: Vec<&str> = id.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    let ok = groups.len() == 5
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()));
+    ok.then(|| id.to_ascii_lowercase())
+}
+
+/// `/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}`.
+pub fn valid_workspace_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts.len() == 9
+        && parts[0].is_empty()
+        && parts[1].eq_ignore_ascii_case("subscriptions")
+        && normalize_guid(parts[2]).is_some()
+        && parts[3].eq_ignore_ascii_case("resourceGroups")
+        && valid_segment(parts[4])
+        && parts[5].eq_ignore_ascii_case("providers")
+        && parts[6].eq_ignore_ascii_case("Microsoft.OperationalInsights")
+        && parts[7].eq_ignore_ascii_case("workspaces")
+        && valid_segment(parts[8])
+}
+
+/// `/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}`.
+pub fn valid_subnet_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts.len() == 11
+        && parts[0].is_empty()
+        && parts[1].eq_ignore_ascii_case("subscriptions")
+        && normalize_guid(parts[2]).is_some()
+        && parts[3].eq_ignore_ascii_case("resourceGroups")
+        && valid_segment(parts[4])
+        && parts[5].eq_ignore_ascii_case("providers")
+        && parts[6].eq_ignore_ascii_case("Microsoft.Network")
+        && parts[7].eq_ignore_ascii_case("virtualNetworks")
+        && valid_segment(parts[8])
+        && parts[9].eq_ignore_ascii_case("subnets")
+        && valid_segment(parts[10])
+}
+
+fn valid_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 90
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
+}
+
+/// Key vault names: 3–24 of letters, digits and hyphens, starting with a letter.
+fn valid_key_vault_name(s: &str) -> bool {
+    (3..=24).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Key names: 1–127 of letters, digits and hyphens.
+fn valid_key_name(s: &str) -> bool {
+    (1..=127).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Azure tag limits: names up to 512 characters without `<>%&\?/`, values up to 256.
+fn parse_tag(tag: &str) -> Result<(String, String), OptionError> {
+    let Some((key, value)) = tag.split_once('=') else {
+        return Err(err("--tag", format!("{tag:?} is not KEY=VALUE")));
+    };
+    if key.is_empty() {
+        return Err(err("--tag", format!("{tag:?} has an empty name")));
+    }
+    if key.chars().count() > 512 {
+        return Err(err("--tag", "tag names are at most 512 characters"));
+    }
+    if let Some(c) = key
+        .chars()
+        .find(|c| "<>%&\\?/".contains(*c) || c.is_control())
+    {
+        return Err(err(
+            "--tag",
+            format!("tag name {key:?} contains {c:?}, which Azure does not allow in tag names"),
+        ));
+    }
+    if value.chars().count() > 256 {
+        return Err(err("--tag", "tag values are at most 256 characters"));
+    }
+    Ok((key.to_string(), value.to_string()))
+}
+
+fn guids(ids: &[String], option: &'static str) -> Result<Vec<String>, OptionError> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let g = normalize_guid(id).ok_or_else(|| {
+            err(
+                option,
+                format!("{id:?} is not a principal object ID (a GUID such as 00000000-0000-0000-0000-000000000000)"),
+            )
+        })?;
+        if !out.contains(&g) {
+            out.push(g);
+        }
+    }
+    Ok(out)
+}
+
+impl RegistryRequest {
+    pub(crate) fn validate(&self) -> Result<RegistrySpec, OptionError> {
+        if let Some(n) = &self.name {
+            if !valid_registry_name(n) {
+                return Err(err(
+                    "--name",
+                    format!("{n:?} is not a registry name: use 5-50 letters and digits"),
+                ));
+            }
+        }
+        let location = match &self.location {
+            Some(l) => Some(normalize_region(l).ok_or_else(|| {
+                err(
+                    "--location",
+                    format!("{l:?} is not an Azure region name (like westeurope or eastus2)"),
+                )
+            })?),
+            None => None,
+        };
+        let mut replicas: Vec<String> = Vec::new();
+        for r in &self.replicas {
+            let n = normalize_region(r).ok_or_else(|| {
+                err(
+                    "--replica",
+                    format!("{r:?} is not an Azure region name (like westeurope or eastus2)"),
+                )
+            })?;
+            if location.as_deref() == Some(n.as_str()) {
+                return Err(err(
+                    "--replica",
+                    format!("{n} is the registry's home region (--location): Azure replicates it already"),
+                ));
+            }
+            if replicas.contains(&n) {
+                return Err(err("--replica", format!("{n} is given twice")));
+            }
+            replicas.push(n);
+        }
+        let premium_only = [
+            (!replicas.is_empty(), "--replica"),
+            (self.private_endpoint, "--private-endpoint"),
+            (self.cmk, "--cmk"),
+            (self.quarantine, "--quarantine"),
+            (self.content_trust, "--content-trust"),
+            (self.complete_mode_safe, "--complete-mode-safe"),
+        ];
+        let sku = self.sku.unwrap_or_default();
+        if sku != Sku::Premium {
+            if let Some((_, option)) = premium_only.iter().find(|(on, _)| *on) {
+                return Err(err(
+                    option,
+                    format!("needs the Premium SKU, not --sku {}", sku.as_str()),
+                ));
+            }
+        }
+        let mut tags: Vec<(String, String)> = Vec::new();
+        for t in &self.tags {
+            let (k, v) = parse_tag(t)?;
+            if tags.iter().any(|(x, _)| x.eq_ignore_ascii_case(&k)) {
+                return Err(err(
+                    "--tag",
+                    format!("tag {k:?} is given twice (tag names are case-insensitive)"),
+                ));
+            }
+            tags.push((k, v));
+        }
+        if tags.len() > 50 {
+            return Err(err("--tag", "Azure allows at most 50 tags per resource"));
+        }
+        if let Some(w) = &self.diagnostics {
+            if !valid_workspace_id(w) {
+                return Err(err(
+                    "--diagnostics",
+                    format!("{w:?} is not a Log Analytics workspace resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…)"),
+                ));
+            }
+        }
+        if let Some(s) = &self.subnet_id {
+            if !valid_subnet_id(s) {
+                return Err(err(
+                    "--subnet-id",
+                    format!("{s:?} is not a subnet resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…)"),
+                ));
+            }
+        }
+        if let Some(k) = &self.key_vault_name {
+            if !valid_key_vault_name(k) {
+                return Err(err(
+                    "--key-vault",
+                    format!("{k:?} is not a key vault name: 3-24 letters, digits and hyphens, starting with a letter"),
+                ));
+            }
+        }
+        if let Some(k) = &self.key_name {
+            if !valid_key_name(k) {
+                return Err(err(
+                    "--key-name",
+                    format!("{k:?} is not a key name: letters, digits and hyphens"),
+                ));
+            }
+        }
+        Ok(RegistrySpec {
+            name: self.name.clone(),
+            location,
+            sku,
+            replicas,
+            private_endpoint: self.private_endpoint,
+            cmk: self.cmk,
+            pull_principals: guids(&self.pull_principals, "--pull-principal")?,
+            push_principals: guids(&self.push_principals, "--push-principal")?,
+            tags,
+            workspace_id: self.diagnostics.clone(),
+            complete_mode_safe: self.complete_mode_safe,
+            quarantine: self.quarantine,
+            content_trust: self.content_trust,
+            subnet_id: self.subnet_id.clone(),
+            key_vault_name: self.key_vault_name.clone(),
+            key_name: self.key_name.clone(),
+        })
+    }
+
+    /// Like [`validate`](Self::validate), and the parameters without a default must
+    /// have a value.
+    pub(crate) fn validate_for_params(&self) -> Result<RegistrySpec, OptionError> {
+        let spec = self.validate()?;
+        if spec.private_endpoint && spec.subnet_id.is_none() {
+            return Err(err(
+                "--subnet-id",
+                "--private-endpoint needs the subnet resource ID for the parameter file",
+            ));
+        }
+        if spec.cmk && spec.key_vault_name.is_none() {
+            return Err(err(
+                "--key-vault",
+                "--cmk needs the key vault name for the parameter file",
+            ));
+        }
+        if spec.cmk && spec.key_name.is_none() {
+            return Err(err(
+                "--key-name",
+                "--cmk needs the key name for the parameter file",
+            ));
+        }
+        Ok(spec)
+    }
+}

@@ -1,0 +1,352 @@
+//! `acrlint fix` on real corpus files that enable the admin user (MANIFEST column
+//! `admin_user` = `true`), ARM and Bicep: ACR001 is gone, only the offending spans
+//! changed, and a second run changes nothing. Plus the CLI's exit codes and `--diff`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use acrlint::check::{check_file, CheckOptions};
+use acrlint::generate::fix::{fix_file, FixOptions};
+use acrlint::rules::engine::Engine;
+use acrlint::rules::finding::Level;
+
+const CORPUS: &str = "../shared/corpus";
+
+fn admin_user_files() -> Vec<PathBuf> {
+    let manifest = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv")).unwrap();
+    let mut lines = manifest.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let admin = header.iter().position(|h| *h == "admin_user").unwrap();
+    let path = header.iter().position(|h| *h == "corpus_path").unwrap();
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|cols| cols.get(admin) == Some(&"true"))
+        .map(|cols| Path::new(CORPUS).join(cols[path]))
+        .collect()
+}
+
+/// Only ACR001's fix: the file's other findings have fixes of their own.
+fn options() -> FixOptions {
+    FixOptions {
+        fail_on: Some(Level::Error),
+        rules: vec!["ACR001".into()],
+        ..Default::default()
+    }
+}
+
+/// The changed lines of a line diff, as (removed, added) pairs.
+fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut removed = Vec::new();
+    let mut added = Vec::new();
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed.push(change.value().to_string()),
+            similar::ChangeTag::Insert => added.push(change.value().to_string()),
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+#[test]
+fn fix_disables_the_admin_user_in_every_corpus_file_that_enables_it() {
+    let files = admin_user_files();
+    assert!(files.len() >= 16, "{files:?}");
+    let engine = Engine::builtin().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut bicep = 0;
+    for (i, source) in files.iter().enumerate() {
+        let name = source.file_name().unwrap().to_string_lossy().to_string();
+        let copy = dir.path().join(format!("{i}-{name}"));
+        let original = std::fs::read_to_string(source).unwrap();
+        std::fs::write(&copy, &original).unwrap();
+        let result = fix_file(&copy, &engine, &options(), true);
+        assert!(
+            result.error.is_none(),
+            "{}: {:?}",
+            source.display(),
+            result.error
+        );
+        assert!(!result.skipped, "{}", source.display());
+        assert!(
+            result.applied >= 1,
+            "{}: nothing fixed {:?}",
+            source.display(),
+            result.manual
+        );
+        let fixed = std::fs::read_to_string(&copy).unwrap();
+        assert_eq!(fixed, result.fixed);
+        // Only the values changed: every removed line comes back with true → false.
+        let (removed, added) = changed_lines(&original, &fixed);
+        assert!(!removed.is_empty(), "{}", source.display());
+        assert_eq!(removed.len(), added.len(), "{}", source.display());
+        for (r, a) in removed.iter().zip(&added) {
+            assert!(
+                r.contains("adminUserEnabled"),
+                "{}: {r:?}",
+                source.display()
+            );
+            assert_eq!(&r.replacen("true", "false", 1), a, "{}", source.display());
+        }
+        // Byte-identical elsewhere: same length apart from one byte per fix.
+        assert_eq!(
+            fixed.len(),
+            original.len() + removed.len(),
+            "{}",
+            source.display()
+        );
+        if name.ends_with(".bicep") {
+            bicep += 1;
+            assert!(
+                result.remaining.iter().all(|f| f.rule != "ACR001"),
+                "{}",
+                source.display()
+            );
+        } else {
+            let outcome = check_file(&copy, true, &engine, &CheckOptions::default());
+            let acr001: Vec<_> = outcome
+                .findings
+                .iter()
+                .filter(|f| f.rule == "ACR001")
+                .collect();
+            assert!(acr001.is_empty(), "{}: {acr001:?}", source.display());
+        }
+        // A second run is a no-op.
+        let again = fix_file(&copy, &engine, &options(), true);
+        assert!(again.error.is_none());
+        assert_eq!(again.applied, 0, "{}", source.display());
+        assert_eq!(
+            std::fs::read_to_string(&copy).unwrap(),
+            fixed,
+            "{}",
+            source.display()
+        );
+    }
+    assert!(
+        bicep >= 5,
+        "expected Bicep files among the corpus files, got {bicep}"
+    );
+}
+
+fn acrlint(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_diff_writes_nothing_then_fix_writes_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(CORPUS).join("acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/containerRegistry.bicep");
+    let path = dir.path().join("containerRegistry.bicep");
+    std::fs::copy(&source, &path).unwrap();
+    let before = std::fs::read_to_string(&path).unwrap();
+    let p = path.to_str().unwrap();
+    let (code, stdout, _) = acrlint(&["fix", "--diff", p]);
+    assert_eq!(code, 1, "pending fixes count as findings with --diff");
+    assert!(stdout.contains("-    adminUserEnabled: true"), "{stdout}");
+    assert!(stdout.contains("+    adminUserEnabled: false"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("fixed 1 issue"), "{stderr}");
+    let (code, stdout, _) = acrlint(&["fix", "--diff", "--rule", "ACR001", p]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+    // All fixes: public network access goes off, but the export policy stays as it
+    // is, since disabling exports needs the Premium SKU (ACR016) on this Standard
+    // registry.
+    let (code, _, stderr) = acrlint(&["fix", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("ACR007 needs a manual fix"), "{stderr}");
+    assert!(stderr.contains("would cause ACR016"), "{stderr}");
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("publicNetworkAccess: 'Disabled'"), "{after}");
+    assert!(!after.contains("exportPolicy"), "{after}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["containerRegistry.bicep"],
+        "no scratch file is left behind"
+    );
+}
+
+#[test]
+fn cli_exit_codes_for_leftovers_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.bicep");
+    std::fs::write(
+        &path,
+        "param admin bool = true\nresource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {\n  name: 'contosoregistry'\n  location: 'westeurope'\n  sku: {\n    name: 'Premium'\n  }\n  properties: {\n    adminUserEnabled: admin\n  }\n}\noutput admin bool = admin\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = acrlint(&["fix", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("ACR001 needs a manual fix"), "{stderr}");
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR999", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--rule"), "{stderr}");
+    let (code, _, _) = acrlint(&["fix", dir.path().join("missing.json").to_str().unwrap()]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn cli_new_rejects_invalid_options_with_exit_code_2() {
+    for (args, option) in [
+        (vec!["new", "registry", "--name", "a-b"], "--name"),
+        (vec!["new", "registry", "--location", "mars!"], "--location"),
+        (
+            vec!["new", "registry", "--pull-principal", "bob"],
+            "--pull-principal",
+        ),
+        (
+            vec!["new", "registry", "--sku", "basic", "--replica", "westus"],
+            "--replica",
+        ),
+        (vec!["new", "params", "--private-endpoint"], "--subnet-id"),
+    ] {
+        let (code, stdout, stderr) = acrlint(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(option), "{args:?}: {stderr}");
+    }
+    let (code, stdout, _) = acrlint(&["new", "registry", "--format", "ARM", "--sku", "Premium"]);
+    assert_eq!(code, 0);
+    assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok());
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`, hidden ones included.
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                count_files(&e.path())
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn snapshot(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
+    // Every default fix on all 268 ACR corpus files (modules keep their relative
+    // paths): no file fails, what changed still parses, nothing is left behind, and
+    // a second run changes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&Path::new(CORPUS).join("acr"), dir.path());
+    let engine = Engine::builtin().unwrap();
+    let options = FixOptions {
+        fail_on: Some(Level::Error),
+        ..Default::default()
+    };
+    let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(files.len() > 200, "{}", files.len());
+    let before = snapshot(&files);
+    let mut changed = 0;
+    for f in &files {
+        let r = fix_file(f, &engine, &options, true);
+        assert!(r.error.is_none(), "{}: {:?}", f.display(), r.error);
+        if r.changed() {
+            changed += 1;
+            let text = r.fixed.trim_start_matches('\u{feff}');
+            if f.extension().is_some_and(|e| e == "bicep") {
+                assert!(
+                    acrlint::source::bicep::parse(text).diagnostics.is_empty(),
+                    "{}",
+                    f.display()
+                );
+            } else {
+                assert!(
+                    acrlint::source::json::parse(text).is_ok(),
+                    "{}",
+                    f.display()
+                );
+            }
+        }
+    }
+    assert!(changed >= 30, "only {changed} files changed");
+    let after_first = snapshot(&files);
+    assert_ne!(before, after_first);
+    for f in &files {
+        let r = fix_file(f, &engine, &options, true);
+        assert!(r.error.is_none(), "{}: {:?}", f.display(), r.error);
+        assert_eq!(r.applied, 0, "{}: second run fixed more", f.display());
+    }
+    assert_eq!(snapshot(&files), after_first);
+    assert_eq!(
+        count_files(dir.path()),
+        count_files(&Path::new(CORPUS).join("acr")),
+        "a scratch file was left behind"
+    );
+}
+
+#[test]
+fn cli_honours_the_configuration() {
+    // A rule switched off in acrlint.json is neither fixed nor counted.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.json");
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoregistry",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": { "adminUserEnabled": true }
+    }
+  ]
+}
+"#;
+    std::fs::write(&path, template).unwrap();
+    std::fs::write(
+        dir.path().join("acrlint.json"),
+        r#"{ "rules": { "ACR001": "off" } }"#,
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), template);
+    std::fs::remove_file(dir.path().join("acrlint.json")).unwrap();
+    let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR001", p]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("\"adminUserEnabled\": false"));
+}
