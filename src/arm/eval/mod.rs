@@ -8,10 +8,12 @@
 
 mod builtins;
 mod context;
+mod deferred;
 mod provenance;
 mod resources;
 
 pub use context::{DeploymentContext, ScopeKind};
+pub use deferred::{is_resource_frame_key, PendingBody};
 pub use provenance::{Provenance, ProvenanceKind};
 pub use resources::{name_key, parse_resource_id, DeclaredResource};
 
@@ -99,20 +101,6 @@ pub struct Scope<'t> {
     parsed: RefCell<HashMap<u32, Option<Rc<Expr>>>>,
 }
 
-/// A resource body left unevaluated: the resource node and its copy-loop position.
-#[derive(Clone, Debug)]
-pub struct PendingBody<'t> {
-    pub node: &'t Node,
-    pub copy: Vec<(Option<Str>, i64)>,
-}
-
-/// Members of a resource object that are not part of its evaluated body.
-pub fn is_resource_frame_key(key: &str) -> bool {
-    ["resources", "copy", "condition", "type", "name"]
-        .iter()
-        .any(|k| key.eq_ignore_ascii_case(k))
-}
-
 impl<'t> Scope<'t> {
     pub fn new(
         file: FileId,
@@ -149,24 +137,6 @@ impl<'t> Scope<'t> {
                 kind,
             });
         }
-    }
-
-    /// The body of declared resource `index`, evaluating it first if it was deferred.
-    pub fn declared_body(&self, index: usize) -> Value {
-        let pending = self.pending_bodies.borrow_mut().remove(&index);
-        if let Some(p) = pending {
-            let mut ev = Evaluator::new(self);
-            ev.copy = p.copy;
-            ev.quiet = true;
-            let body = Value::object(ev.resource_body(p.node));
-            if let Some(d) = self.declared.borrow_mut().get_mut(index) {
-                d.body = body;
-            }
-        }
-        self.declared
-            .borrow()
-            .get(index)
-            .map_or(Value::Null, |d| d.body.clone())
     }
 
     /// Parse (once) the expression in a string node; `None` for literals.
@@ -303,19 +273,6 @@ impl<'s, 't> Evaluator<'s, 't> {
         }
     }
 
-    /// A resource's evaluated body: every member but the frame (`type`, `name`,
-    /// `condition`, `copy`, child `resources`), property loops expanded.
-    pub fn resource_body(&mut self, node: &Node) -> Map {
-        let mut body = Map::new();
-        for m in node.as_object().unwrap_or(&[]) {
-            if !is_resource_frame_key(&m.key) {
-                let v = self.eval_node(&m.value, true);
-                body.insert(m.key.clone(), v);
-            }
-        }
-        body
-    }
-
     /// `"copy": [{"name": "x", "count": n, "input": {...}}]` inside properties.
     fn property_copy(&mut self, l: &Node, out: &mut Map) {
         let name = match l.get("name").map(|n| self.eval_node(n, false)) {
@@ -415,19 +372,6 @@ impl<'s, 't> Evaluator<'s, 't> {
             }
         }
         v
-    }
-
-    /// `v`, or an unknown (with a diagnostic at `span`) when it is too large to keep:
-    /// values that share parts can double at every step (`createArray(x, x)`).
-    fn bounded(&mut self, v: Value, span: Span) -> Value {
-        match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
-            None => v,
-            Some(why) => {
-                self.scope
-                    .diagnose(span, DiagnosticKind::Limit, why.clone());
-                Value::unknown(why)
-            }
-        }
     }
 
     /// Evaluate an expression string that is not tied to a node (policy values, tests).
