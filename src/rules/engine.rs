@@ -166,6 +166,9 @@ impl Engine {
     /// Run every rule on one expansion.
     pub fn run(&self, input: &EngineInput) -> Vec<Finding> {
         let mut out = Vec::new();
+        // Each resource's view is built once and shared by every declarative rule and
+        // imported policy.
+        let views = ResourceViews::new(input.expansion);
         for rule in &self.rules {
             if rule.meta.effect.eq_ignore_ascii_case("disabled") {
                 continue;
@@ -178,7 +181,7 @@ impl Engine {
                 template_path: input.template_path,
             };
             match &rule.kind {
-                RuleKind::Declarative(cond) => declarative(&rin, cond, &mut out),
+                RuleKind::Declarative(cond) => declarative(&rin, cond, &views, &mut out),
                 RuleKind::Native(check) => out.extend(check(&rin)),
                 RuleKind::Driver => {}
             }
@@ -186,12 +189,35 @@ impl Engine {
         if !self.policies.is_empty() {
             out.extend(crate::rules::imported::run(
                 &self.policies,
+                &views,
                 input.expansion,
                 input.options,
                 input.template_path,
             ));
         }
         out
+    }
+}
+
+/// Resource views of one expansion, built on first use.
+pub struct ResourceViews<'e> {
+    resources: &'e [ExpandedResource],
+    cells: Vec<std::cell::OnceCell<serde_json::Value>>,
+}
+
+impl<'e> ResourceViews<'e> {
+    pub fn new(exp: &'e Expansion) -> Self {
+        ResourceViews {
+            resources: &exp.resources,
+            cells: (0..exp.resources.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The view of resource `i`.
+    pub fn get(&self, i: usize) -> &serde_json::Value {
+        self.cells[i].get_or_init(|| resource_view(&self.resources[i]))
     }
 }
 
@@ -256,9 +282,9 @@ fn value_at<'v>(body: &'v Value, path: &[&str]) -> Option<&'v Value> {
     Some(v)
 }
 
-fn declarative(input: &RuleInput, cond: &Condition, out: &mut Vec<Finding>) {
+fn declarative(input: &RuleInput, cond: &Condition, views: &ResourceViews, out: &mut Vec<Finding>) {
     let exp = input.expansion;
-    for r in &exp.resources {
+    for (i, r) in exp.resources.iter().enumerate() {
         if r.existing || !applies(input.meta, r) {
             continue;
         }
@@ -266,8 +292,7 @@ fn declarative(input: &RuleInput, cond: &Condition, out: &mut Vec<Finding>) {
         if matches!(r.condition, Value::Bool(false)) {
             continue;
         }
-        let view = resource_view(r);
-        let outcome = cond.evaluate(&view, &serde_json::Map::new(), &NoExpressions);
+        let outcome = cond.evaluate(views.get(i), &serde_json::Map::new(), &NoExpressions);
         let (mut status, mut reasons) = match outcome {
             Outcome::False => continue,
             Outcome::True => (Status::Fail, Vec::new()),

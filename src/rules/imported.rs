@@ -14,7 +14,7 @@ use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
 use crate::rules::catalog::{RuleDocs, RuleMeta};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope};
-use crate::rules::engine::resource_view;
+use crate::rules::engine::ResourceViews;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::rules::native::{name_text, resource_finding, DeploymentMode, RuleInput};
 use crate::rules::policy::{Effect, PolicyDefinition};
@@ -151,6 +151,7 @@ impl ExpressionResolver for TemplateResolver {
 /// Run the imported definitions on one expansion.
 pub fn run(
     policies: &[ImportedPolicy],
+    views: &ResourceViews,
     exp: &Expansion,
     input_options: &crate::arm::expand::ExpandOptions,
     path: &Path,
@@ -168,14 +169,14 @@ pub fn run(
             template_path: path,
         };
         let mut applied = false;
-        for r in &exp.resources {
+        for (i, r) in exp.resources.iter().enumerate() {
             if r.existing || matches!(r.condition, Value::Bool(false)) {
                 continue;
             }
-            let view = resource_view(r);
+            let view = views.get(i);
             let Some(outcome) =
                 p.definition
-                    .evaluate_if_applicable(&view, &p.parameters, &TemplateResolver)
+                    .evaluate_if_applicable(view, &p.parameters, &TemplateResolver)
             else {
                 continue;
             };

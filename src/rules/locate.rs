@@ -73,12 +73,11 @@ pub fn path_span(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> PathSp
     PathSpan { span, exact: true }
 }
 
-/// Related locations for the provenance of the expression strings within `span`.
-pub fn provenance_related(
-    exp: &Expansion,
+/// The provenance (flattened, without repeats) of the expression strings within `span`.
+pub fn provenance_within(
     traces: &[(Span, Vec<Arc<Provenance>>)],
     span: Span,
-) -> Vec<Related> {
+) -> Vec<Arc<Provenance>> {
     let mut flat: Vec<Arc<Provenance>> = Vec::new();
     for (s, provs) in traces {
         if s.start >= span.start && s.end <= span.end {
@@ -87,7 +86,17 @@ pub fn provenance_related(
             }
         }
     }
-    flat.iter()
+    flat
+}
+
+/// Related locations for the provenance of the expression strings within `span`.
+pub fn provenance_related(
+    exp: &Expansion,
+    traces: &[(Span, Vec<Arc<Provenance>>)],
+    span: Span,
+) -> Vec<Related> {
+    provenance_within(traces, span)
+        .iter()
         .map(|p| Related {
             location: location(exp, p.file, p.span),
             message: format!("value comes from {}", p.describe()),

@@ -10,3 +10,11 @@ pub mod imported;
 pub mod locate;
 pub mod native;
 pub mod policy;
+
+/// Azure location names compare without case and spaces: `West Europe` = `westeurope`.
+pub fn normalize_location(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}

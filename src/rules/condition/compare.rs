@@ -231,14 +231,6 @@ fn lower(s: &str) -> String {
     s.to_lowercase()
 }
 
-/// Location names compare without case and spaces (`East US 2` = `eastus2`).
-fn normalise_location(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Strings, numbers and booleans as text (what `like`/`contains` compare).
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
@@ -266,7 +258,7 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
     let eq = match (a, b) {
         (Value::String(x), Value::String(y)) => {
             if location {
-                normalise_location(x) == normalise_location(y)
+                crate::rules::normalize_location(x) == crate::rules::normalize_location(y)
             } else {
                 x == y || lower(x) == lower(y)
             }

@@ -12,7 +12,7 @@ use crate::arm::expr::ast::Expr;
 use crate::arm::expr::parser::parse_template_string;
 use crate::arm::value::{ResourceRef, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
-use crate::rules::locate::{location, path_span, resource_node};
+use crate::rules::locate::{location, path_span, provenance_within, resource_node};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
 
 const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
@@ -33,12 +33,14 @@ struct CallSite {
     registry: Option<ResourceRef>,
 }
 
+#[derive(Clone, Copy)]
 enum FlowKind {
     Output { secure: bool },
     DeploymentParameter { secure: bool },
     Property,
 }
 
+#[derive(Clone)]
 struct Flow {
     kind: FlowKind,
     name: String,
@@ -73,7 +75,6 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 _ => segs.join("."),
             };
             attach(
-                exp,
                 &mut sites,
                 &r.traces,
                 ps.span,
@@ -96,7 +97,6 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 .as_deref()
                 .is_some_and(|t| t.to_ascii_lowercase().starts_with("secure"));
             attach(
-                exp,
                 &mut sites,
                 &o.traces,
                 o.span,
@@ -287,7 +287,6 @@ fn find_secret_paths(
 /// Attach a flow to the call sites it comes from: calls written inside the sink's own
 /// expression, or inside a variable or parameter the sink's value went through.
 fn attach(
-    _exp: &Expansion,
     sites: &mut [CallSite],
     traces: &[(Span, Vec<Arc<Provenance>>)],
     sink: Span,
@@ -295,16 +294,12 @@ fn attach(
     flow: Flow,
 ) {
     let mut places: Vec<Span> = vec![sink];
-    let mut flat: Vec<Arc<Provenance>> = Vec::new();
-    for (s, provs) in traces {
-        if s.start >= sink.start && s.end <= sink.end {
-            for p in provs {
-                p.flatten(&mut flat);
-            }
-        }
-    }
-    places.extend(flat.iter().filter(|p| p.file == flow.file).map(|p| p.span));
-    let mut attached = false;
+    places.extend(
+        provenance_within(traces, sink)
+            .iter()
+            .filter(|p| p.file == flow.file)
+            .map(|p| p.span),
+    );
     for site in sites.iter_mut() {
         if places
             .iter()
@@ -313,25 +308,8 @@ fn attach(
             if site.registry.is_none() {
                 site.registry = registry.clone();
             }
-            site.flows.push(Flow {
-                kind: clone_kind(&flow.kind),
-                name: flow.name.clone(),
-                file: flow.file,
-                span: flow.span,
-            });
-            attached = true;
+            site.flows.push(flow.clone());
         }
-    }
-    let _ = attached;
-}
-
-fn clone_kind(k: &FlowKind) -> FlowKind {
-    match k {
-        FlowKind::Output { secure } => FlowKind::Output { secure: *secure },
-        FlowKind::DeploymentParameter { secure } => {
-            FlowKind::DeploymentParameter { secure: *secure }
-        }
-        FlowKind::Property => FlowKind::Property,
     }
 }
 

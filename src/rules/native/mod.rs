@@ -129,10 +129,4 @@ pub fn resource_finding(
     }
 }
 
-/// `West Europe` → `westeurope`.
-pub fn normalize_location(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+pub use crate::rules::normalize_location;

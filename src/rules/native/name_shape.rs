@@ -171,46 +171,17 @@ fn concat(shapes: impl Iterator<Item = Shape>) -> Shape {
 
 /// `format('cr{0}{1}', a, b)`: literal pieces and argument shapes, in order.
 fn format_shape(fmt: &str, args: Vec<Shape>) -> Shape {
+    use super::term::{format_pieces, FormatPiece};
     let mut parts: Vec<Part> = Vec::new();
-    let mut lit = String::new();
-    let mut chars = fmt.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                lit.push('{');
+    for piece in format_pieces(fmt) {
+        match piece {
+            FormatPiece::Literal(c) => parts.push(Part::Literal(c.to_string())),
+            // A format specifier (`{0:D2}`) changes how a value is written.
+            FormatPiece::Argument(Some(n), false) if n < args.len() => {
+                parts.extend(args[n].parts.iter().cloned())
             }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                lit.push('}');
-            }
-            '{' => {
-                let mut index = String::new();
-                for d in chars.by_ref() {
-                    if d == '}' {
-                        break;
-                    }
-                    index.push(d);
-                }
-                let n = index
-                    .split(':')
-                    .next()
-                    .and_then(|i| i.trim().parse::<usize>().ok());
-                let has_spec = index.contains(':');
-                if !lit.is_empty() {
-                    parts.push(Part::Literal(std::mem::take(&mut lit)));
-                }
-                match n.and_then(|n| args.get(n)) {
-                    // A format specifier (`{0:D2}`) changes how a value is written.
-                    Some(a) if !has_spec => parts.extend(a.parts.iter().cloned()),
-                    _ => parts.push(OPAQUE),
-                }
-            }
-            other => lit.push(other),
+            FormatPiece::Argument(..) => parts.push(OPAQUE),
         }
-    }
-    if !lit.is_empty() {
-        parts.push(Part::Literal(lit));
     }
     Shape { parts }.merged()
 }

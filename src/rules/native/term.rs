@@ -196,19 +196,23 @@ impl Term {
     }
 }
 
-/// `format('{0}/{1}', a, b)` with `{{`/`}}` escapes; `None` on a bad placeholder.
-fn render_format(fmt: &str, args: &[String]) -> Option<String> {
-    let mut out = String::new();
+/// A piece of a .NET composite format string.
+pub(super) enum FormatPiece {
+    Literal(char),
+    /// `{n}` or `{n:spec}`: the argument index (`None` when it is not a number) and
+    /// whether a format specifier follows it.
+    Argument(Option<usize>, bool),
+}
+
+/// The pieces of a format string, with `{{`/`}}` escapes resolved.
+pub(super) fn format_pieces(fmt: &str) -> Vec<FormatPiece> {
+    let mut out = Vec::new();
     let mut chars = fmt.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '{' if chars.peek() == Some(&'{') => {
+            '{' | '}' if chars.peek() == Some(&c) => {
                 chars.next();
-                out.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                out.push('}');
+                out.push(FormatPiece::Literal(c));
             }
             '{' => {
                 let mut index = String::new();
@@ -218,11 +222,26 @@ fn render_format(fmt: &str, args: &[String]) -> Option<String> {
                     }
                     index.push(d);
                 }
-                // `{0:D2}`-style format specifiers: only the index matters here.
-                let n: usize = index.split(':').next()?.trim().parse().ok()?;
-                out.push_str(args.get(n)?);
+                let n = index
+                    .split(':')
+                    .next()
+                    .and_then(|i| i.trim().parse::<usize>().ok());
+                out.push(FormatPiece::Argument(n, index.contains(':')));
             }
-            other => out.push(other),
+            other => out.push(FormatPiece::Literal(other)),
+        }
+    }
+    out
+}
+
+/// `format('{0}/{1}', a, b)`; `None` on a bad placeholder.
+fn render_format(fmt: &str, args: &[String]) -> Option<String> {
+    let mut out = String::new();
+    for piece in format_pieces(fmt) {
+        match piece {
+            FormatPiece::Literal(c) => out.push(c),
+            // `{0:D2}`-style specifiers: only the index matters here.
+            FormatPiece::Argument(n, _) => out.push_str(args.get(n?)?),
         }
     }
     Some(out)
