@@ -8,10 +8,15 @@ const TEMPLATE: &str =
     "../shared/corpus/acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json";
 
 fn check(format: &str) -> String {
+    check_in(Path::new(env!("CARGO_MANIFEST_DIR")), TEMPLATE, format)
+}
+
+fn check_in(dir: &Path, template: &str, format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .current_dir(dir)
         .args([
             "check",
-            TEMPLATE,
+            template,
             "--format",
             format,
             "--location",
@@ -54,7 +59,12 @@ fn json_output() {
 
 #[test]
 fn sarif_output_snapshot_and_validation() {
-    let text = check("sarif");
+    // Run from the corpus folder, as a pipeline runs from its repository root: the
+    // file's URI is then relative to %SRCROOT% and the snapshot does not depend on
+    // where the checkout lives.
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let relative = TEMPLATE.trim_start_matches("../shared/corpus/");
+    let text = check_in(&corpus, relative, "sarif");
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert!(results
@@ -62,6 +72,9 @@ fn sarif_output_snapshot_and_validation() {
         .any(|r| r["ruleId"] == "ACR001" && r["level"] == "error"));
     // The working directory's absolute URI varies between machines: blank it out.
     v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] = serde_json::json!("file:///<cwd>/");
+    let artifact = &v["runs"][0]["artifacts"][0]["location"];
+    assert_eq!(artifact["uriBaseId"], "%SRCROOT%");
+    assert_eq!(artifact["uri"], relative);
     insta::assert_json_snapshot!(v);
 
     let tool =
@@ -83,7 +96,7 @@ fn sarif_output_snapshot_and_validation() {
         .arg(&input)
         .args([
             "--rule-kind",
-            "'Gh;Sarif'",
+            "'Gh;Sarif'", // the npm launcher passes arguments through a shell
             "--log",
             "ForceOverwrite",
             "--output",
