@@ -154,7 +154,15 @@ fn acr000_both_ways(name: &str, template: &str) -> (Vec<String>, Vec<String>) {
             })
             .collect::<Vec<_>>()
     };
-    let out = (run(false), run(true));
+    // In the order the driver reports them (by position).
+    let sorted = |mut v: Vec<String>| {
+        v.sort_by_key(|m| {
+            let mut at = m.split(':').map(|n| n.parse::<u32>().unwrap_or(0));
+            (at.next(), at.next())
+        });
+        v
+    };
+    let out = (sorted(run(false)), sorted(run(true)));
     std::fs::remove_dir_all(&dir).ok();
     out
 }

@@ -12,7 +12,12 @@ fn eval(expr: &str) -> Value {
         subscription_id: Some("00000000-0000-0000-0000-000000000001".into()),
         ..Default::default()
     };
-    let scope = Scope::new(0, Arc::from(""), Arc::new(ctx), ScopeKind::ResourceGroup);
+    let scope = Scope::new(
+        0,
+        Default::default(),
+        Arc::new(ctx),
+        ScopeKind::ResourceGroup,
+    );
     let mut ev = Evaluator::new(&scope);
     ev.eval_text(expr)
 }

@@ -1,7 +1,8 @@
 //! `acrlint check`: find the templates under the given paths, expand each one once,
 //! run every rule on it, and collect the findings. Files are checked in parallel.
 
-use std::collections::BTreeMap;
+use crate::source::file::SourceText;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -56,9 +57,9 @@ fn progress_bar(files: usize, wanted: bool) -> Option<indicatif::ProgressBar> {
 pub struct FileOutcome {
     pub path: PathBuf,
     pub findings: Vec<Finding>,
-    pub source: Option<Arc<str>>,
+    pub source: Option<SourceText>,
     /// Text of other files the findings point into (modules, parameter files).
-    pub other_sources: Vec<(PathBuf, Arc<str>)>,
+    pub other_sources: Vec<(PathBuf, SourceText)>,
     /// The file was a template (or explicitly named) and could not be read or parsed.
     pub fatal: bool,
     /// Whether the file was checked as a template.
@@ -115,15 +116,59 @@ fn is_candidate(path: &Path) -> bool {
     )
 }
 
+/// Names of the files the walk found, by directory: a walked template's parameter
+/// file is picked from them instead of listing its directory again (which cost a
+/// tenth of `check`'s time on the quickstarts). Like every walked file, a parameter
+/// file ignored by `.gitignore` is not seen.
+#[derive(Debug, Default)]
+pub struct Siblings(HashMap<PathBuf, Vec<String>>);
+
+impl Siblings {
+    fn of(files: &[(PathBuf, bool)]) -> Siblings {
+        let mut map: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for (path, explicit) in files {
+            let (false, Some(dir), Some(name)) = (
+                *explicit,
+                path.parent(),
+                path.file_name().and_then(|n| n.to_str()),
+            ) else {
+                continue;
+            };
+            map.entry(dir.to_path_buf())
+                .or_default()
+                .push(name.to_string());
+        }
+        Siblings(map)
+    }
+
+    /// The parameter file of a walked template; `None` for a file the walk did not find.
+    fn parameter_file_for(&self, template: &Path) -> Option<Option<PathBuf>> {
+        let dir = template.parent()?;
+        let names = self.0.get(dir)?;
+        Some(
+            crate::source::discover::pick_parameter_file(
+                template,
+                names.iter().map(String::as_str),
+            )
+            .map(|n| dir.join(n)),
+        )
+    }
+}
+
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
     let (files, walk_errors) = collect_files(paths);
+    let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
     let run = || -> Vec<FileOutcome> {
         files
             .par_iter()
             .map(|(path, explicit)| {
-                let o = check_file(path, *explicit, engine, options);
+                let mut o = check_file_among(path, *explicit, engine, options, &siblings);
+                if o.findings.is_empty() {
+                    // Nothing to show from it: free its text now, not after every file.
+                    o.source = None;
+                }
                 if let Some(p) = &progress {
                     p.inc(1);
                 }
@@ -222,6 +267,17 @@ pub fn check_file(
     engine: &Engine,
     options: &CheckOptions,
 ) -> FileOutcome {
+    check_file_among(path, explicit, engine, options, &Siblings::default())
+}
+
+/// Check one file whose directory's walked files are `siblings` (for its parameter file).
+fn check_file_among(
+    path: &Path,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    siblings: &Siblings,
+) -> FileOutcome {
     let mut outcome = FileOutcome {
         path: path.to_path_buf(),
         ..Default::default()
@@ -257,6 +313,12 @@ pub fn check_file(
     outcome.source = Some(loaded.source.text.clone());
     let mut expand_options = options.expand.clone();
     apply_config_context(config.as_deref(), path, &mut expand_options);
+    if expand_options.parameters.is_none() && !expand_options.no_parameter_discovery {
+        if let Some(found) = siblings.parameter_file_for(path) {
+            expand_options.parameters = found;
+            expand_options.no_parameter_discovery = true;
+        }
+    }
     if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
         expand_options.bodies = engine.bodies();
     }

@@ -15,9 +15,9 @@ pub mod text;
 #[cfg(test)]
 mod sample;
 
+use crate::source::file::SourceText;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
 
 use crate::rules::catalog::RuleMeta;
 use crate::rules::finding::{Finding, Level};
@@ -76,7 +76,7 @@ pub struct Report {
     pub rules: Vec<RuleMeta>,
     /// Files checked, in order, with their text (for source snippets).
     pub files: Vec<PathBuf>,
-    pub sources: BTreeMap<PathBuf, Arc<str>>,
+    pub sources: BTreeMap<PathBuf, SourceText>,
 }
 
 /// Counts shown at the end of the text output and in the JSON `summary`.

@@ -231,9 +231,9 @@ pub fn sample_report() -> Report {
     findings.sort_by_key(Finding::sort_key);
 
     let mut sources = BTreeMap::new();
-    sources.insert(registry.clone(), Arc::<str>::from(REGISTRY_JSON));
-    sources.insert(legacy.clone(), Arc::<str>::from(LEGACY_JSON));
-    sources.insert(broken.clone(), Arc::<str>::from(BROKEN_JSON));
+    sources.insert(registry.clone(), Arc::new(REGISTRY_JSON.to_string()));
+    sources.insert(legacy.clone(), Arc::new(LEGACY_JSON.to_string()));
+    sources.insert(broken.clone(), Arc::new(BROKEN_JSON.to_string()));
 
     Report {
         findings,
@@ -257,7 +257,7 @@ pub fn report_with_message(message: &str) -> Report {
         suppression: None,
     });
     let mut sources = BTreeMap::new();
-    sources.insert(file.clone(), Arc::<str>::from(LEGACY_JSON));
+    sources.insert(file.clone(), Arc::new(LEGACY_JSON.to_string()));
     Report {
         findings: vec![f],
         rules: sample_rules(),

@@ -238,7 +238,9 @@ fn single(text: &str, needle: &str, occurrence: usize) -> Report {
     let mut report = sample::report_with_message("m");
     let file = report.files[0].clone();
     report.findings[0].location = sample::locate(&file, text, needle, occurrence);
-    report.sources.insert(file, std::sync::Arc::from(text));
+    report
+        .sources
+        .insert(file, std::sync::Arc::new(text.to_string()));
     report
 }
 

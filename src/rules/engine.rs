@@ -99,10 +99,24 @@ impl Engine {
                 .rules
                 .iter()
                 .flat_map(|r| r.meta.resource_types.iter().map(String::as_str));
-            Arc::new(BodyTypes::new(
-                native::BODY_TYPES.iter().copied().chain(declared),
-                native::READS_EVERY_BODY_WHEN_CALLED,
-            ))
+            // A type a declarative rule is about matters in every template.
+            let subjects: Vec<&str> = self
+                .rules
+                .iter()
+                .filter(|r| matches!(r.kind, RuleKind::Declarative(_)))
+                .flat_map(|r| r.meta.resource_types.iter().map(String::as_str))
+                .collect();
+            let companions = native::REGISTRY_COMPANION_TYPES
+                .iter()
+                .copied()
+                .filter(|c| !subjects.iter().any(|s| s.eq_ignore_ascii_case(c)));
+            Arc::new(
+                BodyTypes::new(
+                    native::BODY_TYPES.iter().copied().chain(declared),
+                    native::READS_EVERY_BODY_WHEN_CALLED,
+                )
+                .with_companions(companions, native::REGISTRY_MARKER),
+            )
         });
     }
 

@@ -123,7 +123,7 @@ impl ExpressionResolver for TemplateResolver {
     fn resolve(&self, expression: &str, scope: &dyn PolicyScope) -> Option<Json> {
         let scope_obj = Scope::new(
             0,
-            Arc::from(""),
+            Default::default(),
             Arc::new(DeploymentContext::default()),
             ScopeKind::ResourceGroup,
         );

@@ -36,6 +36,35 @@ pub fn classify(root: &Node) -> JsonFileKind {
     JsonFileKind::Other
 }
 
+/// Whether `name` is a parameter file of a template with this file stem:
+/// `x.parameters.json` or `x.parameters.<anything>.json`.
+fn names_parameter_file_of(stem: &str, name: &str) -> bool {
+    name.strip_prefix(stem)
+        .and_then(|rest| rest.strip_prefix(".parameters."))
+        .is_some_and(|rest| rest == "json" || rest.ends_with(".json"))
+}
+
+/// The parameter file a template's convention picks among the file names of its
+/// directory: `x.parameters.json` when present, otherwise the first
+/// `x.parameters.<anything>.json` by name.
+pub fn pick_parameter_file<'a>(
+    template: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let stem = template.file_stem().and_then(|s| s.to_str())?;
+    let exact = format!("{stem}.parameters.json");
+    let mut best: Option<&str> = None;
+    for name in names {
+        if name == exact {
+            return Some(name);
+        }
+        if names_parameter_file_of(stem, name) && best.is_none_or(|b| name < b) {
+            best = Some(name);
+        }
+    }
+    best
+}
+
 /// Candidate parameter files for a template, in order of preference:
 /// `x.parameters.json`, `x.parameters.<anything>.json`, and for `azuredeploy.json`
 /// also `azuredeploy.parameters.json` (same rule).
@@ -46,44 +75,28 @@ pub fn parameter_file_candidates(template: &Path) -> Vec<PathBuf> {
     let Some(stem) = template.file_stem().and_then(|s| s.to_str()) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    let exact = dir.join(format!("{stem}.parameters.json"));
-    if exact.is_file() {
-        out.push(exact);
-    }
-    let prefix = format!("{stem}.parameters.");
-    if let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+    let exact = format!("{stem}.parameters.json");
+    let listed = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    }) {
-        let mut others: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                    n.starts_with(&prefix)
-                        && n.ends_with(".json")
-                        && n != format!("{stem}.parameters.json")
-                })
-            })
-            .collect();
-        others.sort();
-        out.extend(others.into_iter().map(|p| {
-            if dir.as_os_str().is_empty() {
-                PathBuf::from(p.file_name().unwrap_or_default())
-            } else {
-                p
-            }
-        }));
-    }
-    out
+    };
+    let mut names: Vec<String> = std::fs::read_dir(listed)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| names_parameter_file_of(stem, n))
+        .collect();
+    // The exact name first, the others by name.
+    names.sort_by(|a, b| (*a != exact).cmp(&(*b != exact)).then(a.cmp(b)));
+    names.into_iter().map(|n| dir.join(n)).collect()
 }
 
 /// The parameter file attached to a template by convention, if any.
 pub fn parameter_file_for(template: &Path) -> Option<PathBuf> {
-    // The exact name wins: when it exists the directory need not be listed (listing
-    // it for every template was a tenth of `check`'s time on the quickstarts).
+    // The exact name wins: when it exists the directory need not be listed.
     let exact = template
         .parent()
         .zip(template.file_stem().and_then(|s| s.to_str()));
@@ -107,6 +120,36 @@ pub fn looks_like_parameter_file(path: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::source::json::parse;
+
+    #[test]
+    fn picks_parameter_files_by_convention() {
+        let t = Path::new("infra/main.json");
+        let pick = |names: &[&'static str]| pick_parameter_file(t, names.iter().copied());
+        assert_eq!(
+            pick(&["main.parameters.prod.json", "main.parameters.json"]),
+            Some("main.parameters.json")
+        );
+        assert_eq!(
+            pick(&[
+                "main.parameters.prod.json",
+                "main.parameters.dev.json",
+                "main.json"
+            ]),
+            Some("main.parameters.dev.json")
+        );
+        assert_eq!(
+            pick(&["main.parameters..json"]),
+            Some("main.parameters..json")
+        );
+        assert_eq!(
+            pick(&["other.parameters.json", "main.parameters.jsonc"]),
+            None
+        );
+        assert_eq!(
+            pick(&["mainx.parameters.json", "main.parametersjson"]),
+            None
+        );
+    }
 
     #[test]
     fn classifies_by_schema() {

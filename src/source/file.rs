@@ -7,12 +7,16 @@ use crate::arm::limits::MAX_FILE_BYTES;
 use crate::source::json::Span;
 use crate::source::line_index::{LineCol, LineIndex};
 
+/// A file's text, shared. An `Arc<String>` rather than an `Arc<str>`: the bytes read
+/// from disk become the text without being copied again.
+pub type SourceText = Arc<String>;
+
 /// A file's text and where it came from.
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
     /// Text with a UTF-8 byte order mark removed.
-    pub text: Arc<str>,
+    pub text: SourceText,
     /// Built on first use: most files are checked without any finding to place.
     lines: OnceLock<LineIndex>,
 }
@@ -54,11 +58,19 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
 
 impl SourceFile {
     pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        SourceFile::from_string(path, text.to_string())
+    }
+
+    /// Like `from_text`, taking ownership of the text (no copy unless it starts with
+    /// a byte order mark).
+    pub fn from_string(path: impl Into<PathBuf>, mut text: String) -> SourceFile {
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         SourceFile {
             path: path.into(),
             lines: OnceLock::new(),
-            text: Arc::from(text),
+            text: Arc::new(text),
         }
     }
 
@@ -91,7 +103,7 @@ impl SourceFile {
                 });
             }
         };
-        Ok(SourceFile::from_text(path, &text))
+        Ok(SourceFile::from_string(path, text))
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

@@ -355,6 +355,19 @@ impl<'a> TreeBuilder<'a> {
 
 /// Map an offset inside a decoded JSON string to a byte offset in the file. `raw` is
 /// the source text of the string token including its quotes, starting at `token_start`.
+/// File offset of an offset inside the decoded value of the token at `span` of
+/// `text`: through the escapes of a string token, or the token's start otherwise.
+pub fn token_offset_to_file(text: &str, span: Span, offset_in_string: u32) -> u32 {
+    let raw = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    if raw.starts_with('"') {
+        string_offset_to_file(raw, span.start, offset_in_string)
+    } else {
+        span.start
+    }
+}
+
 pub fn string_offset_to_file(raw: &str, token_start: u32, decoded_offset: u32) -> u32 {
     let bytes = raw.as_bytes();
     let mut i = 1; // skip the opening quote

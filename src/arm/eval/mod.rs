@@ -17,6 +17,7 @@ pub use deferred::{is_resource_frame_key, PendingBody};
 pub use provenance::{Provenance, ProvenanceKind};
 pub use resources::{name_key, parse_resource_id, DeclaredResource};
 
+use crate::source::file::SourceText;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -29,7 +30,7 @@ use crate::arm::limits::{
     MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH, MAX_VALUE_NODES,
 };
 use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
-use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
+use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 
 /// Functions a host adds to the language (name in lower case, argument values).
 pub type HostFunctions<'a> = dyn Fn(&str, &[Value]) -> Option<Value> + 'a;
@@ -81,7 +82,7 @@ pub struct UserFunction<'t> {
 /// What one template level can see.
 pub struct Scope<'t> {
     pub file: FileId,
-    pub text: Arc<str>,
+    pub text: SourceText,
     pub params: HashMap<String, Param>,
     pub variables: HashMap<String, &'t Node>,
     /// `variables.copy` entries by variable name.
@@ -104,7 +105,7 @@ pub struct Scope<'t> {
 impl<'t> Scope<'t> {
     pub fn new(
         file: FileId,
-        text: Arc<str>,
+        text: SourceText,
         context: Arc<DeploymentContext>,
         scope_kind: ScopeKind,
     ) -> Self {
@@ -139,6 +140,11 @@ impl<'t> Scope<'t> {
         }
     }
 
+    /// Offsets of the strings parsed so far (by [`Scope::expression_at`]).
+    pub(crate) fn parsed_offsets(&self) -> Vec<u32> {
+        self.parsed.borrow().keys().copied().collect()
+    }
+
     /// Parse (once) the expression in a string node; `None` for literals.
     pub(crate) fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
         if let Some(cached) = self.parsed.borrow().get(&span.start) {
@@ -169,15 +175,7 @@ impl<'t> Scope<'t> {
 
     /// File offset of an offset inside the decoded string whose token spans `span`.
     pub fn file_offset(&self, span: Span, offset_in_string: u32) -> u32 {
-        let raw = self
-            .text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("");
-        if raw.starts_with('"') {
-            string_offset_to_file(raw, span.start, offset_in_string)
-        } else {
-            span.start
-        }
+        token_offset_to_file(&self.text, span, offset_in_string)
     }
 }
 

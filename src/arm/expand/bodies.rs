@@ -20,6 +20,8 @@
 //! those of nested templates are not (`reference()` reads them).
 
 use std::collections::HashSet;
+
+use aho_corasick::AhoCorasick;
 use std::sync::Arc;
 
 use crate::arm::eval::{is_resource_frame_key, Evaluator, Scope};
@@ -44,7 +46,13 @@ pub enum Bodies {
 pub struct BodyTypes {
     exact: HashSet<String>,
     prefixes: Vec<String>,
-    every_body_if_called: Vec<String>,
+    /// Finds any of the functions that make every body read, ignoring ASCII case.
+    every_body_if_called: Option<Arc<AhoCorasick>>,
+    /// Types whose bodies are read only for what they say about another resource
+    /// (a private endpoint's target registry): in a template whose text does not
+    /// name `companion_marker`, they alone do not make it worth evaluating.
+    companions: HashSet<String>,
+    companion_marker: String,
 }
 
 impl BodyTypes {
@@ -57,10 +65,15 @@ impl BodyTypes {
         every_body_if_called: &[&str],
     ) -> BodyTypes {
         let mut out = BodyTypes {
-            every_body_if_called: every_body_if_called
-                .iter()
-                .map(|f| f.to_ascii_lowercase())
-                .collect(),
+            every_body_if_called: (!every_body_if_called.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(every_body_if_called)
+                        .ok()
+                        .map(Arc::new)
+                })
+                .flatten(),
             ..Default::default()
         };
         for t in types {
@@ -74,18 +87,38 @@ impl BodyTypes {
         out
     }
 
+    /// Of the types read, `types` matter only in a template whose text (any of its
+    /// files) names `marker`, ASCII case-insensitively.
+    pub fn with_companions<'a>(
+        mut self,
+        types: impl IntoIterator<Item = &'a str>,
+        marker: &str,
+    ) -> BodyTypes {
+        self.companions = types.into_iter().map(str::to_ascii_lowercase).collect();
+        self.companion_marker = marker.to_ascii_lowercase();
+        self
+    }
+
+    /// Whether a resource of this type makes a template worth evaluating: `Some` of
+    /// the answer, or `None` when that depends on the template naming the marker.
+    fn makes_relevant(&self, resource_type: &str) -> Option<bool> {
+        if self
+            .companions
+            .contains(&resource_type.to_ascii_lowercase())
+        {
+            None
+        } else {
+            Some(self.contains(resource_type))
+        }
+    }
+
     /// Whether `text` (a file of the template) names a function that makes every
     /// body read.
     pub fn reads_every_body(&self, text: &str) -> bool {
-        if self.every_body_if_called.is_empty() {
-            return false;
-        }
-        // One lowercase copy and a substring search beat a case-insensitive scan
-        // that stops at every `l` of a megabyte template.
-        let lower = text.to_ascii_lowercase();
+        // One automaton, case-insensitive: no lowercase copy of a megabyte template.
         self.every_body_if_called
-            .iter()
-            .any(|f| memchr::memmem::find(lower.as_bytes(), f.as_bytes()).is_some())
+            .as_ref()
+            .is_some_and(|a| a.is_match(text))
     }
 
     pub fn contains(&self, resource_type: &str) -> bool {
@@ -123,6 +156,90 @@ impl Bodies {
             Bodies::Only(types) => types.contains(resource_type),
         }
     }
+
+    /// Whether `template` (whose files have `texts`) needs evaluating at all. It does
+    /// when it declares, at any depth (child resources, inline nested templates,
+    /// Bicep modules), a resource whose body is read (a companion type only in a
+    /// template that names the companion marker), or one whose type cannot be read
+    /// without evaluating (an expression, a computed nested template); and when
+    /// evaluating it could report a limit: a `copy` anywhere (its count may exceed
+    /// ARM's 800), nested deployments beyond the depth followed. A template that
+    /// needs none of this has no finding but its syntax errors, which
+    /// [`super::syntax`] reports without evaluating. A linked template
+    /// (`templateLink`) is not read, so a deployment of one needs nothing.
+    pub fn reads_any<'a>(&self, template: &Node, texts: impl IntoIterator<Item = &'a str>) -> bool {
+        let Bodies::Only(types) = self else {
+            return true;
+        };
+        let mut needs_marker = false;
+        if declares_read_resource(types, template, 0, &mut needs_marker) || has_copy(template, 0) {
+            return true;
+        }
+        needs_marker
+            && texts.into_iter().any(|t| {
+                contains_ignore_ascii_case(t.as_bytes(), types.companion_marker.as_bytes())
+            })
+    }
+}
+
+/// Whether an object under `node` has a `copy` member.
+fn has_copy(node: &Node, depth: usize) -> bool {
+    match &node.kind {
+        // Deeper than any real template: evaluate rather than recurse further.
+        _ if depth > crate::arm::limits::MAX_JSON_DEPTH => true,
+        NodeKind::Object(members) => members
+            .iter()
+            .any(|m| m.key.eq_ignore_ascii_case("copy") || has_copy(&m.value, depth + 1)),
+        NodeKind::Array(items) => items.iter().any(|n| has_copy(n, depth + 1)),
+        _ => false,
+    }
+}
+
+/// Whether `template` declares a resource that makes it worth evaluating; sets
+/// `needs_marker` when only companion types were found so far.
+fn declares_read_resource(
+    types: &BodyTypes,
+    template: &Node,
+    depth: usize,
+    needs_marker: &mut bool,
+) -> bool {
+    if depth > crate::arm::limits::MAX_DEPLOYMENT_DEPTH {
+        // The walker reports how deep it follows nested deployments.
+        return true;
+    }
+    super::resources::resource_nodes(template)
+        .into_iter()
+        .any(|(_, node)| resource_is_read(types, node, depth, needs_marker))
+}
+
+fn resource_is_read(types: &BodyTypes, node: &Node, depth: usize, needs_marker: &mut bool) -> bool {
+    if !node.is_object() {
+        return false;
+    }
+    let Some(ty) = node.get("type").and_then(Node::as_str) else {
+        // No type, or a type that is not a string: the walker decides what it is.
+        return true;
+    };
+    if ty.starts_with('[') {
+        return true;
+    }
+    if ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
+        // A nested deployment matters for what its template declares.
+        let props = node.get("properties");
+        return match props.and_then(|p| p.get("template")) {
+            Some(inner) if inner.is_object() => {
+                declares_read_resource(types, inner, depth + 1, needs_marker)
+            }
+            None if props.and_then(|p| p.get("templateLink")).is_some() => false,
+            _ => true,
+        };
+    }
+    match types.makes_relevant(ty) {
+        Some(true) => return true,
+        Some(false) => {}
+        None => *needs_marker = true,
+    }
+    declares_read_resource(types, node, depth + 1, needs_marker)
 }
 
 /// Members evaluated even in a deferred body.

@@ -5,6 +5,7 @@
 mod bodies;
 mod params;
 mod resources;
+mod syntax;
 
 pub use bodies::{contains_ignore_ascii_case, Bodies, BodyTypes};
 pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};

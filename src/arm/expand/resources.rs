@@ -1,6 +1,8 @@
 //! Walking a template's resources: copy loops, conditions, child resources, nested
 //! deployments (inner and outer expression scope), languageVersion 2.0 symbols.
 
+use crate::source::file::SourceText;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::bodies::{defer_body, Bodies};
@@ -27,13 +29,15 @@ pub const FILE_MARKER: &str = "$acrlintFile";
 
 struct Walker {
     file: FileId,
-    text: Arc<str>,
+    text: SourceText,
     /// Text of every file of the expansion, by id.
-    texts: Vec<Arc<str>>,
+    texts: Vec<SourceText>,
     resources: Vec<ExpandedResource>,
     diagnostics: Vec<Diagnostic>,
     capped: bool,
     bodies: Bodies,
+    /// Strings already parsed by evaluation, by file and offset.
+    parsed: HashSet<(FileId, u32)>,
 }
 
 /// Where a template level sits.
@@ -66,9 +70,10 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         resources: Vec::new(),
         diagnostics: Vec::new(),
         capped: false,
+        parsed: HashSet::new(),
         bodies: options
             .bodies
-            .for_template(exp.files.iter().map(|f| &*f.source.text)),
+            .for_template(exp.files.iter().map(|f| f.source.text.as_str())),
     };
     let scope_kind =
         ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));
@@ -94,15 +99,25 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         let (id, root) = (param_file?, pf_root.as_ref()?);
         parameter_file_binding(id, root, name)
     };
-    let outputs = walker.template(&root, &bind, ctx, scope_kind, &level);
+    // A template no rule reads anything of is not evaluated: only its syntax is
+    // checked (below, as for every template).
+    let needed = walker
+        .bodies
+        .reads_any(&root, exp.files.iter().map(|f| f.source.text.as_str()));
+    let outputs = if needed {
+        walker.template(&root, &bind, ctx, scope_kind, &level)
+    } else {
+        Vec::new()
+    };
     exp.resources = walker.resources;
     exp.outputs = outputs;
     exp.diagnostics = walker.diagnostics;
+    super::syntax::check_every_expression(exp, &walker.parsed);
 }
 
 /// The resources of a template: an array, or an object of symbolic names
 /// (languageVersion 2.0; also tolerated as `{}` in languageVersion 1).
-fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
+pub(super) fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
     match template.get("resources").map(|r| &r.kind) {
         Some(NodeKind::Array(items)) => items.iter().map(|n| (None, n)).collect(),
         Some(NodeKind::Object(members)) => members
@@ -146,6 +161,9 @@ impl Walker {
         };
         self.diagnostics
             .extend(scope.diagnostics.borrow().iter().cloned());
+        let file = scope.file;
+        self.parsed
+            .extend(scope.parsed_offsets().into_iter().map(|o| (file, o)));
         outputs
     }
 

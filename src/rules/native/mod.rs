@@ -75,6 +75,19 @@ pub const BODY_TYPES: &[&str] = &[
     "Microsoft.Resources/deployments",
 ];
 
+/// Of [`BODY_TYPES`], those the native checks read only for what they say about a
+/// registry (a private endpoint's target, a role assignment's scope). A registry is
+/// named by its type, `Microsoft.ContainerRegistry/...`, in the template or in a
+/// value of its parameter file; a template none of whose files names it has nothing
+/// in them for the checks to find, so they do not make it worth evaluating.
+pub const REGISTRY_COMPANION_TYPES: &[&str] = &[
+    resolve::PRIVATE_ENDPOINT,
+    "Microsoft.Authorization/roleAssignments",
+];
+
+/// What names a registry in a template's text (see [`REGISTRY_COMPANION_TYPES`]).
+pub const REGISTRY_MARKER: &str = "Microsoft.ContainerRegistry";
+
 /// Functions whose use anywhere in a template makes a native check read every
 /// resource body: ACR003 follows `listCredentials()` results wherever they flow.
 pub const READS_EVERY_BODY_WHEN_CALLED: &[&str] = &["listCredentials"];

@@ -1,6 +1,7 @@
 //! Reading the files of a Bicep project: the entry file, local modules (Bicep or
 //! JSON, recursively, with cycle and depth checks) and files named by `import`.
 
+use crate::source::file::SourceText;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,12 +35,12 @@ pub(super) enum ModuleTarget {
 #[derive(Clone)]
 pub(super) struct ImportedFile {
     pub path: PathBuf,
-    pub text: Arc<str>,
+    pub text: SourceText,
     pub parsed: Arc<ParsedFile>,
 }
 
 /// A file's text and its parse.
-type ParsedText = (Arc<str>, Arc<ParsedFile>);
+type ParsedText = (SourceText, Arc<ParsedFile>);
 
 #[derive(Default)]
 pub(super) struct Loader {

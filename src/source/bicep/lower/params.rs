@@ -5,6 +5,7 @@
 //! reference; a value that cannot be computed is kept as its source text with a
 //! diagnostic.
 
+use crate::source::file::SourceText;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -98,7 +99,7 @@ type Diags = Vec<(Span, String, Severity)>;
 fn lower_values(
     id: FileId,
     path: &Path,
-    text: &Arc<str>,
+    text: &SourceText,
     parsed: &bicep::ParsedFile,
 ) -> (Node, Diags) {
     let modules = Default::default();

@@ -1,0 +1,79 @@
+//! The syntax of every expression of a JSON template, evaluated or not.
+//!
+//! ARM parses a template's expressions when it validates the template, so a
+//! malformed expression fails the deployment even in a variable nothing reads or
+//! in a resource no rule looks at. Evaluation only parses what it evaluates, and
+//! `check` does not evaluate templates whose resources no rule reads
+//! ([`super::Bodies::reads_any`]), so every template gets this pass: each string of
+//! the template that is an expression (`[...]`, not `[[...`) is parsed, and a syntax
+//! error evaluation did not already report is added. `metadata` objects are free
+//! text (descriptions), not expressions, and are skipped; parameter files hold
+//! literal values and are not read. Bicep sources have their own parser, so trees
+//! lowered from Bicep are not swept.
+
+use std::collections::HashSet;
+
+use super::Expansion;
+use crate::arm::eval::FileId;
+use crate::arm::eval::{Diagnostic, DiagnosticKind};
+use crate::arm::expr::parser::{classify, parse, StringForm};
+use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
+
+/// Add the syntax errors of the root template's expressions that are not reported
+/// yet; `parsed` are the strings evaluation parsed already (by file and offset).
+pub(super) fn check_every_expression(exp: &mut Expansion, parsed: &HashSet<(FileId, u32)>) {
+    let Some(template) = exp.files.first() else {
+        return;
+    };
+    if crate::source::bicep::lower::is_bicep_path(&template.source.path) {
+        return;
+    }
+    let text = template.source.text.clone();
+    let root = template.root.clone();
+    let reported: HashSet<u32> = exp
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == 0 && d.kind == DiagnosticKind::Syntax)
+        .map(|d| d.span.start)
+        .collect();
+    let mut found = Vec::new();
+    visit(
+        &root,
+        &text,
+        &|offset| parsed.contains(&(0, offset)),
+        &mut found,
+    );
+    exp.diagnostics.extend(
+        found
+            .into_iter()
+            .filter(|d: &Diagnostic| !reported.contains(&d.span.start)),
+    );
+}
+
+fn visit(node: &Node, text: &str, parsed: &dyn Fn(u32) -> bool, found: &mut Vec<Diagnostic>) {
+    match &node.kind {
+        NodeKind::String(s) if s.starts_with('[') && !parsed(node.span.start) => {
+            let StringForm::Expression(inner, offset) = classify(s) else {
+                return;
+            };
+            if let Err(err) = parse(inner, offset) {
+                let at = token_offset_to_file(text, node.span, err.offset);
+                found.push(Diagnostic {
+                    file: 0,
+                    span: Span {
+                        start: at,
+                        end: at + 1,
+                    },
+                    message: format!("invalid template expression: {}", err.message),
+                    kind: DiagnosticKind::Syntax,
+                });
+            }
+        }
+        NodeKind::Array(items) => items.iter().for_each(|n| visit(n, text, parsed, found)),
+        NodeKind::Object(members) => members
+            .iter()
+            .filter(|m| !m.key.eq_ignore_ascii_case("metadata"))
+            .for_each(|m| visit(&m.value, text, parsed, found)),
+        _ => {}
+    }
+}
