@@ -96,10 +96,10 @@ fn role_assignments_and_private_endpoints_matter_only_where_a_registry_is_named(
 }
 
 #[test]
-fn a_copy_loop_anywhere_is_evaluated_for_its_count() {
+fn only_the_counts_of_copy_loops_are_evaluated_in_templates_no_rule_reads() {
     let outputs = r#"
   "outputs": { "many": { "type": "array", "copy": { "count": 801, "input": "x" } } },"#;
-    assert_eq!(evaluated_resources("copy", SITE, outputs), 1);
+    assert_eq!(evaluated_resources("copy", SITE, outputs), 0);
     let path = write(
         "copy-check",
         &format!("{HEAD}{outputs}\n  \"resources\": [{SITE}]\n}}"),
@@ -222,4 +222,46 @@ fn walked_templates_find_their_parameter_files_among_the_walked_files() {
     std::fs::write(dir.join(".ignore"), "main.parameters.prod.json\n").unwrap();
     assert_eq!(admin_failures(), 0);
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn copy_counts_are_evaluated_through_parameters_and_nested_templates() {
+    let text = format!(
+        r#"{HEAD}
+  "parameters": {{ "n": {{ "type": "int", "defaultValue": 1000 }} }},
+  "resources": [
+    {{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner",
+       "properties": {{ "mode": "Incremental", "template": {{
+         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+         "contentVersion": "1.0.0.0",
+         "resources": [
+           {{ "type": "Microsoft.Web/sites", "apiVersion": "2022-03-01", "name": "[concat('web', copyIndex())]",
+              "copy": {{ "name": "sites", "count": "[parameters('n')]" }} }}
+         ] }} }} }}
+  ]
+}}"#
+    );
+    let path = write("nested-copy", &text);
+    let engine = Engine::builtin().unwrap();
+    let limits = |all_bodies| {
+        check_file(
+            &path,
+            true,
+            &engine,
+            &CheckOptions {
+                all_bodies,
+                ..Default::default()
+            },
+        )
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ACR000")
+        .map(|f| format!("{}: {}", f.location.start.line, f.message))
+        .collect::<Vec<_>>()
+    };
+    let counted = limits(false);
+    assert_eq!(counted, limits(true));
+    assert_eq!(counted.len(), 1, "{counted:?}");
+    assert!(counted[0].starts_with("12: copy count 1000"), "{counted:?}");
+    std::fs::remove_dir_all(path.parent().unwrap()).ok();
 }

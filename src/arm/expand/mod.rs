@@ -7,7 +7,7 @@ mod params;
 mod resources;
 mod syntax;
 
-pub use bodies::{contains_ignore_ascii_case, Bodies, BodyTypes};
+pub use bodies::{any_ignoring_ascii_case, contains_ignore_ascii_case, Bodies, BodyTypes};
 pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@ use crate::source::file::SourceText;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::bodies::{defer_body, Bodies};
+use super::bodies::{defer_body, Bodies, Needs};
 use super::params::{
     bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding,
 };
@@ -18,6 +18,7 @@ use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
 use crate::arm::value::{Map, Str, Value};
 use crate::source::json::{Node, NodeKind};
 
+mod counts;
 mod outputs;
 
 /// Marks a copy iteration whose index is unknown (the count could not be evaluated).
@@ -99,15 +100,18 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         let (id, root) = (param_file?, pf_root.as_ref()?);
         parameter_file_binding(id, root, name)
     };
-    // A template no rule reads anything of is not evaluated: only its syntax is
-    // checked (below, as for every template).
-    let needed = walker
+    // A template no rule reads anything of is not evaluated (but for the counts of
+    // its copy loops); its syntax is checked below, as for every template.
+    let needs = walker
         .bodies
-        .reads_any(&root, exp.files.iter().map(|f| f.source.text.as_str()));
-    let outputs = if needed {
-        walker.template(&root, &bind, ctx, scope_kind, &level)
-    } else {
-        Vec::new()
+        .needs(&root, exp.files.iter().map(|f| f.source.text.as_str()));
+    let outputs = match needs {
+        Needs::Evaluation => walker.template(&root, &bind, ctx, scope_kind, &level),
+        Needs::CopyCounts => {
+            walker.copy_counts(&root, &bind, ctx, scope_kind);
+            Vec::new()
+        }
+        Needs::Nothing => Vec::new(),
     };
     exp.resources = walker.resources;
     exp.outputs = outputs;

@@ -11,6 +11,7 @@
 //! literal values and are not read. Bicep sources have their own parser, so trees
 //! lowered from Bicep are not swept.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use super::Expansion;
@@ -56,17 +57,23 @@ fn visit(node: &Node, text: &str, parsed: &dyn Fn(u32) -> bool, found: &mut Vec<
             let StringForm::Expression(inner, offset) = classify(s) else {
                 return;
             };
-            if let Err(err) = parse(inner, offset) {
-                let at = token_offset_to_file(text, node.span, err.offset);
-                found.push(Diagnostic {
-                    file: 0,
-                    span: Span {
-                        start: at,
-                        end: at + 1,
-                    },
-                    message: format!("invalid template expression: {}", err.message),
-                    kind: DiagnosticKind::Syntax,
-                });
+            if known_valid(inner) {
+                return;
+            }
+            match parse(inner, offset) {
+                Ok(_) => remember_valid(inner),
+                Err(err) => {
+                    let at = token_offset_to_file(text, node.span, err.offset);
+                    found.push(Diagnostic {
+                        file: 0,
+                        span: Span {
+                            start: at,
+                            end: at + 1,
+                        },
+                        message: format!("invalid template expression: {}", err.message),
+                        kind: DiagnosticKind::Syntax,
+                    });
+                }
             }
         }
         NodeKind::Array(items) => items.iter().for_each(|n| visit(n, text, parsed, found)),
@@ -76,4 +83,31 @@ fn visit(node: &Node, text: &str, parsed: &dyn Fn(u32) -> bool, found: &mut Vec<
             .for_each(|m| visit(&m.value, text, parsed, found)),
         _ => {}
     }
+}
+
+// Most expressions recur from template to template (`parameters('location')`,
+// `resourceGroup().location`): whether a text parses depends on the text alone, so
+// each thread remembers the valid ones it has seen, up to a bound.
+const MAX_REMEMBERED: usize = 32 * 1024;
+const MAX_REMEMBERED_LEN: usize = 256;
+
+thread_local! {
+    static VALID: RefCell<HashSet<Box<str>>> = RefCell::new(HashSet::new());
+}
+
+fn known_valid(expression: &str) -> bool {
+    expression.len() <= MAX_REMEMBERED_LEN && VALID.with(|v| v.borrow().contains(expression))
+}
+
+fn remember_valid(expression: &str) {
+    if expression.len() > MAX_REMEMBERED_LEN {
+        return;
+    }
+    VALID.with(|v| {
+        let mut v = v.borrow_mut();
+        if v.len() >= MAX_REMEMBERED {
+            v.clear();
+        }
+        v.insert(expression.into());
+    });
 }

@@ -53,6 +53,11 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let Some(template) = exp.file(0) else {
         return Vec::new();
     };
+    // One search of the whole text first: most templates never call it, and looking
+    // at every expression string for it cost more than the rest of this check.
+    if !names_list_credentials(&template.source.text) {
+        return Vec::new();
+    }
     let mut sites = Vec::new();
     collect_sites(&template.source.text, &template.root, 0, &mut sites);
     if sites.is_empty() {
@@ -311,6 +316,15 @@ fn attach(
             site.flows.push(flow.clone());
         }
     }
+}
+
+/// Whether `text` contains `listCredentials`, ignoring ASCII case.
+fn names_list_credentials(text: &str) -> bool {
+    static FINDER: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| {
+            crate::arm::expand::any_ignoring_ascii_case(&["listCredentials"])
+        });
+    FINDER.as_ref().is_none_or(|f| f.is_match(text.as_bytes()))
 }
 
 /// Every `listCredentials(...)` call in the file's expression strings.
