@@ -1,4 +1,5 @@
-//! JSONC loading, expansion, the `expand` JSON output and every rule, on any text.
+//! JSONC loading, expansion (full, and as `check` does it), the `expand` JSON output
+//! and every rule, on any text.
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
@@ -16,19 +17,25 @@ fn engine() -> &'static Engine {
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let source = Arc::new(SourceFile::from_text("/nonexistent/fuzz/azuredeploy.json", &text));
-    let Ok(loaded) = load_text(source) else { return };
-    let options = ExpandOptions {
-        no_parameter_discovery: true,
-        ..Default::default()
-    };
-    let Ok(expansion) = expand_loaded(loaded, &options) else { return };
-    let _ = acrlint::report::expand::to_json(&expansion);
-    let _ = acrlint::check::diagnostic_findings(&expansion);
-    let input = EngineInput {
-        expansion: &expansion,
-        options: &options,
-        mode: Default::default(),
-        template_path: std::path::Path::new("/nonexistent/fuzz/azuredeploy.json"),
-    };
-    let _ = engine().run(&input);
+    // Everything evaluated (as `expand` does), then only what the rules read (as
+    // `check` does: unread bodies deferred, unread templates syntax-checked or only
+    // their copy counts evaluated).
+    for bodies in [Default::default(), engine().bodies()] {
+        let Ok(loaded) = load_text(source.clone()) else { return };
+        let options = ExpandOptions {
+            no_parameter_discovery: true,
+            bodies,
+            ..Default::default()
+        };
+        let Ok(expansion) = expand_loaded(loaded, &options) else { return };
+        let _ = acrlint::report::expand::to_json(&expansion);
+        let _ = acrlint::check::diagnostic_findings(&expansion);
+        let input = EngineInput {
+            expansion: &expansion,
+            options: &options,
+            mode: Default::default(),
+            template_path: std::path::Path::new("/nonexistent/fuzz/azuredeploy.json"),
+        };
+        let _ = engine().run(&input);
+    }
 });
