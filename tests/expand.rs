@@ -214,6 +214,31 @@ fn unsupported_and_runtime_values_are_explicit_unknowns() {
     assert!(json["outputs"]["c"]["$unknown"].is_string());
 }
 
+#[test]
+fn a_malformed_expression_is_unknown_every_time_it_is_evaluated() {
+    let dir = tempdir();
+    let path = dir.join("malformed.json");
+    std::fs::write(
+        &path,
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "resources": [
+              {"type": "Microsoft.Web/sites", "apiVersion": "2022-03-01",
+               "name": "[concat('web', copyIndex())]", "copy": {"name": "sites", "count": 2},
+               "properties": {"p": "[concat('a',]"}}
+            ]}"#,
+    )
+    .unwrap();
+    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    assert_eq!(exp.resources.len(), 2);
+    for r in &exp.resources {
+        let p = r.body.get("properties").and_then(|p| p.get("p"));
+        assert!(matches!(p, Some(Value::Unknown(_))), "{p:?}");
+    }
+    // Reported once, at its place.
+    assert_eq!(exp.syntax_errors().count(), 1);
+}
+
 fn tempdir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("acrlint-expand-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();

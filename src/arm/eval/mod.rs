@@ -99,7 +99,9 @@ pub struct Scope<'t> {
     /// by index into `declared`: evaluated if `reference()` reads them.
     pub pending_bodies: RefCell<HashMap<usize, PendingBody<'t>>>,
     var_cache: RefCell<HashMap<String, VarState>>,
-    parsed: RefCell<HashMap<u32, Option<Rc<Expr>>>>,
+    /// Parses by string offset: `Ok(None)` a literal, `Err(())` a syntax error
+    /// (reported once; the string evaluates to an unknown every time).
+    parsed: RefCell<HashMap<u32, Result<Option<Rc<Expr>>, ()>>>,
 }
 
 impl<'t> Scope<'t> {
@@ -148,7 +150,7 @@ impl<'t> Scope<'t> {
     /// Parse (once) the expression in a string node; `None` for literals.
     pub(crate) fn expression_at(&self, s: &str, span: Span) -> Result<Option<Rc<Expr>>, ()> {
         if let Some(cached) = self.parsed.borrow().get(&span.start) {
-            return Ok(cached.clone());
+            return cached.clone();
         }
         let parsed = match classify(s) {
             StringForm::Literal(_) => None,
@@ -164,12 +166,14 @@ impl<'t> Scope<'t> {
                         DiagnosticKind::Syntax,
                         format!("invalid template expression: {}", err.message),
                     );
-                    self.parsed.borrow_mut().insert(span.start, None);
+                    self.parsed.borrow_mut().insert(span.start, Err(()));
                     return Err(());
                 }
             },
         };
-        self.parsed.borrow_mut().insert(span.start, parsed.clone());
+        self.parsed
+            .borrow_mut()
+            .insert(span.start, Ok(parsed.clone()));
         Ok(parsed)
     }
 
