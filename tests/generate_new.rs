@@ -88,10 +88,7 @@ impl Combo {
         if !premium {
             ids.extend(["ACR010", "ACR014", "ACR023"]);
         }
-        // Known gap in ACR011 (rules/native/resolve.rs): when the registry name is the
-        // `uniqueString` default of a parameter, the endpoint's
-        // `resourceId(..., parameters('registryName'))` is not matched to the registry.
-        if !self.on("private-endpoint") || !self.on("name") {
+        if !self.on("private-endpoint") {
             ids.push("ACR011");
         }
         if !self.on("content-trust") {

@@ -78,6 +78,20 @@ pub fn name_segments(v: &Value) -> Option<Vec<String>> {
     }
 }
 
+/// A name segment `⟦term⟧` as [`name_segments`] keys the same unknown name: its term
+/// rendered (`acr⟦uniquestring(…)⟧` for `format('acr{0}', …)`), so that a reference
+/// through `resourceId()` finds the resource it names.
+fn rendered_segment(seg: String) -> Vec<String> {
+    let inner = seg
+        .strip_prefix('⟦')
+        .and_then(|s| s.strip_suffix('⟧'))
+        .and_then(|t| term::parse(t).render());
+    match inner {
+        Some(rendered) => split_segments(&rendered),
+        None => vec![seg],
+    }
+}
+
 fn split_segments(rendered: &str) -> Vec<String> {
     split_top_level(rendered, '/')
         .into_iter()
@@ -122,7 +136,10 @@ pub fn target_of(v: &Value) -> Option<Target> {
             if let Some(r) = &u.resource {
                 return Some(Target {
                     resource_type: r.resource_type.to_string(),
-                    names: split_segments(&r.name),
+                    names: split_segments(&r.name)
+                        .into_iter()
+                        .flat_map(|seg| rendered_segment(seg))
+                        .collect(),
                 });
             }
             let rendered = term::parse(u.term.as_deref()?).render()?;
