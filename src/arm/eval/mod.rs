@@ -79,6 +79,9 @@ pub struct UserFunction<'t> {
     pub output: &'t Node,
 }
 
+/// A string's parse: `Ok(None)` for a literal, `Err(())` for a syntax error.
+type Parsed = Result<Option<Rc<Expr>>, ()>;
+
 /// What one template level can see.
 pub struct Scope<'t> {
     pub file: FileId,
@@ -101,7 +104,7 @@ pub struct Scope<'t> {
     var_cache: RefCell<HashMap<String, VarState>>,
     /// Parses by string offset: `Ok(None)` a literal, `Err(())` a syntax error
     /// (reported once; the string evaluates to an unknown every time).
-    parsed: RefCell<HashMap<u32, Result<Option<Rc<Expr>>, ()>>>,
+    parsed: RefCell<HashMap<u32, Parsed>>,
 }
 
 impl<'t> Scope<'t> {
