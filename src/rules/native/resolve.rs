@@ -138,7 +138,7 @@ pub fn target_of(v: &Value) -> Option<Target> {
                     resource_type: r.resource_type.to_string(),
                     names: split_segments(&r.name)
                         .into_iter()
-                        .flat_map(|seg| rendered_segment(seg))
+                        .flat_map(rendered_segment)
                         .collect(),
                 });
             }
