@@ -239,6 +239,35 @@ fn a_malformed_expression_is_unknown_every_time_it_is_evaluated() {
     assert_eq!(exp.syntax_errors().count(), 1);
 }
 
+#[test]
+fn a_parameter_default_may_read_a_parameter_declared_after_it() {
+    // As in the quickstart module Microsoft.Compute/galleries/create.
+    let dir = tempdir();
+    let path = dir.join("later.json");
+    std::fs::write(
+        &path,
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+            "contentVersion": "1.0.0.0",
+            "parameters": {
+              "galleryName": {"type": "string", "defaultValue": "[concat('gallery.', parameters('location'))]"},
+              "location": {"type": "string", "defaultValue": "[parameters('region')]"},
+              "region": {"type": "string", "defaultValue": "westus"},
+              "a": {"type": "string", "defaultValue": "[parameters('b')]"},
+              "b": {"type": "string", "defaultValue": "[parameters('a')]"}
+            },
+            "resources": [],
+            "outputs": {
+              "name": {"type": "string", "value": "[parameters('galleryName')]"},
+              "a": {"type": "string", "value": "[parameters('a')]"}
+            }}"#,
+    )
+    .unwrap();
+    let json = expand_json(path.to_str().unwrap(), &ExpandOptions::default());
+    assert_eq!(json["outputs"]["name"], "gallery.westus");
+    // Defaults that read each other have no value; the cycle is reported, not looped.
+    assert!(json["outputs"]["a"]["$unknown"].is_string(), "{json:#}");
+}
+
 fn tempdir() -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("acrlint-expand-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();

@@ -1,11 +1,14 @@
 //! Building a template level's scope: parameters (bound value, default, allowed
 //! values), variables, user-defined functions.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::arm::eval::{Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, UserFunction};
+use crate::arm::expr::ast::Expr;
+use crate::arm::expr::parser::parse_template_string;
 use crate::arm::value::{Candidates, Str, Value};
-use crate::source::json::Node;
+use crate::source::json::{Member, Node, NodeKind};
 
 /// A value given for a parameter from outside the template.
 #[derive(Clone, Debug)]
@@ -14,8 +17,11 @@ pub struct Binding {
     pub provenance: Arc<Provenance>,
 }
 
-/// Bind one template level's parameters, in declaration order (defaults may refer to
-/// earlier parameters).
+/// Bind one template level's parameters. A default may refer to other parameters,
+/// declared before or after it (ARM accepts both): parameters are bound in
+/// declaration order, except that one whose default reads a parameter not bound yet
+/// waits for it. Defaults that read each other in a cycle are bound in declaration
+/// order, and the first to read an unbound one gets an error.
 pub fn bind_parameters<'t>(
     scope: &mut Scope<'t>,
     template: &'t Node,
@@ -24,7 +30,67 @@ pub fn bind_parameters<'t>(
     let Some(members) = template.get("parameters").and_then(Node::as_object) else {
         return;
     };
-    for m in members {
+    let declared: HashSet<String> = members.iter().map(|m| m.key.to_ascii_lowercase()).collect();
+    let mut pending: Vec<&Member> = members.iter().collect();
+    loop {
+        let before = pending.len();
+        let mut waiting = Vec::new();
+        for m in pending {
+            let ready = m.value.get("defaultValue").is_none_or(|d| {
+                parameters_read(d)
+                    .iter()
+                    .all(|p| !declared.contains(p) || scope.params.contains_key(p))
+            });
+            if ready {
+                bind_parameter(scope, m, &mut binding);
+            } else {
+                waiting.push(m);
+            }
+        }
+        pending = waiting;
+        if pending.is_empty() || pending.len() == before {
+            break;
+        }
+    }
+    for m in pending {
+        bind_parameter(scope, m, &mut binding);
+    }
+}
+
+/// The parameters (lowercase) that the expressions under `node` name literally.
+fn parameters_read(node: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_parameters_read(node, &mut out);
+    out
+}
+
+fn collect_parameters_read(node: &Node, out: &mut Vec<String>) {
+    match &node.kind {
+        NodeKind::String(s) if s.starts_with('[') => {
+            if let Ok(Some(expr)) = parse_template_string(s) {
+                expr.walk_calls(&mut |name, args, _| {
+                    if name.eq_ignore_ascii_case("parameters") {
+                        if let Some(Expr::String(p, _)) = args.first() {
+                            out.push(p.to_ascii_lowercase());
+                        }
+                    }
+                });
+            }
+        }
+        NodeKind::Array(items) => items.iter().for_each(|n| collect_parameters_read(n, out)),
+        NodeKind::Object(members) => members
+            .iter()
+            .for_each(|m| collect_parameters_read(&m.value, out)),
+        _ => {}
+    }
+}
+
+fn bind_parameter<'t>(
+    scope: &mut Scope<'t>,
+    m: &'t Member,
+    binding: &mut impl FnMut(&str) -> Option<Binding>,
+) {
+    {
         let decl = &m.value;
         let name = m.key.clone();
         let ty = decl
