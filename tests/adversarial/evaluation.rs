@@ -277,3 +277,43 @@ fn string_blowups_are_capped() {
     let o = check_one(&path);
     assert!(o.checked && !o.fatal);
 }
+
+#[test]
+fn a_long_chain_of_parameter_defaults_declared_in_reverse_binds_in_one_pass() {
+    // p0 reads p1, which reads p2, … : each default reads one declared after it.
+    // Bound in dependency order in one pass over the edges, not one pass per link.
+    const N: usize = 20_000;
+    let mut params: Vec<String> = (0..N - 1)
+        .map(|i| {
+            format!(
+                "\"p{i}\": {{\"type\": \"string\", \"defaultValue\": \"[parameters('p{}')]\"}}",
+                i + 1
+            )
+        })
+        .collect();
+    params.push(format!(
+        "\"p{}\": {{\"type\": \"string\", \"defaultValue\": \"acr\"}}",
+        N - 1
+    ));
+    let text = format!(
+        r#"{{
+  "$schema": "{SCHEMA}",
+  "contentVersion": "1.0.0.0",
+  "parameters": {{ {} }},
+  "resources": [{{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "[parameters('p0')]", "location": "westus", "sku": {{"name": "Premium"}},
+    "properties": {{"adminUserEnabled": true}}}}]
+}}"#,
+        params.join(",\n")
+    );
+    let dir = scratch("param-chain");
+    let path = write(&dir, "chain.json", text);
+    let exp = acrlint::arm::expand::expand_file(&path, &Default::default()).unwrap();
+    assert_eq!(exp.resources.len(), 1);
+    assert!(
+        matches!(&exp.resources[0].name, acrlint::arm::value::Value::String(s) if &**s == "acr"),
+        "{:?}",
+        exp.resources[0].name
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

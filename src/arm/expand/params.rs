@@ -1,7 +1,8 @@
 //! Building a template level's scope: parameters (bound value, default, allowed
 //! values), variables, user-defined functions.
 
-use std::collections::HashSet;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use crate::arm::eval::{Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, UserFunction};
@@ -30,30 +31,48 @@ pub fn bind_parameters<'t>(
     let Some(members) = template.get("parameters").and_then(Node::as_object) else {
         return;
     };
-    let declared: HashSet<String> = members.iter().map(|m| m.key.to_ascii_lowercase()).collect();
-    let mut pending: Vec<&Member> = members.iter().collect();
-    loop {
-        let before = pending.len();
-        let mut waiting = Vec::new();
-        for m in pending {
-            let ready = m.value.get("defaultValue").is_none_or(|d| {
-                parameters_read(d)
-                    .iter()
-                    .all(|p| !declared.contains(p) || scope.params.contains_key(p))
-            });
-            if ready {
-                bind_parameter(scope, m, &mut binding);
-            } else {
-                waiting.push(m);
-            }
-        }
-        pending = waiting;
-        if pending.is_empty() || pending.len() == before {
-            break;
+    // Kahn's algorithm over "default reads parameter" edges, declaration order first.
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, m) in members.iter().enumerate() {
+        index.entry(m.key.to_ascii_lowercase()).or_insert(i);
+    }
+    let mut waits_for = vec![0usize; members.len()];
+    let mut readers: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+    for (i, m) in members.iter().enumerate() {
+        let Some(default) = m.value.get("defaultValue") else {
+            continue;
+        };
+        let mut deps: Vec<usize> = parameters_read(default)
+            .iter()
+            .filter_map(|p| index.get(p).copied())
+            .collect();
+        deps.sort_unstable();
+        deps.dedup();
+        waits_for[i] = deps.len();
+        for d in deps {
+            readers[d].push(i);
         }
     }
-    for m in pending {
-        bind_parameter(scope, m, &mut binding);
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..members.len())
+        .filter(|&i| waits_for[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut bound = vec![false; members.len()];
+    while let Some(Reverse(i)) = ready.pop() {
+        bind_parameter(scope, &members[i], &mut binding);
+        bound[i] = true;
+        for &r in &readers[i] {
+            waits_for[r] -= 1;
+            if waits_for[r] == 0 {
+                ready.push(Reverse(r));
+            }
+        }
+    }
+    // Defaults that read each other in a cycle.
+    for (i, m) in members.iter().enumerate() {
+        if !bound[i] {
+            bind_parameter(scope, m, &mut binding);
+        }
     }
 }
 
