@@ -314,24 +314,7 @@ impl<'a> Lowerer<'a> {
 
     /// `createObject('keyVault', createObject('id', ...), 'secretName', ...)`.
     fn secret_reference_text(&mut self, e: &Expr, env: &Env) -> Option<String> {
-        let ExprKind::Call {
-            target: Some(t),
-            name,
-            args,
-        } = &e.kind
-        else {
-            return None;
-        };
-        if &*name.name != "getSecret" {
-            return None;
-        }
-        let (base, index) = match &t.kind {
-            ExprKind::Index { target, index, .. } => (&**target, Some(&**index)),
-            _ => (&**t, None),
-        };
-        let r = self.sym.resource_ref(base, env.resource)?;
-        let i = index.map(|x| self.tx(x, env));
-        let id = self.resource_id(r, i.as_deref());
+        let (id, _, args) = self.get_secret(e, env)?;
         let mut parts = vec![quote("keyVault"), call("createObject", &[quote("id"), id])];
         if let Some(secret) = args.first() {
             parts.push(quote("secretName"));
@@ -344,8 +327,9 @@ impl<'a> Lowerer<'a> {
         Some(call("createObject", &parts))
     }
 
-    /// `kv.getSecret('name')` as a module parameter: a Key Vault reference.
-    fn key_vault_reference(&mut self, e: &Expr, env: &Env) -> Option<Node> {
+    /// For `kv.getSecret(name[, version])` (or `kvs[i].getSecret(...)`): the vault's
+    /// resource id expression, the vault expression and the call's arguments.
+    fn get_secret<'e>(&mut self, e: &'e Expr, env: &Env) -> Option<(String, &'e Expr, &'e [Expr])> {
         let ExprKind::Call {
             target: Some(t),
             name,
@@ -363,7 +347,12 @@ impl<'a> Lowerer<'a> {
         };
         let r = self.sym.resource_ref(base, env.resource)?;
         let i = index.map(|x| self.tx(x, env));
-        let id = self.resource_id(r, i.as_deref());
+        Some((self.resource_id(r, i.as_deref()), &**t, args))
+    }
+
+    /// `kv.getSecret('name')` as a module parameter: a Key Vault reference.
+    fn key_vault_reference(&mut self, e: &Expr, env: &Env) -> Option<Node> {
+        let (id, t, args) = self.get_secret(e, env)?;
         let at = span(e.span);
         let mut members = vec![member(
             "keyVault",
