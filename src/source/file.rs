@@ -37,7 +37,9 @@ pub struct ReadError {
 /// cap holds even when the size the file system reports is wrong (`/proc` files).
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
+    // The open file's metadata: no second lookup of the path.
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("cannot read: not a regular file".into());
     }
@@ -45,7 +47,6 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     if meta.len() > cap {
         return Err(too_big(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(cap + 1)
         .read_to_end(&mut bytes)
@@ -54,6 +55,22 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
         return Err(format!("file is larger than the {cap} byte limit"));
     }
     Ok(bytes)
+}
+
+/// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then
+/// refused as not a regular file).
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 impl SourceFile {

@@ -238,3 +238,36 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     );
     std::fs::remove_file(&path).ok();
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let dir = scratch("fifo");
+    let good = write(&dir, "good.json", good_template());
+    let fifo = dir.join("params.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("note: mkfifo is not available; skipped");
+        return;
+    }
+    // Checked on another thread: a blocking open would never return.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let options = CheckOptions {
+            expand: ExpandOptions {
+                parameters: Some(fifo),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let o = check_file(&good, true, &engine(), &options);
+        let messages: Vec<String> = acr000(&o).iter().map(|f| f.message.clone()).collect();
+        let _ = tx.send(messages);
+    });
+    let messages = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("reading a FIFO must not block");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("not a regular file"), "{messages:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -85,7 +85,10 @@ fn parameters_read(node: &Node) -> Vec<String> {
 
 fn collect_parameters_read(node: &Node, out: &mut Vec<String>) {
     match &node.kind {
-        NodeKind::String(s) if s.starts_with('[') => {
+        NodeKind::String(s)
+            if s.starts_with('[')
+                && crate::arm::expand::contains_ignore_ascii_case(s.as_bytes(), b"parameters") =>
+        {
             if let Ok(Some(expr)) = parse_template_string(s) {
                 expr.walk_calls(&mut |name, args, _| {
                     if name.eq_ignore_ascii_case("parameters") {

@@ -38,6 +38,9 @@ impl Walker {
         }
         self.diagnostics
             .extend(scope.diagnostics.borrow().iter().cloned());
+        let file = scope.file;
+        self.parsed
+            .extend(scope.parsed_offsets().into_iter().map(|o| (file, o)));
     }
 }
 
