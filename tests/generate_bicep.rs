@@ -5,67 +5,18 @@ use std::path::Path;
 
 use acrlint::arm::expand::{expand_file, expand_files, ExpandOptions, Expansion};
 use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::new::{render_registry, RegistryRequest, TemplateFormat};
+use acrlint::generate::new::{render_registry, TemplateFormat};
 use acrlint::rules::engine::{Engine, EngineInput};
 use acrlint::rules::finding::{Finding, Level};
 use acrlint::rules::native::DeploymentMode;
 use acrlint::source::bicep::lower::{load_bicep, Severity};
 use serde_json::Value as Json;
 
-const SWITCHES: [&str; 12] = [
-    "replica",
-    "private-endpoint",
-    "cmk",
-    "pull",
-    "push",
-    "tag",
-    "diagnostics",
-    "complete-mode-safe",
-    "quarantine",
-    "content-trust",
-    "name",
-    "location",
-];
+mod generate_support;
+use generate_support::Combo;
 
-fn request(bits: u32) -> RegistryRequest {
-    let on = |s: &str| {
-        SWITCHES
-            .iter()
-            .position(|x| *x == s)
-            .is_some_and(|i| bits & (1 << i) != 0)
-    };
-    RegistryRequest {
-        name: on("name").then(|| "contosoregistry".into()),
-        location: on("location").then(|| "westeurope".into()),
-        replicas: if on("replica") {
-            vec!["northeurope".into(), "East US 2".into()]
-        } else {
-            vec![]
-        },
-        private_endpoint: on("private-endpoint"),
-        cmk: on("cmk"),
-        pull_principals: if on("pull") {
-            vec!["00000000-0000-0000-0000-0000000000a1".into()]
-        } else {
-            vec![]
-        },
-        push_principals: if on("push") {
-            vec!["00000000-0000-0000-0000-0000000000b2".into()]
-        } else {
-            vec![]
-        },
-        tags: if on("tag") {
-            vec!["env=prod".into(), "note='${x}' \"[y]\"".into()]
-        } else {
-            vec![]
-        },
-        diagnostics: on("diagnostics").then(|| "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs".into()),
-        complete_mode_safe: on("complete-mode-safe"),
-        quarantine: on("quarantine"),
-        content_trust: on("content-trust"),
-        ..Default::default()
-    }
-}
+/// The tags of the combinations with "tag" on: one hostile to Bicep's quoting.
+const TAGS: &[&str] = &["env=prod", "note='${x}' \"[y]\""];
 
 fn options() -> ExpandOptions {
     ExpandOptions {
@@ -174,7 +125,7 @@ fn arm_and_bicep_outputs_expand_to_the_same_resources_and_pass_the_rules() {
     let mut combos: Vec<u32> = (0..=all).map(|b| b | named).collect();
     combos.extend([0, all, 1 << 10, (1 << 10) | all, 1 << 11, (1 << 11) | all]);
     for bits in combos {
-        let req = request(bits);
+        let req = Combo(bits).request(None, TAGS);
         std::fs::write(
             &arm_path,
             render_registry(&req, TemplateFormat::Arm).unwrap(),

@@ -13,92 +13,31 @@ use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::{Finding, Level};
 use acrlint::source::bicep;
 
-const PRINCIPAL: &str = "00000000-0000-0000-0000-0000000000a1";
-const PUSHER: &str = "00000000-0000-0000-0000-0000000000b2";
-const WORKSPACE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs";
+mod generate_support;
+use generate_support::{Combo, SWITCHES};
 
-/// The switches a combination turns on.
-#[derive(Clone, Copy, Debug)]
-struct Combo(u32);
+/// The tags of the combinations with "tag" on.
+const TAGS: &[&str] = &["env=prod", "cost-center=4711"];
 
-const SWITCHES: [&str; 12] = [
-    "replica",
-    "private-endpoint",
-    "cmk",
-    "pull",
-    "push",
-    "tag",
-    "diagnostics",
-    "complete-mode-safe",
-    "quarantine",
-    "content-trust",
-    "name",
-    "location",
-];
-
-impl Combo {
-    fn on(self, switch: &str) -> bool {
-        SWITCHES
-            .iter()
-            .position(|s| *s == switch)
-            .is_some_and(|i| self.0 & (1 << i) != 0)
+/// Notes a rule may report because an option was not asked for.
+fn allowed_notes(combo: Combo, premium: bool) -> Vec<&'static str> {
+    let mut ids = Vec::new();
+    if !combo.on("cmk") {
+        ids.push("ACR009");
     }
-
-    fn request(self, sku: Option<Sku>) -> RegistryRequest {
-        RegistryRequest {
-            name: self.on("name").then(|| "contosoregistry".into()),
-            location: self.on("location").then(|| "westeurope".into()),
-            sku,
-            replicas: if self.on("replica") {
-                vec!["northeurope".into(), "East US 2".into()]
-            } else {
-                vec![]
-            },
-            private_endpoint: self.on("private-endpoint"),
-            cmk: self.on("cmk"),
-            pull_principals: if self.on("pull") {
-                vec![PRINCIPAL.into()]
-            } else {
-                vec![]
-            },
-            push_principals: if self.on("push") {
-                vec![PUSHER.into()]
-            } else {
-                vec![]
-            },
-            tags: if self.on("tag") {
-                vec!["env=prod".into(), "cost-center=4711".into()]
-            } else {
-                vec![]
-            },
-            diagnostics: self.on("diagnostics").then(|| WORKSPACE.into()),
-            complete_mode_safe: self.on("complete-mode-safe"),
-            quarantine: self.on("quarantine"),
-            content_trust: self.on("content-trust"),
-            ..Default::default()
-        }
+    if !premium {
+        ids.extend(["ACR010", "ACR014", "ACR023"]);
     }
-
-    /// Notes a rule may report because an option was not asked for.
-    fn allowed_notes(self, premium: bool) -> Vec<&'static str> {
-        let mut ids = Vec::new();
-        if !self.on("cmk") {
-            ids.push("ACR009");
-        }
-        if !premium {
-            ids.extend(["ACR010", "ACR014", "ACR023"]);
-        }
-        if !self.on("private-endpoint") {
-            ids.push("ACR011");
-        }
-        if !self.on("content-trust") {
-            ids.push("ACR021");
-        }
-        if !self.on("quarantine") {
-            ids.push("ACR022");
-        }
-        ids
+    if !combo.on("private-endpoint") {
+        ids.push("ACR011");
     }
+    if !combo.on("content-trust") {
+        ids.push("ACR021");
+    }
+    if !combo.on("quarantine") {
+        ids.push("ACR022");
+    }
+    ids
 }
 
 fn describe(findings: &[Finding]) -> String {
@@ -209,17 +148,17 @@ fn every_premium_combination_renders_parses_expands_and_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     // All 2^12 combinations of the switches (Premium, the default SKU).
     let all_premium = (1u32 << 10) - 1;
-    for combo in (0..(1u32 << SWITCHES.len())).map(Combo) {
+    for combo in Combo::all() {
         let label = format!(
             "{:?} {:?}",
             combo,
             SWITCHES.iter().filter(|s| combo.on(s)).collect::<Vec<_>>()
         );
-        let request = combo.request(None);
+        let request = combo.request(None, TAGS);
         let arm = render_registry(&request, TemplateFormat::Arm)
             .unwrap_or_else(|e| panic!("{label}: {e}"));
         let findings = check_arm(dir.path(), &engine, &arm, &label);
-        let allowed = combo.allowed_notes(true);
+        let allowed = allowed_notes(combo, true);
         for f in &findings {
             assert!(
                 f.level == Level::Note && allowed.contains(&f.rule.as_str()),
@@ -262,10 +201,10 @@ fn basic_and_standard_render_and_only_miss_premium_features() {
                     .sum(),
             );
             let label = format!("{sku:?} {combo:?}");
-            let request = combo.request(Some(sku));
+            let request = combo.request(Some(sku), TAGS);
             let arm = render_registry(&request, TemplateFormat::Arm).unwrap();
             let findings = check_arm(dir.path(), &engine, &arm, &label);
-            let notes = combo.allowed_notes(false);
+            let notes = allowed_notes(combo, false);
             for f in &findings {
                 // Network restrictions and the export policy need Premium.
                 let premium_warning = f.level == Level::Warning
@@ -282,7 +221,7 @@ fn basic_and_standard_render_and_only_miss_premium_features() {
 #[test]
 fn parameter_files_parse_and_bind_every_parameter_without_default() {
     let dir = tempfile::tempdir().unwrap();
-    let mut request = Combo((1u32 << 12) - 1).request(None);
+    let mut request = Combo((1u32 << 12) - 1).request(None, TAGS);
     request.subnet_id = Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints".into());
     request.key_vault_name = Some("contoso-keys".into());
     request.key_name = Some("acr-cmk".into());
@@ -352,7 +291,7 @@ fn the_check_harness_sees_a_broken_template() {
     // Control: the same pipeline reports a registry whose admin user is switched on.
     let engine = Engine::builtin().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let arm = render_registry(&Combo(0).request(None), TemplateFormat::Arm).unwrap();
+    let arm = render_registry(&Combo(0).request(None, TAGS), TemplateFormat::Arm).unwrap();
     let broken = arm.replace("\"adminUserEnabled\": false", "\"adminUserEnabled\": true");
     assert_ne!(arm, broken);
     let findings = check_arm(dir.path(), &engine, &broken, "broken");

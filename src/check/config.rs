@@ -256,6 +256,15 @@ pub struct ConfigResolver {
 }
 
 impl ConfigResolver {
+    /// The resolver of a command: the file given with `--config`, if any, for every
+    /// template; otherwise each template's own `acrlint.json`.
+    pub fn from_option(config: Option<&Path>) -> Result<ConfigResolver, String> {
+        let explicit = config
+            .map(|p| Config::load(p).map_err(|e| format!("--config: {e}")))
+            .transpose()?;
+        Ok(ConfigResolver::new(explicit))
+    }
+
     pub fn new(explicit: Option<Config>) -> ConfigResolver {
         ConfigResolver {
             explicit: explicit.map(Arc::new),

@@ -121,7 +121,7 @@ fn is_candidate(path: &Path) -> bool {
 /// tenth of `check`'s time on the quickstarts). Like every walked file, a parameter
 /// file ignored by `.gitignore` is not seen.
 #[derive(Debug, Default)]
-pub struct Siblings(HashMap<PathBuf, Vec<String>>);
+struct Siblings(HashMap<PathBuf, Vec<String>>);
 
 impl Siblings {
     fn of(files: &[(PathBuf, bool)]) -> Siblings {

@@ -9,7 +9,7 @@ use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use std::sync::Arc;
 
 use crate::check::baseline::Baseline;
-use crate::check::config::{Config, ConfigResolver};
+use crate::check::config::ConfigResolver;
 use crate::check::{check, CheckOptions};
 use crate::report::{render, Format};
 use crate::rules::engine::Engine;
@@ -139,17 +139,13 @@ pub fn run(args: CheckArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let explicit_config = match &args.config {
-        Some(p) => match Config::load(p) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: --config: {e}");
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
+    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
     };
-    let resolver = Arc::new(ConfigResolver::new(explicit_config));
     // failOn and mode come from the configuration of the working directory (or
     // --config) unless given on the command line.
     let top_config = resolver.for_file(

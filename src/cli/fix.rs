@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::check::{FailOnArg, ModeArg};
 use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::check::config::{Config, ConfigResolver};
+use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
 use crate::rules::engine::Engine;
@@ -57,17 +57,13 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
-    let explicit_config = match &args.config {
-        Some(p) => match Config::load(p) {
-            Ok(c) => Some(c),
-            Err(e) => {
-                eprintln!("error: --config: {e}");
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
+    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
     };
-    let resolver = Arc::new(ConfigResolver::new(explicit_config));
     let options = FixOptions {
         check: CheckOptions {
             expand: crate::arm::expand::ExpandOptions {

@@ -186,21 +186,10 @@ fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned
             Some(p) if last => return set_value(file, &p.value, set),
             Some(p) if matches!(p.value.kind, ExprKind::Object(_)) => node = &p.value,
             Some(p) => {
-                return Planned::Manual(format!(
-                    "{} is computed by `{}`; make {} evaluate to {}",
-                    segments[..=i].join("."),
-                    excerpt(p.value.span.text(file.text)),
-                    set.path,
-                    set.value
-                ))
+                let shown = format!("`{}`", excerpt(p.value.span.text(file.text)));
+                return Planned::Manual(set.computed_at(i, &shown));
             }
-            None => {
-                let mut value = set.value.clone();
-                for key in segments[i + 1..].iter().rev() {
-                    value = serde_json::json!({ *key: value });
-                }
-                return insert_property(file.text, node, seg, &value);
-            }
+            None => return insert_property(file.text, node, seg, &set.value_at(i)),
         }
     }
     Planned::Nothing

@@ -152,25 +152,13 @@ fn set_property(
             Some(m) if last => return set_value(file, chain, &m.value, set),
             Some(m) if m.value.is_object() => node = &m.value,
             Some(m) => {
-                return Planned::Manual(format!(
-                    "{} is computed by {}; make {} evaluate to {}",
-                    segments[..=i].join("."),
-                    excerpt(
-                        file.text
-                            .get(m.value.span.start as usize..m.value.span.end as usize)
-                            .unwrap_or("an expression")
-                    ),
-                    set.path,
-                    set.value
-                ))
+                let source = file
+                    .text
+                    .get(m.value.span.start as usize..m.value.span.end as usize)
+                    .unwrap_or("an expression");
+                return Planned::Manual(set.computed_at(i, &excerpt(source)));
             }
-            None => {
-                let mut value = set.value.clone();
-                for key in segments[i + 1..].iter().rev() {
-                    value = serde_json::json!({ *key: value });
-                }
-                return insert_member(file.text, node, seg, &value);
-            }
+            None => return insert_member(file.text, node, seg, &set.value_at(i)),
         }
     }
     Planned::Nothing

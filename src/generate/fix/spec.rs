@@ -27,6 +27,28 @@ impl SetProperty {
     pub fn segments(&self) -> Vec<&str> {
         self.path.split('.').filter(|s| !s.is_empty()).collect()
     }
+
+    /// The value to insert as the member `segments()[depth]` when the members below
+    /// it are missing too: the value wrapped in one object per missing level.
+    pub fn value_at(&self, depth: usize) -> serde_json::Value {
+        let mut value = self.value.clone();
+        for key in self.segments()[depth + 1..].iter().rev() {
+            value = serde_json::json!({ *key: value });
+        }
+        value
+    }
+
+    /// Advice when the member `segments()[depth]` is an expression (`shown`, an
+    /// excerpt of it), which a fix cannot edit.
+    pub fn computed_at(&self, depth: usize, shown: &str) -> String {
+        format!(
+            "{} is computed by {}; make {} evaluate to {}",
+            self.segments()[..=depth].join("."),
+            shown,
+            self.path,
+            self.value
+        )
+    }
 }
 
 #[derive(Deserialize)]

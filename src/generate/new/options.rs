@@ -60,6 +60,19 @@ impl fmt::Display for OptionError {
     }
 }
 
+/// `Err` when an option was given a value of the wrong shape: "`value` is not `what`".
+fn check_shape(
+    option: &'static str,
+    value: &Option<String>,
+    valid: fn(&str) -> bool,
+    what: &str,
+) -> Result<(), OptionError> {
+    match value {
+        Some(v) if !valid(v) => Err(err(option, format!("{v:?} is not {what}"))),
+        _ => Ok(()),
+    }
+}
+
 fn err(option: &'static str, message: impl Into<String>) -> OptionError {
     OptionError {
         option,
@@ -282,38 +295,30 @@ impl RegistryRequest {
         if tags.len() > 50 {
             return Err(err("--tag", "Azure allows at most 50 tags per resource"));
         }
-        if let Some(w) = &self.diagnostics {
-            if !valid_workspace_id(w) {
-                return Err(err(
-                    "--diagnostics",
-                    format!("{w:?} is not a Log Analytics workspace resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…)"),
-                ));
-            }
-        }
-        if let Some(s) = &self.subnet_id {
-            if !valid_subnet_id(s) {
-                return Err(err(
-                    "--subnet-id",
-                    format!("{s:?} is not a subnet resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…)"),
-                ));
-            }
-        }
-        if let Some(k) = &self.key_vault_name {
-            if !valid_key_vault_name(k) {
-                return Err(err(
-                    "--key-vault",
-                    format!("{k:?} is not a key vault name: 3-24 letters, digits and hyphens, starting with a letter"),
-                ));
-            }
-        }
-        if let Some(k) = &self.key_name {
-            if !valid_key_name(k) {
-                return Err(err(
-                    "--key-name",
-                    format!("{k:?} is not a key name: letters, digits and hyphens"),
-                ));
-            }
-        }
+        check_shape(
+            "--diagnostics",
+            &self.diagnostics,
+            valid_workspace_id,
+            "a Log Analytics workspace resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…)",
+        )?;
+        check_shape(
+            "--subnet-id",
+            &self.subnet_id,
+            valid_subnet_id,
+            "a subnet resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Network/virtualNetworks/…/subnets/…)",
+        )?;
+        check_shape(
+            "--key-vault",
+            &self.key_vault_name,
+            valid_key_vault_name,
+            "a key vault name: 3-24 letters, digits and hyphens, starting with a letter",
+        )?;
+        check_shape(
+            "--key-name",
+            &self.key_name,
+            valid_key_name,
+            "a key name: letters, digits and hyphens",
+        )?;
         Ok(RegistrySpec {
             name: self.name.clone(),
             location,
