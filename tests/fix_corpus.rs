@@ -5,10 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::fix::{fix_file, FixOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Level;
+use acrlint::{check_file, fix_file, CheckOptions, Engine, FixOptions, Level};
 
 const CORPUS: &str = "../shared/corpus";
 
@@ -271,7 +268,7 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
         fail_on: Some(Level::Error),
         ..Default::default()
     };
-    let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
+    let (files, errors) = acrlint::files_to_fix(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     assert!(files.len() > 200, "{}", files.len());
     let before = snapshot(&files);
@@ -284,13 +281,13 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
             let text = r.fixed.trim_start_matches('\u{feff}');
             if f.extension().is_some_and(|e| e == "bicep") {
                 assert!(
-                    acrlint::source::bicep::parse(text).diagnostics.is_empty(),
+                    acrlint::syntax::bicep::parse(text).diagnostics.is_empty(),
                     "{}",
                     f.display()
                 );
             } else {
                 assert!(
-                    acrlint::source::json::parse(text).is_ok(),
+                    acrlint::syntax::json::parse(text).is_ok(),
                     "{}",
                     f.display()
                 );

@@ -7,9 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Finding;
+use acrlint::{check_file, CheckOptions, Engine, Finding};
 
 const CORPUS: &str = "../shared/corpus/acr/";
 
