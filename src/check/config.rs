@@ -101,7 +101,7 @@ impl Config {
                 e.message
             )
         })?;
-        let json = node.to_value().to_json();
+        let json = crate::arm::value::Value::from_node(&node).to_json();
         let file: ConfigFile =
             serde_json::from_value(json).map_err(|e| format!("{}: {e}", path.display()))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

@@ -1,20 +1,22 @@
 //! `acrlint check`: find the templates under the given paths, expand each one once,
 //! run every rule on it, and collect the findings. Files are checked in parallel.
 
-use crate::source::file::SourceText;
+use crate::source::file::{Language, SourceText};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use report::{Report, Summary};
+
 use crate::arm::eval::DiagnosticKind;
-use crate::arm::expand::{expand_loaded, load_json, Bodies, ExpandError, ExpandOptions, Expansion};
-use crate::report::Report;
+use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
+use crate::load::discover::{classify, JsonFileKind};
+use crate::load::{expand_loaded, load_json};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::DeploymentMode;
-use crate::source::discover::{classify, JsonFileKind};
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
 
@@ -74,48 +76,6 @@ pub struct CheckResult {
     pub had_fatal: bool,
 }
 
-/// Files to check under `paths`: directories are walked honouring `.gitignore`;
-/// files named explicitly are always included.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            files.push((p.clone(), true));
-            continue;
-        }
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let path = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
-                        files.push((path.to_path_buf(), false));
-                    }
-                }
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
-    }
-    files.sort();
-    files.dedup_by(|a, b| a.0 == b.0);
-    (files, errors)
-}
-
-fn is_candidate(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("json") | Some("jsonc") | Some("bicep") | Some("bicepparam")
-    )
-}
-
 /// Names of the files the walk found, by directory: a walked template's parameter
 /// file is picked from them instead of listing its directory again (which cost a
 /// tenth of `check`'s time on the quickstarts). Like every walked file, a parameter
@@ -146,18 +106,15 @@ impl Siblings {
         let dir = template.parent()?;
         let names = self.0.get(dir)?;
         Some(
-            crate::source::discover::pick_parameter_file(
-                template,
-                names.iter().map(String::as_str),
-            )
-            .map(|n| dir.join(n)),
+            crate::load::discover::pick_parameter_file(template, names.iter().map(String::as_str))
+                .map(|n| dir.join(n)),
         )
     }
 }
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
-    let (files, walk_errors) = collect_files(paths);
+    let (files, walk_errors) = crate::load::discover::collect_files(paths);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
     let run = || -> Vec<FileOutcome> {
@@ -288,7 +245,7 @@ fn check_file_among(
             return outcome;
         }
     }
-    if crate::source::bicep::lower::is_bicep_path(path) {
+    if Language::of(path).is_some_and(Language::is_bicep) {
         return check_bicep(path, explicit, engine, options, config, outcome);
     }
     let loaded = match load_json(path) {
@@ -374,6 +331,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod report;
 pub mod suppress;
 
 /// Check a `.bicep` file (with the `.bicepparam` that names it), or a `.bicepparam`
@@ -398,7 +356,7 @@ fn check_bicep(
     if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
         expand_options.bodies = engine.bodies();
     }
-    let expansion = match crate::arm::expand::expand_any(path, &expand_options) {
+    let expansion = match crate::load::expand(path, &expand_options) {
         Ok(x) => x,
         Err(e) => {
             outcome.fatal = true;

@@ -14,10 +14,10 @@ use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
 use crate::rules::catalog::{RuleDocs, RuleMeta};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope};
-use crate::rules::engine::ResourceViews;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::rules::native::{name_text, resource_finding, DeploymentMode, RuleInput};
 use crate::rules::policy::{Effect, PolicyDefinition};
+use crate::rules::views::ResourceViews;
 
 /// A definition ready to run.
 pub struct ImportedPolicy {

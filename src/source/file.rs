@@ -3,13 +3,64 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::arm::limits::MAX_FILE_BYTES;
-use crate::source::json::Span;
+use crate::source::json::{DirectiveComment, Node, Span};
+use crate::source::limits::MAX_FILE_BYTES;
 use crate::source::line_index::{LineCol, LineIndex};
 
 /// A file's text, shared. An `Arc<String>` rather than an `Arc<str>`: the bytes read
 /// from disk become the text without being copied again.
 pub type SourceText = Arc<String>;
+
+/// Index of a source file in the list of files one load reads (the template, its
+/// parameter file, modules).
+pub type FileId = u32;
+
+/// The language a file is written in, decided once from its name
+/// ([`Language::of`]); every stage asks this, never the extension itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// An ARM template or parameter file, JSON with comments (`.json`, `.jsonc`).
+    Json,
+    /// A Bicep template (`.bicep`).
+    Bicep,
+    /// A Bicep parameters file (`.bicepparam`).
+    BicepParam,
+}
+
+impl Language {
+    /// The language of a file by its extension (any case); `None` for files acrlint
+    /// does not read.
+    pub fn of(path: &Path) -> Option<Language> {
+        let ext = path.extension()?;
+        if ext.eq_ignore_ascii_case("json") || ext.eq_ignore_ascii_case("jsonc") {
+            Some(Language::Json)
+        } else if ext.eq_ignore_ascii_case("bicep") {
+            Some(Language::Bicep)
+        } else if ext.eq_ignore_ascii_case("bicepparam") {
+            Some(Language::BicepParam)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the file is Bicep source (a template or a parameters file).
+    pub fn is_bicep(self) -> bool {
+        matches!(self, Language::Bicep | Language::BicepParam)
+    }
+}
+
+/// A file taking part in an expansion (the template, its parameter file, …): its
+/// text and its JSON tree (for Bicep, the tree lowered from it).
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: Arc<SourceFile>,
+    pub root: Arc<Node>,
+    /// Comments that mention acrlint (suppression directives).
+    pub directives: Vec<DirectiveComment>,
+    /// The tree was lowered from another language (Bicep): its spans point into that
+    /// text and its expression strings were written by the lowering, not the author.
+    pub lowered: bool,
+}
 
 /// A file's text and where it came from.
 #[derive(Debug)]

@@ -4,10 +4,10 @@
 
 use super::access::{scoped_id, ScopeRef, DEPLOYMENTS_API, DEPLOYMENTS_TYPE};
 use super::env::{span, Env, Lowerer};
-use super::loader::ModuleTarget;
 use super::symbols::TargetScope;
 use super::text::{call, expression_node, member, object, quote, str_node};
 use super::values::Place;
+use super::ModuleTarget;
 use crate::source::bicep::{Expr, ExprKind, ObjectItem};
 use crate::source::json::{Member, Node};
 

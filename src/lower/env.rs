@@ -4,9 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::loader::{ImportedFile, ModuleTarget};
 use super::symbols::Symbols;
 use super::Severity;
+use super::{ImportedFile, ModuleTarget};
 use crate::arm::value::Str;
 use crate::source::bicep::{self, Expr};
 use crate::source::json::{Node, Span};
@@ -99,7 +99,7 @@ pub(super) struct Lowerer<'a> {
 }
 
 pub(super) fn span(s: bicep::Span) -> Span {
-    super::loader::to_span(s)
+    super::to_span(s)
 }
 
 impl<'a> Lowerer<'a> {
@@ -134,7 +134,7 @@ impl<'a> Lowerer<'a> {
             naming: Vec::new(),
             import_stack: Vec::new(),
         };
-        l.inline_vars = super::expr::runtime_variables(&l.sym);
+        l.inline_vars = super::symbols::runtime_variables(&l.sym);
         l
     }
 

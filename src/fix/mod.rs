@@ -17,9 +17,9 @@ use std::path::{Path, PathBuf};
 use crate::check::CheckOptions;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
+use crate::source::file::Language;
 
 use edit::Edit;
-pub use spec::FixSpec;
 
 /// Options of a `fix` run.
 #[derive(Clone, Debug, Default)]
@@ -149,8 +149,7 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
 }
 
 pub(crate) fn is_bicep(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicep"))
+    Language::of(path) == Some(Language::Bicep)
 }
 
 /// A unified diff of a file's fixes (`--diff`).
@@ -193,38 +192,14 @@ pub(crate) fn fixable(f: &Finding, options: &FixOptions) -> bool {
     f.suppression.is_none() && f.status == Status::Fail && level_ok
 }
 
-/// Files to fix under `paths`: explicit files, and `.json`/`.jsonc`/`.bicep` files
-/// in directories (honouring `.gitignore`).
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            files.push(p.clone());
-            continue;
-        }
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
-            continue;
-        }
-        for entry in ignore::WalkBuilder::new(p).follow_links(false).build() {
-            match entry {
-                Ok(e) => {
-                    let path = e.path();
-                    let ext = path
-                        .extension()
-                        .and_then(|x| x.to_str())
-                        .map(str::to_ascii_lowercase);
-                    let wanted = matches!(ext.as_deref(), Some("json" | "jsonc" | "bicep"));
-                    if e.file_type().is_some_and(|t| t.is_file()) && wanted {
-                        files.push(path.to_path_buf());
-                    }
-                }
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
-    }
-    files.sort();
-    files.dedup();
+/// Files to fix under `paths`: the files `check` walks, less the `.bicepparam` files
+/// found in directories (they hold values, not resources to repair).
+pub fn files_to_fix(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let (files, errors) = crate::load::discover::collect_files(paths);
+    let files = files
+        .into_iter()
+        .filter(|(p, explicit)| *explicit || Language::of(p) != Some(Language::BicepParam))
+        .map(|(p, _)| p)
+        .collect();
     (files, errors)
 }

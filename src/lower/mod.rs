@@ -56,12 +56,67 @@ mod values;
 mod tests;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::arm::eval::FileId;
-use crate::arm::expand::LoadedFile;
-use crate::source::json::Span;
+use crate::source::bicep::{self, ParsedFile};
+use crate::source::file::{Language, LoadedFile, SourceText};
+use crate::source::json::{Node, Span};
 
 pub use crate::arm::expand::FILE_MARKER;
+
+/// What a `module` (or `using`) path designates, once loaded.
+#[derive(Clone, Debug)]
+enum ModuleTarget {
+    /// A lowered template (Bicep or JSON) whose root carries [`FILE_MARKER`].
+    Template {
+        template: Arc<Node>,
+        /// The module file's `targetScope` (for JSON: from its `$schema`).
+        scope: symbols::TargetScope,
+    },
+    /// `br:` / `br/alias:` / `ts:`: content not fetched.
+    Registry(String),
+    /// Could not be loaded (missing or unreadable file): the message says why.
+    Failed(String),
+    /// Not followed because of a cap (a cycle, modules nested too deep).
+    Capped(String),
+}
+
+/// A parsed Bicep file kept for `import` resolution.
+#[derive(Clone)]
+struct ImportedFile {
+    pub path: PathBuf,
+    pub text: SourceText,
+    pub parsed: Arc<ParsedFile>,
+}
+
+/// A stable key for a path (canonical when the file exists).
+fn key(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn to_span(s: bicep::Span) -> Span {
+    Span {
+        start: s.start,
+        end: s.end,
+    }
+}
+
+/// Whether a module path is a registry or template spec reference.
+fn is_registry_path(p: &str) -> bool {
+    p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
+}
+
+/// Resolve a relative path written in `from`.
+fn resolve(from: &Path, relative: &str) -> PathBuf {
+    let base = from.parent().unwrap_or(Path::new(""));
+    base.join(relative.replace('\\', "/"))
+}
+
+/// The key under which an import's file is found: the resolved path as text.
+fn import_key(from: &Path, written: &str) -> String {
+    key(&resolve(from, written)).to_string_lossy().into_owned()
+}
 
 /// How serious a lowering diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -123,104 +178,11 @@ pub fn load_bicepparam(path: &Path) -> Result<BicepProject, LoadError> {
     params::load(path)
 }
 
-/// Load a `.bicep` or `.bicepparam` file by its extension.
+/// Load a `.bicep` or `.bicepparam` file by its language.
 pub fn load(path: &Path) -> Result<BicepProject, LoadError> {
-    let is_param = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"));
-    if is_param {
+    if Language::of(path) == Some(Language::BicepParam) {
         load_bicepparam(path)
     } else {
         load_bicep(path)
     }
-}
-
-/// Whether `path` names a Bicep source (`.bicep` or `.bicepparam`).
-pub fn is_bicep_path(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicep") || e.eq_ignore_ascii_case("bicepparam"))
-}
-
-/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
-pub fn bicepparam_for(template: &Path) -> Option<PathBuf> {
-    let dir = template.parent()?;
-    let wanted = std::fs::canonicalize(template).ok()?;
-    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .ok()?;
-    let mut candidates: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
-        })
-        .collect();
-    candidates.sort();
-    candidates.into_iter().find(|p| {
-        let Ok(text) = std::fs::read_to_string(p) else {
-            return false;
-        };
-        text.lines()
-            .map(str::trim)
-            .find(|l| l.starts_with("using "))
-            .and_then(|l| l.split('\'').nth(1))
-            .and_then(|target| {
-                std::fs::canonicalize(p.parent().unwrap_or(Path::new(".")).join(target)).ok()
-            })
-            .is_some_and(|t| t == wanted)
-    })
-}
-
-/// Expand a `.bicep` or `.bicepparam` file: lower it (with its local modules), then
-/// expand the result. A `.bicep` file takes the `.bicepparam` beside it whose `using`
-/// names it, unless `options.parameters` (a JSON parameter file) is given or discovery
-/// is off. Lowering diagnostics join the expansion's (syntax errors as syntax).
-pub fn expand(
-    path: &Path,
-    options: &crate::arm::expand::ExpandOptions,
-) -> Result<crate::arm::expand::Expansion, crate::arm::expand::ExpandError> {
-    use crate::arm::eval::{Diagnostic, DiagnosticKind};
-    let is_param = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"));
-    let entry = if !is_param && options.parameters.is_none() && !options.no_parameter_discovery {
-        bicepparam_for(path).unwrap_or_else(|| path.to_path_buf())
-    } else {
-        path.to_path_buf()
-    };
-    let project = load(&entry).map_err(|e| crate::arm::expand::ExpandError {
-        path: e.path,
-        message: e.message,
-        span: None,
-        source: None,
-    })?;
-    let mut param_file = project.param_file;
-    let mut files = project.files;
-    if let Some(p) = &options.parameters {
-        let loaded = crate::arm::expand::load_json(p)?;
-        files.push(loaded);
-        param_file = Some((files.len() - 1) as FileId);
-    }
-    let mut exp = crate::arm::expand::expand_files(files, param_file, options)?;
-    let lowering = project
-        .diagnostics
-        .into_iter()
-        .map(|(file, span, message, severity)| Diagnostic {
-            file,
-            span,
-            message,
-            kind: match severity {
-                Severity::Syntax => DiagnosticKind::Syntax,
-                Severity::Limit => DiagnosticKind::Limit,
-                Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
-            },
-        });
-    let mut all: Vec<Diagnostic> = lowering.collect();
-    all.append(&mut exp.diagnostics);
-    exp.diagnostics = all;
-    Ok(exp)
 }

@@ -10,10 +10,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::env::{span, Env, Lowerer};
-use super::loader::{resolve, to_span, Loader};
+use super::loader::Loader;
 use super::symbols::Symbols;
 use super::text::{member, node, object, str_node};
 use super::values::Place;
+use super::{resolve, to_span};
 use super::{BicepProject, LoadError, Severity};
 use crate::arm::eval::{
     DeploymentContext, Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, ScopeKind,
@@ -40,7 +41,7 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
         });
     let template = match using {
         Some(UsingTarget::Path(p)) => match p.as_literal() {
-            Some(t) if super::loader::is_registry_path(t) => {
+            Some(t) if super::is_registry_path(t) => {
                 return Err(LoadError {
                     path: path.to_path_buf(),
                     message: format!("the template '{t}' is in a registry and is not fetched"),

@@ -7,8 +7,8 @@ use regex::Regex;
 use super::edit::{indent_at, newline_of, starts_line, Edit};
 use super::spec::{FixSpec, SetProperty};
 use crate::arm::expr::parser::{classify, StringForm};
-use crate::generate::escape::json_string;
 use crate::rules::finding::Finding;
+use crate::source::escape::json_string;
 use crate::source::json::{Node, NodeKind};
 
 /// A place the fixer cannot repair by itself, with what to do instead.

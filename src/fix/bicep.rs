@@ -9,11 +9,11 @@ use super::edit::{self, indent_at, newline_of, Edit};
 use super::json::{excerpt, Planned};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
-use crate::generate::escape::{bicep_key, bicep_string};
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
     Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind,
 };
+use crate::source::escape::{bicep_key, bicep_string};
 
 /// Resource declarations (nested ones too), innermost last among those containing a
 /// span.

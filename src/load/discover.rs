@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::source::file::Language;
 use crate::source::json::Node;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -109,11 +110,75 @@ pub fn parameter_file_for(template: &Path) -> Option<PathBuf> {
     parameter_file_candidates(template).into_iter().next()
 }
 
-/// Whether a path is itself named like a parameter file.
-pub fn looks_like_parameter_file(path: &Path) -> bool {
-    path.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| n.contains(".parameters.") || n.ends_with(".parameters.json"))
+/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
+pub fn bicepparam_for(template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    let wanted = std::fs::canonicalize(template).ok()?;
+    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    })
+    .ok()?;
+    let mut candidates: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
+        })
+        .collect();
+    candidates.sort();
+    candidates.into_iter().find(|p| {
+        let Ok(text) = std::fs::read_to_string(p) else {
+            return false;
+        };
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("using "))
+            .and_then(|l| l.split('\'').nth(1))
+            .and_then(|target| {
+                std::fs::canonicalize(p.parent().unwrap_or(Path::new(".")).join(target)).ok()
+            })
+            .is_some_and(|t| t == wanted)
+    })
+}
+
+/// Files to check under `paths`: directories are walked honouring `.gitignore` for
+/// files of a [`Language`] acrlint reads; files named explicitly are always included
+/// (flagged `true`).
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            files.push((p.clone(), true));
+            continue;
+        }
+        if !p.exists() {
+            errors.push(format!("{}: no such file or directory", p.display()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        files.push((path.to_path_buf(), false));
+                    }
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    (files, errors)
+}
+
+fn is_candidate(path: &Path) -> bool {
+    Language::of(path).is_some()
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The declarations of one Bicep file: parameters, variables, functions, resources
 //! (nested ones flattened with `parent::child` symbolic names), modules, imports.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::source::bicep::{
-    Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, Statement, StatementKind, StringLit,
+    ArrayItem, Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, PropertyKey, Statement,
+    StatementKind, StringLit, StringSegment,
 };
 
 /// Where a template is deployed (`targetScope`).
@@ -228,8 +229,8 @@ impl<'a> Symbols<'a> {
                 StatementKind::Import { items, from } => {
                     let key = from
                         .as_literal()
-                        .filter(|w| !super::loader::is_registry_path(w))
-                        .map(|w| super::loader::import_key(path, w));
+                        .filter(|w| !super::is_registry_path(w))
+                        .map(|w| super::import_key(path, w));
                     match items {
                         ImportItems::Symbols(list) => {
                             for item in list {
@@ -399,6 +400,175 @@ impl<'a> Symbols<'a> {
             },
             ExprKind::Paren(inner) | ExprKind::NonNull(inner) => self.module_ref(inner),
             _ => None,
+        }
+    }
+}
+
+/// Call `f` on `e` and every sub-expression (object values, array items, string
+/// holes, arguments, loop parts, nested resource bodies excluded).
+pub(super) fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::String(s) => {
+            for seg in &s.segments {
+                if let StringSegment::Expr(x) = seg {
+                    walk(x, f);
+                }
+            }
+        }
+        ExprKind::Array(items) => {
+            for i in items {
+                match i {
+                    ArrayItem::Value(v) | ArrayItem::Spread { expr: v, .. } => walk(v, f),
+                }
+            }
+        }
+        ExprKind::Object(items) => {
+            for i in items {
+                match i {
+                    ObjectItem::Property(p) => {
+                        if let PropertyKey::String(s) = &p.key {
+                            for seg in &s.segments {
+                                if let StringSegment::Expr(x) = seg {
+                                    walk(x, f);
+                                }
+                            }
+                        }
+                        walk(&p.value, f)
+                    }
+                    ObjectItem::Spread { expr, .. } => walk(expr, f),
+                    ObjectItem::Resource(_) => {}
+                }
+            }
+        }
+        ExprKind::Call { target, args, .. } => {
+            if let Some(t) = target {
+                walk(t, f);
+            }
+            for a in args {
+                walk(a, f);
+            }
+        }
+        ExprKind::Property { target, .. } | ExprKind::ResourceAccess { target, .. } => {
+            walk(target, f)
+        }
+        ExprKind::Index { target, index, .. } => {
+            walk(target, f);
+            walk(index, f);
+        }
+        ExprKind::NonNull(x) | ExprKind::Paren(x) => walk(x, f),
+        ExprKind::Unary { operand, .. } => walk(operand, f),
+        ExprKind::Binary { left, right, .. } => {
+            walk(left, f);
+            walk(right, f);
+        }
+        ExprKind::Ternary {
+            condition,
+            then,
+            otherwise,
+        } => {
+            walk(condition, f);
+            walk(then, f);
+            walk(otherwise, f);
+        }
+        ExprKind::Lambda { body, .. } => walk(body, f),
+        ExprKind::For(fe) => {
+            walk(&fe.iterable, f);
+            walk(&fe.body, f);
+        }
+        ExprKind::If { condition, body } => {
+            walk(condition, f);
+            walk(body, f);
+        }
+        ExprKind::Int(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Var(_)
+        | ExprKind::Error => {}
+    }
+}
+
+/// Whether an expression reads runtime state directly: a resource's properties or
+/// the resource itself, a module's outputs, `reference()`/`list*()` calls.
+fn reads_runtime(e: &Expr, sym: &Symbols) -> bool {
+    let mut found = false;
+    walk(e, &mut |x| {
+        if found {
+            return;
+        }
+        match &x.kind {
+            ExprKind::Call { target, name, .. } => {
+                let n = name.name.to_ascii_lowercase();
+                let on_resource = target.as_deref().is_some_and(|t| is_resource_like(t, sym));
+                if on_resource || n.starts_with("list") || n == "reference" {
+                    found = true;
+                }
+            }
+            ExprKind::Property { target, name, .. } => {
+                let static_prop = matches!(&*name.name, "id" | "name" | "type" | "apiVersion");
+                if is_resource_like(target, sym) && !static_prop {
+                    found = true;
+                }
+                if is_module_like(target, sym) && &*name.name != "name" {
+                    found = true;
+                }
+            }
+            _ => {}
+        }
+    });
+    found
+}
+
+fn is_resource_like(e: &Expr, sym: &Symbols) -> bool {
+    match &e.kind {
+        ExprKind::Index { target, .. } => sym.resource_ref(target, None).is_some(),
+        _ => sym.resource_ref(e, None).is_some(),
+    }
+}
+
+fn is_module_like(e: &Expr, sym: &Symbols) -> bool {
+    match &e.kind {
+        ExprKind::Index { target, .. } => sym.module_ref(target).is_some(),
+        _ => sym.module_ref(e).is_some(),
+    }
+}
+
+/// Names of the variables the compiler inlines (they read runtime state, directly
+/// or through other variables).
+pub(super) fn runtime_variables<'a>(sym: &Symbols<'a>) -> HashSet<&'a str> {
+    let vars: Vec<(&'a str, &'a Expr)> = sym
+        .names
+        .iter()
+        .filter_map(|(n, s)| match s {
+            Symbol::Var(v) => Some((*n, *v)),
+            _ => None,
+        })
+        .collect();
+    let mut runtime: HashSet<&'a str> = vars
+        .iter()
+        .filter(|(_, v)| reads_runtime(v, sym))
+        .map(|(n, _)| *n)
+        .collect();
+    loop {
+        let before = runtime.len();
+        for (n, v) in &vars {
+            if runtime.contains(n) {
+                continue;
+            }
+            let mut uses = false;
+            walk(v, &mut |x| {
+                if let ExprKind::Var(id) = &x.kind {
+                    if runtime.contains(&*id.name) {
+                        uses = true;
+                    }
+                }
+            });
+            if uses {
+                runtime.insert(n);
+            }
+        }
+        if runtime.len() == before {
+            return runtime;
         }
     }
 }

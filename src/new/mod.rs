@@ -3,7 +3,7 @@
 //!
 //! The templates live in `templates/` and are embedded in the binary. Every
 //! user-supplied string reaches them through an escaping filter (see
-//! [`crate::generate::escape`]); the renderer refuses any value that skips one.
+//! [`crate::source::escape`]); the renderer refuses any value that skips one.
 
 mod options;
 
@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-use crate::generate::escape;
+use crate::source::escape;
 
 /// Output language of a generated file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,10 +54,10 @@ pub const ACR_PUSH_ROLE: &str = "8311e382-0749-4cb8-b61a-304f252e45ec";
 pub const KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER_ROLE: &str =
     "e147488a-f6f5-4113-8e2d-b22465e65bf6";
 
-const REGISTRY_ARM: &str = include_str!("../../../templates/registry.json.tera");
-const REGISTRY_BICEP: &str = include_str!("../../../templates/registry.bicep.tera");
-const PARAMS_ARM: &str = include_str!("../../../templates/registry.parameters.json.tera");
-const PARAMS_BICEP: &str = include_str!("../../../templates/registry.bicepparam.tera");
+const REGISTRY_ARM: &str = include_str!("../../templates/registry.json.tera");
+const REGISTRY_BICEP: &str = include_str!("../../templates/registry.bicep.tera");
+const PARAMS_ARM: &str = include_str!("../../templates/registry.parameters.json.tera");
+const PARAMS_BICEP: &str = include_str!("../../templates/registry.bicepparam.tera");
 
 #[derive(Serialize)]
 struct RoleVariable {

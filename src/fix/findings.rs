@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{is_bicep, BOM};
-use crate::arm::expand::{expand_loaded, load_text};
 use crate::check::{check_file, diagnostic_findings, CheckOptions};
+use crate::load::discover::{classify, parameter_file_for, JsonFileKind};
+use crate::load::{expand_loaded, load_text};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{Finding, Level};
-use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
 use crate::source::file::SourceFile;
 use crate::source::json::Node;
 

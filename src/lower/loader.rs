@@ -6,38 +6,16 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{BicepProject, LoadError, Severity, FILE_MARKER};
+use super::{
+    import_key, is_registry_path, key, resolve, to_span, BicepProject, ImportedFile, LoadError,
+    ModuleTarget, Severity, FILE_MARKER,
+};
 use crate::arm::eval::FileId;
-use crate::arm::expand::LoadedFile;
 use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
+use crate::source::file::LoadedFile;
 use crate::source::file::SourceFile;
 use crate::source::json::{self, Member, Node, NodeKind, Span};
-
-/// What a `module` (or `using`) path designates, once loaded.
-#[derive(Clone, Debug)]
-pub(super) enum ModuleTarget {
-    /// A lowered template (Bicep or JSON) whose root carries [`FILE_MARKER`].
-    Template {
-        template: Arc<Node>,
-        /// The module file's `targetScope` (for JSON: from its `$schema`).
-        scope: super::symbols::TargetScope,
-    },
-    /// `br:` / `br/alias:` / `ts:`: content not fetched.
-    Registry(String),
-    /// Could not be loaded (missing or unreadable file): the message says why.
-    Failed(String),
-    /// Not followed because of a cap (a cycle, modules nested too deep).
-    Capped(String),
-}
-
-/// A parsed Bicep file kept for `import` resolution.
-#[derive(Clone)]
-pub(super) struct ImportedFile {
-    pub path: PathBuf,
-    pub text: SourceText,
-    pub parsed: Arc<ParsedFile>,
-}
 
 /// A file's text and its parse.
 type ParsedText = (SourceText, Arc<ParsedFile>);
@@ -57,29 +35,8 @@ pub(super) struct Loader {
     pub pragmas: Vec<(FileId, Pragma)>,
     /// Suppression directives of each file, by file id.
     pub directives: Vec<Vec<crate::source::json::DirectiveComment>>,
-}
-
-/// A stable key for a path (canonical when the file exists).
-fn key(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-pub(super) fn to_span(s: bicep::Span) -> Span {
-    Span {
-        start: s.start,
-        end: s.end,
-    }
-}
-
-/// Whether a module path is a registry or template spec reference.
-pub(super) fn is_registry_path(p: &str) -> bool {
-    p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
-}
-
-/// Resolve a relative path written in `from`.
-pub(super) fn resolve(from: &Path, relative: &str) -> PathBuf {
-    let base = from.parent().unwrap_or(Path::new(""));
-    base.join(relative.replace('\\', "/"))
+    /// Whether each file's tree is lowered from Bicep (not read as JSON), by file id.
+    lowered: Vec<bool>,
 }
 
 impl Loader {
@@ -89,6 +46,7 @@ impl Loader {
         self.sources.push(Arc::new(source));
         self.roots.push(None);
         self.directives.push(Vec::new());
+        self.lowered.push(false);
         id
     }
 
@@ -121,6 +79,7 @@ impl Loader {
     fn bicep_file(&mut self, source: SourceFile) -> FileId {
         let path = source.path.clone();
         let id = self.register(source);
+        self.lowered[id as usize] = true;
         let text = self.sources[id as usize].text.clone();
         let parsed = Arc::new(bicep::parse_as(&text, FileKind::Bicep));
         for d in &parsed.diagnostics {
@@ -357,6 +316,7 @@ impl Loader {
     /// Register an already read file (the `.bicepparam`) with its root node.
     pub fn add_file(&mut self, source: SourceFile, root: Option<Node>) -> FileId {
         let id = self.register(source);
+        self.lowered[id as usize] = true;
         self.roots[id as usize] = root.map(Arc::new);
         id
     }
@@ -373,9 +333,11 @@ impl Loader {
             .into_iter()
             .zip(self.roots)
             .zip(self.directives)
-            .map(|((source, root), directives)| LoadedFile {
+            .zip(self.lowered)
+            .map(|(((source, root), directives), lowered)| LoadedFile {
                 source,
                 directives,
+                lowered,
                 root: root.unwrap_or_else(|| {
                     Arc::new(Node {
                         kind: NodeKind::Object(Vec::new()),
@@ -391,11 +353,6 @@ impl Loader {
             pragmas: self.pragmas,
         }
     }
-}
-
-/// The key under which an import's file is found: the resolved path as text.
-pub(super) fn import_key(from: &Path, written: &str) -> String {
-    key(&resolve(from, written)).to_string_lossy().into_owned()
 }
 
 /// A template node with `"$acrlintFile": id` added to its root object.

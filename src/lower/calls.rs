@@ -151,7 +151,7 @@ impl<'a> Lowerer<'a> {
             self.warn(e.span, "the file path must be a literal string");
             return None;
         };
-        let path = super::loader::resolve(self.path, rel);
+        let path = super::resolve(self.path, rel);
         match crate::source::file::read_capped(&path, MAX_LOADED_BYTES) {
             Ok(b) => Some(b),
             Err(err) => {
@@ -202,7 +202,7 @@ impl<'a> Lowerer<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         match crate::source::json::parse(text) {
             Ok(node) => {
-                let json = node.to_value().to_json();
+                let json = crate::arm::value::Value::from_node(&node).to_json();
                 call("json", &[quote(&json.to_string())])
             }
             Err(err) => self.unknown(e, format!("the loaded file is not JSON: {}", err.message)),

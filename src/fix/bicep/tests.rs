@@ -1,6 +1,6 @@
 use std::path::{Path, PathBuf};
 
-use crate::generate::fix::{fix_file, FileFix, FixOptions};
+use crate::fix::{fix_file, FileFix, FixOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 

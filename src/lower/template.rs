@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::env::{span, Env, Lowerer};
-use super::loader::{ImportedFile, ModuleTarget};
 use super::symbols::{Symbols, TargetScope};
 use super::text::{call, expression_node, member, node, object, quote, str_node};
 use super::values::Place;
 use super::Severity;
+use super::{ImportedFile, ModuleTarget};
 use crate::source::bicep::{ExprKind, ParsedFile, Statement, StatementKind, TypeKind};
 use crate::source::json::{Member, Node, NodeKind, Span};
 
@@ -51,7 +51,7 @@ fn parameter_order(statements: &[Statement]) -> Vec<&Statement> {
             StatementKind::Param { name, default, .. } => {
                 let mut uses = Vec::new();
                 if let Some(d) = default {
-                    super::expr::walk(d, &mut |x| {
+                    super::symbols::walk(d, &mut |x| {
                         if let ExprKind::Var(id) = &x.kind {
                             uses.push(&*id.name);
                         }

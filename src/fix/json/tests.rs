@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use crate::generate::fix::{fix_text, FileFix, FixOptions};
+use crate::fix::{fix_text, FileFix, FixOptions};
 use crate::rules::catalog::{builtin_rules, parse_rule};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
