@@ -32,15 +32,19 @@ pub use arm::expand::{
 };
 pub use arm::value::Value;
 pub use load::discover::{classify, JsonFileKind};
-pub use load::{expand, expand_loaded, load_json, load_text};
-pub use lower::{load_bicep, load_bicepparam, BicepProject, Severity, FILE_MARKER};
+pub use load::{
+    expand, expand_loaded, load_bicep, load_bicepparam, load_json, load_text, Disk, Loader,
+};
+pub use lower::{BicepProject, Severity, FILE_MARKER};
 pub use report::expand::to_json as expansion_to_json;
 pub use source::file::{LoadedFile, SourceFile};
 pub use source::line_index::LineCol;
+pub use source::sources::{Overlay, Sources};
 
 // Rules and checking (`acrlint check`).
 pub use check::{
-    check, check_file, diagnostic_findings, CheckOptions, CheckResult, FileOutcome, Report, Summary,
+    check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
+    Report, Summary,
 };
 pub use report::{render, Format};
 pub use rules::catalog::{builtin_rules, RuleMeta};

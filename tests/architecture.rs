@@ -13,6 +13,11 @@
 //!   test of a lower piece may drive it through a higher one. Test code still keeps
 //!   to the floors.
 //!
+//! - **Nothing below `load` touches the file system**: `source`, `arm` and `lower`
+//!   read files only through the `Sources` they are given (`std::fs`, `File`,
+//!   `OpenOptions` and `Path`'s own `is_file()`, `exists()`, `metadata()`,
+//!   `canonicalize()`, `read_dir()` do not appear outside their test code).
+//!
 //! A scan rather than one crate per floor: the floors stay one crate, so `pub(crate)`
 //! keeps working, the build stays one compilation unit, and a floor is a folder that
 //! can be split or moved with `git mv`; and the same scan also catches cycles inside a
@@ -605,6 +610,68 @@ fn strongly_connected<V>(graph: &BTreeMap<String, BTreeMap<String, V>>) -> Vec<B
         }
     }
     s.out
+}
+
+/// The floors below `load`: analysis, which does no IO.
+const NO_IO_BELOW: &str = "load";
+
+/// Uses of the file system in the non-test code of the floors below `load`.
+fn file_system_uses(files: &[SourceFile]) -> Vec<String> {
+    let limit = rank(NO_IO_BELOW).unwrap_or(0);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for f in files {
+        let below = f
+            .module
+            .first()
+            .and_then(|m| rank(m))
+            .is_some_and(|r| r < limit);
+        if !below || f.test {
+            continue;
+        }
+        let t = &f.tokens;
+        let tests = test_items(t).0;
+        for i in 0..t.len() {
+            let found = match ident(t, i) {
+                Some("fs" | "File") => punct(t, i + 1, "::"),
+                Some("OpenOptions") => true,
+                Some(
+                    "is_file" | "is_dir" | "exists" | "metadata" | "canonicalize" | "read_dir",
+                ) => {
+                    punct(t, i.wrapping_sub(1), ".")
+                        && ident(t, i.wrapping_sub(2)) != Some("self")
+                        && punct(t, i + 1, "(")
+                        && punct(t, i + 2, ")")
+                }
+                _ => false,
+            };
+            if found && !tests.iter().any(|(a, b)| (*a..=*b).contains(&i)) {
+                out.push(format!(
+                    "{}:{}: file system access below `{NO_IO_BELOW}` (read through `Sources`)",
+                    f.path.strip_prefix(root).unwrap_or(&f.path).display(),
+                    t[i].1
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn nothing_below_load_touches_the_file_system() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let bad = file_system_uses(&crate_files(&src));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The scan sees what it looks for.
+    let sample = SourceFile {
+        path: PathBuf::from("src/arm/x.rs"),
+        module: vec!["arm".into(), "x".into()],
+        tokens: tokens(
+            "fn f(p: &Path) { std::fs::read(p); p.is_file(); sources.is_file(p); self.metadata(); }\n#[cfg(test)] mod tests { fn g() { std::fs::read(\"x\"); } }",
+        ),
+        test: false,
+    };
+    assert_eq!(file_system_uses(&[sample]).len(), 2);
 }
 
 #[test]

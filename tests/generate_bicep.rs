@@ -104,6 +104,7 @@ fn findings(exp: &Expansion, path: &Path, engine: &Engine) -> Vec<Finding> {
         options: &options(),
         mode: DeploymentMode::Incremental,
         template_path: path,
+        sources: &acrlint::Disk,
     };
     engine.run(&input)
 }

@@ -128,6 +128,7 @@ fn run(engine: &Engine, exp: &Expansion, path: &Path) -> Vec<Finding> {
         options: &options,
         mode: Default::default(),
         template_path: path,
+        sources: &acrlint::Disk,
     })
 }
 

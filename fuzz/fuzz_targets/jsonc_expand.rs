@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
             options: &options,
             mode: Default::default(),
             template_path: std::path::Path::new("/nonexistent/fuzz/azuredeploy.json"),
+            sources: &acrlint::Disk,
         };
         let _ = engine().run(&input);
     }

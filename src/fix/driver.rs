@@ -13,12 +13,8 @@ use super::spec::FixSpec;
 use super::{bicep, findings, fixable, touches, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Language {
-    Json,
-    Bicep,
-}
+use crate::source::file::Language;
+use crate::source::sources::Sources;
 
 /// A fix planned for one finding.
 struct Candidate {
@@ -51,7 +47,9 @@ fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Findi
 fn syntax_ok(language: Language, text: &str) -> bool {
     match language {
         Language::Json => crate::source::json::parse(text).is_ok(),
-        Language::Bicep => crate::source::bicep::parse(text).diagnostics.is_empty(),
+        Language::Bicep | Language::BicepParam => {
+            crate::source::bicep::parse(text).diagnostics.is_empty()
+        }
     }
 }
 
@@ -71,10 +69,10 @@ fn plan(
             crate::source::json::parse(text)
                 .map_err(|e| format!("{}: {}", path.display(), e.message))?,
         ),
-        Language::Bicep => None,
+        Language::Bicep | Language::BicepParam => None,
     };
     let parsed = match language {
-        Language::Bicep => Some(crate::source::bicep::parse(text)),
+        Language::Bicep | Language::BicepParam => Some(crate::source::bicep::parse(text)),
         Language::Json => None,
     };
     let mut candidates: Vec<Candidate> = Vec::new();
@@ -143,14 +141,15 @@ fn apply(language: Language, text: &str, edits: &[Edit]) -> Result<String, Strin
 
 /// Fix `text` (the content of `path`, BOM removed).
 pub(crate) fn run(
+    sources: &dyn Sources,
     language: Language,
     path: &Path,
     text: &str,
     engine: &Engine,
     options: &FixOptions,
 ) -> Result<Option<Fixed>, String> {
-    let check = |t: &str| findings::of_text(path, t, engine, &options.check);
-    let param_names = findings::parameter_file_names(path, &options.check);
+    let check = |t: &str| findings::of_text(sources, path, t, engine, &options.check);
+    let param_names = findings::parameter_file_names(sources, path, &options.check);
     let Some(mut before) = check(text)? else {
         return Ok(None);
     };

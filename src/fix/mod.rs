@@ -15,6 +15,7 @@ pub mod spec;
 use std::path::{Path, PathBuf};
 
 use crate::check::CheckOptions;
+use crate::load::Disk;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
@@ -87,12 +88,9 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
     };
     let bom = original.starts_with(BOM);
     let body = original.strip_prefix(BOM).unwrap_or(original);
-    let language = if is_bicep(path) {
-        driver::Language::Bicep
-    } else {
-        driver::Language::Json
-    };
-    let result = driver::run(language, path, body, engine, options);
+    // Any other name is read as JSON, as `check` does with a file named explicitly.
+    let language = Language::of(path).unwrap_or(Language::Json);
+    let result = driver::run(&Disk, language, path, body, engine, options);
     match result {
         Ok(Some(r)) => {
             out.fixed = if bom {
@@ -146,10 +144,6 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
         return result;
     }
     result
-}
-
-pub(crate) fn is_bicep(path: &Path) -> bool {
-    Language::of(path) == Some(Language::Bicep)
 }
 
 /// A unified diff of a file's fixes (`--diff`).

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::source::file::Language;
 use crate::source::json::Node;
+use crate::source::sources::Sources;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum JsonFileKind {
@@ -66,81 +67,46 @@ pub fn pick_parameter_file<'a>(
     best
 }
 
-/// Candidate parameter files for a template, in order of preference:
-/// `x.parameters.json`, `x.parameters.<anything>.json`, and for `azuredeploy.json`
-/// also `azuredeploy.parameters.json` (same rule).
-pub fn parameter_file_candidates(template: &Path) -> Vec<PathBuf> {
-    let Some(dir) = template.parent() else {
-        return Vec::new();
-    };
-    let Some(stem) = template.file_stem().and_then(|s| s.to_str()) else {
-        return Vec::new();
-    };
-    let exact = format!("{stem}.parameters.json");
+/// The parameter file attached to a template by convention, if any.
+pub fn parameter_file_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    // The exact name wins: when it exists the directory need not be listed.
+    let stem = template.file_stem().and_then(|s| s.to_str())?;
+    let exact = dir.join(format!("{stem}.parameters.json"));
+    if sources.is_file(&exact) {
+        return Some(exact);
+    }
+    let names = sources.file_names(dir);
+    pick_parameter_file(template, names.iter().map(String::as_str)).map(|n| dir.join(n))
+}
+
+/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
+pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    let wanted = sources.canonical(template);
     let listed = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let mut names: Vec<String> = std::fs::read_dir(listed)
+    let mut candidates: Vec<PathBuf> = sources
+        .file_names(dir)
         .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| names_parameter_file_of(stem, n))
-        .collect();
-    // The exact name first, the others by name.
-    names.sort_by(|a, b| (*a != exact).cmp(&(*b != exact)).then(a.cmp(b)));
-    names.into_iter().map(|n| dir.join(n)).collect()
-}
-
-/// The parameter file attached to a template by convention, if any.
-pub fn parameter_file_for(template: &Path) -> Option<PathBuf> {
-    // The exact name wins: when it exists the directory need not be listed.
-    let exact = template
-        .parent()
-        .zip(template.file_stem().and_then(|s| s.to_str()));
-    if let Some((dir, stem)) = exact {
-        let exact = dir.join(format!("{stem}.parameters.json"));
-        if exact.is_file() {
-            return Some(exact);
-        }
-    }
-    parameter_file_candidates(template).into_iter().next()
-}
-
-/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
-pub fn bicepparam_for(template: &Path) -> Option<PathBuf> {
-    let dir = template.parent()?;
-    let wanted = std::fs::canonicalize(template).ok()?;
-    let entries = std::fs::read_dir(if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    })
-    .ok()?;
-    let mut candidates: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
-        })
+        .filter(|n| Language::of(Path::new(n)) == Some(Language::BicepParam))
+        .map(|n| listed.join(n))
         .collect();
     candidates.sort();
     candidates.into_iter().find(|p| {
-        let Ok(text) = std::fs::read_to_string(p) else {
+        let Ok(file) = sources.read(p) else {
             return false;
         };
-        text.lines()
+        file.text
+            .lines()
             .map(str::trim)
             .find(|l| l.starts_with("using "))
             .and_then(|l| l.split('\'').nth(1))
-            .and_then(|target| {
-                std::fs::canonicalize(p.parent().unwrap_or(Path::new(".")).join(target)).ok()
-            })
-            .is_some_and(|t| t == wanted)
+            .and_then(|target| sources.resolve(p, target).ok())
+            .is_some_and(|t| sources.canonical(&t) == wanted)
     })
 }
 

@@ -151,8 +151,11 @@ impl<'a> Lowerer<'a> {
             self.warn(e.span, "the file path must be a literal string");
             return None;
         };
-        let path = super::resolve(self.path, rel);
-        match crate::source::file::read_capped(&path, MAX_LOADED_BYTES) {
+        let read = self
+            .input
+            .resolve(self.path, rel)
+            .and_then(|path| self.input.read_bytes(&path, MAX_LOADED_BYTES));
+        match read {
             Ok(b) => Some(b),
             Err(err) => {
                 self.warn(e.span, format!("'{rel}': {err}"));

@@ -10,6 +10,7 @@ use super::{ImportedFile, ModuleTarget};
 use crate::arm::value::Str;
 use crate::source::bicep::{self, Expr};
 use crate::source::json::{Node, Span};
+use crate::source::sources::Sources;
 
 /// Local names in scope and what they lower to.
 #[derive(Clone, Default)]
@@ -65,6 +66,8 @@ pub(super) struct Lowerer<'a> {
     pub diags: Vec<(Span, String, Severity)>,
     pub modules: &'a HashMap<String, ModuleTarget>,
     pub imports: &'a HashMap<String, ImportedFile>,
+    /// Where files named by `loadTextContent()` and the like are read.
+    pub input: &'a dyn Sources,
     /// Variables that read runtime state (`reference`, `list*`, module outputs):
     /// inlined at each use, as the compiler does.
     pub inline_vars: HashSet<&'a str>,
@@ -109,6 +112,7 @@ impl<'a> Lowerer<'a> {
         sym: Symbols<'a>,
         modules: &'a HashMap<String, ModuleTarget>,
         imports: &'a HashMap<String, ImportedFile>,
+        input: &'a dyn Sources,
     ) -> Self {
         let mut l = Lowerer {
             text,
@@ -117,6 +121,7 @@ impl<'a> Lowerer<'a> {
             diags: Vec::new(),
             modules,
             imports,
+            input,
             inline_vars: HashSet::new(),
             prefix: String::new(),
             extra_vars: Vec::new(),

@@ -65,7 +65,14 @@ impl<'a> Lowerer<'a> {
         if !found {
             return None;
         }
-        let mut sub = Lowerer::new(&file.text, &file.path, sym, self.modules, self.imports);
+        let mut sub = Lowerer::new(
+            &file.text,
+            &file.path,
+            sym,
+            self.modules,
+            self.imports,
+            self.input,
+        );
         sub.prefix = format!("_{:08x}.", fnv(key));
         sub.import_stack = self.import_stack.clone();
         sub.import_stack.push(key.to_string());

@@ -1,5 +1,6 @@
 //! Reading the files of a Bicep project: the entry file, local modules (Bicep or
-//! JSON, recursively, with cycle and depth checks) and files named by `import`.
+//! JSON, recursively, with cycle and depth checks) and files named by `import`, all
+//! through [`Sources`].
 
 use crate::source::file::SourceText;
 use std::collections::HashMap;
@@ -7,21 +8,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{
-    import_key, is_registry_path, key, resolve, to_span, BicepProject, ImportedFile, LoadError,
-    ModuleTarget, Severity, FILE_MARKER,
+    import_key, is_registry_path, to_span, BicepProject, ImportedFile, LoadError, ModuleTarget,
+    Severity, FILE_MARKER,
 };
 use crate::arm::eval::FileId;
 use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
-use crate::source::file::LoadedFile;
-use crate::source::file::SourceFile;
+use crate::source::file::{Language, LoadedFile, SourceFile};
 use crate::source::json::{self, Member, Node, NodeKind, Span};
+use crate::source::sources::Sources;
 
 /// A file's text and its parse.
 type ParsedText = (SourceText, Arc<ParsedFile>);
 
-#[derive(Default)]
-pub(super) struct Loader {
+pub(super) struct Loader<'s> {
+    /// Where files are read.
+    input: &'s dyn Sources,
     pub sources: Vec<Arc<SourceFile>>,
     pub roots: Vec<Option<Arc<Node>>>,
     by_path: HashMap<PathBuf, FileId>,
@@ -39,11 +41,40 @@ pub(super) struct Loader {
     lowered: Vec<bool>,
 }
 
-impl Loader {
-    fn register(&mut self, source: SourceFile) -> FileId {
+impl<'s> Loader<'s> {
+    pub fn new(input: &'s dyn Sources) -> Loader<'s> {
+        Loader {
+            input,
+            sources: Vec::new(),
+            roots: Vec::new(),
+            by_path: HashMap::new(),
+            templates: HashMap::new(),
+            stack: Vec::new(),
+            parsed: HashMap::new(),
+            diagnostics: Vec::new(),
+            pragmas: Vec::new(),
+            directives: Vec::new(),
+            lowered: Vec::new(),
+        }
+    }
+
+    /// Read a file named by the user (the entry file).
+    pub fn read(&self, path: &Path) -> Result<Arc<SourceFile>, LoadError> {
+        self.input.read(path).map_err(|e| LoadError {
+            path: path.to_path_buf(),
+            message: e.message,
+        })
+    }
+
+    /// The file a relative path written in `from` names.
+    pub fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
+        self.input.resolve(from, written)
+    }
+
+    fn register(&mut self, source: Arc<SourceFile>) -> FileId {
         let id = self.sources.len() as FileId;
-        self.by_path.insert(key(&source.path), id);
-        self.sources.push(Arc::new(source));
+        self.by_path.insert(self.input.canonical(&source.path), id);
+        self.sources.push(source);
         self.roots.push(None);
         self.directives.push(Vec::new());
         self.lowered.push(false);
@@ -52,19 +83,13 @@ impl Loader {
 
     /// Load the entry `.bicep` file (it becomes file 0 when loaded first).
     pub fn entry(&mut self, path: &Path) -> Result<FileId, LoadError> {
-        let source = SourceFile::read(path).map_err(|e| LoadError {
-            path: path.to_path_buf(),
-            message: e.message,
-        })?;
+        let source = self.read(path)?;
         Ok(self.bicep_file(source))
     }
 
     /// Load a JSON template as the entry file (a `.bicepparam` may use one).
     pub fn entry_json(&mut self, path: &Path) -> Result<FileId, LoadError> {
-        let source = SourceFile::read(path).map_err(|e| LoadError {
-            path: path.to_path_buf(),
-            message: e.message,
-        })?;
+        let source = self.read(path)?;
         let id = self.register(source);
         let text = self.sources[id as usize].text.clone();
         let root = json::parse(&text).map_err(|e| LoadError {
@@ -76,7 +101,7 @@ impl Loader {
     }
 
     /// Parse and lower a Bicep template that is already read.
-    fn bicep_file(&mut self, source: SourceFile) -> FileId {
+    fn bicep_file(&mut self, source: Arc<SourceFile>) -> FileId {
         let path = source.path.clone();
         let id = self.register(source);
         self.lowered[id as usize] = true;
@@ -91,7 +116,7 @@ impl Loader {
         if let Some(d) = self.directives.get_mut(id as usize) {
             *d = suppression_directives(&text, &parsed);
         }
-        self.stack.push(key(&path));
+        self.stack.push(self.input.canonical(&path));
         let modules = self.modules_of(id, &path, &parsed);
         let imports = self.imports_of(id, &path, &parsed);
         self.stack.pop();
@@ -102,6 +127,7 @@ impl Loader {
             parsed: &parsed,
             modules: &modules,
             imports: &imports,
+            input: self.input,
         });
         for (span, message, severity) in lowered.diagnostics {
             self.diagnostics.push((id, span, message, severity));
@@ -161,11 +187,16 @@ impl Loader {
 
     /// Load the template a module path names (relative to the file `from`).
     pub fn module(&mut self, from: &Path, written: &str) -> ModuleTarget {
+        // A registry module would be looked up in the Bicep module cache here, and its
+        // cached file read through the sources like any other module.
         if is_registry_path(written) {
             return ModuleTarget::Registry(written.to_string());
         }
-        let target = resolve(from, written);
-        let k = key(&target);
+        let target = match self.resolve(from, written) {
+            Ok(t) => t,
+            Err(why) => return ModuleTarget::Failed(format!("module '{written}': {why}")),
+        };
+        let k = self.input.canonical(&target);
         if let Some(pos) = self.stack.iter().position(|p| *p == k) {
             let chain: Vec<String> = self.stack[pos..]
                 .iter()
@@ -194,16 +225,13 @@ impl Loader {
                 None => ModuleTarget::Failed(format!("module '{written}' could not be loaded")),
             };
         }
-        let source = match SourceFile::read(&target) {
+        let source = match self.input.read(&target) {
             Ok(s) => s,
             Err(e) => {
                 return ModuleTarget::Failed(format!("module '{written}': {}", e.message));
             }
         };
-        let is_json = target
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonc"));
-        if is_json {
+        if Language::of(&target) == Some(Language::Json) {
             return self.json_module(source, written);
         }
         let id = self.bicep_file(source);
@@ -216,7 +244,7 @@ impl Loader {
         }
     }
 
-    fn json_module(&mut self, source: SourceFile, written: &str) -> ModuleTarget {
+    fn json_module(&mut self, source: Arc<SourceFile>, written: &str) -> ModuleTarget {
         let id = self.register(source);
         let text = self.sources[id as usize].text.clone();
         match json::parse(&text) {
@@ -265,13 +293,24 @@ impl Loader {
                 if is_registry_path(written) {
                     continue;
                 }
-                let target = resolve(from, written);
-                let k = key(&target);
+                let Ok(target) = loader.resolve(from, written) else {
+                    if report {
+                        loader.diagnostics.push((
+                            id,
+                            to_span(f.span),
+                            format!("cannot read the imported file '{written}'"),
+                            Severity::Error,
+                        ));
+                    }
+                    continue;
+                };
+                let k = loader.input.canonical(&target);
+                let input = loader.input;
                 let entry = loader
                     .parsed
-                    .entry(k.clone())
+                    .entry(k)
                     .or_insert_with(|| {
-                        SourceFile::read(&target).ok().map(|src| {
+                        input.read(&target).ok().map(|src| {
                             let parsed = Arc::new(bicep::parse_as(&src.text, FileKind::Bicep));
                             (src.text.clone(), parsed)
                         })
@@ -314,7 +353,7 @@ impl Loader {
     }
 
     /// Register an already read file (the `.bicepparam`) with its root node.
-    pub fn add_file(&mut self, source: SourceFile, root: Option<Node>) -> FileId {
+    pub fn add_file(&mut self, source: Arc<SourceFile>, root: Option<Node>) -> FileId {
         let id = self.register(source);
         self.lowered[id as usize] = true;
         self.roots[id as usize] = root.map(Arc::new);

@@ -62,6 +62,7 @@ use crate::arm::eval::FileId;
 use crate::source::bicep::{self, ParsedFile};
 use crate::source::file::{Language, LoadedFile, SourceText};
 use crate::source::json::{Node, Span};
+use crate::source::sources::Sources;
 
 pub use crate::arm::expand::FILE_MARKER;
 
@@ -90,11 +91,6 @@ struct ImportedFile {
     pub parsed: Arc<ParsedFile>,
 }
 
-/// A stable key for a path (canonical when the file exists).
-fn key(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
 fn to_span(s: bicep::Span) -> Span {
     Span {
         start: s.start,
@@ -107,15 +103,14 @@ fn is_registry_path(p: &str) -> bool {
     p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
 }
 
-/// Resolve a relative path written in `from`.
-fn resolve(from: &Path, relative: &str) -> PathBuf {
-    let base = from.parent().unwrap_or(Path::new(""));
-    base.join(relative.replace('\\', "/"))
-}
-
-/// The key under which an import's file is found: the resolved path as text.
+/// The key under which an import's file is found: the path written, joined to the
+/// importing file's (the same on both sides of a lookup, no file read).
 fn import_key(from: &Path, written: &str) -> String {
-    key(&resolve(from, written)).to_string_lossy().into_owned()
+    from.parent()
+        .unwrap_or(Path::new(""))
+        .join(written.replace('\\', "/"))
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// How serious a lowering diagnostic is.
@@ -165,24 +160,24 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// Read, parse and lower a `.bicep` file and its local modules.
-pub fn load_bicep(path: &Path) -> Result<BicepProject, LoadError> {
-    let mut loader = loader::Loader::default();
+/// Read (from `sources`), parse and lower a `.bicep` file and its local modules.
+pub fn load_bicep(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
+    let mut loader = loader::Loader::new(sources);
     loader.entry(path)?;
     Ok(loader.finish(None))
 }
 
 /// Read a `.bicepparam` file, load the template its `using` names, and lower the
 /// parameter values into a deployment parameters file shape.
-pub fn load_bicepparam(path: &Path) -> Result<BicepProject, LoadError> {
-    params::load(path)
+pub fn load_bicepparam(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
+    params::load(sources, path)
 }
 
 /// Load a `.bicep` or `.bicepparam` file by its language.
-pub fn load(path: &Path) -> Result<BicepProject, LoadError> {
+pub fn load(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
     if Language::of(path) == Some(Language::BicepParam) {
-        load_bicepparam(path)
+        load_bicepparam(sources, path)
     } else {
-        load_bicep(path)
+        load_bicep(sources, path)
     }
 }

@@ -13,22 +13,21 @@ use super::env::{span, Env, Lowerer};
 use super::loader::Loader;
 use super::symbols::Symbols;
 use super::text::{member, node, object, str_node};
+use super::to_span;
 use super::values::Place;
-use super::{resolve, to_span};
 use super::{BicepProject, LoadError, Severity};
 use crate::arm::eval::{
     DeploymentContext, Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
 use crate::arm::value::{Str, Value};
 use crate::source::bicep::{self, Expr, ExprKind, FileKind, StatementKind, UsingTarget};
-use crate::source::file::SourceFile;
+use crate::source::file::Language;
 use crate::source::json::{Member, Node, NodeKind, Span};
+use crate::source::sources::Sources;
 
-pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
-    let source = SourceFile::read(path).map_err(|e| LoadError {
-        path: path.to_path_buf(),
-        message: e.message,
-    })?;
+pub(super) fn load(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
+    let mut loader = Loader::new(sources);
+    let source = loader.read(path)?;
     let text = source.text.clone();
     let parsed = bicep::parse_as(&text, FileKind::BicepParam);
     let using = parsed
@@ -47,7 +46,10 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
                     message: format!("the template '{t}' is in a registry and is not fetched"),
                 })
             }
-            Some(t) => resolve(path, t),
+            Some(t) => loader.resolve(path, t).map_err(|why| LoadError {
+                path: path.to_path_buf(),
+                message: format!("the template '{t}': {why}"),
+            })?,
             None => {
                 return Err(LoadError {
                     path: path.to_path_buf(),
@@ -68,11 +70,7 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
             })
         }
     };
-    let mut loader = Loader::default();
-    let is_json = template
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
+    if Language::of(&template) == Some(Language::Json) {
         loader.entry_json(&template)?;
     } else {
         loader.entry(&template)?;
@@ -86,7 +84,7 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
     loader
         .pragmas
         .extend(parsed.pragmas.iter().map(|p| (id, p.clone())));
-    let (root, diagnostics) = lower_values(id, path, &text, &parsed);
+    let (root, diagnostics) = lower_values(id, path, &text, &parsed, sources);
     loader
         .diagnostics
         .extend(diagnostics.into_iter().map(|(s, m, sev)| (id, s, m, sev)));
@@ -102,11 +100,12 @@ fn lower_values(
     path: &Path,
     text: &SourceText,
     parsed: &bicep::ParsedFile,
+    sources: &dyn Sources,
 ) -> (Node, Diags) {
     let modules = Default::default();
     let imports = Default::default();
     let sym = Symbols::build(&parsed.program, path);
-    let mut l = Lowerer::new(text, path, sym, &modules, &imports);
+    let mut l = Lowerer::new(text, path, sym, &modules, &imports, sources);
     let whole = Span {
         start: 0,
         end: u32::try_from(text.len()).unwrap_or(u32::MAX),

@@ -21,6 +21,7 @@ pub(super) struct FileInput<'a> {
     pub parsed: &'a ParsedFile,
     pub modules: &'a HashMap<String, ModuleTarget>,
     pub imports: &'a HashMap<String, ImportedFile>,
+    pub input: &'a dyn crate::source::sources::Sources,
 }
 
 pub(super) struct Lowered {
@@ -32,7 +33,14 @@ pub(super) struct Lowered {
 pub(super) fn lower_file(input: FileInput) -> Lowered {
     let _ = input.file;
     let sym = Symbols::build(&input.parsed.program, input.path);
-    let mut l = Lowerer::new(input.text, input.path, sym, input.modules, input.imports);
+    let mut l = Lowerer::new(
+        input.text,
+        input.path,
+        sym,
+        input.modules,
+        input.imports,
+        input.input,
+    );
     let template = l.template(&input.parsed.program.statements);
     Lowered {
         template,

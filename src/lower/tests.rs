@@ -7,6 +7,7 @@ use std::path::Path;
 use super::template::{lower_file, FileInput, Lowered};
 use crate::source::bicep::{parse_as, FileKind};
 use crate::source::json::{Node, NodeKind};
+use crate::source::sources::NoFiles;
 
 fn lower(text: &str) -> Lowered {
     let parsed = parse_as(text, FileKind::Bicep);
@@ -20,6 +21,7 @@ fn lower(text: &str) -> Lowered {
         parsed: &parsed,
         modules: &modules,
         imports: &imports,
+        input: &NoFiles,
     })
 }
 
@@ -505,6 +507,7 @@ fn undeclared_names_and_broken_text_do_not_panic() {
             parsed: &parsed,
             modules: &modules,
             imports: &imports,
+            input: &NoFiles,
         });
     }
 }
@@ -521,6 +524,7 @@ fn lower_any(text: &str) -> Lowered {
         parsed: &parsed,
         modules: &modules,
         imports: &imports,
+        input: &NoFiles,
     })
 }
 

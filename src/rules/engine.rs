@@ -14,6 +14,7 @@ use crate::rules::native::{
     self, name_text, resource_finding, DeploymentMode, NativeCheck, RuleInput,
 };
 use crate::rules::views::ResourceViews;
+use crate::source::sources::Sources;
 
 enum RuleKind {
     Declarative(Condition),
@@ -42,6 +43,9 @@ pub struct EngineInput<'a> {
     pub options: &'a ExpandOptions,
     pub mode: DeploymentMode,
     pub template_path: &'a Path,
+    /// Where the expansion's files were read: a rule that evaluates the template
+    /// again reads them there too.
+    pub sources: &'a dyn Sources,
 }
 
 impl Engine {
@@ -194,6 +198,7 @@ impl Engine {
                 mode: input.mode,
                 options: input.options,
                 template_path: input.template_path,
+                sources: input.sources,
             };
             match &rule.kind {
                 RuleKind::Declarative(cond) => declarative(&rin, cond, &views, &mut out),
@@ -208,6 +213,7 @@ impl Engine {
                 input.expansion,
                 input.options,
                 input.template_path,
+                input.sources,
             ));
         }
         out

@@ -155,6 +155,7 @@ pub fn run(
     exp: &Expansion,
     input_options: &crate::arm::expand::ExpandOptions,
     path: &Path,
+    sources: &dyn crate::source::sources::Sources,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in policies {
@@ -167,6 +168,7 @@ pub fn run(
             mode: DeploymentMode::Incremental,
             options: input_options,
             template_path: path,
+            sources,
         };
         let mut applied = false;
         for (i, r) in exp.resources.iter().enumerate() {

@@ -4,7 +4,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::source::json::{DirectiveComment, Node, Span};
-use crate::source::limits::MAX_FILE_BYTES;
 use crate::source::line_index::{LineCol, LineIndex};
 
 /// A file's text, shared. An `Arc<String>` rather than an `Arc<str>`: the bytes read
@@ -83,47 +82,6 @@ pub struct ReadError {
     pub lossy: Option<Arc<SourceFile>>,
 }
 
-/// The bytes of a regular file of at most `cap` bytes. Devices, FIFOs and
-/// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
-/// cap holds even when the size the file system reports is wrong (`/proc` files).
-pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
-    // The open file's metadata: no second lookup of the path.
-    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("cannot read: not a regular file".into());
-    }
-    let too_big = |n: u64| format!("file is {n} bytes, larger than the {cap} byte limit");
-    if meta.len() > cap {
-        return Err(too_big(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!("file is larger than the {cap} byte limit"));
-    }
-    Ok(bytes)
-}
-
-/// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then
-/// refused as not a regular file).
-#[cfg(unix)]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
 impl SourceFile {
     pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
         SourceFile::from_string(path, text.to_string())
@@ -142,14 +100,24 @@ impl SourceFile {
         }
     }
 
-    pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
+    /// A text shared with others (an editor's buffer, a fixed text), as it is: no
+    /// byte order mark is looked for.
+    pub fn shared(path: impl Into<PathBuf>, text: SourceText) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            lines: OnceLock::new(),
+            text,
+        }
+    }
+
+    /// The text of a file read as `bytes` (UTF-8; a byte order mark is removed).
+    pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
         let err = |message: String, offset: Option<u32>| ReadError {
             path: path.to_path_buf(),
             message,
             offset,
             lossy: None,
         };
-        let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|m| err(m, None))?;
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {

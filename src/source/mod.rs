@@ -7,6 +7,7 @@ pub mod json;
 pub mod limits;
 pub mod line_index;
 pub mod paths;
+pub mod sources;
 
 /// Shared immutable string (names, keys and string values are cloned often).
 pub type Str = std::sync::Arc<str>;

@@ -287,7 +287,9 @@ fn re_expand(input: &RuleInput, h: &Hypothesis) -> Option<Expansion> {
         options.parameters = input.expansion.parameter_file.clone();
         options.no_parameter_discovery = true;
     }
-    crate::load::expand(input.template_path, &options).ok()
+    crate::load::Loader::new(input.sources)
+        .expand(input.template_path, &options)
+        .ok()
 }
 
 /// `--mode complete`: a registry with replications should declare its home replica,

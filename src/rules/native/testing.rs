@@ -34,6 +34,7 @@ pub fn findings(id: &str, text: &str) -> Vec<Finding> {
         options: &options,
         mode: DeploymentMode::Incremental,
         template_path: Path::new("template.json"),
+        sources: &crate::load::Disk,
     };
     engine
         .run(&input)
