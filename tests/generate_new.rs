@@ -28,9 +28,6 @@ fn allowed_notes(combo: Combo, premium: bool) -> Vec<&'static str> {
     if !combo.on("private-endpoint") {
         ids.push("ACR011");
     }
-    if !combo.on("content-trust") {
-        ids.push("ACR021");
-    }
     if !combo.on("quarantine") {
         ids.push("ACR022");
     }

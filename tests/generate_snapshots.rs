@@ -15,11 +15,29 @@ fn hardened() -> RegistryRequest {
         diagnostics: Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs".into()),
         complete_mode_safe: true,
         quarantine: true,
-        content_trust: true,
         subnet_id: Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints".into()),
         key_vault_name: Some("contoso-keys".into()),
         key_name: Some("acr-cmk".into()),
         ..Default::default()
+    }
+}
+
+/// `--content-trust` renders nothing: Azure refuses Docker Content Trust on a new
+/// registry, so the request fails with guidance towards Notary Project signing.
+#[test]
+fn content_trust_is_refused_with_guidance() {
+    let request = RegistryRequest {
+        sku: Some(Sku::Premium),
+        content_trust: true,
+        ..Default::default()
+    };
+    for format in [TemplateFormat::Bicep, TemplateFormat::Arm] {
+        let err = render_registry(&request, format).unwrap_err().to_string();
+        assert!(err.starts_with("--content-trust: "), "{err}");
+        assert!(
+            err.contains("deprecated") && err.contains("Notation"),
+            "{err}"
+        );
     }
 }
 

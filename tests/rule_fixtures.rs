@@ -53,6 +53,8 @@ const PRIVATE_AKS: &str =
     "Azure__azure-quickstart-templates/demos/private-aks-cluster-with-public-dns-zone/azuredeploy.json";
 const WEBSITE_WITH_CONTAINER: &str =
     "Azure__bicep/src/Bicep.Core.Samples/Files/user_submitted/101/website-with-container/main.json";
+const CARML_MAX_TEST: &str =
+    "Azure__ResourceModules/modules/container-registry/registry/tests/e2e/max/main.test.bicep";
 const CARML_REGISTRY: &str = "Azure__ResourceModules/modules/container-registry/registry/main.json";
 
 const CASES: &[Case] = &[
@@ -158,7 +160,6 @@ const CASES: &[Case] = &[
         corpus_positive: &[CARML_REGISTRY],
         corpus_negative: &[QUICKSTART_POLICIES],
         expected: &[
-            ("positive.json", 23),
             ("positive.json", 24),
             ("positive.json", 27),
             ("positive.json", 33),
@@ -193,9 +194,9 @@ const CASES: &[Case] = &[
     },
     Case {
         rule: "ACR021",
-        corpus_positive: &[AKS_NAT_AGIC],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (AKS_NAT_AGIC, 1510)],
+        corpus_positive: &[CARML_MAX_TEST],
+        corpus_negative: &[AVM_REGISTRY, AKS_NAT_AGIC],
+        expected: &[("positive.json", 26), ("positive.json", 43), (CARML_MAX_TEST, 222), (CARML_MAX_TEST, 222)],
     },
     Case {
         rule: "ACR022",
@@ -376,7 +377,8 @@ fn corpus_positives_contain_the_rules_resource_types() {
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(
-                text.contains("deploymentTemplate.json"),
+                text.contains("deploymentTemplate.json")
+                    || (p.ends_with(".bicep") && text.contains("\nmodule ")),
                 "{p} is not a template"
             );
         }

@@ -80,8 +80,8 @@ pub struct RegistryOptions {
     /// Quarantine new images until a scanner releases them (Premium).
     #[arg(long)]
     pub quarantine: bool,
-    /// Enable content trust (Premium).
-    #[arg(long)]
+    /// Refused: Docker Content Trust is deprecated; the error says what replaces it.
+    #[arg(long, hide = true)]
     pub content_trust: bool,
 }
 

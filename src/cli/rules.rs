@@ -250,6 +250,16 @@ pub fn explain(m: &RuleMeta) -> String {
     out.push_str(&indented(&m.docs.use_instead, "    "));
     out.push_str("\n## Recommendation\n\n");
     out.push_str(&wrap(&m.recommendation, ""));
+    if let Some(source) = &m.docs.source {
+        out.push_str("\n## Source\n\n");
+        out.push_str(&wrap(
+            &format!(
+                "{} ({}), checked {}.",
+                source.name, source.url, source.checked
+            ),
+            "",
+        ));
+    }
     if !m.docs.references.is_empty() {
         out.push_str("\n## References\n\n");
         for r in &m.docs.references {
@@ -286,6 +296,7 @@ mod tests {
                 "## Why is this bad?",
                 "## Example (non-compliant)",
                 "## Use instead (compliant)",
+                "## Source",
                 "## References",
             ] {
                 assert!(text.contains(section), "{}: {section}", m.id);

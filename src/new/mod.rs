@@ -87,7 +87,6 @@ struct TemplateContext<'a> {
     workspace_id: Option<&'a str>,
     complete_mode_safe: bool,
     quarantine: bool,
-    content_trust: bool,
     role_variables: Vec<RoleVariable>,
     api: ApiVersions,
     // Parameter files only.
@@ -135,7 +134,6 @@ fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> Te
         workspace_id: spec.workspace_id.as_deref(),
         complete_mode_safe: spec.complete_mode_safe,
         quarantine: spec.quarantine,
-        content_trust: spec.content_trust,
         role_variables,
         api: API_VERSIONS,
         subnet_id: spec.subnet_id.as_deref(),

@@ -39,6 +39,7 @@ pub struct RegistryRequest {
     pub diagnostics: Option<String>,
     pub complete_mode_safe: bool,
     pub quarantine: bool,
+    /// Refused with guidance: Docker Content Trust is deprecated (see `validate`).
     pub content_trust: bool,
     /// Parameter files only: values of the parameters that have no default.
     pub subnet_id: Option<String>,
@@ -95,11 +96,13 @@ pub(crate) struct RegistrySpec {
     pub workspace_id: Option<String>,
     pub complete_mode_safe: bool,
     pub quarantine: bool,
-    pub content_trust: bool,
     pub subnet_id: Option<String>,
     pub key_vault_name: Option<String>,
     pub key_name: Option<String>,
 }
+
+/// Why `--content-trust` renders nothing, and what to do instead.
+pub const CONTENT_TRUST_GUIDANCE: &str = "Docker Content Trust is deprecated in Azure Container Registry: since 2026-05-31 it cannot be enabled on a registry that never had it, and it is removed on 2028-03-31. Sign images with the Notary Project (Notation) instead: https://learn.microsoft.com/azure/container-registry/container-registry-tutorial-sign-build-push";
 
 /// Registry names: 5–50 alphanumerics (ACR FAQ; rule ACR017).
 pub fn valid_registry_name(name: &str) -> bool {
@@ -264,12 +267,14 @@ impl RegistryRequest {
             }
             replicas.push(n);
         }
+        if self.content_trust {
+            return Err(err("--content-trust", CONTENT_TRUST_GUIDANCE));
+        }
         let premium_only = [
             (!replicas.is_empty(), "--replica"),
             (self.private_endpoint, "--private-endpoint"),
             (self.cmk, "--cmk"),
             (self.quarantine, "--quarantine"),
-            (self.content_trust, "--content-trust"),
             (self.complete_mode_safe, "--complete-mode-safe"),
         ];
         let sku = self.sku.unwrap_or_default();
@@ -332,7 +337,6 @@ impl RegistryRequest {
             workspace_id: self.diagnostics.clone(),
             complete_mode_safe: self.complete_mode_safe,
             quarantine: self.quarantine,
-            content_trust: self.content_trust,
             subnet_id: self.subnet_id.clone(),
             key_vault_name: self.key_vault_name.clone(),
             key_name: self.key_name.clone(),

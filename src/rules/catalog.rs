@@ -27,6 +27,20 @@ pub struct RuleDocs {
     pub use_instead: String,
     #[serde(default)]
     pub references: Vec<String>,
+    /// The Azure documentation or policy the rule follows, and when it was last
+    /// checked against it. Every built-in rule has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<RuleSource>,
+}
+
+/// Where a rule's requirement comes from on Azure's side.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RuleSource {
+    pub name: String,
+    pub url: String,
+    /// The date (YYYY-MM-DD) the rule was last compared with the source.
+    pub checked: String,
 }
 
 /// A rule as described by its file in `rules/`.
@@ -103,6 +117,17 @@ mod tests {
         for (rule, (id, _)) in rules.iter().zip(BUILTIN_RULE_FILES) {
             assert_eq!(&rule.id, id);
             assert!(!rule.docs.what_it_does.is_empty(), "{id} lacks docs");
+            let source = rule
+                .docs
+                .source
+                .as_ref()
+                .unwrap_or_else(|| panic!("{id} names no Azure source"));
+            assert!(source.url.starts_with("https://"), "{id}: {}", source.url);
+            assert!(
+                chrono::NaiveDate::parse_from_str(&source.checked, "%Y-%m-%d").is_ok(),
+                "{id}: checked {:?} is not a YYYY-MM-DD date",
+                source.checked
+            );
             let sev: f64 = rule.security_severity.parse().unwrap();
             assert!((0.0..=10.0).contains(&sev));
         }

@@ -9,7 +9,7 @@ pub const PRINCIPAL: &str = "00000000-0000-0000-0000-0000000000a1";
 pub const PUSHER: &str = "00000000-0000-0000-0000-0000000000b2";
 pub const WORKSPACE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs";
 
-pub const SWITCHES: [&str; 12] = [
+pub const SWITCHES: [&str; 11] = [
     "replica",
     "private-endpoint",
     "cmk",
@@ -19,7 +19,6 @@ pub const SWITCHES: [&str; 12] = [
     "diagnostics",
     "complete-mode-safe",
     "quarantine",
-    "content-trust",
     "name",
     "location",
 ];
@@ -63,7 +62,6 @@ impl Combo {
             diagnostics: self.on("diagnostics").then(|| WORKSPACE.into()),
             complete_mode_safe: self.on("complete-mode-safe"),
             quarantine: self.on("quarantine"),
-            content_trust: self.on("content-trust"),
             ..Default::default()
         }
     }

@@ -103,7 +103,6 @@ fn acr016_each_premium_feature_is_reported_where_written() {
         written,
         vec![
             "\"Deny\"",
-            "\"Enabled\"",
             "\"disabled\"",
             "\"enabled\"",
             "[ { \"value\": \"1.2.3.4\" } ]",
@@ -113,7 +112,8 @@ fn acr016_each_premium_feature_is_reported_where_written() {
     assert!(fs
         .iter()
         .all(|f| f.status == Status::Fail && f.level == Level::Error));
-    assert!(fs.iter().any(|f| f.message.contains("zone redundancy")));
+    // Zone redundancy is on every tier: never a Premium-only feature.
+    assert!(!fs.iter().any(|f| f.message.contains("zone redundancy")));
     assert!(fs
         .iter()
         .any(|f| f.message.contains("a disabled export policy")));
@@ -145,7 +145,7 @@ fn acr016_sku_parameter_with_allowed_values_is_possible() {
         &registry(
             "contosoregistry",
             "[parameters('sku')]",
-            r#""zoneRedundancy": "Enabled""#,
+            r#""dataEndpointEnabled": true"#,
         ),
     );
     let fs = findings("ACR016", &text);
