@@ -258,3 +258,145 @@ fn completions_for_every_shell() {
         );
     }
 }
+
+/// `--location "North Europe"` is `northeurope`, as `resourceGroup().location`
+/// returns it: a replica guarded against the home region is not reported, and an
+/// unguarded one is. An unknown region name gets a warning.
+#[test]
+fn location_display_name_is_normalised() {
+    let dir = temp("location");
+    let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "replicaLocation": { "type": "string", "defaultValue": "northeurope" } },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoacr",
+      "location": "[resourceGroup().location]",
+      "sku": { "name": "Premium" },
+      "properties": {}
+    },
+    {
+      "condition": "[not(equals(parameters('replicaLocation'), resourceGroup().location))]",
+      "type": "Microsoft.ContainerRegistry/registries/replications",
+      "apiVersion": "2025-11-01",
+      "name": "[format('contosoacr/{0}', parameters('replicaLocation'))]",
+      "location": "[parameters('replicaLocation')]",
+      "dependsOn": ["[resourceId('Microsoft.ContainerRegistry/registries', 'contosoacr')]"],
+      "properties": {}
+    }
+  ]
+}
+"#;
+    std::fs::write(dir.join("guarded.json"), template).unwrap();
+    let unguarded = template.replace(
+        r#""condition": "[not(equals(parameters('replicaLocation'), resourceGroup().location))]","#,
+        "",
+    );
+    std::fs::write(dir.join("unguarded.json"), unguarded).unwrap();
+    let acr002 = |file: &str, location: &str| {
+        let (_, out, err) = run(
+            &["check", file, "--format", "json", "--location", location],
+            &dir,
+        );
+        let n = json_findings(&out)
+            .iter()
+            .filter(|f| f["rule"] == "ACR002")
+            .count();
+        (n, err)
+    };
+    for spelling in ["North Europe", "northeurope", "NorthEurope"] {
+        let (n, err) = acr002("guarded.json", spelling);
+        assert_eq!(n, 0, "{spelling}: the guard holds");
+        assert!(!err.contains("warning"), "{spelling}: {err}");
+        assert_eq!(acr002("unguarded.json", spelling).0, 1, "{spelling}");
+    }
+    let (_, err) = acr002("guarded.json", "North Mars");
+    assert!(
+        err.contains("warning: --location \"North Mars\" is not an Azure region")
+            && err.contains("\"northmars\""),
+        "{err}"
+    );
+}
+
+/// One file, one check: however it is spelt on the command line, a file is checked
+/// once and shown by one clean path in every format.
+#[test]
+fn a_file_named_several_ways_is_checked_once() {
+    let dir = temp("once");
+    write_template(&dir, "");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    let abs = dir.join("main.json");
+    let abs = abs.to_str().unwrap();
+    let (_, once, _) = run(&["check", "main.json", "--format", "json"], &dir);
+    let (_, thrice, _) = run(
+        &[
+            "check",
+            "main.json",
+            "./main.json",
+            abs,
+            "sub/../main.json",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let (once, thrice): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&once).unwrap(),
+        serde_json::from_str(&thrice).unwrap(),
+    );
+    assert_eq!(thrice["summary"]["files"], 1, "{thrice}");
+    assert_eq!(thrice["findings"], once["findings"]);
+    assert_eq!(thrice["files"], serde_json::json!(["main.json"]));
+    for format in ["text", "github", "sarif", "junit"] {
+        let (_, out, _) = run(&["check", "sub/../main.json", "--format", format], &dir);
+        assert!(!out.contains("sub/.."), "{format}: {out}");
+        assert!(out.contains("main.json"), "{format}: {out}");
+    }
+}
+
+/// A module checked on its own and through the parent that deploys it: its findings
+/// are shown once; those the parent's values change are marked with the parent.
+#[test]
+fn a_module_walked_and_deployed_is_not_reported_twice() {
+    let dir = temp("module-twice");
+    std::fs::write(
+        dir.join("registry.bicep"),
+        "param admin bool = false\n\nresource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {\n  name: 'contosoacr'\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n  properties: {\n    adminUserEnabled: admin\n    anonymousPullEnabled: true\n  }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.bicep"),
+        "module registry 'registry.bicep' = {\n  name: 'registry'\n  params: {\n    admin: true\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(&["check", ".", "--format", "json"], &dir);
+    let findings = json_findings(&out);
+    let mut seen = std::collections::HashSet::new();
+    for f in &findings {
+        let key = (
+            f["rule"].clone(),
+            f["file"].clone(),
+            f["startLine"].clone(),
+            f["message"].clone(),
+        );
+        assert!(seen.insert(key), "twice: {f}");
+    }
+    // ACR004 does not depend on the parent: once, unmarked.
+    let acr004: Vec<_> = findings.iter().filter(|f| f["rule"] == "ACR004").collect();
+    assert_eq!(acr004.len(), 1, "{out}");
+    assert!(!acr004[0]["message"].as_str().unwrap().contains("through"));
+    // ACR001 fails only with the parent's value: reported, naming the parent.
+    let acr001: Vec<_> = findings.iter().filter(|f| f["rule"] == "ACR001").collect();
+    assert_eq!(acr001.len(), 1, "{out}");
+    assert!(
+        acr001[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("through main.bicep"),
+        "{}",
+        acr001[0]["message"]
+    );
+}

@@ -128,3 +128,31 @@ fn no_acr000_on_any_corpus_template() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// AKS-Construction's `samples/deploy-stages`: every stage is walked and also deployed
+/// by `main.bicep`. No finding is shown twice, and the count is that of distinct
+/// findings.
+#[test]
+fn deploy_stages_findings_are_not_duplicated() {
+    let dir = corpus().join("acr/Azure__AKS-Construction/samples");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .args(["check", "deploy-stages", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    let mut seen = std::collections::HashSet::new();
+    for f in findings {
+        let key = (
+            f["rule"].to_string(),
+            f["file"].to_string(),
+            f["startLine"].to_string(),
+            f["startColumn"].to_string(),
+            f["message"].to_string(),
+        );
+        assert!(seen.insert(key), "shown twice: {f}");
+        assert!(!f["file"].as_str().unwrap().contains(".."), "{f}");
+    }
+}

@@ -144,6 +144,15 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let mut outcomes = outcomes;
+    modules::merge(
+        &mut outcomes
+            .iter_mut()
+            .filter(|o| o.checked)
+            .map(|o| (o.path.as_path(), &mut o.findings))
+            .collect::<Vec<_>>(),
+        &|p| Disk.canonical(p),
+    );
     let mut report = Report {
         rules: engine.metas(),
         ..Default::default()
@@ -428,6 +437,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod modules;
 mod report;
 pub mod suppress;
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::arm::eval::DeploymentContext;
+use crate::arm::eval::{regions, DeploymentContext};
 use crate::arm::expand::ExpandOptions;
 
 #[derive(Parser, Debug)]
@@ -63,7 +63,17 @@ pub struct ContextArgs {
 }
 
 impl ContextArgs {
+    /// The context; an unknown region name gets a warning on stderr (it is still used,
+    /// normalised as Azure would: a new region must not stop a pipeline).
     pub fn to_context(&self) -> DeploymentContext {
+        if let Some(location) = &self.location {
+            let normalized = regions::normalize_location(location);
+            if !regions::is_known_region(&normalized) {
+                eprintln!(
+                    "warning: --location {location:?} is not an Azure region acrlint knows; resourceGroup().location is {normalized:?}"
+                );
+            }
+        }
         DeploymentContext {
             location: self.location.clone(),
             resource_group: self.resource_group.clone(),

@@ -1,10 +1,12 @@
 //! What a JSON file is (template or parameter file, by `$schema`) and which parameter
 //! file belongs to which template (by naming convention).
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::source::file::Language;
 use crate::source::json::Node;
+use crate::source::paths;
 use crate::source::sources::Sources;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,9 +140,22 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
             }
         }
     }
-    files.sort();
-    files.dedup_by(|a, b| a.0 == b.0);
-    (files, errors)
+    // One file, one check, however it was spelt (`x.json ./x.json /abs/x.json`).
+    let disk = crate::load::Disk;
+    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
+    let mut unique: Vec<(PathBuf, bool)> = Vec::new();
+    for (path, explicit) in files {
+        let path = paths::clean(&path);
+        match seen.entry(disk.canonical(&path)) {
+            Entry::Occupied(e) => unique[*e.get()].1 |= explicit,
+            Entry::Vacant(e) => {
+                e.insert(unique.len());
+                unique.push((path, explicit));
+            }
+        }
+    }
+    unique.sort();
+    (unique, errors)
 }
 
 fn is_candidate(path: &Path) -> bool {

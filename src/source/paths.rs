@@ -11,13 +11,38 @@ pub fn relative_path(path: &Path) -> String {
 /// `path` relative to `base` when it lies inside it (or is already relative), with
 /// forward slashes and without a leading `./`; otherwise the path as given.
 pub fn relative_to(path: &Path, base: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
+    let cleaned = clean(path);
+    let rel = cleaned.strip_prefix(base).unwrap_or(&cleaned);
     let s = rel.to_string_lossy().replace('\\', "/");
     let mut s = s.as_str();
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
     }
     s.to_string()
+}
+
+/// `path` without `.` components and with `a/../` folded away, lexically (the
+/// spelling users read: `modules/../main.bicep` is `main.bicep`). Leading `..` of a
+/// relative path stay.
+pub fn clean(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().map(|c| c.as_os_str()).collect()
 }
 
 /// The working directory paths are shown relative to (`.` if it cannot be read).
@@ -72,6 +97,22 @@ mod tests {
         assert_eq!(
             relative_to(Path::new("/home/dev/project2/a.json"), base),
             "/home/dev/project2/a.json"
+        );
+    }
+
+    #[test]
+    fn clean_folds_parent_components() {
+        assert_eq!(clean(Path::new("a/b/../../c.json")), Path::new("c.json"));
+        assert_eq!(clean(Path::new("./a/./b.json")), Path::new("a/b.json"));
+        assert_eq!(clean(Path::new("../x/../y.json")), Path::new("../y.json"));
+        assert_eq!(clean(Path::new("/../a.json")), Path::new("/a.json"));
+        assert_eq!(clean(Path::new("a/..")), Path::new("."));
+        assert_eq!(
+            relative_to(
+                Path::new("/home/dev/project/m/../main.bicep"),
+                Path::new("/home/dev/project")
+            ),
+            "main.bicep"
         );
     }
 

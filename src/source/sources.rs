@@ -37,7 +37,9 @@ pub trait Sources: Sync {
     /// leave) is one change.
     fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
         let base = from.parent().unwrap_or(Path::new(""));
-        Ok(base.join(written.replace('\\', "/")))
+        Ok(crate::source::paths::clean(
+            &base.join(written.replace('\\', "/")),
+        ))
     }
 }
 
@@ -226,7 +228,12 @@ mod tests {
         );
         assert_eq!(
             Overlay::new(&base).resolve(Path::new("main.bicep"), "./x.json"),
-            Ok(PathBuf::from("./x.json"))
+            Ok(PathBuf::from("x.json"))
+        );
+        // Shown as users read it: no `a/../b`.
+        assert_eq!(
+            base.resolve(Path::new("infra/stages/main.bicep"), "../modules/acr.bicep"),
+            Ok(PathBuf::from("infra/modules/acr.bicep"))
         );
     }
 }

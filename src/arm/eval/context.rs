@@ -62,9 +62,13 @@ impl DeploymentContext {
         )
     }
 
+    /// Normalised as Azure returns it: `North Europe` is `northeurope`.
     pub fn location_value(&self) -> Value {
         known_or(
-            &self.location,
+            &self
+                .location
+                .as_deref()
+                .map(super::regions::normalize_location),
             "resourceGroup().location",
             "resource group location is not set (use --location)",
         )

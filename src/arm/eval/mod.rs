@@ -10,6 +10,7 @@ mod builtins;
 mod context;
 mod deferred;
 mod provenance;
+pub mod regions;
 mod resources;
 
 pub use context::{DeploymentContext, ScopeKind};
