@@ -33,6 +33,32 @@ pub struct CheckOptions {
     pub all_bodies: bool,
     /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
     pub progress: bool,
+    /// `--select`/`--ignore`.
+    pub selection: select::RuleSelection,
+    /// `--exclude`.
+    pub exclude: walk::Exclude,
+}
+
+/// More worker threads than this per core only cost memory.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+/// The most worker threads `--jobs` gets, whatever the machine.
+pub const MAX_JOBS: usize = 256;
+
+/// The worker threads for `--jobs N` (`None` or 0: one per core) and, when N was more
+/// than this machine can use, a note saying what was used instead.
+pub fn worker_threads(requested: Option<usize>) -> (Option<usize>, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let max = cores.saturating_mul(MAX_JOBS_PER_CORE).clamp(1, MAX_JOBS);
+    match requested {
+        Some(n) if n > max => (
+            Some(max),
+            Some(format!(
+                "--jobs {n} is more than this machine can use ({cores} cores); using {max} threads"
+            )),
+        ),
+        Some(0) | None => (None, None),
+        Some(n) => (Some(n), None),
+    }
 }
 
 /// A progress bar for long runs only (many files), drawn on stderr.
@@ -77,6 +103,14 @@ pub struct CheckResult {
 /// Files to check under `paths`: directories are walked honouring `.gitignore`;
 /// files named explicitly are always included.
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    collect_files_excluding(paths, &walk::Exclude::default())
+}
+
+/// [`collect_files`] without the walked files (and folders) `exclude` matches.
+pub fn collect_files_excluding(
+    paths: &[PathBuf],
+    exclude: &walk::Exclude,
+) -> (Vec<(PathBuf, bool)>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -84,11 +118,15 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
             files.push((p.clone(), true));
             continue;
         }
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
+        if let Some(problem) = walk::path_problem(p) {
+            errors.push(problem);
             continue;
         }
-        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
+        let exclude = exclude.clone();
+        let walker = ignore::WalkBuilder::new(p)
+            .follow_links(false)
+            .filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()))
+            .build();
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -157,31 +195,32 @@ impl Siblings {
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
-    let (files, walk_errors) = collect_files(paths);
+    let (files, walk_errors) = collect_files_excluding(paths, &options.exclude);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
-    let run = || -> Vec<FileOutcome> {
-        files
-            .par_iter()
-            .map(|(path, explicit)| {
-                let mut o = check_file_among(path, *explicit, engine, options, &siblings);
-                if o.findings.is_empty() {
-                    // Nothing to show from it: free its text now, not after every file.
-                    o.source = None;
-                }
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                o
-            })
-            .collect()
+    let one = |(path, explicit): &(PathBuf, bool)| {
+        let mut o = check_file_among(path, *explicit, engine, options, &siblings);
+        if o.findings.is_empty() {
+            // Nothing to show from it: free its text now, not after every file.
+            o.source = None;
+        }
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        o
     };
-    let outcomes = match options.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
+    let run = || -> Vec<FileOutcome> { files.par_iter().map(one).collect() };
+    // Rayon's global pool is built on first use and panics if it cannot be: with more
+    // threads than the system allows, a pool of our own fails to build instead, and
+    // the files are then checked on this thread.
+    let threads = worker_threads(options.jobs)
+        .0
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .min(files.len())
+        .max(1);
+    let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => files.iter().map(one).collect(),
     };
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -374,7 +413,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+pub mod select;
 pub mod suppress;
+pub mod walk;
 
 /// Check a `.bicep` file (with the `.bicepparam` that names it), or a `.bicepparam`
 /// given explicitly (one found by walking is checked through its template).
@@ -457,6 +498,11 @@ fn finish(
     suppress::apply(expansion, &mut outcome.findings);
     if let Some(b) = &options.baseline {
         b.apply(&mut outcome.findings);
+    }
+    if !options.selection.is_all() {
+        outcome
+            .findings
+            .retain(|f| options.selection.keeps(&f.rule));
     }
     // Files other than the checked one (modules, parameter files) show their text too.
     for f in &expansion.files {
