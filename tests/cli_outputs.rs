@@ -588,12 +588,7 @@ fn the_readme_lists_every_option_and_shell() {
             walk(sub, &name, readme, missing);
         }
     }
-    walk(
-        &acrlint::cli::Cli::command(),
-        "acrlint",
-        &readme,
-        &mut missing,
-    );
+    walk(&acrlint::Cli::command(), "acrlint", &readme, &mut missing);
     assert!(missing.is_empty(), "not in the README: {missing:#?}");
     let help = text(&acrlint(&["completions", "--help"]).stdout);
     let shells = help

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use crate::check::baseline::Baseline;
 use crate::check::config::ConfigResolver;
 use crate::check::select::RuleSelection;
-use crate::check::walk::{path_problem, Exclude};
 use crate::check::{check, worker_threads, CheckOptions};
+use crate::load::walk::{path_problem, Exclude};
 use crate::report::text::{use_color, ColorChoice};
 use crate::report::{render, Format, RenderOptions};
 use crate::rules::engine::Engine;
@@ -187,7 +187,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
             .and_then(|t| {
                 crate::source::json::parse(&t)
                     .map_err(|e| e.message)
-                    .map(|n| n.to_value().to_json())
+                    .map(|n| crate::arm::value::Value::from_node(&n).to_json())
             }) {
             Ok(v) => Some(v),
             Err(e) => {
