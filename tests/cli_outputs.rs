@@ -614,3 +614,104 @@ fn the_readme_lists_every_option_and_shell() {
         "the default format"
     );
 }
+
+fn check_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `-` reads the template from stdin; `--stdin-filename` says which file it stands
+/// for: its name in findings, its language, its configuration.
+#[test]
+fn dash_reads_stdin_as_the_file_stdin_filename_names() {
+    let template = std::fs::read(repository().join(EXAMPLE)).unwrap();
+    let out = check_stdin(
+        repository(),
+        &["-", "--stdin-filename", "infra/main.json"],
+        &template,
+    );
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("infra/main.json:32:29: ACR001 error"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("2 errors, 4 warnings, 6 notes in 1 file\n"),
+        "{stdout}"
+    );
+    // Without a name it is stdin.json.
+    let out = check_stdin(repository(), &["-", "--format", "json"], &template);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"], serde_json::json!(["stdin.json"]));
+    // Bicep, by the name's extension.
+    let bicep = std::fs::read(repository().join("tests/fixtures/bicep/replicas.bicep")).unwrap();
+    let out = check_stdin(
+        repository(),
+        &[
+            "-",
+            "--stdin-filename",
+            "infra/replicas.bicep",
+            "--location",
+            "westeurope",
+        ],
+        &bicep,
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("infra/replicas.bicep:16:23: ACR001 error"),
+        "{stdout}"
+    );
+    // The configuration of the named file's folder applies.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("infra")).unwrap();
+    std::fs::write(
+        dir.path().join("infra/acrlint.json"),
+        r#"{"rules": {"ACR001": "off"}}"#,
+    )
+    .unwrap();
+    let out = check_stdin(
+        dir.path(),
+        &[
+            "-",
+            "--stdin-filename",
+            "infra/main.json",
+            "--format",
+            "json",
+        ],
+        &template,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule"] != "ACR001"));
+    assert_eq!(v["summary"]["errors"], 1, "ACR002 is left");
+}
+
+#[test]
+fn stdin_errors_are_usage_errors() {
+    let out = acrlint(&["check", EXAMPLE, "--stdin-filename", "x.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("give `-` among the paths"));
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("{}".encode_utf16().flat_map(u16::to_le_bytes));
+    let out = check_stdin(repository(), &["-"], &utf16);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).starts_with("error: -: file is UTF-16 little-endian"),
+        "{}",
+        text(&out.stderr)
+    );
+}

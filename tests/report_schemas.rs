@@ -147,19 +147,24 @@ fn fingerprints(v: &Json) -> Vec<String> {
         .collect()
 }
 
+/// A report GitLab reads: the fields it requires, and one fingerprint per issue.
+fn assert_gitlab_report(v: &Json) {
+    let errors = violations(
+        &validator("tests/fixtures/gitlab/code-quality.schema.json"),
+        v,
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    let prints = fingerprints(v);
+    let unique: BTreeSet<&String> = prints.iter().collect();
+    assert_eq!(unique.len(), prints.len(), "fingerprints are unique");
+}
+
 #[test]
 fn gitlab_output_has_the_fields_gitlab_requires_and_unique_fingerprints() {
     let v = check_in(repository(), &["examples", "tests/fixtures"], "gitlab");
     let issues = v.as_array().unwrap();
     assert!(issues.len() > 50, "{}", issues.len());
-    let errors = violations(
-        &validator("tests/fixtures/gitlab/code-quality.schema.json"),
-        &v,
-    );
-    assert!(errors.is_empty(), "{errors:#?}");
-    let prints = fingerprints(&v);
-    let unique: BTreeSet<&String> = prints.iter().collect();
-    assert_eq!(unique.len(), prints.len(), "fingerprints are unique");
+    assert_gitlab_report(&v);
     // The schema rejects what GitLab would not read.
     let mut broken = v.clone();
     broken[0]["severity"] = Json::from("error");
@@ -201,12 +206,5 @@ fn json_and_gitlab_output_on_the_acr_corpus() {
     assert!(v["findings"].as_array().unwrap().len() > 500);
     assert_json_output_matches_the_docs(&v);
     let g = check_in(&corpus, &["acr"], "gitlab");
-    let errors = violations(
-        &validator("tests/fixtures/gitlab/code-quality.schema.json"),
-        &g,
-    );
-    assert!(errors.is_empty(), "{errors:#?}");
-    let prints = fingerprints(&g);
-    let unique: BTreeSet<&String> = prints.iter().collect();
-    assert_eq!(unique.len(), prints.len());
+    assert_gitlab_report(&g);
 }

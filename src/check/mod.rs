@@ -19,7 +19,7 @@ use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
-use crate::source::sources::Sources;
+use crate::source::sources::{Overlay, Sources};
 
 /// Options of a `check` run.
 #[derive(Clone, Debug, Default)]
@@ -40,7 +40,14 @@ pub struct CheckOptions {
     pub selection: select::RuleSelection,
     /// `--exclude`.
     pub exclude: crate::load::walk::Exclude,
+    /// The text read from stdin for the path `-`, and the file it stands for
+    /// (`--stdin-filename`): named in findings, its language, configuration, parameter
+    /// file and modules found as for that file; the text is checked, not the file.
+    pub stdin: Option<(PathBuf, SourceText)>,
 }
+
+/// The path that names stdin on the command line.
+pub const STDIN: &str = "-";
 
 /// More worker threads than this per core only cost memory.
 pub const MAX_JOBS_PER_CORE: usize = 4;
@@ -141,8 +148,10 @@ impl Siblings {
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
+    let (on_disk, from_stdin): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.as_os_str() != STDIN);
     let (files, walk_errors) =
-        crate::load::discover::collect_files_excluding(paths, &options.exclude);
+        crate::load::discover::collect_files_excluding(&on_disk, &options.exclude);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
     let one = |(path, explicit): &(PathBuf, bool)| {
@@ -165,10 +174,15 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
         .min(files.len())
         .max(1);
-    let outcomes = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+    let mut outcomes = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(run),
         Err(_) => files.iter().map(one).collect(),
     };
+    if let (Some((path, text)), false) = (&options.stdin, from_stdin.is_empty()) {
+        let mut overlay = Overlay::new(&Disk);
+        overlay.set(path, text.clone());
+        outcomes.push(check_source(path, &overlay, true, engine, options));
+    }
     if let Some(p) = progress {
         p.finish_and_clear();
     }

@@ -1,7 +1,7 @@
 //! `acrlint check` glue: options → library run → rendered outputs → exit code.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
@@ -12,13 +12,15 @@ use std::sync::Arc;
 use crate::check::baseline::Baseline;
 use crate::check::config::ConfigResolver;
 use crate::check::select::RuleSelection;
-use crate::check::{check, worker_threads, CheckOptions};
+use crate::check::{check, worker_threads, CheckOptions, STDIN};
 use crate::load::walk::{path_problem, Exclude};
 use crate::report::text::{use_color, ColorChoice};
 use crate::report::{render, Format, RenderOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
+use crate::source::file::{SourceFile, SourceText};
+use crate::source::limits::MAX_FILE_BYTES;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -49,9 +51,15 @@ pub enum FailOnArg {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check (directories are walked, honouring .gitignore).
+    /// Files or directories to check (directories are walked, honouring .gitignore);
+    /// `-` reads a template from stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    /// The file the text read from stdin (`-`) stands for: its name in findings, its
+    /// language (by extension), its configuration, parameter file and modules
+    /// [default: stdin.json].
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format [default: text]; several need one --output each.
     #[arg(long, short = 'f', value_enum, hide_default_value = true, default_values_t = vec![FormatArg::Text])]
     pub format: Vec<FormatArg>,
@@ -152,6 +160,25 @@ fn destinations(args: &CheckArgs) -> Result<Vec<Option<PathBuf>>, String> {
         .collect())
 }
 
+/// The text on stdin, read for the file `name` (UTF-8, at most the file size limit).
+fn read_stdin(name: &Path) -> Result<SourceText, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "more than the {MAX_FILE_BYTES} byte limit on stdin"
+        ));
+    }
+    SourceFile::decode(name, bytes)
+        .map(|f| f.text)
+        .map_err(|e| e.message)
+}
+
 pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
     let destinations = match destinations(&args) {
         Ok(d) => d,
@@ -161,13 +188,38 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         }
     };
     // A path that cannot be checked at all is a usage error: said once, nothing else.
-    let problems: Vec<String> = args.paths.iter().filter_map(|p| path_problem(p)).collect();
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN);
+    let problems: Vec<String> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN)
+        .filter_map(|p| path_problem(p))
+        .collect();
     if !problems.is_empty() {
         for p in problems {
             eprintln!("error: {p}");
         }
         return EXIT_ERROR;
     }
+    let stdin = match (reads_stdin, &args.stdin_filename) {
+        (false, Some(_)) => {
+            eprintln!(
+                "error: --stdin-filename names the text read from stdin: give `-` among the paths"
+            );
+            return EXIT_ERROR;
+        }
+        (false, None) => None,
+        (true, name) => {
+            let name = name.clone().unwrap_or_else(|| PathBuf::from("stdin.json"));
+            match read_stdin(&name) {
+                Ok(text) => Some((name, text)),
+                Err(e) => {
+                    eprintln!("error: -: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    };
     let mut engine = match Engine::builtin() {
         Ok(e) => e,
         Err(e) => {
@@ -269,6 +321,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
         selection,
         exclude,
+        stdin,
         ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);
