@@ -626,7 +626,9 @@ fn file_system_uses(files: &[SourceFile]) -> Vec<String> {
             .first()
             .and_then(|m| rank(m))
             .is_some_and(|r| r < limit);
-        if !below || f.test {
+        // `test_support` is compiled for tests only: it locates the shared data.
+        let test_only = f.module.first().is_some_and(|m| m == "test_support");
+        if !below || f.test || test_only {
             continue;
         }
         let t = &f.tokens;
