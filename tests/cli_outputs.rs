@@ -715,3 +715,64 @@ fn stdin_errors_are_usage_errors() {
         text(&out.stderr)
     );
 }
+
+/// The fenced block of `readme` that follows the first line starting with `after`.
+fn block_after<'a>(readme: &'a str, after: &str) -> Vec<&'a str> {
+    readme
+        .lines()
+        .skip_while(|l| !l.starts_with(after))
+        .skip_while(|l| !l.starts_with("```"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .collect()
+}
+
+/// The README opens with the two commands a new user runs: the main job on the shipped
+/// example, and the tests. The example output it shows is what the first one prints:
+/// each line is a line of the output (or its start, where the README shortens it at
+/// `…`), in the same order, and the last is the summary.
+#[test]
+fn the_readme_opens_with_two_commands_and_true_example_output() {
+    let readme = std::fs::read_to_string(repository().join("README.md")).unwrap();
+    let commands: Vec<&str> = block_after(&readme, "# acrlint")
+        .into_iter()
+        .map(|l| l.split('#').next().unwrap_or_default().trim())
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "cargo run --release -- check examples/",
+            "cargo test --release --locked"
+        ]
+    );
+    let args: Vec<&str> = commands[0]
+        .split_once(" -- ")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let out = acrlint(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let printed = text(&out.stdout);
+    let shown = block_after(&readme, "The first command above prints");
+    assert!(shown.len() >= 2, "{shown:?}");
+    let mut lines = printed.lines();
+    for line in &shown {
+        let matches = |real: &str| match line.split_once(" …") {
+            None => real == *line,
+            Some((start, rest)) => {
+                real.starts_with(start)
+                    && rest
+                        .split('…')
+                        .map(str::trim)
+                        .filter(|part| !part.is_empty())
+                        .all(|part| real.contains(part))
+            }
+        };
+        assert!(
+            lines.any(matches),
+            "the README shows {line:?}, which is not printed (in this order):\n{printed}"
+        );
+    }
+    assert_eq!(printed.lines().last(), shown.last().copied());
+}
