@@ -7,6 +7,7 @@
 
 use super::edit::{self, indent_at, newline_of, Edit};
 use super::json::{excerpt, Planned};
+use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::generate::escape::{bicep_key, bicep_string};
@@ -155,7 +156,19 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
             }
         }
     }
+    if !spec.replace.is_empty() {
+        let definitions = definitions(file, finding);
+        let range = (stmt.span.start as usize, stmt.span.end as usize);
+        match replace::plan(text, finding, range, &spec.replace, definitions) {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return m,
+        }
+    }
     let Some(object) = body_object(decl) else {
+        if spec.set.is_empty() && !edits.is_empty() {
+            return Planned::Edits(edits);
+        }
         return Planned::Manual("the resource body is not an object".into());
     };
     for set in &spec.set {
@@ -175,6 +188,70 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
     } else {
         Planned::Edits(edits)
     }
+}
+
+/// Where a finding's value may be written besides the value itself: the variables and
+/// parameter defaults of its related locations, and an `existing` resource whose
+/// `.id` or `.name` the value is (a role definition).
+fn definitions(file: &BicepFile, finding: &Finding) -> Vec<Definition> {
+    let declared = |name: &str, stmt: &Statement, extra: Option<&str>| {
+        let uses = file.identifier_uses(name);
+        let shared = if uses != 2 {
+            Some(format!("the value comes from `{name}`, which is also used elsewhere"))
+        } else {
+            extra.map(|why| format!("the value comes from `{name}`, which {why}"))
+        };
+        (stmt.span, shared)
+    };
+    let mut out = Vec::new();
+    for (s, e) in replace::related_ranges(finding) {
+        let stmt = file
+            .program
+            .statements
+            .iter()
+            .find(|st| st.span.start as usize <= s && e <= st.span.end as usize);
+        let Some(stmt) = stmt else { continue };
+        let (span, shared) = match &stmt.kind {
+            StatementKind::Var { name, value, .. } => {
+                (value.span, declared(&name.name, stmt, None).1)
+            }
+            StatementKind::Param {
+                name,
+                default: Some(d),
+                ..
+            } => {
+                let allowed = stmt.decorator("allowed").map(|_| "has @allowed values");
+                (d.span, declared(&name.name, stmt, allowed).1)
+            }
+            _ => continue,
+        };
+        out.push(Definition {
+            start: span.start as usize,
+            end: span.end as usize,
+            shared,
+        });
+    }
+    let (vs, ve) = (
+        finding.location.byte_start as usize,
+        finding.location.byte_end as usize,
+    );
+    let value = file.text.get(vs..ve).unwrap_or("").trim();
+    if let Some((symbol, member)) = value.split_once('.') {
+        if matches!(member, "id" | "name") {
+            let decl = file.program.statements.iter().find(|st| {
+                matches!(&st.kind, StatementKind::Resource(d) if d.name.name.as_ref() == symbol)
+            });
+            if let Some(stmt) = decl {
+                let (span, shared) = declared(symbol, stmt, None);
+                out.push(Definition {
+                    start: span.start as usize,
+                    end: span.end as usize,
+                    shared,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {

@@ -5,6 +5,7 @@
 use regex::Regex;
 
 use super::edit::{indent_at, newline_of, starts_line, Edit};
+use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use crate::arm::expr::parser::{classify, StringForm};
 use crate::generate::escape::json_string;
@@ -42,6 +43,18 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
     let mut edits = Vec::new();
     if spec.guard {
         match guard(file.text, resource) {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return m,
+        }
+    }
+    if !spec.replace.is_empty() {
+        let definitions = replace::related_ranges(finding)
+            .into_iter()
+            .filter_map(|(s, e)| definition(file, s, e))
+            .collect();
+        let range = (resource.span.start as usize, resource.span.end as usize);
+        match replace::plan(file.text, finding, range, &spec.replace, definitions) {
             Planned::Edits(e) => edits.extend(e),
             Planned::Nothing => {}
             m @ Planned::Manual(_) => return m,
@@ -218,6 +231,40 @@ fn set_value(
             set.value
         )),
     }
+}
+
+/// The variable or parameter default of a template that contains `start..end` (a
+/// finding's related location), and whether anything else reads it.
+fn definition(file: &JsonFile, start: usize, end: usize) -> Option<Definition> {
+    let chain = ancestors(file.root, start as u32, end as u32);
+    let at = chain.iter().rposition(|(key, _)| {
+        key.is_some_and(|k| k.eq_ignore_ascii_case("variables") || k.eq_ignore_ascii_case("parameters"))
+    })?;
+    let section = chain[at].0?.to_ascii_lowercase();
+    let (name, member) = match chain.get(at + 1) {
+        Some((Some(name), node)) => (name.to_string(), *node),
+        _ => return None,
+    };
+    let (node, function) = if section == "variables" {
+        (member, "variables")
+    } else {
+        (member.get("defaultValue")?, "parameters")
+    };
+    let pattern = format!(r"(?i){function}\s*\(\s*'{}'\s*\)", regex::escape(&name));
+    let uses = Regex::new(&pattern).map_or(usize::MAX, |re| re.find_iter(file.text).count());
+    let what = format!("the value comes from {} '{name}'", &function[..function.len() - 1]);
+    let shared = if function == "parameters" && (file.param_file_sets)(&name) {
+        Some(format!("{what}, which the parameter file sets"))
+    } else if uses != 1 {
+        Some(format!("{what}, which is also used elsewhere"))
+    } else {
+        None
+    };
+    Some(Definition {
+        start: node.span.start as usize,
+        end: node.span.end as usize,
+        shared,
+    })
 }
 
 /// `parameters('x')` (the whole expression) → `x`.

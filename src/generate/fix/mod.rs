@@ -1,4 +1,5 @@
-//! `acrlint fix`: apply the safe repairs the rules offer (their `fix` field), editing
+//! `acrlint fix`: apply the repairs the rules offer (their `fix` field; unsafe ones only
+//! with `--unsafe-fixes`, see [`spec::Applicability`]), editing
 //! only the offending byte spans so comments and formatting elsewhere stay
 //! byte-identical. Both languages are driven by `check` findings (Bicep through the
 //! lowering, whose spans are the Bicep source's); the edits are planned on the JSON
@@ -10,6 +11,7 @@ mod driver;
 pub mod edit;
 mod findings;
 pub mod json;
+mod replace;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
@@ -19,7 +21,7 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 
 use edit::Edit;
-pub use spec::FixSpec;
+pub use spec::{Applicability, FixSpec};
 
 /// Options of a `fix` run.
 #[derive(Clone, Debug, Default)]
@@ -29,6 +31,8 @@ pub struct FixOptions {
     pub rules: Vec<String>,
     /// Lowest level that counts as a finding that remains (`None`: never).
     pub fail_on: Option<Level>,
+    /// Also apply fixes marked unsafe (they change what the deployment does).
+    pub unsafe_fixes: bool,
 }
 
 /// A place that needs a manual fix.
@@ -57,6 +61,9 @@ pub struct FileFix {
     pub skipped: bool,
     /// Fixes were still pending when the passes ran out: run `fix` again.
     pub deferred: bool,
+    /// Rules with unsafe fixes for this file that were not applied (no
+    /// `--unsafe-fixes`).
+    pub unsafe_left: Vec<String>,
     /// The file could not be read, parsed or fixed.
     pub error: Option<String>,
 }
@@ -103,6 +110,7 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
             out.applied = r.applied;
             out.deferred = r.deferred;
             out.manual = r.manual;
+            out.unsafe_left = r.unsafe_left;
             out.remaining = r.remaining;
             for f in &mut out.remaining {
                 if f.location.file.as_os_str().is_empty() {
@@ -172,6 +180,7 @@ pub(crate) struct Fixed {
     pub remaining: Vec<Finding>,
     /// Some fixes wait for another pass (they edit the same place as others).
     pub deferred: bool,
+    pub unsafe_left: Vec<String>,
 }
 
 fn wanted(rule: &str, options: &FixOptions) -> bool {
