@@ -107,10 +107,16 @@ struct BicepFile<'a> {
 
 impl BicepFile<'_> {
     fn identifier_uses(&self, name: &str) -> usize {
+        self.identifier_uses_outside(name, (0, 0))
+    }
+
+    /// Uses of an identifier (its declaration included) outside the byte range.
+    fn identifier_uses_outside(&self, name: &str, range: (usize, usize)) -> usize {
         lex(self.text, 0)
             .tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
+            .filter(|t| !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1))
             .count()
     }
 
@@ -157,8 +163,8 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
         }
     }
     if !spec.replace.is_empty() {
-        let definitions = definitions(file, finding);
         let range = (stmt.span.start as usize, stmt.span.end as usize);
+        let definitions = definitions(file, finding, range);
         match replace::plan(text, finding, range, &spec.replace, definitions) {
             Planned::Edits(e) => edits.extend(e),
             Planned::Nothing => {}
@@ -193,10 +199,11 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
 /// Where a finding's value may be written besides the value itself: the variables and
 /// parameter defaults of its related locations, and an `existing` resource whose
 /// `.id` or `.name` the value is (a role definition).
-fn definitions(file: &BicepFile, finding: &Finding) -> Vec<Definition> {
+fn definitions(file: &BicepFile, finding: &Finding, resource: (usize, usize)) -> Vec<Definition> {
+    // Only this resource may read the definition (its name may too).
     let declared = |name: &str, stmt: &Statement, extra: Option<&str>| {
-        let uses = file.identifier_uses(name);
-        let shared = if uses != 2 {
+        let uses = file.identifier_uses_outside(name, resource);
+        let shared = if uses != 1 {
             Some(format!("the value comes from `{name}`, which is also used elsewhere"))
         } else {
             extra.map(|why| format!("the value comes from `{name}`, which {why}"))
@@ -212,6 +219,12 @@ fn definitions(file: &BicepFile, finding: &Finding) -> Vec<Definition> {
             .find(|st| st.span.start as usize <= s && e <= st.span.end as usize);
         let Some(stmt) = stmt else { continue };
         let (span, shared) = match &stmt.kind {
+            // A value, not a table of them (a map of role names to ids).
+            StatementKind::Var { value, .. }
+                if matches!(value.kind, ExprKind::Object(_) | ExprKind::Array(_)) =>
+            {
+                continue
+            }
             StatementKind::Var { name, value, .. } => {
                 (value.span, declared(&name.name, stmt, None).1)
             }

@@ -49,11 +49,11 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
         }
     }
     if !spec.replace.is_empty() {
+        let range = (resource.span.start as usize, resource.span.end as usize);
         let definitions = replace::related_ranges(finding)
             .into_iter()
-            .filter_map(|(s, e)| definition(file, s, e))
+            .filter_map(|(s, e)| definition(file, s, e, range))
             .collect();
-        let range = (resource.span.start as usize, resource.span.end as usize);
         match replace::plan(file.text, finding, range, &spec.replace, definitions) {
             Planned::Edits(e) => edits.extend(e),
             Planned::Nothing => {}
@@ -234,8 +234,14 @@ fn set_value(
 }
 
 /// The variable or parameter default of a template that contains `start..end` (a
-/// finding's related location), and whether anything else reads it.
-fn definition(file: &JsonFile, start: usize, end: usize) -> Option<Definition> {
+/// finding's related location), and whether anything but the `resource` range reads
+/// it.
+fn definition(
+    file: &JsonFile,
+    start: usize,
+    end: usize,
+    resource: (usize, usize),
+) -> Option<Definition> {
     let chain = ancestors(file.root, start as u32, end as u32);
     let at = chain.iter().rposition(|(key, _)| {
         key.is_some_and(|k| k.eq_ignore_ascii_case("variables") || k.eq_ignore_ascii_case("parameters"))
@@ -250,12 +256,26 @@ fn definition(file: &JsonFile, start: usize, end: usize) -> Option<Definition> {
     } else {
         (member.get("defaultValue")?, "parameters")
     };
+    // A value, not a table of them (a map of role names to ids is not the role of
+    // one assignment).
+    if !matches!(node.kind, NodeKind::String(_)) {
+        return None;
+    }
     let pattern = format!(r"(?i){function}\s*\(\s*'{}'\s*\)", regex::escape(&name));
-    let uses = Regex::new(&pattern).map_or(usize::MAX, |re| re.find_iter(file.text).count());
+    // Uses in the template that declares it (a nested template may declare its own
+    // of the same name), outside the resource.
+    let template = chain.get(at.checked_sub(1)?)?.1.span;
+    let (t0, t1) = (template.start as usize, template.end as usize);
+    let uses = Regex::new(&pattern).map_or(usize::MAX, |re| {
+        re.find_iter(file.text.get(t0..t1).unwrap_or(""))
+            .map(|m| (t0 + m.start(), t0 + m.end()))
+            .filter(|(s, e)| !(resource.0 <= *s && *e <= resource.1))
+            .count()
+    });
     let what = format!("the value comes from {} '{name}'", &function[..function.len() - 1]);
     let shared = if function == "parameters" && (file.param_file_sets)(&name) {
         Some(format!("{what}, which the parameter file sets"))
-    } else if uses != 1 {
+    } else if uses != 0 {
         Some(format!("{what}, which is also used elsewhere"))
     } else {
         None

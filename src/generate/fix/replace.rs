@@ -74,7 +74,8 @@ pub(crate) fn plan(
             continue;
         }
         if let Some(why) = def.shared {
-            return Planned::Manual(format!("{why}; {}", instead(pairs)));
+            let here = text.get(def.start..def.end).unwrap_or("");
+            return Planned::Manual(format!("{why}; {}", instead(pairs, here)));
         }
         let mut edits = at_def;
         edits.extend(in_resource);
@@ -84,13 +85,24 @@ pub(crate) fn plan(
     Planned::Manual(format!(
         "the value is computed by {}; {}",
         excerpt(shown),
-        instead(pairs)
+        instead(pairs, shown)
     ))
 }
 
-/// `use b instead of a` for the pairs, as advice.
-fn instead(pairs: &[(String, String)]) -> String {
-    let list: Vec<String> = pairs
+/// `write b instead of a` for the pairs whose old text `near` contains (all of them
+/// when it contains none), as advice.
+fn instead(pairs: &[(String, String)], near: &str) -> String {
+    let near = near.to_ascii_lowercase();
+    let relevant: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(old, _)| near.contains(&old.to_ascii_lowercase()))
+        .collect();
+    let shown = if relevant.is_empty() {
+        pairs.iter().collect()
+    } else {
+        relevant
+    };
+    let list: Vec<String> = shown
         .iter()
         .map(|(old, new)| format!("{new} instead of {old}"))
         .collect();

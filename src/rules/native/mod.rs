@@ -151,3 +151,4 @@ pub fn resource_finding(
 }
 
 pub use crate::rules::normalize_location;
+pub use acr018::repository_problem;
