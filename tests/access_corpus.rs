@@ -1,4 +1,5 @@
-//! The access rules on the real templates of `../shared/corpus/acr/`.
+//! The access rules on the real templates of the shared corpus's `acr/` folder (with
+//! the `corpus` feature).
 //!
 //! No corpus template puts its registry in the ABAC mode, so ACR024 and its unsafe
 //! fix are exercised on a copy of the corpus in which every registry the templates
@@ -18,7 +19,9 @@ use acrlint::rules::finding::{Finding, Level, Status};
 use acrlint::rules::native::acr024::replacements;
 use acrlint::source::bicep::{ExprKind, StatementKind};
 
-const CORPUS: &str = "../shared/corpus/acr";
+fn corpus() -> PathBuf {
+    acrlint::test_support::shared("corpus/acr")
+}
 const ABAC: &str = "AbacRepositoryPermissions";
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -118,7 +121,7 @@ fn acr024_fails(engine: &Engine, path: &Path) -> Vec<Finding> {
 #[test]
 fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(Path::new(CORPUS), dir.path());
+    copy_tree(&corpus(), dir.path());
     let (files, errors) = collect_files(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     // Switch every deployed registry to the ABAC mode.
@@ -208,7 +211,7 @@ fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
 
 fn acr020(path: &str) -> Vec<Finding> {
     let engine = Engine::builtin().unwrap();
-    let path = Path::new(CORPUS).join(path);
+    let path = corpus().join(path);
     check_file(&path, true, &engine, &CheckOptions::default())
         .findings
         .into_iter()
