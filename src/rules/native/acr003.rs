@@ -188,9 +188,7 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
     let who = registry_name.clone().unwrap_or_else(|| "<unknown>".into());
     let mut message = format!("listCredentials() reads the admin credentials of registry {who}");
     let level = if reasons.is_empty() {
-        message.push_str(
-            "; use a managed identity with the AcrPull role (Container Registry Repository Reader in the ABAC role assignment mode) instead",
-        );
+        message.push_str("; use a managed identity with the AcrPull role instead");
         input.meta.severity
     } else {
         message.push_str(": ");
