@@ -156,7 +156,12 @@ fn text_output() {
 #[cfg(feature = "corpus")]
 #[test]
 fn json_output() {
-    let text = check("json");
+    // Fingerprints hash the file's path as given, here an absolute one that depends on
+    // where the data sits: masked, so the snapshot holds wherever it runs.
+    let fingerprint = regex::Regex::new(r#""fingerprint": "[0-9a-f]+""#).unwrap();
+    let text = fingerprint
+        .replace_all(&check("json"), r#""fingerprint": "<fingerprint>""#)
+        .into_owned();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], "1");
     let acr001: Vec<_> = v["findings"]
