@@ -43,12 +43,11 @@ fn abac_json(v: &mut serde_json::Value) -> bool {
     let mut changed = false;
     match v {
         serde_json::Value::Object(m) => {
-            let registry = m
-                .get("type")
-                .and_then(|t| t.as_str())
-                .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.ContainerRegistry/registries"))
-                && m.get("existing") != Some(&serde_json::Value::Bool(true))
-                && m.contains_key("apiVersion");
+            let registry =
+                m.get("type").and_then(|t| t.as_str()).is_some_and(|t| {
+                    t.eq_ignore_ascii_case("Microsoft.ContainerRegistry/registries")
+                }) && m.get("existing") != Some(&serde_json::Value::Bool(true))
+                    && m.contains_key("apiVersion");
             if registry {
                 let props = m
                     .entry("properties")
@@ -78,7 +77,9 @@ fn abac_bicep(text: &str) -> Option<String> {
     let parsed = acrlint::source::bicep::parse(text);
     let mut inserts: Vec<usize> = Vec::new();
     for s in &parsed.program.statements {
-        let StatementKind::Resource(decl) = &s.kind else { continue };
+        let StatementKind::Resource(decl) = &s.kind else {
+            continue;
+        };
         let ty = decl
             .type_string
             .as_literal()
@@ -134,14 +135,20 @@ fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
         } else {
             serde_json::from_str::<serde_json::Value>(text)
                 .ok()
-                .and_then(|mut v| abac_json(&mut v).then(|| serde_json::to_string_pretty(&v).unwrap()))
+                .and_then(|mut v| {
+                    abac_json(&mut v).then(|| serde_json::to_string_pretty(&v).unwrap())
+                })
         };
         if let Some(new) = new {
             std::fs::write(f, new).unwrap();
             switched.push(f.clone());
         }
     }
-    assert!(switched.len() >= 50, "only {} files switched", switched.len());
+    assert!(
+        switched.len() >= 50,
+        "only {} files switched",
+        switched.len()
+    );
     let engine = Engine::builtin().unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),
@@ -182,7 +189,12 @@ fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
             })
             .collect();
         let added_lower: Vec<String> = added.iter().map(|l| l.to_ascii_lowercase()).collect();
-        assert_eq!(swapped, added_lower, "{}: more than role ids changed", f.display());
+        assert_eq!(
+            swapped,
+            added_lower,
+            "{}: more than role ids changed",
+            f.display()
+        );
         assert_eq!(r.fixed.len(), original.len(), "{}", f.display());
         // Every definite finding is fixed, or has advice.
         let left = acr024_fails(&engine, f);
@@ -198,7 +210,12 @@ fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
         advised += left.len();
         let again = fix_file(f, &engine, &options, true);
         assert!(again.error.is_none());
-        assert_eq!(again.fixed, r.fixed, "{}: second run changed it", f.display());
+        assert_eq!(
+            again.fixed,
+            r.fixed,
+            "{}: second run changed it",
+            f.display()
+        );
     }
     eprintln!(
         "{} files switched to ABAC mode; {with_findings} with ACR024 findings: {found} findings, {fixed} fixed, {advised} with advice",
@@ -206,7 +223,10 @@ fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
     );
     // Measured: 12 files, 14 findings, 7 fixed; the others read the role id from a
     // variable other resources or variables use too, or compute it in a module.
-    assert!(with_findings >= 10 && fixed >= 7, "{with_findings} files, {fixed} fixed");
+    assert!(
+        with_findings >= 10 && fixed >= 7,
+        "{with_findings} files, {fixed} fixed"
+    );
 }
 
 fn acr020(path: &str) -> Vec<Finding> {
@@ -225,20 +245,28 @@ fn the_corpus_import_script_module_gets_the_importer_role() {
         "Container Registry Data Importer and Data Reader (577a9874-89fd-4f24-9dbd-b5034d0ad23a)";
     // Bicep: the script is a registry module acrlint cannot read; its parameters
     // carry the script, and its identity is the one the role is assigned to.
-    let bicep = acr020("Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.bicep");
+    let bicep = acr020(
+        "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.bicep",
+    );
     assert_eq!(bicep.len(), 1, "{bicep:?}");
     assert!(
-        bicep[0].message.contains("the identity runs `az acr import`")
+        bicep[0]
+            .message
+            .contains("the identity runs `az acr import`")
             && bicep[0].message.contains(importer),
         "{}",
         bicep[0].message
     );
     // The compiled JSON: the script is inlined, its identity computed where acrlint
     // cannot follow it: both recommendations.
-    let json = acr020("Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json");
+    let json = acr020(
+        "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json",
+    );
     assert_eq!(json.len(), 1, "{json:?}");
     assert!(
-        json[0].message.contains("if it is the identity that runs `az acr import`")
+        json[0]
+            .message
+            .contains("if it is the identity that runs `az acr import`")
             && json[0].message.contains(importer),
         "{}",
         json[0].message
@@ -247,7 +275,9 @@ fn the_corpus_import_script_module_gets_the_importer_role() {
     let quickstart = acr020("Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json");
     assert_eq!(quickstart.len(), 1);
     assert!(
-        quickstart[0].message.contains("the identity runs `az acr import`")
+        quickstart[0]
+            .message
+            .contains("the identity runs `az acr import`")
             && quickstart[0].message.contains(importer),
         "{}",
         quickstart[0].message

@@ -51,13 +51,26 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn an_import_script_identity_gets_the_importer_role_in_arm_and_bicep() {
-    for (file, importer_line, kubelet_line) in [("import-script.json", 41, 52), ("import-script.bicep", 28, 38)] {
+    for (file, importer_line, kubelet_line) in [
+        ("import-script.json", 41, 52),
+        ("import-script.bicep", 28, 38),
+    ] {
         let fs = findings(&fixture(file), &["ACR020", "ACR024"]);
         assert_eq!(
             places(&fs),
             vec![
-                (file.to_string(), importer_line, "ACR020".to_string(), Status::Fail),
-                (file.to_string(), kubelet_line, "ACR020".to_string(), Status::Fail),
+                (
+                    file.to_string(),
+                    importer_line,
+                    "ACR020".to_string(),
+                    Status::Fail
+                ),
+                (
+                    file.to_string(),
+                    kubelet_line,
+                    "ACR020".to_string(),
+                    Status::Fail
+                ),
             ],
             "{file}"
         );
@@ -70,8 +83,14 @@ fn an_import_script_identity_gets_the_importer_role_in_arm_and_bicep() {
         // The registry is in ABAC mode: the other identity gets the repository roles,
         // never AcrPull, and no import role.
         assert!(kubelet.contains(READER), "{file}: {kubelet}");
-        assert!(!kubelet.contains("AcrPull (") && !kubelet.contains(IMPORTER), "{file}: {kubelet}");
-        assert!(kubelet.contains("grant no image access"), "{file}: {kubelet}");
+        assert!(
+            !kubelet.contains("AcrPull (") && !kubelet.contains(IMPORTER),
+            "{file}: {kubelet}"
+        );
+        assert!(
+            kubelet.contains("grant no image access"),
+            "{file}: {kubelet}"
+        );
     }
 }
 
@@ -95,7 +114,9 @@ fn other_script_tasks_get_their_narrowest_roles_and_unknown_commands_none() {
     );
     // An identity acrlint cannot tie to the script: both recommendations.
     assert!(
-        fs[2].message.contains("AcrPull (7f951dda-4ed3-4680-a7ca-43fe172d538d)")
+        fs[2]
+            .message
+            .contains("AcrPull (7f951dda-4ed3-4680-a7ca-43fe172d538d)")
             && fs[2].message.contains("if it is the identity that runs"),
         "{}",
         fs[2].message
@@ -106,18 +127,42 @@ fn other_script_tasks_get_their_narrowest_roles_and_unknown_commands_none() {
 fn legacy_roles_on_an_abac_registry_in_every_bicep_form() {
     let fs = findings(&fixture("legacy-roles.bicep"), &["ACR024", "ACR020"]);
     let want = vec![
-        ("legacy-roles.bicep".to_string(), 29, "ACR024".to_string(), Status::Fail),
-        ("legacy-roles.bicep".to_string(), 39, "ACR024".to_string(), Status::Fail),
-        ("legacy-roles.bicep".to_string(), 48, "ACR024".to_string(), Status::Fail),
+        (
+            "legacy-roles.bicep".to_string(),
+            29,
+            "ACR024".to_string(),
+            Status::Fail,
+        ),
+        (
+            "legacy-roles.bicep".to_string(),
+            39,
+            "ACR024".to_string(),
+            Status::Fail,
+        ),
+        (
+            "legacy-roles.bicep".to_string(),
+            48,
+            "ACR024".to_string(),
+            Status::Fail,
+        ),
         // The role name 'AcrPull' mapped to its id by the local module.
-        ("registry-role.bicep".to_string(), 20, "ACR024".to_string(), Status::Fail),
+        (
+            "registry-role.bicep".to_string(),
+            20,
+            "ACR024".to_string(),
+            Status::Fail,
+        ),
     ];
     let mut got = places(&fs);
     got.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     assert_eq!(got, want);
     for f in &fs {
         assert_eq!(f.level, Level::Error);
-        assert!(f.message.contains("AbacRepositoryPermissions"), "{}", f.message);
+        assert!(
+            f.message.contains("AbacRepositoryPermissions"),
+            "{}",
+            f.message
+        );
     }
     let by_line = |l: u32| fs.iter().find(|f| f.location.start.line == l).unwrap();
     assert!(by_line(29).message.contains(READER));
@@ -194,5 +239,8 @@ fn the_rule_file_fix_matches_the_role_catalogue() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(spec.replace, pairs);
-    assert_eq!(spec.applicability, acrlint::generate::fix::Applicability::Unsafe);
+    assert_eq!(
+        spec.applicability,
+        acrlint::generate::fix::Applicability::Unsafe
+    );
 }

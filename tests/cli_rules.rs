@@ -116,7 +116,10 @@ fn explain_the_access_rules_with_their_sources_and_fix_safety() {
     assert!(acr024.contains("## Fix\n\nUnsafe:"), "{acr024}");
     assert!(acr024.contains("Checked against these references on 2026-12-01."));
     let acr001 = stdout(&acrlint(&["explain", "ACR001"]));
-    assert!(acr001.contains("## Fix\n\nSafe: `acrlint fix` applies it."), "{acr001}");
+    assert!(
+        acr001.contains("## Fix\n\nSafe: `acrlint fix` applies it."),
+        "{acr001}"
+    );
 }
 
 #[test]

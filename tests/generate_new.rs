@@ -185,7 +185,16 @@ fn basic_and_standard_render_and_only_miss_premium_features() {
     let engine = Engine::builtin().unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Switches that do not need Premium: pull, push, tag, diagnostics, name, location.
-    let free = ["pull", "push", "tag", "diagnostics", "rbac", "repository", "name", "location"];
+    let free = [
+        "pull",
+        "push",
+        "tag",
+        "diagnostics",
+        "rbac",
+        "repository",
+        "name",
+        "location",
+    ];
     let masks: Vec<u32> = free
         .iter()
         .map(|s| 1u32 << SWITCHES.iter().position(|x| x == s).unwrap())

@@ -204,7 +204,9 @@ fn definitions(file: &BicepFile, finding: &Finding, resource: (usize, usize)) ->
     let declared = |name: &str, stmt: &Statement, extra: Option<&str>| {
         let uses = file.identifier_uses_outside(name, resource);
         let shared = if uses != 1 {
-            Some(format!("the value comes from `{name}`, which is also used elsewhere"))
+            Some(format!(
+                "the value comes from `{name}`, which is also used elsewhere"
+            ))
         } else {
             extra.map(|why| format!("the value comes from `{name}`, which {why}"))
         };

@@ -244,7 +244,9 @@ fn definition(
 ) -> Option<Definition> {
     let chain = ancestors(file.root, start as u32, end as u32);
     let at = chain.iter().rposition(|(key, _)| {
-        key.is_some_and(|k| k.eq_ignore_ascii_case("variables") || k.eq_ignore_ascii_case("parameters"))
+        key.is_some_and(|k| {
+            k.eq_ignore_ascii_case("variables") || k.eq_ignore_ascii_case("parameters")
+        })
     })?;
     let section = chain[at].0?.to_ascii_lowercase();
     let (name, member) = match chain.get(at + 1) {
@@ -272,7 +274,10 @@ fn definition(
             .filter(|(s, e)| !(resource.0 <= *s && *e <= resource.1))
             .count()
     });
-    let what = format!("the value comes from {} '{name}'", &function[..function.len() - 1]);
+    let what = format!(
+        "the value comes from {} '{name}'",
+        &function[..function.len() - 1]
+    );
     let shared = if function == "parameters" && (file.param_file_sets)(&name) {
         Some(format!("{what}, which the parameter file sets"))
     } else if uses != 0 {

@@ -30,7 +30,11 @@ fn occurrences(text: &str, start: usize, end: usize, pairs: &[(String, String)])
         let mut from = 0;
         while let Some(at) = lower[from..].find(&needle) {
             let s = start + from + at;
-            edits.push(Edit::replace(s as u32, (s + needle.len()) as u32, new.clone()));
+            edits.push(Edit::replace(
+                s as u32,
+                (s + needle.len()) as u32,
+                new.clone(),
+            ));
             from += at + needle.len();
         }
     }
@@ -116,7 +120,10 @@ mod tests {
     #[test]
     fn occurrences_are_case_insensitive_and_sorted() {
         let text = "a-AB-ab-cd";
-        let pairs = vec![("ab".to_string(), "xy".to_string()), ("cd".into(), "zz".into())];
+        let pairs = vec![
+            ("ab".to_string(), "xy".to_string()),
+            ("cd".into(), "zz".into()),
+        ];
         let edits = occurrences(text, 0, text.len(), &pairs);
         let (out, rejected) = super::super::edit::apply(text, &edits);
         assert!(rejected.is_empty());

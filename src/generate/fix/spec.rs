@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn replacements_and_applicability() {
-        let spec = FixSpec::parse(&json!({"replace": {"a": "b"}, "applicability": "unsafe"})).unwrap();
+        let spec =
+            FixSpec::parse(&json!({"replace": {"a": "b"}, "applicability": "unsafe"})).unwrap();
         assert_eq!(spec.replace, vec![("a".to_string(), "b".to_string())]);
         assert_eq!(spec.applicability, Applicability::Unsafe);
         let safe = FixSpec::parse(&json!({"guard": true})).unwrap();

@@ -420,11 +420,24 @@ impl RegistryRequest {
             ));
         }
         for (patterns, principals, option, needs) in [
-            (&self.pull_repositories, &self.pull_principals, "--pull-repository", "--pull-principal"),
-            (&self.push_repositories, &self.push_principals, "--push-repository", "--push-principal"),
+            (
+                &self.pull_repositories,
+                &self.pull_principals,
+                "--pull-repository",
+                "--pull-principal",
+            ),
+            (
+                &self.push_repositories,
+                &self.push_principals,
+                "--push-repository",
+                "--push-principal",
+            ),
         ] {
             if !patterns.is_empty() && principals.is_empty() {
-                return Err(err(option, format!("limits the role assignments of {needs}, and none is given")));
+                return Err(err(
+                    option,
+                    format!("limits the role assignments of {needs}, and none is given"),
+                ));
             }
         }
         let pull_condition =

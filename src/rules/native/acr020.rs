@@ -79,7 +79,9 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 }
                 if names.len() < ids.guids.len() {
                     let on = match role {
-                        Value::Candidates(c) => format!("when parameter `{}` names it", c.parameter),
+                        Value::Candidates(c) => {
+                            format!("when parameter `{}` names it", c.parameter)
+                        }
                         _ => "the role is only one of several it may be".into(),
                     };
                     doubts.push(on);
@@ -217,9 +219,9 @@ fn recommend(
     for f in &found {
         let runs = runs_text(&[f]);
         match advice_for(&f.tasks, mode) {
-            Some(roles) => {
-                advice.push_str(&format!("; if it is the identity that {runs}, grant {roles}"))
-            }
+            Some(roles) => advice.push_str(&format!(
+                "; if it is the identity that {runs}, grant {roles}"
+            )),
             None => advice.push_str(&format!(
                 "; if it is the identity that {runs}, keep the access those commands need"
             )),

@@ -40,18 +40,29 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         else {
             continue;
         };
-        let legacy: Vec<_> = ids.guids.iter().filter_map(|g| abac_equivalent(g)).collect();
+        let legacy: Vec<_> = ids
+            .guids
+            .iter()
+            .filter_map(|g| abac_equivalent(g))
+            .collect();
         if legacy.is_empty() {
             continue;
         }
         if legacy.len() < ids.guids.len() {
-            let on = ids.doubt.as_deref().unwrap_or("a value only known at deployment");
+            let on = ids
+                .doubt
+                .as_deref()
+                .unwrap_or("a value only known at deployment");
             doubts.push(format!("the role depends on {on}"));
         }
         let Some((grant, mode_doubts)) = abac_registry(input, &grants(exp, i)) else {
             continue;
         };
-        let is = if mode_doubts.is_empty() { "is" } else { "may be" };
+        let is = if mode_doubts.is_empty() {
+            "is"
+        } else {
+            "may be"
+        };
         doubts.extend(mode_doubts);
         let reg = grant.registry.and_then(|g| exp.resources.get(g));
         let on = match reg {

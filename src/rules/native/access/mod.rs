@@ -12,8 +12,8 @@ pub mod roles;
 pub mod scripts;
 
 use super::resolve::{
-    canonical_key, deployed, is_type, name_segments, registries, registry_key,
-    same_key, target_of, Deployed, Link, REGISTRY,
+    canonical_key, deployed, is_type, name_segments, registries, registry_key, same_key, target_of,
+    Deployed, Link, REGISTRY,
 };
 use crate::arm::eval::ScopeKind;
 use crate::arm::expand::{ExpandedResource, Expansion};
@@ -65,7 +65,10 @@ pub fn mode_of(r: &ExpandedResource) -> Mode {
         .body
         .get("properties")
         .and_then(|p| p.get("roleAssignmentMode"));
-    let is_abac = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(ABAC_MODE));
+    let is_abac = |v: &Value| {
+        v.as_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case(ABAC_MODE))
+    };
     match value {
         None | Some(Value::Null) => Mode::Rbac,
         Some(v @ Value::String(_)) if is_abac(v) => Mode::Abac,
@@ -289,8 +292,12 @@ fn placement(exp: &Expansion, idx: usize) -> Option<Placement> {
     };
     for d in chain.iter().rev() {
         let body = &exp.resources[*d].body;
-        let sub = body.get("subscriptionId").filter(|v| !matches!(v, Value::Null));
-        let group = body.get("resourceGroup").filter(|v| !matches!(v, Value::Null));
+        let sub = body
+            .get("subscriptionId")
+            .filter(|v| !matches!(v, Value::Null));
+        let group = body
+            .get("resourceGroup")
+            .filter(|v| !matches!(v, Value::Null));
         if let Some(s) = sub {
             p.subscription = key_of(s);
             if group.is_none() && p.kind != ScopeKind::ResourceGroup {
@@ -442,9 +449,9 @@ fn identities_in_expression(text: &str, out: &mut Identities) {
         if !name.to_ascii_lowercase().ends_with("resourceid") {
             return;
         }
-        let at = args.iter().position(|a| {
-            matches!(a, Expr::String(t, _) if t.eq_ignore_ascii_case(USER_ASSIGNED_IDENTITY))
-        });
+        let at = args.iter().position(
+            |a| matches!(a, Expr::String(t, _) if t.eq_ignore_ascii_case(USER_ASSIGNED_IDENTITY)),
+        );
         let Some(at) = at else { return };
         found = true;
         match args.get(at + 1) {

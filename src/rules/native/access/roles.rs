@@ -110,7 +110,10 @@ const KNOWN: &[BuiltInRole] = &[
 
 /// The built-in role with this id (case-insensitive).
 pub fn by_id(guid: &str) -> Option<BuiltInRole> {
-    KNOWN.iter().copied().find(|r| r.id.eq_ignore_ascii_case(guid))
+    KNOWN
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(guid))
 }
 
 /// The legacy roles ABAC-enabled registries do not honor, each with the ABAC-enabled
@@ -183,10 +186,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
             let guids = guids_outside_tables(u.term.as_deref()?);
             match guids.len() {
                 0 => None,
-                1 => Some(RoleIds {
-                    guids,
-                    doubt: None,
-                }),
+                1 => Some(RoleIds { guids, doubt: None }),
                 _ => Some(RoleIds {
                     guids,
                     doubt: Some("a computation acrlint cannot follow offline".into()),
@@ -243,7 +243,11 @@ fn guids_outside_tables(term: &str) -> Vec<String> {
                 let ends = bytes.get(i + 36).is_none_or(|n| !is_guid_byte(*n));
                 if ends && is_guid(candidate) {
                     let g = candidate.to_ascii_lowercase();
-                    let list = if depth == 0 { &mut outside } else { &mut inside };
+                    let list = if depth == 0 {
+                        &mut outside
+                    } else {
+                        &mut inside
+                    };
                     if !list.contains(&g) {
                         list.push(g);
                     }
@@ -301,7 +305,10 @@ mod tests {
         }));
         assert_eq!(guids(&existing), vec![pull.clone()]);
         assert_eq!(role_ids(&Value::str("AcrPull")), None);
-        assert_eq!(role_ids(&Value::unknown("parameter 'role' has no value")), None);
+        assert_eq!(
+            role_ids(&Value::unknown("parameter 'role' has no value")),
+            None
+        );
     }
 
     #[test]
@@ -330,8 +337,14 @@ mod tests {
 
     #[test]
     fn lookups_and_equivalents() {
-        assert_eq!(by_id("B24988AC-6180-42A0-AB88-20F7382DD24C"), Some(CONTRIBUTOR));
-        assert_eq!(abac_equivalent(ACR_PUSH.id).map(|(_, a)| a), Some(REPOSITORY_WRITER));
+        assert_eq!(
+            by_id("B24988AC-6180-42A0-AB88-20F7382DD24C"),
+            Some(CONTRIBUTOR)
+        );
+        assert_eq!(
+            abac_equivalent(ACR_PUSH.id).map(|(_, a)| a),
+            Some(REPOSITORY_WRITER)
+        );
         assert_eq!(abac_equivalent(REPOSITORY_READER.id), None);
         assert!(KNOWN.iter().all(|r| is_guid(r.id)));
         assert!(!is_guid("7f951dda-4ed3-4680-a7ca-43fe172d538"));

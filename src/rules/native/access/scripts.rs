@@ -67,9 +67,8 @@ impl Task {
     /// mode; empty for an unmapped command.
     fn roles(&self, abac: bool) -> Vec<BuiltInRole> {
         use roles::*;
-        let data = |rbac: BuiltInRole, abac_role: BuiltInRole| {
-            vec![if abac { abac_role } else { rbac }]
-        };
+        let data =
+            |rbac: BuiltInRole, abac_role: BuiltInRole| vec![if abac { abac_role } else { rbac }];
         match self {
             Task::Import => vec![DATA_IMPORTER],
             Task::Pull => data(ACR_PULL, REPOSITORY_READER),
@@ -98,7 +97,10 @@ const SUBSUMES: &[(BuiltInRole, BuiltInRole)] = &[
     (roles::DATA_IMPORTER, roles::ACR_PULL),
     (roles::DATA_IMPORTER, roles::REPOSITORY_READER),
     (roles::DATA_IMPORTER, roles::CATALOG_LISTER),
-    (roles::CONFIGURATION_ADMINISTRATOR, roles::CONFIGURATION_READER),
+    (
+        roles::CONFIGURATION_ADMINISTRATOR,
+        roles::CONFIGURATION_READER,
+    ),
 ];
 
 /// The roles a set of tasks needs together in one mode: the union, without roles
@@ -317,7 +319,11 @@ fn commands_of(view: &ScriptView) -> Vec<Command> {
                 return out;
             }
             let tokens: Vec<String> = line.split_whitespace().map(unquote).collect();
-            for (at, _) in tokens.iter().enumerate().filter(|(_, t)| t.as_str() == "az") {
+            for (at, _) in tokens
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.as_str() == "az")
+            {
                 if tokens.get(at + 1).map(String::as_str) != Some("acr") {
                     continue;
                 }
@@ -343,7 +349,9 @@ fn commands_of(view: &ScriptView) -> Vec<Command> {
                 });
             }
             // Images pushed or pulled after `az acr login`.
-            let client = tokens.iter().position(|t| matches!(t.as_str(), "docker" | "oras" | "helm"));
+            let client = tokens
+                .iter()
+                .position(|t| matches!(t.as_str(), "docker" | "oras" | "helm"));
             if let (Some(at), Some(target)) = (client, &login) {
                 let task = match tokens.get(at + 1).map(String::as_str) {
                     Some("push") => Some(Task::Push),
@@ -367,8 +375,10 @@ fn commands_of(view: &ScriptView) -> Vec<Command> {
 fn az_acr_task(sub: &str, sub2: Option<&str>) -> Option<Task> {
     let read_or = |write: Task| match sub2 {
         Some("list") if sub == "repository" => Task::ListRepositories,
-        Some("list" | "show" | "show-tags" | "show-manifests" | "list-referrers"
-            | "list-metadata" | "show-metadata") => Task::Pull,
+        Some(
+            "list" | "show" | "show-tags" | "show-manifests" | "list-referrers" | "list-metadata"
+            | "show-metadata",
+        ) => Task::Pull,
         Some("delete" | "untag") => Task::Delete,
         _ => write,
     };
@@ -385,9 +395,20 @@ fn az_acr_task(sub: &str, sub2: Option<&str>) -> Option<Task> {
             Task::ReadConfiguration
         }
         "credential" if sub2 == Some("show") => Task::ReadConfiguration,
-        "create" | "update" | "delete" | "replication" | "network-rule" | "webhook"
-        | "scope-map" | "token" | "config" | "private-endpoint-connection" | "identity"
-        | "encryption" | "credential" | "connected-registry" => Task::Configure,
+        "create"
+        | "update"
+        | "delete"
+        | "replication"
+        | "network-rule"
+        | "webhook"
+        | "scope-map"
+        | "token"
+        | "config"
+        | "private-endpoint-connection"
+        | "identity"
+        | "encryption"
+        | "credential"
+        | "connected-registry" => Task::Configure,
         other => Task::Unmapped(format!("az acr {other}")),
     })
 }
@@ -486,16 +507,34 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                Command { task: Task::Import, target: Target::Named(key.clone()) },
-                Command { task: Task::Delete, target: Target::Named("literalacr".into()) },
-                Command { task: Task::QuickTask, target: Target::Named(key) },
-                Command { task: Task::QuickTask, target: Target::Named("argregistry".into()) },
-                Command { task: Task::Push, target: Target::Named("myacr".into()) },
+                Command {
+                    task: Task::Import,
+                    target: Target::Named(key.clone())
+                },
+                Command {
+                    task: Task::Delete,
+                    target: Target::Named("literalacr".into())
+                },
+                Command {
+                    task: Task::QuickTask,
+                    target: Target::Named(key)
+                },
+                Command {
+                    task: Task::QuickTask,
+                    target: Target::Named("argregistry".into())
+                },
+                Command {
+                    task: Task::Push,
+                    target: Target::Named("myacr".into())
+                },
                 Command {
                     task: Task::Unmapped("az acr frobnicate".into()),
                     target: Target::Named("literalacr".into())
                 },
-                Command { task: Task::Import, target: Target::Unnamed },
+                Command {
+                    task: Task::Import,
+                    target: Target::Unnamed
+                },
             ]
         );
     }
@@ -510,7 +549,10 @@ mod tests {
         );
         assert_eq!(
             commands_of(&v),
-            vec![Command { task: Task::Import, target: Target::Unnamed }]
+            vec![Command {
+                task: Task::Import,
+                target: Target::Unnamed
+            }]
         );
     }
 
@@ -518,7 +560,10 @@ mod tests {
     fn roles_by_task_and_mode_without_redundant_ones() {
         use roles::*;
         assert_eq!(roles_for(&[Task::Import], false), Some(vec![DATA_IMPORTER]));
-        assert_eq!(roles_for(&[Task::Import, Task::Pull], true), Some(vec![DATA_IMPORTER]));
+        assert_eq!(
+            roles_for(&[Task::Import, Task::Pull], true),
+            Some(vec![DATA_IMPORTER])
+        );
         assert_eq!(
             roles_for(&[Task::Pull, Task::Push, Task::Delete], false),
             Some(vec![ACR_PUSH, ACR_DELETE])
@@ -527,8 +572,14 @@ mod tests {
             roles_for(&[Task::Pull, Task::Push, Task::Delete], true),
             Some(vec![REPOSITORY_CONTRIBUTOR])
         );
-        assert_eq!(roles_for(&[Task::Import, Task::Unmapped("az acr x".into())], true), None);
+        assert_eq!(
+            roles_for(&[Task::Import, Task::Unmapped("az acr x".into())], true),
+            None
+        );
         let both = advice_for(&[Task::Push], &Mode::Unknown("x".into())).unwrap();
-        assert!(both.contains("AcrPush") && both.contains("Repository Writer"), "{both}");
+        assert!(
+            both.contains("AcrPush") && both.contains("Repository Writer"),
+            "{both}"
+        );
     }
 }

@@ -27,7 +27,8 @@ fn nested(name: &str, placement: &str, resources: &str, schema: &str) -> String 
     )
 }
 
-const RG_SCHEMA: &str = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
+const RG_SCHEMA: &str =
+    "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
 const SUB_SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#";
 
@@ -64,7 +65,10 @@ fn an_assignment_without_scope_reaches_the_registries_of_its_resource_group() {
             RG_SCHEMA,
         ),
         assignment("at-group", None),
-        assignment("on-here", Some("Microsoft.ContainerRegistry/registries/here")),
+        assignment(
+            "on-here",
+            Some("Microsoft.ContainerRegistry/registries/here"),
+        ),
     ]
     .join(",");
     let text = template(r#""principalId": { "type": "string" }"#, &resources);
@@ -87,7 +91,12 @@ fn an_assignment_in_another_resource_group_reaches_only_that_group() {
     let inner = [registry("othergroup", ""), assignment("in-other", None)].join(",");
     let resources = [
         registry("here", ""),
-        nested("other", r#""resourceGroup": "rg-other","#, &inner, RG_SCHEMA),
+        nested(
+            "other",
+            r#""resourceGroup": "rg-other","#,
+            &inner,
+            RG_SCHEMA,
+        ),
     ]
     .join(",");
     let text = template(r#""principalId": { "type": "string" }"#, &resources);
@@ -129,8 +138,14 @@ fn modes() {
     let text = template(
         r#""m": { "type": "string" }, "c": { "type": "string", "allowedValues": [ "AbacRepositoryPermissions", "LegacyRegistryPermissions" ] }"#,
         &[
-            registry("abac", r#""roleAssignmentMode": "abacrepositorypermissions""#),
-            registry("legacy", r#""roleAssignmentMode": "LegacyRegistryPermissions""#),
+            registry(
+                "abac",
+                r#""roleAssignmentMode": "abacrepositorypermissions""#,
+            ),
+            registry(
+                "legacy",
+                r#""roleAssignmentMode": "LegacyRegistryPermissions""#,
+            ),
             registry("omitted", ""),
             registry("param", r#""roleAssignmentMode": "[parameters('m')]""#),
             registry("choice", r#""roleAssignmentMode": "[parameters('c')]""#),
@@ -142,7 +157,11 @@ fn modes() {
     assert_eq!(modes[0], Mode::Abac);
     assert_eq!(modes[1], Mode::Rbac);
     assert_eq!(modes[2], Mode::Rbac);
-    assert!(matches!(&modes[3], Mode::Unknown(why) if why.contains("'m'")), "{:?}", modes[3]);
+    assert!(
+        matches!(&modes[3], Mode::Unknown(why) if why.contains("'m'")),
+        "{:?}",
+        modes[3]
+    );
     assert_eq!(modes[4], Mode::AbacWhen("c".into()));
     assert!(modes.iter().filter(|m| m.may_be_abac()).count() == 3);
 }
