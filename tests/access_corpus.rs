@@ -24,19 +24,6 @@ fn corpus() -> PathBuf {
 }
 const ABAC: &str = "AbacRepositoryPermissions";
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Set the mode of every registry a JSON template deploys, at any depth; `true` when
 /// one was set. (Re-serialised: the result is this test's starting text.)
 fn abac_json(v: &mut serde_json::Value) -> bool {
@@ -122,7 +109,7 @@ fn acr024_fails(engine: &Engine, path: &Path) -> Vec<Finding> {
 #[test]
 fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&corpus(), dir.path());
+    acrlint::test_support::copy_tree(&corpus(), dir.path()).unwrap();
     let (files, errors) = collect_files(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     // Switch every deployed registry to the ABAC mode.
@@ -239,47 +226,34 @@ fn acr020(path: &str) -> Vec<Finding> {
         .collect()
 }
 
+/// The single ACR020 finding of a corpus file, whose message has all of `phrases`.
+fn assert_acr020(path: &str, phrases: &[&str]) {
+    let fs = acr020(path);
+    assert_eq!(fs.len(), 1, "{path}: {fs:?}");
+    for p in phrases {
+        assert!(fs[0].message.contains(p), "{path}: {}", fs[0].message);
+    }
+}
+
 #[test]
 fn the_corpus_import_script_module_gets_the_importer_role() {
     let importer =
         "Container Registry Data Importer and Data Reader (577a9874-89fd-4f24-9dbd-b5034d0ad23a)";
     // Bicep: the script is a registry module acrlint cannot read; its parameters
     // carry the script, and its identity is the one the role is assigned to.
-    let bicep = acr020(
+    assert_acr020(
         "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.bicep",
-    );
-    assert_eq!(bicep.len(), 1, "{bicep:?}");
-    assert!(
-        bicep[0]
-            .message
-            .contains("the identity runs `az acr import`")
-            && bicep[0].message.contains(importer),
-        "{}",
-        bicep[0].message
+        &["the identity runs `az acr import`", importer],
     );
     // The compiled JSON: the script is inlined, its identity computed where acrlint
     // cannot follow it: both recommendations.
-    let json = acr020(
+    assert_acr020(
         "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json",
-    );
-    assert_eq!(json.len(), 1, "{json:?}");
-    assert!(
-        json[0]
-            .message
-            .contains("if it is the identity that runs `az acr import`")
-            && json[0].message.contains(importer),
-        "{}",
-        json[0].message
+        &["if it is the identity that runs `az acr import`", importer],
     );
     // The quickstart whose script waits for the role assignment (`dependsOn`).
-    let quickstart = acr020("Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json");
-    assert_eq!(quickstart.len(), 1);
-    assert!(
-        quickstart[0]
-            .message
-            .contains("the identity runs `az acr import`")
-            && quickstart[0].message.contains(importer),
-        "{}",
-        quickstart[0].message
+    assert_acr020(
+        "Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json",
+        &["the identity runs `az acr import`", importer],
     );
 }

@@ -165,15 +165,14 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
     if !spec.replace.is_empty() {
         let range = (stmt.span.start as usize, stmt.span.end as usize);
         let definitions = definitions(file, finding, range);
-        match replace::plan(text, finding, range, &spec.replace, definitions) {
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        let planned = replace::plan(text, finding, range, &spec.replace, definitions);
+        if let Err(m) = planned.add_to(&mut edits) {
+            return m;
         }
     }
     let Some(object) = body_object(decl) else {
-        if spec.set.is_empty() && !edits.is_empty() {
-            return Planned::Edits(edits);
+        if spec.set.is_empty() {
+            return Planned::of(edits);
         }
         return Planned::Manual("the resource body is not an object".into());
     };
@@ -189,11 +188,7 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
             m @ Planned::Manual(_) => return m,
         }
     }
-    if edits.is_empty() {
-        Planned::Nothing
-    } else {
-        Planned::Edits(edits)
-    }
+    Planned::of(edits)
 }
 
 /// Where a finding's value may be written besides the value itself: the variables and

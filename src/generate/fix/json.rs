@@ -23,6 +23,28 @@ pub enum Planned {
     Manual(Manual),
 }
 
+impl Planned {
+    /// Add this part of a repair's edits to `edits`; advice comes back as the error,
+    /// for the planner to return.
+    pub(crate) fn add_to(self, edits: &mut Vec<Edit>) -> Result<(), Planned> {
+        match self {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return Err(m),
+        }
+        Ok(())
+    }
+
+    /// The plan of a repair made of `edits` (none: nothing to change).
+    pub(crate) fn of(edits: Vec<Edit>) -> Planned {
+        if edits.is_empty() {
+            Planned::Nothing
+        } else {
+            Planned::Edits(edits)
+        }
+    }
+}
+
 /// Everything the planner needs to know about the file.
 pub struct JsonFile<'a> {
     pub text: &'a str,
@@ -42,10 +64,8 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
     let resource = chain[resource_index].1;
     let mut edits = Vec::new();
     if spec.guard {
-        match guard(file.text, resource) {
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        if let Err(m) = guard(file.text, resource).add_to(&mut edits) {
+            return m;
         }
     }
     if !spec.replace.is_empty() {
@@ -54,10 +74,9 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
             .into_iter()
             .filter_map(|(s, e)| definition(file, s, e, range))
             .collect();
-        match replace::plan(file.text, finding, range, &spec.replace, definitions) {
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        let planned = replace::plan(file.text, finding, range, &spec.replace, definitions);
+        if let Err(m) = planned.add_to(&mut edits) {
+            return m;
         }
     }
     for set in &spec.set {
@@ -72,11 +91,7 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
             m @ Planned::Manual(_) => return m,
         }
     }
-    if edits.is_empty() {
-        Planned::Nothing
-    } else {
-        Planned::Edits(edits)
-    }
+    Planned::of(edits)
 }
 
 /// The nodes from the root down to the deepest one containing `start..end`, each with

@@ -23,14 +23,14 @@
 use super::access::roles::{role_ids, CONTRIBUTOR, OWNER};
 use super::access::scripts::{advice_for, scripts, Script, Task, DEPLOYMENT_SCRIPT};
 use super::access::{
-    depends_on, grants, is_role_assignment, mode_of, principal_of, Grant, Mode, Via,
+    depends_on, grants, is_role_assignment, mode_of, principal_of, role_finding, Grant, Mode, Via,
 };
-use super::emit::{at_path, doubts_suffix, related_at};
+use super::emit::{doubts_suffix, related_at};
 use super::resolve::{deployed, is_type, registries, registry_key, Deployed, Link};
 use super::{name_text, RuleInput};
 use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
-use crate::rules::finding::{Finding, Related, Status};
+use crate::rules::finding::{Finding, Related};
 
 /// Owner or Contributor, by role definition GUID.
 fn broad_role(guid: &str) -> Option<&'static str> {
@@ -104,25 +104,13 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
             (None, None) => "a registry".to_string(),
         };
         let (advice, related) = recommend(input, &scripts, i, &grant, &mode);
-        let status = if doubts.is_empty() {
-            Status::Fail
-        } else {
-            Status::Possible
-        };
         let message = format!(
             "role assignment {} grants {roles} on {on}{}: {advice}{}",
             name_text(&r.name),
             mode_note(&mode),
             doubts_suffix(&doubts)
         );
-        out.push(at_path(
-            input,
-            r,
-            &["properties", "roleDefinitionId"],
-            status,
-            message,
-            related,
-        ));
+        out.push(role_finding(input, r, &doubts, message, related));
     }
     out
 }

@@ -13,12 +13,12 @@
 
 use super::access::roles::{self, abac_equivalent, role_ids};
 use super::access::{
-    grants, is_role_assignment, mode_of, registry_doubt, Grant, Mode, Via, ABAC_MODE,
+    grants, is_role_assignment, mode_of, registry_doubt, role_finding, Grant, Mode, Via, ABAC_MODE,
 };
-use super::emit::{at_path, doubts_suffix, related_at};
+use super::emit::{doubts_suffix, related_at};
 use super::resolve::{deployed, Deployed, Link};
 use super::{name_text, RuleInput};
-use crate::rules::finding::{Finding, Status};
+use crate::rules::finding::Finding;
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
@@ -76,11 +76,6 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         };
         let roles_text: Vec<String> = legacy.iter().map(|(l, _)| l.cited()).collect();
         let instead: Vec<String> = legacy.iter().map(|(_, a)| a.cited()).collect();
-        let status = if doubts.is_empty() {
-            Status::Fail
-        } else {
-            Status::Possible
-        };
         let message = format!(
             "role assignment {} grants {} on {on}{reach}, whose roleAssignmentMode {is} {ABAC_MODE}: ABAC-enabled registries do not honor {}, so the principal gets no access; grant {} instead{}",
             name_text(&r.name),
@@ -99,14 +94,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 )]
             })
             .unwrap_or_default();
-        out.push(at_path(
-            input,
-            r,
-            &["properties", "roleDefinitionId"],
-            status,
-            message,
-            related,
-        ));
+        out.push(role_finding(input, r, &doubts, message, related));
     }
     out
 }

@@ -313,6 +313,31 @@ fn placement(exp: &Expansion, idx: usize) -> Option<Placement> {
     Some(p)
 }
 
+/// The finding of an access rule on role assignment `r`, at its `roleDefinitionId`:
+/// `fail`, or `possible` with doubts (already in `message`).
+pub fn role_finding(
+    input: &super::RuleInput,
+    r: &ExpandedResource,
+    doubts: &[String],
+    message: String,
+    related: Vec<crate::rules::finding::Related>,
+) -> crate::rules::finding::Finding {
+    use crate::rules::finding::Status;
+    let status = if doubts.is_empty() {
+        Status::Fail
+    } else {
+        Status::Possible
+    };
+    super::emit::at_path(
+        input,
+        r,
+        &["properties", "roleDefinitionId"],
+        status,
+        message,
+        related,
+    )
+}
+
 /// Whether a registry is deployed, as a doubt to add (`None`: it is; `Some(None)`:
 /// it is not).
 pub fn registry_doubt(exp: &Expansion, reg: &ExpandedResource) -> Option<Option<String>> {
