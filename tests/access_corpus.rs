@@ -12,12 +12,12 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::fix::{collect_files, fix_file, FixOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level, Status};
-use acrlint::rules::native::acr024::replacements;
-use acrlint::source::bicep::{ExprKind, StatementKind};
+use acrlint::acr024_replacements as replacements;
+use acrlint::syntax::bicep::{ExprKind, StatementKind};
+use acrlint::Engine;
+use acrlint::{check_file, CheckOptions};
+use acrlint::{files_to_fix, fix_file, FixOptions};
+use acrlint::{Finding, Level, Status};
 
 fn corpus() -> PathBuf {
     acrlint::test_support::shared("corpus/acr")
@@ -61,7 +61,7 @@ fn abac_json(v: &mut serde_json::Value) -> bool {
 /// The same for a Bicep file: a `roleAssignmentMode` line after the `{` of each
 /// deployed registry's `properties` object literal.
 fn abac_bicep(text: &str) -> Option<String> {
-    let parsed = acrlint::source::bicep::parse(text);
+    let parsed = acrlint::syntax::bicep::parse(text);
     let mut inserts: Vec<usize> = Vec::new();
     for s in &parsed.program.statements {
         let StatementKind::Resource(decl) = &s.kind else {
@@ -110,7 +110,7 @@ fn acr024_fails(engine: &Engine, path: &Path) -> Vec<Finding> {
 fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
     let dir = tempfile::tempdir().unwrap();
     acrlint::test_support::copy_tree(&corpus(), dir.path()).unwrap();
-    let (files, errors) = collect_files(&[dir.path().to_path_buf()]);
+    let (files, errors) = files_to_fix(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     // Switch every deployed registry to the ABAC mode.
     let mut switched: Vec<PathBuf> = Vec::new();
@@ -256,4 +256,29 @@ fn the_corpus_import_script_module_gets_the_importer_role() {
         "Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json",
         &["the identity runs `az acr import`", importer],
     );
+}
+
+#[test]
+fn the_corpus_build_scripts_get_the_tasks_role_each_named_once() {
+    // Two nested deployments, each with a build script of the same name run by the
+    // same identity: each role assignment is told to grant the Tasks role, and the
+    // script is named once.
+    let fs = acr020(
+        "Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-dapr-pubsub-servicebus/azuredeploy.json",
+    );
+    assert_eq!(fs.len(), 2, "{fs:?}");
+    for f in &fs {
+        let m = &f.message;
+        assert!(
+            m.contains(
+                "Container Registry Tasks Contributor (fb382eab-e894-4461-af04-94435c366c3f)"
+            ),
+            "{m}"
+        );
+        assert_eq!(
+            m.matches("in deployment script ACR-Build-").count(),
+            1,
+            "{m}"
+        );
+    }
 }

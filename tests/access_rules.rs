@@ -7,10 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::fix::{fix_file, FixOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level, Status};
+use acrlint::Engine;
+use acrlint::{check_file, CheckOptions};
+use acrlint::{fix_file, FixOptions};
+use acrlint::{Finding, Level, Status};
 
 const FIXTURES: &str = "tests/fixtures/access";
 const IMPORTER: &str =
@@ -212,7 +212,7 @@ fn the_acr024_fix_is_unsafe_and_swaps_only_role_ids() {
         assert_eq!(r.applied, 3, "{name}: {:?}", r.manual);
         let fixed = std::fs::read_to_string(&path).unwrap();
         // Only role ids changed, each to its ABAC-enabled equivalent.
-        let swaps = acrlint::rules::native::acr024::replacements();
+        let swaps = acrlint::acr024_replacements();
         let mut back = fixed.clone();
         for (old, new) in &swaps {
             back = back.replace(new, old);
@@ -233,14 +233,11 @@ fn the_acr024_fix_is_unsafe_and_swaps_only_role_ids() {
 fn the_rule_file_fix_matches_the_role_catalogue() {
     let engine = Engine::builtin().unwrap();
     let meta = engine.meta("ACR024").unwrap();
-    let spec = acrlint::generate::fix::FixSpec::parse(meta.fix.as_ref().unwrap()).unwrap();
-    let pairs: Vec<(String, String)> = acrlint::rules::native::acr024::replacements()
+    let spec = acrlint::FixSpec::parse(meta.fix.as_ref().unwrap()).unwrap();
+    let pairs: Vec<(String, String)> = acrlint::acr024_replacements()
         .into_iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(spec.replace, pairs);
-    assert_eq!(
-        spec.applicability,
-        acrlint::generate::fix::Applicability::Unsafe
-    );
+    assert_eq!(spec.applicability, acrlint::Applicability::Unsafe);
 }

@@ -1,6 +1,6 @@
 //! Snapshots of generated files for a few option sets: reviewers read these.
 
-use acrlint::generate::new::{
+use acrlint::{
     render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,
 };
 

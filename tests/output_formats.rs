@@ -156,12 +156,7 @@ fn text_output() {
 #[cfg(feature = "corpus")]
 #[test]
 fn json_output() {
-    // Fingerprints hash the file's path as given, here an absolute one that depends on
-    // where the data sits: masked, so the snapshot holds wherever it runs.
-    let fingerprint = regex::Regex::new(r#""fingerprint": "[0-9a-f]+""#).unwrap();
-    let text = fingerprint
-        .replace_all(&check("json"), r#""fingerprint": "<fingerprint>""#)
-        .into_owned();
+    let text = check("json");
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["version"], "1");
     let acr001: Vec<_> = v["findings"]
@@ -172,7 +167,10 @@ fn json_output() {
         .collect();
     assert_eq!(acr001.len(), 1);
     assert_eq!(acr001[0]["status"], "fail");
-    insta::assert_snapshot!(text);
+    // Fingerprints hash the path as given, here an absolute one: they depend on where
+    // the checkout is, so the snapshot leaves them out.
+    let fingerprints = regex::Regex::new(r#""fingerprint": "[0-9a-f]+""#).unwrap();
+    insta::assert_snapshot!(fingerprints.replace_all(&text, r#""fingerprint": "…""#));
 }
 
 #[cfg(feature = "corpus")]

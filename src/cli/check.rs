@@ -115,7 +115,7 @@ pub fn run(args: CheckArgs) -> i32 {
             .and_then(|t| {
                 crate::source::json::parse(&t)
                     .map_err(|e| e.message)
-                    .map(|n| n.to_value().to_json())
+                    .map(|n| crate::arm::value::Value::from_node(&n).to_json())
             }) {
             Ok(v) => Some(v),
             Err(e) => {

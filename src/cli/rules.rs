@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::generate::fix::{Applicability, FixSpec};
+use crate::fix::{Applicability, FixSpec};
 use crate::rules::catalog::RuleMeta;
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;

@@ -162,7 +162,7 @@ fn bind_parameter<'t>(
             let value = match allowed {
                 _ if nullable && nested => Value::Null,
                 Some(items) if !items.is_empty() => {
-                    let values: Vec<Value> = items.iter().map(Node::to_value).collect();
+                    let values: Vec<Value> = items.iter().map(Value::from_node).collect();
                     if values.len() == 1 {
                         values.into_iter().next().unwrap_or(Value::Null)
                     } else {
@@ -206,7 +206,7 @@ fn bind_parameter<'t>(
 pub fn parameter_file_binding(file: FileId, root: &Node, name: &str) -> Option<Binding> {
     let entry = root.get("parameters")?.get(name)?;
     let (value, span) = if let Some(v) = entry.get("value") {
-        (v.to_value(), v.span)
+        (Value::from_node(v), v.span)
     } else if let Some(r) = entry.get("reference") {
         (
             Value::unknown_term(

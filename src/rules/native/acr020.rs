@@ -220,13 +220,15 @@ fn recommend(
 
 /// `runs az acr import in deployment script X` for one or more scripts.
 fn runs_text(found: &[&ScriptTasks]) -> String {
-    let parts: Vec<String> = found
-        .iter()
-        .map(|f| {
-            let what: Vec<String> = f.tasks.iter().map(Task::describe).collect();
-            format!("{} in {}", what.join(" and "), f.script.name)
-        })
-        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    for f in found {
+        let what: Vec<String> = f.tasks.iter().map(Task::describe).collect();
+        // Scripts of separate deployments may share a name: said once.
+        let part = format!("{} in {}", what.join(" and "), f.script.name);
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
     format!("runs {}", parts.join("; "))
 }
 

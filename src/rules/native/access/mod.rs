@@ -49,13 +49,6 @@ pub enum Mode {
     Unseen,
 }
 
-impl Mode {
-    /// Whether the legacy roles may be ignored on the registry.
-    pub fn may_be_abac(&self) -> bool {
-        matches!(self, Mode::Abac | Mode::AbacWhen(_) | Mode::Unknown(_))
-    }
-}
-
 /// The role assignment mode of a registry of the template.
 pub fn mode_of(r: &ExpandedResource) -> Mode {
     if r.existing {

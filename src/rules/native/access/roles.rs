@@ -88,34 +88,6 @@ pub const TRANSFER_PIPELINE_CONTRIBUTOR: BuiltInRole = role(
     "bf94e731-3a51-4a7c-8c54-a1ab9971dfc1",
 );
 
-/// The roles this module knows, for looking one up by id.
-const KNOWN: &[BuiltInRole] = &[
-    OWNER,
-    CONTRIBUTOR,
-    ACR_PULL,
-    ACR_PUSH,
-    ACR_DELETE,
-    REPOSITORY_READER,
-    REPOSITORY_WRITER,
-    REPOSITORY_CONTRIBUTOR,
-    CATALOG_LISTER,
-    DATA_IMPORTER,
-    TASKS_CONTRIBUTOR,
-    CACHE_RULE_ADMINISTRATOR,
-    CREDENTIAL_SET_ADMINISTRATOR,
-    CONFIGURATION_READER,
-    CONFIGURATION_ADMINISTRATOR,
-    TRANSFER_PIPELINE_CONTRIBUTOR,
-];
-
-/// The built-in role with this id (case-insensitive).
-pub fn by_id(guid: &str) -> Option<BuiltInRole> {
-    KNOWN
-        .iter()
-        .copied()
-        .find(|r| r.id.eq_ignore_ascii_case(guid))
-}
-
 /// The legacy roles ABAC-enabled registries do not honor, each with the ABAC-enabled
 /// role that grants the same access there (the ACR roles overview, "Recommended
 /// built-in roles by scenario", per mode: pull, push, delete).
@@ -335,12 +307,28 @@ mod tests {
         assert_eq!(ids.doubt.as_deref(), Some("parameter `role`"));
     }
 
+    /// The roles this module knows.
+    const KNOWN: &[BuiltInRole] = &[
+        OWNER,
+        CONTRIBUTOR,
+        ACR_PULL,
+        ACR_PUSH,
+        ACR_DELETE,
+        REPOSITORY_READER,
+        REPOSITORY_WRITER,
+        REPOSITORY_CONTRIBUTOR,
+        CATALOG_LISTER,
+        DATA_IMPORTER,
+        TASKS_CONTRIBUTOR,
+        CACHE_RULE_ADMINISTRATOR,
+        CREDENTIAL_SET_ADMINISTRATOR,
+        CONFIGURATION_READER,
+        CONFIGURATION_ADMINISTRATOR,
+        TRANSFER_PIPELINE_CONTRIBUTOR,
+    ];
+
     #[test]
     fn lookups_and_equivalents() {
-        assert_eq!(
-            by_id("B24988AC-6180-42A0-AB88-20F7382DD24C"),
-            Some(CONTRIBUTOR)
-        );
         assert_eq!(
             abac_equivalent(ACR_PUSH.id).map(|(_, a)| a),
             Some(REPOSITORY_WRITER)

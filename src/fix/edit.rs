@@ -1,0 +1,158 @@
+//! Byte-range edits of a file's text, and what a repair plans: edits or advice.
+
+/// Replace `start..end` with `text` (an insertion when `start == end`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+impl Edit {
+    pub fn replace(start: u32, end: u32, text: impl Into<String>) -> Edit {
+        Edit {
+            start: start as usize,
+            end: end as usize,
+            text: text.into(),
+        }
+    }
+
+    pub fn insert(at: u32, text: impl Into<String>) -> Edit {
+        Edit::replace(at, at, text)
+    }
+}
+
+/// Apply edits: identical edits count once, insertions at one offset keep their
+/// order, and an edit that overlaps an earlier one is returned unapplied.
+pub fn apply(text: &str, edits: &[Edit]) -> (String, Vec<Edit>) {
+    let mut unique: Vec<(usize, &Edit)> = Vec::new();
+    for (i, e) in edits.iter().enumerate() {
+        if !unique.iter().any(|(_, u)| *u == e) {
+            unique.push((i, e));
+        }
+    }
+    unique.sort_by_key(|(i, e)| (e.start, e.end, *i));
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0usize;
+    let mut rejected = Vec::new();
+    for (_, e) in unique {
+        let valid = e.start <= e.end
+            && e.end <= text.len()
+            && text.is_char_boundary(e.start)
+            && text.is_char_boundary(e.end);
+        if !valid || e.start < pos {
+            rejected.push(e.clone());
+            continue;
+        }
+        out.push_str(&text[pos..e.start]);
+        out.push_str(&e.text);
+        pos = e.end;
+    }
+    out.push_str(&text[pos..]);
+    (out, rejected)
+}
+
+/// The line's leading whitespace at byte `offset`.
+pub fn indent_at(text: &str, offset: usize) -> &str {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let rest = &text[line_start..];
+    let n = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    &rest[..n]
+}
+
+/// Whether only whitespace precedes `offset` on its line.
+pub fn starts_line(text: &str, offset: usize) -> bool {
+    let line_start = text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    text[line_start..offset.min(text.len())]
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+}
+
+/// The file's line break (`\r\n` when the file uses it).
+pub fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_sorted_dedupes_and_rejects_overlaps() {
+        let text = "abcdef";
+        let edits = vec![
+            Edit::replace(4, 5, "E"),
+            Edit::replace(0, 1, "A"),
+            Edit::replace(0, 1, "A"),
+            Edit::insert(2, "1"),
+            Edit::insert(2, "2"),
+            Edit::replace(3, 6, "X"),
+        ];
+        let (out, rejected) = apply(text, &edits);
+        assert_eq!(out, "Ab12cX");
+        assert_eq!(rejected, vec![Edit::replace(4, 5, "E")]);
+    }
+
+    #[test]
+    fn indentation_and_line_starts() {
+        let text = "{\n    \"a\": 1,\n\t\"b\": 2 }";
+        assert_eq!(indent_at(text, 8), "    ");
+        assert_eq!(indent_at(text, text.find("\"b\"").unwrap()), "\t");
+        assert!(starts_line(text, 6));
+        assert!(!starts_line(text, text.find('1').unwrap()));
+        assert_eq!(newline_of("a\r\nb"), "\r\n");
+        assert_eq!(newline_of("a\nb"), "\n");
+    }
+}
+
+/// A place the fixer cannot repair by itself, with what to do instead.
+pub type Manual = String;
+
+/// What one finding needs: edits, or advice for the user.
+pub enum Planned {
+    Edits(Vec<Edit>),
+    /// Nothing to change (the value is already what the fix wants).
+    Nothing,
+    Manual(Manual),
+}
+
+impl Planned {
+    /// Add this part of a repair's edits to `edits`; advice comes back as the error,
+    /// for the planner to return.
+    pub(crate) fn add_to(self, edits: &mut Vec<Edit>) -> Result<(), Planned> {
+        match self {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return Err(m),
+        }
+        Ok(())
+    }
+
+    /// The plan of a repair made of `edits` (none: nothing to change).
+    pub(crate) fn of(edits: Vec<Edit>) -> Planned {
+        if edits.is_empty() {
+            Planned::Nothing
+        } else {
+            Planned::Edits(edits)
+        }
+    }
+}
+
+/// A short quote of source text for advice: its first line, at most 80 characters.
+pub(crate) fn excerpt(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let short: String = first.chars().take(80).collect();
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
