@@ -232,19 +232,6 @@ fn cli_new_rejects_invalid_options_with_exit_code_2() {
     assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok());
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Every file under `dir`, hidden ones included.
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
@@ -272,7 +259,7 @@ fn snapshot(files: &[PathBuf]) -> Vec<String> {
 /// second run changes nothing. Returns (files, files changed).
 fn fix_tree_safely(source: &Path) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(source, dir.path());
+    acrlint::test_support::copy_tree(source, dir.path()).unwrap();
     let engine = Engine::builtin().unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),

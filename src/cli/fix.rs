@@ -29,6 +29,11 @@ pub struct FixArgs {
     /// quarantine) only when their rule is named here.
     #[arg(long = "rule", value_name = "ID", value_parser = super::RuleIdParser)]
     pub rules: Vec<String>,
+    /// Also apply unsafe fixes: they change what the deployment does (e.g. ACR024
+    /// swaps the role a role assignment grants). `acrlint explain RULE` says whether a
+    /// rule's fix is safe; review unsafe ones (use --diff first).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
@@ -82,6 +87,7 @@ pub fn run(args: FixArgs) -> i32 {
             ..Default::default()
         },
         rules: args.rules.clone(),
+        unsafe_fixes: args.unsafe_fixes,
         fail_on: match args.fail_on {
             FailOnArg::Error => Some(Level::Error),
             FailOnArg::Warning => Some(Level::Warning),
@@ -148,6 +154,13 @@ pub fn run(args: FixArgs) -> i32 {
             eprintln!(
                 "{}: more fixes are pending; run acrlint fix again",
                 path.display()
+            );
+        }
+        if !result.unsafe_left.is_empty() {
+            eprintln!(
+                "{}: unsafe fixes of {} not applied (they change what the deployment does); review them with --diff --unsafe-fixes, apply them with --unsafe-fixes",
+                path.display(),
+                result.unsafe_left.join(", ")
             );
         }
         for m in &result.manual {

@@ -86,7 +86,8 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
-    /// Apply the safe fixes the rules offer, editing only the offending spans.
+    /// Apply the fixes the rules offer (unsafe ones with --unsafe-fixes), editing only
+    /// the offending spans.
     Fix(fix::FixArgs),
     /// Generate compliant templates: `new registry`, `new params`.
     #[command(subcommand)]
