@@ -7,6 +7,7 @@ pub mod arm;
 pub mod check;
 pub mod cli;
 pub mod generate;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -113,6 +113,7 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
                 source: f.source.clone(),
                 root: f.root.clone(),
                 directives: f.directives.clone(),
+                registry_uses: f.registry_uses.clone(),
             })
             .collect(),
         resources: vec![exp.resources[i].clone()],

@@ -83,6 +83,10 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Pull the registry modules the Bicep files use into the module cache first (the
+    /// only way `check` uses the network).
+    #[arg(long)]
+    pub restore: bool,
 }
 
 fn format_of(f: FormatArg) -> Format {
@@ -138,6 +142,10 @@ pub fn run(args: CheckArgs) -> i32 {
             args.output.len()
         );
         return EXIT_ERROR;
+    }
+    if args.restore {
+        // Restore problems go to stderr; modules still missing are ACR100 findings.
+        let _ = super::restore::restore_paths(&args.paths, |line| eprintln!("{line}"));
     }
     let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
         Ok(r) => Arc::new(r),

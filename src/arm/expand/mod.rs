@@ -26,6 +26,22 @@ pub struct LoadedFile {
     pub root: Arc<Node>,
     /// Comments that mention acrlint (suppression directives).
     pub directives: Vec<json::DirectiveComment>,
+    /// For a registry module read from the Bicep module cache: the `module` statements
+    /// that use it (findings inside it are reported there, where the user can act).
+    pub registry_uses: Vec<RegistryUse>,
+}
+
+/// A `module` statement that uses a registry module.
+#[derive(Clone, Debug)]
+pub struct RegistryUse {
+    /// The file of the statement.
+    pub file: FileId,
+    /// The whole statement.
+    pub statement: Span,
+    /// The module path string.
+    pub path: Span,
+    /// The module path as written (`br/public:…`).
+    pub reference: String,
 }
 
 /// Options of one expansion.
@@ -148,6 +164,7 @@ pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
             source,
             root: Arc::new(root),
             directives,
+            registry_uses: Vec::new(),
         }),
         Err(e) => Err(ExpandError {
             path: source.path.clone(),

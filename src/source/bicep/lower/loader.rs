@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{BicepProject, LoadError, Severity, FILE_MARKER};
-use crate::arm::eval::FileId;
-use crate::arm::expand::LoadedFile;
+use crate::arm::eval::{FileId, UnresolvedKind, UnresolvedModule};
+use crate::arm::expand::{LoadedFile, RegistryUse};
 use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
+use crate::registry::Resolved;
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
+use crate::source::bicep::{Expr, ExprKind, ObjectItem};
 use crate::source::file::SourceFile;
 use crate::source::json::{self, Member, Node, NodeKind, Span};
 
@@ -23,9 +25,15 @@ pub(super) enum ModuleTarget {
         /// The module file's `targetScope` (for JSON: from its `$schema`).
         scope: super::symbols::TargetScope,
     },
-    /// `br:` / `br/alias:` / `ts:`: content not fetched.
-    Registry(String),
-    /// Could not be loaded (missing or unreadable file): the message says why.
+    /// Not followed: a local file that cannot be read, a registry module that is not
+    /// in the Bicep module cache, a template spec, a malformed reference. `link` is the
+    /// reference of a registry module or template spec.
+    Unresolved {
+        kind: UnresolvedKind,
+        message: String,
+        link: Option<String>,
+    },
+    /// Could not be loaded (not valid JSON, not lowered): the message says why.
     Failed(String),
     /// Not followed because of a cap (a cycle, modules nested too deep).
     Capped(String),
@@ -57,6 +65,12 @@ pub(super) struct Loader {
     pub pragmas: Vec<(FileId, Pragma)>,
     /// Suppression directives of each file, by file id.
     pub directives: Vec<Vec<crate::source::json::DirectiveComment>>,
+    /// Registry module references, with the `bicepconfig.json` of each folder.
+    registry: crate::registry::Resolver,
+    /// Files read from the Bicep module cache.
+    registry_files: std::collections::HashSet<FileId>,
+    /// `module` statements using them: (module file, use).
+    registry_uses: Vec<(FileId, RegistryUse)>,
 }
 
 /// A stable key for a path (canonical when the file exists).
@@ -73,7 +87,7 @@ pub(super) fn to_span(s: bicep::Span) -> Span {
 
 /// Whether a module path is a registry or template spec reference.
 pub(super) fn is_registry_path(p: &str) -> bool {
-    p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
+    crate::registry::reference::is_external(p)
 }
 
 /// Resolve a relative path written in `from`.
@@ -160,9 +174,9 @@ impl Loader {
         path: &Path,
         parsed: &ParsedFile,
     ) -> HashMap<String, ModuleTarget> {
-        let mut out = HashMap::new();
+        let mut out: HashMap<String, ModuleTarget> = HashMap::new();
         for s in &parsed.program.statements {
-            let StatementKind::Module { path: p, .. } = &s.kind else {
+            let StatementKind::Module { path: p, body, .. } = &s.kind else {
                 continue;
             };
             let Some(written) = p.as_literal() else {
@@ -174,10 +188,19 @@ impl Loader {
                 ));
                 continue;
             };
-            if out.contains_key(written) {
+            let statement = (to_span(s.span), to_span(p.span));
+            if let Some(ModuleTarget::Unresolved { kind, message, .. }) = out.get(written) {
+                // Every statement that uses an unresolved module is reported.
+                let d = unresolved(*kind, message, written, body);
+                self.diagnostics.push((id, to_span(p.span), d.0, d.1));
+            }
+            if let Some(target) = out.get(written) {
+                let target = target.clone();
+                self.note_registry_use(id, statement, written, &target);
                 continue;
             }
             let target = self.module(path, written);
+            self.note_registry_use(id, statement, written, &target);
             match &target {
                 ModuleTarget::Failed(why) => {
                     self.diagnostics
@@ -187,12 +210,10 @@ impl Loader {
                     self.diagnostics
                         .push((id, to_span(p.span), why.clone(), Severity::Limit))
                 }
-                ModuleTarget::Registry(r) => self.diagnostics.push((
-                    id,
-                    to_span(p.span),
-                    format!("registry module '{r}' is not fetched: its resources are unknown"),
-                    Severity::Info,
-                )),
+                ModuleTarget::Unresolved { kind, message, .. } => {
+                    let d = unresolved(*kind, message, written, body);
+                    self.diagnostics.push((id, to_span(p.span), d.0, d.1));
+                }
                 ModuleTarget::Template { .. } => {}
             }
             out.insert(written.to_string(), target);
@@ -200,12 +221,42 @@ impl Loader {
         out
     }
 
+    /// Remember a `module` statement (whole span, path span) of file `id` that uses a
+    /// registry module read from the cache.
+    fn note_registry_use(
+        &mut self,
+        id: FileId,
+        statement: (Span, Span),
+        written: &str,
+        target: &ModuleTarget,
+    ) {
+        let ModuleTarget::Template { template, .. } = target else {
+            return;
+        };
+        let module = template.get(FILE_MARKER).and_then(|n| match n.kind {
+            NodeKind::Int(i) => FileId::try_from(i).ok(),
+            _ => None,
+        });
+        if let Some(m) = module.filter(|m| self.registry_files.contains(m)) {
+            self.registry_uses.push((
+                m,
+                RegistryUse {
+                    file: id,
+                    statement: statement.0,
+                    path: statement.1,
+                    reference: written.to_string(),
+                },
+            ));
+        }
+    }
+
     /// Load the template a module path names (relative to the file `from`).
     pub fn module(&mut self, from: &Path, written: &str) -> ModuleTarget {
-        if is_registry_path(written) {
-            return ModuleTarget::Registry(written.to_string());
-        }
-        let target = resolve(from, written);
+        let (target, from_cache) = match self.registry.resolve(from, written) {
+            Resolved::Local => (resolve(from, written), false),
+            Resolved::Cached(main) => (main, true),
+            other => return registry_target(other, from, written),
+        };
         let k = key(&target);
         if let Some(pos) = self.stack.iter().position(|p| *p == k) {
             let chain: Vec<String> = self.stack[pos..]
@@ -238,13 +289,21 @@ impl Loader {
         let source = match SourceFile::read(&target) {
             Ok(s) => s,
             Err(e) => {
-                return ModuleTarget::Failed(format!("module '{written}': {}", e.message));
+                return ModuleTarget::Unresolved {
+                    kind: UnresolvedKind::MissingFile,
+                    message: format!("module '{written}' could not be read ({})", e.message),
+                    link: None,
+                };
             }
         };
         let is_json = target
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("jsonc"));
         if is_json {
+            let id = self.sources.len() as FileId;
+            if from_cache {
+                self.registry_files.insert(id);
+            }
             return self.json_module(source, written);
         }
         let id = self.bicep_file(source);
@@ -367,15 +426,23 @@ impl Loader {
         }
     }
 
-    pub fn finish(self, param_file: Option<FileId>) -> BicepProject {
+    pub fn finish(mut self, param_file: Option<FileId>) -> BicepProject {
+        let mut uses: Vec<Vec<RegistryUse>> = vec![Vec::new(); self.sources.len()];
+        for (module, u) in self.registry_uses.drain(..) {
+            if let Some(slot) = uses.get_mut(module as usize) {
+                slot.push(u);
+            }
+        }
         let files = self
             .sources
             .into_iter()
             .zip(self.roots)
             .zip(self.directives)
-            .map(|((source, root), directives)| LoadedFile {
+            .zip(uses)
+            .map(|(((source, root), directives), registry_uses)| LoadedFile {
                 source,
                 directives,
+                registry_uses,
                 root: root.unwrap_or_else(|| {
                     Arc::new(Node {
                         kind: NodeKind::Object(Vec::new()),
@@ -391,6 +458,80 @@ impl Loader {
             pragmas: self.pragmas,
         }
     }
+}
+
+/// The target of a registry module or template spec that is not in the cache.
+fn registry_target(resolved: Resolved, from: &Path, written: &str) -> ModuleTarget {
+    let restore = format!(
+        "restore it with `acrlint restore {}` or check with --restore",
+        from.display()
+    );
+    let (kind, message) = match resolved {
+        Resolved::NotRestored { cache, .. } => (
+            UnresolvedKind::NotRestored,
+            match cache {
+                Some(dir) => format!(
+                    "registry module '{written}' is not in the Bicep module cache ({}); {restore}",
+                    dir.display()
+                ),
+                None => format!(
+                    "registry module '{written}' cannot be looked up: no module cache (no home directory and no cacheRootDirectory in bicepconfig.json)"
+                ),
+            },
+        ),
+        Resolved::TemplateSpec => (
+            UnresolvedKind::TemplateSpec,
+            format!("template spec module '{written}' is resolved by Azure at deployment, not by acrlint"),
+        ),
+        Resolved::Invalid(why) => (UnresolvedKind::InvalidReference, why),
+        Resolved::Local | Resolved::Cached(_) => (
+            UnresolvedKind::MissingFile,
+            format!("module '{written}' could not be followed"),
+        ),
+    };
+    ModuleTarget::Unresolved {
+        kind,
+        message,
+        link: Some(written.to_string()),
+    }
+}
+
+/// The diagnostic of a `module` statement whose module was not followed: what was not
+/// checked, said first, then why (`message`).
+fn unresolved(
+    kind: UnresolvedKind,
+    message: &str,
+    written: &str,
+    body: &Expr,
+) -> (String, Severity) {
+    let parameters = body
+        .property("params")
+        .map(|p| match &p.value.kind {
+            ExprKind::Object(items) => items
+                .iter()
+                .filter_map(|i| match i {
+                    ObjectItem::Property(p) => p.key.literal(),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    let deploys_registry = crate::registry::looks_like_registry(written, parameters);
+    let what = if deploys_registry {
+        "the container registry it deploys could not be checked against the registry policies"
+    } else if kind == UnresolvedKind::TemplateSpec {
+        "its resources are unknown"
+    } else {
+        "its resources were not checked"
+    };
+    (
+        format!("{what}: {message}"),
+        Severity::Unresolved(UnresolvedModule {
+            kind,
+            deploys_registry,
+        }),
+    )
 }
 
 /// The key under which an import's file is found: the resolved path as text.

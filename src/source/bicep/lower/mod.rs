@@ -11,7 +11,9 @@
 //!
 //! Local modules are lowered recursively into `Microsoft.Resources/deployments`
 //! resources whose inline template carries [`FILE_MARKER`] (the module file's index
-//! in [`BicepProject::files`]); registry modules become `templateLink` deployments.
+//! in [`BicepProject::files`]); so are registry modules found in the Bicep module cache
+//! (their `main.json`). Registry modules not in the cache and template specs become
+//! `templateLink` deployments, reported as unresolved.
 //!
 //! The evaluator caches parsed expressions by the start offset of their node, so a
 //! lowered file never holds two different expression strings starting at the same
@@ -30,10 +32,10 @@
 //!   except when a branch is a Key Vault secret;
 //! - parameters are written after the parameters their defaults read.
 //!
-//! Not supported (a diagnostic says so and the value is unknown): registry module
-//! and `using` content, `loadYamlContent`, `loadJsonContent` with a JSON path,
-//! `extends` in `.bicepparam`, non-literal module `params`, spreads in resource
-//! bodies. Imported declarations get synthetic spans past the end of the importing
+//! Not supported (a diagnostic says so and the value is unknown): registry modules
+//! that are not restored, template specs, a registry `using` target,
+//! `loadYamlContent`, `loadJsonContent` with a JSON path, `extends` in `.bicepparam`,
+//! non-literal module `params`, spreads in resource bodies. Imported declarations get synthetic spans past the end of the importing
 //! file. Resource types keep the casing written (the compiler uses its type
 //! library's casing; types compare case-insensitively).
 
@@ -79,6 +81,9 @@ pub enum Severity {
     /// A cap was reached (a module cycle, modules nested too deep): what lies past it
     /// is not followed. Reported by `check` like the ARM engine's caps.
     Limit,
+    /// A module that was not followed (missing file, registry module not restored,
+    /// template spec): reported by `check` at the `module` statement.
+    Unresolved(crate::arm::eval::UnresolvedModule),
 }
 
 /// A Bicep entry file lowered with everything it pulls in, ready for
@@ -216,6 +221,7 @@ pub fn expand(
             kind: match severity {
                 Severity::Syntax => DiagnosticKind::Syntax,
                 Severity::Limit => DiagnosticKind::Limit,
+                Severity::Unresolved(u) => DiagnosticKind::UnresolvedModule(u),
                 Severity::Error | Severity::Warning | Severity::Info => DiagnosticKind::Evaluation,
             },
         });

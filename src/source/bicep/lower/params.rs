@@ -41,10 +41,18 @@ pub(super) fn load(path: &Path) -> Result<BicepProject, LoadError> {
     let template = match using {
         Some(UsingTarget::Path(p)) => match p.as_literal() {
             Some(t) if super::loader::is_registry_path(t) => {
-                return Err(LoadError {
-                    path: path.to_path_buf(),
-                    message: format!("the template '{t}' is in a registry and is not fetched"),
-                })
+                match crate::registry::Resolver::default().resolve(path, t) {
+                    crate::registry::Resolved::Cached(main) => main,
+                    _ => {
+                        return Err(LoadError {
+                            path: path.to_path_buf(),
+                            message: format!(
+                                "the template '{t}' is a registry module that is not in the Bicep module cache: restore it with `acrlint restore {}`",
+                                path.display()
+                            ),
+                        })
+                    }
+                }
             }
             Some(t) => resolve(path, t),
             None => {
