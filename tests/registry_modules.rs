@@ -2,8 +2,12 @@
 //! cache laid out by hand (as `bicep restore` leaves it), and modules that cannot be
 //! followed, reported as ACR100 in every output format.
 
+mod registry_support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use registry_support::findings;
 
 const MODULE: &str = include_str!("fixtures/registry-module/main.json");
 
@@ -76,26 +80,6 @@ fn stdout(o: &Output) -> String {
 
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
-/// `(rule, level, line, column)` of each finding.
-fn findings(o: &Output) -> Vec<(String, String, u64, u64)> {
-    let j = json(o);
-    let mut out: Vec<_> = j["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_string(),
-                f["level"].as_str().unwrap_or("").to_string(),
-                f["startLine"].as_u64().unwrap_or(0),
-                f["startColumn"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 const USER_FILE: &str = "\

@@ -88,22 +88,10 @@ fn user_file(reference: &str) -> String {
 
 /// `(rule, line, column)` of the JSON report's findings.
 fn findings(o: &Output) -> Vec<(String, u64, u64)> {
-    let json: serde_json::Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(o)));
-    let mut out: Vec<_> = json["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            (
-                f["rule"].as_str().unwrap_or("").to_string(),
-                f["startLine"].as_u64().unwrap_or(0),
-                f["startColumn"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    out.sort();
-    out
+    registry_support::findings(o)
+        .into_iter()
+        .map(|(rule, _, line, column)| (rule, line, column))
+        .collect()
 }
 
 fn cache_dir(w: &Workspace, registry: &Registry, repository: &str, version: &str) -> PathBuf {

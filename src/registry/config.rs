@@ -52,18 +52,7 @@ impl BicepConfig {
     /// Parse a `bicepconfig.json` and merge it over the defaults. Keys that do not
     /// concern registry modules are ignored (they are the Bicep linter's).
     pub fn parse(path: &Path, text: &str) -> Result<BicepConfig, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let node = crate::source::json::parse(text).map_err(|e| {
-            let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
-            format!(
-                "{}:{}:{}: {}",
-                path.display(),
-                lc.line,
-                lc.column,
-                e.message
-            )
-        })?;
-        let json = node.to_value().to_json();
+        let json = crate::source::json::parse_settings(path, text)?;
         let mut config = BicepConfig {
             path: Some(path.to_path_buf()),
             ..BicepConfig::default()

@@ -215,3 +215,54 @@ pub fn restore(files: &[PathBuf], mut report: impl FnMut(&str)) -> Summary {
     }
     summary
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modules_are_found_through_local_modules_once_each() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&p, text).expect("write");
+            p
+        };
+        let main = write(
+            "main.bicep",
+            "module a 'br/public:avm/res/container-registry/registry:0.12.1' = { name: 'a' }\n\
+             module b './modules/inner.bicep' = { name: 'b' }\n\
+             module c 'ts:sub/rg/spec:1.0' = { name: 'c' }\n\
+             module d 'br/nowhere:x:1' = { name: 'd' }\n",
+        );
+        write(
+            "modules/inner.bicep",
+            "import { t } from 'br:contoso.azurecr.io/types:v1'\n\
+             module again 'br/public:avm/res/container-registry/registry:0.12.1' = { name: 'x' }\n\
+             module back '../main.bicep' = { name: 'cycle' }\n",
+        );
+        let mut resolver = Resolver::with_home(Some(dir.path().join("home")));
+        let (needed, problems) = needed(&[main], &mut resolver);
+        let ids: Vec<String> = needed.iter().map(|n| n.reference.to_string()).collect();
+        assert_eq!(
+            ids,
+            [
+                "br:contoso.azurecr.io/types:v1",
+                "br:mcr.microsoft.com/bicep/avm/res/container-registry/registry:0.12.1"
+            ]
+        );
+        assert!(needed
+            .iter()
+            .all(|n| n.cache_root == dir.path().join("home/.bicep")));
+        let acr = &needed[1];
+        assert!(acr.at.ends_with("main.bicep:1:10"), "{}", acr.at);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems
+            .iter()
+            .any(|p| !p.error && p.message.contains("ts:sub/rg/spec:1.0")));
+        assert!(problems
+            .iter()
+            .any(|p| p.error && p.message.contains("alias 'nowhere'")));
+    }
+}

@@ -129,6 +129,23 @@ pub struct DirectiveComment {
     pub text: String,
 }
 
+/// A settings file (JSON with comments, a byte order mark allowed) as a plain JSON
+/// value; a syntax error is `path:line:col: message`.
+pub fn parse_settings(path: &std::path::Path, text: &str) -> Result<serde_json::Value, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let node = parse(text).map_err(|e| {
+        let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            lc.line,
+            lc.column,
+            e.message
+        )
+    })?;
+    Ok(node.to_value().to_json())
+}
+
 /// Parse JSONC text (BOM already stripped) into a spanned tree.
 pub fn parse(text: &str) -> Result<Node, JsonError> {
     parse_with_directives(text).map(|(node, _)| node)

@@ -11,7 +11,7 @@ pub mod token;
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -336,4 +336,30 @@ pub fn docker_config(dir: &Path, addr: &str) -> PathBuf {
     std::fs::create_dir_all(dir).expect("docker config dir");
     std::fs::write(dir.join("config.json"), config.to_string()).expect("docker config");
     dir.to_path_buf()
+}
+
+/// `(rule, level, line, column)` of the findings of a `check --format json` run, sorted.
+pub fn findings(o: &Output) -> Vec<(String, String, u64, u64)> {
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    let mut out: Vec<_> = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["level"].as_str().unwrap_or("").to_string(),
+                f["startLine"].as_u64().unwrap_or(0),
+                f["startColumn"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    out.sort();
+    out
 }

@@ -519,7 +519,7 @@ fn unresolved(
         .unwrap_or_default();
     let deploys_registry = crate::registry::looks_like_registry(written, parameters);
     let what = if deploys_registry {
-        "the container registry it deploys could not be checked against the registry policies"
+        "the container registry it deploys or uses could not be checked against the registry policies"
     } else if kind == UnresolvedKind::TemplateSpec {
         "its resources are unknown"
     } else {
