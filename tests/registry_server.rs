@@ -1,10 +1,9 @@
 //! `acrlint restore` and `check` against a real OCI registry (the CNCF Distribution
 //! registry from Debian's `docker-registry` package) on 127.0.0.1: modules pushed with
 //! the Bicep media types are pulled into the Bicep module cache layout and checked.
-//! Behind the `registry-server` feature, which `.ci/run` turns on after installing the
-//! package; with the feature on, a missing registry binary fails the tests.
-
-#![cfg(feature = "registry-server")]
+//! Behind the `registry-server` feature (`required-features` in `Cargo.toml`), which
+//! `.ci/run` turns on after installing the package; with the feature on, a missing
+//! registry binary fails the tests.
 
 mod registry_support;
 
@@ -438,10 +437,10 @@ fn a_registry_that_stops_mid_run() {
 #[cfg(feature = "corpus")]
 #[test]
 fn the_avm_container_registry_module_is_checked_through_the_registry() {
-    let avm = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json");
-    let main_json = std::fs::read(&avm)
-        .unwrap_or_else(|e| panic!("the corpus is required: {}: {e}", avm.display()));
+    let avm = acrlint::test_support::shared(
+        "corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json",
+    );
+    let main_json = std::fs::read(&avm).unwrap_or_else(|e| panic!("{}: {e}", avm.display()));
     let registry = Registry::start(false);
     registry.push_module(
         "bicep/avm/res/container-registry/registry",
