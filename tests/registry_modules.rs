@@ -4,74 +4,54 @@
 
 mod registry_support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use registry_support::findings;
+use registry_support::{findings, Workspace};
 
 const MODULE: &str = include_str!("fixtures/registry-module/main.json");
 
-/// A folder with a `bicepconfig.json` whose cache is inside it, and a HOME of its own.
-struct Workspace {
-    dir: tempfile::TempDir,
+/// A user's folder with a `bicepconfig.json` that sets a cache inside it and an alias.
+fn workspace() -> Workspace {
+    let w = Workspace::new();
+    w.write(
+        "bicepconfig.json",
+        &serde_json::json!({
+            "moduleAliases": {"br": {"corp": {"registry": "corp.azurecr.io", "modulePath": "bicep/modules"}}},
+            "cacheRootDirectory": w.path().join("cache"),
+        })
+        .to_string(),
+    );
+    w
 }
 
-impl Workspace {
-    fn new() -> Workspace {
-        let w = Workspace {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        std::fs::create_dir_all(w.path().join("home")).expect("home");
-        w.write(
-            "bicepconfig.json",
-            &serde_json::json!({
-                "moduleAliases": {"br": {"corp": {"registry": "corp.azurecr.io", "modulePath": "bicep/modules"}}},
-                "cacheRootDirectory": w.path().join("cache"),
-            })
-            .to_string(),
-        );
-        w
-    }
+/// A workspace whose cache holds the test module as `br/corp:registry:v1`.
+fn workspace_with_the_module() -> Workspace {
+    let w = workspace();
+    cache_module(
+        &w,
+        "corp.azurecr.io",
+        "bicep$modules$registry",
+        "v1$",
+        MODULE,
+    );
+    w
+}
 
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path().join(name);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d).expect("mkdir");
-        }
-        std::fs::write(&p, text).expect("write");
-        p
-    }
-
-    /// Put a module into the cache the way the Bicep CLI lays it out.
-    fn cache_module(
-        &self,
-        registry_dir: &str,
-        repository_dir: &str,
-        version_dir: &str,
-        main: &str,
-    ) {
-        let dir = format!("cache/br/{registry_dir}/{repository_dir}/{version_dir}");
-        self.write(&format!("{dir}/main.json"), main);
-        self.write(&format!("{dir}/manifest"), "{}");
-        self.write(
-            &format!("{dir}/metadata"),
-            "{\n  \"manifestDigest\": \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"\n}",
-        );
-    }
-
-    fn acrlint(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_acrlint"))
-            .args(args)
-            .current_dir(self.path())
-            .env("HOME", self.path().join("home"))
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("run acrlint")
-    }
+/// Put a module into the workspace's cache the way the Bicep CLI lays it out.
+fn cache_module(
+    w: &Workspace,
+    registry_dir: &str,
+    repository_dir: &str,
+    version_dir: &str,
+    main: &str,
+) {
+    let dir = format!("cache/br/{registry_dir}/{repository_dir}/{version_dir}");
+    w.write(&format!("{dir}/main.json"), main);
+    w.write(&format!("{dir}/manifest"), "{}");
+    w.write(
+        &format!("{dir}/metadata"),
+        "{\n  \"manifestDigest\": \"sha256:0000000000000000000000000000000000000000000000000000000000000000\"\n}",
+    );
 }
 
 fn stdout(o: &Output) -> String {
@@ -101,8 +81,7 @@ module second 'br/corp:registry:v1' = {
 
 #[test]
 fn findings_inside_a_cached_module_point_at_the_user_file() {
-    let w = Workspace::new();
-    w.cache_module("corp.azurecr.io", "bicep$modules$registry", "v1$", MODULE);
+    let w = workspace_with_the_module();
     w.write("main.bicep", USER_FILE);
     let out = w.acrlint(&["check", "main.bicep", "--format", "json"]);
     let j = json(&out);
@@ -173,8 +152,7 @@ fn findings_inside_a_cached_module_point_at_the_user_file() {
 
 #[test]
 fn a_suppression_in_the_user_file_applies_to_a_finding_from_the_module() {
-    let w = Workspace::new();
-    w.cache_module("corp.azurecr.io", "bicep$modules$registry", "v1$", MODULE);
+    let w = workspace_with_the_module();
     w.write(
         "main.bicep",
         &USER_FILE.replace(
@@ -225,7 +203,7 @@ module alias 'br/nowhere:registry:v1' = {
 
 #[test]
 fn unresolved_modules_are_reported_at_their_module_line() {
-    let w = Workspace::new();
+    let w = workspace();
     w.write("main.bicep", UNRESOLVED);
     let out = w.acrlint(&["check", "main.bicep", "--format", "json"]);
     let s = |x: &str| x.to_string();
@@ -268,7 +246,7 @@ fn unresolved_modules_are_reported_at_their_module_line() {
 
 #[test]
 fn unresolved_modules_appear_in_every_output_format() {
-    let w = Workspace::new();
+    let w = workspace();
     w.write("main.bicep", UNRESOLVED);
     let run = |format: &str| stdout(&w.acrlint(&["check", "main.bicep", "--format", format]));
     let text = run("text");
@@ -303,7 +281,7 @@ fn unresolved_modules_appear_in_every_output_format() {
 
 #[test]
 fn fail_on_and_the_configuration_govern_unresolved_modules() {
-    let w = Workspace::new();
+    let w = workspace();
     w.write(
         "main.bicep",
         "module storage 'br/public:avm/res/storage/storage-account:0.9.0' = {\n  name: 'storage'\n  params: { name: 'contosost01' }\n}\n",
@@ -330,7 +308,7 @@ fn fail_on_and_the_configuration_govern_unresolved_modules() {
 
 #[test]
 fn explain_documents_the_rule() {
-    let w = Workspace::new();
+    let w = workspace();
     let out = stdout(&w.acrlint(&["explain", "ACR100"]));
     assert!(
         out.contains("ACR100") && out.contains("br/public:"),

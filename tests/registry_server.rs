@@ -7,68 +7,16 @@
 
 mod registry_support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
+use std::process::Output;
 
 use acrlint::registry::pull::Client;
 use acrlint::registry::reference::{OciReference, Version};
 use acrlint::registry::restore::{restore_one, Needed, Outcome};
 use registry_support::token::TokenService;
-use registry_support::{docker_config, Auth, Registry, PROXY_VARIABLES};
+use registry_support::{docker_config, Auth, Registry, Workspace};
 
 const MODULE: &str = include_str!("fixtures/registry-module/main.json");
-
-/// A user's folder: HOME (holding the default cache `~/.bicep`) and an empty Docker
-/// configuration of its own.
-struct Workspace {
-    dir: tempfile::TempDir,
-}
-
-impl Workspace {
-    fn new() -> Workspace {
-        let w = Workspace {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        std::fs::create_dir_all(w.home()).expect("home");
-        std::fs::create_dir_all(w.docker()).expect("docker");
-        w
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn home(&self) -> PathBuf {
-        self.path().join("home")
-    }
-
-    fn docker(&self) -> PathBuf {
-        self.path().join("docker")
-    }
-
-    fn cache(&self) -> PathBuf {
-        self.home().join(".bicep")
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path().join(name);
-        std::fs::write(&p, text).expect("write");
-        p
-    }
-
-    fn acrlint(&self, args: &[&str]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_acrlint"));
-        c.args(args)
-            .current_dir(self.path())
-            .env("HOME", self.home())
-            .env("DOCKER_CONFIG", self.docker())
-            .env("NO_COLOR", "1");
-        for v in PROXY_VARIABLES {
-            c.env_remove(v);
-        }
-        c.output().expect("run acrlint")
-    }
-}
 
 fn text(o: &Output) -> String {
     format!(

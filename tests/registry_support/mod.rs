@@ -363,3 +363,59 @@ pub fn findings(o: &Output) -> Vec<(String, String, u64, u64)> {
     out.sort();
     out
 }
+
+/// A user's folder for running acrlint: a HOME of its own (holding the default cache
+/// `~/.bicep`), an empty Docker configuration, no proxy variables.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let w = Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        };
+        std::fs::create_dir_all(w.home()).expect("home");
+        std::fs::create_dir_all(w.docker()).expect("docker");
+        w
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.path().join("home")
+    }
+
+    pub fn docker(&self) -> PathBuf {
+        self.path().join("docker")
+    }
+
+    /// The default module cache, `~/.bicep`.
+    pub fn cache(&self) -> PathBuf {
+        self.home().join(".bicep")
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path().join(name);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).expect("mkdir");
+        }
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn acrlint(&self, args: &[&str]) -> Output {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_acrlint"));
+        c.args(args)
+            .current_dir(self.path())
+            .env("HOME", self.home())
+            .env("DOCKER_CONFIG", self.docker())
+            .env("NO_COLOR", "1");
+        for v in PROXY_VARIABLES {
+            c.env_remove(v);
+        }
+        c.output().expect("run acrlint")
+    }
+}
