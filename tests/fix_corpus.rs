@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[cfg(feature = "corpus")]
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::fix::{fix_file, FixOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Level;
+use acrlint::{check_file, CheckOptions};
+use acrlint::{fix_file, Engine, FixOptions, Level};
 
 #[cfg(feature = "corpus")]
 fn corpus() -> PathBuf {
@@ -280,7 +278,7 @@ fn fix_tree_safely(source: &Path) -> (usize, usize) {
         fail_on: Some(Level::Error),
         ..Default::default()
     };
-    let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
+    let (files, errors) = acrlint::files_to_fix(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     let before = snapshot(&files);
     let mut changed = 0;
@@ -292,13 +290,13 @@ fn fix_tree_safely(source: &Path) -> (usize, usize) {
             let text = r.fixed.trim_start_matches('\u{feff}');
             if f.extension().is_some_and(|e| e == "bicep") {
                 assert!(
-                    acrlint::source::bicep::parse(text).diagnostics.is_empty(),
+                    acrlint::syntax::bicep::parse(text).diagnostics.is_empty(),
                     "{}",
                     f.display()
                 );
             } else {
                 assert!(
-                    acrlint::source::json::parse(text).is_ok(),
+                    acrlint::syntax::json::parse(text).is_ok(),
                     "{}",
                     f.display()
                 );

@@ -10,9 +10,7 @@ mod registry_support;
 use std::path::PathBuf;
 use std::process::Output;
 
-use acrlint::registry::pull::Client;
-use acrlint::registry::reference::{OciReference, Version};
-use acrlint::registry::restore::{restore_one, Needed, Outcome};
+use acrlint::restore::{restore_one, Client, Needed, OciReference, Outcome, Version};
 use registry_support::token::TokenService;
 use registry_support::{docker_config, Auth, Registry, Workspace};
 

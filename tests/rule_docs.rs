@@ -5,10 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::catalog::{builtin_rules, RuleMeta};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Status};
+use acrlint::{builtin_rules, check_file, CheckOptions, Engine, Finding, RuleMeta, Status};
 
 /// A fresh directory for this test process, with an empty Bicep module cache of its
 /// own (so a registry module in an example is never found in the user's cache).
@@ -125,7 +122,7 @@ fn every_rule_has_complete_docs() {
         // Bicep files that parse.
         for t in [&d.example, &d.use_instead] {
             if BICEP_EXAMPLES.contains(&rule.id.as_str()) {
-                let parsed = acrlint::source::bicep::parse(t);
+                let parsed = acrlint::syntax::bicep::parse(t);
                 assert!(
                     parsed.diagnostics.is_empty(),
                     "{}: the Bicep example does not parse: {:?}",
@@ -159,7 +156,7 @@ fn mirrored_policies_match_the_reference_definitions() {
         "reference/azure-policy/container-registry-related",
     ] {
         let dir = acrlint::test_support::shared(dir);
-        for d in acrlint::rules::policy::PolicyDefinition::load_path(&dir) {
+        for d in acrlint::PolicyDefinition::load_path(&dir) {
             let d = d.unwrap();
             definitions.insert(d.name.clone(), d);
         }

@@ -8,9 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Finding;
+use acrlint::{check_file, CheckOptions, Engine, Finding};
 
 /// The corpus's `acr/` folder.
 #[cfg(feature = "corpus")]
@@ -277,7 +275,7 @@ fn every_builtin_rule_has_a_case_and_fixtures() {
         .map(|m| m.id)
         // Findings of the driver's rules come from loading, not from rules over
         // resources: ACR000 is tested with the parsers, ACR100 in registry_modules.rs.
-        .filter(|id| !acrlint::rules::engine::DRIVER_RULES.contains(&id.as_str()))
+        .filter(|id| !acrlint::DRIVER_RULES.contains(&id.as_str()))
         .collect();
     let cased: Vec<&str> = CASES.iter().map(|c| c.rule).collect();
     assert_eq!(

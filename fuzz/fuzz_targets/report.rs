@@ -5,10 +5,9 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use acrlint::report::{render, Format, Report};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level, Location, Related, Status, Suppression};
-use acrlint::source::line_index::LineCol;
+use acrlint::{
+    render, Engine, Finding, Format, Level, LineCol, Location, Related, Report, Status, Suppression,
+};
 use libfuzzer_sys::fuzz_target;
 
 /// Reads little pieces off the input.
@@ -35,16 +34,22 @@ impl Bytes<'_> {
         let (l1, c1, l2, c2) = (self.num(), self.num(), self.num(), self.num());
         Location {
             file,
-            start: LineCol { line: l1, column: c1 },
-            end: LineCol { line: l2, column: c2 },
+            start: LineCol {
+                line: l1,
+                column: c1,
+            },
+            end: LineCol {
+                line: l2,
+                column: c2,
+            },
             byte_start: self.num(),
             byte_end: self.num(),
         }
     }
 }
 
-fn rules() -> &'static Vec<acrlint::rules::catalog::RuleMeta> {
-    static RULES: OnceLock<Vec<acrlint::rules::catalog::RuleMeta>> = OnceLock::new();
+fn rules() -> &'static Vec<acrlint::RuleMeta> {
+    static RULES: OnceLock<Vec<acrlint::RuleMeta>> = OnceLock::new();
     RULES.get_or_init(|| Engine::builtin().map(|e| e.metas()).unwrap_or_default())
 }
 
@@ -67,7 +72,11 @@ fuzz_target!(|data: &[u8]| {
     while !b.0.is_empty() && report.findings.len() < 20 {
         let rule = rules[b.byte() as usize % rules.len()].to_string();
         let level = [Level::Error, Level::Warning, Level::Note][b.byte() as usize % 3];
-        let status = if b.byte() % 2 == 0 { Status::Fail } else { Status::Possible };
+        let status = if b.byte() % 2 == 0 {
+            Status::Fail
+        } else {
+            Status::Possible
+        };
         let location = b.location(&files);
         let related = (0..b.byte() % 3)
             .map(|_| Related {
@@ -93,7 +102,13 @@ fuzz_target!(|data: &[u8]| {
         });
     }
     report.findings.sort_by_key(Finding::sort_key);
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ] {
         let _ = render(&report, format, false);
         let _ = render(&report, format, true);
     }

@@ -1,5 +1,6 @@
 //! Caps that keep evaluation bounded on hostile or broken input. Each cap produces a
-//! clear message naming it, never a crash.
+//! clear message naming it, never a crash. (What may be read and parsed at all is
+//! capped in [`crate::arm::limits`].)
 
 /// ARM's own cap on `copy` counts.
 pub const MAX_COPY_COUNT: i64 = 800;
@@ -11,10 +12,6 @@ pub const MAX_ARRAY_ITEMS: usize = 100_000;
 pub const MAX_RANGE_COUNT: i64 = 10_000;
 /// Deepest expression nesting the parser accepts.
 pub const MAX_EXPRESSION_DEPTH: usize = 128;
-/// Deepest JSON nesting the loader accepts.
-pub const MAX_JSON_DEPTH: usize = 256;
-/// Largest file read.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// Deepest chain of nested deployments followed.
 pub const MAX_DEPLOYMENT_DEPTH: usize = 16;
 /// Most resources one file may expand to.

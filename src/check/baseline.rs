@@ -75,7 +75,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), String> {
             .map(|f| BaselineEntry {
                 rule: f.rule.clone(),
                 fingerprint: f.fingerprint.clone(),
-                file: crate::report::relative_path(&f.location.file),
+                file: crate::source::paths::relative_path(&f.location.file),
                 message: f.message.clone(),
             })
             .collect(),

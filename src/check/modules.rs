@@ -6,10 +6,10 @@
 
 use std::path::Path;
 
-use crate::arm::eval::FileId;
-use crate::arm::expand::{Expansion, RegistryUse};
+use crate::arm::expand::Expansion;
 use crate::rules::finding::{fingerprint, Finding, Location, Related};
 use crate::rules::native::name_text;
+use crate::source::file::{FileId, RegistryUse};
 
 /// Move the findings located in registry modules of `exp` into the files using them.
 pub fn report_in_callers(exp: &Expansion, findings: &mut [Finding]) {
@@ -122,11 +122,7 @@ fn contains(exp: &Expansion, u: &RegistryUse, l: &Location) -> bool {
     })
 }
 
-fn location(
-    exp: &Expansion,
-    file: crate::arm::eval::FileId,
-    span: crate::source::json::Span,
-) -> Option<Location> {
+fn location(exp: &Expansion, file: FileId, span: crate::source::json::Span) -> Option<Location> {
     let f = exp.file(file)?;
     Some(Location {
         file: f.source.path.clone(),

@@ -119,7 +119,7 @@ pub fn run(args: CheckArgs) -> i32 {
             .and_then(|t| {
                 crate::source::json::parse(&t)
                     .map_err(|e| e.message)
-                    .map(|n| n.to_value().to_json())
+                    .map(|n| crate::arm::value::Value::from_node(&n).to_json())
             }) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -145,7 +145,7 @@ pub fn run(args: CheckArgs) -> i32 {
     }
     if args.restore {
         // Restore problems go to stderr; modules still missing are ACR100 findings.
-        let _ = super::restore::restore_paths(&args.paths, |line| eprintln!("{line}"));
+        let _ = crate::registry::restore::restore_paths(&args.paths, |line| eprintln!("{line}"));
     }
     let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
         Ok(r) => Arc::new(r),

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::arm::eval::DeploymentContext;
-use crate::arm::expand::{expand_file, ExpandOptions};
+use crate::arm::expand::ExpandOptions;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -117,11 +117,7 @@ fn expand(args: ExpandArgs) -> i32 {
         parameters: args.parameters.clone(),
         ..Default::default()
     };
-    let result = if crate::source::bicep::lower::is_bicep_path(&args.file) {
-        crate::source::bicep::lower::expand(&args.file, &options)
-    } else {
-        expand_file(&args.file, &options)
-    };
+    let result = crate::load::expand(&args.file, &options);
     match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);

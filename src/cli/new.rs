@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::generate::new::TemplateFormat;
-use crate::generate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
+use crate::new::TemplateFormat;
+use crate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
 
 #[derive(Subcommand, Debug)]
 pub enum NewCommand {

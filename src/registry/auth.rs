@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
 
+use crate::source::sources::Sources as _;
+
 /// Largest Docker `config.json` read.
 const MAX_DOCKER_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -59,16 +61,18 @@ impl DockerCredentials {
     pub fn from_environment() -> Result<DockerCredentials, String> {
         let dir = match std::env::var_os("DOCKER_CONFIG").filter(|v| !v.is_empty()) {
             Some(d) => PathBuf::from(d),
-            None => match super::config::home_dir() {
+            None => match crate::load::home_dir() {
                 Some(h) => h.join(".docker"),
                 None => return Ok(DockerCredentials::default()),
             },
         };
         let path = dir.join("config.json");
-        if !path.is_file() {
+        let disk = crate::load::Disk;
+        if !disk.is_file(&path) {
             return Ok(DockerCredentials::default());
         }
-        let bytes = crate::source::file::read_capped(&path, MAX_DOCKER_CONFIG_BYTES)
+        let bytes = disk
+            .read_bytes(&path, MAX_DOCKER_CONFIG_BYTES)
             .map_err(|e| format!("{}: {e}", path.display()))?;
         let text =
             String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;

@@ -1,78 +1,12 @@
-//! The Bicep CLI's module cache, as `bicep restore`, `bicep build` and `az bicep build`
-//! leave it (the compiler's `OciArtifactRegistry.GetArtifactDirectory` and
-//! `TagEncoder`):
-//!
-//! ```text
-//! <cacheRoot>/br/<registry>/<repository>/<tag or digest>/main.json
-//!                                                      /manifest
-//!                                                      /metadata
-//! ```
-//!
-//! `<registry>` is lower-cased with `:` replaced by `$`; `<repository>` has `/`
-//! replaced by `$`; a tag is encoded for case-insensitive file systems (see
-//! [`encode_tag`]); a digest `sha256:<hex>` becomes `sha256#<hex>`. A module counts as
-//! restored when all three files exist (the compiler's `IsArtifactRestoreRequired`);
-//! `metadata` is `{"manifestDigest": "sha256:…"}`.
+//! Writing a pulled module into the Bicep CLI's module cache (the layout is
+//! [`crate::lower::module_cache::layout`], which checking reads). `metadata` is
+//! `{"manifestDigest": "sha256:…"}`, as the compiler writes it.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::reference::{OciReference, Version, MAX_TAG_LENGTH};
-
-pub const MAIN_FILE: &str = "main.json";
-pub const MANIFEST_FILE: &str = "manifest";
-pub const METADATA_FILE: &str = "metadata";
-
-/// A tag as a directory name: the tag, `$`, then the hexadecimal bit mask of its
-/// upper-case letters (bit `i` for character `i`), empty when there are none. Masks
-/// are 64-bit words, most significant word first; words after the first non-zero one
-/// are written with all 16 digits.
-pub fn encode_tag(tag: &str) -> String {
-    const WORDS: usize = MAX_TAG_LENGTH.div_ceil(64);
-    let mut mask = [0u64; WORDS];
-    for (i, c) in tag.chars().enumerate().take(WORDS * 64) {
-        if c.is_uppercase() {
-            mask[i / 64] |= 1u64 << (i % 64);
-        }
-    }
-    let mut out = String::with_capacity(tag.len() + 1 + 16 * WORDS);
-    out.push_str(tag);
-    out.push('$');
-    let mut leading = false;
-    for word in mask.iter().rev() {
-        if leading {
-            out.push_str(&format!("{word:016x}"));
-        } else if *word != 0 {
-            out.push_str(&format!("{word:x}"));
-            leading = true;
-        }
-    }
-    out
-}
-
-/// The directory of an artifact under `cache_root`.
-pub fn artifact_dir(cache_root: &Path, r: &OciReference) -> PathBuf {
-    let registry = r.registry.replace(':', "$").to_lowercase();
-    let repository = r.repository.replace('/', "$");
-    let version = match &r.version {
-        Version::Tag(t) => encode_tag(t),
-        Version::Digest(d) => d.replace(':', "#"),
-    };
-    cache_root
-        .join("br")
-        .join(registry)
-        .join(repository)
-        .join(version)
-}
-
-/// The cached `main.json` of a module, when the module is fully restored.
-pub fn cached_main(cache_root: &Path, r: &OciReference) -> Option<PathBuf> {
-    let dir = artifact_dir(cache_root, r);
-    [MAIN_FILE, MANIFEST_FILE, METADATA_FILE]
-        .iter()
-        .all(|f| dir.join(f).is_file())
-        .then(|| dir.join(MAIN_FILE))
-}
+use crate::lower::module_cache::layout::{artifact_dir, MAIN_FILE, MANIFEST_FILE, METADATA_FILE};
+use crate::lower::module_cache::reference::OciReference;
 
 /// What a pull brings: written as the three cache files.
 pub struct Artifact<'a> {
@@ -166,6 +100,9 @@ fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::Disk;
+    use crate::lower::module_cache::layout::cached_main;
+    use crate::lower::module_cache::reference::Version;
 
     fn tag_ref(registry: &str, repository: &str, tag: &str) -> OciReference {
         OciReference {
@@ -176,63 +113,10 @@ mod tests {
     }
 
     #[test]
-    fn tags_encode_their_upper_case_letters() {
-        // The examples of the compiler's TagEncoder tests.
-        for (tag, dir) in [
-            ("v1", "v1$"),
-            ("V1", "V1$1"),
-            ("AbCd", "AbCd$5"),
-            ("ABCD", "ABCD$f"),
-            ("0.12.1", "0.12.1$"),
-            ("aBCDEFGHIJ", "aBCDEFGHIJ$3fe"),
-        ] {
-            assert_eq!(encode_tag(tag), dir, "{tag}");
-        }
-        // Past 64 characters, the high word comes first and the low word is padded.
-        let mut long = "a".repeat(64);
-        long.push('B');
-        assert_eq!(encode_tag(&long), format!("{long}$10000000000000000"));
-        let mut long = "A".to_string();
-        long.push_str(&"a".repeat(63));
-        long.push('B');
-        assert_eq!(encode_tag(&long), format!("{long}$10000000000000001"));
-    }
-
-    #[test]
-    fn artifact_directories_follow_the_cli_layout() {
-        let root = Path::new("/c");
-        assert_eq!(
-            artifact_dir(
-                root,
-                &tag_ref(
-                    "MCR.microsoft.com",
-                    "bicep/avm/res/container-registry/registry",
-                    "0.12.1"
-                )
-            ),
-            Path::new("/c/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.12.1$")
-        );
-        assert_eq!(
-            artifact_dir(root, &tag_ref("127.0.0.1:5000", "mod", "V1")),
-            Path::new("/c/br/127.0.0.1$5000/mod/V1$1")
-        );
-        let digest = format!("sha256:{}", "0f".repeat(32));
-        let r = OciReference {
-            registry: "r.io".into(),
-            repository: "m".into(),
-            version: Version::Digest(digest),
-        };
-        assert_eq!(
-            artifact_dir(root, &r),
-            Path::new(&format!("/c/br/r.io/m/sha256#{}", "0f".repeat(32)))
-        );
-    }
-
-    #[test]
     fn an_artifact_is_cached_once_all_three_files_exist() {
         let dir = tempfile::tempdir().expect("temp dir");
         let r = tag_ref("r.io", "a/b", "v1");
-        assert_eq!(cached_main(dir.path(), &r), None);
+        assert_eq!(cached_main(&Disk, dir.path(), &r), None);
         let main = write_artifact(
             dir.path(),
             &r,
@@ -243,7 +127,7 @@ mod tests {
             },
         )
         .expect("written");
-        assert_eq!(cached_main(dir.path(), &r), Some(main.clone()));
+        assert_eq!(cached_main(&Disk, dir.path(), &r), Some(main.clone()));
         let meta = std::fs::read_to_string(main.with_file_name(METADATA_FILE)).expect("metadata");
         assert_eq!(meta, "{\n  \"manifestDigest\": \"sha256:00\"\n}");
         let leftovers: Vec<_> = std::fs::read_dir(main.parent().expect("dir"))
@@ -253,7 +137,7 @@ mod tests {
             .collect();
         assert!(leftovers.is_empty());
         std::fs::remove_file(main.with_file_name(METADATA_FILE)).expect("remove");
-        assert_eq!(cached_main(dir.path(), &r), None);
+        assert_eq!(cached_main(&Disk, dir.path(), &r), None);
     }
 
     #[cfg(unix)]

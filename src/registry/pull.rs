@@ -23,7 +23,7 @@ use std::time::Duration;
 use sha2::{Digest as _, Sha256};
 
 use super::auth::{parse_challenge, Challenge, Credentials, DockerCredentials};
-use super::reference::OciReference;
+use crate::lower::module_cache::reference::{self, OciReference};
 
 pub const MODULE_ARTIFACT_TYPE: &str = "application/vnd.ms.bicep.module.artifact";
 pub const MODULE_CONFIG_TYPE: &str = "application/vnd.ms.bicep.module.config.v1+json";
@@ -36,7 +36,7 @@ const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 const MAX_TOKEN_BYTES: u64 = 1024 * 1024;
 /// A module layer becomes a template file: the same cap as any template read.
-pub const MAX_LAYER_BYTES: u64 = crate::arm::limits::MAX_FILE_BYTES;
+pub const MAX_LAYER_BYTES: u64 = crate::source::limits::MAX_FILE_BYTES;
 
 /// Why a pull failed. `Display` is one line without the module reference (the caller
 /// names it).
@@ -185,8 +185,8 @@ impl Client {
         )?;
         let manifest_digest = sha256_digest(&manifest);
         let expected = match &r.version {
-            super::reference::Version::Digest(d) => Some(d.clone()),
-            super::reference::Version::Tag(_) => sent_digest,
+            reference::Version::Digest(d) => Some(d.clone()),
+            reference::Version::Tag(_) => sent_digest,
         };
         if let Some(expected) = expected.filter(|e| *e != manifest_digest) {
             return Err(PullError::DigestMismatch {
@@ -291,7 +291,7 @@ fn check_manifest(bytes: &[u8]) -> Result<ModuleManifest, PullError> {
             });
         }
         let digest = d.digest().to_string();
-        if !super::reference::is_digest(&digest) {
+        if !reference::is_digest(&digest) {
             return Err(PullError::Invalid(format!(
                 "{what} has digest '{digest}': only sha256 is supported"
             )));

@@ -5,11 +5,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::cache;
 use super::pull::{Client, PullError};
-use super::reference::{self, ModuleReference, OciReference};
-use super::{cache, config, Resolver};
+use crate::load::Disk;
+use crate::lower::module_cache::reference::{self, ModuleReference, OciReference};
+use crate::lower::module_cache::{config, layout, Resolver};
 use crate::source::bicep::{self, FileKind, StatementKind, UsingTarget};
-use crate::source::file::SourceFile;
+use crate::source::file::Language;
+use crate::source::sources::Sources;
 
 /// Local Bicep files followed from one entry file, at most.
 const MAX_FILES_FOLLOWED: usize = 10_000;
@@ -44,18 +47,22 @@ pub struct Problem {
 }
 
 /// The registry modules the Bicep files `files` use, each once, with the problems
-/// found on the way.
-pub fn needed(files: &[PathBuf], resolver: &mut Resolver) -> (Vec<Needed>, Vec<Problem>) {
+/// found on the way. Files are read from `sources`.
+pub fn needed(
+    sources: &dyn Sources,
+    files: &[PathBuf],
+    resolver: &mut Resolver,
+) -> (Vec<Needed>, Vec<Problem>) {
     let mut found: BTreeMap<(PathBuf, OciReference), Needed> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut queue: Vec<PathBuf> = files.to_vec();
     while let Some(file) = queue.pop() {
-        let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        let key = sources.canonical(&file);
         if !seen.insert(key) || seen.len() > MAX_FILES_FOLLOWED {
             continue;
         }
-        let source = match SourceFile::read(&file) {
+        let source = match sources.read(&file) {
             Ok(s) => s,
             Err(e) => {
                 problems.push(Problem {
@@ -65,10 +72,7 @@ pub fn needed(files: &[PathBuf], resolver: &mut Resolver) -> (Vec<Needed>, Vec<P
                 continue;
             }
         };
-        let kind = if file
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"))
-        {
+        let kind = if Language::of(&file) == Some(Language::BicepParam) {
             FileKind::BicepParam
         } else {
             FileKind::Bicep
@@ -91,16 +95,17 @@ pub fn needed(files: &[PathBuf], resolver: &mut Resolver) -> (Vec<Needed>, Vec<P
             let lc = source.line_col(path.span.start);
             let at = format!("{}:{}:{}", file.display(), lc.line, lc.column);
             if !reference::is_external(written) {
-                if crate::source::bicep::lower::is_bicep_path(Path::new(written)) {
-                    let base = file.parent().unwrap_or(Path::new(""));
-                    queue.push(base.join(written.replace('\\', "/")));
+                if Language::of(Path::new(written)).is_some_and(Language::is_bicep) {
+                    if let Ok(local) = sources.resolve(&file, written) {
+                        queue.push(local);
+                    }
                 }
                 continue;
             }
-            let dir = file.parent().unwrap_or(Path::new("."));
-            let config = resolver.config(dir);
+            let dir = file.parent().unwrap_or(Path::new(""));
+            let config = resolver.config(sources, dir);
             match reference::parse(written, &config) {
-                Ok(Some(ModuleReference::Oci(r))) => match resolver.cache_root(dir) {
+                Ok(Some(ModuleReference::Oci(r))) => match resolver.cache_root(sources, dir) {
                     Some(root) => {
                         found.entry((root.clone(), r.clone())).or_insert(Needed {
                             reference: r,
@@ -136,7 +141,7 @@ pub fn needed(files: &[PathBuf], resolver: &mut Resolver) -> (Vec<Needed>, Vec<P
 
 /// Restore one module: nothing to do when it is cached, else pull, verify and write.
 pub fn restore_one(client: &Client, n: &Needed) -> Outcome {
-    if let Some(main) = cache::cached_main(&n.cache_root, &n.reference) {
+    if let Some(main) = layout::cached_main(&Disk, &n.cache_root, &n.reference) {
         return Outcome::Cached(main);
     }
     let pulled = match client.pull(&n.reference) {
@@ -176,8 +181,8 @@ pub struct Summary {
 /// Restore every module of `files`. Each outcome and problem is passed to `report`
 /// as one line (`error: …` for failures).
 pub fn restore(files: &[PathBuf], mut report: impl FnMut(&str)) -> Summary {
-    let mut resolver = Resolver::default();
-    let (wanted, problems) = needed(files, &mut resolver);
+    let mut resolver = Resolver::new(crate::load::home_dir().map(Path::to_path_buf));
+    let (wanted, problems) = needed(&Disk, files, &mut resolver);
     let mut summary = Summary::default();
     for p in problems {
         if p.error {
@@ -216,6 +221,29 @@ pub fn restore(files: &[PathBuf], mut report: impl FnMut(&str)) -> Summary {
     summary
 }
 
+/// The Bicep files among the files under `paths` (directories are walked as `check`
+/// walks them), with the errors of the walk.
+fn bicep_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let (files, errors) = crate::load::discover::collect_files(paths);
+    let bicep = files
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| Language::of(p).is_some_and(Language::is_bicep))
+        .collect();
+    (bicep, errors)
+}
+
+/// Restore the modules of the Bicep files under `paths`, passing one line per module
+/// restored or failed to `report`; `true` with the summary when a path could not be
+/// walked.
+pub fn restore_paths(paths: &[PathBuf], mut report: impl FnMut(&str)) -> (Summary, bool) {
+    let (files, errors) = bicep_files(paths);
+    for e in &errors {
+        report(&format!("error: {e}"));
+    }
+    (restore(&files, report), !errors.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,8 +270,8 @@ mod tests {
              module again 'br/public:avm/res/container-registry/registry:0.12.1' = { name: 'x' }\n\
              module back '../main.bicep' = { name: 'cycle' }\n",
         );
-        let mut resolver = Resolver::with_home(Some(dir.path().join("home")));
-        let (needed, problems) = needed(&[main], &mut resolver);
+        let mut resolver = Resolver::new(Some(dir.path().join("home")));
+        let (needed, problems) = needed(&Disk, &[main], &mut resolver);
         let ids: Vec<String> = needed.iter().map(|n| n.reference.to_string()).collect();
         assert_eq!(
             ids,

@@ -12,8 +12,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::arm::limits::MAX_FILE_BYTES;
 use crate::rules::alias;
+use crate::source::limits::MAX_FILE_BYTES;
 
 use crate::rules::condition::{Condition, ExpressionResolver, Outcome};
 use parse::{

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
-use crate::arm::limits::MAX_JSON_DEPTH;
-use crate::arm::value::{Str, Value};
+use crate::source::limits::MAX_JSON_DEPTH;
+use crate::source::Str;
 
 /// Byte range in a file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -102,24 +102,6 @@ impl Node {
     pub fn is_object(&self) -> bool {
         matches!(self.kind, NodeKind::Object(_))
     }
-
-    /// The node as a plain value, without evaluating expressions.
-    pub fn to_value(&self) -> Value {
-        match &self.kind {
-            NodeKind::Null => Value::Null,
-            NodeKind::Bool(b) => Value::Bool(*b),
-            NodeKind::Int(i) => Value::Int(*i),
-            NodeKind::Float(f) => Value::Float(*f),
-            NodeKind::String(s) => Value::String(s.clone()),
-            NodeKind::Array(items) => Value::array(items.iter().map(Node::to_value).collect()),
-            NodeKind::Object(members) => Value::object(
-                members
-                    .iter()
-                    .map(|m| (m.key.clone(), m.value.to_value()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 /// A comment that mentions acrlint (a suppression directive), with its span.
@@ -143,7 +125,26 @@ pub fn parse_settings(path: &std::path::Path, text: &str) -> Result<serde_json::
             e.message
         )
     })?;
-    Ok(node.to_value().to_json())
+    Ok(plain(&node))
+}
+
+/// A tree as a plain JSON value (spans dropped; of repeated keys, the last wins).
+fn plain(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.kind {
+        NodeKind::Null => J::Null,
+        NodeKind::Bool(b) => J::Bool(*b),
+        NodeKind::Int(i) => J::from(*i),
+        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        NodeKind::String(s) => J::String(s.to_string()),
+        NodeKind::Array(items) => J::Array(items.iter().map(plain).collect()),
+        NodeKind::Object(members) => J::Object(
+            members
+                .iter()
+                .map(|m| (m.key.to_string(), plain(&m.value)))
+                .collect(),
+        ),
+    }
 }
 
 /// Parse JSONC text (BOM already stripped) into a spanned tree.

@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::check::{check, check_file, CheckOptions, CheckResult, FileOutcome};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level};
+use acrlint::{
+    check, check_file, expand, CheckOptions, CheckResult, Engine, ExpandOptions, FileOutcome,
+    Finding, Level,
+};
 
 const SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";

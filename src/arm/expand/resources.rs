@@ -9,7 +9,10 @@ use super::bodies::{defer_body, Bodies, Needs};
 use super::params::{
     bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding,
 };
-use super::{ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind};
+use super::{
+    resource_nodes, ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind,
+};
+use crate::arm::eval::UNKNOWN_COPY_INDEX;
 use crate::arm::eval::{
     is_resource_frame_key, DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind,
     Evaluator, FileId, PendingBody, Provenance, ProvenanceKind, Scope, ScopeKind,
@@ -20,9 +23,6 @@ use crate::source::json::{Node, NodeKind};
 
 mod counts;
 mod outputs;
-
-/// Marks a copy iteration whose index is unknown (the count could not be evaluated).
-pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
 
 /// Key on a nested `template` object naming the file it was written in (index into
 /// the expansion's files), for templates assembled from several files (Bicep modules).
@@ -117,19 +117,6 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
     exp.outputs = outputs;
     exp.diagnostics = walker.diagnostics;
     super::syntax::check_every_expression(exp, &walker.parsed);
-}
-
-/// The resources of a template: an array, or an object of symbolic names
-/// (languageVersion 2.0; also tolerated as `{}` in languageVersion 1).
-pub(super) fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
-    match template.get("resources").map(|r| &r.kind) {
-        Some(NodeKind::Array(items)) => items.iter().map(|n| (None, n)).collect(),
-        Some(NodeKind::Object(members)) => members
-            .iter()
-            .map(|m| (Some(m.key.clone()), &m.value))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// `a && b` over condition values.

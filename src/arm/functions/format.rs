@@ -2,14 +2,11 @@
 //! (`String.Format`): `{index[,alignment][:formatString]}` items, `{{`/`}}` escapes.
 //!
 //! Arguments render the way `JValue` does in .NET: integers and floats honour numeric
-//! format strings (see [`number`]); strings, booleans (`True`/`False`) and `null` (empty)
+//! format strings (see [`super::number`]); strings, booleans (`True`/`False`) and `null` (empty)
 //! ignore them; arrays and objects become compact JSON with `"` turned into `'` (what
 //! ARM's engine does before formatting).
 
-pub mod number;
-
-use number::{format_number, Number};
-
+use super::number::{format_number, Number};
 use super::string::{compact_json, utf16_len};
 use super::{arg_str, capped_string, invalid, known, FnError, FnResult, FnSpec, Host};
 use crate::arm::limits::MAX_STRING_BYTES;

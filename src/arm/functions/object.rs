@@ -158,7 +158,7 @@ fn lenient_json(text: &str) -> Option<Value> {
 
 fn from_jsonc(v: jsonc_parser::JsonValue<'_>, depth: usize) -> Option<Value> {
     use jsonc_parser::JsonValue as J;
-    if depth > limits::MAX_JSON_DEPTH {
+    if depth > crate::source::limits::MAX_JSON_DEPTH {
         return None;
     }
     Some(match v {
