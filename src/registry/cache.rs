@@ -102,20 +102,11 @@ mod tests {
     use super::*;
     use crate::load::Disk;
     use crate::lower::module_cache::layout::cached_main;
-    use crate::lower::module_cache::reference::Version;
-
-    fn tag_ref(registry: &str, repository: &str, tag: &str) -> OciReference {
-        OciReference {
-            registry: registry.into(),
-            repository: repository.into(),
-            version: Version::Tag(tag.into()),
-        }
-    }
 
     #[test]
     fn an_artifact_is_cached_once_all_three_files_exist() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let r = tag_ref("r.io", "a/b", "v1");
+        let r = OciReference::tagged("r.io", "a/b", "v1");
         assert_eq!(cached_main(&Disk, dir.path(), &r), None);
         let main = write_artifact(
             dir.path(),
@@ -149,7 +140,7 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("br/r.io")).expect("link");
         let err = write_artifact(
             dir.path(),
-            &tag_ref("r.io", "m", "v1"),
+            &OciReference::tagged("r.io", "m", "v1"),
             &Artifact {
                 manifest: b"{}",
                 manifest_digest: "sha256:00",

@@ -83,14 +83,6 @@ pub fn cached_main(sources: &dyn Sources, cache_root: &Path, r: &OciReference) -
 mod tests {
     use super::*;
 
-    fn tag_ref(registry: &str, repository: &str, tag: &str) -> OciReference {
-        OciReference {
-            registry: registry.into(),
-            repository: repository.into(),
-            version: Version::Tag(tag.into()),
-        }
-    }
-
     #[test]
     fn tags_encode_their_upper_case_letters() {
         // The examples of the compiler's TagEncoder tests.
@@ -120,7 +112,7 @@ mod tests {
         assert_eq!(
             artifact_dir(
                 root,
-                &tag_ref(
+                &OciReference::tagged(
                     "MCR.microsoft.com",
                     "bicep/avm/res/container-registry/registry",
                     "0.12.1"
@@ -129,7 +121,7 @@ mod tests {
             Path::new("/c/br/mcr.microsoft.com/bicep$avm$res$container-registry$registry/0.12.1$")
         );
         assert_eq!(
-            artifact_dir(root, &tag_ref("127.0.0.1:5000", "mod", "V1")),
+            artifact_dir(root, &OciReference::tagged("127.0.0.1:5000", "mod", "V1")),
             Path::new("/c/br/127.0.0.1$5000/mod/V1$1")
         );
         let digest = format!("sha256:{}", "0f".repeat(32));

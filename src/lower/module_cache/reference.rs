@@ -36,6 +36,16 @@ pub enum Version {
 }
 
 impl OciReference {
+    /// A reference by tag (for tests).
+    #[cfg(test)]
+    pub(crate) fn tagged(registry: &str, repository: &str, tag: &str) -> OciReference {
+        OciReference {
+            registry: registry.into(),
+            repository: repository.into(),
+            version: Version::Tag(tag.into()),
+        }
+    }
+
     /// `registry/repository:tag` or `registry/repository@sha256:…`.
     pub fn artifact_id(&self) -> String {
         match &self.version {
