@@ -50,7 +50,7 @@ pub use check::{
     check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
     Report, Summary,
 };
-pub use report::{render, Format};
+pub use report::{render, Format, RenderOptions};
 pub use rules::catalog::{builtin_rules, RuleMeta};
 pub use rules::condition::{NoExpressions, Outcome};
 pub use rules::engine::{Engine, EngineInput, DRIVER_RULES};

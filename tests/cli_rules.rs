@@ -28,7 +28,7 @@ fn rules_json_lists_every_rule_with_its_policies() {
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], "1");
     let rules = doc["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let want: Vec<String> = (0..=23)

@@ -372,3 +372,22 @@ fn cli_honours_the_configuration() {
         .unwrap()
         .contains("\"adminUserEnabled\": false"));
 }
+
+#[test]
+fn cli_writes_nothing_when_a_configuration_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let template =
+        std::fs::read_to_string("tests/fixtures/policy-templates/admin-registry.json").unwrap();
+    std::fs::write(dir.path().join("main.json"), &template).unwrap();
+    for config in [r#"{ "rules": { "ACR0001": "off" } }"#, "{ \"rules\": "] {
+        std::fs::write(dir.path().join("acrlint.json"), config).unwrap();
+        let (code, stdout, stderr) = acrlint(&["fix", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("main.json")).unwrap(),
+            template
+        );
+    }
+}

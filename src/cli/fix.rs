@@ -27,7 +27,7 @@ pub struct FixArgs {
     /// Only apply the fixes of these rules (repeatable). Without it, the fixes of
     /// findings at warning or error level apply; notes' fixes (e.g. Premium SKU,
     /// quarantine) only when their rule is named here.
-    #[arg(long = "rule", value_name = "ID")]
+    #[arg(long = "rule", value_name = "ID", value_parser = super::RuleIdParser)]
     pub rules: Vec<String>,
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
@@ -57,7 +57,10 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+    let rule_ids = engine.metas().into_iter().map(|m| m.id).collect();
+    let resolver = match ConfigResolver::from_option(args.config.as_deref())
+        .and_then(|r| r.with_known_rules(rule_ids))
+    {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");
@@ -91,6 +94,18 @@ pub fn run(args: FixArgs) -> i32 {
     for e in walk_errors {
         eprintln!("error: {e}");
     }
+    // Every file's configuration is read before any file is written: an invalid one
+    // stops the run with nothing changed.
+    for path in &files {
+        resolver.for_file(path);
+    }
+    let config_errors = resolver.error_list();
+    if !config_errors.is_empty() {
+        for e in &config_errors {
+            eprintln!("error: {e}");
+        }
+        return EXIT_ERROR;
+    }
     let mut remaining = 0usize;
     let mut pending = false;
     let mut stdout = std::io::stdout().lock();
@@ -111,8 +126,15 @@ pub fn run(args: FixArgs) -> i32 {
         if args.diff && result.changed() {
             pending = true;
             let diff = unified_diff(&path, &result.original, &result.fixed);
-            if stdout.write_all(diff.as_bytes()).is_err() {
-                return EXIT_ERROR;
+            // With --diff nothing is written to the files: a reader that goes away
+            // ends the run quietly.
+            match stdout.write_all(diff.as_bytes()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write to stdout: {e}");
+                    return EXIT_ERROR;
+                }
             }
         } else if result.applied > 0 {
             eprintln!(
@@ -140,15 +162,7 @@ pub fn run(args: FixArgs) -> i32 {
         }
         remaining += result.remaining.len();
     }
-    let config_errors = resolver
-        .errors
-        .lock()
-        .map(|e| e.clone())
-        .unwrap_or_default();
-    for e in &config_errors {
-        eprintln!("error: {e}");
-    }
-    if failed || !config_errors.is_empty() {
+    if failed {
         EXIT_ERROR
     } else if remaining > 0 || pending {
         // With --diff nothing is written: fixes not yet applied count as findings.

@@ -213,13 +213,7 @@ fn write_output(output: Option<&Path>, force: bool, text: &str) -> i32 {
                 }
             }
         }
-        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("error: cannot write output: {e}");
-                EXIT_ERROR
-            }
-        },
+        None => super::output::print_then_exit(text, EXIT_OK),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `acrlint rules` (the catalogue) and `acrlint explain RULE` (one rule's
 //! documentation, ruff style, with its non-compliant and compliant examples).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -29,14 +28,16 @@ pub struct RulesArgs {
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// Rule id, e.g. ACR001 (case-insensitive).
+    #[arg(value_parser = super::RuleIdParser)]
     pub rule: String,
     /// Also look up the rules in DIR (one JSON file per rule).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 }
 
-/// Version of the `rules --format json` document.
-pub const RULES_JSON_VERSION: u32 = 1;
+/// Version of the `rules --format json` document: a string, like the `version` of
+/// `check --format json`.
+pub const RULES_JSON_VERSION: &str = "1";
 
 /// Width that prose is wrapped to.
 const WIDTH: usize = 88;
@@ -52,10 +53,7 @@ fn engine(dir: Option<&PathBuf>) -> Result<Engine, String> {
 }
 
 fn print(text: &str) -> i32 {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(_) => EXIT_ERROR,
-    }
+    super::output::print_then_exit(text, EXIT_OK)
 }
 
 pub fn run_rules(args: RulesArgs) -> i32 {

@@ -119,12 +119,13 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
     let original = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => {
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
                 return FileFix {
                     path: path.to_path_buf(),
-                    error: Some("file is not valid UTF-8".into()),
+                    error: Some(crate::source::file::not_utf8(e.as_bytes(), at)),
                     ..Default::default()
-                }
+                };
             }
         },
         Err(e) => {
