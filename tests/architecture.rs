@@ -36,7 +36,7 @@ const FLOORS: &[&[&str]] = &[
     &["load"],
     &["rules"],
     &["check"],
-    &["fix", "new"],
+    &["fix", "new", "registry"],
     &["report"],
     &["cli"],
 ];

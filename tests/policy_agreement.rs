@@ -112,6 +112,7 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
                 root: f.root.clone(),
                 directives: f.directives.clone(),
                 lowered: f.lowered,
+                registry_uses: f.registry_uses.clone(),
             })
             .collect(),
         resources: vec![exp.resources[i].clone()],

@@ -4,6 +4,7 @@ mod check;
 mod fix;
 mod new;
 mod output;
+mod restore;
 mod rules;
 
 use std::path::PathBuf;
@@ -97,6 +98,9 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Show a rule's documentation, with a non-compliant and a compliant example.
     Explain(rules::ExplainArgs),
+    /// Pull the registry modules (`br:`) that Bicep files use into the Bicep module
+    /// cache, over the OCI Distribution API.
+    Restore(restore::RestoreArgs),
 }
 
 /// Deployment context shared by `check` and `expand`.
@@ -182,6 +186,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::New(command) => new::run(command),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Restore(args) => restore::run(args),
     }
 }
 
