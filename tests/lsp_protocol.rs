@@ -274,3 +274,83 @@ fn a_starter_fills_an_empty_template() {
     assert!(serious.is_empty(), "the starter is compliant: {serious:#?}");
     client.shutdown();
 }
+
+#[test]
+fn the_readme_shows_the_neovim_set_up_the_editor_test_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let snippet = std::fs::read_to_string(root.join("editors/neovim/acrlint.lua")).unwrap();
+    assert!(
+        readme.contains(&format!("```lua\n{snippet}```")),
+        "README.md quotes editors/neovim/acrlint.lua as it is"
+    );
+}
+
+#[test]
+fn a_module_edit_rechecks_the_template_that_uses_it() {
+    let module = |admin: &str| {
+        format!(
+            "param admin bool\n\nresource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {{\n  name: 'contosoregistry'\n  location: 'westeurope'\n  sku: {{\n    name: 'Premium'\n  }}\n  properties: {{\n    adminUserEnabled: {admin}\n  }}\n}}\n"
+        )
+    };
+    let main =
+        "module acr './acr.bicep' = {\n  name: 'acr'\n  params: {\n    admin: true\n  }\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("acr.bicep"), module("admin")).unwrap();
+    std::fs::write(dir.path().join("main.bicep"), main).unwrap();
+    let mut client = Client::start(dir.path());
+    let main_uri = client.open(&dir.path().join("main.bicep"), "bicep", main);
+    let diags = client.diagnostics(&main_uri, 1);
+    // The registry is in the module; the value that violates comes from here.
+    let acr001 = find(&diags, "ACR001");
+    assert_eq!(acr001["range"]["start"]["line"], 3, "{acr001:#?}");
+    let elsewhere = &acr001["relatedInformation"][0];
+    assert!(elsewhere["location"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/acr.bicep"));
+    assert_eq!(elsewhere["location"]["range"]["start"]["line"], 9);
+    let actions = client.code_actions(&main_uri, &acr001["range"]);
+    assert!(
+        !actions.iter().any(|a| a["kind"] == "quickfix"),
+        "nothing to fix or suppress here: {actions:#?}"
+    );
+    // An unsaved edit of the module: the template is checked with it.
+    let module_uri = client.open(&dir.path().join("acr.bicep"), "bicep", &module("admin"));
+    client.diagnostics(&module_uri, 1);
+    client.change(&module_uri, 2, json!([{"text": module("false")}]));
+    client.diagnostics(&module_uri, 2);
+    let diags = client.settled_diagnostics(&main_uri);
+    assert!(!codes(&diags).contains(&"ACR001".to_string()), "{diags:#?}");
+    client.shutdown();
+}
+
+#[test]
+fn configuration_changes_apply_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.json");
+    let text = TEMPLATE.replacen("false }", "true }", 1);
+    std::fs::write(&path, &text).unwrap();
+    let mut client = Client::start(dir.path());
+    let uri = client.open(&path, "json", &text);
+    assert!(codes(&client.diagnostics(&uri, 1)).contains(&"ACR001".to_string()));
+    // A watched acrlint.json turns the rule off.
+    let config = dir.path().join("acrlint.json");
+    std::fs::write(&config, r#"{"rules": {"ACR001": "off"}}"#).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": format!("file://{}", config.display()), "type": 1}]}),
+    );
+    let diags = client.settled_diagnostics(&uri);
+    assert!(!codes(&diags).contains(&"ACR001".to_string()), "{diags:#?}");
+    // The editor's settings name another configuration file: the rule is back.
+    let other = dir.path().join("strict.json");
+    std::fs::write(&other, r#"{"rules": {}}"#).unwrap();
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"acrlint": {"config": other, "debounceMs": 5}}}),
+    );
+    let diags = client.settled_diagnostics(&uri);
+    assert!(codes(&diags).contains(&"ACR001".to_string()), "{diags:#?}");
+    client.shutdown();
+}

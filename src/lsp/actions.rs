@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, Range, TextEdit, WorkspaceEdit};
 
-use super::analysis::Checked;
+use super::analysis::{is_elsewhere, Checked};
 use super::diagnostics::{diagnostic, range_in};
 use super::document::{range_at, Document};
 use crate::check::CheckOptions;
@@ -111,7 +111,7 @@ pub fn code_actions(
         }
         let diag = diagnostic(f, cx.checked, &cx.doc.uri, bom, cx.engine);
         let title = cx.engine.meta(&f.rule).map_or("", |m| m.title.as_str());
-        if wanted(&CodeActionKind::QUICKFIX) {
+        if wanted(&CodeActionKind::QUICKFIX) && !is_elsewhere(f) {
             let fix = fix_of_finding(
                 &overlay,
                 &cx.doc.path,

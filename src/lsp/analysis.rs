@@ -15,6 +15,17 @@ use crate::source::file::{Language, ReadError, SourceFile, SourceText};
 use crate::source::line_index::LineCol;
 use crate::source::sources::{Overlay, Sources};
 
+/// How the related information of a finding shown away from its own place begins.
+const ELSEWHERE: &str = "the finding is in ";
+
+/// Whether a finding is shown away from its own place (in a module, in the template
+/// of a parameter file): it cannot be fixed or suppressed from this document.
+pub fn is_elsewhere(f: &Finding) -> bool {
+    f.related
+        .first()
+        .is_some_and(|r| r.message.starts_with(ELSEWHERE))
+}
+
 /// The result of checking one open document at one version.
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
@@ -114,11 +125,9 @@ pub fn check_document(
         .filter_map(|f| {
             if f.location.file == path {
                 Some(f)
-            } else if parameter_file {
-                shown_on_parameter_file(path, f)
             } else {
-                // A module's own findings show when the module is open.
-                None
+                // A finding in a module or in the template of a parameter file.
+                shown_elsewhere(path, f, parameter_file)
             }
         })
         .collect();
@@ -158,10 +167,12 @@ fn template_of(parameters: &Path, sources: &dyn Sources) -> Option<PathBuf> {
     })
 }
 
-/// A finding of a template, shown on the parameter file at `path` it was evaluated
-/// with: at the first place it names in the parameter file, else at the top, with
-/// the template's place as related information.
-fn shown_on_parameter_file(path: &Path, mut f: Finding) -> Option<Finding> {
+/// A finding in another file (a module, the template of a parameter file), shown on
+/// the document at `path`: at the first place of the document it names (the value
+/// passed to a module, a parameter's value), else, for a parameter file, at its top;
+/// the finding's own place becomes related information. A module's finding that
+/// names no place of the document shows when the module is open.
+fn shown_elsewhere(path: &Path, mut f: Finding, parameter_file: bool) -> Option<Finding> {
     let template = f.location.clone();
     let place = f
         .related
@@ -169,8 +180,7 @@ fn shown_on_parameter_file(path: &Path, mut f: Finding) -> Option<Finding> {
         .position(|r| r.location.file == path)
         .map(|i| f.related.remove(i).location)
         .or_else(|| {
-            let is_template = Language::of(&template.file).is_some();
-            is_template.then(|| Location {
+            parameter_file.then(|| Location {
                 file: path.to_path_buf(),
                 start: LineCol { line: 1, column: 1 },
                 end: LineCol { line: 1, column: 1 },
@@ -187,7 +197,7 @@ fn shown_on_parameter_file(path: &Path, mut f: Finding) -> Option<Finding> {
         0,
         Related {
             location: template,
-            message: format!("the finding is in {name}"),
+            message: format!("{ELSEWHERE}{name}"),
         },
     );
     f.location = place;

@@ -51,13 +51,9 @@ impl Document {
 /// The byte offset of a protocol position in `text` (positions past a line's end
 /// or past the text clamp to them, as the protocol asks).
 pub fn offset_of(text: &str, position: Position) -> usize {
-    let mut line_start = 0usize;
-    for _ in 0..position.line {
-        match text[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => return text.len(),
-        }
-    }
+    let Some(line_start) = line_start(text, position.line) else {
+        return text.len();
+    };
     let line_end = text[line_start..]
         .find(['\n', '\r'])
         .map_or(text.len(), |i| line_start + i);
@@ -71,17 +67,23 @@ pub fn offset_of(text: &str, position: Position) -> usize {
     line_end
 }
 
+/// The byte offset where 0-based line `line` starts; `None` past the last line.
+/// (memchr: templates are megabytes, and every finding is placed this way.)
+fn line_start(text: &str, line: u32) -> Option<usize> {
+    match line {
+        0 => Some(0),
+        n => memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(n as usize - 1)
+            .map(|i| i + 1),
+    }
+}
+
 /// The protocol position of a 1-based line and column (columns counting Unicode
 /// scalar values, as findings do) in `text`.
 pub fn position_of(text: &str, line: u32, column: u32) -> Position {
     let line0 = line.saturating_sub(1);
-    let mut line_start = 0usize;
-    for _ in 0..line0 {
-        match text[line_start..].find('\n') {
-            Some(i) => line_start += i + 1,
-            None => break,
-        }
-    }
+    let line_start =
+        line_start(text, line0).unwrap_or_else(|| text.rfind('\n').map_or(0, |i| i + 1));
     let character = text[line_start..]
         .chars()
         .take_while(|c| *c != '\n' && *c != '\r')
@@ -103,7 +105,7 @@ pub fn position_at(text: &str, offset: usize) -> Position {
     let before = &text[..offset];
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     Position {
-        line: before.matches('\n').count() as u32,
+        line: memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32,
         character: before[line_start..]
             .chars()
             .map(|c| c.len_utf16() as u32)
