@@ -105,7 +105,7 @@ pub fn code_actions(
         .filter(|f| f.suppression.is_none())
         .collect();
     for f in &shown {
-        let r = range_in(&cx.checked.text, &f.location, bom);
+        let r = range_in(&cx.checked.text, &cx.checked.lines, &f.location, bom);
         if r.end < range.start || range.end < r.start {
             continue;
         }

@@ -12,7 +12,7 @@ use crate::load::Disk;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Location, Related};
 use crate::source::file::{Language, ReadError, SourceFile, SourceText};
-use crate::source::line_index::LineCol;
+use crate::source::line_index::{LineCol, LineIndex};
 use crate::source::sources::{Overlay, Sources};
 
 /// How the related information of a finding shown away from its own place begins.
@@ -32,6 +32,8 @@ pub struct Checked {
     pub version: i32,
     /// The text checked (the buffer without a byte order mark).
     pub text: SourceText,
+    /// Its lines (diagnostics, hover and code actions place findings in it).
+    pub lines: Arc<LineIndex>,
     /// Findings shown on the document, suppressed ones included (they are not shown,
     /// but a quick fix must not make them count).
     pub findings: Vec<Finding>,
@@ -133,6 +135,7 @@ pub fn check_document(
         .collect();
     Checked {
         version,
+        lines: Arc::new(LineIndex::new(&text)),
         text,
         findings,
         reads: sources.asked.into_inner().unwrap_or_default(),
@@ -143,6 +146,11 @@ pub fn check_document(
 /// `Some` for a JSON deployment parameters file.
 fn parameter_file_kind(path: &Path, text: &str) -> Option<()> {
     if Language::of(path) != Some(Language::Json) {
+        return None;
+    }
+    // Its `$schema` comes first; templates (megabytes) are not parsed twice.
+    let head = text.get(..text.len().min(4096)).unwrap_or(text);
+    if !head.to_ascii_lowercase().contains("deploymentparameters") {
         return None;
     }
     let root = crate::source::json::parse(text).ok()?;

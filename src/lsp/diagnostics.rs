@@ -12,6 +12,7 @@ use super::analysis::Checked;
 use super::document::{position_of, uri_of};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
+use crate::source::line_index::LineIndex;
 
 /// The diagnostic `source`.
 pub const SOURCE: &str = "acrlint";
@@ -27,10 +28,16 @@ pub fn diagnostics(checked: &Checked, uri: &Uri, bom: bool, engine: &Engine) -> 
         .collect()
 }
 
-/// The range of a finding's place in `text` (the text of the file it is in).
-pub fn range_in(text: &str, location: &crate::rules::finding::Location, bom: bool) -> Range {
-    let start = position_of(text, location.start.line, location.start.column);
-    let end = position_of(text, location.end.line, location.end.column);
+/// The range of a finding's place in `text` (the text of the file it is in, whose
+/// line index is `lines`).
+pub fn range_in(
+    text: &str,
+    lines: &LineIndex,
+    location: &crate::rules::finding::Location,
+    bom: bool,
+) -> Range {
+    let start = position_of(text, lines, location.start.line, location.start.column);
+    let end = position_of(text, lines, location.end.line, location.end.column);
     let mut range = Range {
         start,
         end: end.max(start),
@@ -77,8 +84,8 @@ pub fn diagnostic(
             let same = file == &f.location.file;
             let uri = if same { uri.clone() } else { uri_of(file)? };
             let range = match checked.texts.get(file) {
-                Some(text) if !same => range_in(text, &r.location, false),
-                _ if same => range_in(&checked.text, &r.location, bom),
+                Some(text) if !same => range_in(text, &LineIndex::new(text), &r.location, false),
+                _ if same => range_in(&checked.text, &checked.lines, &r.location, bom),
                 _ => approximate_range(&r.location),
             };
             Some(DiagnosticRelatedInformation {
@@ -88,7 +95,7 @@ pub fn diagnostic(
         })
         .collect();
     Diagnostic {
-        range: range_in(&checked.text, &f.location, bom),
+        range: range_in(&checked.text, &checked.lines, &f.location, bom),
         severity: Some(severity),
         code: Some(lsp_types::NumberOrString::String(f.rule.clone())),
         code_description,

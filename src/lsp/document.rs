@@ -10,6 +10,7 @@ use lsp_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::source::file::SourceText;
+use crate::source::line_index::LineIndex;
 
 /// A document the editor has open.
 #[derive(Clone, Debug)]
@@ -79,14 +80,12 @@ fn line_start(text: &str, line: u32) -> Option<usize> {
 }
 
 /// The protocol position of a 1-based line and column (columns counting Unicode
-/// scalar values, as findings do) in `text`.
-pub fn position_of(text: &str, line: u32, column: u32) -> Position {
+/// scalar values, as findings do) in `text`, whose line index is `lines`.
+pub fn position_of(text: &str, lines: &LineIndex, line: u32, column: u32) -> Position {
     let line0 = line.saturating_sub(1);
-    let line_start =
-        line_start(text, line0).unwrap_or_else(|| text.rfind('\n').map_or(0, |i| i + 1));
-    let character = text[line_start..]
+    let (start, end) = lines.line_range(text, line);
+    let character = text[start..end]
         .chars()
-        .take_while(|c| *c != '\n' && *c != '\r')
         .take(column.saturating_sub(1) as usize)
         .map(|c| c.len_utf16() as u32)
         .sum();
@@ -180,8 +179,9 @@ mod tests {
         assert_eq!(offset_of(text, pos(1, 99)), 8);
         assert_eq!(offset_of(text, pos(9, 0)), text.len());
         assert_eq!(position_at(text, 7), pos(1, 2));
-        assert_eq!(position_of(text, 2, 2), pos(1, 2));
-        assert_eq!(position_of(text, 3, 4), pos(2, 3));
+        let lines = LineIndex::new(text);
+        assert_eq!(position_of(text, &lines, 2, 2), pos(1, 2));
+        assert_eq!(position_of(text, &lines, 3, 4), pos(2, 3));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub fn hover(checked: &Checked, position: Position, bom: bool, engine: &Engine) 
     let mut rules: Vec<&RuleMeta> = Vec::new();
     let mut range = None;
     for f in checked.findings.iter().filter(|f| f.suppression.is_none()) {
-        let r = range_in(&checked.text, &f.location, bom);
+        let r = range_in(&checked.text, &checked.lines, &f.location, bom);
         // An empty range still covers the position it is at.
         if r.start <= position && (position < r.end || position == r.start) {
             if let Some(meta) = engine.meta(&f.rule) {

@@ -21,7 +21,7 @@ use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::rules::native::DeploymentMode;
 
-/// How long edits must pause before a check, by default.
+/// How long edits must pause before a check, by default (at most: see `worker`).
 pub const DEFAULT_DEBOUNCE_MS: u64 = 25;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

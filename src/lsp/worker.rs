@@ -1,5 +1,6 @@
-//! The checker thread: checks wait until edits pause (debounce), a document queued
-//! again before its check started is checked once, and a check whose document has
+//! The checker thread: checks wait until edits pause (debounce; never longer than
+//! the last check took, so cheap checks are not delayed), a document queued again
+//! before its check started is checked once, and a check whose document has
 //! moved on by the time it ends is dropped instead of published (its newer version
 //! is queued already).
 
@@ -74,10 +75,13 @@ pub fn run(jobs: Receiver<Job>, out: Sender<Message>, shared: Arc<Shared>, engin
         pending.retain(|p| p.uri != job.uri);
         pending.push(job);
     };
+    // How long the last check took: waiting longer than a check takes saves nothing.
+    let mut last_check = Duration::ZERO;
     while let Ok(first) = jobs.recv() {
         queue(&mut pending, first);
         // Wait for the edits to pause.
-        let pause = Duration::from_millis(shared.debounce_ms.load(Ordering::Relaxed));
+        let pause =
+            Duration::from_millis(shared.debounce_ms.load(Ordering::Relaxed)).min(last_check);
         let mut deadline = Instant::now() + pause;
         loop {
             match jobs.recv_deadline(deadline) {
@@ -95,7 +99,9 @@ pub fn run(jobs: Receiver<Job>, out: Sender<Message>, shared: Arc<Shared>, engin
             if !shared.is_current(&key, job.version) {
                 continue;
             }
+            let started = Instant::now();
             let checked = run_job(&job, &engine);
+            last_check = started.elapsed();
             // Edits that came in meanwhile: a newer check of this document is queued.
             while let Ok(next) = jobs.try_recv() {
                 queue(&mut pending, next);
