@@ -188,6 +188,47 @@ fn a_bicep_editing_session() {
     client.shutdown();
 }
 
+/// A rule whose fix is unsafe (ACR024: swapping AcrPull for a repository role changes
+/// who can do what) offers it labelled unsafe and not preferred, as `acrlint fix`
+/// applies it only with `--unsafe-fixes`.
+#[test]
+fn an_unsafe_fix_is_labelled_and_not_preferred() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/access/legacy-roles.bicep"
+    );
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.bicep");
+    std::fs::write(&path, &text).unwrap();
+    let mut client = Client::start(dir.path());
+    let uri = client.open(&path, "bicep", &text);
+    let diags = client.diagnostics(&uri, 1);
+    let acr024: Vec<&Value> = diags.iter().filter(|d| d["code"] == "ACR024").collect();
+    assert!(!acr024.is_empty(), "{diags:#?}");
+    let mut fixes = Vec::new();
+    for d in acr024 {
+        let actions = client.code_actions(&uri, &d["range"]);
+        fixes.extend(
+            actions
+                .into_iter()
+                .filter(|a| a["title"].as_str().unwrap().starts_with("Fix ACR024")),
+        );
+    }
+    assert!(!fixes.is_empty(), "no ACR024 quick fix");
+    for fix in &fixes {
+        assert_eq!(fix["isPreferred"], false, "{fix:#?}");
+        assert!(
+            fix["title"]
+                .as_str()
+                .unwrap()
+                .contains("(unsafe: it changes what the deployment does)"),
+            "{fix:#?}"
+        );
+    }
+    client.shutdown();
+}
+
 #[test]
 fn an_unsaved_parameter_file_rechecks_its_template() {
     let template = r#"{

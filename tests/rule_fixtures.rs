@@ -54,6 +54,9 @@ const PRIVATE_AKS: &str =
 const WEBSITE_WITH_CONTAINER: &str =
     "Azure__bicep/src/Bicep.Core.Samples/Files/user_submitted/101/website-with-container/main.json";
 const CARML_REGISTRY: &str = "Azure__ResourceModules/modules/container-registry/registry/main.json";
+const AZD_AKS: &str = "Azure__bicep-registry-modules/avm/ptn/azd/aks/main.json";
+const IMPORT_IMAGE: &str =
+    "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json";
 
 const CASES: &[Case] = &[
     Case {
@@ -187,9 +190,9 @@ const CASES: &[Case] = &[
     },
     Case {
         rule: "ACR020",
-        corpus_positive: &[CONTAINER_APP_ACR],
+        corpus_positive: &[CONTAINER_APP_ACR, IMPORT_IMAGE],
         corpus_negative: &[AKS_NAT_AGIC],
-        expected: &[("positive.json", 29), ("positive.json", 39), ("positive.json", 50), (CONTAINER_APP_ACR, 394)],
+        expected: &[("positive.json", 29), ("positive.json", 39), ("positive.json", 50), (CONTAINER_APP_ACR, 394), (IMPORT_IMAGE, 282)],
     },
     Case {
         rule: "ACR021",
@@ -209,6 +212,15 @@ const CASES: &[Case] = &[
         // Its registry enables the retention policy.
         corpus_negative: &[AKS_NAT_AGIC, QUICKSTART_POLICIES],
         expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (PRIVATE_AKS, 1438)],
+    },
+    Case {
+        rule: "ACR024",
+        // No corpus template assigns a legacy role on a registry in ABAC mode; these
+        // assign AcrPull at resource group scope beside an RBAC registry (container
+        // app) and to a registry module whose nullable mode parameter is not passed.
+        corpus_positive: &[],
+        corpus_negative: &[CONTAINER_APP_ACR, AZD_AKS],
+        expected: &[("positive.json", 65), ("positive.json", 75), ("positive.json", 84), ("positive.json", 95), ("positive.json", 106)],
     },
 ];
 

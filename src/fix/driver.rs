@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use super::edit::Planned;
 use super::edit::{self, Edit};
-use super::json::{self, Planned};
-use super::spec::FixSpec;
+use super::json;
+use super::spec::{Applicability, FixSpec};
 use super::{bicep, findings, fixable, touches, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -96,6 +97,16 @@ impl Parsed {
     }
 }
 
+/// The fixes planned for one pass.
+struct Plan {
+    candidates: Vec<Candidate>,
+    manual: Vec<ManualFix>,
+    /// Some fixes wait for the next pass.
+    deferred: bool,
+    /// Rules whose unsafe fixes were left out (no `--unsafe-fixes`), once each.
+    unsafe_left: Vec<String>,
+}
+
 /// Plan the fixes of `found`; fixes that meet an earlier one's edits wait (deferred).
 fn plan(
     language: Language,
@@ -105,17 +116,24 @@ fn plan(
     engine: &Engine,
     options: &FixOptions,
     param_names: &[String],
-) -> Result<(Vec<Candidate>, Vec<ManualFix>, bool), String> {
+) -> Result<Plan, String> {
     let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
     let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     for f in found.iter().filter(|f| fixable(f, options)) {
         let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
             continue;
         };
         let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
+        if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
+            if !unsafe_left.contains(&f.rule) {
+                unsafe_left.push(f.rule.clone());
+            }
+            continue;
+        }
         match parsed.plan(text, f, &spec, &sets) {
             Planned::Edits(e) => {
                 let all: Vec<&Edit> = candidates.iter().flat_map(|c| &c.edits).collect();
@@ -145,7 +163,12 @@ fn plan(
             }),
         }
     }
-    Ok((candidates, manual, deferred))
+    Ok(Plan {
+        candidates,
+        manual,
+        deferred,
+        unsafe_left,
+    })
 }
 
 fn apply(language: Language, text: &str, edits: &[Edit]) -> Result<String, String> {
@@ -182,10 +205,16 @@ pub(crate) fn run(
     let mut manual: Vec<ManualFix> = Vec::new();
     let mut refused: Vec<ManualFix> = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     // With --diff nothing is written, but later passes only need the text: every pass
     // works on the text in memory.
     for _ in 0..MAX_PASSES {
-        let (candidates, advice, waits) = plan(
+        let Plan {
+            candidates,
+            manual: advice,
+            deferred: waits,
+            unsafe_left: left,
+        } = plan(
             language,
             path,
             &current,
@@ -196,6 +225,7 @@ pub(crate) fn run(
         )?;
         manual = advice;
         deferred = waits;
+        unsafe_left = left;
         if candidates.is_empty() {
             break;
         }
@@ -259,5 +289,6 @@ pub(crate) fn run(
         manual,
         remaining,
         deferred,
+        unsafe_left,
     }))
 }

@@ -5,9 +5,8 @@
 use std::path::Path;
 
 use super::driver::{new_problem, syntax_ok, Parsed};
-use super::edit::{self, Edit};
-use super::json::Planned;
-use super::spec::FixSpec;
+use super::edit::{self, Edit, Planned};
+use super::spec::{Applicability, FixSpec};
 use super::{findings, fixable, FixOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Status};
@@ -67,7 +66,9 @@ pub fn fix_of_finding(
         rules: Vec::new(),
         ..options.clone()
     };
-    let unsafe_because = if let Some(p) = new_problem(before, &after) {
+    let unsafe_because = if spec.applicability == Applicability::Unsafe {
+        Some("it changes what the deployment does".to_string())
+    } else if let Some(p) = new_problem(before, &after) {
         Some(format!("it would cause {} ({})", p.rule, p.message))
     } else if finding.status == Status::Possible {
         Some("the finding holds only for some values".to_string())
