@@ -3,7 +3,7 @@
 //!
 //! The pipeline, one folder per floor, each importing only from the floors below
 //! (ARCHITECTURE.md): source → arm → lower → load → rules → check → fix, new,
-//! registry → report → cli. The modules are private; what the binary, the tests and the fuzz
+//! registry → report → lsp → cli. The modules are private; what the binary, the tests and the fuzz
 //! targets use is re-exported here, so that everything else is checked for dead code.
 
 mod arm;
@@ -12,6 +12,7 @@ mod cli;
 mod fix;
 mod load;
 mod lower;
+mod lsp;
 mod new;
 mod registry;
 mod report;

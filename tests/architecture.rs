@@ -38,6 +38,7 @@ const FLOORS: &[&[&str]] = &[
     &["check"],
     &["fix", "new", "registry"],
     &["report"],
+    &["lsp"],
     &["cli"],
 ];
 
