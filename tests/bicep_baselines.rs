@@ -1,5 +1,5 @@
 //! Differential test of the Bicep lowering against the Bicep compiler: for every
-//! sample of `../shared/corpus/bicep-baselines/`, expanding `main.bicep` gives the
+//! sample of the shared corpus's `bicep-baselines/`, expanding `main.bicep` gives the
 //! same resources as expanding the compiler's `main.json` (languageVersion 1) and
 //! `main.symbolicnames.json` (languageVersion 2.0), iteration by iteration.
 //!

@@ -1,4 +1,4 @@
-//! The Bicep lowering on the real files of `../shared/corpus/acr/`: every `.bicep`
+//! The Bicep lowering on the real files of the shared corpus's `acr/`: every `.bicep`
 //! lowers and expand_files without a syntax error, and every `main.bicep` with its
 //! compiled template beside it (`main.json` in AVM modules and patterns,
 //! `azuredeploy.json` in quickstarts) expand_files to the same resources.
