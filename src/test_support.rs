@@ -11,7 +11,8 @@
 //!   test or helper with `#[cfg(feature = "corpus")]`, a unit-test module in `src/`
 //!   with `#[cfg(all(test, feature = "corpus"))]`.
 //! - They find the data through [`shared`] alone: the folder named by the
-//!   `ACRLINT_SHARED` environment variable, else `../shared` beside the repository.
+//!   `ACRLINT_SHARED` environment variable, else the `shared` folder beside the
+//!   repository.
 //!   When the feature is on and the data is missing, the test fails and names the
 //!   missing path; it never passes or skips silently. No other source or test file
 //!   names the folder itself (`tests/hermetic.rs` fails if one does).
@@ -24,7 +25,8 @@ use std::path::{Path, PathBuf};
 /// The environment variable that names the shared data folder.
 pub const SHARED_ENV: &str = "ACRLINT_SHARED";
 
-/// The shared data folder: `$ACRLINT_SHARED`, else `../shared` beside the repository.
+/// The shared data folder: `$ACRLINT_SHARED`, else the `shared` folder beside the
+/// repository.
 /// Not checked for existence; [`shared`] does that.
 pub fn shared_root() -> PathBuf {
     locate(
@@ -41,7 +43,7 @@ pub fn shared(relative: &str) -> PathBuf {
         .unwrap_or_else(|message| panic!("{message}"))
 }
 
-/// `repo/../shared/x` as `shared/x`: the spelling acrlint shows for files a template
+/// `repo/<parent step>/data/x` as `data/x`: the spelling acrlint shows for files a template
 /// reaches, so tests can compare paths.
 fn without_parent_steps(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -57,23 +59,30 @@ fn without_parent_steps(path: &Path) -> PathBuf {
     out
 }
 
-/// `text` with the shared folder's location written as `../shared`, so snapshots
-/// and messages do not depend on where the data sits on this machine.
+/// `text` with the shared folder's location written as [`LABEL`], so snapshots and
+/// messages do not depend on where the data sits on this machine.
 pub fn relabel(text: &str) -> String {
     let mut text = text.to_string();
     for root in [shared_root(), without_parent_steps(&shared_root())] {
         let root = root.to_string_lossy();
-        text = text.replace(root.trim_end_matches(['/', '\\']), DEFAULT_RELATIVE);
+        text = text.replace(root.trim_end_matches(['/', '\\']), LABEL);
     }
     text
 }
 
-const DEFAULT_RELATIVE: &str = "../shared";
+/// What [`relabel`] writes for the shared folder's location.
+pub const LABEL: &str = "$SHARED";
+
+/// The name of the folder beside the repository that holds the data by default.
+const DEFAULT_NAME: &str = "shared";
 
 fn locate(from_env: Option<OsString>, manifest_dir: &Path) -> PathBuf {
     match from_env {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => manifest_dir.join(DEFAULT_RELATIVE),
+        _ => manifest_dir
+            .parent()
+            .unwrap_or(manifest_dir)
+            .join(DEFAULT_NAME),
     }
 }
 
@@ -83,7 +92,7 @@ fn require(path: &Path) -> Result<PathBuf, String> {
     } else {
         Err(format!(
             "{} is missing: the corpus tests need the shared data folder \
-             (set {SHARED_ENV} to it, or put it at ../shared beside the repository)",
+             (set {SHARED_ENV} to it, or put it in a `{DEFAULT_NAME}` folder beside the repository)",
             path.display()
         ))
     }
@@ -100,8 +109,8 @@ mod tests {
             locate(Some("/data/shared".into()), repo),
             PathBuf::from("/data/shared")
         );
-        assert_eq!(locate(None, repo), repo.join("../shared"));
-        assert_eq!(locate(Some("".into()), repo), repo.join("../shared"));
+        assert_eq!(locate(None, repo), PathBuf::from("/src/shared"));
+        assert_eq!(locate(Some("".into()), repo), PathBuf::from("/src/shared"));
     }
 
     #[test]

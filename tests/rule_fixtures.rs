@@ -56,6 +56,9 @@ const WEBSITE_WITH_CONTAINER: &str =
 const CARML_MAX_TEST: &str =
     "Azure__ResourceModules/modules/container-registry/registry/tests/e2e/max/main.test.bicep";
 const CARML_REGISTRY: &str = "Azure__ResourceModules/modules/container-registry/registry/main.json";
+const AZD_AKS: &str = "Azure__bicep-registry-modules/avm/ptn/azd/aks/main.json";
+const IMPORT_IMAGE: &str =
+    "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json";
 
 const CASES: &[Case] = &[
     Case {
@@ -188,9 +191,9 @@ const CASES: &[Case] = &[
     },
     Case {
         rule: "ACR020",
-        corpus_positive: &[CONTAINER_APP_ACR],
+        corpus_positive: &[CONTAINER_APP_ACR, IMPORT_IMAGE],
         corpus_negative: &[AKS_NAT_AGIC],
-        expected: &[("positive.json", 29), ("positive.json", 39), ("positive.json", 50), (CONTAINER_APP_ACR, 394)],
+        expected: &[("positive.json", 29), ("positive.json", 39), ("positive.json", 50), (CONTAINER_APP_ACR, 394), (IMPORT_IMAGE, 282)],
     },
     Case {
         rule: "ACR021",
@@ -210,6 +213,15 @@ const CASES: &[Case] = &[
         // Its registry enables the retention policy.
         corpus_negative: &[AKS_NAT_AGIC, QUICKSTART_POLICIES],
         expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (PRIVATE_AKS, 1438)],
+    },
+    Case {
+        rule: "ACR024",
+        // No corpus template assigns a legacy role on a registry in ABAC mode; these
+        // assign AcrPull at resource group scope beside an RBAC registry (container
+        // app) and to a registry module whose nullable mode parameter is not passed.
+        corpus_positive: &[],
+        corpus_negative: &[CONTAINER_APP_ACR, AZD_AKS],
+        expected: &[("positive.json", 65), ("positive.json", 75), ("positive.json", 84), ("positive.json", 95), ("positive.json", 106)],
     },
 ];
 
@@ -274,7 +286,9 @@ fn every_builtin_rule_has_a_case_and_fixtures() {
         .metas()
         .into_iter()
         .map(|m| m.id)
-        .filter(|id| id != "ACR000")
+        // Findings of the driver's rules come from loading, not from rules over
+        // resources: ACR000 is tested with the parsers, ACR100 in registry_modules.rs.
+        .filter(|id| !acrlint::DRIVER_RULES.contains(&id.as_str()))
         .collect();
     let cased: Vec<&str> = CASES.iter().map(|c| c.rule).collect();
     assert_eq!(

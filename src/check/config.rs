@@ -92,18 +92,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let node = crate::source::json::parse(text).map_err(|e| {
-            let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
-            format!(
-                "{}:{}:{}: {}",
-                path.display(),
-                lc.line,
-                lc.column,
-                e.message
-            )
-        })?;
-        let json = crate::arm::value::Value::from_node(&node).to_json();
+        let json = crate::source::json::parse_settings(path, text)?;
         let file: ConfigFile =
             serde_json::from_value(json).map_err(|e| format!("{}: {e}", path.display()))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -159,6 +148,23 @@ impl Config {
             exclude,
             parameters,
         })
+    }
+
+    /// An error naming the first rule id of `rules` that is not among `known` (rule
+    /// ids, imported definition names), so that a typo cannot silently configure
+    /// nothing.
+    pub fn check_rule_ids(&self, known: &[String]) -> Result<(), String> {
+        match self
+            .rules
+            .keys()
+            .find(|id| !known.iter().any(|k| k.eq_ignore_ascii_case(id)))
+        {
+            Some(id) => Err(format!(
+                "{}: rules.{id}: unknown rule id (acrlint rules lists them)",
+                self.path.display()
+            )),
+            None => Ok(()),
+        }
     }
 
     fn relative<'p>(&self, file: &'p Path) -> &'p Path {
@@ -257,6 +263,11 @@ pub struct ConfigResolver {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     /// Errors met while loading configs found on the way (reported once).
     pub errors: Mutex<Vec<String>>,
+    /// The rule ids a configuration may name (none checked when empty).
+    known_rules: Vec<String>,
+    /// Configuration files already reported as invalid (one file may be reached by
+    /// several paths: `./acrlint.json`, `/repo/acrlint.json`).
+    reported: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl ConfigResolver {
@@ -276,6 +287,30 @@ impl ConfigResolver {
         }
     }
 
+    /// Require every configuration to name only `known` rules: the explicit one now,
+    /// those found on the way when they are loaded (an error then, like a syntax error).
+    pub fn with_known_rules(mut self, known: Vec<String>) -> Result<ConfigResolver, String> {
+        if let Some(c) = &self.explicit {
+            c.check_rule_ids(&known)
+                .map_err(|e| format!("--config: {e}"))?;
+        }
+        self.known_rules = known;
+        Ok(self)
+    }
+
+    /// The errors met so far, each once, in the order met.
+    pub fn error_list(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Ok(errors) = self.errors.lock() {
+            for e in errors.iter() {
+                if !out.contains(e) {
+                    out.push(e.clone());
+                }
+            }
+        }
+        out
+    }
+
     pub fn for_file(&self, file: &Path) -> Option<Arc<Config>> {
         if let Some(c) = &self.explicit {
             return Some(c.clone());
@@ -292,11 +327,22 @@ impl ConfigResolver {
         }
         let candidate = dir.join(FILE_NAME);
         let found = if candidate.is_file() {
-            match Config::load(&candidate) {
+            let loaded = Config::load(&candidate).and_then(|c| {
+                if self.known_rules.is_empty() {
+                    Ok(c)
+                } else {
+                    c.check_rule_ids(&self.known_rules).map(|()| c)
+                }
+            });
+            match loaded {
                 Ok(c) => Some(Arc::new(c)),
                 Err(e) => {
-                    if let Ok(mut errs) = self.errors.lock() {
-                        errs.push(e);
+                    let file = candidate.canonicalize().unwrap_or(candidate.clone());
+                    let first = self.reported.lock().is_ok_and(|mut r| r.insert(file));
+                    if first {
+                        if let Ok(mut errs) = self.errors.lock() {
+                            errs.push(e);
+                        }
                     }
                     None
                 }
@@ -345,6 +391,43 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("sometimes"), "{err}");
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_errors_naming_them() {
+        let known: Vec<String> = ["ACR000", "ACR001", "ACR013"].map(String::from).to_vec();
+        let c = Config::parse(
+            Path::new("infra/acrlint.json"),
+            r#"{"rules": {"acr001": "off", "ACR013": "note"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.check_rule_ids(&known), Ok(()));
+        let c = Config::parse(
+            Path::new("infra/acrlint.json"),
+            r#"{"rules": {"ACR001": "off", "ACR0013": "note"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.check_rule_ids(&known),
+            Err(
+                "infra/acrlint.json: rules.ACR0013: unknown rule id (acrlint rules lists them)"
+                    .into()
+            )
+        );
+        // Found on the way: reported once however many files it covers.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            r#"{"rules": {"ACR999": "off"}}"#,
+        )
+        .unwrap();
+        let resolver = ConfigResolver::new(None).with_known_rules(known).unwrap();
+        for name in ["a.json", "b.json"] {
+            assert!(resolver.for_file(&dir.path().join(name)).is_none());
+        }
+        let errors = resolver.error_list();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with("rules.ACR999: unknown rule id (acrlint rules lists them)"));
     }
 
     #[test]

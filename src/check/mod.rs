@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 pub use report::{Report, Summary};
 
-use crate::arm::eval::DiagnosticKind;
+use crate::arm::eval::{DiagnosticKind, UnresolvedKind, UnresolvedModule};
 use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{Disk, Loader};
@@ -19,7 +19,7 @@ use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
-use crate::source::sources::Sources;
+use crate::source::sources::{Overlay, Sources};
 
 /// Options of a `check` run.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +36,39 @@ pub struct CheckOptions {
     pub all_bodies: bool,
     /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
     pub progress: bool,
+    /// `--select`/`--ignore`.
+    pub selection: select::RuleSelection,
+    /// `--exclude`.
+    pub exclude: crate::load::walk::Exclude,
+    /// The text read from stdin for the path `-`, and the file it stands for
+    /// (`--stdin-filename`): named in findings, its language, configuration, parameter
+    /// file and modules found as for that file; the text is checked, not the file.
+    pub stdin: Option<(PathBuf, SourceText)>,
+}
+
+/// The path that names stdin on the command line.
+pub const STDIN: &str = "-";
+
+/// More worker threads than this per core only cost memory.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+/// The most worker threads `--jobs` gets, whatever the machine.
+pub const MAX_JOBS: usize = 256;
+
+/// The worker threads for `--jobs N` (`None` or 0: one per core) and, when N was more
+/// than this machine can use, a note saying what was used instead.
+pub fn worker_threads(requested: Option<usize>) -> (Option<usize>, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let max = cores.saturating_mul(MAX_JOBS_PER_CORE).clamp(1, MAX_JOBS);
+    match requested {
+        Some(n) if n > max => (
+            Some(max),
+            Some(format!(
+                "--jobs {n} is more than this machine can use ({cores} cores); using {max} threads"
+            )),
+        ),
+        Some(0) | None => (None, None),
+        Some(n) => (Some(n), None),
+    }
 }
 
 /// A progress bar for long runs only (many files), drawn on stderr.
@@ -115,37 +148,46 @@ impl Siblings {
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
-    let (files, walk_errors) = crate::load::discover::collect_files(paths);
+    let (on_disk, from_stdin): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.as_os_str() != STDIN);
+    let (files, walk_errors) =
+        crate::load::discover::collect_files_excluding(&on_disk, &options.exclude);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
-    let run = || -> Vec<FileOutcome> {
-        files
-            .par_iter()
-            .map(|(path, explicit)| {
-                let mut o = check_file_among(path, *explicit, engine, options, &siblings);
-                if o.findings.is_empty() {
-                    // Nothing to show from it: free its text now, not after every file.
-                    o.source = None;
-                }
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                o
-            })
-            .collect()
+    let one = |(path, explicit): &(PathBuf, bool)| {
+        let mut o = check_file_among(path, *explicit, engine, options, &siblings);
+        if o.findings.is_empty() {
+            // Nothing to show from it: free its text now, not after every file.
+            o.source = None;
+        }
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        o
     };
-    let outcomes = match options.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
+    let run = || -> Vec<FileOutcome> { files.par_iter().map(one).collect() };
+    // Rayon's global pool is built on first use and panics if it cannot be: with more
+    // threads than the system allows, a pool of our own fails to build instead, and
+    // the files are then checked on this thread.
+    let threads = worker_threads(options.jobs)
+        .0
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .min(files.len())
+        .max(1);
+    let mut outcomes = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => files.iter().map(one).collect(),
     };
+    if let (Some((path, text)), false) = (&options.stdin, from_stdin.is_empty()) {
+        let mut overlay = Overlay::new(&Disk);
+        overlay.set(path, text.clone());
+        outcomes.push(check_source(path, &overlay, true, engine, options));
+    }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
     let mut outcomes = outcomes;
-    modules::merge(
+    once::merge(
         &mut outcomes
             .iter_mut()
             .filter(|o| o.checked)
@@ -188,6 +230,35 @@ pub fn acr000(
     level: Level,
     message: &str,
 ) -> Finding {
+    driver_finding("ACR000", path, source, span, level, message)
+}
+
+/// The rule of a module that was not followed.
+pub const UNRESOLVED_MODULE_RULE: &str = "ACR100";
+
+/// The level of an ACR100 finding: an error when a registry's policies went unchecked
+/// or the template cannot be built (missing file, malformed reference); a warning for
+/// another registry module that is not restored (`acrlint restore` fixes it); a note
+/// for another template spec (only Azure resolves it).
+pub fn unresolved_level(u: UnresolvedModule) -> Level {
+    match (u.deploys_registry, u.kind) {
+        (true, _) | (_, UnresolvedKind::MissingFile | UnresolvedKind::InvalidReference) => {
+            Level::Error
+        }
+        (false, UnresolvedKind::NotRestored) => Level::Warning,
+        (false, UnresolvedKind::TemplateSpec) => Level::Note,
+    }
+}
+
+/// A finding reported by the driver rather than by a rule (ACR000, ACR100).
+fn driver_finding(
+    rule: &str,
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    level: Level,
+    message: &str,
+) -> Finding {
     let (start, end) = match (source, span) {
         (Some(s), Some(sp)) => (s.line_col(sp.start), s.line_col(sp.end.max(sp.start))),
         _ => Default::default(),
@@ -200,7 +271,7 @@ pub fn acr000(
     let end = if end.line == 0 { start } else { end };
     let file_text = path.to_string_lossy().replace('\\', "/");
     Finding {
-        rule: "ACR000".into(),
+        rule: rule.into(),
         level,
         status: Status::Fail,
         location: Location {
@@ -214,7 +285,7 @@ pub fn acr000(
         resource_name: None,
         message: message.to_string(),
         related: Vec::new(),
-        fingerprint: fingerprint(&["ACR000", &file_text, message]),
+        fingerprint: fingerprint(&[rule, &file_text, message]),
         suppression: None,
     }
 }
@@ -358,6 +429,7 @@ fn check_in(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    modules::report_in_callers(&expansion, &mut outcome.findings);
     finish(&expansion, config.as_deref(), options, &mut outcome);
     outcome
 }
@@ -415,17 +487,20 @@ fn acr000_from(e: &ExpandError) -> Finding {
     )
 }
 
-/// ACR000 findings for syntax errors and caps met during expansion.
+/// ACR000 findings for syntax errors and caps met during expansion; ACR100 findings
+/// for modules that were not followed.
 pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
-        let level = match d.kind {
-            DiagnosticKind::Syntax => Level::Error,
-            DiagnosticKind::Limit => Level::Warning,
+        let (rule, level) = match d.kind {
+            DiagnosticKind::Syntax => ("ACR000", Level::Error),
+            DiagnosticKind::Limit => ("ACR000", Level::Warning),
+            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE_RULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };
-        out.push(acr000(
+        out.push(driver_finding(
+            rule,
             &f.source.path,
             Some(&f.source),
             Some(d.span),
@@ -438,7 +513,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 pub mod baseline;
 pub mod config;
 mod modules;
+mod once;
 mod report;
+pub mod select;
 pub mod suppress;
 
 /// The configuration's parameter mapping and context apply where the command line
@@ -481,6 +558,11 @@ fn finish(
     suppress::apply(expansion, &mut outcome.findings);
     if let Some(b) = &options.baseline {
         b.apply(&mut outcome.findings);
+    }
+    if !options.selection.is_all() {
+        outcome
+            .findings
+            .retain(|f| options.selection.keeps(&f.rule));
     }
     // Files other than the checked one (modules, parameter files) show their text too.
     for f in &expansion.files {

@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use super::edit::Planned;
 use super::edit::{self, Edit};
-use super::json::{self, Planned};
-use super::spec::FixSpec;
+use super::json;
+use super::spec::{Applicability, FixSpec};
 use super::{bicep, findings, fixable, touches, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -34,7 +35,7 @@ fn key(f: &Finding) -> (String, Option<String>, Option<String>) {
 }
 
 /// The first warning or error in `after` that `before` did not have.
-fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Finding> {
+pub(super) fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Finding> {
     after.iter().find(|a| {
         a.level >= Level::Warning
             && a.suppression.is_none()
@@ -44,13 +45,66 @@ fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Findi
     })
 }
 
-fn syntax_ok(language: Language, text: &str) -> bool {
+pub(super) fn syntax_ok(language: Language, text: &str) -> bool {
     match language {
         Language::Json => crate::source::json::parse(text).is_ok(),
         Language::Bicep | Language::BicepParam => {
             crate::source::bicep::parse(text).diagnostics.is_empty()
         }
     }
+}
+
+/// A file's syntax tree, for planning fixes on it.
+pub(super) enum Parsed {
+    Json(crate::source::json::Node),
+    Bicep(crate::source::bicep::ParsedFile),
+}
+
+impl Parsed {
+    pub(super) fn of(language: Language, path: &Path, text: &str) -> Result<Parsed, String> {
+        Ok(match language {
+            Language::Json => Parsed::Json(
+                crate::source::json::parse(text)
+                    .map_err(|e| format!("{}: {}", path.display(), e.message))?,
+            ),
+            Language::Bicep | Language::BicepParam => {
+                Parsed::Bicep(crate::source::bicep::parse(text))
+            }
+        })
+    }
+
+    /// The repair of one finding under its rule's `spec`; `sets` says whether the
+    /// template's parameter file sets a parameter.
+    pub(super) fn plan(
+        &self,
+        text: &str,
+        f: &Finding,
+        spec: &FixSpec,
+        sets: &dyn Fn(&str) -> bool,
+    ) -> Planned {
+        match self {
+            Parsed::Json(root) => json::plan(
+                &json::JsonFile {
+                    text,
+                    root,
+                    param_file_sets: sets,
+                },
+                f,
+                spec,
+            ),
+            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec),
+        }
+    }
+}
+
+/// The fixes planned for one pass.
+struct Plan {
+    candidates: Vec<Candidate>,
+    manual: Vec<ManualFix>,
+    /// Some fixes wait for the next pass.
+    deferred: bool,
+    /// Rules whose unsafe fixes were left out (no `--unsafe-fixes`), once each.
+    unsafe_left: Vec<String>,
 }
 
 /// Plan the fixes of `found`; fixes that meet an earlier one's edits wait (deferred).
@@ -62,41 +116,25 @@ fn plan(
     engine: &Engine,
     options: &FixOptions,
     param_names: &[String],
-) -> Result<(Vec<Candidate>, Vec<ManualFix>, bool), String> {
+) -> Result<Plan, String> {
     let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    let json_root = match language {
-        Language::Json => Some(
-            crate::source::json::parse(text)
-                .map_err(|e| format!("{}: {}", path.display(), e.message))?,
-        ),
-        Language::Bicep | Language::BicepParam => None,
-    };
-    let parsed = match language {
-        Language::Bicep | Language::BicepParam => Some(crate::source::bicep::parse(text)),
-        Language::Json => None,
-    };
+    let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     for f in found.iter().filter(|f| fixable(f, options)) {
         let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
             continue;
         };
         let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
-        let planned = match (&json_root, &parsed) {
-            (Some(root), _) => json::plan(
-                &json::JsonFile {
-                    text,
-                    root,
-                    param_file_sets: &sets,
-                },
-                f,
-                &spec,
-            ),
-            (_, Some(p)) => bicep::plan(text, &p.program, f, &spec),
-            _ => Planned::Nothing,
-        };
-        match planned {
+        if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
+            if !unsafe_left.contains(&f.rule) {
+                unsafe_left.push(f.rule.clone());
+            }
+            continue;
+        }
+        match parsed.plan(text, f, &spec, &sets) {
             Planned::Edits(e) => {
                 let all: Vec<&Edit> = candidates.iter().flat_map(|c| &c.edits).collect();
                 let new: Vec<Edit> = e.into_iter().filter(|x| !all.contains(&x)).collect();
@@ -125,7 +163,12 @@ fn plan(
             }),
         }
     }
-    Ok((candidates, manual, deferred))
+    Ok(Plan {
+        candidates,
+        manual,
+        deferred,
+        unsafe_left,
+    })
 }
 
 fn apply(language: Language, text: &str, edits: &[Edit]) -> Result<String, String> {
@@ -162,10 +205,16 @@ pub(crate) fn run(
     let mut manual: Vec<ManualFix> = Vec::new();
     let mut refused: Vec<ManualFix> = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     // With --diff nothing is written, but later passes only need the text: every pass
     // works on the text in memory.
     for _ in 0..MAX_PASSES {
-        let (candidates, advice, waits) = plan(
+        let Plan {
+            candidates,
+            manual: advice,
+            deferred: waits,
+            unsafe_left: left,
+        } = plan(
             language,
             path,
             &current,
@@ -176,6 +225,7 @@ pub(crate) fn run(
         )?;
         manual = advice;
         deferred = waits;
+        unsafe_left = left;
         if candidates.is_empty() {
             break;
         }
@@ -239,5 +289,6 @@ pub(crate) fn run(
         manual,
         remaining,
         deferred,
+        unsafe_left,
     }))
 }

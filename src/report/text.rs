@@ -29,22 +29,51 @@ const RED: &str = "\x1b[91m";
 const YELLOW: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[92m";
 
-/// Whether to colour output written to a stream: never when `NO_COLOR` is set to a
-/// non-empty value, always when `CLICOLOR_FORCE` is set to anything but `0`, otherwise
-/// only on a terminal (<https://no-color.org>, <https://bixense.com/clicolors/>).
-pub fn use_color(stream_is_tty: bool) -> bool {
-    let no_color = std::env::var("NO_COLOR").ok();
-    let force = std::env::var("CLICOLOR_FORCE").ok();
-    color_choice(stream_is_tty, no_color.as_deref(), force.as_deref())
+/// `--color`: `auto` decides from the stream and the environment (see [`auto_color`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// [`use_color`] without the environment, for testing.
-pub fn color_choice(stream_is_tty: bool, no_color: Option<&str>, force: Option<&str>) -> bool {
+/// Whether to colour output written to a stream: `--color always`/`never` decide;
+/// `auto` follows [`auto_color`] with the process environment.
+pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let var = |name: &str| std::env::var(name).ok();
+            auto_color(
+                stream_is_tty,
+                var("NO_COLOR").as_deref(),
+                var("CLICOLOR_FORCE").as_deref(),
+                var("TERM").as_deref(),
+            )
+        }
+    }
+}
+
+/// `--color auto` without the environment, for testing: never when `NO_COLOR` is set
+/// to a non-empty value, always when `CLICOLOR_FORCE` is set to anything but `0`,
+/// never on a `TERM=dumb` terminal, otherwise only on a terminal
+/// (<https://no-color.org>, <https://bixense.com/clicolors/>).
+pub fn auto_color(
+    stream_is_tty: bool,
+    no_color: Option<&str>,
+    force: Option<&str>,
+    term: Option<&str>,
+) -> bool {
     if no_color.is_some_and(|v| !v.is_empty()) {
         return false;
     }
     if force.is_some_and(|v| !v.is_empty() && v != "0") {
         return true;
+    }
+    if term == Some("dumb") {
+        return false;
     }
     stream_is_tty
 }
@@ -104,7 +133,7 @@ fn render_finding<'r>(
         .iter()
         .map(|r| format!("{} at {}", clean(&r.message), position(&r.location, base)))
         .collect();
-    let help = report.rule(&finding.rule).map(|r| clean(&r.recommendation));
+    let help = crate::report::help(report, finding).map(clean);
 
     let source = report.sources.get(&finding.location.file);
     let excerpt = source.and_then(|text| {
@@ -116,7 +145,7 @@ fn render_finding<'r>(
     let mut group = Group::with_level(level);
     if let Some(ex) = &excerpt {
         group = group.element(
-            Snippet::source(ex.text)
+            Snippet::source(ex.text.as_ref())
                 .line_start(ex.first_line as usize)
                 .annotation(AnnotationKind::Primary.span(ex.start..ex.end)),
         );
@@ -208,26 +237,16 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Messages quote template values: keep terminal control sequences in them from
-/// reaching the terminal by showing control characters escaped.
+/// Messages quote template values: keep terminal control sequences and bidirectional
+/// overrides in them from reaching the terminal by showing them escaped.
 fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    super::hygiene::one_line(s).into_owned()
 }
 
 /// The lines a location covers, with the location as a byte range into them.
 struct Excerpt<'a> {
-    text: &'a str,
+    /// Hazardous characters shown escaped (`report::hygiene`).
+    text: std::borrow::Cow<'a, str>,
     first_line: u32,
     start: usize,
     end: usize,
@@ -250,12 +269,13 @@ impl<'a> Excerpt<'a> {
         } else {
             byte_offset(source, index, last_line, location.end.column)?.max(start)
         };
-        let text = source.get(from..to)?;
+        let (text, start, end) =
+            super::hygiene::excerpt(source.get(from..to)?, start - from, end - from);
         Some(Excerpt {
             text,
             first_line,
-            start: start - from,
-            end: end - from,
+            start,
+            end,
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Checks that need more than one resource, as Rust functions registered under their
 //! rule id (the rule's metadata still lives in `rules/<id>.json`).
 
+pub mod access;
 mod acr002;
 mod acr003;
 mod acr011;
@@ -9,6 +10,7 @@ mod acr017;
 mod acr018;
 mod acr019;
 mod acr020;
+pub mod acr024;
 mod emit;
 mod name_shape;
 #[cfg(test)]
@@ -61,30 +63,36 @@ pub fn native(id: &str) -> Option<NativeCheck> {
         "ACR018" => Some(acr018::check),
         "ACR019" => Some(acr019::check),
         "ACR020" => Some(acr020::check),
+        "ACR024" => Some(acr024::check),
         _ => None,
     }
 }
 
 /// Resource types whose bodies the native checks read (an entry ending in `/` is a
-/// prefix): registries and their children, private endpoints (ACR011, ACR016) and role
-/// assignments (ACR020). A new native check that reads another type's body must add
+/// prefix): registries and their children, private endpoints (ACR011, ACR016), role
+/// assignments and deployment scripts (ACR020, ACR024), and nested deployments (whose
+/// `resourceGroup` places a registry, and whose parameters show what a script module
+/// that is not fetched runs). A new native check that reads another type's body must add
 /// it here, or `check` leaves that body unevaluated. ACR003 reads every body, but only
 /// in templates that call `listCredentials` (see [`READS_EVERY_BODY_WHEN_CALLED`]).
 pub const BODY_TYPES: &[&str] = &[
     "Microsoft.ContainerRegistry/",
     resolve::PRIVATE_ENDPOINT,
     "Microsoft.Authorization/roleAssignments",
+    access::scripts::DEPLOYMENT_SCRIPT,
     "Microsoft.Resources/deployments",
 ];
 
 /// Of [`BODY_TYPES`], those the native checks read only for what they say about a
-/// registry (a private endpoint's target, a role assignment's scope). A registry is
+/// registry (a private endpoint's target, a role assignment's scope, the registry a
+/// deployment script acts on). A registry is
 /// named by its type, `Microsoft.ContainerRegistry/...`, in the template or in a
 /// value of its parameter file; a template none of whose files names it has nothing
 /// in them for the checks to find, so they do not make it worth evaluating.
 pub const REGISTRY_COMPANION_TYPES: &[&str] = &[
     resolve::PRIVATE_ENDPOINT,
     "Microsoft.Authorization/roleAssignments",
+    access::scripts::DEPLOYMENT_SCRIPT,
 ];
 
 /// What names a registry in a template's text (see [`REGISTRY_COMPANION_TYPES`]).
@@ -145,3 +153,4 @@ pub fn resource_finding(
 }
 
 pub use crate::rules::normalize_location;
+pub use acr018::repository_problem;

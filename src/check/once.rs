@@ -1,0 +1,74 @@
+//! One file, one set of findings: a module that is checked on its own and also
+//! reached through a parent that deploys it would otherwise show each of its
+//! findings twice. Its own check keeps them; from the parent's check, a finding
+//! identical to one of its own is dropped, and any other (the parent passes values
+//! that make a difference) is kept and marked with the parent.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::rules::finding::{fingerprint, Finding};
+
+/// What makes two findings the same to a reader.
+type Key = (String, PathBuf, (u32, u32), (u32, u32), String, String);
+
+fn key(f: &Finding, file: PathBuf) -> Key {
+    (
+        f.rule.clone(),
+        file,
+        (f.location.start.line, f.location.start.column),
+        (f.location.end.line, f.location.end.column),
+        f.status.as_str().to_string(),
+        f.message.clone(),
+    )
+}
+
+/// `outcomes` are `(checked file, its findings)`; `canonical` names a file the same
+/// way however it is spelt.
+pub(crate) fn merge(
+    outcomes: &mut [(&Path, &mut Vec<Finding>)],
+    canonical: &dyn Fn(&Path) -> PathBuf,
+) {
+    let checked: HashMap<PathBuf, usize> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, (p, _))| (canonical(p), i))
+        .collect();
+    // Findings each checked file gives on itself.
+    let own: HashSet<Key> = outcomes
+        .iter()
+        .flat_map(|(p, fs)| {
+            let me = canonical(p);
+            fs.iter()
+                .filter(|f| f.location.file == *p || canonical(&f.location.file) == me)
+                .map(|f| key(f, me.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (parent, findings) in outcomes.iter_mut() {
+        let parent: &Path = parent;
+        let me = canonical(parent);
+        findings.retain_mut(|f| {
+            if f.location.file == *parent {
+                return true;
+            }
+            let file = canonical(&f.location.file);
+            if file == me || !checked.contains_key(&file) {
+                return true;
+            }
+            if own.contains(&key(f, file)) {
+                return false;
+            }
+            mark(f, parent);
+            true
+        });
+    }
+}
+
+/// Name the parent that deployed the module, and keep its fingerprint apart from the
+/// module's own finding.
+fn mark(f: &mut Finding, parent: &Path) {
+    let shown = parent.to_string_lossy().replace('\\', "/");
+    f.message = format!("{} (through {shown}, which deploys this file)", f.message);
+    f.fingerprint = fingerprint(&[&f.fingerprint, &shown]);
+}
