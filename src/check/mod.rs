@@ -421,6 +421,13 @@ fn check_in(
         outcome.source = expansion.file(0).map(|f| f.source.text.clone());
     }
     outcome.findings.extend(diagnostic_findings(&expansion));
+    if hold_back_for_bicep_syntax(&expansion, &mut outcome.findings) {
+        // Like a JSON file that does not parse, the file cannot be deployed as it is
+        // (exit code 2); recovery could have changed any declaration after the error.
+        outcome.fatal = true;
+        finish(&expansion, config.as_deref(), options, &mut outcome);
+        return outcome;
+    }
     let input = EngineInput {
         expansion: &expansion,
         options: &expand_options,
@@ -485,6 +492,32 @@ fn acr000_from(e: &ExpandError) -> Finding {
         Level::Error,
         &e.message,
     )
+}
+
+/// What the first Bicep syntax error of a check adds to its message.
+pub const RULES_HELD_BACK: &str =
+    "no rules were run on this template: recovering from the error can change what it declares (a missing `}` swallows the properties after it), so findings could be invented or missed; fix the error and check again";
+
+/// Whether a Bicep file of the expansion (the template, a module or a parameter file)
+/// has a syntax error: then rules are held back, and the first error's finding says so.
+fn hold_back_for_bicep_syntax(exp: &Expansion, findings: &mut [Finding]) -> bool {
+    let Some(first) = exp.syntax_errors().find(|d| {
+        exp.file(d.file).is_some_and(|f| {
+            f.lowered || Language::of(&f.source.path).is_some_and(Language::is_bicep)
+        })
+    }) else {
+        return false;
+    };
+    let Some(file) = exp.file(first.file) else {
+        return false;
+    };
+    let start = file.source.line_col(first.span.start);
+    if let Some(f) = findings.iter_mut().find(|f| {
+        f.rule == "ACR000" && f.location.file == file.source.path && f.location.start == start
+    }) {
+        f.message = format!("{}; {RULES_HELD_BACK}", f.message);
+    }
+    true
 }
 
 /// ACR000 findings for syntax errors and caps met during expansion; ACR100 findings

@@ -137,6 +137,12 @@ pub fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }
 
+/// A byte of a diagnostic code in a pragma: anything but a blank or a line break
+/// (0 is the lexer's end of input).
+fn is_code_byte(b: u8) -> bool {
+    !matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0)
+}
+
 pub fn is_ident_continue(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -152,6 +158,10 @@ struct Lexer<'t> {
 impl Lexer<'_> {
     fn peek(&self, ahead: usize) -> u8 {
         self.src.get(self.pos + ahead).copied().unwrap_or(0)
+    }
+
+    fn at_comment(&self) -> bool {
+        self.peek(0) == b'/' && matches!(self.peek(1), b'/' | b'*')
     }
 
     fn at_end(&self) -> bool {
@@ -261,9 +271,11 @@ impl Lexer<'_> {
             let b = self.peek(0);
             if b == b' ' || b == b'\t' {
                 self.pos += 1;
-            } else if is_ident_continue(b) || b == b'-' {
+            } else if is_code_byte(b) && !self.at_comment() {
+                // A code runs to the next blank or comment: `BCP081`,
+                // `no-unused-params`, and tools' own codes such as `acrlint:ACR001`.
                 let code_start = self.pos;
-                while is_ident_continue(self.peek(0)) || self.peek(0) == b'-' {
+                while is_code_byte(self.peek(0)) && !self.at_comment() {
                     self.pos += 1;
                 }
                 end = self.pos;

@@ -441,7 +441,7 @@ fn pragmas_are_kept_with_spans_at_top_level_and_inside() {
 #disable-next-line no-unused-params BCP081
 param p string
 resource r 'T@1' = {
-  #disable-next-line BCP037
+  #disable-next-line BCP037 acrlint:ACR001 a reason/with slashes
   properties: {}
 }
 #disable-diagnostics   no-unused-vars // why
@@ -479,7 +479,11 @@ var v = 1
     // All four pragmas, including the one inside the resource body.
     assert_eq!(parsed.pragmas.len(), 4);
     let inner = &parsed.pragmas[1];
-    assert_eq!(inner.span.text(text), "#disable-next-line BCP037");
+    assert_eq!(
+        inner.span.text(text),
+        "#disable-next-line BCP037 acrlint:ACR001 a reason/with slashes"
+    );
+    assert_eq!(inner.codes[1].name.to_string(), "acrlint:ACR001");
     assert_eq!(line_col(text, inner.span.start), (4, 3));
     assert_eq!(line_col(text, inner.codes[0].span.start), (4, 22));
     assert_eq!(
