@@ -42,7 +42,7 @@ pub use load::{
 };
 pub use lower::{BicepProject, Severity, FILE_MARKER};
 pub use report::expand::to_json as expansion_to_json;
-pub use source::file::{LoadedFile, SourceFile};
+pub use source::file::{LoadedFile, ReadError, SourceFile};
 pub use source::line_index::LineCol;
 pub use source::sources::{Overlay, Sources};
 

@@ -377,10 +377,12 @@ fn check_in(
             Ok(l) if classify(&l.root) == JsonFileKind::Template => Some(l),
             Ok(_) => return outcome,
             Err(e) => {
+                // A walked file that cannot be read at all may be a template: say so
+                // rather than let it vanish from the run.
                 let relevant = explicit
                     || e.source
                         .as_ref()
-                        .is_some_and(|s| looks_like_template(&s.text));
+                        .is_none_or(|s| looks_like_template(&s.text));
                 if relevant {
                     outcome.fatal = true;
                     outcome.source = e.source.as_ref().map(|s| s.text.clone());
@@ -437,6 +439,7 @@ fn check_in(
     };
     outcome.findings.extend(engine.run(&input));
     modules::report_in_callers(&expansion, &mut outcome.findings);
+    labels::relabel(&expansion, &mut outcome.findings);
     finish(&expansion, config.as_deref(), options, &mut outcome);
     outcome
 }
@@ -528,6 +531,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
         let (rule, level) = match d.kind {
             DiagnosticKind::Syntax => ("ACR000", Level::Error),
             DiagnosticKind::Limit => ("ACR000", Level::Warning),
+            DiagnosticKind::MissingFile => ("ACR000", Level::Error),
             DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE_RULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
@@ -545,6 +549,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod labels;
 mod modules;
 mod once;
 mod report;

@@ -180,6 +180,7 @@ impl<'s> Loader<'s> {
                 kind: match severity {
                     lower::Severity::Syntax => DiagnosticKind::Syntax,
                     lower::Severity::Limit => DiagnosticKind::Limit,
+                    lower::Severity::MissingFile => DiagnosticKind::MissingFile,
                     lower::Severity::Unresolved(u) => DiagnosticKind::UnresolvedModule(u),
                     lower::Severity::Error | lower::Severity::Warning | lower::Severity::Info => {
                         DiagnosticKind::Evaluation

@@ -158,7 +158,10 @@ impl<'a> Lowerer<'a> {
         match read {
             Ok(b) => Some(b),
             Err(err) => {
-                self.warn(e.span, format!("'{rel}': {err}"));
+                self.missing_file(
+                    e.span,
+                    format!("the file '{rel}' could not be loaded: {err}; its content is unknown"),
+                );
                 None
             }
         }

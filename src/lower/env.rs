@@ -152,6 +152,12 @@ impl<'a> Lowerer<'a> {
             .push((span(at), message.into(), Severity::Warning));
     }
 
+    /// A file the program reads could not be read (reported by `check` as ACR000).
+    pub fn missing_file(&mut self, at: bicep::Span, message: impl Into<String>) {
+        self.diags
+            .push((span(at), message.into(), Severity::MissingFile));
+    }
+
     /// An ARM expression whose value is unknown, with a diagnostic saying why.
     pub fn unknown(&mut self, at: &Expr, why: impl Into<String>) -> String {
         let why = why.into();

@@ -141,6 +141,9 @@ pub enum Severity {
     /// A module that was not followed (missing file, registry module not restored,
     /// template spec): reported by `check` at the `module` statement.
     Unresolved(crate::arm::eval::UnresolvedModule),
+    /// A file the program reads (`loadTextContent()` and the like) could not be read:
+    /// the Bicep compiler rejects the program, and the value is unknown.
+    MissingFile,
 }
 
 /// A Bicep entry file lowered with everything it pulls in, ready for

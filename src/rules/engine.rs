@@ -9,7 +9,7 @@ use crate::arm::value::Value;
 use crate::rules::catalog::{builtin_rules, parse_rule, RuleMeta};
 use crate::rules::condition::{Condition, NoExpressions, Outcome};
 use crate::rules::finding::{Finding, Status};
-use crate::rules::locate::{path_span, provenance_related};
+use crate::rules::locate::{path_span, value_sources};
 use crate::rules::native::{
     self, name_text, resource_finding, DeploymentMode, NativeCheck, RuleInput,
 };
@@ -312,7 +312,7 @@ fn declarative(input: &RuleInput, cond: &Condition, views: &ResourceViews, out: 
             Status::Fail => input.meta.severity,
             Status::Possible => input.meta.severity.lower(),
         };
-        let related = provenance_related(exp, &r.traces, ps.span);
+        let related = value_sources(exp, &r.traces, &ps);
         let key = format!(
             "{}#{:?}#{}",
             r.deployment,

@@ -38,11 +38,19 @@ pub fn resource_node<'e>(exp: &'e Expansion, r: &ExpandedResource) -> Option<&'e
 /// deepest node on the path.
 pub struct PathSpan {
     pub span: Span,
+    /// The span is where the value is written or computed: the path's last node, or
+    /// an expression on the way that produces it. False for an omitted property,
+    /// whose span is only the nearest enclosing node (whose other values are no
+    /// source of it).
+    pub reached: bool,
 }
 
 pub fn path_span(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> PathSpan {
     let Some(mut node) = resource_node(exp, r) else {
-        return PathSpan { span: r.span };
+        return PathSpan {
+            span: r.span,
+            reached: false,
+        };
     };
     // Point at the resource's `type` value when nothing on the path is written.
     let mut span = node.get("type").map_or(r.span, |t| t.span);
@@ -56,17 +64,31 @@ pub fn path_span(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> PathSp
                 node = next;
                 span = next.span;
                 if depth + 1 == path.len() {
-                    return PathSpan { span };
+                    return PathSpan {
+                        span,
+                        reached: true,
+                    };
                 }
                 if next.as_str().is_some_and(|s| s.starts_with('[')) {
                     // Produced by an expression: that expression is the place.
-                    return PathSpan { span };
+                    return PathSpan {
+                        span,
+                        reached: true,
+                    };
                 }
             }
-            None => return PathSpan { span },
+            None => {
+                return PathSpan {
+                    span,
+                    reached: false,
+                }
+            }
         }
     }
-    PathSpan { span }
+    PathSpan {
+        span,
+        reached: path.is_empty(),
+    }
 }
 
 /// The provenance (flattened, without repeats) of the expression strings within `span`.
@@ -83,6 +105,19 @@ pub fn provenance_within(
         }
     }
     flat
+}
+
+/// Related locations for where the value at `ps` comes from: none for an omitted one.
+pub fn value_sources(
+    exp: &Expansion,
+    traces: &[(Span, Vec<Arc<Provenance>>)],
+    ps: &PathSpan,
+) -> Vec<Related> {
+    if ps.reached {
+        provenance_related(exp, traces, ps.span)
+    } else {
+        Vec::new()
+    }
 }
 
 /// Related locations for the provenance of the expression strings within `span`.

@@ -61,6 +61,9 @@ pub enum DiagnosticKind {
     Limit,
     /// A module that was not followed: its resources are not checked.
     UnresolvedModule(UnresolvedModule),
+    /// A file the template reads could not be read (becomes ACR000): the
+    /// deployment cannot be built, and the value is unknown.
+    MissingFile,
 }
 
 /// A module that could not be followed, and what it seems to deploy.

@@ -4,7 +4,7 @@
 use super::{resource_finding, RuleInput};
 use crate::arm::expand::ExpandedResource;
 use crate::rules::finding::{Finding, Level, Related, Status};
-use crate::rules::locate::{location, path_span, provenance_related};
+use crate::rules::locate::{location, path_span, value_sources};
 
 /// The level of a finding: the rule's severity, one lower for `possible`.
 pub fn level_for(input: &RuleInput, status: Status) -> Level {
@@ -26,7 +26,7 @@ pub fn at_path(
 ) -> Finding {
     let exp = input.expansion;
     let ps = path_span(exp, r, path);
-    let mut related = provenance_related(exp, &r.traces, ps.span);
+    let mut related = value_sources(exp, &r.traces, &ps);
     related.extend(extra);
     let key = format!("{}#{:?}#{}", r.deployment, r.copy, path.join("."));
     resource_finding(
