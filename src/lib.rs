@@ -42,10 +42,11 @@ pub use check::{
     Report, Summary,
 };
 pub use report::{render, Format};
-pub use rules::catalog::{builtin_rules, RuleMeta};
+pub use rules::catalog::RuleMeta;
 pub use rules::condition::{NoExpressions, Outcome};
 pub use rules::engine::{Engine, EngineInput};
 pub use rules::finding::{Finding, Level, Location, Related, Status, Suppression};
+pub use rules::native::registry::builtin_rules;
 pub use rules::native::resolve::{deployed, private_links, Deployed};
 pub use rules::native::{name_text, DeploymentMode};
 pub use rules::policy::PolicyDefinition;

@@ -161,6 +161,22 @@ impl Config {
         })
     }
 
+    /// Every rule the configuration names is one of `known` (the rules the command
+    /// runs: the registry's, and those of `--rules` and `--policy`).
+    pub fn check_rule_ids(&self, known: &[String]) -> Result<(), String> {
+        match self
+            .rules
+            .keys()
+            .find(|id| !known.iter().any(|k| k.eq_ignore_ascii_case(id)))
+        {
+            Some(id) => Err(format!(
+                "{}: rules.{id}: no such rule (`acrlint rules` lists them)",
+                self.path.display()
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn relative<'p>(&self, file: &'p Path) -> &'p Path {
         file.strip_prefix(&self.dir).unwrap_or(file)
     }
@@ -257,23 +273,34 @@ pub struct ConfigResolver {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     /// Errors met while loading configs found on the way (reported once).
     pub errors: Mutex<Vec<String>>,
+    /// The ids of the rules the command runs.
+    rules: Vec<String>,
 }
 
 impl ConfigResolver {
     /// The resolver of a command: the file given with `--config`, if any, for every
     /// template; otherwise each template's own `acrlint.json`.
-    pub fn from_option(config: Option<&Path>) -> Result<ConfigResolver, String> {
-        let explicit = config
-            .map(|p| Config::load(p).map_err(|e| format!("--config: {e}")))
-            .transpose()?;
-        Ok(ConfigResolver::new(explicit))
+    /// `rules` are the ids of the rules the command runs; a configuration that names
+    /// another is an error.
+    pub fn from_option(
+        config: Option<&Path>,
+        rules: Vec<String>,
+    ) -> Result<ConfigResolver, String> {
+        let mut resolver = ConfigResolver {
+            rules,
+            ..Default::default()
+        };
+        resolver.explicit = config
+            .map(|p| resolver.load(p).map_err(|e| format!("--config: {e}")))
+            .transpose()?
+            .map(Arc::new);
+        Ok(resolver)
     }
 
-    pub fn new(explicit: Option<Config>) -> ConfigResolver {
-        ConfigResolver {
-            explicit: explicit.map(Arc::new),
-            ..Default::default()
-        }
+    fn load(&self, path: &Path) -> Result<Config, String> {
+        let config = Config::load(path)?;
+        config.check_rule_ids(&self.rules)?;
+        Ok(config)
     }
 
     pub fn for_file(&self, file: &Path) -> Option<Arc<Config>> {
@@ -292,7 +319,7 @@ impl ConfigResolver {
         }
         let candidate = dir.join(FILE_NAME);
         let found = if candidate.is_file() {
-            match Config::load(&candidate) {
+            match self.load(&candidate) {
                 Ok(c) => Some(Arc::new(c)),
                 Err(e) => {
                     if let Ok(mut errs) = self.errors.lock() {
@@ -345,6 +372,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("sometimes"), "{err}");
+    }
+
+    #[test]
+    fn rule_ids_are_those_of_the_registry() {
+        let c = Config::parse(
+            Path::new("acrlint.json"),
+            r#"{"rules": {"acr001": "off", "ACR099": "off"}}"#,
+        )
+        .unwrap();
+        let known: Vec<String> = crate::rules::native::registry::builtin_rules()
+            .unwrap()
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let err = c.check_rule_ids(&known).unwrap_err();
+        assert!(err.contains("rules.ACR099: no such rule"), "{err}");
+        assert!(!err.contains("acr001"), "{err}");
+        let c = Config::parse(Path::new("acrlint.json"), r#"{"rules": {"acr001": "off"}}"#);
+        assert_eq!(c.unwrap().check_rule_ids(&known), Ok(()));
     }
 
     #[test]

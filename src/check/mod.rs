@@ -16,6 +16,7 @@ use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
+use crate::rules::native::registry::UNREADABLE;
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
@@ -191,7 +192,7 @@ pub fn acr000(
     let end = if end.line == 0 { start } else { end };
     let file_text = path.to_string_lossy().replace('\\', "/");
     Finding {
-        rule: "ACR000".into(),
+        rule: UNREADABLE.into(),
         level,
         status: Status::Fail,
         location: Location {
@@ -205,7 +206,7 @@ pub fn acr000(
         resource_name: None,
         message: message.to_string(),
         related: Vec::new(),
-        fingerprint: fingerprint(&["ACR000", &file_text, message]),
+        fingerprint: fingerprint(&[UNREADABLE, &file_text, message]),
         suppression: None,
     }
 }

@@ -139,7 +139,7 @@ pub fn run(args: CheckArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");

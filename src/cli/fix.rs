@@ -57,7 +57,7 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");

@@ -12,9 +12,7 @@ use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatu
 
 use crate::report::{relative_to, suppression_kind, working_dir, Report};
 use crate::rules::finding::{Finding, Status};
-
-/// The rule that reports files that could not be checked.
-const UNREADABLE: &str = "ACR000";
+use crate::rules::native::registry::UNREADABLE;
 
 /// Render the report as JUnit XML.
 pub fn render(report: &Report) -> Result<String, String> {

@@ -15,6 +15,7 @@ use super::emit::{at_path, doubts_suffix};
 use super::name_text;
 use super::resolve::{deployed, is_type, target_of, Deployed, REGISTRY};
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::arm::expand::ExpandedResource;
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Status};
@@ -101,6 +102,16 @@ fn role_guids(v: &Value) -> Option<Vec<String>> {
         _ => None,
     }
 }
+
+/// Reads registries and the role assignments whose scope may be one.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads {
+        bodies: &["Microsoft.ContainerRegistry/", ROLE_ASSIGNMENT],
+        registry_companions: &[ROLE_ASSIGNMENT],
+        every_body_when_called: &[],
+    },
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
