@@ -17,6 +17,11 @@ mod report;
 mod rules;
 mod source;
 
+/// Locating the shared corpus for the tests (see the module's note on the convention).
+#[cfg(any(test, feature = "corpus"))]
+#[doc(hidden)]
+pub mod test_support;
+
 // The command line (the binary is `main.rs`).
 pub use cli::{run, Cli};
 

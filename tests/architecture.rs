@@ -27,7 +27,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The floors, lowest first. Each may import only from the ranks before it.
+/// `test_support` (compiled for tests only) imports nothing and serves every floor.
 const FLOORS: &[&[&str]] = &[
+    &["test_support"],
     &["source"],
     &["arm"],
     &["lower"],
@@ -635,7 +637,9 @@ fn file_system_uses(files: &[SourceFile]) -> Vec<String> {
             .first()
             .and_then(|m| rank(m))
             .is_some_and(|r| r < limit);
-        if !below || f.test {
+        // `test_support` is compiled for tests only: it locates the shared data.
+        let test_only = f.module.first().is_some_and(|m| m == "test_support");
+        if !below || f.test || test_only {
             continue;
         }
         let t = &f.tokens;

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use acrlint::test_support::shared;
 use acrlint::{expand_files, load_bicep, ExpandOptions};
 
 fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -23,8 +24,8 @@ fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn largest_files_lower_and_expand_quickly() {
     let mut files = Vec::new();
-    bicep_files(Path::new("../shared/corpus/acr"), &mut files);
-    bicep_files(Path::new("../shared/corpus/bicep-baselines"), &mut files);
+    bicep_files(&shared("corpus/acr"), &mut files);
+    bicep_files(&shared("corpus/bicep-baselines"), &mut files);
     let mut sized: Vec<(u64, PathBuf)> = files
         .into_iter()
         .filter_map(|p| std::fs::metadata(&p).ok().map(|m| (m.len(), p)))
