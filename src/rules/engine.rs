@@ -133,6 +133,12 @@ impl Engine {
                     }
                 }
             }
+            // A companion's body is read too.
+            for c in &companions {
+                if !bodies.contains(c) {
+                    bodies.push(c);
+                }
+            }
             let companions = companions
                 .into_iter()
                 .filter(|c| !subjects.iter().any(|s| s.eq_ignore_ascii_case(c)));

@@ -24,11 +24,7 @@ const REPLICATION: &str = "Microsoft.ContainerRegistry/registries/replications";
 /// Reads registries and their replications.
 pub(super) const RULE: NativeRule = NativeRule {
     check,
-    reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/"],
-        registry_companions: &[],
-        every_body_when_called: &[],
-    },
+    reads: Reads::REGISTRIES,
 };
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {

@@ -54,8 +54,8 @@ pub(super) const RULE: NativeRule = NativeRule {
     check,
     reads: Reads {
         bodies: &["Microsoft.ContainerRegistry/", "Microsoft.Resources/deployments"],
-        registry_companions: &[],
         every_body_when_called: &["listCredentials"],
+        ..Reads::REGISTRIES
     },
 };
 

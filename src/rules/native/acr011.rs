@@ -17,9 +17,8 @@ use crate::rules::finding::{Finding, Status};
 pub(super) const RULE: NativeRule = NativeRule {
     check,
     reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/", super::resolve::PRIVATE_ENDPOINT],
         registry_companions: &[super::resolve::PRIVATE_ENDPOINT],
-        every_body_when_called: &[],
+        ..Reads::REGISTRIES
     },
 };
 

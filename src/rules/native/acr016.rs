@@ -183,9 +183,8 @@ fn non_premium(reg: &ExpandedResource) -> Option<(String, Option<String>)> {
 pub(super) const RULE: NativeRule = NativeRule {
     check,
     reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/", super::resolve::PRIVATE_ENDPOINT],
         registry_companions: &[super::resolve::PRIVATE_ENDPOINT],
-        every_body_when_called: &[],
+        ..Reads::REGISTRIES
     },
 };
 

@@ -49,11 +49,7 @@ pub fn name_problem(name: &str) -> Option<String> {
 /// Reads registry names.
 pub(super) const RULE: NativeRule = NativeRule {
     check,
-    reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/"],
-        registry_companions: &[],
-        every_body_when_called: &[],
-    },
+    reads: Reads::REGISTRIES,
 };
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {

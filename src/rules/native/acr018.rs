@@ -194,11 +194,7 @@ fn written(r: &ExpandedResource) -> Vec<Written<'_>> {
 /// Reads scope maps and the repositories registry children name.
 pub(super) const RULE: NativeRule = NativeRule {
     check,
-    reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/"],
-        registry_companions: &[],
-        every_body_when_called: &[],
-    },
+    reads: Reads::REGISTRIES,
 };
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {

@@ -43,11 +43,7 @@ fn unsupported_host(url: &str) -> Option<&'static str> {
 /// Reads registry tasks.
 pub(super) const RULE: NativeRule = NativeRule {
     check,
-    reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/"],
-        registry_companions: &[],
-        every_body_when_called: &[],
-    },
+    reads: Reads::REGISTRIES,
 };
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {

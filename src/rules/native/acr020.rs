@@ -107,9 +107,8 @@ fn role_guids(v: &Value) -> Option<Vec<String>> {
 pub(super) const RULE: NativeRule = NativeRule {
     check,
     reads: Reads {
-        bodies: &["Microsoft.ContainerRegistry/", ROLE_ASSIGNMENT],
         registry_companions: &[ROLE_ASSIGNMENT],
-        every_body_when_called: &[],
+        ..Reads::REGISTRIES
     },
 };
 
