@@ -4,23 +4,49 @@
 # side: runs alternate between the two so that both see the same machine load.
 #
 #   scripts/bench.sh [RUNS]        (default 11 runs each; medians are reported)
+#   scripts/bench.sh --callgrind   instructions counted by valgrind's callgrind instead
+#                                  of wall time: repeatable while the machine is busy
 #
-# Needs ../shared/corpus beside the repository and GNU time (`apt-get install time`)
-# for the peak-memory column.
+# Both programs are built with the `profiling` profile: the release profile plus debug
+# information, so that callgrind and perf can name functions (the release binary ships
+# without it). The corpus is ../shared/corpus, or $ACRLINT_SHARED/corpus. Needs GNU time
+# (`apt-get install time`) for the peak-memory column, valgrind for --callgrind.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS="${1:-11}"
-CORPUS=../shared/corpus
+CORPUS="${ACRLINT_SHARED:-../shared}/corpus"
 BIG_DIR="$CORPUS/acr/Azure__bicep-registry-modules/avm/ptn"
 
-cargo build --release --quiet
-ACRLINT=target/release/acrlint
-FLOOR=$(cargo bench --bench floor --no-run --message-format=json 2>/dev/null |
+cargo build --profile profiling --quiet
+ACRLINT=target/profiling/acrlint
+FLOOR=$(cargo bench --profile profiling --bench floor --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 if [ -z "$FLOOR" ] || [ ! -x "$FLOOR" ]; then
   echo "could not build the floor benchmark" >&2
   exit 1
+fi
+
+# Instructions of one run of a command under callgrind (its output files go to a
+# temporary folder; --callgrind-out-file lets callgrind_annotate read them later).
+instructions() {
+  local out
+  out=$(mktemp -d)
+  valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" "$@" >/dev/null 2>"$out/log" || true
+  awk '/Collected :/ {print $4}' "$out/log"
+  rm -rf "$out"
+}
+
+if [ "$RUNS" = "--callgrind" ]; then
+  command -v valgrind >/dev/null || { echo "valgrind is missing: apt-get install -y valgrind" >&2; exit 1; }
+  for dir in "$CORPUS/quickstarts"; do
+    f=$(instructions "$FLOOR" "$dir")
+    c=$(instructions "$ACRLINT" check "$dir")
+    awk -v d="${dir#"$CORPUS"/}" -v f="$f" -v c="$c" 'BEGIN {
+      printf "%-12s instructions: floor %.3f G, check %.3f G, ratio %.2fx\n", d, f / 1e9, c / 1e9, c / f
+    }'
+  done
+  exit 0
 fi
 
 now_ns() { date +%s%N; }

@@ -46,11 +46,12 @@ pub use check::{
     check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
     Report, Summary,
 };
-pub use report::{render, Format};
+pub use report::{render, Format, RenderOptions};
 pub use rules::catalog::RuleMeta;
 pub use rules::condition::{NoExpressions, Outcome};
 pub use rules::engine::{Engine, EngineInput};
 pub use rules::finding::{Finding, Level, Location, Related, Status, Suppression};
+pub use rules::native::acr024_replacements;
 pub use rules::native::registry::builtin_rules;
 pub use rules::native::resolve::{deployed, private_links, Deployed};
 pub use rules::native::{name_text, DeploymentMode};
@@ -58,8 +59,12 @@ pub use rules::policy::PolicyDefinition;
 pub use rules::views::resource_view;
 
 // Authoring (`acrlint fix`, `acrlint new`).
-pub use fix::{files_to_fix, fix_file, fix_text, unified_diff, FileFix, FixOptions};
-pub use new::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
+pub use fix::{
+    files_to_fix, fix_file, fix_text, unified_diff, Applicability, FileFix, FixOptions, FixSpec,
+};
+pub use new::{
+    render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,
+};
 
 /// The parsers of the three languages, for tests and fuzzing.
 pub mod syntax {

@@ -51,6 +51,21 @@ pub fn relabel(text: &str) -> String {
 
 const DEFAULT_RELATIVE: &str = "../shared";
 
+/// Copy a folder tree (for tests that change corpus files: they work on a copy).
+pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
 fn locate(from_env: Option<OsString>, manifest_dir: &Path) -> PathBuf {
     match from_env {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),

@@ -28,10 +28,10 @@ fn rules_json_lists_every_rule_with_its_policies() {
     assert_eq!(o.status.code(), Some(0));
     let text = stdout(&o);
     let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], "1");
     let rules = doc["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let want: Vec<String> = (0..=23).map(|i| format!("ACR{i:03}")).collect();
+    let want: Vec<String> = (0..=24).map(|i| format!("ACR{i:03}")).collect();
     assert_eq!(ids, want);
     let acr001 = &rules[1];
     assert_eq!(acr001["severity"], "error");
@@ -46,6 +46,10 @@ fn rules_json_lists_every_rule_with_its_policies() {
         "Container registries should have local admin account disabled."
     );
     assert_eq!(rules[16]["kind"], "native");
+    // Whether `acrlint fix` applies a rule's fix unasked.
+    assert_eq!(acr001["fix"], "safe");
+    assert_eq!(rules[24]["fix"], "unsafe");
+    assert_eq!(rules[20]["fix"], serde_json::Value::Null);
     insta::assert_snapshot!("rules_json", text);
 }
 
@@ -98,7 +102,24 @@ fn explain_unknown_rule_exits_2_and_lists_the_valid_ids() {
         err.starts_with("error: unknown rule `ACR999`; valid rules: ACR000, ACR001,"),
         "{err}"
     );
-    assert!(err.trim_end().ends_with("ACR023"), "{err}");
+    assert!(err.trim_end().ends_with("ACR024"), "{err}");
+}
+
+#[test]
+fn explain_the_access_rules_with_their_sources_and_fix_safety() {
+    for id in ["ACR020", "ACR024"] {
+        let o = acrlint(&["explain", id]);
+        assert_eq!(o.status.code(), Some(0));
+        insta::assert_snapshot!(format!("explain_{}", id.to_ascii_lowercase()), stdout(&o));
+    }
+    let acr024 = stdout(&acrlint(&["explain", "ACR024"]));
+    assert!(acr024.contains("## Fix\n\nUnsafe:"), "{acr024}");
+    assert!(acr024.contains("Checked against these references on 2026-12-01."));
+    let acr001 = stdout(&acrlint(&["explain", "ACR001"]));
+    assert!(
+        acr001.contains("## Fix\n\nSafe: `acrlint fix` applies it."),
+        "{acr001}"
+    );
 }
 
 #[test]

@@ -232,19 +232,6 @@ fn cli_new_rejects_invalid_options_with_exit_code_2() {
     assert!(serde_json::from_str::<serde_json::Value>(&stdout).is_ok());
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// Every file under `dir`, hidden ones included.
 fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir)
@@ -272,7 +259,7 @@ fn snapshot(files: &[PathBuf]) -> Vec<String> {
 /// second run changes nothing. Returns (files, files changed).
 fn fix_tree_safely(source: &Path) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(source, dir.path());
+    acrlint::test_support::copy_tree(source, dir.path()).unwrap();
     let engine = Engine::builtin().unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),
@@ -371,4 +358,23 @@ fn cli_honours_the_configuration() {
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("\"adminUserEnabled\": false"));
+}
+
+#[test]
+fn cli_writes_nothing_when_a_configuration_is_invalid() {
+    let dir = tempfile::tempdir().unwrap();
+    let template =
+        std::fs::read_to_string("tests/fixtures/policy-templates/admin-registry.json").unwrap();
+    std::fs::write(dir.path().join("main.json"), &template).unwrap();
+    for config in [r#"{ "rules": { "ACR0001": "off" } }"#, "{ \"rules\": "] {
+        std::fs::write(dir.path().join("acrlint.json"), config).unwrap();
+        let (code, stdout, stderr) = acrlint(&["fix", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stdout, "");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("main.json")).unwrap(),
+            template
+        );
+    }
 }

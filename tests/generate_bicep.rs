@@ -10,7 +10,7 @@ use acrlint::{
 use serde_json::Value as Json;
 
 mod generate_support;
-use generate_support::Combo;
+use generate_support::{Combo, FEATURES};
 
 /// The tags of the combinations with "tag" on: one hostile to Bicep's quoting.
 const TAGS: &[&str] = &["env=prod", "note='${x}' \"[y]\""];
@@ -115,13 +115,14 @@ fn arm_and_bicep_outputs_expand_to_the_same_resources_and_pass_the_rules() {
     let dir = tempfile::tempdir().unwrap();
     let arm_path = dir.path().join("main.json");
     let bicep_path = dir.path().join("main.bicep");
-    // Every combination of the ten feature switches with a given name and location
-    // (generate_new.rs covers all 2^12 for ARM), then name and location as
-    // parameters with none and with all of the switches.
-    let all = (1u32 << 10) - 1;
-    let named = 3u32 << 10;
+    // Every combination of the feature switches with a given name and location
+    // (generate_new.rs covers all of them with name and location too, for ARM), then
+    // name and location as parameters with none and with all of the switches.
+    let all = (1u32 << FEATURES) - 1;
+    let (name, location) = (1u32 << FEATURES, 1u32 << (FEATURES + 1));
+    let named = name | location;
     let mut combos: Vec<u32> = (0..=all).map(|b| b | named).collect();
-    combos.extend([0, all, 1 << 10, (1 << 10) | all, 1 << 11, (1 << 11) | all]);
+    combos.extend([0, all, name, name | all, location, location | all]);
     for bits in combos {
         let req = Combo(bits).request(None, TAGS);
         std::fs::write(

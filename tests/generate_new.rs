@@ -11,7 +11,7 @@ use acrlint::{
 };
 
 mod generate_support;
-use generate_support::{Combo, SWITCHES};
+use generate_support::{Combo, FEATURES, SWITCHES};
 
 /// The tags of the combinations with "tag" on.
 const TAGS: &[&str] = &["env=prod", "cost-center=4711"];
@@ -143,8 +143,8 @@ fn assert_bicep_parses(text: &str, label: &str) {
 fn every_premium_combination_renders_parses_expands_and_passes_check() {
     let engine = Engine::builtin().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    // All 2^12 combinations of the switches (Premium, the default SKU).
-    let all_premium = (1u32 << 10) - 1;
+    // All 2^14 combinations of the switches (Premium, the default SKU).
+    let all_premium = (1u32 << FEATURES) - 1;
     for combo in Combo::all() {
         let label = format!(
             "{:?} {:?}",
@@ -182,7 +182,16 @@ fn basic_and_standard_render_and_only_miss_premium_features() {
     let engine = Engine::builtin().unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Switches that do not need Premium: pull, push, tag, diagnostics, name, location.
-    let free = ["pull", "push", "tag", "diagnostics", "name", "location"];
+    let free = [
+        "pull",
+        "push",
+        "tag",
+        "diagnostics",
+        "rbac",
+        "repository",
+        "name",
+        "location",
+    ];
     let masks: Vec<u32> = free
         .iter()
         .map(|s| 1u32 << SWITCHES.iter().position(|x| x == s).unwrap())
@@ -218,7 +227,7 @@ fn basic_and_standard_render_and_only_miss_premium_features() {
 #[test]
 fn parameter_files_parse_and_bind_every_parameter_without_default() {
     let dir = tempfile::tempdir().unwrap();
-    let mut request = Combo((1u32 << 12) - 1).request(None, TAGS);
+    let mut request = Combo((1u32 << SWITCHES.len()) - 1).request(None, TAGS);
     request.subnet_id = Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints".into());
     request.key_vault_name = Some("contoso-keys".into());
     request.key_name = Some("acr-cmk".into());

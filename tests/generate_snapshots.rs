@@ -1,6 +1,8 @@
 //! Snapshots of generated files for a few option sets: reviewers read these.
 
-use acrlint::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
+use acrlint::{
+    render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,
+};
 
 fn hardened() -> RegistryRequest {
     RegistryRequest {
@@ -15,7 +17,7 @@ fn hardened() -> RegistryRequest {
         diagnostics: Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs".into()),
         complete_mode_safe: true,
         quarantine: true,
-        content_trust: true,
+        pull_repositories: vec!["apps/*".into(), "nginx".into()],
         subnet_id: Some("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network/virtualNetworks/hub/subnets/private-endpoints".into()),
         key_vault_name: Some("contoso-keys".into()),
         key_name: Some("acr-cmk".into()),
@@ -65,4 +67,17 @@ fn basic_with_roles_bicep() {
     };
     let text = render_registry(&request, TemplateFormat::Bicep).unwrap();
     insta::assert_snapshot!("basic_with_roles.bicep", text);
+}
+
+#[test]
+fn rbac_mode_with_roles_and_content_trust_arm() {
+    let request = RegistryRequest {
+        role_assignment_mode: Some(RoleAssignmentMode::Rbac),
+        pull_principals: vec!["6b1d3f6e-2c55-4a8e-9d6b-0f4e3a2b1c01".into()],
+        push_principals: vec!["0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e02".into()],
+        content_trust: true,
+        ..Default::default()
+    };
+    let text = render_registry(&request, TemplateFormat::Arm).unwrap();
+    insta::assert_snapshot!("rbac_with_roles.json", text);
 }

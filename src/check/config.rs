@@ -161,8 +161,9 @@ impl Config {
         })
     }
 
-    /// Every rule the configuration names is one of `known` (the rules the command
-    /// runs: the registry's, and those of `--rules` and `--policy`).
+    /// An error naming the first rule id of the configuration that is not among `known`
+    /// (the rules the command runs: the registry's, and those of `--rules` and
+    /// `--policy`), so that a typo cannot silently configure nothing.
     pub fn check_rule_ids(&self, known: &[String]) -> Result<(), String> {
         match self
             .rules
@@ -170,7 +171,7 @@ impl Config {
             .find(|id| !known.iter().any(|k| k.eq_ignore_ascii_case(id)))
         {
             Some(id) => Err(format!(
-                "{}: rules.{id}: no such rule (`acrlint rules` lists them)",
+                "{}: rules.{id}: unknown rule id (acrlint rules lists them)",
                 self.path.display()
             )),
             None => Ok(()),
@@ -275,6 +276,9 @@ pub struct ConfigResolver {
     pub errors: Mutex<Vec<String>>,
     /// The ids of the rules the command runs.
     rules: Vec<String>,
+    /// Configuration files already reported as invalid (one file may be reached by
+    /// several paths: `./acrlint.json`, `/repo/acrlint.json`).
+    reported: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl ConfigResolver {
@@ -303,6 +307,19 @@ impl ConfigResolver {
         Ok(config)
     }
 
+    /// The errors met so far, each once, in the order met.
+    pub fn error_list(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if let Ok(errors) = self.errors.lock() {
+            for e in errors.iter() {
+                if !out.contains(e) {
+                    out.push(e.clone());
+                }
+            }
+        }
+        out
+    }
+
     pub fn for_file(&self, file: &Path) -> Option<Arc<Config>> {
         if let Some(c) = &self.explicit {
             return Some(c.clone());
@@ -322,8 +339,12 @@ impl ConfigResolver {
             match self.load(&candidate) {
                 Ok(c) => Some(Arc::new(c)),
                 Err(e) => {
-                    if let Ok(mut errs) = self.errors.lock() {
-                        errs.push(e);
+                    let file = candidate.canonicalize().unwrap_or(candidate.clone());
+                    let first = self.reported.lock().is_ok_and(|mut r| r.insert(file));
+                    if first {
+                        if let Ok(mut errs) = self.errors.lock() {
+                            errs.push(e);
+                        }
                     }
                     None
                 }
@@ -387,10 +408,47 @@ mod tests {
             .map(|m| m.id)
             .collect();
         let err = c.check_rule_ids(&known).unwrap_err();
-        assert!(err.contains("rules.ACR099: no such rule"), "{err}");
+        assert!(err.contains("rules.ACR099: unknown rule id"), "{err}");
         assert!(!err.contains("acr001"), "{err}");
         let c = Config::parse(Path::new("acrlint.json"), r#"{"rules": {"acr001": "off"}}"#);
         assert_eq!(c.unwrap().check_rule_ids(&known), Ok(()));
+    }
+
+    #[test]
+    fn unknown_rule_ids_are_errors_naming_them() {
+        let known: Vec<String> = ["ACR000", "ACR001", "ACR013"].map(String::from).to_vec();
+        let c = Config::parse(
+            Path::new("infra/acrlint.json"),
+            r#"{"rules": {"acr001": "off", "ACR013": "note"}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.check_rule_ids(&known), Ok(()));
+        let c = Config::parse(
+            Path::new("infra/acrlint.json"),
+            r#"{"rules": {"ACR001": "off", "ACR0013": "note"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            c.check_rule_ids(&known),
+            Err(
+                "infra/acrlint.json: rules.ACR0013: unknown rule id (acrlint rules lists them)"
+                    .into()
+            )
+        );
+        // Found on the way: reported once however many files it covers.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE_NAME),
+            r#"{"rules": {"ACR999": "off"}}"#,
+        )
+        .unwrap();
+        let resolver = ConfigResolver::from_option(None, known).unwrap();
+        for name in ["a.json", "b.json"] {
+            assert!(resolver.for_file(&dir.path().join(name)).is_none());
+        }
+        let errors = resolver.error_list();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].ends_with("rules.ACR999: unknown rule id (acrlint rules lists them)"));
     }
 
     #[test]

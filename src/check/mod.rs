@@ -20,7 +20,7 @@ use crate::rules::native::registry::UNREADABLE;
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
-use crate::source::sources::Sources;
+use crate::source::sources::{Overlay, Sources};
 
 /// Options of a `check` run.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +37,39 @@ pub struct CheckOptions {
     pub all_bodies: bool,
     /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
     pub progress: bool,
+    /// `--select`/`--ignore`.
+    pub selection: select::RuleSelection,
+    /// `--exclude`.
+    pub exclude: crate::load::walk::Exclude,
+    /// The text read from stdin for the path `-`, and the file it stands for
+    /// (`--stdin-filename`): named in findings, its language, configuration, parameter
+    /// file and modules found as for that file; the text is checked, not the file.
+    pub stdin: Option<(PathBuf, SourceText)>,
+}
+
+/// The path that names stdin on the command line.
+pub const STDIN: &str = "-";
+
+/// More worker threads than this per core only cost memory.
+pub const MAX_JOBS_PER_CORE: usize = 4;
+/// The most worker threads `--jobs` gets, whatever the machine.
+pub const MAX_JOBS: usize = 256;
+
+/// The worker threads for `--jobs N` (`None` or 0: one per core) and, when N was more
+/// than this machine can use, a note saying what was used instead.
+pub fn worker_threads(requested: Option<usize>) -> (Option<usize>, Option<String>) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let max = cores.saturating_mul(MAX_JOBS_PER_CORE).clamp(1, MAX_JOBS);
+    match requested {
+        Some(n) if n > max => (
+            Some(max),
+            Some(format!(
+                "--jobs {n} is more than this machine can use ({cores} cores); using {max} threads"
+            )),
+        ),
+        Some(0) | None => (None, None),
+        Some(n) => (Some(n), None),
+    }
 }
 
 /// A progress bar for long runs only (many files), drawn on stderr.
@@ -116,32 +149,41 @@ impl Siblings {
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
-    let (files, walk_errors) = crate::load::discover::collect_files(paths);
+    let (on_disk, from_stdin): (Vec<PathBuf>, Vec<PathBuf>) =
+        paths.iter().cloned().partition(|p| p.as_os_str() != STDIN);
+    let (files, walk_errors) =
+        crate::load::discover::collect_files_excluding(&on_disk, &options.exclude);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
-    let run = || -> Vec<FileOutcome> {
-        files
-            .par_iter()
-            .map(|(path, explicit)| {
-                let mut o = check_file_among(path, *explicit, engine, options, &siblings);
-                if o.findings.is_empty() {
-                    // Nothing to show from it: free its text now, not after every file.
-                    o.source = None;
-                }
-                if let Some(p) = &progress {
-                    p.inc(1);
-                }
-                o
-            })
-            .collect()
+    let one = |(path, explicit): &(PathBuf, bool)| {
+        let mut o = check_file_among(path, *explicit, engine, options, &siblings);
+        if o.findings.is_empty() {
+            // Nothing to show from it: free its text now, not after every file.
+            o.source = None;
+        }
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        o
     };
-    let outcomes = match options.jobs {
-        Some(n) if n > 0 => match rayon::ThreadPoolBuilder::new().num_threads(n).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        },
-        _ => run(),
+    let run = || -> Vec<FileOutcome> { files.par_iter().map(one).collect() };
+    // Rayon's global pool is built on first use and panics if it cannot be: with more
+    // threads than the system allows, a pool of our own fails to build instead, and
+    // the files are then checked on this thread.
+    let threads = worker_threads(options.jobs)
+        .0
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .min(files.len())
+        .max(1);
+    let mut outcomes = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => files.iter().map(one).collect(),
     };
+    if let (Some((path, text)), false) = (&options.stdin, from_stdin.is_empty()) {
+        let mut overlay = Overlay::new(&Disk);
+        overlay.set(path, text.clone());
+        outcomes.push(check_source(path, &overlay, true, engine, options));
+    }
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -430,6 +472,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 pub mod baseline;
 pub mod config;
 mod report;
+pub mod select;
 pub mod suppress;
 
 /// The configuration's parameter mapping and context apply where the command line
@@ -472,6 +515,11 @@ fn finish(
     suppress::apply(expansion, &mut outcome.findings);
     if let Some(b) = &options.baseline {
         b.apply(&mut outcome.findings);
+    }
+    if !options.selection.is_all() {
+        outcome
+            .findings
+            .retain(|f| options.selection.keeps(&f.rule));
     }
     // Files other than the checked one (modules, parameter files) show their text too.
     for f in &expansion.files {

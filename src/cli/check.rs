@@ -1,20 +1,26 @@
 //! `acrlint check` glue: options → library run → rendered outputs → exit code.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::output::{self, Written};
 use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use std::sync::Arc;
 
 use crate::check::baseline::Baseline;
 use crate::check::config::ConfigResolver;
-use crate::check::{check, CheckOptions};
-use crate::report::{render, Format};
+use crate::check::select::RuleSelection;
+use crate::check::{check, worker_threads, CheckOptions, STDIN};
+use crate::load::walk::{path_problem, Exclude};
+use crate::report::text::{use_color, ColorChoice};
+use crate::report::{render, Format, RenderOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
+use crate::source::file::{SourceFile, SourceText};
+use crate::source::limits::MAX_FILE_BYTES;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -23,6 +29,10 @@ pub enum FormatArg {
     Sarif,
     Junit,
     Github,
+    /// GitLab Code Quality (Code Climate JSON subset).
+    Gitlab,
+    /// A Markdown summary (GitHub step summary, merge request comment).
+    Markdown,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -41,15 +51,34 @@ pub enum FailOnArg {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// Files or directories to check (directories are walked, honouring .gitignore).
+    /// Files or directories to check (directories are walked, honouring .gitignore);
+    /// `-` reads a template from stdin.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format; repeat together with --output to write several.
-    #[arg(long, short = 'f', value_enum, default_values_t = vec![FormatArg::Text])]
+    /// The file the text read from stdin (`-`) stands for: its name in findings, its
+    /// language (by extension), its configuration, parameter file and modules
+    /// [default: stdin.json].
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    /// Output format [default: text]; several need one --output each.
+    #[arg(long, short = 'f', value_enum, hide_default_value = true, default_values_t = vec![FormatArg::Text])]
     pub format: Vec<FormatArg>,
-    /// Write the output to FILE (one per --format, in order) instead of stdout.
+    /// Write the output to FILE (one per --format, in order; `-` is stdout) instead of
+    /// stdout. Missing folders are created.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Vec<PathBuf>,
+    /// Only report these rules: ids or id prefixes (ACR001, ACR01), repeatable or
+    /// comma-separated; applies on top of acrlint.json.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not report these rules: ids or id prefixes; the more specific of --select and
+    /// --ignore wins.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Skip walked files and folders matching GLOB (relative to the working directory;
+    /// repeatable). Files named on the command line are always checked.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
@@ -80,7 +109,7 @@ pub struct CheckArgs {
     /// Parameter values for the --policy definitions (e.g. {"effect": "Deny"}).
     #[arg(long, value_name = "FILE")]
     pub policy_parameters: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default, or 0: one per core; at most 4 per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 }
@@ -92,10 +121,105 @@ fn format_of(f: FormatArg) -> Format {
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Junit => Format::Junit,
         FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+        FormatArg::Markdown => Format::Markdown,
     }
 }
 
-pub fn run(args: CheckArgs) -> i32 {
+/// Where each format goes: `Some(file)` or `None` for stdout. Several formats need one
+/// `--output` each, and at most one of them may be stdout: two documents back to back
+/// on stdout would be neither.
+fn destinations(args: &CheckArgs) -> Result<Vec<Option<PathBuf>>, String> {
+    let formats = args.format.len();
+    if args.output.is_empty() {
+        if formats > 1 {
+            return Err(format!(
+                "--format is given {formats} times without --output: give one --output FILE per --format, in order (`-` for stdout)"
+            ));
+        }
+        return Ok(vec![None]);
+    }
+    if args.output.len() != formats {
+        return Err(format!(
+            "give one --output per --format ({formats} formats, {} outputs)",
+            args.output.len()
+        ));
+    }
+    let to_stdout = args
+        .output
+        .iter()
+        .filter(|p| p.as_os_str() == output::STDOUT)
+        .count();
+    if to_stdout > 1 {
+        return Err("only one --output can be `-` (stdout)".into());
+    }
+    Ok(args
+        .output
+        .iter()
+        .map(|p| (p.as_os_str() != output::STDOUT).then(|| p.clone()))
+        .collect())
+}
+
+/// The text on stdin, read for the file `name` (UTF-8, at most the file size limit).
+fn read_stdin(name: &Path) -> Result<SourceText, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read stdin: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "more than the {MAX_FILE_BYTES} byte limit on stdin"
+        ));
+    }
+    SourceFile::decode(name, bytes)
+        .map(|f| f.text)
+        .map_err(|e| e.message)
+}
+
+pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
+    let destinations = match destinations(&args) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    // A path that cannot be checked at all is a usage error: said once, nothing else.
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == STDIN);
+    let problems: Vec<String> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN)
+        .filter_map(|p| path_problem(p))
+        .collect();
+    if !problems.is_empty() {
+        for p in problems {
+            eprintln!("error: {p}");
+        }
+        return EXIT_ERROR;
+    }
+    let stdin = match (reads_stdin, &args.stdin_filename) {
+        (false, Some(_)) => {
+            eprintln!(
+                "error: --stdin-filename names the text read from stdin: give `-` among the paths"
+            );
+            return EXIT_ERROR;
+        }
+        (false, None) => None,
+        (true, name) => {
+            let name = name.clone().unwrap_or_else(|| PathBuf::from("stdin.json"));
+            match read_stdin(&name) {
+                Ok(text) => Some((name, text)),
+                Err(e) => {
+                    eprintln!("error: -: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    };
     let mut engine = match Engine::builtin() {
         Ok(e) => e,
         Err(e) => {
@@ -131,13 +255,24 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    if !args.output.is_empty() && args.output.len() != args.format.len() {
-        eprintln!(
-            "error: give one --output per --format ({} formats, {} outputs)",
-            args.format.len(),
-            args.output.len()
-        );
-        return EXIT_ERROR;
+    let rule_ids: Vec<String> = engine.metas().into_iter().map(|m| m.id).collect();
+    let selection = match RuleSelection::new(&args.select, &args.ignore, &rule_ids) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let exclude = match Exclude::new(&args.exclude) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let (jobs, jobs_note) = worker_threads(args.jobs);
+    if let Some(note) = jobs_note {
+        eprintln!("note: {note}");
     }
     let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),
@@ -178,20 +313,23 @@ pub fn run(args: CheckArgs) -> i32 {
             ..Default::default()
         },
         mode,
-        jobs: args.jobs,
+        jobs,
         config: Some(resolver.clone()),
         baseline,
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        selection,
+        exclude,
+        stdin,
         ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);
-    let config_errors = resolver
-        .errors
-        .lock()
-        .map(|e| e.clone())
-        .unwrap_or_default();
-    for e in &config_errors {
-        eprintln!("error: {e}");
+    // An invalid configuration invalidates the run: its errors, and no results.
+    let config_errors = resolver.error_list();
+    if !config_errors.is_empty() {
+        for e in &config_errors {
+            eprintln!("error: {e}");
+        }
+        return EXIT_ERROR;
     }
     if let Some(p) = &args.write_baseline {
         if let Err(e) = crate::check::baseline::write(p, &result.report.findings) {
@@ -199,34 +337,7 @@ pub fn run(args: CheckArgs) -> i32 {
             return EXIT_ERROR;
         }
     }
-    for (i, f) in args.format.iter().enumerate() {
-        let to_file = args.output.get(i);
-        let color = to_file.is_none()
-            && *f == FormatArg::Text
-            && crate::report::text::use_color(std::io::stdout().is_terminal());
-        let text = match render(&result.report, format_of(*f), color) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_ERROR;
-            }
-        };
-        let written = match to_file {
-            Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display())),
-            None => std::io::stdout()
-                .lock()
-                .write_all(text.as_bytes())
-                .map_err(|e| e.to_string()),
-        };
-        if let Err(e) = written {
-            eprintln!("error: cannot write output: {e}");
-            return EXIT_ERROR;
-        }
-    }
-    if result.had_fatal || !config_errors.is_empty() {
-        return EXIT_ERROR;
-    }
-    let threshold = match args.fail_on {
+    let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => Some(Level::Error),
         Some(FailOnArg::Warning) => Some(Level::Warning),
         Some(FailOnArg::Note) => Some(Level::Note),
@@ -236,8 +347,45 @@ pub fn run(args: CheckArgs) -> i32 {
             .and_then(|c| c.fail_on())
             .unwrap_or(Some(Level::Error)),
     };
-    match threshold {
-        Some(t) if result.report.active().any(|f| f.level >= t) => EXIT_FINDINGS,
-        _ => EXIT_OK,
+    let code = if result.had_fatal {
+        EXIT_ERROR
+    } else {
+        match fail_on {
+            Some(t) if result.report.active().any(|f| f.level >= t) => EXIT_FINDINGS,
+            _ => EXIT_OK,
+        }
+    };
+    // Files first, stdout last: a reader of stdout that goes away early must not cost
+    // the files.
+    let mut order: Vec<(FormatArg, Option<PathBuf>)> =
+        args.format.iter().copied().zip(destinations).collect();
+    order.sort_by_key(|(_, to)| to.is_none());
+    for (f, to) in order {
+        let options = RenderOptions {
+            color: to.is_none()
+                && f == FormatArg::Text
+                && use_color(color, std::io::stdout().is_terminal()),
+            fail_on,
+        };
+        let text = match render(&result.report, format_of(f), &options) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        let written = match &to {
+            Some(p) => output::to_file(p, &text).map_err(|e| format!("--output {e}")),
+            None => output::stdout(&text),
+        };
+        match written {
+            Ok(Written::All) => {}
+            Ok(Written::ReaderGone) => return EXIT_OK,
+            Err(e) => {
+                eprintln!("error: cannot write output: {e}");
+                return EXIT_ERROR;
+            }
+        }
     }
+    code
 }

@@ -27,8 +27,13 @@ pub struct FixArgs {
     /// Only apply the fixes of these rules (repeatable). Without it, the fixes of
     /// findings at warning or error level apply; notes' fixes (e.g. Premium SKU,
     /// quarantine) only when their rule is named here.
-    #[arg(long = "rule", value_name = "ID")]
+    #[arg(long = "rule", value_name = "ID", value_parser = super::RuleIdParser)]
     pub rules: Vec<String>,
+    /// Also apply unsafe fixes: they change what the deployment does (e.g. ACR024
+    /// swaps the role a role assignment grants). `acrlint explain RULE` says whether a
+    /// rule's fix is safe; review unsafe ones (use --diff first).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
@@ -79,6 +84,7 @@ pub fn run(args: FixArgs) -> i32 {
             ..Default::default()
         },
         rules: args.rules.clone(),
+        unsafe_fixes: args.unsafe_fixes,
         fail_on: match args.fail_on {
             FailOnArg::Error => Some(Level::Error),
             FailOnArg::Warning => Some(Level::Warning),
@@ -90,6 +96,18 @@ pub fn run(args: FixArgs) -> i32 {
     let mut failed = !walk_errors.is_empty();
     for e in walk_errors {
         eprintln!("error: {e}");
+    }
+    // Every file's configuration is read before any file is written: an invalid one
+    // stops the run with nothing changed.
+    for path in &files {
+        resolver.for_file(path);
+    }
+    let config_errors = resolver.error_list();
+    if !config_errors.is_empty() {
+        for e in &config_errors {
+            eprintln!("error: {e}");
+        }
+        return EXIT_ERROR;
     }
     let mut remaining = 0usize;
     let mut pending = false;
@@ -111,8 +129,15 @@ pub fn run(args: FixArgs) -> i32 {
         if args.diff && result.changed() {
             pending = true;
             let diff = unified_diff(&path, &result.original, &result.fixed);
-            if stdout.write_all(diff.as_bytes()).is_err() {
-                return EXIT_ERROR;
+            // With --diff nothing is written to the files: a reader that goes away
+            // ends the run quietly.
+            match stdout.write_all(diff.as_bytes()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: cannot write to stdout: {e}");
+                    return EXIT_ERROR;
+                }
             }
         } else if result.applied > 0 {
             eprintln!(
@@ -128,6 +153,13 @@ pub fn run(args: FixArgs) -> i32 {
                 path.display()
             );
         }
+        if !result.unsafe_left.is_empty() {
+            eprintln!(
+                "{}: unsafe fixes of {} not applied (they change what the deployment does); review them with --diff --unsafe-fixes, apply them with --unsafe-fixes",
+                path.display(),
+                result.unsafe_left.join(", ")
+            );
+        }
         for m in &result.manual {
             eprintln!(
                 "{}:{}:{}: {} needs a manual fix: {}",
@@ -140,15 +172,7 @@ pub fn run(args: FixArgs) -> i32 {
         }
         remaining += result.remaining.len();
     }
-    let config_errors = resolver
-        .errors
-        .lock()
-        .map(|e| e.clone())
-        .unwrap_or_default();
-    for e in &config_errors {
-        eprintln!("error: {e}");
-    }
-    if failed || !config_errors.is_empty() {
+    if failed {
         EXIT_ERROR
     } else if remaining > 0 || pending {
         // With --diff nothing is written: fixes not yet applied count as findings.

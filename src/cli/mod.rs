@@ -3,12 +3,15 @@
 mod check;
 mod fix;
 mod new;
+mod output;
 mod rules;
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::text::ColorChoice;
 
 use crate::arm::eval::DeploymentContext;
 use crate::arm::expand::ExpandOptions;
@@ -22,6 +25,53 @@ use crate::arm::expand::ExpandOptions;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or
+    /// TERM=dumb), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorArg {
+    fn choice(self) -> ColorChoice {
+        match self {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        }
+    }
+}
+
+/// A rule id argument: any text is accepted (rules added with `--rules` have ids of
+/// their own), and the built-in rule ids are offered as possible values, so that shell
+/// completions complete them.
+#[derive(Clone, Debug, Default)]
+pub struct RuleIdParser;
+
+impl TypedValueParser for RuleIdParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
+        Some(Box::new(rules.into_iter().map(|r| {
+            PossibleValue::new(r.id.clone()).help(r.title.clone())
+        })))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -36,7 +86,8 @@ pub enum Command {
     /// Print the evaluated template: resources after parameters, variables, copy loops,
     /// conditions and nested deployments.
     Expand(ExpandArgs),
-    /// Apply the safe fixes the rules offer, editing only the offending spans.
+    /// Apply the fixes the rules offer (unsafe ones with --unsafe-fixes), editing only
+    /// the offending spans.
     Fix(fix::FixArgs),
     /// Generate compliant templates: `new registry`, `new params`.
     #[command(subcommand)]
@@ -84,6 +135,29 @@ pub struct ExpandArgs {
     pub context: ContextArgs,
 }
 
+/// clap's fish script completes options only; this completes `explain`'s rule id.
+fn fish_rule_ids() -> String {
+    let rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
+    let items: Vec<String> = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{}\\t'{}'",
+                r.id,
+                r.title
+                    .replace('\\', "")
+                    .replace('\'', "\\'")
+                    .replace('"', "\\\"")
+                    .replace('$', "\\$")
+            )
+        })
+        .collect();
+    format!(
+        "complete -c acrlint -n \"__fish_acrlint_using_subcommand explain\" -f -a \"{}\"\n",
+        items.join(" ")
+    )
+}
+
 /// Exit codes (SPEC §2).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -92,11 +166,16 @@ pub const EXIT_ERROR: i32 = 2;
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check::run(*args),
+        Command::Check(args) => check::run(*args, cli.color.choice()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "acrlint", &mut std::io::stdout());
-            EXIT_OK
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "acrlint", &mut script);
+            let mut script = String::from_utf8_lossy(&script).into_owned();
+            if shell == clap_complete::Shell::Fish {
+                script.push_str(&fish_rule_ids());
+            }
+            output::print_then_exit(&script, EXIT_OK)
         }
         Command::Expand(args) => expand(args),
         Command::Fix(args) => fix::run(args),
@@ -117,11 +196,7 @@ fn expand(args: ExpandArgs) -> i32 {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-            let mut out = std::io::stdout().lock();
-            if writeln!(out, "{text}").is_err() {
-                return EXIT_ERROR;
-            }
-            EXIT_OK
+            output::print_then_exit(&format!("{text}\n"), EXIT_OK)
         }
         Err(e) => {
             eprintln!("error: {}", e.render());

@@ -8,7 +8,9 @@ use clap::{Args, Subcommand, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
 use crate::new::TemplateFormat;
-use crate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
+use crate::new::{
+    render_params, render_registry, NewError, RegistryRequest, RoleAssignmentMode, Sku,
+};
 
 #[derive(Subcommand, Debug)]
 pub enum NewCommand {
@@ -23,6 +25,16 @@ pub enum NewCommand {
 pub enum FormatArg {
     Arm,
     Bicep,
+}
+
+/// `--role-assignment-mode`, named as `az acr create --role-assignment-mode` names it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// "RBAC Registry + ABAC Repository Permissions" (`AbacRepositoryPermissions`).
+    #[value(name = "rbac-abac", alias = "abac")]
+    RbacAbac,
+    /// "RBAC Registry Permissions" (`LegacyRegistryPermissions`).
+    Rbac,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -62,12 +74,27 @@ pub struct RegistryOptions {
     /// Encrypt with a customer-managed key (user-assigned identity, key vault parameters).
     #[arg(long)]
     pub cmk: bool,
-    /// Object ID of a principal that gets AcrPull on the registry (repeatable).
+    /// Object ID of a principal that may pull (repeatable): Container Registry
+    /// Repository Reader in the ABAC mode, AcrPull in the RBAC mode.
     #[arg(long = "pull-principal", value_name = "ID")]
     pub pull_principals: Vec<String>,
-    /// Object ID of a principal that gets AcrPush on the registry (repeatable).
+    /// Object ID of a principal that may push and pull (repeatable): Container Registry
+    /// Repository Writer in the ABAC mode, AcrPush in the RBAC mode.
     #[arg(long = "push-principal", value_name = "ID")]
     pub push_principals: Vec<String>,
+    /// Role assignment mode: `rbac-abac` (default; Microsoft's recommendation, roles
+    /// can be limited to repositories) or `rbac` (AcrPull/AcrPush; Docker Content
+    /// Trust).
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ModeArg::RbacAbac)]
+    pub role_assignment_mode: ModeArg,
+    /// Limit the --pull-principal role assignments to a repository (NAME) or the
+    /// repositories under a prefix (PREFIX/*), with an ABAC condition (repeatable).
+    #[arg(long = "pull-repository", value_name = "PATTERN")]
+    pub pull_repositories: Vec<String>,
+    /// Limit the --push-principal role assignments to a repository (NAME) or the
+    /// repositories under a prefix (PREFIX/*), with an ABAC condition (repeatable).
+    #[arg(long = "push-repository", value_name = "PATTERN")]
+    pub push_repositories: Vec<String>,
     /// Tag for every resource (repeatable).
     #[arg(long = "tag", value_name = "KEY=VALUE")]
     pub tags: Vec<String>,
@@ -80,7 +107,7 @@ pub struct RegistryOptions {
     /// Quarantine new images until a scanner releases them (Premium).
     #[arg(long)]
     pub quarantine: bool,
-    /// Enable content trust (Premium).
+    /// Enable content trust (Premium; needs --role-assignment-mode rbac).
     #[arg(long)]
     pub content_trust: bool,
 }
@@ -123,6 +150,12 @@ fn request_of(o: &RegistryOptions) -> RegistryRequest {
         cmk: o.cmk,
         pull_principals: o.pull_principals.clone(),
         push_principals: o.push_principals.clone(),
+        role_assignment_mode: Some(match o.role_assignment_mode {
+            ModeArg::RbacAbac => RoleAssignmentMode::Abac,
+            ModeArg::Rbac => RoleAssignmentMode::Rbac,
+        }),
+        pull_repositories: o.pull_repositories.clone(),
+        push_repositories: o.push_repositories.clone(),
         tags: o.tags.clone(),
         diagnostics: o.diagnostics.clone(),
         complete_mode_safe: o.complete_mode_safe,
@@ -213,13 +246,7 @@ fn write_output(output: Option<&Path>, force: bool, text: &str) -> i32 {
                 }
             }
         }
-        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
-            Ok(()) => EXIT_OK,
-            Err(e) => {
-                eprintln!("error: cannot write output: {e}");
-                EXIT_ERROR
-            }
-        },
+        None => super::output::print_then_exit(text, EXIT_OK),
     }
 }
 

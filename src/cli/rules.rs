@@ -1,14 +1,15 @@
 //! `acrlint rules` (the catalogue) and `acrlint explain RULE` (one rule's
 //! documentation, ruff style, with its non-compliant and compliant examples).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
+use crate::fix::{Applicability, FixSpec};
 use crate::rules::catalog::RuleMeta;
 use crate::rules::engine::Engine;
+use crate::rules::finding::Level;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
@@ -29,14 +30,16 @@ pub struct RulesArgs {
 #[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// Rule id, e.g. ACR001 (case-insensitive).
+    #[arg(value_parser = super::RuleIdParser)]
     pub rule: String,
     /// Also look up the rules in DIR (one JSON file per rule).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 }
 
-/// Version of the `rules --format json` document.
-pub const RULES_JSON_VERSION: u32 = 1;
+/// Version of the `rules --format json` document: a string, like the `version` of
+/// `check --format json`.
+pub const RULES_JSON_VERSION: &str = "1";
 
 /// Width that prose is wrapped to.
 const WIDTH: usize = 88;
@@ -52,10 +55,7 @@ fn engine(dir: Option<&PathBuf>) -> Result<Engine, String> {
 }
 
 fn print(text: &str) -> i32 {
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(_) => EXIT_ERROR,
-    }
+    super::output::print_then_exit(text, EXIT_OK)
 }
 
 pub fn run_rules(args: RulesArgs) -> i32 {
@@ -160,6 +160,7 @@ pub fn list_json(metas: &[RuleMeta]) -> String {
                     "effect": p.effect,
                 })).collect::<Vec<_>>(),
                 "helpUri": m.help_uri,
+                "fix": fix_applicability(m).map(Applicability::as_str),
                 "tags": m.tags,
             })
         })
@@ -250,13 +251,40 @@ pub fn explain(m: &RuleMeta) -> String {
     out.push_str(&indented(&m.docs.use_instead, "    "));
     out.push_str("\n## Recommendation\n\n");
     out.push_str(&wrap(&m.recommendation, ""));
+    if let Some(applicability) = fix_applicability(m) {
+        out.push_str("\n## Fix\n\n");
+        let text = match applicability {
+            Applicability::Safe => format!(
+                "Safe: `acrlint fix` applies it{}.",
+                if m.severity == Level::Note {
+                    " when the rule is named with `--rule` (a note's fix is a trade-off)"
+                } else {
+                    ""
+                }
+            ),
+            Applicability::Unsafe => "Unsafe: it changes what the deployment does, so `acrlint fix` applies it only with `--unsafe-fixes`; review it first with `acrlint fix --diff --unsafe-fixes`.".to_string(),
+        };
+        out.push_str(&wrap(&text, ""));
+    }
     if !m.docs.references.is_empty() {
         out.push_str("\n## References\n\n");
         for r in &m.docs.references {
             out.push_str(&format!("- {r}\n"));
         }
+        if let Some(date) = &m.docs.checked {
+            out.push_str(&format!("\nChecked against these references on {date}.\n"));
+        }
     }
     out
+}
+
+/// Whether the rule offers a fix, and how safe it is (`None`: no fix, or one that
+/// does not parse, which the fixer reports).
+pub fn fix_applicability(m: &RuleMeta) -> Option<Applicability> {
+    m.fix
+        .as_ref()
+        .and_then(|f| FixSpec::parse(f).ok())
+        .map(|s| s.applicability)
 }
 
 #[cfg(test)]

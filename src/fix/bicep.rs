@@ -5,8 +5,8 @@
 //! parameter used only there gets a new default, a missing property is inserted in
 //! the style of its siblings, and `guard` puts `if (false)` before a resource body.
 
-use super::edit::{self, indent_at, newline_of, Edit};
-use super::json::{excerpt, Planned};
+use super::edit::{self, excerpt, indent_at, newline_of, Edit, Planned};
+use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
@@ -106,10 +106,16 @@ struct BicepFile<'a> {
 
 impl BicepFile<'_> {
     fn identifier_uses(&self, name: &str) -> usize {
+        self.identifier_uses_outside(name, (0, 0))
+    }
+
+    /// Uses of an identifier (its declaration included) outside the byte range.
+    fn identifier_uses_outside(&self, name: &str, range: (usize, usize)) -> usize {
         lex(self.text, 0)
             .tokens
             .iter()
             .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
+            .filter(|t| !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1))
             .count()
     }
 
@@ -155,7 +161,18 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
             }
         }
     }
+    if !spec.replace.is_empty() {
+        let range = (stmt.span.start as usize, stmt.span.end as usize);
+        let definitions = definitions(file, finding, range);
+        let planned = replace::plan(text, finding, range, &spec.replace, definitions);
+        if let Err(m) = planned.add_to(&mut edits) {
+            return m;
+        }
+    }
     let Some(object) = body_object(decl) else {
+        if spec.set.is_empty() {
+            return Planned::of(edits);
+        }
         return Planned::Manual("the resource body is not an object".into());
     };
     for set in &spec.set {
@@ -170,11 +187,80 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
             m @ Planned::Manual(_) => return m,
         }
     }
-    if edits.is_empty() {
-        Planned::Nothing
-    } else {
-        Planned::Edits(edits)
+    Planned::of(edits)
+}
+
+/// Where a finding's value may be written besides the value itself: the variables and
+/// parameter defaults of its related locations, and an `existing` resource whose
+/// `.id` or `.name` the value is (a role definition).
+fn definitions(file: &BicepFile, finding: &Finding, resource: (usize, usize)) -> Vec<Definition> {
+    // Only this resource may read the definition (its name may too).
+    let declared = |name: &str, stmt: &Statement, extra: Option<&str>| {
+        let uses = file.identifier_uses_outside(name, resource);
+        let shared = if uses != 1 {
+            Some(format!(
+                "the value comes from `{name}`, which is also used elsewhere"
+            ))
+        } else {
+            extra.map(|why| format!("the value comes from `{name}`, which {why}"))
+        };
+        (stmt.span, shared)
+    };
+    let mut out = Vec::new();
+    for (s, e) in replace::related_ranges(finding) {
+        let stmt = file
+            .program
+            .statements
+            .iter()
+            .find(|st| st.span.start as usize <= s && e <= st.span.end as usize);
+        let Some(stmt) = stmt else { continue };
+        let (span, shared) = match &stmt.kind {
+            // A value, not a table of them (a map of role names to ids).
+            StatementKind::Var { value, .. }
+                if matches!(value.kind, ExprKind::Object(_) | ExprKind::Array(_)) =>
+            {
+                continue
+            }
+            StatementKind::Var { name, value, .. } => {
+                (value.span, declared(&name.name, stmt, None).1)
+            }
+            StatementKind::Param {
+                name,
+                default: Some(d),
+                ..
+            } => {
+                let allowed = stmt.decorator("allowed").map(|_| "has @allowed values");
+                (d.span, declared(&name.name, stmt, allowed).1)
+            }
+            _ => continue,
+        };
+        out.push(Definition {
+            start: span.start as usize,
+            end: span.end as usize,
+            shared,
+        });
     }
+    let (vs, ve) = (
+        finding.location.byte_start as usize,
+        finding.location.byte_end as usize,
+    );
+    let value = file.text.get(vs..ve).unwrap_or("").trim();
+    if let Some((symbol, member)) = value.split_once('.') {
+        if matches!(member, "id" | "name") {
+            let decl = file.program.statements.iter().find(|st| {
+                matches!(&st.kind, StatementKind::Resource(d) if d.name.name.as_ref() == symbol)
+            });
+            if let Some(stmt) = decl {
+                let (span, shared) = declared(symbol, stmt, None);
+                out.push(Definition {
+                    start: span.start as usize,
+                    end: span.end as usize,
+                    shared,
+                });
+            }
+        }
+    }
+    out
 }
 
 fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {

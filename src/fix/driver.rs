@@ -7,9 +7,10 @@
 
 use std::path::Path;
 
+use super::edit::Planned;
 use super::edit::{self, Edit};
-use super::json::{self, Planned};
-use super::spec::FixSpec;
+use super::json;
+use super::spec::{Applicability, FixSpec};
 use super::{bicep, findings, fixable, touches, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -53,6 +54,16 @@ fn syntax_ok(language: Language, text: &str) -> bool {
     }
 }
 
+/// The fixes planned for one pass.
+struct Plan {
+    candidates: Vec<Candidate>,
+    manual: Vec<ManualFix>,
+    /// Some fixes wait for the next pass.
+    deferred: bool,
+    /// Rules whose unsafe fixes were left out (no `--unsafe-fixes`), once each.
+    unsafe_left: Vec<String>,
+}
+
 /// Plan the fixes of `found`; fixes that meet an earlier one's edits wait (deferred).
 fn plan(
     language: Language,
@@ -62,7 +73,7 @@ fn plan(
     engine: &Engine,
     options: &FixOptions,
     param_names: &[String],
-) -> Result<(Vec<Candidate>, Vec<ManualFix>, bool), String> {
+) -> Result<Plan, String> {
     let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
     let json_root = match language {
         Language::Json => Some(
@@ -78,11 +89,18 @@ fn plan(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     for f in found.iter().filter(|f| fixable(f, options)) {
         let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
             continue;
         };
         let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
+        if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
+            if !unsafe_left.contains(&f.rule) {
+                unsafe_left.push(f.rule.clone());
+            }
+            continue;
+        }
         let planned = match (&json_root, &parsed) {
             (Some(root), _) => json::plan(
                 &json::JsonFile {
@@ -125,7 +143,12 @@ fn plan(
             }),
         }
     }
-    Ok((candidates, manual, deferred))
+    Ok(Plan {
+        candidates,
+        manual,
+        deferred,
+        unsafe_left,
+    })
 }
 
 fn apply(language: Language, text: &str, edits: &[Edit]) -> Result<String, String> {
@@ -162,10 +185,16 @@ pub(crate) fn run(
     let mut manual: Vec<ManualFix> = Vec::new();
     let mut refused: Vec<ManualFix> = Vec::new();
     let mut deferred = false;
+    let mut unsafe_left: Vec<String> = Vec::new();
     // With --diff nothing is written, but later passes only need the text: every pass
     // works on the text in memory.
     for _ in 0..MAX_PASSES {
-        let (candidates, advice, waits) = plan(
+        let Plan {
+            candidates,
+            manual: advice,
+            deferred: waits,
+            unsafe_left: left,
+        } = plan(
             language,
             path,
             &current,
@@ -176,6 +205,7 @@ pub(crate) fn run(
         )?;
         manual = advice;
         deferred = waits;
+        unsafe_left = left;
         if candidates.is_empty() {
             break;
         }
@@ -239,5 +269,6 @@ pub(crate) fn run(
         manual,
         remaining,
         deferred,
+        unsafe_left,
     }))
 }

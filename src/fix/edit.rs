@@ -1,4 +1,4 @@
-//! Byte-range edits of a file's text.
+//! Byte-range edits of a file's text, and what a repair plans: edits or advice.
 
 /// Replace `start..end` with `text` (an insertion when `start == end`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,5 +110,49 @@ mod tests {
         assert!(!starts_line(text, text.find('1').unwrap()));
         assert_eq!(newline_of("a\r\nb"), "\r\n");
         assert_eq!(newline_of("a\nb"), "\n");
+    }
+}
+
+/// A place the fixer cannot repair by itself, with what to do instead.
+pub type Manual = String;
+
+/// What one finding needs: edits, or advice for the user.
+pub enum Planned {
+    Edits(Vec<Edit>),
+    /// Nothing to change (the value is already what the fix wants).
+    Nothing,
+    Manual(Manual),
+}
+
+impl Planned {
+    /// Add this part of a repair's edits to `edits`; advice comes back as the error,
+    /// for the planner to return.
+    pub(crate) fn add_to(self, edits: &mut Vec<Edit>) -> Result<(), Planned> {
+        match self {
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return Err(m),
+        }
+        Ok(())
+    }
+
+    /// The plan of a repair made of `edits` (none: nothing to change).
+    pub(crate) fn of(edits: Vec<Edit>) -> Planned {
+        if edits.is_empty() {
+            Planned::Nothing
+        } else {
+            Planned::Edits(edits)
+        }
+    }
+}
+
+/// A short quote of source text for advice: its first line, at most 80 characters.
+pub(crate) fn excerpt(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("");
+    let short: String = first.chars().take(80).collect();
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
     }
 }

@@ -4,23 +4,13 @@
 
 use regex::Regex;
 
-use super::edit::{indent_at, newline_of, starts_line, Edit};
+use super::edit::{excerpt, indent_at, newline_of, starts_line, Edit, Planned};
+use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use crate::arm::expr::parser::{classify, StringForm};
 use crate::rules::finding::Finding;
 use crate::source::escape::json_string;
 use crate::source::json::{Node, NodeKind};
-
-/// A place the fixer cannot repair by itself, with what to do instead.
-pub type Manual = String;
-
-/// What one finding needs: edits, or advice for the user.
-pub enum Planned {
-    Edits(Vec<Edit>),
-    /// Nothing to change (the value is already what the fix wants).
-    Nothing,
-    Manual(Manual),
-}
 
 /// Everything the planner needs to know about the file.
 pub struct JsonFile<'a> {
@@ -41,10 +31,19 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
     let resource = chain[resource_index].1;
     let mut edits = Vec::new();
     if spec.guard {
-        match guard(file.text, resource) {
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        if let Err(m) = guard(file.text, resource).add_to(&mut edits) {
+            return m;
+        }
+    }
+    if !spec.replace.is_empty() {
+        let range = (resource.span.start as usize, resource.span.end as usize);
+        let definitions = replace::related_ranges(finding)
+            .into_iter()
+            .filter_map(|(s, e)| definition(file, s, e, range))
+            .collect();
+        let planned = replace::plan(file.text, finding, range, &spec.replace, definitions);
+        if let Err(m) = planned.add_to(&mut edits) {
+            return m;
         }
     }
     for set in &spec.set {
@@ -59,11 +58,7 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
             m @ Planned::Manual(_) => return m,
         }
     }
-    if edits.is_empty() {
-        Planned::Nothing
-    } else {
-        Planned::Edits(edits)
-    }
+    Planned::of(edits)
 }
 
 /// The nodes from the root down to the deepest one containing `start..end`, each with
@@ -220,6 +215,65 @@ fn set_value(
     }
 }
 
+/// The variable or parameter default of a template that contains `start..end` (a
+/// finding's related location), and whether anything but the `resource` range reads
+/// it.
+fn definition(
+    file: &JsonFile,
+    start: usize,
+    end: usize,
+    resource: (usize, usize),
+) -> Option<Definition> {
+    let chain = ancestors(file.root, start as u32, end as u32);
+    let at = chain.iter().rposition(|(key, _)| {
+        key.is_some_and(|k| {
+            k.eq_ignore_ascii_case("variables") || k.eq_ignore_ascii_case("parameters")
+        })
+    })?;
+    let section = chain[at].0?.to_ascii_lowercase();
+    let (name, member) = match chain.get(at + 1) {
+        Some((Some(name), node)) => (name.to_string(), *node),
+        _ => return None,
+    };
+    let (node, function) = if section == "variables" {
+        (member, "variables")
+    } else {
+        (member.get("defaultValue")?, "parameters")
+    };
+    // A value, not a table of them (a map of role names to ids is not the role of
+    // one assignment).
+    if !matches!(node.kind, NodeKind::String(_)) {
+        return None;
+    }
+    let pattern = format!(r"(?i){function}\s*\(\s*'{}'\s*\)", regex::escape(&name));
+    // Uses in the template that declares it (a nested template may declare its own
+    // of the same name), outside the resource.
+    let template = chain.get(at.checked_sub(1)?)?.1.span;
+    let (t0, t1) = (template.start as usize, template.end as usize);
+    let uses = Regex::new(&pattern).map_or(usize::MAX, |re| {
+        re.find_iter(file.text.get(t0..t1).unwrap_or(""))
+            .map(|m| (t0 + m.start(), t0 + m.end()))
+            .filter(|(s, e)| !(resource.0 <= *s && *e <= resource.1))
+            .count()
+    });
+    let what = format!(
+        "the value comes from {} '{name}'",
+        &function[..function.len() - 1]
+    );
+    let shared = if function == "parameters" && (file.param_file_sets)(&name) {
+        Some(format!("{what}, which the parameter file sets"))
+    } else if uses != 0 {
+        Some(format!("{what}, which is also used elsewhere"))
+    } else {
+        None
+    };
+    Some(Definition {
+        start: node.span.start as usize,
+        end: node.span.end as usize,
+        shared,
+    })
+}
+
 /// `parameters('x')` (the whole expression) → `x`.
 fn parameter_reference(expr: &str) -> Option<String> {
     let re = Regex::new(r"(?i)^\s*parameters\s*\(\s*'([^']*)'\s*\)\s*$").ok()?;
@@ -363,17 +417,6 @@ fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value
         end as u32,
         format!(",{nl}{indent}{member}"),
     )])
-}
-
-/// A short quote of source text for advice: its first line, at most 80 characters.
-pub(crate) fn excerpt(text: &str) -> String {
-    let first = text.lines().next().unwrap_or("");
-    let short: String = first.chars().take(80).collect();
-    if short.len() < text.len() {
-        format!("{short}…")
-    } else {
-        short
-    }
 }
 
 /// JSON text of a value, objects spread over lines indented by `unit` under `indent`.

@@ -1,4 +1,5 @@
-//! `acrlint fix`: apply the safe repairs the rules offer (their `fix` field), editing
+//! `acrlint fix`: apply the repairs the rules offer (their `fix` field; unsafe ones only
+//! with `--unsafe-fixes`, see [`spec::Applicability`]), editing
 //! only the offending byte spans so comments and formatting elsewhere stay
 //! byte-identical. Both languages are driven by `check` findings (Bicep through the
 //! lowering, whose spans are the Bicep source's); the edits are planned on the JSON
@@ -10,6 +11,7 @@ mod driver;
 pub mod edit;
 mod findings;
 pub mod json;
+mod replace;
 pub mod spec;
 
 use std::path::{Path, PathBuf};
@@ -21,6 +23,7 @@ use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
 
 use edit::Edit;
+pub use spec::{Applicability, FixSpec};
 
 /// Options of a `fix` run.
 #[derive(Clone, Debug, Default)]
@@ -30,6 +33,8 @@ pub struct FixOptions {
     pub rules: Vec<String>,
     /// Lowest level that counts as a finding that remains (`None`: never).
     pub fail_on: Option<Level>,
+    /// Also apply fixes marked unsafe (they change what the deployment does).
+    pub unsafe_fixes: bool,
 }
 
 /// A place that needs a manual fix.
@@ -58,6 +63,9 @@ pub struct FileFix {
     pub skipped: bool,
     /// Fixes were still pending when the passes ran out: run `fix` again.
     pub deferred: bool,
+    /// Rules with unsafe fixes for this file that were not applied (no
+    /// `--unsafe-fixes`).
+    pub unsafe_left: Vec<String>,
     /// The file could not be read, parsed or fixed.
     pub error: Option<String>,
 }
@@ -101,6 +109,7 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
             out.applied = r.applied;
             out.deferred = r.deferred;
             out.manual = r.manual;
+            out.unsafe_left = r.unsafe_left;
             out.remaining = r.remaining;
             for f in &mut out.remaining {
                 if f.location.file.as_os_str().is_empty() {
@@ -119,12 +128,13 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
     let original = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(t) => t,
-            Err(_) => {
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
                 return FileFix {
                     path: path.to_path_buf(),
-                    error: Some("file is not valid UTF-8".into()),
+                    error: Some(crate::source::file::not_utf8(e.as_bytes(), at)),
                     ..Default::default()
-                }
+                };
             }
         },
         Err(e) => {
@@ -165,6 +175,7 @@ pub(crate) struct Fixed {
     pub remaining: Vec<Finding>,
     /// Some fixes wait for another pass (they edit the same place as others).
     pub deferred: bool,
+    pub unsafe_left: Vec<String>,
 }
 
 fn wanted(rule: &str, options: &FixOptions) -> bool {

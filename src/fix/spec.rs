@@ -5,12 +5,20 @@
 //! "fix": { "set": [ { "path": "properties.policies.exportPolicy.status", "value": "disabled" },
 //!                   { "path": "properties.publicNetworkAccess", "value": "Disabled" } ] }
 //! "fix": { "guard": true }
+//! "fix": { "replace": { "<old text>": "<new text>" }, "applicability": "unsafe" }
 //! ```
 //!
 //! `set` writes each value at its path under the offending resource (replacing a
 //! literal, inserting missing properties, or changing the default of a parameter used
 //! only there); `guard` keeps the resource out of the deployment (`"condition": false`
-//! in ARM JSON, `if (false)` in Bicep).
+//! in ARM JSON, `if (false)` in Bicep); `replace` swaps text (a role definition GUID)
+//! in the offending value, or in the variable or parameter default it comes from, and
+//! in the rest of the resource (a name computed from it).
+//!
+//! `applicability` says whether the fix is safe to apply unasked (`safe`, the default:
+//! it keeps what the template means, only compliant) or `unsafe` (it changes what the
+//! deployment does, e.g. who can do what): `acrlint fix` applies unsafe fixes only
+//! with `--unsafe-fixes`, and `acrlint explain` says which a rule's fix is.
 
 use serde::Deserialize;
 
@@ -58,6 +66,26 @@ enum OneOrMany {
     Many(Vec<SetProperty>),
 }
 
+/// Whether a fix may be applied without being asked for (ruff's fix safety).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps what the template means; `acrlint fix` applies it.
+    #[default]
+    Safe,
+    /// Changes what the deployment does; applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSpec {
@@ -65,6 +93,10 @@ struct RawSpec {
     set: Option<OneOrMany>,
     #[serde(default)]
     guard: bool,
+    #[serde(default)]
+    replace: serde_json::Map<String, serde_json::Value>,
+    #[serde(default)]
+    applicability: Applicability,
 }
 
 /// A rule's repair.
@@ -72,6 +104,9 @@ struct RawSpec {
 pub struct FixSpec {
     pub set: Vec<SetProperty>,
     pub guard: bool,
+    /// Text replacements (`old`, `new`), matched case-insensitively.
+    pub replace: Vec<(String, String)>,
+    pub applicability: Applicability,
 }
 
 impl FixSpec {
@@ -87,12 +122,24 @@ impl FixSpec {
         if set.iter().any(|s| s.segments().is_empty()) {
             return Err("invalid fix: empty path".into());
         }
-        if set.is_empty() && !raw.guard {
-            return Err("invalid fix: neither set nor guard".into());
+        let mut replace = Vec::new();
+        for (old, new) in raw.replace {
+            let Some(new) = new.as_str() else {
+                return Err(format!("invalid fix: replace {old:?} with a non-string"));
+            };
+            if old.is_empty() {
+                return Err("invalid fix: replace of empty text".into());
+            }
+            replace.push((old, new.to_string()));
+        }
+        if set.is_empty() && !raw.guard && replace.is_empty() {
+            return Err("invalid fix: neither set, guard nor replace".into());
         }
         Ok(FixSpec {
             set,
             guard: raw.guard,
+            replace,
+            applicability: raw.applicability,
         })
     }
 }
@@ -117,5 +164,17 @@ mod tests {
         assert!(FixSpec::parse(&json!({})).is_err());
         assert!(FixSpec::parse(&json!({"set": {"path": "", "value": 1}})).is_err());
         assert!(FixSpec::parse(&json!({"sett": 1})).is_err());
+    }
+
+    #[test]
+    fn replacements_and_applicability() {
+        let spec =
+            FixSpec::parse(&json!({"replace": {"a": "b"}, "applicability": "unsafe"})).unwrap();
+        assert_eq!(spec.replace, vec![("a".to_string(), "b".to_string())]);
+        assert_eq!(spec.applicability, Applicability::Unsafe);
+        let safe = FixSpec::parse(&json!({"guard": true})).unwrap();
+        assert_eq!(safe.applicability, Applicability::Safe);
+        assert!(FixSpec::parse(&json!({"replace": {"": "b"}})).is_err());
+        assert!(FixSpec::parse(&json!({"guard": true, "applicability": "maybe"})).is_err());
     }
 }

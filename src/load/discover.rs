@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::load::walk::{path_problem, Exclude};
 use crate::source::file::Language;
 use crate::source::json::Node;
 use crate::source::sources::Sources;
@@ -114,6 +115,14 @@ pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf>
 /// files of a [`Language`] acrlint reads; files named explicitly are always included
 /// (flagged `true`).
 pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    collect_files_excluding(paths, &Exclude::default())
+}
+
+/// [`collect_files`] without the walked files (and folders) `exclude` matches.
+pub fn collect_files_excluding(
+    paths: &[PathBuf],
+    exclude: &Exclude,
+) -> (Vec<(PathBuf, bool)>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -121,11 +130,15 @@ pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
             files.push((p.clone(), true));
             continue;
         }
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
+        if let Some(problem) = path_problem(p) {
+            errors.push(problem);
             continue;
         }
-        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
+        let exclude = exclude.clone();
+        let walker = ignore::WalkBuilder::new(p)
+            .follow_links(false)
+            .filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()))
+            .build();
         for entry in walker {
             match entry {
                 Ok(e) => {

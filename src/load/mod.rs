@@ -5,6 +5,7 @@
 
 pub mod discover;
 mod disk;
+pub mod walk;
 
 pub use disk::Disk;
 

@@ -7,13 +7,14 @@
 
 mod options;
 
-pub use options::{OptionError, RegistryRequest, Sku};
+pub use options::{OptionError, RegistryRequest, RoleAssignmentMode, Sku};
 
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera, Value};
 
+use crate::rules::native::access::roles::{self, BuiltInRole};
 use crate::source::escape;
 
 /// Output language of a generated file.
@@ -48,11 +49,18 @@ pub const API_VERSIONS: ApiVersions = ApiVersions {
     diagnostics: "2021-05-01-preview",
 };
 
-/// Built-in role definitions the templates assign.
-pub const ACR_PULL_ROLE: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
-pub const ACR_PUSH_ROLE: &str = "8311e382-0749-4cb8-b61a-304f252e45ec";
+/// Built-in role definitions the templates assign: the registry roles of the chosen
+/// mode (see [`crate::rules::native::access::roles`] for the ids and their source).
 pub const KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER_ROLE: &str =
     "e147488a-f6f5-4113-8e2d-b22465e65bf6";
+
+/// The roles that let principals pull and push in a mode.
+pub fn pull_and_push_roles(mode: RoleAssignmentMode) -> (BuiltInRole, BuiltInRole) {
+    match mode {
+        RoleAssignmentMode::Abac => (roles::REPOSITORY_READER, roles::REPOSITORY_WRITER),
+        RoleAssignmentMode::Rbac => (roles::ACR_PULL, roles::ACR_PUSH),
+    }
+}
 
 const REGISTRY_ARM: &str = include_str!("../../templates/registry.json.tera");
 const REGISTRY_BICEP: &str = include_str!("../../templates/registry.bicep.tera");
@@ -83,6 +91,11 @@ struct TemplateContext<'a> {
     cmk: bool,
     pull_principals: &'a [String],
     push_principals: &'a [String],
+    /// `properties.roleAssignmentMode`.
+    role_assignment_mode: &'static str,
+    abac: bool,
+    pull_condition: Option<&'a str>,
+    push_condition: Option<&'a str>,
     tags: Vec<Tag<'a>>,
     workspace_id: Option<&'a str>,
     complete_mode_safe: bool,
@@ -98,17 +111,18 @@ struct TemplateContext<'a> {
 }
 
 fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> TemplateContext<'a> {
+    let (pull, push) = pull_and_push_roles(spec.role_assignment_mode);
     let mut role_variables = Vec::new();
     if !spec.pull_principals.is_empty() {
         role_variables.push(RoleVariable {
-            name: "acrPullRoleId",
-            id: ACR_PULL_ROLE,
+            name: "pullRoleId",
+            id: pull.id,
         });
     }
     if !spec.push_principals.is_empty() {
         role_variables.push(RoleVariable {
-            name: "acrPushRoleId",
-            id: ACR_PUSH_ROLE,
+            name: "pushRoleId",
+            id: push.id,
         });
     }
     if spec.cmk {
@@ -127,6 +141,10 @@ fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> Te
         cmk: spec.cmk,
         pull_principals: &spec.pull_principals,
         push_principals: &spec.push_principals,
+        role_assignment_mode: spec.role_assignment_mode.property_value(),
+        abac: spec.role_assignment_mode == RoleAssignmentMode::Abac,
+        pull_condition: spec.pull_condition.as_deref(),
+        push_condition: spec.push_condition.as_deref(),
         tags: spec
             .tags
             .iter()

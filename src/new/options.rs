@@ -21,6 +21,33 @@ impl Sku {
     }
 }
 
+/// The registry's role assignment mode (`properties.roleAssignmentMode`).
+///
+/// The default is the ABAC mode ("RBAC Registry + ABAC Repository Permissions"):
+/// Microsoft recommends it for every registry and plans to make it Azure's default,
+/// it is generally available for every SKU and region, a new registry has no existing
+/// assignments it could cut off, and it is the only mode whose roles can be limited to
+/// repositories. Its caveats (AcrPull/AcrPush are not honored, so tools that assign
+/// them grant nothing; ACR Tasks need an identity with repository roles; Docker
+/// Content Trust is not supported) are why `rbac` remains one option away.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RoleAssignmentMode {
+    /// `AbacRepositoryPermissions`.
+    #[default]
+    Abac,
+    /// `LegacyRegistryPermissions`.
+    Rbac,
+}
+
+impl RoleAssignmentMode {
+    pub fn property_value(self) -> &'static str {
+        match self {
+            RoleAssignmentMode::Abac => "AbacRepositoryPermissions",
+            RoleAssignmentMode::Rbac => "LegacyRegistryPermissions",
+        }
+    }
+}
+
 /// The options as the user gave them (strings not yet checked).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RegistryRequest {
@@ -33,6 +60,12 @@ pub struct RegistryRequest {
     pub cmk: bool,
     pub pull_principals: Vec<String>,
     pub push_principals: Vec<String>,
+    /// `None`: the ABAC mode.
+    pub role_assignment_mode: Option<RoleAssignmentMode>,
+    /// Repositories the pull principals may read (`name` or `prefix/*`); none: all.
+    pub pull_repositories: Vec<String>,
+    /// Repositories the push principals may write (`name` or `prefix/*`); none: all.
+    pub push_repositories: Vec<String>,
     /// `KEY=VALUE` as written.
     pub tags: Vec<String>,
     /// Log Analytics workspace resource ID.
@@ -91,6 +124,11 @@ pub(crate) struct RegistrySpec {
     pub cmk: bool,
     pub pull_principals: Vec<String>,
     pub push_principals: Vec<String>,
+    pub role_assignment_mode: RoleAssignmentMode,
+    /// ABAC condition of the pull principals' role assignments.
+    pub pull_condition: Option<String>,
+    /// ABAC condition of the push principals' role assignments.
+    pub push_condition: Option<String>,
     pub tags: Vec<(String, String)>,
     pub workspace_id: Option<String>,
     pub complete_mode_safe: bool,
@@ -226,6 +264,73 @@ fn guids(ids: &[String], option: &'static str) -> Result<Vec<String>, OptionErro
     Ok(out)
 }
 
+/// Data actions of Container Registry Repository Reader and Writer, which a
+/// repository condition limits (ACR docs, "Microsoft Entra attribute-based access
+/// control (ABAC) for repository permissions"; role definitions in "Azure built-in
+/// roles for Containers", checked 2026-12-01).
+const READ_ACTIONS: &[&str] = &[
+    "Microsoft.ContainerRegistry/registries/repositories/content/read",
+    "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+];
+const WRITE_ACTIONS: &[&str] = &[
+    "Microsoft.ContainerRegistry/registries/repositories/content/read",
+    "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+    "Microsoft.ContainerRegistry/registries/repositories/content/write",
+    "Microsoft.ContainerRegistry/registries/repositories/metadata/write",
+];
+
+/// The ABAC condition (version 2.0) that limits `actions` to the repositories the
+/// patterns name: `name` exactly, `prefix/*` every repository under `prefix/` (the
+/// trailing slash keeps `prefix-other` out, as the ACR docs warn). The patterns are
+/// checked against the repository grammar first, so they hold no quote.
+fn repository_condition(
+    option: &'static str,
+    patterns: &[String],
+    actions: &[&str],
+) -> Result<Option<String>, OptionError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut tests: Vec<String> = Vec::new();
+    for p in patterns {
+        let (operator, value) = match p.strip_suffix('*') {
+            Some(prefix) if prefix.ends_with('/') => ("StringStartsWithIgnoreCase", prefix),
+            _ => ("StringEqualsIgnoreCase", p.as_str()),
+        };
+        let name = value.strip_suffix('/').unwrap_or(value);
+        if name.is_empty() || name.contains('*') {
+            return Err(err(
+                option,
+                format!("{p:?} is not a repository name or prefix (use NAME or PREFIX/*; leave the option out for every repository)"),
+            ));
+        }
+        if let Some(problem) = crate::rules::native::repository_problem(name) {
+            return Err(err(option, format!("repository {name:?} {problem}")));
+        }
+        let test = format!(
+            "@Request[Microsoft.ContainerRegistry/registries/repositories:name] {operator} '{value}'"
+        );
+        if !tests.contains(&test) {
+            tests.push(test);
+        }
+    }
+    let unless: Vec<String> = actions
+        .iter()
+        .map(|a| format!("!(ActionMatches{{'{a}'}})"))
+        .collect();
+    Ok(Some(format!(
+        "(({}) OR ({}))",
+        unless.join(" AND "),
+        tests.join(" OR ")
+    )))
+}
+
+/// The pull condition of `patterns`, for tests.
+#[cfg(test)]
+pub(crate) fn tests_repository_condition(patterns: &[String]) -> Option<String> {
+    repository_condition("--pull-repository", patterns, READ_ACTIONS).ok()?
+}
+
 impl RegistryRequest {
     pub(crate) fn validate(&self) -> Result<RegistrySpec, OptionError> {
         if let Some(n) = &self.name {
@@ -295,6 +400,50 @@ impl RegistryRequest {
         if tags.len() > 50 {
             return Err(err("--tag", "Azure allows at most 50 tags per resource"));
         }
+        let mode = self.role_assignment_mode.unwrap_or_default();
+        if mode == RoleAssignmentMode::Rbac {
+            for (patterns, option) in [
+                (&self.pull_repositories, "--pull-repository"),
+                (&self.push_repositories, "--push-repository"),
+            ] {
+                if !patterns.is_empty() {
+                    return Err(err(
+                        option,
+                        "repository conditions need the ABAC mode (leave out --role-assignment-mode rbac)",
+                    ));
+                }
+            }
+        } else if self.content_trust {
+            return Err(err(
+                "--content-trust",
+                "registries in the ABAC mode do not support Docker Content Trust: add --role-assignment-mode rbac",
+            ));
+        }
+        for (patterns, principals, option, needs) in [
+            (
+                &self.pull_repositories,
+                &self.pull_principals,
+                "--pull-repository",
+                "--pull-principal",
+            ),
+            (
+                &self.push_repositories,
+                &self.push_principals,
+                "--push-repository",
+                "--push-principal",
+            ),
+        ] {
+            if !patterns.is_empty() && principals.is_empty() {
+                return Err(err(
+                    option,
+                    format!("limits the role assignments of {needs}, and none is given"),
+                ));
+            }
+        }
+        let pull_condition =
+            repository_condition("--pull-repository", &self.pull_repositories, READ_ACTIONS)?;
+        let push_condition =
+            repository_condition("--push-repository", &self.push_repositories, WRITE_ACTIONS)?;
         check_shape(
             "--diagnostics",
             &self.diagnostics,
@@ -328,6 +477,9 @@ impl RegistryRequest {
             cmk: self.cmk,
             pull_principals: guids(&self.pull_principals, "--pull-principal")?,
             push_principals: guids(&self.push_principals, "--push-principal")?,
+            role_assignment_mode: mode,
+            pull_condition,
+            push_condition,
             tags,
             workspace_id: self.diagnostics.clone(),
             complete_mode_safe: self.complete_mode_safe,

@@ -1,5 +1,7 @@
 use super::*;
 
+const PRINCIPAL: &str = "00000000-0000-0000-0000-0000000000a1";
+
 fn request() -> RegistryRequest {
     RegistryRequest {
         name: Some("contosoregistry".into()),
@@ -107,6 +109,53 @@ fn invalid_options_name_the_option() {
         ),
         (
             RegistryRequest {
+                content_trust: true,
+                ..Default::default()
+            },
+            "--content-trust",
+        ),
+        (
+            RegistryRequest {
+                pull_principals: vec![PRINCIPAL.into()],
+                pull_repositories: vec!["team/*".into()],
+                role_assignment_mode: Some(RoleAssignmentMode::Rbac),
+                ..Default::default()
+            },
+            "--pull-repository",
+        ),
+        (
+            RegistryRequest {
+                push_repositories: vec!["team/*".into()],
+                ..Default::default()
+            },
+            "--push-repository",
+        ),
+        (
+            RegistryRequest {
+                pull_principals: vec![PRINCIPAL.into()],
+                pull_repositories: vec!["Team/App".into()],
+                ..Default::default()
+            },
+            "--pull-repository",
+        ),
+        (
+            RegistryRequest {
+                pull_principals: vec![PRINCIPAL.into()],
+                pull_repositories: vec!["*".into()],
+                ..Default::default()
+            },
+            "--pull-repository",
+        ),
+        (
+            RegistryRequest {
+                pull_principals: vec![PRINCIPAL.into()],
+                pull_repositories: vec!["a'b".into()],
+                ..Default::default()
+            },
+            "--pull-repository",
+        ),
+        (
+            RegistryRequest {
                 sku: Some(Sku::Basic),
                 cmk: true,
                 ..Default::default()
@@ -139,7 +188,7 @@ fn regions_and_guids_are_normalised() {
     assert_eq!(options::normalize_region("east_us"), None);
     assert_eq!(
         options::normalize_guid("7F951DDA-4ED3-4680-A7CA-43FE172D538D").as_deref(),
-        Some(ACR_PULL_ROLE)
+        Some(roles::ACR_PULL.id)
     );
     assert!(options::valid_workspace_id(
         "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs"
@@ -207,4 +256,46 @@ fn premium_features_are_absent_on_basic() {
     assert!(props["policies"].get("exportPolicy").is_none());
     assert!(props["policies"].get("retentionPolicy").is_none());
     assert_eq!(props["adminUserEnabled"], false);
+}
+
+#[test]
+fn the_abac_mode_is_the_default_and_grants_the_repository_roles() {
+    let mut req = request();
+    req.pull_principals = vec![PRINCIPAL.into()];
+    req.push_principals = vec![PRINCIPAL.into()];
+    let arm = render_registry(&req, TemplateFormat::Arm).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&arm).unwrap();
+    assert_eq!(
+        v["resources"][0]["properties"]["roleAssignmentMode"],
+        "AbacRepositoryPermissions"
+    );
+    assert!(arm.contains(roles::REPOSITORY_READER.id) && arm.contains(roles::REPOSITORY_WRITER.id));
+    assert!(!arm.contains(roles::ACR_PULL.id) && !arm.contains(roles::ACR_PUSH.id));
+    req.role_assignment_mode = Some(RoleAssignmentMode::Rbac);
+    let arm = render_registry(&req, TemplateFormat::Arm).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&arm).unwrap();
+    assert_eq!(
+        v["resources"][0]["properties"]["roleAssignmentMode"],
+        "LegacyRegistryPermissions"
+    );
+    assert!(arm.contains(roles::ACR_PULL.id) && arm.contains(roles::ACR_PUSH.id));
+    assert!(!arm.contains(roles::REPOSITORY_READER.id));
+}
+
+#[test]
+fn repository_patterns_become_one_abac_condition() {
+    let patterns = vec!["backend/*".to_string(), "nginx".into(), "nginx".into()];
+    let c = options::tests_repository_condition(&patterns).unwrap();
+    assert_eq!(
+        c,
+        "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'}) AND !(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringStartsWithIgnoreCase 'backend/' OR @Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'nginx'))"
+    );
+    let mut req = request();
+    req.pull_principals = vec![PRINCIPAL.into()];
+    req.pull_repositories = patterns;
+    for format in [TemplateFormat::Arm, TemplateFormat::Bicep] {
+        let text = render_registry(&req, format).unwrap();
+        assert!(text.contains("conditionVersion"), "{text}");
+        assert!(text.contains("StringStartsWithIgnoreCase"), "{text}");
+    }
 }

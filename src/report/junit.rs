@@ -1,9 +1,12 @@
 //! `--format junit`: JUnit XML for Azure Pipelines' `PublishTestResults` task and other
 //! CI test views. One test suite per file, one test case per file × rule: a rule with
-//! unsuppressed findings in the file fails (one failure listing every finding), any
-//! other rule passes, so the test view also shows what was checked and held. In a file
-//! that could not be read, parsed or evaluated (an ACR000 finding), the other rules
-//! without findings are reported as skipped, not passed: they could not vouch for it.
+//! unsuppressed findings at or above the `--fail-on` level in the file fails (one
+//! failure listing those findings), any other rule passes, so the test view also shows
+//! what was checked and held, and a run that exits 0 shows no failed test. Findings
+//! below the level, and suppressed ones, are listed in the test case's `<system-out>`
+//! (with a `belowFailOn` property counting the former). In a file that could not be
+//! read, parsed or evaluated (an ACR000 finding), the other rules without findings are
+//! reported as skipped, not passed: they could not vouch for it.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,16 +14,17 @@ use std::path::Path;
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
 use crate::report::{relative_to, suppression_kind, working_dir, Report};
-use crate::rules::finding::{Finding, Status};
+use crate::rules::finding::{Finding, Level, Status};
 use crate::rules::native::registry::UNREADABLE;
 
-/// Render the report as JUnit XML.
-pub fn render(report: &Report) -> Result<String, String> {
-    render_in(report, &working_dir())
+/// Render the report as JUnit XML; findings at or above `fail_on` are failures (none
+/// when `None`, as with `--fail-on never`).
+pub fn render(report: &Report, fail_on: Option<Level>) -> Result<String, String> {
+    render_in(report, &working_dir(), fail_on)
 }
 
 /// [`render`] with paths relative to `base`.
-pub fn render_in(report: &Report, base: &Path) -> Result<String, String> {
+pub fn render_in(report: &Report, base: &Path, fail_on: Option<Level>) -> Result<String, String> {
     let mut junit = JunitReport::new("acrlint");
     for file in report.all_files() {
         let shown = relative_to(file, base);
@@ -43,7 +47,7 @@ pub fn render_in(report: &Report, base: &Path) -> Result<String, String> {
                 case.set_classname(shown.as_str());
                 case
             } else {
-                test_case(report, &rule, &shown, &findings, base)
+                test_case(report, &rule, &shown, &findings, base, fail_on)
             };
             suite.add_test_case(case);
         }
@@ -72,9 +76,13 @@ fn test_case(
     file: &str,
     findings: &[&Finding],
     base: &Path,
+    fail_on: Option<Level>,
 ) -> TestCase {
-    let (suppressed, active): (Vec<&Finding>, Vec<&Finding>) =
+    let (suppressed, unsuppressed): (Vec<&Finding>, Vec<&Finding>) =
         findings.iter().partition(|f| f.suppression.is_some());
+    let (active, below): (Vec<&Finding>, Vec<&Finding>) = unsuppressed
+        .into_iter()
+        .partition(|f| fail_on.is_some_and(|t| f.level >= t));
     let status = if active.is_empty() {
         TestCaseStatus::success()
     } else {
@@ -85,7 +93,7 @@ fn test_case(
             n => format!("{first} (and {} more)", n - 1),
         };
         let worst = active.iter().map(|f| f.level).max().map(|l| l.as_str());
-        let help = report.rule(rule).map(|r| r.recommendation.as_str());
+        let help = active.first().and_then(|f| crate::report::help(report, f));
         let mut description = String::new();
         for f in &active {
             details(&mut description, f, base);
@@ -101,8 +109,20 @@ fn test_case(
     };
     let mut case = TestCase::new(format!("{rule} {file}"), status);
     case.set_classname(file);
+    let mut out = String::new();
+    if !below.is_empty() {
+        let level = fail_on.map_or("never", Level::as_str);
+        let _ = writeln!(
+            out,
+            "below --fail-on {level}, not failing the run ({}):",
+            below.len()
+        );
+        for f in &below {
+            details(&mut out, f, base);
+        }
+        case.add_property(("belowFailOn", below.len().to_string().as_str()));
+    }
     if !suppressed.is_empty() {
-        let mut out = String::new();
         for f in &suppressed {
             let (kind, why) = f
                 .suppression
@@ -115,6 +135,8 @@ fn test_case(
             }
             let _ = writeln!(out, "): {}", describe(f, base));
         }
+    }
+    if !out.is_empty() {
         case.set_system_out(out);
     }
     case
@@ -164,7 +186,11 @@ mod tests {
     use crate::report::sample::{self, sample_report, BASE};
 
     fn xml(report: &Report) -> String {
-        match render_in(report, Path::new(BASE)) {
+        xml_failing_at(report, Some(Level::Note))
+    }
+
+    fn xml_failing_at(report: &Report, fail_on: Option<Level>) -> String {
+        match render_in(report, Path::new(BASE), fail_on) {
             Ok(x) => x,
             Err(e) => panic!("{e}"),
         }
@@ -235,6 +261,63 @@ mod tests {
         );
         assert!(out.contains("a &lt; b &amp; "), "{out}");
         assert!(!out.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn only_findings_at_or_above_fail_on_are_failures() {
+        let report = sample_report();
+        let case_of = |out: &str, name: &str| {
+            out.split("<testcase ")
+                .find(|c| c.starts_with(&format!(r#"name="{name}""#)))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let errors_only = xml_failing_at(&report, Some(Level::Error));
+        // registry.json × ACR001 has an error and a possible warning: the failure
+        // lists the error; the warning is in <system-out>, counted by a property.
+        let case = case_of(&errors_only, "ACR001 templates/registry.json");
+        let failure = case
+            .split("<failure")
+            .nth(1)
+            .and_then(|f| f.split("</failure>").next())
+            .unwrap_or_default();
+        assert!(
+            failure.contains("ACR001 error registry contosoregistry"),
+            "{case}"
+        );
+        assert!(!failure.contains("contosomirror"), "{case}");
+        assert!(!failure.contains("(and 1 more)"), "{case}");
+        assert!(
+            case.contains(r#"<property name="belowFailOn" value="1"/>"#),
+            "{case}"
+        );
+        let system_out = case.split("<system-out>").nth(1).unwrap_or_default();
+        assert!(
+            system_out.starts_with("below --fail-on error, not failing the run (1):\ntemplates/registry.json:33:87: ACR001 warning[possible] registry contosomirror"),
+            "{case}"
+        );
+        // As many failures as (file, rule) pairs with an unsuppressed error.
+        let mut failing: Vec<(String, String)> = report
+            .active()
+            .filter(|f| f.level == Level::Error)
+            .map(|f| (f.location.file.display().to_string(), f.rule.clone()))
+            .collect();
+        failing.dedup();
+        assert_eq!(errors_only.matches("<failure").count(), failing.len());
+        assert!(failing.len() < xml(&report).matches("<failure").count());
+        // --fail-on never: nothing fails, every finding is still listed.
+        let never = xml_failing_at(&report, None);
+        assert_eq!(never.matches("<failure").count(), 0, "{never}");
+        assert!(never.contains("below --fail-on never"), "{never}");
+        for f in report.active() {
+            assert!(
+                never.contains(&format!(
+                    "{}:{}: {}",
+                    f.location.start.line, f.location.start.column, f.rule
+                )),
+                "{never}"
+            );
+        }
     }
 
     #[test]

@@ -7,8 +7,10 @@
 
 pub mod expand;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod text;
 
@@ -16,8 +18,34 @@ pub mod text;
 mod sample;
 
 pub use crate::check::{Report, Summary};
+use crate::rules::finding::{Finding, Level};
 use crate::source::line_index::LineIndex;
 use crate::source::paths::{absolute_in, relative_to, working_dir};
+
+/// The help shown with a finding: its rule's recommendation, except for ACR000, whose
+/// help depends on what kept the file from being checked: it could not be read, it is
+/// not UTF-8, it exceeds a limit, or it has a syntax error (the rule's recommendation).
+pub fn help<'r>(report: &'r Report, finding: &Finding) -> Option<&'r str> {
+    let recommendation = report
+        .rule(&finding.rule)
+        .map(|r| r.recommendation.as_str());
+    if finding.rule != crate::rules::native::registry::UNREADABLE {
+        return recommendation;
+    }
+    let m = finding.message.as_str();
+    let cause = if m.contains("permission denied") || m.contains("Permission denied") {
+        "acrlint may not read this file: give the user running it read permission, or exclude the file (--exclude, acrlint.json `exclude`); the other files are still checked."
+    } else if m.starts_with("cannot read") {
+        "acrlint could not read this file (see the message); check that it is a regular, readable file, or exclude it; the other files are still checked."
+    } else if m.starts_with("file is") && m.contains("UTF-") {
+        "Save the file as UTF-8 (ARM and Bicep read templates as UTF-8): most editors offer it when saving, or `iconv -f UTF-16 -t UTF-8`; the other files are still checked."
+    } else if m.contains("limit") || m.contains("more than") || m.contains("deeper than") {
+        "The file goes beyond a limit (see the message): ARM's own limits fail the deployment, acrlint's bound time and memory; reduce what the template generates, or split it. The other files are still checked."
+    } else {
+        return recommendation;
+    };
+    Some(cause)
+}
 
 /// Byte offset of a 1-based (line, column) position, columns counting Unicode scalar
 /// values; a column past the end of the line is clamped to the end of the line.
@@ -52,31 +80,68 @@ pub enum Format {
     Sarif,
     Junit,
     Github,
+    Gitlab,
+    Markdown,
 }
 
 impl Format {
-    pub const NAMES: [&'static str; 5] = ["text", "json", "sarif", "junit", "github"];
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+        Format::Gitlab,
+        Format::Markdown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Markdown => "markdown",
+        }
+    }
 
     pub fn parse(name: &str) -> Option<Format> {
-        match name.to_ascii_lowercase().as_str() {
-            "text" => Some(Format::Text),
-            "json" => Some(Format::Json),
-            "sarif" => Some(Format::Sarif),
-            "junit" => Some(Format::Junit),
-            "github" => Some(Format::Github),
-            _ => None,
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+}
+
+/// How to render: colour (text only) and the `--fail-on` level (JUnit failures and the
+/// Markdown summary's verdict).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RenderOptions {
+    pub color: bool,
+    /// `None` for `--fail-on never`.
+    pub fail_on: Option<Level>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            color: false,
+            fail_on: Some(Level::Error),
         }
     }
 }
 
-/// Render a report in one format. `color` only affects [`Format::Text`].
-pub fn render(report: &Report, format: Format, color: bool) -> Result<String, String> {
+/// Render a report in one format.
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Result<String, String> {
     match format {
-        Format::Text => Ok(text::render(report, color)),
+        Format::Text => Ok(text::render(report, options.color)),
         Format::Json => Ok(json::render(report)),
         Format::Sarif => sarif::render(report),
-        Format::Junit => junit::render(report),
+        Format::Junit => junit::render(report, options.fail_on),
         Format::Github => Ok(github::render(report)),
+        Format::Gitlab => Ok(gitlab::render(report)),
+        Format::Markdown => Ok(markdown::render(report, options.fail_on)),
     }
 }
 
@@ -130,22 +195,69 @@ mod tests {
 
     #[test]
     fn formats_by_name_and_dispatch() {
-        for name in Format::NAMES {
-            assert!(Format::parse(name).is_some(), "{name}");
+        for format in Format::ALL {
+            assert_eq!(Format::parse(format.name()), Some(format));
         }
         assert_eq!(Format::parse("SARIF"), Some(Format::Sarif));
         assert_eq!(Format::parse("xml"), None);
         let report = sample::report_with_message("m");
-        let json = render(&report, Format::Json, false).unwrap_or_default();
+        let options = RenderOptions::default();
+        let json = render(&report, Format::Json, &options).unwrap_or_default();
         assert!(json.starts_with("{\n  \"version\": \"1\""), "{json}");
-        let sarif = render(&report, Format::Sarif, false).unwrap_or_default();
+        let sarif = render(&report, Format::Sarif, &options).unwrap_or_default();
         assert!(sarif.contains("\"version\": \"2.1.0\""));
-        let junit = render(&report, Format::Junit, false).unwrap_or_default();
+        let junit = render(&report, Format::Junit, &options).unwrap_or_default();
         assert!(junit.starts_with("<?xml"));
-        let github = render(&report, Format::Github, false).unwrap_or_default();
+        let github = render(&report, Format::Github, &options).unwrap_or_default();
         assert!(github.starts_with("::error file="));
-        let text = render(&report, Format::Text, false).unwrap_or_default();
+        let gitlab = render(&report, Format::Gitlab, &options).unwrap_or_default();
+        assert!(
+            gitlab.starts_with("[\n  {\n    \"description\""),
+            "{gitlab}"
+        );
+        let markdown = render(&report, Format::Markdown, &options).unwrap_or_default();
+        assert!(markdown.starts_with("## acrlint"), "{markdown}");
+        let text = render(&report, Format::Text, &options).unwrap_or_default();
         assert!(text.ends_with("1 error, 0 warnings, 0 notes in 1 file\n"));
+    }
+
+    #[test]
+    fn acr000_help_fits_the_cause() {
+        let mut report = sample::report_with_message("m");
+        report.rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
+        let syntax = report
+            .rule("ACR000")
+            .map(|r| r.recommendation.clone())
+            .unwrap_or_default();
+        assert!(syntax.contains("syntax error"), "{syntax}");
+        let mut help_for = |message: &str| {
+            report.findings[0].rule = "ACR000".into();
+            report.findings[0].message = message.into();
+            help(&report, &report.findings[0].clone())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(help_for("expected `,` or `}`"), syntax);
+        assert!(
+            help_for("cannot read: Permission denied (os error 13)").contains("read permission")
+        );
+        assert!(help_for("cannot read: not a regular file").contains("regular, readable file"));
+        assert!(help_for(
+            "file is UTF-16 little-endian (byte order mark FF FE), not UTF-8: save it as UTF-8"
+        )
+        .starts_with("Save the file as UTF-8"));
+        assert!(
+            help_for("file is 70000000 bytes, larger than the 67108864 byte limit")
+                .contains("limit")
+        );
+        assert!(help_for("copy count 900 is outside 0..=800 (ARM's limit)")
+            .contains("ARM's own limits"));
+        // Other rules keep their recommendation.
+        report.findings[0].rule = "ACR001".into();
+        assert_eq!(
+            help(&report, &report.findings[0]),
+            report.rule("ACR001").map(|r| r.recommendation.as_str())
+        );
     }
 
     #[test]

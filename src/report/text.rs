@@ -29,22 +29,51 @@ const RED: &str = "\x1b[91m";
 const YELLOW: &str = "\x1b[33m";
 const GREEN: &str = "\x1b[92m";
 
-/// Whether to colour output written to a stream: never when `NO_COLOR` is set to a
-/// non-empty value, always when `CLICOLOR_FORCE` is set to anything but `0`, otherwise
-/// only on a terminal (<https://no-color.org>, <https://bixense.com/clicolors/>).
-pub fn use_color(stream_is_tty: bool) -> bool {
-    let no_color = std::env::var("NO_COLOR").ok();
-    let force = std::env::var("CLICOLOR_FORCE").ok();
-    color_choice(stream_is_tty, no_color.as_deref(), force.as_deref())
+/// `--color`: `auto` decides from the stream and the environment (see [`auto_color`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
-/// [`use_color`] without the environment, for testing.
-pub fn color_choice(stream_is_tty: bool, no_color: Option<&str>, force: Option<&str>) -> bool {
+/// Whether to colour output written to a stream: `--color always`/`never` decide;
+/// `auto` follows [`auto_color`] with the process environment.
+pub fn use_color(choice: ColorChoice, stream_is_tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let var = |name: &str| std::env::var(name).ok();
+            auto_color(
+                stream_is_tty,
+                var("NO_COLOR").as_deref(),
+                var("CLICOLOR_FORCE").as_deref(),
+                var("TERM").as_deref(),
+            )
+        }
+    }
+}
+
+/// `--color auto` without the environment, for testing: never when `NO_COLOR` is set
+/// to a non-empty value, always when `CLICOLOR_FORCE` is set to anything but `0`,
+/// never on a `TERM=dumb` terminal, otherwise only on a terminal
+/// (<https://no-color.org>, <https://bixense.com/clicolors/>).
+pub fn auto_color(
+    stream_is_tty: bool,
+    no_color: Option<&str>,
+    force: Option<&str>,
+    term: Option<&str>,
+) -> bool {
     if no_color.is_some_and(|v| !v.is_empty()) {
         return false;
     }
     if force.is_some_and(|v| !v.is_empty() && v != "0") {
         return true;
+    }
+    if term == Some("dumb") {
+        return false;
     }
     stream_is_tty
 }
@@ -104,7 +133,7 @@ fn render_finding<'r>(
         .iter()
         .map(|r| format!("{} at {}", clean(&r.message), position(&r.location, base)))
         .collect();
-    let help = report.rule(&finding.rule).map(|r| clean(&r.recommendation));
+    let help = crate::report::help(report, finding).map(clean);
 
     let source = report.sources.get(&finding.location.file);
     let excerpt = source.and_then(|text| {

@@ -148,19 +148,25 @@ fn strip_ansi(s: &str) -> String {
 }
 
 #[test]
-fn colour_choice_honours_no_color_and_clicolor_force() {
-    assert!(color_choice(true, None, None));
-    assert!(!color_choice(false, None, None));
-    assert!(!color_choice(true, Some("1"), None));
+fn colour_choice_honours_no_color_clicolor_force_and_dumb_terminals() {
+    assert!(auto_color(true, None, None, None));
+    assert!(auto_color(true, None, None, Some("xterm-256color")));
+    assert!(!auto_color(false, None, None, None));
+    assert!(!auto_color(true, Some("1"), None, None));
     // An empty NO_COLOR does not count (no-color.org).
-    assert!(color_choice(true, Some(""), None));
+    assert!(auto_color(true, Some(""), None, None));
     assert!(
-        !color_choice(true, Some("1"), Some("1")),
+        !auto_color(true, Some("1"), Some("1"), None),
         "NO_COLOR wins over CLICOLOR_FORCE"
     );
-    assert!(color_choice(false, None, Some("1")));
-    assert!(!color_choice(false, None, Some("0")));
-    assert!(!color_choice(false, None, Some("")));
+    assert!(auto_color(false, None, Some("1"), None));
+    assert!(!auto_color(false, None, Some("0"), None));
+    assert!(!auto_color(false, None, Some(""), None));
+    assert!(!auto_color(true, None, None, Some("dumb")), "TERM=dumb");
+    assert!(auto_color(true, None, Some("1"), Some("dumb")), "forced");
+    // --color always and never decide whatever the stream and environment.
+    assert!(use_color(ColorChoice::Always, false));
+    assert!(!use_color(ColorChoice::Never, true));
 }
 
 #[test]

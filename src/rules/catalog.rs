@@ -28,6 +28,9 @@ pub struct RuleDocs {
     pub use_instead: String,
     #[serde(default)]
     pub references: Vec<String>,
+    /// The date (`YYYY-MM-DD`) the facts were last checked against the references.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
 }
 
 /// A rule as described by its file in `rules/`.

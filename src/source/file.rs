@@ -82,6 +82,45 @@ pub struct ReadError {
     pub lossy: Option<Arc<SourceFile>>,
 }
 
+/// Why `bytes` are not UTF-8, naming the encoding they appear to be in: a byte order
+/// mark says UTF-16 or UTF-32; NUL bytes at every other position say UTF-16 without
+/// one; otherwise the first invalid byte is named (Windows-1252 and Latin-1 text fails
+/// there).
+pub fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
+    let encoding = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        Some("UTF-32 little-endian (byte order mark FF FE 00 00)")
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some("UTF-32 big-endian (byte order mark 00 00 FE FF)")
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some("UTF-16 little-endian (byte order mark FF FE)")
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some("UTF-16 big-endian (byte order mark FE FF)")
+    } else {
+        let head = &bytes[..bytes.len().min(512)];
+        let zeros_at = |parity: usize| {
+            head.iter()
+                .enumerate()
+                .filter(|(i, b)| i % 2 == parity && **b == 0)
+                .count()
+        };
+        let pairs = head.len() / 2;
+        if pairs >= 2 && zeros_at(1) * 10 >= pairs * 9 {
+            Some("UTF-16 little-endian (no byte order mark)")
+        } else if pairs >= 2 && zeros_at(0) * 10 >= pairs * 9 {
+            Some("UTF-16 big-endian (no byte order mark)")
+        } else {
+            None
+        }
+    };
+    match encoding {
+        Some(e) => format!("file is {e}, not UTF-8: save it as UTF-8"),
+        None => format!(
+            "file is not valid UTF-8: byte 0x{:02X} at offset {valid_up_to} (Windows-1252 or Latin-1 text?); save it as UTF-8",
+            bytes.get(valid_up_to).copied().unwrap_or_default()
+        ),
+    }
+}
+
 impl SourceFile {
     pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
         SourceFile::from_string(path, text.to_string())
@@ -132,10 +171,7 @@ impl SourceFile {
                 let lossy = SourceFile::from_text(path, &String::from_utf8_lossy(&bytes));
                 return Err(ReadError {
                     lossy: Some(Arc::new(lossy)),
-                    ..err(
-                        "file is not valid UTF-8".into(),
-                        Some(at.saturating_sub(bom) as u32),
-                    )
+                    ..err(not_utf8(&bytes, at), Some(at.saturating_sub(bom) as u32))
                 });
             }
         };
@@ -155,5 +191,33 @@ impl SourceFile {
         self.text
             .get(span.start as usize..span.end as usize)
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_utf8;
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    }
+
+    #[test]
+    fn the_detected_encoding_is_named() {
+        let mut bom = vec![0xFF, 0xFE];
+        bom.extend(utf16le("{\"a\": 1}"));
+        assert_eq!(
+            not_utf8(&bom, 0),
+            "file is UTF-16 little-endian (byte order mark FF FE), not UTF-8: save it as UTF-8"
+        );
+        assert!(not_utf8(&utf16le("{\"$schema\": \"x\"}"), 1)
+            .starts_with("file is UTF-16 little-endian (no byte order mark)"));
+        let be: Vec<u8> = "{}".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert!(not_utf8(&[&[0xFE, 0xFF][..], &be].concat(), 0).contains("UTF-16 big-endian"));
+        assert!(not_utf8(&[0xFF, 0xFE, 0, 0, b'{', 0, 0, 0], 0).contains("UTF-32 little-endian"));
+        assert_eq!(
+            not_utf8(b"{\"name\": \"caf\xe9\"}", 13),
+            "file is not valid UTF-8: byte 0xE9 at offset 13 (Windows-1252 or Latin-1 text?); save it as UTF-8"
+        );
     }
 }

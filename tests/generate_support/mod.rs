@@ -3,13 +3,13 @@
 
 #![allow(dead_code)]
 
-use acrlint::{RegistryRequest, Sku};
+use acrlint::{RegistryRequest, RoleAssignmentMode, Sku};
 
 pub const PRINCIPAL: &str = "00000000-0000-0000-0000-0000000000a1";
 pub const PUSHER: &str = "00000000-0000-0000-0000-0000000000b2";
 pub const WORKSPACE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs";
 
-pub const SWITCHES: [&str; 12] = [
+pub const SWITCHES: [&str; 14] = [
     "replica",
     "private-endpoint",
     "cmk",
@@ -20,15 +20,33 @@ pub const SWITCHES: [&str; 12] = [
     "complete-mode-safe",
     "quarantine",
     "content-trust",
+    "rbac",
+    "repository",
     "name",
     "location",
 ];
+
+/// The feature switches: every switch but the last two (name and location).
+pub const FEATURES: usize = SWITCHES.len() - 2;
 
 /// The switches a combination turns on.
 #[derive(Clone, Copy, Debug)]
 pub struct Combo(pub u32);
 
 impl Combo {
+    /// Whether the template is in the RBAC mode.
+    pub fn rbac(self) -> bool {
+        self.on("rbac") || self.on("content-trust")
+    }
+
+    fn repositories(self, principals: &str, patterns: &[&str]) -> Vec<String> {
+        if self.on("repository") && self.on(principals) && !self.rbac() {
+            patterns.iter().map(|p| p.to_string()).collect()
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Every combination of the switches.
     pub fn all() -> impl Iterator<Item = Combo> {
         (0..(1u32 << SWITCHES.len())).map(Combo)
@@ -41,7 +59,10 @@ impl Combo {
             .is_some_and(|i| self.0 & (1 << i) != 0)
     }
 
-    /// The request of this combination; `tags` are used when "tag" is on.
+    /// The request of this combination; `tags` are used when "tag" is on. Docker
+    /// Content Trust needs the RBAC mode, and repository conditions the ABAC mode and
+    /// principals to limit: "content-trust" also selects the RBAC mode, and
+    /// "repository" limits the pull and push principals that are on, in the ABAC mode.
     pub fn request(self, sku: Option<Sku>, tags: &[&str]) -> RegistryRequest {
         let when = |switch: &str, values: &[&str]| -> Vec<String> {
             if self.on(switch) {
@@ -64,6 +85,13 @@ impl Combo {
             complete_mode_safe: self.on("complete-mode-safe"),
             quarantine: self.on("quarantine"),
             content_trust: self.on("content-trust"),
+            role_assignment_mode: Some(if self.rbac() {
+                RoleAssignmentMode::Rbac
+            } else {
+                RoleAssignmentMode::Abac
+            }),
+            pull_repositories: self.repositories("pull", &["team/*", "nginx"]),
+            push_repositories: self.repositories("push", &["team/app"]),
             ..Default::default()
         }
     }

@@ -23,9 +23,14 @@ pub struct Binding {
 /// declaration order, except that one whose default reads a parameter not bound yet
 /// waits for it. Defaults that read each other in a cycle are bound in declaration
 /// order, and the first to read an unbound one gets an error.
+///
+/// `nested`: the template is a nested deployment's, whose parameters only its parent
+/// binds: a nullable parameter the parent leaves out is null, not a choice among its
+/// allowed values (no one deploying the template can choose it).
 pub fn bind_parameters<'t>(
     scope: &mut Scope<'t>,
     template: &'t Node,
+    nested: bool,
     mut binding: impl FnMut(&str) -> Option<Binding>,
 ) {
     let Some(members) = template.get("parameters").and_then(Node::as_object) else {
@@ -59,7 +64,7 @@ pub fn bind_parameters<'t>(
         .collect();
     let mut bound = vec![false; members.len()];
     while let Some(Reverse(i)) = ready.pop() {
-        bind_parameter(scope, &members[i], &mut binding);
+        bind_parameter(scope, &members[i], nested, &mut binding);
         bound[i] = true;
         for &r in &readers[i] {
             waits_for[r] -= 1;
@@ -71,7 +76,7 @@ pub fn bind_parameters<'t>(
     // Defaults that read each other in a cycle.
     for (i, m) in members.iter().enumerate() {
         if !bound[i] {
-            bind_parameter(scope, m, &mut binding);
+            bind_parameter(scope, m, nested, &mut binding);
         }
     }
 }
@@ -110,6 +115,7 @@ fn collect_parameters_read(node: &Node, out: &mut Vec<String>) {
 fn bind_parameter<'t>(
     scope: &mut Scope<'t>,
     m: &'t Member,
+    nested: bool,
     binding: &mut impl FnMut(&str) -> Option<Binding>,
 ) {
     {
@@ -154,6 +160,7 @@ fn bind_parameter<'t>(
                 .get("nullable")
                 .is_some_and(|n| matches!(n.kind, crate::source::json::NodeKind::Bool(true)));
             let value = match allowed {
+                _ if nullable && nested => Value::Null,
                 Some(items) if !items.is_empty() => {
                     let values: Vec<Value> = items.iter().map(Value::from_node).collect();
                     if values.len() == 1 {

@@ -143,7 +143,7 @@ impl Walker {
     ) -> Vec<ExpandedOutput> {
         let mut scope = Scope::new(self.file, self.text.clone(), ctx, scope_kind);
         declare_variables_and_functions(&mut scope, template);
-        bind_parameters(&mut scope, template, bind);
+        bind_parameters(&mut scope, template, level.depth > 0, bind);
         self.resources_of(&scope, template, level);
         let outputs = if level.depth == 0 && !matches!(self.bodies, Bodies::All) {
             self.deferred_outputs(&scope, template)

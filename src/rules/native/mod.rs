@@ -2,6 +2,7 @@
 //! rule id (the rule's metadata still lives in `rules/<id>.json`), and the table of
 //! every built-in rule ([`BUILTIN`]).
 
+pub mod access;
 mod emit;
 mod name_shape;
 #[cfg(test)]
@@ -88,6 +89,7 @@ registry! {
     ACR021,
     ACR022,
     ACR023,
+    ACR024 => acr024,
 }
 
 /// The evaluated name of a resource as text (unknown names as `<unknown>`).
@@ -141,3 +143,5 @@ pub fn resource_finding(
 }
 
 pub use crate::rules::normalize_location;
+pub use acr018::repository_problem;
+pub use acr024::replacements as acr024_replacements;

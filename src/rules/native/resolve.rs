@@ -92,6 +92,13 @@ fn rendered_segment(seg: String) -> Vec<String> {
     }
 }
 
+/// A name key as [`registry_key`] writes it: a `⟦format(…)⟧` key of an id's segment
+/// rendered (`cr⟦uniquestring(…)⟧`), so that a scope or id that names a registry
+/// through another computation finds it.
+pub fn canonical_key(key: &str) -> String {
+    rendered_segment(key.to_string()).join("/")
+}
+
 fn split_segments(rendered: &str) -> Vec<String> {
     split_top_level(rendered, '/')
         .into_iter()

@@ -26,7 +26,7 @@ impl Walker {
     ) {
         let mut scope = Scope::new(self.file, self.text.clone(), ctx, scope_kind);
         declare_variables_and_functions(&mut scope, template);
-        bind_parameters(&mut scope, template, bind);
+        bind_parameters(&mut scope, template, false, bind);
         {
             let mut ev = Evaluator::new(&scope);
             ev.quiet = true;
