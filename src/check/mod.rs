@@ -10,13 +10,13 @@ use rayon::prelude::*;
 
 pub use report::{Report, Summary};
 
-use crate::arm::eval::DiagnosticKind;
+use crate::arm::eval::{DiagnosticKind, UnresolvedKind, UnresolvedModule};
 use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
-use crate::rules::native::registry::UNREADABLE;
+use crate::rules::native::registry::{UNREADABLE, UNRESOLVED_MODULE};
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
@@ -222,6 +222,32 @@ pub fn acr000(
     level: Level,
     message: &str,
 ) -> Finding {
+    driver_finding(UNREADABLE, path, source, span, level, message)
+}
+
+/// The level of an ACR100 finding: an error when a registry's policies went unchecked
+/// or the template cannot be built (missing file, malformed reference); a warning for
+/// another registry module that is not restored (`acrlint restore` fixes it); a note
+/// for another template spec (only Azure resolves it).
+pub fn unresolved_level(u: UnresolvedModule) -> Level {
+    match (u.deploys_registry, u.kind) {
+        (true, _) | (_, UnresolvedKind::MissingFile | UnresolvedKind::InvalidReference) => {
+            Level::Error
+        }
+        (false, UnresolvedKind::NotRestored) => Level::Warning,
+        (false, UnresolvedKind::TemplateSpec) => Level::Note,
+    }
+}
+
+/// A finding reported by the driver rather than by a rule (ACR000, ACR100).
+fn driver_finding(
+    rule: &str,
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    level: Level,
+    message: &str,
+) -> Finding {
     let (start, end) = match (source, span) {
         (Some(s), Some(sp)) => (s.line_col(sp.start), s.line_col(sp.end.max(sp.start))),
         _ => Default::default(),
@@ -234,7 +260,7 @@ pub fn acr000(
     let end = if end.line == 0 { start } else { end };
     let file_text = path.to_string_lossy().replace('\\', "/");
     Finding {
-        rule: UNREADABLE.into(),
+        rule: rule.into(),
         level,
         status: Status::Fail,
         location: Location {
@@ -248,7 +274,7 @@ pub fn acr000(
         resource_name: None,
         message: message.to_string(),
         related: Vec::new(),
-        fingerprint: fingerprint(&[UNREADABLE, &file_text, message]),
+        fingerprint: fingerprint(&[rule, &file_text, message]),
         suppression: None,
     }
 }
@@ -392,6 +418,7 @@ fn check_in(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    modules::report_in_callers(&expansion, &mut outcome.findings);
     finish(&expansion, config.as_deref(), options, &mut outcome);
     outcome
 }
@@ -449,17 +476,20 @@ fn acr000_from(e: &ExpandError) -> Finding {
     )
 }
 
-/// ACR000 findings for syntax errors and caps met during expansion.
+/// ACR000 findings for syntax errors and caps met during expansion; ACR100 findings
+/// for modules that were not followed.
 pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
-        let level = match d.kind {
-            DiagnosticKind::Syntax => Level::Error,
-            DiagnosticKind::Limit => Level::Warning,
+        let (rule, level) = match d.kind {
+            DiagnosticKind::Syntax => (UNREADABLE, Level::Error),
+            DiagnosticKind::Limit => (UNREADABLE, Level::Warning),
+            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };
-        out.push(acr000(
+        out.push(driver_finding(
+            rule,
             &f.source.path,
             Some(&f.source),
             Some(d.span),
@@ -471,6 +501,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod modules;
 mod report;
 pub mod select;
 pub mod suppress;

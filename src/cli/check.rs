@@ -112,6 +112,10 @@ pub struct CheckArgs {
     /// Worker threads (default, or 0: one per core; at most 4 per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Pull the registry modules the Bicep files use into the module cache first (the
+    /// only way `check` uses the network).
+    #[arg(long)]
+    pub restore: bool,
 }
 
 fn format_of(f: FormatArg) -> Format {
@@ -273,6 +277,17 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
     let (jobs, jobs_note) = worker_threads(args.jobs);
     if let Some(note) = jobs_note {
         eprintln!("note: {note}");
+    }
+    if args.restore {
+        // Restore problems go to stderr; modules still missing are ACR100 findings.
+        // (The modules of a text read from stdin are not restored.)
+        let on_disk: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .filter(|p| p.as_os_str() != STDIN)
+            .cloned()
+            .collect();
+        let _ = crate::registry::restore::restore_paths(&on_disk, |line| eprintln!("{line}"));
     }
     let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),

@@ -89,7 +89,8 @@ fn message(f: &Finding, base: &Path) -> String {
 
 /// Escaping for a command's message.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    super::hygiene::multi_line(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -53,8 +53,11 @@ pub fn render_in(report: &Report, base: &Path, fail_on: Option<Level>) -> Result
         }
         junit.add_test_suite(suite);
     }
+    // Template text (messages, names) may carry characters XML 1.0 forbids or that act
+    // on a log viewer: they are shown escaped.
     junit
         .to_string()
+        .map(|xml| super::hygiene::multi_line(&xml).into_owned())
         .map_err(|e| format!("could not write JUnit XML: {e}"))
 }
 

@@ -8,6 +8,7 @@
 pub mod expand;
 pub mod github;
 pub mod gitlab;
+mod hygiene;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -145,7 +145,7 @@ fn render_finding<'r>(
     let mut group = Group::with_level(level);
     if let Some(ex) = &excerpt {
         group = group.element(
-            Snippet::source(ex.text)
+            Snippet::source(ex.text.as_ref())
                 .line_start(ex.first_line as usize)
                 .annotation(AnnotationKind::Primary.span(ex.start..ex.end)),
         );
@@ -237,26 +237,16 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Messages quote template values: keep terminal control sequences in them from
-/// reaching the terminal by showing control characters escaped.
+/// Messages quote template values: keep terminal control sequences and bidirectional
+/// overrides in them from reaching the terminal by showing them escaped.
 fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    super::hygiene::one_line(s).into_owned()
 }
 
 /// The lines a location covers, with the location as a byte range into them.
 struct Excerpt<'a> {
-    text: &'a str,
+    /// Hazardous characters shown escaped (`report::hygiene`).
+    text: std::borrow::Cow<'a, str>,
     first_line: u32,
     start: usize,
     end: usize,
@@ -279,12 +269,13 @@ impl<'a> Excerpt<'a> {
         } else {
             byte_offset(source, index, last_line, location.end.column)?.max(start)
         };
-        let text = source.get(from..to)?;
+        let (text, start, end) =
+            super::hygiene::excerpt(source.get(from..to)?, start - from, end - from);
         Some(Excerpt {
             text,
             first_line,
-            start: start - from,
-            end: end - from,
+            start,
+            end,
         })
     }
 }

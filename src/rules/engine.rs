@@ -10,9 +10,7 @@ use crate::rules::catalog::{parse_rule, RuleMeta};
 use crate::rules::condition::{Condition, NoExpressions, Outcome};
 use crate::rules::finding::{Finding, Status};
 use crate::rules::locate::{path_span, provenance_related};
-use crate::rules::native::registry::{
-    self, builtin_rules, NativeRule, REGISTRY_MARKER, UNREADABLE,
-};
+use crate::rules::native::registry::{self, builtin_rules, NativeRule, REGISTRY_MARKER};
 use crate::rules::native::{name_text, resource_finding, DeploymentMode, RuleInput};
 use crate::rules::views::ResourceViews;
 use crate::source::sources::Sources;
@@ -20,7 +18,7 @@ use crate::source::sources::Sources;
 enum RuleKind {
     Declarative(Condition),
     Native(&'static NativeRule),
-    /// Reported by the driver (ACR000).
+    /// Reported by the driver (see [`registry::is_driver`]).
     Driver,
 }
 
@@ -66,7 +64,7 @@ impl Engine {
                     Condition::parse(c, "condition")
                         .map_err(|e| format!("rule {}: {e}", meta.id))?,
                 ),
-                (None, None) if meta.id == UNREADABLE => RuleKind::Driver,
+                (None, None) if registry::is_driver(&meta.id) => RuleKind::Driver,
                 (None, None) => {
                     return Err(format!(
                         "rule {} has neither a condition nor a native check",

@@ -46,10 +46,15 @@ pub struct RuleInput<'a> {
 
 /// Declares the built-in rules: `ID` for a rule whose `rules/ID.json` holds a
 /// condition, `ID => module` for a native rule (the module, in this folder, exports
-/// `RULE`).
+/// `RULE`), `ID driver NAME` for a rule the check driver reports, named `NAME` in
+/// the code.
 macro_rules! registry {
-    ($($id:ident $(=> $module:ident)?),* $(,)?) => {
+    ($($id:ident $(=> $module:ident)? $(driver $name:ident)?),* $(,)?) => {
         $($(mod $module;)?)*
+        $($(
+            #[doc = concat!("The driver's rule ", stringify!($id), ".")]
+            pub const $name: &str = stringify!($id);
+        )?)*
 
         /// Every built-in rule, in order: the one list of rules.
         pub const BUILTIN: &[BuiltinRule] = &[$(
@@ -57,15 +62,18 @@ macro_rules! registry {
                 id: stringify!($id),
                 file: include_str!(concat!("../../../rules/", stringify!($id), ".json")),
                 native: registry!(@native $($module)?),
+                driver: registry!(@driver $($name)?),
             }
         ),*];
     };
     (@native) => { None };
     (@native $module:ident) => { Some(&$module::RULE) };
+    (@driver) => { false };
+    (@driver $name:ident) => { true };
 }
 
 registry! {
-    ACR000,
+    ACR000 driver UNREADABLE,
     ACR001,
     ACR002 => acr002,
     ACR003 => acr003,
@@ -90,6 +98,7 @@ registry! {
     ACR022,
     ACR023,
     ACR024 => acr024,
+    ACR100 driver UNRESOLVED_MODULE,
 }
 
 /// The evaluated name of a resource as text (unknown names as `<unknown>`).

@@ -5,6 +5,7 @@
 //! fixtures, one line of the table and, for a native rule, its own file.
 
 use super::{RuleInput, BUILTIN};
+pub use super::{UNREADABLE, UNRESOLVED_MODULE};
 use crate::rules::catalog::{parse_rule, RuleMeta};
 use crate::rules::finding::Finding;
 
@@ -49,6 +50,10 @@ pub struct BuiltinRule {
     /// The text of `rules/<id>.json`, embedded.
     pub file: &'static str,
     pub native: Option<&'static NativeRule>,
+    /// Reported by the check driver, not over resources: a file that could not be
+    /// read, parsed or evaluated ([`UNREADABLE`]), a module that was not followed
+    /// ([`UNRESOLVED_MODULE`]).
+    pub driver: bool,
 }
 
 /// The built-in rules, parsed. Embedded files are tested, so a failure here is a
@@ -68,9 +73,13 @@ pub fn native(id: &str) -> Option<&'static NativeRule> {
         .and_then(|r| r.native)
 }
 
-/// The rule the driver reports for a file that could not be read, parsed or evaluated
-/// (the table's first line; it has neither a condition nor a native check).
-pub const UNREADABLE: &str = "ACR000";
+/// Whether the check driver reports a rule (it has neither a condition nor a native
+/// check).
+pub fn is_driver(id: &str) -> bool {
+    BUILTIN
+        .iter()
+        .any(|r| r.driver && r.id.eq_ignore_ascii_case(id))
+}
 
 /// What names a registry in a template's text (see [`Reads::registry_companions`]).
 pub const REGISTRY_MARKER: &str = "Microsoft.ContainerRegistry";
@@ -107,11 +116,10 @@ mod tests {
     fn a_rule_is_native_exactly_when_its_file_has_no_condition() {
         for r in BUILTIN {
             let meta = parse_rule(r.file).unwrap();
-            // The driver reports files that cannot be read or parsed.
-            let driver = r.id == UNREADABLE;
+            assert!(!(r.driver && r.native.is_some()), "{}", r.id);
             assert_eq!(
                 r.native.is_some(),
-                meta.condition.is_none() && !driver,
+                meta.condition.is_none() && !r.driver,
                 "{}: a rule has a condition or a native check, not both",
                 r.id
             );
@@ -121,6 +129,8 @@ mod tests {
         }
         assert!(native("ACR002").is_some() && native("acr011").is_some());
         assert!(native("ACR001").is_none() && native("ACR999").is_none());
+        assert!(is_driver(UNREADABLE) && is_driver(UNRESOLVED_MODULE));
+        assert!(!is_driver("ACR001") && !is_driver("ACR002"));
     }
 
     #[test]
