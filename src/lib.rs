@@ -40,7 +40,7 @@ pub use load::discover::{classify, JsonFileKind};
 pub use load::{
     expand, expand_loaded, load_bicep, load_bicepparam, load_json, load_text, Disk, Loader,
 };
-pub use lower::{BicepProject, Severity, FILE_MARKER};
+pub use lower::{BicepProject, Severity, FILE_MARKER, MISSING_LOADED_FILE};
 pub use report::expand::to_json as expansion_to_json;
 pub use source::file::{LoadedFile, ReadError, SourceFile};
 pub use source::line_index::LineCol;

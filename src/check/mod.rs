@@ -214,9 +214,21 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
             if let Some(s) = o.source {
                 sources.insert(o.path.clone(), s);
             }
-            sources.extend(o.other_sources);
+            // Files reached through `../` show as their clean path (as walked ones do).
+            sources.extend(
+                o.other_sources
+                    .into_iter()
+                    .map(|(p, s)| (crate::source::paths::clean(&p), s)),
+            );
         }
-        report.findings.extend(o.findings);
+        let mut findings = o.findings;
+        for f in &mut findings {
+            f.location.file = crate::source::paths::clean(&f.location.file);
+            for r in &mut f.related {
+                r.location.file = crate::source::paths::clean(&r.location.file);
+            }
+        }
+        report.findings.extend(findings);
     }
     report.findings.sort_by_key(Finding::sort_key);
     report.sources = sources;

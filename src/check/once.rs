@@ -45,6 +45,9 @@ pub(crate) fn merge(
                 .collect::<Vec<_>>()
         })
         .collect();
+    // Findings in a file that is not checked itself, already shown from one parent:
+    // a module several parents deploy gives each the same finding.
+    let mut elsewhere: HashSet<Key> = HashSet::new();
     for (parent, findings) in outcomes.iter_mut() {
         let parent: &Path = parent;
         let me = canonical(parent);
@@ -53,8 +56,11 @@ pub(crate) fn merge(
                 return true;
             }
             let file = canonical(&f.location.file);
-            if file == me || !checked.contains_key(&file) {
+            if file == me {
                 return true;
+            }
+            if !checked.contains_key(&file) {
+                return elsewhere.insert(key(f, file));
             }
             if own.contains(&key(f, file)) {
                 return false;

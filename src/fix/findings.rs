@@ -27,7 +27,11 @@ pub(crate) fn of_text(
     // Not `explicit`: like a walked file, broken JSON that does not look like a
     // template is not one to fix.
     let outcome = check_source(path, &overlay, false, engine, options);
-    let broken = |f: &Finding| f.rule == UNREADABLE && f.level == Level::Error;
+    let broken = |f: &Finding| {
+        f.rule == UNREADABLE
+            && f.level == Level::Error
+            && !f.message.contains(crate::lower::MISSING_LOADED_FILE)
+    };
     if outcome.fatal || outcome.findings.iter().any(broken) {
         let why = outcome
             .findings

@@ -160,7 +160,9 @@ impl<'a> Lowerer<'a> {
             Err(err) => {
                 self.missing_file(
                     e.span,
-                    format!("the file '{rel}' could not be loaded: {err}; its content is unknown"),
+                    format!(
+                        "the file '{rel}' {MISSING_LOADED_FILE}: {err}; its content is unknown"
+                    ),
                 );
                 None
             }
@@ -215,6 +217,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// What the finding about a file `loadTextContent()` and the like could not read says
+/// (the file is missing, not the template broken: `fix` still edits the template).
+pub const MISSING_LOADED_FILE: &str = "could not be loaded";
 
 /// The last identifier of `a.b.c` (for `nameof`).
 fn last_name(e: &Expr) -> Option<&str> {

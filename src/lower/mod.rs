@@ -41,6 +41,7 @@
 
 mod access;
 mod calls;
+pub use calls::MISSING_LOADED_FILE;
 mod env;
 mod expr;
 mod imports;
