@@ -187,7 +187,6 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let mut outcomes = outcomes;
     once::merge(
         &mut outcomes
             .iter_mut()
