@@ -64,6 +64,26 @@ pub struct Candidates {
     pub parameter: Str,
 }
 
+/// How the candidates of a property written twice, in different case, name their
+/// origin (where a parameter's candidates name the parameter).
+pub const CASE_TWIN_ORIGIN: &str = "property written twice in different case: ";
+
+/// How the origin of a set of candidates reads in a message: "parameter `x`", or
+/// "property `x` written twice in different case".
+pub fn choice_origin(name: &str) -> String {
+    match name.strip_prefix(CASE_TWIN_ORIGIN) {
+        Some(key) => format!("property `{key}` written twice in different case"),
+        None => format!("parameter `{name}`"),
+    }
+}
+
+impl Candidates {
+    /// [`choice_origin`] of these candidates.
+    pub fn origin(&self) -> String {
+        choice_origin(&self.parameter)
+    }
+}
+
 /// `lambda('x', 'y', body)`: parameter names and the body expression, plus the
 /// lambda variables visible where it was created.
 #[derive(Clone, Debug)]

@@ -210,6 +210,11 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     }
     report.findings.sort_by_key(Finding::sort_key);
     report.sources = sources;
+    report.configurations = options
+        .config
+        .as_ref()
+        .map(|r| r.applied())
+        .unwrap_or_default();
     CheckResult { report, had_fatal }
 }
 
@@ -252,12 +257,13 @@ pub fn acr000(
     }
 }
 
+/// Whether a file that could not be read or parsed names a deployment template or
+/// parameters schema anywhere in its text: such a file is reported, never skipped
+/// (a template our parser rejects must not pass unchecked).
 fn looks_like_template(text: &str) -> bool {
-    let lower = text
-        .get(..text.len().min(4096))
-        .unwrap_or(text)
-        .to_ascii_lowercase();
-    lower.contains("deploymenttemplate.json")
+    use crate::arm::expand::contains_ignore_ascii_case;
+    contains_ignore_ascii_case(text.as_bytes(), b"deploymenttemplate")
+        || contains_ignore_ascii_case(text.as_bytes(), b"deploymentparameters")
 }
 
 /// Check one file.
@@ -357,8 +363,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
         let level = match d.kind {
-            DiagnosticKind::Syntax => Level::Error,
-            DiagnosticKind::Limit => Level::Warning,
+            // A limit stops evaluation of something a rule may read: fail closed.
+            DiagnosticKind::Syntax | DiagnosticKind::Limit => Level::Error,
+            DiagnosticKind::Ambiguity => Level::Warning,
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };

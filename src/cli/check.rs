@@ -1,11 +1,13 @@
 //! `acrlint check` glue: options → library run → rendered outputs → exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
+use super::outputs::check_outputs;
 use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::source::write::write_output;
 use std::sync::Arc;
 
 use crate::check::baseline::Baseline;
@@ -65,6 +67,10 @@ pub struct CheckArgs {
     /// Configuration file (default: acrlint.json found by walking up from each file).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Ignore every acrlint.json found in the tree (only --config applies): for
+    /// untrusted changes, whose own acrlint.json could turn rules off.
+    #[arg(long)]
+    pub isolated: bool,
     /// Findings recorded in this baseline do not fail the run.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -83,6 +89,19 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+}
+
+/// The files the run writes, with the option naming each.
+fn output_files(args: &CheckArgs) -> Vec<(&'static str, &Path)> {
+    args.output
+        .iter()
+        .map(|p| ("--output", p.as_path()))
+        .chain(
+            args.write_baseline
+                .iter()
+                .map(|p| ("--write-baseline", p.as_path())),
+        )
+        .collect()
 }
 
 fn format_of(f: FormatArg) -> Format {
@@ -139,7 +158,24 @@ pub fn run(args: CheckArgs) -> i32 {
         );
         return EXIT_ERROR;
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+    // Outputs are checked against the inputs named on the command line before any
+    // work, and against every file the run read before anything is written.
+    let outputs = output_files(&args);
+    let named_inputs: Vec<&Path> = args
+        .paths
+        .iter()
+        .chain(&args.parameters)
+        .chain(&args.config)
+        .chain(&args.baseline)
+        .chain(&args.policy)
+        .chain(&args.policy_parameters)
+        .map(PathBuf::as_path)
+        .collect();
+    if let Err(e) = check_outputs(&outputs, named_inputs.iter().copied()) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), args.isolated) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");
@@ -193,6 +229,17 @@ pub fn run(args: CheckArgs) -> i32 {
     for e in &config_errors {
         eprintln!("error: {e}");
     }
+    let read = result
+        .report
+        .files
+        .iter()
+        .chain(result.report.sources.keys())
+        .chain(&result.report.configurations)
+        .map(PathBuf::as_path);
+    if let Err(e) = check_outputs(&outputs, read) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if let Some(p) = &args.write_baseline {
         if let Err(e) = crate::check::baseline::write(p, &result.report.findings) {
             eprintln!("error: --write-baseline: {e}");
@@ -212,7 +259,7 @@ pub fn run(args: CheckArgs) -> i32 {
             }
         };
         let written = match to_file {
-            Some(p) => std::fs::write(p, text).map_err(|e| format!("{}: {e}", p.display())),
+            Some(p) => write_output(p, text.as_bytes()),
             None => std::io::stdout()
                 .lock()
                 .write_all(text.as_bytes())

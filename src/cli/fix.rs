@@ -40,6 +40,10 @@ pub struct FixArgs {
     /// Configuration file (default: acrlint.json found by walking up from each file).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Ignore every acrlint.json found in the tree (only --config applies): for
+    /// untrusted changes, whose own acrlint.json could turn rules off.
+    #[arg(long)]
+    pub isolated: bool,
     /// Lowest level of a remaining finding that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
     pub fail_on: FailOnArg,
@@ -57,7 +61,7 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref()) {
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), args.isolated) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");

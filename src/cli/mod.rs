@@ -3,6 +3,7 @@
 mod check;
 mod fix;
 mod new;
+mod outputs;
 mod rules;
 
 use std::io::Write;

@@ -7,6 +7,7 @@
 
 pub mod expand;
 pub mod github;
+pub mod hygiene;
 pub mod json;
 pub mod junit;
 pub mod sarif;
@@ -77,6 +78,8 @@ pub struct Report {
     /// Files checked, in order, with their text (for source snippets).
     pub files: Vec<PathBuf>,
     pub sources: BTreeMap<PathBuf, SourceText>,
+    /// Configuration files (`acrlint.json`, `--config`) applied in the run.
+    pub configurations: Vec<PathBuf>,
 }
 
 /// Counts shown at the end of the text output and in the JSON `summary`.
@@ -154,11 +157,7 @@ pub(crate) fn byte_offset(
     line: u32,
     column: u32,
 ) -> Option<usize> {
-    let (start, end) = index.line_range(source, line);
-    let text = source.get(start..end)?;
-    let skip = column.saturating_sub(1) as usize;
-    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
-    Some(start + offset)
+    Some(index.offset_of(source, line, column))
 }
 
 /// A suppression's SARIF kind: `inSource` (a comment or metadata in the template) or

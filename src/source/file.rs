@@ -1,4 +1,5 @@
-//! Reading a file from disk: size cap, UTF-8 check, BOM, line index.
+//! Reading a file from disk: size cap, encoding (UTF-8, or UTF-16/32 with a byte order
+//! mark), line index.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -36,9 +37,17 @@ pub struct ReadError {
 /// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
 /// cap holds even when the size the file system reports is wrong (`/proc` files).
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    read_capped_with_metadata(path, cap).map(|(bytes, _)| bytes)
+}
+
+/// [`read_capped`], with the metadata of the file read (from the open file: no second
+/// lookup of the path).
+pub fn read_capped_with_metadata(
+    path: &Path,
+    cap: u64,
+) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     use std::io::Read;
     let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
-    // The open file's metadata: no second lookup of the path.
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("cannot read: not a regular file".into());
@@ -54,7 +63,7 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     if bytes.len() as u64 > cap {
         return Err(format!("file is larger than the {cap} byte limit"));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then
@@ -91,6 +100,8 @@ impl SourceFile {
         }
     }
 
+    /// Read a file: UTF-8, or UTF-16/UTF-32 with a byte order mark (see
+    /// [`crate::source::encoding`]).
     pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
         let err = |message: String, offset: Option<u32>| ReadError {
             path: path.to_path_buf(),
@@ -99,28 +110,13 @@ impl SourceFile {
             lossy: None,
         };
         let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|m| err(m, None))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                // Offsets are into the text without its byte order mark.
-                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-                    3
-                } else {
-                    0
-                };
-                let lossy = SourceFile::from_text(path, &String::from_utf8_lossy(&bytes));
-                return Err(ReadError {
-                    lossy: Some(Arc::new(lossy)),
-                    ..err(
-                        "file is not valid UTF-8".into(),
-                        Some(at.saturating_sub(bom) as u32),
-                    )
-                });
-            }
-        };
-        Ok(SourceFile::from_string(path, text))
+        match crate::source::encoding::decode(bytes) {
+            Ok((text, _)) => Ok(SourceFile::from_string(path, text)),
+            Err(e) => Err(ReadError {
+                lossy: Some(Arc::new(SourceFile::from_string(path, e.lossy))),
+                ..err(e.message, Some(e.offset))
+            }),
+        }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

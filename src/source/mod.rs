@@ -2,6 +2,8 @@
 
 pub mod bicep;
 pub mod discover;
+pub mod encoding;
 pub mod file;
 pub mod json;
 pub mod line_index;
+pub mod write;

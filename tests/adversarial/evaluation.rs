@@ -125,7 +125,7 @@ fn a_nested_deployment_linking_to_itself_is_not_followed() {
 }
 
 #[test]
-fn inline_deployments_nested_too_deep_stop_with_a_warning() {
+fn inline_deployments_nested_too_deep_stop_with_an_error() {
     let dir = scratch("deep-deploy");
     let mut inner = template(
         "{}",
@@ -149,7 +149,8 @@ fn inline_deployments_nested_too_deep_stop_with_a_warning() {
         "{}",
         f[0].message
     );
-    assert_eq!(f[0].level, Level::Warning);
+    // What is not followed is not checked: fail closed.
+    assert_eq!(f[0].level, Level::Error);
     assert!(f[0].location.start.line > 1);
 }
 
@@ -178,7 +179,7 @@ fn a_copy_count_of_a_billion_is_capped_with_its_position() {
         "{}",
         found[0].message
     );
-    assert_eq!(found[0].level, Level::Warning);
+    assert_eq!(found[0].level, Level::Error);
     assert_eq!(at(&found[0]), (8, 36));
 }
 

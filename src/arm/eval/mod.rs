@@ -29,7 +29,7 @@ use crate::arm::functions::{self, FnError, FnResult, Host};
 use crate::arm::limits::{
     MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH, MAX_VALUE_NODES,
 };
-use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
+use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value, CASE_TWIN_ORIGIN};
 use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 
 /// Functions a host adds to the language (name in lower case, argument values).
@@ -54,8 +54,11 @@ pub enum DiagnosticKind {
     Syntax,
     /// ARM would reject the deployment with this error.
     Evaluation,
-    /// A cap was reached; the value is unknown.
+    /// A cap was reached: what it stopped is not checked (an error: fail closed).
     Limit,
+    /// The template says something two ways and ARM's choice between them is not
+    /// defined (keys that differ only in case); both are checked.
+    Ambiguity,
 }
 
 /// A parameter as seen by expressions.
@@ -271,11 +274,45 @@ impl<'s, 't> Evaluator<'s, 't> {
                         }
                     }
                     let v = self.eval_node(&m.value, property_copy);
-                    map.insert(m.key.clone(), v);
+                    if m.case_twin {
+                        self.case_twin(&mut map, m, v);
+                    } else {
+                        map.insert(m.key.clone(), v);
+                    }
                 }
                 Value::object(map)
             }
         }
+    }
+
+    /// A member whose key equals an earlier one's but for case: ARM may take either
+    /// value, so the property becomes the set of both (rules report what either would
+    /// do), and a warning says so.
+    fn case_twin(&mut self, map: &mut Map, m: &crate::source::json::Member, v: Value) {
+        let Some((first, old)) = map.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&m.key))
+        else {
+            map.insert(m.key.clone(), v);
+            return;
+        };
+        self.scope.diagnose(
+            m.key_span,
+            DiagnosticKind::Ambiguity,
+            case_twin_message(first, &m.key),
+        );
+        let mut values = match std::mem::replace(old, Value::Null) {
+            Value::Candidates(c) if c.parameter.starts_with(CASE_TWIN_ORIGIN) => c.values.clone(),
+            other => vec![other],
+        };
+        if !values.iter().any(|x| x.term() == v.term()) {
+            values.push(v);
+        }
+        *old = match values.len() {
+            1 => values.pop().unwrap_or(Value::Null),
+            _ => Value::Candidates(Arc::new(Candidates {
+                values,
+                parameter: Str::from(format!("{CASE_TWIN_ORIGIN}{first}")),
+            })),
+        };
     }
 
     /// `"copy": [{"name": "x", "count": n, "input": {...}}]` inside properties.
@@ -904,6 +941,13 @@ impl Host for Evaluator<'_, '_> {
         self.lambda_vars.truncate(saved);
         r
     }
+}
+
+/// The warning for keys that differ only in case.
+pub fn case_twin_message(first: &str, second: &str) -> String {
+    format!(
+        "property names '{first}' and '{second}' differ only in case: ARM reads them as one property and which value it takes is not defined; both are checked"
+    )
 }
 
 /// Canonical term of a call: `name(arg terms…)`.

@@ -128,6 +128,21 @@ pub fn invalid(msg: impl Into<String>) -> FnError {
     FnError::Invalid(msg.into())
 }
 
+/// A result only known at deployment, or not at all (a number out of range).
+pub fn unknown(why: impl Into<String>) -> FnError {
+    FnError::Unknown(Arc::new(Unknown {
+        why: why.into(),
+        ..Default::default()
+    }))
+}
+
+/// A whole float as an integer, when it is one (`f as i64` would saturate at the
+/// bounds: `1e300` is not `i64::MAX`).
+pub fn float_to_int(f: f64) -> Option<i64> {
+    // i64::MAX as f64 rounds up to 2^63, which is already out of range.
+    (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64).then_some(f as i64)
+}
+
 /// Fails with [`FnError::Unknown`] if the value is (or contains) an unknown or candidates.
 pub fn known(v: &Value) -> Result<&Value, FnError> {
     match first_unknown(v) {
@@ -178,7 +193,14 @@ pub fn arg_str<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v str, F
 pub fn arg_int(args: &[Value], i: usize, func: &str) -> Result<i64, FnError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
-        Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => Ok(*f as i64),
+        Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => {
+            float_to_int(*f).ok_or_else(|| {
+                unknown(format!(
+                    "{func}: argument {} ({f}) is outside the range of a 64-bit integer",
+                    i + 1
+                ))
+            })
+        }
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
             invalid(format!(
                 "{func}: argument {} must be an integer, got {}",

@@ -3,7 +3,7 @@
 //! its modules), so a text that is not the file's content is checked as a hidden
 //! sibling file that is removed again.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use super::{is_bicep, BOM};
@@ -94,15 +94,6 @@ fn json(
     Ok(Some(findings))
 }
 
-/// Removes the hidden copy when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 fn bicep(
     path: &Path,
     text: &str,
@@ -110,6 +101,9 @@ fn bicep(
     options: &CheckOptions,
 ) -> Result<Vec<Finding>, String> {
     let on_disk = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    // The fixed text is checked from a scratch copy next to the file (its modules are
+    // found relative to it), created with a random name and O_EXCL: never an existing
+    // file or a link planted there. Removed when dropped.
     let mut _scratch = None;
     let load_path = if on_disk.strip_prefix(BOM).unwrap_or(&on_disk) == text {
         path.to_path_buf()
@@ -118,13 +112,22 @@ fn bicep(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let scratch =
-            path.with_file_name(format!(".{name}.acrlint-fix-{}.bicep", std::process::id()));
-        std::fs::write(&scratch, text).map_err(|e| {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let scratch = crate::source::write::scratch_file(
+            dir,
+            &format!(".{name}.acrlint-fix-"),
+            ".bicep",
+            text.as_bytes(),
+        )
+        .map_err(|e| {
             format!("cannot write a scratch copy next to the file to check the fixes: {e}")
         })?;
-        _scratch = Some(Scratch(scratch.clone()));
-        scratch
+        let load_path = scratch.path().to_path_buf();
+        _scratch = Some(scratch);
+        load_path
     };
     let outcome = check_file(&load_path, true, engine, options);
     let broken = |f: &Finding| f.rule == "ACR000" && f.level == Level::Error;

@@ -14,9 +14,11 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
+use crate::arm::limits::MAX_FILE_BYTES;
 use crate::check::CheckOptions;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
+use crate::source::write::{read_for_update, replace_file, write_root};
 
 use edit::Edit;
 pub use spec::FixSpec;
@@ -116,34 +118,38 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
     out
 }
 
-/// Fix a file on disk; `write` saves the result.
+/// Fix a file on disk; `write` saves the result: through a temporary file renamed
+/// over it, with its permissions, only if it did not change while the fixes were
+/// computed, never through a symbolic link, and never out of its repository (see
+/// [`crate::source::write`]).
 pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool) -> FileFix {
-    let original = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => {
-                return FileFix {
-                    path: path.to_path_buf(),
-                    error: Some("file is not valid UTF-8".into()),
-                    ..Default::default()
-                }
-            }
-        },
+    let failed = |error: String| FileFix {
+        path: path.to_path_buf(),
+        error: Some(error),
+        ..Default::default()
+    };
+    let (bytes, snapshot) = match read_for_update(path, MAX_FILE_BYTES) {
+        Ok(read) => read,
+        Err(e) => return failed(e),
+    };
+    let original = match String::from_utf8(bytes) {
+        Ok(t) => t,
         Err(e) => {
-            return FileFix {
-                path: path.to_path_buf(),
-                error: Some(format!("cannot read: {e}")),
-                ..Default::default()
-            }
+            // Fixes are edits of UTF-8 text; say what the file is instead.
+            let found = crate::source::encoding::decode(e.into_bytes())
+                .map(|(_, enc)| format!("file is {}; fix edits UTF-8 files only", enc.name()))
+                .unwrap_or_else(|e| e.message);
+            return failed(found);
         }
     };
     let mut result = fix_text(path, &original, engine, options);
     if !write || result.error.is_some() || !result.changed() {
         return result;
     }
-    if let Err(e) = std::fs::write(path, &result.fixed) {
-        result.error = Some(format!("cannot write: {e}"));
-        return result;
+    if let Err(e) = replace_file(path, result.fixed.as_bytes(), &snapshot, &write_root(path)) {
+        result.error = Some(e.to_string());
+        result.fixed = result.original.clone();
+        result.applied = 0;
     }
     result
 }

@@ -129,11 +129,7 @@ fn setting_used(v: Option<&Value>, used: fn(&Value) -> bool, label: &str) -> Use
             } else if hits.len() == c.values.len() {
                 Used::Yes
             } else {
-                Used::Maybe(format!(
-                    "when parameter `{}` is {}",
-                    c.parameter,
-                    hits.join(" or ")
-                ))
+                Used::Maybe(format!("when {} is {}", c.origin(), hits.join(" or ")))
             }
         }
         Some(x) if used(x) => Used::Yes,

@@ -128,7 +128,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 }
                 if broad.len() < guids.len() {
                     if let Value::Candidates(c) = role {
-                        doubts.push(format!("when parameter `{}` names it", c.parameter));
+                        doubts.push(format!("when {} names it", c.origin()));
                     }
                 }
                 let mut names: Vec<&str> = Vec::new();

@@ -402,14 +402,14 @@ pub(super) fn import_key(from: &Path, written: &str) -> String {
 fn with_marker(mut node: Node, id: FileId) -> Node {
     if let NodeKind::Object(members) = &mut node.kind {
         members.retain(|m| &*m.key != FILE_MARKER);
-        members.push(Member {
-            key: FILE_MARKER.into(),
-            key_span: Span::default(),
-            value: Node {
+        members.push(Member::new(
+            FILE_MARKER.into(),
+            Span::default(),
+            Node {
                 kind: NodeKind::Int(i64::from(id)),
                 span: Span::default(),
             },
-        });
+        ));
     }
     node
 }
