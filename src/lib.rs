@@ -10,3 +10,8 @@ pub mod generate;
 pub mod report;
 pub mod rules;
 pub mod source;
+
+/// Locating the shared corpus for the tests (see the module's note on the convention).
+#[cfg(any(test, feature = "corpus"))]
+#[doc(hidden)]
+pub mod test_support;

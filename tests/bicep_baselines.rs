@@ -10,14 +10,14 @@
 
 mod bicep_support;
 
-use std::path::Path;
-
 use acrlint::source::bicep::lower::Severity;
 use bicep_support::{
     differences, expand_bicep, expand_json, forget_reasons, outputs, resources, Compare,
 };
 
-const BASELINES: &str = "../shared/corpus/bicep-baselines";
+fn baselines() -> std::path::PathBuf {
+    acrlint::test_support::shared("corpus/bicep-baselines")
+}
 
 /// Resources that cannot match, with the precise reason: (sample, resource label
 /// prefix as `type name`, reason). Each entry must still differ.
@@ -60,8 +60,8 @@ const KNOWN_OUTPUTS: &[(&str, &str, &str)] = &[
 ];
 
 fn samples() -> Vec<String> {
-    let index = std::fs::read_to_string(format!("{BASELINES}/INDEX.tsv"))
-        .expect("the corpus must sit at ../shared/corpus");
+    let index = std::fs::read_to_string(baselines().join("INDEX.tsv"))
+        .expect("the bicep-baselines folder lists its samples in INDEX.tsv");
     let mut dirs: Vec<String> = index
         .lines()
         .skip(1)
@@ -81,7 +81,7 @@ fn every_baseline_matches_its_compiled_templates() {
     let mut compared = 0;
     let mut strict_differences = 0;
     for sample in &samples {
-        let dir = Path::new(BASELINES).join(sample);
+        let dir = baselines().join(sample);
         let (ours, diags) = expand_bicep(&dir.join("main.bicep"));
         for (m, sev) in &diags {
             let missing_file =

@@ -8,9 +8,8 @@ mod bicep_support;
 use std::path::{Path, PathBuf};
 
 use acrlint::source::bicep::lower::Severity;
+use acrlint::test_support::shared;
 use bicep_support::{differences, expand_bicep, expand_json, resources, Compare};
-
-const CORPUS: &str = "../shared/corpus/acr";
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -28,7 +27,7 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
 
 fn all(ext: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    files(Path::new(CORPUS), ext, &mut out);
+    files(&shared("corpus/acr"), ext, &mut out);
     out.sort();
     out
 }
@@ -226,11 +225,7 @@ fn expression_nodes_have_distinct_starts() {
 
     let mut clashes = Vec::new();
     let mut bicep_files = all("bicep");
-    files(
-        Path::new("../shared/corpus/bicep-baselines"),
-        "bicep",
-        &mut bicep_files,
-    );
+    files(&shared("corpus/bicep-baselines"), "bicep", &mut bicep_files);
     for f in &bicep_files {
         let Ok(project) = acrlint::source::bicep::lower::load_bicep(f) else {
             continue;

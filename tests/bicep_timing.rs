@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use acrlint::arm::expand::{expand_files, ExpandOptions};
 use acrlint::source::bicep::lower::load_bicep;
+use acrlint::test_support::shared;
 
 fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -24,8 +25,8 @@ fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn largest_files_lower_and_expand_quickly() {
     let mut files = Vec::new();
-    bicep_files(Path::new("../shared/corpus/acr"), &mut files);
-    bicep_files(Path::new("../shared/corpus/bicep-baselines"), &mut files);
+    bicep_files(&shared("corpus/acr"), &mut files);
+    bicep_files(&shared("corpus/bicep-baselines"), &mut files);
     let mut sized: Vec<(u64, PathBuf)> = files
         .into_iter()
         .filter_map(|p| std::fs::metadata(&p).ok().map(|m| (m.len(), p)))

@@ -1,13 +1,15 @@
 //! `check` on the real ACR corpus: ACR001 fails exactly where MANIFEST.tsv says the
 //! registry is deployed with the admin user enabled, and no file gets ACR000.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use acrlint::check::{check_file, CheckOptions};
 use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::{Level, Status};
 
-const CORPUS: &str = "../shared/corpus";
+fn corpus() -> PathBuf {
+    acrlint::test_support::shared("corpus")
+}
 
 struct Row {
     kind: String,
@@ -16,8 +18,8 @@ struct Row {
 }
 
 fn manifest() -> Vec<Row> {
-    let text = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv"))
-        .expect("../shared/corpus/MANIFEST.tsv must exist");
+    let text = std::fs::read_to_string(corpus().join("MANIFEST.tsv"))
+        .expect("the corpus has a MANIFEST.tsv");
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
@@ -27,7 +29,7 @@ fn manifest() -> Vec<Row> {
         .map(|c| Row {
             kind: c[kind].to_string(),
             admin_user: c[admin].to_string(),
-            path: Path::new(CORPUS).join(c[path]),
+            path: corpus().join(c[path]),
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! `check` leaves unevaluated the resource bodies no rule reads (see
-//! `arm::expand::bodies`). That must not change a single finding: every corpus
-//! template is checked both ways and the findings compared.
+//! `arm::expand::bodies`). That must not change a single finding: every fixture (and,
+//! with the `corpus` feature, every corpus template) is checked both ways and the
+//! findings compared.
 
 use std::path::{Path, PathBuf};
 
@@ -21,12 +22,8 @@ fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn deferred_bodies_give_the_same_findings_on_the_whole_corpus() {
-    let mut files = Vec::new();
-    json_files(Path::new("../shared/corpus"), &mut files);
-    files.sort();
-    assert!(files.len() > 2200, "only {} corpus files", files.len());
+/// Check every file both ways: (templates checked, files with findings, differences).
+fn both_ways(files: &[PathBuf]) -> (usize, usize, Vec<String>) {
     let engine = Engine::builtin().unwrap();
     let lazy = CheckOptions::default();
     let full = CheckOptions {
@@ -36,7 +33,7 @@ fn deferred_bodies_give_the_same_findings_on_the_whole_corpus() {
     let mut checked = 0;
     let mut with_findings = 0;
     let mut differences = Vec::new();
-    for f in &files {
+    for f in files {
         let a = check_file(f, false, &engine, &lazy);
         let b = check_file(f, false, &engine, &full);
         checked += usize::from(a.checked);
@@ -56,6 +53,37 @@ fn deferred_bodies_give_the_same_findings_on_the_whole_corpus() {
             ));
         }
     }
+    (checked, with_findings, differences)
+}
+
+#[test]
+fn deferred_bodies_give_the_same_findings_on_every_fixture() {
+    let mut files = Vec::new();
+    json_files(Path::new("tests/fixtures"), &mut files);
+    json_files(Path::new("examples"), &mut files);
+    files.sort();
+    let (checked, with_findings, differences) = both_ways(&files);
+    assert!(checked > 60, "only {checked} templates checked");
+    assert!(
+        with_findings > 30,
+        "only {with_findings} files with findings"
+    );
+    assert!(
+        differences.is_empty(),
+        "{} files differ:\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn deferred_bodies_give_the_same_findings_on_the_whole_corpus() {
+    let mut files = Vec::new();
+    json_files(&acrlint::test_support::shared("corpus"), &mut files);
+    files.sort();
+    assert!(files.len() > 2200, "only {} corpus files", files.len());
+    let (checked, with_findings, differences) = both_ways(&files);
     assert!(checked > 1900, "only {checked} templates checked");
     assert!(
         with_findings > 50,

@@ -14,7 +14,9 @@ use acrlint::arm::expand::{expand_any, ExpandOptions};
 use acrlint::check::{check_file, CheckOptions};
 use acrlint::rules::engine::Engine;
 
-const CORPUS: &str = "../shared/corpus";
+fn corpus() -> PathBuf {
+    acrlint::test_support::shared("corpus")
+}
 
 /// Files that are invalid upstream, with the reason (their ACR000 is expected).
 const REALLY_INVALID: &[(&str, &str)] = &[(
@@ -41,7 +43,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn relative(p: &Path) -> String {
-    p.strip_prefix(CORPUS)
+    p.strip_prefix(corpus())
         .unwrap_or(p)
         .to_string_lossy()
         .replace('\\', "/")
@@ -95,18 +97,16 @@ fn sweep_one(path: &Path, engine: &Engine, bound: Duration) -> Vec<String> {
 #[test]
 fn every_corpus_file_is_checked_without_panic_acr000_or_blowup() {
     let mut all = Vec::new();
-    files(Path::new(CORPUS), &mut all);
+    files(&corpus(), &mut all);
     all.sort();
     assert!(
         all.len() > 2200,
-        "only {} corpus files: ../shared/corpus must sit beside the repository",
-        all.len()
+        "only {} corpus files in {}",
+        all.len(),
+        corpus().display()
     );
     for (p, _) in REALLY_INVALID {
-        assert!(
-            Path::new(CORPUS).join(p).is_file(),
-            "{p} is listed but missing"
-        );
+        assert!(corpus().join(p).is_file(), "{p} is listed but missing");
     }
     // Generous: the slowest file takes a few hundred milliseconds in release.
     let bound = if cfg!(debug_assertions) {

@@ -1,4 +1,5 @@
-//! `expand`: snapshots on real corpus templates, and the cases the corpus lacks.
+//! `expand`: snapshots on a fixture and (with the `corpus` feature) on real corpus
+//! templates, and the cases the corpus lacks.
 
 use std::path::Path;
 
@@ -21,16 +22,49 @@ fn expand_json(path: &str, options: &ExpandOptions) -> serde_json::Value {
     to_json(&exp)
 }
 
+/// Expand a file of the shared corpus; paths in the output are written as under
+/// `../shared`, wherever the data sits.
+#[cfg(feature = "corpus")]
+fn expand_shared(relative: &str, options: &ExpandOptions) -> serde_json::Value {
+    use acrlint::test_support::{relabel, shared};
+    let path = shared(relative);
+    let json = expand_json(&path.to_string_lossy(), options);
+    serde_json::from_str(&relabel(&json.to_string())).unwrap()
+}
+
 #[test]
-fn snapshot_quickstart_with_parameter_file() {
-    // An AKS + ACR quickstart whose parameter file sits beside it (bound by convention).
+fn snapshot_fixture_with_parameter_file_and_copy_loop() {
+    // A registry with a replica loop whose locations come from the parameter file
+    // beside the template.
     let json = expand_json(
-        "../shared/corpus/acr/Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json",
-        &ExpandOptions { context: context(), ..Default::default() },
+        "tests/fixtures/check/acr002-loop-unguarded.json",
+        &ExpandOptions {
+            context: context(),
+            ..Default::default()
+        },
     );
     assert_eq!(
         json["parameterFile"],
-        "../shared/corpus/acr/Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.parameters.json"
+        "tests/fixtures/check/acr002-loop-unguarded.parameters.json"
+    );
+    insta::assert_json_snapshot!(json);
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn snapshot_quickstart_with_parameter_file() {
+    // An AKS + ACR quickstart whose parameter file sits beside it (bound by convention).
+    let json = expand_shared(
+        "corpus/acr/Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json",
+        &ExpandOptions {
+            context: context(),
+            ..Default::default()
+        },
+    );
+    let parameter_file = json["parameterFile"].as_str().unwrap_or_default();
+    assert!(
+        parameter_file.ends_with("/aks-nat-agic/azuredeploy.parameters.json"),
+        "{parameter_file}"
     );
     let registry = json["resources"]
         .as_array()
@@ -42,10 +76,11 @@ fn snapshot_quickstart_with_parameter_file() {
     insta::assert_json_snapshot!(json);
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn snapshot_avm_language_version_2_registry_module() {
-    let json = expand_json(
-        "../shared/corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json",
+    let json = expand_shared(
+        "corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json",
         &ExpandOptions {
             context: context(),
             parameter_overrides: vec![("name".into(), Value::str("contosoacr"))],
@@ -64,6 +99,7 @@ fn snapshot_avm_language_version_2_registry_module() {
     insta::assert_json_snapshot!(json);
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn snapshot_quickstart_with_copy_loop() {
     let options = ExpandOptions {
@@ -71,8 +107,8 @@ fn snapshot_quickstart_with_copy_loop() {
         parameter_overrides: vec![("shareCopy".into(), Value::Int(3))],
         ..Default::default()
     };
-    let json = expand_json(
-        "../shared/corpus/quickstarts/quickstarts/microsoft.storage/storage-multi-file-share/azuredeploy.json",
+    let json = expand_shared(
+        "corpus/quickstarts/quickstarts/microsoft.storage/storage-multi-file-share/azuredeploy.json",
         &options,
     );
     let names: Vec<&str> = json["resources"]

@@ -1,19 +1,25 @@
-//! `acrlint fix` on real corpus files that enable the admin user (MANIFEST column
-//! `admin_user` = `true`), ARM and Bicep: ACR001 is gone, only the offending spans
-//! changed, and a second run changes nothing. Plus the CLI's exit codes and `--diff`.
+//! `acrlint fix` on every fixture and (with the `corpus` feature) on real corpus files
+//! that enable the admin user (MANIFEST column `admin_user` = `true`), ARM and Bicep:
+//! ACR001 is gone, only the offending spans changed, and a second run changes nothing.
+//! Plus the CLI's exit codes and `--diff`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[cfg(feature = "corpus")]
 use acrlint::check::{check_file, CheckOptions};
 use acrlint::generate::fix::{fix_file, FixOptions};
 use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::Level;
 
-const CORPUS: &str = "../shared/corpus";
+#[cfg(feature = "corpus")]
+fn corpus() -> PathBuf {
+    acrlint::test_support::shared("corpus")
+}
 
+#[cfg(feature = "corpus")]
 fn admin_user_files() -> Vec<PathBuf> {
-    let manifest = std::fs::read_to_string(Path::new(CORPUS).join("MANIFEST.tsv")).unwrap();
+    let manifest = std::fs::read_to_string(corpus().join("MANIFEST.tsv")).unwrap();
     let mut lines = manifest.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let admin = header.iter().position(|h| *h == "admin_user").unwrap();
@@ -21,11 +27,12 @@ fn admin_user_files() -> Vec<PathBuf> {
     lines
         .map(|l| l.split('\t').collect::<Vec<_>>())
         .filter(|cols| cols.get(admin) == Some(&"true"))
-        .map(|cols| Path::new(CORPUS).join(cols[path]))
+        .map(|cols| corpus().join(cols[path]))
         .collect()
 }
 
 /// Only ACR001's fix: the file's other findings have fixes of their own.
+#[cfg(feature = "corpus")]
 fn options() -> FixOptions {
     FixOptions {
         fail_on: Some(Level::Error),
@@ -35,6 +42,7 @@ fn options() -> FixOptions {
 }
 
 /// The changed lines of a line diff, as (removed, added) pairs.
+#[cfg(feature = "corpus")]
 fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
     let diff = similar::TextDiff::from_lines(old, new);
     let mut removed = Vec::new();
@@ -49,6 +57,7 @@ fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
     (removed, added)
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn fix_disables_the_admin_user_in_every_corpus_file_that_enables_it() {
     let files = admin_user_files();
@@ -141,10 +150,11 @@ fn acrlint(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn cli_diff_writes_nothing_then_fix_writes_and_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let source = Path::new(CORPUS).join("acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/containerRegistry.bicep");
+    let source = corpus().join("acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/containerRegistry.bicep");
     let path = dir.path().join("containerRegistry.bicep");
     std::fs::copy(&source, &path).unwrap();
     let before = std::fs::read_to_string(&path).unwrap();
@@ -259,13 +269,12 @@ fn snapshot(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
-    // Every default fix on all 268 ACR corpus files (modules keep their relative
-    // paths): no file fails, what changed still parses, nothing is left behind, and
-    // a second run changes nothing.
+/// Every default fix on a copy of the tree `source` (modules keep their relative
+/// paths): no file fails, what changed still parses, nothing is left behind, and a
+/// second run changes nothing. Returns (files, files changed).
+fn fix_tree_safely(source: &Path) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&Path::new(CORPUS).join("acr"), dir.path());
+    copy_tree(source, dir.path());
     let engine = Engine::builtin().unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),
@@ -273,7 +282,6 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
     };
     let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
-    assert!(files.len() > 200, "{}", files.len());
     let before = snapshot(&files);
     let mut changed = 0;
     for f in &files {
@@ -297,9 +305,8 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
             }
         }
     }
-    assert!(changed >= 30, "only {changed} files changed");
     let after_first = snapshot(&files);
-    assert_ne!(before, after_first);
+    assert_eq!(changed > 0, before != after_first);
     for f in &files {
         let r = fix_file(f, &engine, &options, true);
         assert!(r.error.is_none(), "{}: {:?}", f.display(), r.error);
@@ -308,9 +315,26 @@ fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
     assert_eq!(snapshot(&files), after_first);
     assert_eq!(
         count_files(dir.path()),
-        count_files(&Path::new(CORPUS).join("acr")),
+        count_files(source),
         "a scratch file was left behind"
     );
+    (files.len(), changed)
+}
+
+#[test]
+fn fixing_every_fixture_is_safe_and_idempotent() {
+    let (files, changed) = fix_tree_safely(Path::new("tests/fixtures"));
+    assert!(files > 60, "only {files} files");
+    assert!(changed >= 20, "only {changed} files changed");
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn fixing_the_whole_acr_corpus_is_safe_and_idempotent() {
+    // All 268 ACR corpus files.
+    let (files, changed) = fix_tree_safely(&corpus().join("acr"));
+    assert!(files > 200, "only {files} files");
+    assert!(changed >= 30, "only {changed} files changed");
 }
 
 #[test]

@@ -36,9 +36,10 @@ use acrlint::rules::finding::{Finding, Status};
 use acrlint::rules::native::resolve::{deployed, private_links, Deployed};
 use acrlint::rules::policy::PolicyDefinition;
 use acrlint::source::discover::{classify, JsonFileKind};
+use acrlint::test_support::shared;
 
-const DEFINITIONS: &str = "../shared/reference/azure-policy/container-registry";
-const ZONE_REDUNDANCY: &str = "../shared/reference/azure-policy/container-registry-related/Resilience/ContainerRegistry_registries_ZoneRedundant_Audit.json";
+const DEFINITIONS: &str = "reference/azure-policy/container-registry";
+const ZONE_REDUNDANCY: &str = "reference/azure-policy/container-registry-related/Resilience/ContainerRegistry_registries_ZoneRedundant_Audit.json";
 const NOT_MIRRORED: [&str; 2] = [
     "e9585a95-5b8c-4d03-b193-dc7eb5ac4c32",
     "d85c6833-7d33-4cf5-a915-aaa2de84405f",
@@ -85,12 +86,12 @@ fn templates(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn load_definitions() -> Vec<PolicyDefinition> {
-    let mut defs: Vec<PolicyDefinition> = PolicyDefinition::load_path(Path::new(DEFINITIONS))
+    let mut defs: Vec<PolicyDefinition> = PolicyDefinition::load_path(&shared(DEFINITIONS))
         .into_iter()
         .map(|d| d.unwrap())
         .collect();
     assert_eq!(defs.len(), 18, "the 18 container-registry definitions");
-    defs.push(PolicyDefinition::load_file(Path::new(ZONE_REDUNDANCY)).unwrap());
+    defs.push(PolicyDefinition::load_file(&shared(ZONE_REDUNDANCY)).unwrap());
     for d in &defs {
         assert!(
             d.unknown_aliases.is_empty(),
@@ -235,7 +236,7 @@ fn compare(rules: &[RuleMeta]) -> Comparison {
     );
 
     let mut files = Vec::new();
-    templates(Path::new("../shared/corpus/acr"), &mut files);
+    templates(&shared("corpus/acr"), &mut files);
     files.sort();
     let engines: BTreeMap<String, Engine> = rules
         .iter()

@@ -1,16 +1,22 @@
-//! `--policy`: Azure Policy definitions as published run as rules.
+//! `--policy`: Azure Policy definitions as published run as rules, on the hand-written
+//! definitions of `tests/fixtures/policy/` and (with the `corpus` feature) on the
+//! built-in Container Registry definitions of the shared reference data.
 
 use std::process::Command;
 
-const DEFS: &str = "../shared/reference/azure-policy/container-registry";
-const ADMIN_DEF: &str =
-    "../shared/reference/azure-policy/container-registry/ACR_AdminAccountDisabled_AuditDeny.json";
-const TEMPLATE: &str =
-    "../shared/corpus/acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json";
+const DEFS: &str = "tests/fixtures/policy";
+const ADMIN_DEF: &str = "tests/fixtures/policy/registry/admin-user-audit-deny.json";
+const ADMIN_GUID: &str = "0a11c0de-0001-4000-8000-000000000001";
+const MODIFY_GUID: &str = "0a11c0de-0002-4000-8000-000000000002";
+const TEMPLATE: &str = "tests/fixtures/policy-templates/admin-registry.json";
 
 fn findings(extra: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
+    findings_in(TEMPLATE, extra)
+}
+
+fn findings_in(template: &str, extra: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .args(["check", TEMPLATE, "--format", "json"])
+        .args(["check", template, "--format", "json"])
         .args(extra)
         .output()
         .unwrap();
@@ -23,6 +29,20 @@ fn findings(extra: &[&str]) -> (i32, Vec<serde_json::Value>, String) {
     )
 }
 
+/// The admin-user definition gives one finding at `level`, and the Modify definition
+/// names the change Azure would make.
+fn assert_admin_user_audit_and_modify(f: &[serde_json::Value], audit: &str, modify: &str) {
+    let admin: Vec<_> = f.iter().filter(|x| x["rule"] == audit).collect();
+    assert_eq!(admin.len(), 1, "{f:#?}");
+    assert_eq!(admin[0]["level"], "warning", "Audit is a warning");
+    let modify = f.iter().find(|x| x["rule"] == modify).unwrap();
+    assert_eq!(modify["level"], "warning", "Modify is a warning");
+    assert!(modify["message"]
+        .as_str()
+        .unwrap()
+        .contains("set properties.adminUserEnabled to false"));
+}
+
 fn temp_file(name: &str, text: &str) -> String {
     let p = std::env::temp_dir().join(format!("acrlint-policy-{}-{name}", std::process::id()));
     std::fs::write(&p, text).unwrap();
@@ -30,33 +50,43 @@ fn temp_file(name: &str, text: &str) -> String {
 }
 
 #[test]
-fn all_reference_definitions_load_and_run() {
+fn all_fixture_definitions_load_and_run() {
     let (code, f, err) = findings(&["--policy", DEFS]);
     assert_eq!(code, 1, "{err}");
-    let admin: Vec<_> = f
+    assert_admin_user_audit_and_modify(&f, ADMIN_GUID, MODIFY_GUID);
+    // Disabled by default: never runs. Mode All on a child type: nothing here.
+    assert!(f
         .iter()
-        .filter(|x| x["rule"] == "dc921057-6b28-4fbe-9b83-f7bec05db6c2")
-        .collect();
-    assert_eq!(admin.len(), 1, "{f:#?}");
-    assert_eq!(admin[0]["level"], "warning", "Audit is a warning");
-    let modify = f
+        .all(|x| x["rule"] != "0a11c0de-000b-4000-8000-00000000000b"));
+    // Public network access is omitted, so Enabled: the Modify definition applies.
+    assert!(f
         .iter()
-        .find(|x| x["rule"] == "79fdfe03-ffcb-4e55-b4d0-b925b8241759")
-        .unwrap();
-    assert!(modify["message"]
-        .as_str()
-        .unwrap()
-        .contains("set properties.adminUserEnabled to false"));
+        .any(|x| x["rule"] == "0a11c0de-0003-4000-8000-000000000003"));
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn all_reference_definitions_load_and_run() {
+    use acrlint::test_support::shared;
+    let defs = shared("reference/azure-policy/container-registry");
+    let template = shared("corpus/acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json");
+    let (code, f, err) = findings_in(
+        &template.to_string_lossy(),
+        &["--policy", &defs.to_string_lossy()],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_admin_user_audit_and_modify(
+        &f,
+        "dc921057-6b28-4fbe-9b83-f7bec05db6c2",
+        "79fdfe03-ffcb-4e55-b4d0-b925b8241759",
+    );
 }
 
 #[test]
 fn effect_parameter_deny_is_an_error_and_disabled_does_not_run() {
     let deny = temp_file("deny.json", r#"{"effect": "Deny"}"#);
     let (_, f, err) = findings(&["--policy", ADMIN_DEF, "--policy-parameters", &deny]);
-    let admin: Vec<_> = f
-        .iter()
-        .filter(|x| x["rule"] == "dc921057-6b28-4fbe-9b83-f7bec05db6c2")
-        .collect();
+    let admin: Vec<_> = f.iter().filter(|x| x["rule"] == ADMIN_GUID).collect();
     assert_eq!(admin.len(), 1, "{err}");
     assert_eq!(admin[0]["level"], "error");
     let disabled = temp_file(
@@ -64,9 +94,7 @@ fn effect_parameter_deny_is_an_error_and_disabled_does_not_run() {
         r#"{"parameters": {"effect": {"value": "Disabled"}}}"#,
     );
     let (_, f, _) = findings(&["--policy", ADMIN_DEF, "--policy-parameters", &disabled]);
-    assert!(f
-        .iter()
-        .all(|x| x["rule"] != "dc921057-6b28-4fbe-9b83-f7bec05db6c2"));
+    assert!(f.iter().all(|x| x["rule"] != ADMIN_GUID));
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! Per-rule fixtures, KICS style: for every built-in rule a hand-written positive and
-//! negative template under `tests/fixtures/rules/<id>/`, plus real corpus templates
-//! (read from `../shared/corpus/acr/`, never copied). The (file, line) pairs of each
-//! rule's findings on its positive files are asserted exactly, its negative files
-//! must give none, and the findings (level, status, line, column, message) are
-//! pinned by one insta snapshot per rule.
+//! negative template under `tests/fixtures/rules/<id>/`, plus (with the `corpus`
+//! feature) real templates of the shared corpus's `acr/` folder, read there, never
+//! copied. The (file, line) pairs of each rule's findings on its positive files are
+//! asserted exactly, its negative files must give none, and the findings (level,
+//! status, line, column, message) are pinned by insta snapshots: `<id>` for the
+//! fixtures, `<id>_corpus` for the corpus files.
 
 use std::path::{Path, PathBuf};
 
@@ -11,12 +12,28 @@ use acrlint::check::{check_file, CheckOptions};
 use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::Finding;
 
-const CORPUS: &str = "../shared/corpus/acr/";
+/// The corpus's `acr/` folder.
+#[cfg(feature = "corpus")]
+fn corpus_acr() -> PathBuf {
+    acrlint::test_support::shared("corpus/acr")
+}
+
+/// The corpus files of a case.
+#[cfg(feature = "corpus")]
+fn corpus_files(paths: &[&str]) -> Vec<PathBuf> {
+    paths.iter().map(|p| corpus_acr().join(p)).collect()
+}
+
+/// Without the `corpus` feature, none.
+#[cfg(not(feature = "corpus"))]
+fn corpus_files(_: &[&str]) -> Vec<PathBuf> {
+    Vec::new()
+}
 
 /// One rule's fixtures and the exact lines its findings must be on.
 struct Case {
     rule: &'static str,
-    /// Corpus files (relative to `../shared/corpus/acr/`) where the rule fires.
+    /// Corpus files (relative to the corpus's `acr/` folder) where the rule fires.
     corpus_positive: &'static [&'static str],
     /// Corpus files with the rule's resource types where it must not fire.
     corpus_negative: &'static [&'static str],
@@ -221,13 +238,18 @@ fn findings_of(engine: &Engine, rule: &str, path: &Path) -> Vec<Finding> {
 
 /// How a file is named in expectations and snapshots.
 fn label(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    match text.strip_prefix(CORPUS) {
-        Some(rest) => rest.to_string(),
-        None => path
-            .file_name()
-            .map_or(text.clone(), |n| n.to_string_lossy().into_owned()),
+    #[cfg(feature = "corpus")]
+    if let Ok(rest) = path.strip_prefix(corpus_acr()) {
+        return rest.to_string_lossy().replace('\\', "/");
     }
+    path.file_name().map_or(path.display().to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    })
+}
+
+/// Whether a label names a fixture (rather than a corpus file).
+fn is_fixture(label: &str) -> bool {
+    !label.contains('/')
 }
 
 fn render(fs: &[(String, Finding)]) -> String {
@@ -281,7 +303,7 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
     let mut snapshots = Vec::new();
     for c in CASES {
         let mut files = vec![fixture(c.rule, "positive.json")];
-        files.extend(c.corpus_positive.iter().map(|p| Path::new(CORPUS).join(p)));
+        files.extend(corpus_files(c.corpus_positive));
         let mut found: Vec<(String, Finding)> = Vec::new();
         for f in &files {
             for finding in findings_of(&engine, c.rule, f) {
@@ -295,6 +317,7 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
         let mut want: Vec<(String, u32)> = c
             .expected
             .iter()
+            .filter(|(f, _)| cfg!(feature = "corpus") || is_fixture(f))
             .map(|(f, l)| (f.to_string(), *l))
             .collect();
         got.sort();
@@ -305,11 +328,16 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
                 c.rule
             ));
         }
-        snapshots.push((c.rule, render(&found)));
+        let (fixtures, corpus): (Vec<_>, Vec<_>) =
+            found.into_iter().partition(|(file, _)| is_fixture(file));
+        snapshots.push((c.rule, render(&fixtures), render(&corpus)));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    for (rule, text) in snapshots {
+    for (rule, text, corpus) in snapshots {
         insta::assert_snapshot!(rule, text);
+        if cfg!(feature = "corpus") {
+            insta::assert_snapshot!(format!("{rule}_corpus"), corpus);
+        }
     }
 }
 
@@ -319,7 +347,7 @@ fn negative_fixtures_give_nothing() {
     let mut failures = Vec::new();
     for c in CASES {
         let mut files = vec![fixture(c.rule, "negative.json")];
-        files.extend(c.corpus_negative.iter().map(|p| Path::new(CORPUS).join(p)));
+        files.extend(corpus_files(c.corpus_negative));
         for f in &files {
             let fs = findings_of(&engine, c.rule, f);
             if !fs.is_empty() {
@@ -339,13 +367,14 @@ fn negative_fixtures_give_nothing() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn corpus_positives_contain_the_rules_resource_types() {
     // A corpus reference must be a real template of the corpus (guards against typos
     // in the table silently testing nothing).
     for c in CASES {
         for p in c.corpus_positive.iter().chain(c.corpus_negative) {
-            let path = Path::new(CORPUS).join(p);
+            let path = corpus_acr().join(p);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(

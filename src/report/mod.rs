@@ -225,8 +225,8 @@ mod tests {
         assert_eq!(relative_to(Path::new("./a/b.json"), base), "a/b.json");
         assert_eq!(relative_to(Path::new("././a.json"), base), "a.json");
         assert_eq!(
-            relative_to(Path::new("../shared/x.json"), base),
-            "../shared/x.json"
+            relative_to(Path::new("../elsewhere/x.json"), base),
+            "../elsewhere/x.json"
         );
         assert_eq!(relative_to(Path::new("a\\b.json"), base), "a/b.json");
         // A sibling directory whose name extends the base's is not inside it.

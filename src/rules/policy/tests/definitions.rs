@@ -1,10 +1,259 @@
-//! Each reference definition on hand-made compliant and non-compliant resources.
+//! Each reference definition (the built-in Container Registry definitions of the shared
+//! reference data) on hand-made compliant and non-compliant resources.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
 
 use serde_json::{json, Map, Value};
 
-use super::{child, def, registry, run, run_with};
+use super::{child, definitions_in, registry, run, run_with};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope, Reason};
-use crate::rules::policy::ModifyKind;
+use crate::rules::policy::{Effect, ModifyKind, PolicyDefinition, PolicyMode};
+use crate::test_support::shared;
+
+fn acr_dir() -> PathBuf {
+    shared("reference/azure-policy/container-registry")
+}
+
+fn related_dir() -> PathBuf {
+    shared("reference/azure-policy/container-registry-related")
+}
+
+/// Every reference definition, by GUID.
+fn all_definitions() -> HashMap<String, PolicyDefinition> {
+    let mut out = definitions_in(&acr_dir());
+    out.extend(definitions_in(&related_dir()));
+    out
+}
+
+fn def(guid: &str) -> PolicyDefinition {
+    match all_definitions().remove(guid) {
+        Some(d) => d,
+        None => panic!("no reference definition {guid}"),
+    }
+}
+
+#[test]
+fn all_reference_definitions_load_unchanged() {
+    let acr = PolicyDefinition::load_path(&acr_dir());
+    assert_eq!(acr.len(), 18);
+    let related = PolicyDefinition::load_path(&related_dir());
+    assert_eq!(related.len(), 8);
+    let all = all_definitions();
+    assert_eq!(all.len(), 26, "GUIDs are unique");
+    for (guid, d) in &all {
+        // A GUID name.
+        assert_eq!(guid.len(), 36, "{guid}");
+        assert_eq!(guid.matches('-').count(), 4, "{guid}");
+        assert!(!d.display_name.is_empty());
+        assert!(!d.description.is_empty());
+        assert!(
+            d.effect_parameter.is_some(),
+            "{guid}: effect comes from a parameter"
+        );
+        // Every field the definitions use is in the alias table.
+        assert_eq!(d.unknown_aliases, Vec::<String>::new(), "{guid}");
+    }
+}
+
+#[test]
+fn metadata_modes_and_effects() {
+    let all = all_definitions();
+    // (guid, mode, default effect, runs, category)
+    let expected: [(&str, PolicyMode, Effect, bool); 26] = [
+        (
+            "785596ed-054f-41bc-aaec-7f3d0ba05725",
+            PolicyMode::Indexed,
+            Effect::Modify,
+            true,
+        ),
+        (
+            "42781ec6-6127-4c30-bdfa-fb423a0047d3",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "dc921057-6b28-4fbe-9b83-f7bec05db6c2",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "79fdfe03-ffcb-4e55-b4d0-b925b8241759",
+            PolicyMode::Indexed,
+            Effect::Modify,
+            true,
+        ),
+        (
+            "9f2dea28-e834-476c-99c5-3507b4728395",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "cced2946-b08a-44fe-9fd9-e4ed8a779897",
+            PolicyMode::Indexed,
+            Effect::Modify,
+            true,
+        ),
+        (
+            "5b9159ae-1701-4a6f-9a7a-aa9c8ddd0580",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "524b0254-c285-4903-bee6-bb8126cde579",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "d0793b48-0edc-4296-a390-4c75d1bdfd71",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "84497762-32b6-4ab3-80b6-732ea48b85a2",
+            PolicyMode::All,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "e9585a95-5b8c-4d03-b193-dc7eb5ac4c32",
+            PolicyMode::Indexed,
+            Effect::DeployIfNotExists,
+            true,
+        ),
+        (
+            "e8eef0a8-67cf-4eb4-9386-14b0e78733d4",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "d85c6833-7d33-4cf5-a915-aaa2de84405f",
+            PolicyMode::Indexed,
+            Effect::DeployIfNotExists,
+            true,
+        ),
+        (
+            "0fdf0491-d080-4575-b627-ad0e843cba0f",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "a3701552-92ea-433e-9d17-33b7f1208fc9",
+            PolicyMode::Indexed,
+            Effect::Modify,
+            true,
+        ),
+        (
+            "bd560fc0-3c69-498a-ae9f-aa8eb7de0e13",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "ff05e24e-195c-447e-b322-5e90c9f9f366",
+            PolicyMode::All,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "a9b426fe-8856-4945-8600-18c5dd1cca2a",
+            PolicyMode::All,
+            Effect::Modify,
+            true,
+        ),
+        (
+            "696cb1d3-2dcf-4b44-aa7a-caccd18b1b96",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "9ba29e83-863d-4fec-81d0-16dd87067cc3",
+            PolicyMode::Indexed,
+            Effect::DeployIfNotExists,
+            true,
+        ),
+        (
+            "56288eb2-4350-461d-9ece-2bb242269dce",
+            PolicyMode::Indexed,
+            Effect::DeployIfNotExists,
+            true,
+        ),
+        (
+            "106cd3bd-50a1-466c-869f-f9c2d310477b",
+            PolicyMode::Indexed,
+            Effect::DeployIfNotExists,
+            true,
+        ),
+        (
+            "c4857be7-912a-4c75-87e6-e30292bcdf78",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "9d2b0a20-57d6-474c-9d12-44a4a20999c6",
+            PolicyMode::Indexed,
+            Effect::Audit,
+            true,
+        ),
+        (
+            "5f0f936f-2f01-4bf5-b6be-d423792fa562",
+            PolicyMode::All,
+            Effect::Disabled,
+            false,
+        ),
+        (
+            "090c7b07-b4ed-4561-ad20-e9075f3ccaff",
+            PolicyMode::Indexed,
+            Effect::AuditIfNotExists,
+            true,
+        ),
+    ];
+    for (guid, mode, effect, runs) in expected {
+        let d = &all[guid];
+        assert_eq!(d.mode, mode, "{guid}");
+        assert_eq!(d.effect, Some(effect), "{guid}");
+        assert_eq!(d.runs(), runs, "{guid}");
+    }
+    let d = &all["dc921057-6b28-4fbe-9b83-f7bec05db6c2"];
+    assert_eq!(
+        d.display_name,
+        "Container registries should have local admin account disabled."
+    );
+    assert_eq!(d.category.as_deref(), Some("Container Registry"));
+    assert_eq!(d.effect_parameter.as_deref(), Some("effect"));
+    let p = d
+        .parameter("EFFECT")
+        .map(|p| (p.default_value.clone(), p.allowed_values.clone()));
+    assert_eq!(
+        p,
+        Some((
+            Some(json!("Audit")),
+            Some(vec![json!("Audit"), json!("Deny"), json!("Disabled")])
+        ))
+    );
+    let asc = &all["5f0f936f-2f01-4bf5-b6be-d423792fa562"];
+    assert_eq!(
+        asc.not_run_reason().as_deref(),
+        Some("its effect is Disabled")
+    );
+    let dine = &all["e9585a95-5b8c-4d03-b193-dc7eb5ac4c32"];
+    assert_eq!(
+        dine.related_type.as_deref(),
+        Some("Microsoft.Network/privateEndpoints/privateDnsZoneGroups")
+    );
+    let la = &all["56288eb2-4350-461d-9ece-2bb242269dce"];
+    assert!(la.existence_condition.is_some());
+}
 
 #[test]
 fn admin_user_dc921057_and_79fdfe03() {

@@ -524,14 +524,9 @@ fn lower_any(text: &str) -> Lowered {
     })
 }
 
-#[test]
-fn truncated_and_damaged_corpus_files_do_not_panic() {
-    let dir = Path::new(
-        "../shared/corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry",
-    );
-    let Ok(text) = std::fs::read_to_string(dir.join("main.bicep")) else {
-        panic!("the corpus must sit at ../shared/corpus");
-    };
+/// Every 60th prefix of `text`, and `text` with one character dropped there, lower
+/// without a panic.
+fn truncated_and_damaged_texts_lower(text: &str) {
     let bytes = text.len();
     let mut cuts = 0;
     for i in (0..bytes).step_by(bytes / 60 + 1) {
@@ -540,7 +535,7 @@ fn truncated_and_damaged_corpus_files_do_not_panic() {
         }
         lower_any(&text[..i]);
         // Drop one character in the middle of the file.
-        let mut damaged = text.clone();
+        let mut damaged = text.to_string();
         if let Some((j, c)) = damaged[i..].char_indices().next() {
             damaged.replace_range(i + j..i + j + c.len_utf8(), "");
         }
@@ -548,6 +543,30 @@ fn truncated_and_damaged_corpus_files_do_not_panic() {
         cuts += 1;
     }
     assert!(cuts > 50);
+}
+
+#[test]
+fn truncated_and_damaged_fixture_files_do_not_panic() {
+    for name in [
+        "syntax/main.bicep",
+        "replicas.bicep",
+        "module_admin/main.bicep",
+    ] {
+        let path = Path::new("tests/fixtures/bicep").join(name);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        truncated_and_damaged_texts_lower(&text);
+    }
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn truncated_and_damaged_corpus_files_do_not_panic() {
+    let path = crate::test_support::shared(
+        "corpus/acr/Azure__bicep-registry-modules/avm/res/container-registry/registry/main.bicep",
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    truncated_and_damaged_texts_lower(&text);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Every Bicep file of the corpus parses without a diagnostic.
 
-use super::{files_under, read, show, CORPUS};
+use super::{corpus, files_under, read, show};
 use crate::source::bicep::{parse, Expr, ExprKind, FileKind, ObjectItem, StatementKind};
 use std::path::Path;
 
@@ -37,7 +37,7 @@ fn check_all(files: &[std::path::PathBuf]) -> usize {
 
 #[test]
 fn every_acr_bicep_file_parses_cleanly() {
-    let files = files_under(&Path::new(CORPUS).join("acr"), &is_bicep);
+    let files = files_under(&corpus().join("acr"), &is_bicep);
     assert!(
         files.len() >= 180,
         "corpus missing? found {} files",
@@ -51,7 +51,7 @@ fn every_acr_bicep_file_parses_cleanly() {
 
 #[test]
 fn every_bicep_baseline_parses_cleanly() {
-    let files = files_under(&Path::new(CORPUS).join("bicep-baselines"), &|p| {
+    let files = files_under(&corpus().join("bicep-baselines"), &|p| {
         p.file_name().is_some_and(|n| n == "main.bicep")
     });
     assert_eq!(files.len(), 39);
@@ -82,7 +82,7 @@ fn nested_resources(body: &Expr) -> usize {
 /// plus modules) and type definitions must match `main.symbolicnames.json`.
 #[test]
 fn baseline_declaration_counts_match_the_compiled_json() {
-    let files = files_under(&Path::new(CORPUS).join("bicep-baselines"), &|p| {
+    let files = files_under(&corpus().join("bicep-baselines"), &|p| {
         p.file_name().is_some_and(|n| n == "main.bicep")
     });
     let mut checked_resources = 0;

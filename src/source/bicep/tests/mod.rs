@@ -1,5 +1,7 @@
-//! Tests of the Bicep front-end. Corpus files are read from `../shared/corpus/`.
+//! Tests of the Bicep front-end, on inline text and `tests/fixtures/bicep/`; with the
+//! `corpus` feature, also on the Bicep files of the shared corpus.
 
+#[cfg(feature = "corpus")]
 mod corpus;
 mod declarations;
 mod expressions;
@@ -7,9 +9,20 @@ mod recovery;
 mod robustness;
 
 use super::{parse, Diagnostic, ParsedFile};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "corpus")]
+use std::path::PathBuf;
 
-pub(super) const CORPUS: &str = "../shared/corpus";
+/// The shared corpus (`corpus` feature only).
+#[cfg(feature = "corpus")]
+pub(super) fn corpus() -> PathBuf {
+    crate::test_support::shared("corpus")
+}
+
+/// The hand-written tour of the grammar, LF and CRLF (`tests/fixtures/bicep/syntax/`).
+pub(super) fn syntax_fixture(name: &str) -> String {
+    read(&Path::new("tests/fixtures/bicep/syntax").join(name))
+}
 
 /// 1-based line and column (in characters) of a byte offset.
 pub(super) fn line_col(text: &str, offset: u32) -> (usize, usize) {
@@ -19,6 +32,7 @@ pub(super) fn line_col(text: &str, offset: u32) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+#[cfg(feature = "corpus")]
 /// Every file under `dir` (recursively) whose name satisfies `keep`, sorted.
 pub(super) fn files_under(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();

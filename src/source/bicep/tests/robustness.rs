@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::source::bicep::{parse, MAX_DIAGNOSTICS};
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -267,18 +266,20 @@ impl Rng {
     }
 }
 
+#[cfg(feature = "corpus")]
 fn baseline(name: &str) -> String {
     read(
-        &Path::new(CORPUS)
+        &corpus()
             .join("bicep-baselines")
             .join(name)
             .join("main.bicep"),
     )
 }
 
+#[cfg(feature = "corpus")]
 #[test]
 fn the_whole_corpus_has_valid_spans() {
-    let files = files_under(Path::new(CORPUS), &|p| {
+    let files = files_under(&corpus(), &|p: &std::path::Path| {
         matches!(
             p.extension().and_then(|e| e.to_str()),
             Some("bicep" | "bicepparam")
@@ -290,18 +291,10 @@ fn the_whole_corpus_has_valid_spans() {
     }
 }
 
-#[test]
-fn every_prefix_of_corpus_files_parses_without_panic() {
-    within(Duration::from_secs(120), || {
-        for (name, stride) in [
-            ("MultilineStrings_LF", 1),
-            ("Lambdas_LF", 1),
-            ("TypeDeclarations_LF", 1),
-            ("Unicode_LF", 1),
-            ("NewlineSensitivity_LF", 1),
-            ("Resources_CRLF", 7),
-        ] {
-            let text = baseline(name);
+/// Every prefix (every `stride`-th byte) of each text parses without a panic.
+fn every_prefix_parses(texts: Vec<(String, usize)>) {
+    within(Duration::from_secs(120), move || {
+        for (text, stride) in texts {
             let mut cut = 0;
             while cut < text.len() {
                 if text.is_char_boundary(cut) {
@@ -313,19 +306,13 @@ fn every_prefix_of_corpus_files_parses_without_panic() {
     });
 }
 
-#[test]
-fn byte_mutations_of_corpus_files_parse_without_panic() {
+/// Random ASCII byte mutations of each text parse without a panic, quickly.
+fn byte_mutations_parse(texts: Vec<(&'static str, String)>) {
     const INTERESTING: &[u8] = b"{}[]()'$\n\r:=@#/*!?.,|<>^&-+ \\x0";
-    within(Duration::from_secs(120), || {
+    within(Duration::from_secs(120), move || {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        for name in [
-            "Loops_LF",
-            "TypeDeclarations_LF",
-            "Modules_CRLF",
-            "Functions_LF",
-            "Variables_LF",
-        ] {
-            let original = baseline(name).into_bytes();
+        for (name, text) in texts {
+            let original = text.into_bytes();
             for _ in 0..150 {
                 let mut bytes = original.clone();
                 for _ in 0..1 + rng.below(4) {
@@ -346,6 +333,59 @@ fn byte_mutations_of_corpus_files_parse_without_panic() {
             }
         }
     });
+}
+
+#[test]
+fn every_prefix_of_the_syntax_fixtures_parses_without_panic() {
+    let tour = syntax_fixture("main.bicep");
+    // The fixture itself is valid Bicep: a prefix test on broken text proves less.
+    parse_ok(&tour);
+    parse_ok(&syntax_fixture("crlf.bicep"));
+    every_prefix_parses(vec![(tour, 1), (syntax_fixture("crlf.bicep"), 1)]);
+}
+
+#[test]
+fn byte_mutations_of_the_syntax_fixtures_parse_without_panic() {
+    byte_mutations_parse(vec![
+        ("main.bicep", syntax_fixture("main.bicep")),
+        ("crlf.bicep", syntax_fixture("crlf.bicep")),
+        ("types.bicep", syntax_fixture("types.bicep")),
+    ]);
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn every_prefix_of_corpus_files_parses_without_panic() {
+    every_prefix_parses(
+        [
+            ("MultilineStrings_LF", 1),
+            ("Lambdas_LF", 1),
+            ("TypeDeclarations_LF", 1),
+            ("Unicode_LF", 1),
+            ("NewlineSensitivity_LF", 1),
+            ("Resources_CRLF", 7),
+        ]
+        .into_iter()
+        .map(|(name, stride)| (baseline(name), stride))
+        .collect(),
+    );
+}
+
+#[cfg(feature = "corpus")]
+#[test]
+fn byte_mutations_of_corpus_files_parse_without_panic() {
+    byte_mutations_parse(
+        [
+            "Loops_LF",
+            "TypeDeclarations_LF",
+            "Modules_CRLF",
+            "Functions_LF",
+            "Variables_LF",
+        ]
+        .into_iter()
+        .map(|name| (name, baseline(name)))
+        .collect(),
+    );
 }
 
 #[test]
@@ -513,18 +553,20 @@ fn garbage_input_keeps_diagnostics_bounded() {
 }
 
 /// Timing of the largest corpus files (run with `--ignored --nocapture`).
+#[cfg(feature = "corpus")]
 #[test]
 #[ignore]
 fn timing_of_the_largest_files() {
-    let mut files: Vec<(u64, std::path::PathBuf)> = files_under(Path::new(CORPUS), &|p| {
-        matches!(
-            p.extension().and_then(|e| e.to_str()),
-            Some("bicep" | "bicepparam")
-        )
-    })
-    .into_iter()
-    .map(|p| (std::fs::metadata(&p).map_or(0, |m| m.len()), p))
-    .collect();
+    let mut files: Vec<(u64, std::path::PathBuf)> =
+        files_under(&corpus(), &|p: &std::path::Path| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("bicep" | "bicepparam")
+            )
+        })
+        .into_iter()
+        .map(|p| (std::fs::metadata(&p).map_or(0, |m| m.len()), p))
+        .collect();
     files.sort();
     for (size, path) in files.iter().rev().take(5) {
         let text = read(path);
