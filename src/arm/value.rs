@@ -98,6 +98,12 @@ impl Value {
     /// nested deeper than `max_depth`), or `None`. Counting stops at the limits, so
     /// this costs at most `max_nodes` steps even for a value that shares its parts.
     pub fn too_large(&self, max_nodes: usize, max_depth: usize) -> Option<String> {
+        self.size_within(max_nodes, max_depth).err()
+    }
+
+    /// The nodes of the value written out, when within `max_nodes` and `max_depth`;
+    /// otherwise why not.
+    pub fn size_within(&self, max_nodes: usize, max_depth: usize) -> Result<usize, String> {
         fn walk(v: &Value, budget: &mut usize, depth: usize, max_depth: usize) -> bool {
             if *budget == 0 || depth > max_depth {
                 return true;
@@ -128,13 +134,19 @@ impl Value {
                 | Value::Unknown(_)
                 | Value::Lambda(_)
         ) {
-            return None;
+            return Ok(1);
         }
         let mut budget = max_nodes;
-        walk(self, &mut budget, 0, max_depth).then(|| {
+        if !walk(self, &mut budget, 0, max_depth) {
+            return Ok(max_nodes - budget);
+        }
+        Err(if budget == 0 {
             format!(
-                "value too large: more than {max_nodes} values or nested deeper than {max_depth} levels"
+                "value too large: more than {max_nodes} values written out {}",
+                crate::arm::limits::raise_with("value-nodes", max_nodes)
             )
+        } else {
+            format!("value too large: nested deeper than {max_depth} levels")
         })
     }
 

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::arm::eval::DiagnosticKind;
-use crate::arm::expand::{expand_loaded, load_json, Bodies, ExpandError, ExpandOptions, Expansion};
+use crate::arm::expand::{
+    expand_loaded, load_text, Bodies, ExpandError, ExpandOptions, Expansion, LoadedFile,
+};
 use crate::report::Report;
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
@@ -257,6 +259,27 @@ pub fn acr000(
     }
 }
 
+/// Read and parse a JSON file, unless it was walked (not `explicit`) and cannot be a
+/// template.
+fn read_json(path: &Path, explicit: bool) -> Result<Option<LoadedFile>, ExpandError> {
+    let source = SourceFile::read(path).map_err(|e| ExpandError {
+        path: path.to_path_buf(),
+        message: e.message,
+        span: e.offset.map(|o| Span { start: o, end: o }),
+        source: e.lossy,
+    })?;
+    let text = source.text.as_bytes();
+    // An escape (`deployment\u0054emplate`) could spell either: such a file is parsed.
+    if !explicit
+        && !looks_like_template(&source.text)
+        && !crate::arm::expand::contains_ignore_ascii_case(text, b"contentversion")
+        && memchr::memmem::find(text, b"\\u").is_none()
+    {
+        return Ok(None);
+    }
+    load_text(Arc::new(source)).map(Some)
+}
+
 /// Whether a file that could not be read or parsed names a deployment template or
 /// parameters schema anywhere in its text: such a file is reported, never skipped
 /// (a template our parser rejects must not pass unchecked).
@@ -276,8 +299,21 @@ pub fn check_file(
     check_file_among(path, explicit, engine, options, &Siblings::default())
 }
 
-/// Check one file whose directory's walked files are `siblings` (for its parameter file).
+/// Check one file whose directory's walked files are `siblings` (for its parameter file),
+/// within the run's limits.
 fn check_file_among(
+    path: &Path,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    siblings: &Siblings,
+) -> FileOutcome {
+    crate::arm::limits::with(&options.expand.limits, || {
+        check_file_within_limits(path, explicit, engine, options, siblings)
+    })
+}
+
+fn check_file_within_limits(
     path: &Path,
     explicit: bool,
     engine: &Engine,
@@ -297,8 +333,12 @@ fn check_file_among(
     if crate::source::bicep::lower::is_bicep_path(path) {
         return check_bicep(path, explicit, engine, options, config, outcome);
     }
-    let loaded = match load_json(path) {
-        Ok(l) => l,
+    // A walked JSON file that names no deployment schema and has no
+    // `contentVersion` cannot be a template (see `classify`): it is not parsed (a
+    // package lock of a million keys took seconds to parse, for nothing).
+    let loaded = match read_json(path, explicit) {
+        Ok(None) => return outcome,
+        Ok(Some(l)) => l,
         Err(e) => {
             let relevant = explicit
                 || e.source

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::outputs::check_outputs;
-use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::source::write::write_output;
 use std::sync::Arc;
 
@@ -57,6 +57,8 @@ pub struct CheckArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Deployment mode: complete mode deletes what the template does not declare
     /// [default: incremental].
     #[arg(long, value_enum)]
@@ -207,10 +209,18 @@ pub fn run(args: CheckArgs) -> i32 {
             _ => DeploymentMode::Incremental,
         },
     };
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let options = CheckOptions {
         expand: crate::arm::expand::ExpandOptions {
             context: args.context.to_context(),
             parameters: args.parameters.clone(),
+            limits,
             ..Default::default()
         },
         mode,

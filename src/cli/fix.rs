@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::check::{FailOnArg, ModeArg};
-use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
@@ -34,6 +34,8 @@ pub struct FixArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Deployment mode the templates are checked for.
     #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
     pub mode: ModeArg,
@@ -68,11 +70,19 @@ pub fn run(args: FixArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let options = FixOptions {
         check: CheckOptions {
             expand: crate::arm::expand::ExpandOptions {
                 context: args.context.to_context(),
                 parameters: args.parameters.clone(),
+                limits,
                 ..Default::default()
             },
             mode: match args.mode {

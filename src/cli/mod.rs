@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::arm::eval::DeploymentContext;
-use crate::arm::expand::{expand_file, ExpandOptions};
+use crate::arm::expand::{expand_any, ExpandOptions};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,6 +74,27 @@ impl ContextArgs {
     }
 }
 
+/// Limits a run may raise (`--limit NAME=VALUE`, repeatable).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LimitArgs {
+    /// Raise (or lower) a limit: file-bytes, deployment-depth, eval-steps, value-cells,
+    /// value-nodes, string-bytes, array-items. A file that reaches a limit fails with
+    /// an error naming it.
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    pub limits: Vec<String>,
+}
+
+impl LimitArgs {
+    /// The limits, or an error naming the bad `--limit`.
+    pub fn to_limits(&self) -> Result<crate::arm::limits::Limits, String> {
+        let mut limits = crate::arm::limits::Limits::default();
+        for l in &self.limits {
+            limits.set(l).map_err(|e| format!("--limit: {e}"))?;
+        }
+        Ok(limits)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ExpandArgs {
     /// The template to expand.
@@ -83,6 +104,8 @@ pub struct ExpandArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 /// Exit codes (SPEC §2).
@@ -108,16 +131,20 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn expand(args: ExpandArgs) -> i32 {
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let options = ExpandOptions {
         context: args.context.to_context(),
         parameters: args.parameters.clone(),
+        limits,
         ..Default::default()
     };
-    let result = if crate::source::bicep::lower::is_bicep_path(&args.file) {
-        crate::source::bicep::lower::expand(&args.file, &options)
-    } else {
-        expand_file(&args.file, &options)
-    };
+    let result = expand_any(&args.file, &options);
     match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);

@@ -12,7 +12,6 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::arm::limits::MAX_FILE_BYTES;
 use crate::rules::alias;
 
 use crate::rules::condition::{Condition, ExpressionResolver, Outcome};
@@ -192,14 +191,8 @@ impl PolicyDefinition {
             origin: origin.clone(),
             message,
         };
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(fail(format!(
-                "file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+        let source = crate::source::file::SourceFile::read(path).map_err(|e| fail(e.message))?;
+        let text = source.text.as_str();
         PolicyDefinition::from_json_str(&text, &origin)
     }
 

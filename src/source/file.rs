@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::arm::limits::MAX_FILE_BYTES;
 use crate::source::json::Span;
 use crate::source::line_index::{LineCol, LineIndex};
 
@@ -66,6 +65,18 @@ pub fn read_capped_with_metadata(
     Ok((bytes, meta))
 }
 
+/// A read error, with how to raise the size limit when that is what stopped it.
+pub fn with_size_limit(message: String, cap: u64) -> String {
+    if message.contains("byte limit") {
+        format!(
+            "{message} {}",
+            crate::arm::limits::raise_with("file-bytes", cap)
+        )
+    } else {
+        message
+    }
+}
+
 /// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then
 /// refused as not a regular file).
 #[cfg(unix)]
@@ -109,7 +120,8 @@ impl SourceFile {
             offset,
             lossy: None,
         };
-        let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|m| err(m, None))?;
+        let cap = crate::arm::limits::current().file_bytes;
+        let bytes = read_capped(path, cap).map_err(|m| err(with_size_limit(m, cap), None))?;
         match crate::source::encoding::decode(bytes) {
             Ok((text, _)) => Ok(SourceFile::from_string(path, text)),
             Err(e) => Err(ReadError {

@@ -69,25 +69,83 @@ impl Member {
     }
 }
 
-/// Objects with more members than this find keys through a hash table.
+/// Objects with more members than this find keys through hash tables.
 const LINEAR_LOOKUP_MAX: usize = 8;
+
+/// A key compared and hashed ignoring ASCII case (ARM's comparison), without making
+/// a lowercase copy of it.
+#[derive(Clone, Debug)]
+struct NoCase(Str);
+
+impl PartialEq for NoCase {
+    fn eq(&self, other: &NoCase) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for NoCase {}
+
+impl std::hash::Hash for NoCase {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
+    }
+}
 
 /// Mark the members whose key equals an earlier member's key but for case, in time
 /// linear in the number of members.
 pub fn mark_case_twins(members: &mut [Member]) {
-    if members.len() <= LINEAR_LOOKUP_MAX {
-        for i in 1..members.len() {
-            let (before, rest) = members.split_at_mut(i);
-            rest[0].case_twin = before
-                .iter()
-                .any(|m| m.key.eq_ignore_ascii_case(&rest[0].key));
-        }
-        return;
+    let mut keys = MemberKeys::default();
+    for i in 0..members.len() {
+        let twin = keys.case_twin(members, i);
+        members[i].case_twin = twin;
     }
-    let mut seen: std::collections::HashSet<String> =
-        std::collections::HashSet::with_capacity(members.len());
-    for m in members.iter_mut() {
-        m.case_twin = !seen.insert(m.key.to_ascii_lowercase());
+}
+
+/// Finds members by key as an object's members are added: by a linear search while
+/// the object is small, through hash tables once it is not (100,000 keys took 20 s
+/// with a linear search).
+#[derive(Default)]
+struct MemberKeys {
+    exact: std::collections::HashMap<Str, usize>,
+    any_case: std::collections::HashSet<NoCase>,
+}
+
+impl MemberKeys {
+    /// Index of the member whose key is exactly `key`, among `members`.
+    fn find(&mut self, members: &[Member], key: &Str) -> Option<usize> {
+        if members.len() < LINEAR_LOOKUP_MAX {
+            return members.iter().position(|m| m.key == *key);
+        }
+        if self.exact.is_empty() {
+            self.exact
+                .extend(members.iter().enumerate().map(|(i, m)| (m.key.clone(), i)));
+        }
+        self.exact.get(key).copied()
+    }
+
+    /// Record that `members[index]` was pushed (after [`MemberKeys::find`] missed).
+    fn pushed(&mut self, members: &[Member], index: usize) {
+        if !self.exact.is_empty() {
+            self.exact.insert(members[index].key.clone(), index);
+        }
+    }
+
+    /// Whether `members[i]`'s key equals an earlier member's key but for case
+    /// (members are visited in order).
+    fn case_twin(&mut self, members: &[Member], i: usize) -> bool {
+        let key = &members[i].key;
+        if i < LINEAR_LOOKUP_MAX {
+            let twin = members[..i].iter().any(|m| m.key.eq_ignore_ascii_case(key));
+            if i + 1 == LINEAR_LOOKUP_MAX {
+                self.any_case
+                    .extend(members[..=i].iter().map(|m| NoCase(m.key.clone())));
+            }
+            return twin;
+        }
+        !self.any_case.insert(NoCase(key.clone()))
     }
 }
 
@@ -327,7 +385,7 @@ impl<'a> TreeBuilder<'a> {
     fn object(&mut self, start: u32) -> Result<Node, JsonError> {
         self.enter()?;
         let mut members: Vec<Member> = Vec::new();
-        let mut index: std::collections::HashMap<Str, usize> = std::collections::HashMap::new();
+        let mut keys = MemberKeys::default();
         loop {
             let Some(tok) = self.next()? else {
                 return Err(self.eof_error("the object is not closed with '}'"));
@@ -359,24 +417,14 @@ impl<'a> TreeBuilder<'a> {
             let value = self.value(tok)?;
             // Duplicate keys: the last one wins, as in ARM. Large objects find them
             // through a hash table (a linear search made 100,000 keys take 20 s).
-            let existing = if members.len() < LINEAR_LOOKUP_MAX {
-                members.iter().position(|m| m.key == key)
-            } else {
-                if index.is_empty() {
-                    index.extend(members.iter().enumerate().map(|(i, m)| (m.key.clone(), i)));
-                }
-                index.get(&key).copied()
-            };
-            match existing.and_then(|i| members.get_mut(i)) {
+            match keys.find(&members, &key).and_then(|i| members.get_mut(i)) {
                 Some(m) => {
                     m.value = value;
                     m.key_span = key_span;
                 }
                 None => {
-                    if !index.is_empty() {
-                        index.insert(key.clone(), members.len());
-                    }
                     members.push(Member::new(key, key_span, value));
+                    keys.pushed(&members, members.len() - 1);
                 }
             }
             match self.next()? {

@@ -12,7 +12,7 @@ pub struct LineIndex {
 }
 
 /// Distance between two checkpoints of a long line.
-const CHECKPOINT_BYTES: usize = 16 * 1024;
+const CHECKPOINT_BYTES: usize = 1024;
 
 /// A 1-based line and column (columns count Unicode scalar values).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]

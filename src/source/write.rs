@@ -221,3 +221,34 @@ pub fn write_root(path: &Path) -> PathBuf {
         _ => dir,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        std::fs::write(&path, "one").unwrap();
+        let (bytes, snapshot) = read_for_update(&path, 1024).unwrap();
+        assert_eq!(bytes, b"one");
+        // Same size, new content (and mtime): an edit made while fixing.
+        std::fs::write(&path, "two").unwrap();
+        assert_eq!(
+            replace_file(&path, b"fixed", &snapshot, dir.path()),
+            Err(WriteError::Changed)
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
+        // Unchanged: replaced.
+        let (_, snapshot) = read_for_update(&path, 1024).unwrap();
+        assert_eq!(replace_file(&path, b"fixed", &snapshot, dir.path()), Ok(()));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fixed");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn outputs_go_to_devices_as_they_are() {
+        assert_eq!(write_output(Path::new("/dev/null"), b"x"), Ok(()));
+    }
+}

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use acrlint::arm::expand::{expand_file, ExpandOptions};
 use acrlint::check::{check, check_file, CheckOptions, CheckResult, FileOutcome};
+#[allow(unused_imports)]
+use acrlint::report::{render, Format};
 use acrlint::rules::engine::Engine;
 use acrlint::rules::finding::{Finding, Level};
 
@@ -101,5 +103,10 @@ fn at(f: &Finding) -> (u32, u32) {
 }
 
 mod bicep;
+mod bounded;
+mod encodings;
 mod evaluation;
+mod fail_closed;
 mod files;
+mod hygiene;
+mod writes;

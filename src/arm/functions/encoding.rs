@@ -133,18 +133,7 @@ fn parse_lenient_json(text: &str, func: &str) -> FnResult {
 fn from_ast(value: &ast::Value) -> Value {
     match value {
         ast::Value::StringLit(s) => Value::str(&s.value),
-        ast::Value::NumberLit(n) => match n.value.parse::<i64>() {
-            Ok(i) => Value::Int(i),
-            Err(_) => match n.value.parse::<f64>() {
-                Ok(f) if f.is_finite() => Value::Float(f),
-                // `1e400`: no 64-bit float holds it, and what ARM makes of it is
-                // not documented.
-                _ => Value::unknown(format!(
-                    "json: the number {} is outside the range of a 64-bit float",
-                    n.value
-                )),
-            },
-        },
+        ast::Value::NumberLit(n) => super::json_number(n.value, "base64ToJson"),
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
         ast::Value::NullKeyword(_) => Value::Null,
         ast::Value::Array(items) => Value::array(items.elements.iter().map(from_ast).collect()),

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::arm::limits;
 use crate::arm::value::{Lambda, Map, Str, Unknown, Value};
 
 pub mod array;
@@ -32,6 +33,10 @@ pub enum FnError {
     Unknown(Arc<Unknown>),
     /// The deployment itself would fail with this message (wrong types, out of range…).
     Invalid(String),
+    /// The result would pass one of acrlint's [`Limits`](crate::arm::limits::Limits):
+    /// it is not computed, and the file fails (the evaluator reports it where the
+    /// expression is, and goes on with an unknown value).
+    Limit(String),
 }
 
 pub type FnResult = Result<Value, FnError>;
@@ -134,6 +139,21 @@ pub fn unknown(why: impl Into<String>) -> FnError {
         why: why.into(),
         ..Default::default()
     }))
+}
+
+/// A number read from JSON text (`json()`, `base64ToJson()`): an integer when it is
+/// one, else a float; a number no 64-bit float holds (`1e400`) is an unknown that
+/// says so (what ARM makes of it is not documented; infinity has no JSON form).
+pub fn json_number(text: &str, func: &str) -> Value {
+    match text.parse::<i64>() {
+        Ok(i) => Value::Int(i),
+        Err(_) => match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Value::Float(f),
+            _ => Value::unknown(format!(
+                "{func}: the number {text} is outside the range of a 64-bit float"
+            )),
+        },
+    }
 }
 
 /// A whole float as an integer, when it is one (`f as i64` would saturate at the
@@ -270,26 +290,37 @@ pub fn arg_lambda<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v Lam
 
 /// Check a produced string against the size cap.
 pub fn capped_string(s: String, func: &str) -> FnResult {
-    if s.len() > crate::arm::limits::MAX_STRING_BYTES {
-        return Err(invalid(format!(
-            "{func}: result of {} bytes exceeds the {} byte limit",
-            s.len(),
-            crate::arm::limits::MAX_STRING_BYTES
-        )));
+    if s.len() > limits::string_bytes() {
+        return Err(string_limit(func, s.len()));
     }
     Ok(Value::string(s))
 }
 
 /// Check a produced array against the size cap.
 pub fn capped_array(items: Vec<Value>, func: &str) -> FnResult {
-    if items.len() > crate::arm::limits::MAX_ARRAY_ITEMS {
-        return Err(invalid(format!(
-            "{func}: result of {} items exceeds the {} item limit",
-            items.len(),
-            crate::arm::limits::MAX_ARRAY_ITEMS
-        )));
+    if items.len() > limits::array_items() {
+        return Err(array_limit(func, items.len()));
     }
     Ok(Value::array(items))
+}
+
+/// A string of (at least) `len` bytes would pass the string limit. Functions check
+/// before they build what they can size beforehand.
+pub fn string_limit(func: &str, len: usize) -> FnError {
+    let max = limits::string_bytes();
+    FnError::Limit(format!(
+        "{func}: a result of {len} bytes exceeds the {max} byte string limit {}",
+        limits::raise_with("string-bytes", max)
+    ))
+}
+
+/// An array of (at least) `len` items would pass the array limit.
+pub fn array_limit(func: &str, len: usize) -> FnError {
+    let max = limits::array_items();
+    FnError::Limit(format!(
+        "{func}: a result of {len} items exceeds the {max} item array limit {}",
+        limits::raise_with("array-items", max)
+    ))
 }
 
 /// A host for tests and for functions evaluated without an evaluator: lambdas are

@@ -14,7 +14,6 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
-use crate::arm::limits::MAX_FILE_BYTES;
 use crate::check::CheckOptions;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
@@ -128,9 +127,10 @@ pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool)
         error: Some(error),
         ..Default::default()
     };
-    let (bytes, snapshot) = match read_for_update(path, MAX_FILE_BYTES) {
+    let cap = options.check.expand.limits.file_bytes;
+    let (bytes, snapshot) = match read_for_update(path, cap) {
         Ok(read) => read,
-        Err(e) => return failed(e),
+        Err(e) => return failed(crate::source::file::with_size_limit(e, cap)),
     };
     let original = match String::from_utf8(bytes) {
         Ok(t) => t,

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use super::{BicepProject, LoadError, Severity, FILE_MARKER};
 use crate::arm::eval::FileId;
 use crate::arm::expand::LoadedFile;
-use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
 use crate::source::file::SourceFile;
 use crate::source::json::{self, Member, Node, NodeKind, Span};
@@ -221,9 +220,11 @@ impl Loader {
                 chain.join(" → ")
             ));
         }
-        if self.stack.len() > MAX_DEPLOYMENT_DEPTH {
+        let max = crate::arm::limits::current().deployment_depth;
+        if self.stack.len() > max {
             return ModuleTarget::Capped(format!(
-                "modules nested deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
+                "modules nested deeper than {max} levels are not followed {}",
+                crate::arm::limits::raise_with("deployment-depth", max)
             ));
         }
         if let Some(id) = self.by_path.get(&k) {
