@@ -1,17 +1,79 @@
 //! acrlint: a policy checker for ARM templates and Bicep files, focused on Azure
 //! Container Registry.
 //!
-//! The pipeline: source → template model → expansion → rules → findings → report.
+//! The pipeline, one folder per floor, each importing only from the floors below
+//! (ARCHITECTURE.md): source → arm → lower → load → rules → check → fix, new →
+//! report → cli. The modules are private; what the binary, the tests and the fuzz
+//! targets use is re-exported here, so that everything else is checked for dead code.
 
-pub mod arm;
-pub mod check;
-pub mod cli;
-pub mod generate;
-pub mod report;
-pub mod rules;
-pub mod source;
+mod arm;
+mod check;
+mod cli;
+mod fix;
+mod load;
+mod lower;
+mod new;
+mod report;
+mod rules;
+mod source;
 
 /// Locating the shared corpus for the tests (see the module's note on the convention).
 #[cfg(any(test, feature = "corpus"))]
 #[doc(hidden)]
 pub mod test_support;
+
+// The command line (the binary is `main.rs`).
+pub use cli::{run, Cli};
+
+// Loading and expanding templates (`acrlint expand`).
+pub use arm::eval::{
+    DeploymentContext, DiagnosticKind, Evaluator, ProvenanceKind, Scope, ScopeKind,
+};
+pub use arm::expand::{
+    expand_files, Bodies, ExpandOptions, ExpandedResource, Expansion, NestedKind,
+};
+pub use arm::value::Value;
+pub use load::discover::{classify, JsonFileKind};
+pub use load::{
+    expand, expand_loaded, load_bicep, load_bicepparam, load_json, load_text, Confined, Disk,
+    Loader,
+};
+pub use lower::{BicepProject, Severity, FILE_MARKER};
+pub use report::expand::to_json as expansion_to_json;
+pub use source::file::{LoadedFile, SourceFile};
+pub use source::line_index::LineCol;
+pub use source::sources::{Overlay, Sources};
+
+// Rules and checking (`acrlint check`).
+pub use check::config::ConfigResolver;
+pub use check::{
+    check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
+    Report, Summary,
+};
+pub use report::{hygiene, render, Format};
+pub use rules::catalog::{builtin_rules, RuleMeta};
+pub use rules::condition::{NoExpressions, Outcome};
+pub use rules::engine::{Engine, EngineInput};
+pub use rules::finding::{Finding, Level, Location, Related, Status, Suppression};
+pub use rules::native::resolve::{deployed, private_links, Deployed};
+pub use rules::native::{name_text, DeploymentMode};
+pub use rules::policy::PolicyDefinition;
+pub use rules::views::resource_view;
+
+// Authoring (`acrlint fix`, `acrlint new`).
+pub use fix::{files_to_fix, fix_file, fix_text, unified_diff, FileFix, FixOptions};
+pub use new::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
+
+/// The parsers of the three languages, for tests and fuzzing.
+pub mod syntax {
+    pub use crate::arm::expr::parser as expression;
+    pub use crate::source::bicep;
+    pub use crate::source::encoding;
+    pub use crate::source::json;
+}
+
+/// The caps on reading, parsing and evaluation.
+pub mod limits {
+    pub use crate::arm::limits::*;
+    pub use crate::source::limits::*;
+}

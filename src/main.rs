@@ -6,6 +6,6 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = acrlint::cli::Cli::parse();
-    std::process::exit(acrlint::cli::run(cli));
+    let cli = acrlint::Cli::parse();
+    std::process::exit(acrlint::run(cli));
 }

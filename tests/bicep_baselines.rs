@@ -10,7 +10,7 @@
 
 mod bicep_support;
 
-use acrlint::source::bicep::lower::Severity;
+use acrlint::Severity;
 use bicep_support::{
     differences, expand_bicep, expand_json, forget_reasons, outputs, resources, Compare,
 };

@@ -4,9 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Status};
+use acrlint::{check_file, CheckOptions, Engine, Finding, Status};
 
 fn acr001(path: &Path) -> Vec<Finding> {
     let engine = Engine::builtin().unwrap();

@@ -1,14 +1,14 @@
 //! The Bicep lowering on the real files of `../shared/corpus/acr/`: every `.bicep`
-//! lowers and expands without a syntax error, and every `main.bicep` with its
+//! lowers and expand_files without a syntax error, and every `main.bicep` with its
 //! compiled template beside it (`main.json` in AVM modules and patterns,
-//! `azuredeploy.json` in quickstarts) expands to the same resources.
+//! `azuredeploy.json` in quickstarts) expand_files to the same resources.
 
 mod bicep_support;
 
 use std::path::{Path, PathBuf};
 
-use acrlint::source::bicep::lower::Severity;
 use acrlint::test_support::shared;
+use acrlint::Severity;
 use bicep_support::{differences, expand_bicep, expand_json, resources, Compare};
 
 fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
@@ -192,7 +192,7 @@ fn every_corpus_bicep_file_lowers_and_expands() {
 /// same offset.
 #[test]
 fn expression_nodes_have_distinct_starts() {
-    use acrlint::source::json::{Node, NodeKind};
+    use acrlint::syntax::json::{Node, NodeKind};
     use std::collections::HashMap;
 
     fn walk<'n>(n: &'n Node, seen: &mut HashMap<u32, &'n str>, clashes: &mut Vec<String>) {
@@ -211,9 +211,7 @@ fn expression_nodes_have_distinct_starts() {
                 for m in members {
                     // An inline module template is another level (its own cache).
                     let inner = m.key.eq_ignore_ascii_case("template")
-                        && m.value
-                            .get(acrlint::source::bicep::lower::FILE_MARKER)
-                            .is_some();
+                        && m.value.get(acrlint::FILE_MARKER).is_some();
                     if !inner {
                         walk(&m.value, seen, clashes);
                     }
@@ -227,7 +225,7 @@ fn expression_nodes_have_distinct_starts() {
     let mut bicep_files = all("bicep");
     files(&shared("corpus/bicep-baselines"), "bicep", &mut bicep_files);
     for f in &bicep_files {
-        let Ok(project) = acrlint::source::bicep::lower::load_bicep(f) else {
+        let Ok(project) = acrlint::load_bicep(f) else {
             continue;
         };
         for file in &project.files {
@@ -248,7 +246,7 @@ fn corpus_bicepparam_files_load_and_bind() {
     let files = all("bicepparam");
     assert!(!files.is_empty());
     for f in files {
-        let project = acrlint::source::bicep::lower::load_bicepparam(&f)
+        let project = acrlint::load_bicepparam(&f)
             .unwrap_or_else(|e| panic!("{}: {}", f.display(), e.message));
         let errors: Vec<_> = project
             .diagnostics
@@ -260,12 +258,9 @@ fn corpus_bicepparam_files_load_and_bind() {
         assert!(errors.is_empty(), "{}: {errors:?}", f.display());
         let pf = project.param_file.expect("parameter file");
         let root = project.files[pf as usize].root.clone();
-        let exp = acrlint::arm::expand::expand_files(
-            project.files,
-            project.param_file,
-            &bicep_support::options(),
-        )
-        .expect("expands");
+        let exp =
+            acrlint::expand_files(project.files, project.param_file, &bicep_support::options())
+                .expect("expand_files");
         assert_eq!(exp.syntax_errors().count(), 0);
         // Every value of the file is bound as a literal with its Bicep span.
         let params = root

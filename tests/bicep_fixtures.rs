@@ -5,11 +5,11 @@
 
 use std::path::Path;
 
-use acrlint::arm::eval::ProvenanceKind;
-use acrlint::arm::expand::{expand_files, ExpandOptions, ExpandedResource, Expansion};
-use acrlint::arm::value::Value;
-use acrlint::source::bicep::lower::{load_bicep, load_bicepparam, BicepProject, Severity};
-use acrlint::source::json::{Node, Span};
+use acrlint::syntax::json::{Node, Span};
+use acrlint::{
+    expand_files, load_bicep, load_bicepparam, BicepProject, ExpandOptions, ExpandedResource,
+    Expansion, ProvenanceKind, Severity, Value,
+};
 use serde_json::{json, Value as Json};
 
 const FIXTURES: &str = "tests/fixtures/bicep";
@@ -19,7 +19,7 @@ fn expand(project: BicepProject) -> Expansion {
         no_parameter_discovery: true,
         ..Default::default()
     };
-    expand_files(project.files, project.param_file, &options).expect("expands")
+    expand_files(project.files, project.param_file, &options).expect("expand_files")
 }
 
 fn load(rel: &str) -> BicepProject {
@@ -152,7 +152,7 @@ fn literal_values_keep_their_bicep_spans() {
     // A literal stays a literal node (not an expression string).
     assert!(matches!(
         member.value.kind,
-        acrlint::source::json::NodeKind::Bool(true)
+        acrlint::syntax::json::NodeKind::Bool(true)
     ));
 }
 
@@ -231,7 +231,7 @@ fn module_admin_user_with_the_caller_parameter_overridden() {
         parameter_overrides: vec![("sku".into(), Value::str("Premium"))],
         ..Default::default()
     };
-    let exp = expand_files(project.files, project.param_file, &options).expect("expands");
+    let exp = expand_files(project.files, project.param_file, &options).expect("expand_files");
     let acr = by_type(&exp, "Microsoft.ContainerRegistry/registries")[0];
     assert_eq!(admin_user(acr), Some(json!(false)));
 }
@@ -375,7 +375,7 @@ fn bicepparam_secrets_and_uncomputable_values() {
 fn module_chains_are_capped() {
     let dir = std::env::temp_dir().join(format!("acrlint-bicep-chain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let levels = acrlint::arm::limits::Limits::default().deployment_depth + 4;
+    let levels = acrlint::limits::Limits::default().deployment_depth + 4;
     for i in 0..levels {
         let text = format!(
             "module next './m{}.bicep' = {{\n  name: 'm{}'\n}}\n",
@@ -400,9 +400,9 @@ fn module_chains_are_capped() {
         project.diagnostics
     );
     // Every followed level is a file of the project; the rest are not loaded.
-    assert!(project.files.len() <= acrlint::arm::limits::Limits::default().deployment_depth + 2);
+    assert!(project.files.len() <= acrlint::limits::Limits::default().deployment_depth + 2);
     let exp = expand(project);
-    assert!(exp.resources.len() >= acrlint::arm::limits::Limits::default().deployment_depth);
+    assert!(exp.resources.len() >= acrlint::limits::Limits::default().deployment_depth);
 }
 
 #[test]
@@ -439,8 +439,5 @@ fn syntax_errors_are_diagnostics_with_positions() {
 #[test]
 fn expand_output_snapshot() {
     let exp = expand(load("replicas.bicep"));
-    insta::assert_json_snapshot!(
-        "bicep_replicas_expand",
-        acrlint::report::expand::to_json(&exp)
-    );
+    insta::assert_json_snapshot!("bicep_replicas_expand", acrlint::expansion_to_json(&exp));
 }

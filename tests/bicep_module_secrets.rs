@@ -1,9 +1,7 @@
 //! `kv.getSecret(...)` passed to a Bicep module parameter becomes a Key Vault
 //! reference of the nested deployment, written directly or chosen in a ternary.
 
-use acrlint::arm::eval::DeploymentContext;
-use acrlint::arm::expand::{expand_any, ExpandOptions};
-use acrlint::report::expand::to_json;
+use acrlint::{expand, expansion_to_json, DeploymentContext, ExpandOptions};
 
 #[test]
 fn get_secret_module_parameters_are_key_vault_references() {
@@ -30,8 +28,8 @@ fn get_secret_module_parameters_are_key_vault_references() {
         },
         ..Default::default()
     };
-    let exp = expand_any(&dir.join("main.bicep"), &options).unwrap();
-    let json = to_json(&exp);
+    let exp = expand(&dir.join("main.bicep"), &options).unwrap();
+    let json = expansion_to_json(&exp);
     let deployment = json["resources"]
         .as_array()
         .unwrap()

@@ -4,9 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use acrlint::arm::expand::{expand_files, ExpandOptions};
-use acrlint::source::bicep::lower::load_bicep;
 use acrlint::test_support::shared;
+use acrlint::{expand_files, load_bicep, ExpandOptions};
 
 fn bicep_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -43,7 +42,7 @@ fn largest_files_lower_and_expand_quickly() {
         let project = load_bicep(path).expect("loads");
         let lowered = start.elapsed();
         let files = project.files.len();
-        let exp = expand_files(project.files, project.param_file, &options).expect("expands");
+        let exp = expand_files(project.files, project.param_file, &options).expect("expand_files");
         let all = start.elapsed();
         total += all;
         eprintln!(

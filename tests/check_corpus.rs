@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Level, Status};
+use acrlint::{check_file, CheckOptions, Engine, Level, Status};
 
 fn corpus() -> PathBuf {
     acrlint::test_support::shared("corpus")

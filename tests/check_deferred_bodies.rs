@@ -5,8 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
+use acrlint::{check_file, CheckOptions, Engine};
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -38,7 +37,7 @@ fn both_ways(files: &[PathBuf]) -> (usize, usize, Vec<String>) {
         let b = check_file(f, false, &engine, &full);
         checked += usize::from(a.checked);
         with_findings += usize::from(!b.findings.is_empty());
-        let show = |o: &acrlint::check::FileOutcome| {
+        let show = |o: &acrlint::FileOutcome| {
             o.findings
                 .iter()
                 .map(|f| format!("{f:?}"))
@@ -142,7 +141,7 @@ fn reference_to_a_deferred_body_reads_its_properties() {
             ..Default::default()
         },
     );
-    let acr001 = |o: &acrlint::check::FileOutcome| {
+    let acr001 = |o: &acrlint::FileOutcome| {
         o.findings
             .iter()
             .filter(|f| f.rule == "ACR001")
@@ -254,7 +253,7 @@ fn copy_limits_reached_through_deferred_bodies_are_still_reported() {
 
 #[test]
 fn the_engine_defers_only_what_no_rule_reads() {
-    use acrlint::arm::expand::Bodies;
+    use acrlint::Bodies;
     let engine = Engine::builtin().unwrap();
     let only = |b: Bodies| match b {
         Bodies::Only(_) => true,

@@ -4,10 +4,7 @@
 
 use std::path::Path;
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level, Status};
-use acrlint::rules::native::DeploymentMode;
+use acrlint::{check_file, CheckOptions, DeploymentMode, Engine, Finding, Level, Status};
 
 const DIR: &str = "tests/fixtures/check";
 

@@ -3,9 +3,7 @@
 //! pin which templates are evaluated, and that syntax errors are reported the same
 //! whether a template is evaluated or not.
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
+use acrlint::{check_file, expand, CheckOptions, Engine, ExpandOptions};
 
 const HEAD: &str = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -34,7 +32,7 @@ fn evaluated_resources(name: &str, resources: &str, extra: &str) -> usize {
         no_parameter_discovery: true,
         ..Default::default()
     };
-    let n = expand_file(&path, &options).unwrap().resources.len();
+    let n = expand(&path, &options).unwrap().resources.len();
     std::fs::remove_dir_all(path.parent().unwrap()).ok();
     n
 }
@@ -206,7 +204,7 @@ fn walked_templates_find_their_parameter_files_among_the_walked_files() {
     .unwrap();
     let engine = Engine::builtin().unwrap();
     let admin_failures = || {
-        acrlint::check::check(
+        acrlint::check(
             std::slice::from_ref(&dir),
             &engine,
             &CheckOptions::default(),
@@ -214,7 +212,7 @@ fn walked_templates_find_their_parameter_files_among_the_walked_files() {
         .report
         .findings
         .iter()
-        .filter(|f| f.rule == "ACR001" && f.status == acrlint::rules::finding::Status::Fail)
+        .filter(|f| f.rule == "ACR001" && f.status == acrlint::Status::Fail)
         .count()
     };
     assert_eq!(admin_failures(), 1, "the parameter file sets admin to true");

@@ -1,10 +1,9 @@
-//! Sweep: every ARM template of the corpus expands, with no unsupported function and
+//! Sweep: every ARM template of the corpus expand_files, with no unsupported function and
 //! no panic (issue acceptance for the template engine).
 
 use std::path::{Path, PathBuf};
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::source::discover::{classify, JsonFileKind};
+use acrlint::{classify, expand, ExpandOptions, JsonFileKind};
 
 fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -34,7 +33,7 @@ fn sweep(folder: &str) -> (usize, Vec<String>) {
     let mut templates = 0;
     let mut problems = Vec::new();
     for f in &files {
-        let Ok(loaded) = acrlint::arm::expand::load_json(f) else {
+        let Ok(loaded) = acrlint::load_json(f) else {
             problems.push(format!("{}: does not parse", f.display()));
             continue;
         };
@@ -42,9 +41,9 @@ fn sweep(folder: &str) -> (usize, Vec<String>) {
             continue;
         }
         templates += 1;
-        match expand_file(f, &ExpandOptions::default()) {
+        match expand(f, &ExpandOptions::default()) {
             Ok(exp) => {
-                let json = acrlint::report::expand::to_json(&exp);
+                let json = acrlint::expansion_to_json(&exp);
                 let text = serde_json::to_string(&json).unwrap();
                 if let Some(at) = text.find("unsupported function") {
                     let end = text[at..].find('"').map_or(text.len(), |e| at + e);

@@ -10,9 +10,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use acrlint::arm::expand::{expand_any, ExpandOptions};
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
+use acrlint::{check_file, expand, CheckOptions, Engine, ExpandOptions};
 
 fn corpus() -> PathBuf {
     acrlint::test_support::shared("corpus")
@@ -56,11 +54,11 @@ fn sweep_one(path: &Path, engine: &Engine, bound: Duration) -> Vec<String> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         if path.extension().is_some_and(|x| x == "bicep") {
             if let Ok(text) = std::fs::read_to_string(path) {
-                let _ = acrlint::source::bicep::parse(&text);
+                let _ = acrlint::syntax::bicep::parse(&text);
             }
         }
         let checked = check_file(path, false, engine, &CheckOptions::default());
-        let _ = expand_any(path, &ExpandOptions::default());
+        let _ = expand(path, &ExpandOptions::default());
         checked
     }));
     let elapsed = started.elapsed();

@@ -3,10 +3,7 @@
 
 use std::path::Path;
 
-use acrlint::arm::eval::DeploymentContext;
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::arm::value::Value;
-use acrlint::report::expand::to_json;
+use acrlint::{expand, expansion_to_json, DeploymentContext, ExpandOptions, Value};
 
 fn context() -> DeploymentContext {
     DeploymentContext {
@@ -18,8 +15,8 @@ fn context() -> DeploymentContext {
 }
 
 fn expand_json(path: &str, options: &ExpandOptions) -> serde_json::Value {
-    let exp = expand_file(Path::new(path), options).unwrap_or_else(|e| panic!("{}", e.render()));
-    to_json(&exp)
+    let exp = expand(Path::new(path), options).unwrap_or_else(|e| panic!("{}", e.render()));
+    expansion_to_json(&exp)
 }
 
 /// Expand a file of the shared corpus; paths in the output are written as under
@@ -265,7 +262,7 @@ fn a_malformed_expression_is_unknown_every_time_it_is_evaluated() {
             ]}"#,
     )
     .unwrap();
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     assert_eq!(exp.resources.len(), 2);
     for r in &exp.resources {
         let p = r.body.get("properties").and_then(|p| p.get("p"));

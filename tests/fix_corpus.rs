@@ -6,10 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::fix::{fix_file, FixOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Level;
+use acrlint::{check_file, CheckOptions};
+use acrlint::{fix_file, Engine, FixOptions, Level};
 
 #[cfg(feature = "corpus")]
 fn corpus() -> PathBuf {
@@ -270,7 +268,7 @@ fn snapshot(files: &[PathBuf]) -> Vec<String> {
 
 /// Whether `check` cannot check `f` in full (a module cycle, a limit): fix then
 /// refuses it with what to fix first, or leaves it alone. Any other file is fixed.
-fn refused_as_unchecked(f: &Path, engine: &Engine, r: &acrlint::generate::fix::FileFix) -> bool {
+fn refused_as_unchecked(f: &Path, engine: &Engine, r: &acrlint::FileFix) -> bool {
     let unchecked = check_file(f, true, engine, &CheckOptions::default())
         .findings
         .iter()
@@ -300,7 +298,7 @@ fn fix_tree_safely(source: &Path) -> (usize, usize) {
         fail_on: Some(Level::Error),
         ..Default::default()
     };
-    let (files, errors) = acrlint::generate::fix::collect_files(&[dir.path().to_path_buf()]);
+    let (files, errors) = acrlint::files_to_fix(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     let before = snapshot(&files);
     let mut changed = 0;
@@ -315,13 +313,13 @@ fn fix_tree_safely(source: &Path) -> (usize, usize) {
             let text = r.fixed.trim_start_matches('\u{feff}');
             if f.extension().is_some_and(|e| e == "bicep") {
                 assert!(
-                    acrlint::source::bicep::parse(text).diagnostics.is_empty(),
+                    acrlint::syntax::bicep::parse(text).diagnostics.is_empty(),
                     "{}",
                     f.display()
                 );
             } else {
                 assert!(
-                    acrlint::source::json::parse(text).is_ok(),
+                    acrlint::syntax::json::parse(text).is_ok(),
                     "{}",
                     f.display()
                 );

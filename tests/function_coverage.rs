@@ -1,8 +1,7 @@
 //! Every function ARM documents is implemented: none evaluates to
 //! "unsupported function", and each gives the documented result on a small example.
 
-use acrlint::arm::eval::{DeploymentContext, Evaluator, Scope, ScopeKind};
-use acrlint::arm::value::Value;
+use acrlint::{DeploymentContext, Evaluator, Scope, ScopeKind, Value};
 use std::sync::Arc;
 
 fn eval(expr: &str) -> Value {

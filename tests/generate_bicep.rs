@@ -1,15 +1,12 @@
-//! `acrlint new` in Bicep: the lowered Bicep output expands to the same resources as
+//! `acrlint new` in Bicep: the lowered Bicep output expand_files to the same resources as
 //! the ARM output of the same options, and passes the rules like it.
 
 use std::path::Path;
 
-use acrlint::arm::expand::{expand_file, expand_files, ExpandOptions, Expansion};
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::new::{render_registry, TemplateFormat};
-use acrlint::rules::engine::{Engine, EngineInput};
-use acrlint::rules::finding::{Finding, Level};
-use acrlint::rules::native::DeploymentMode;
-use acrlint::source::bicep::lower::{load_bicep, Severity};
+use acrlint::{
+    check_file, expand, expand_files, load_bicep, render_registry, CheckOptions, DeploymentMode,
+    Engine, EngineInput, ExpandOptions, Expansion, Finding, Level, Severity, TemplateFormat,
+};
 use serde_json::Value as Json;
 
 mod generate_support;
@@ -62,7 +59,7 @@ fn blur(v: &Json) -> Json {
 
 /// The deployed shape of each resource, sorted: what both languages must agree on.
 fn resources(exp: &Expansion) -> Vec<Json> {
-    let json = acrlint::report::expand::to_json(exp);
+    let json = acrlint::expansion_to_json(exp);
     let mut out: Vec<Json> = json["resources"]
         .as_array()
         .unwrap()
@@ -107,6 +104,7 @@ fn findings(exp: &Expansion, path: &Path, engine: &Engine) -> Vec<Finding> {
         options: &options(),
         mode: DeploymentMode::Incremental,
         template_path: path,
+        sources: &acrlint::Disk,
     };
     engine.run(&input)
 }
@@ -136,7 +134,7 @@ fn arm_and_bicep_outputs_expand_to_the_same_resources_and_pass_the_rules() {
             render_registry(&req, TemplateFormat::Bicep).unwrap(),
         )
         .unwrap();
-        let arm = expand_file(&arm_path, &options()).unwrap();
+        let arm = expand(&arm_path, &options()).unwrap();
         let bicep = expand_bicep(&bicep_path);
         let (a, b) = (resources(&arm), resources(&bicep));
         assert_eq!(

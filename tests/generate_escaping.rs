@@ -3,10 +3,11 @@
 //! back exactly, through our JSONC loader and expansion (ARM) and through the Bicep
 //! parser's string segments.
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::arm::expr::parser::{classify, StringForm};
-use acrlint::generate::new::{render_params, render_registry, RegistryRequest, TemplateFormat};
-use acrlint::source::bicep::{self, ExprKind, ObjectItem, StatementKind};
+use acrlint::syntax::bicep::{self, ExprKind, ObjectItem, StatementKind};
+use acrlint::syntax::expression::{classify, StringForm};
+use acrlint::{
+    expand, render_params, render_registry, ExpandOptions, RegistryRequest, TemplateFormat,
+};
 
 /// Small deterministic generator (xorshift64*), so failures reproduce.
 struct Rng(u64);
@@ -140,13 +141,13 @@ fn hostile_tags_round_trip_through_arm_loading_and_expansion() {
             ..Default::default()
         };
         let expansion =
-            expand_file(&path, &options).unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
+            expand(&path, &options).unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
         assert!(
             expansion.syntax_errors().next().is_none(),
             "{tags:?}: {:?}",
             expansion.diagnostics
         );
-        let json = acrlint::report::expand::to_json(&expansion);
+        let json = acrlint::expansion_to_json(&expansion);
         let registry = json["resources"]
             .as_array()
             .unwrap()
@@ -204,9 +205,9 @@ fn hostile_tags_round_trip_through_a_parameter_file() {
             render_params(&req, TemplateFormat::Arm, "").unwrap(),
         )
         .unwrap();
-        let expansion = expand_file(&template, &ExpandOptions::default()).unwrap();
+        let expansion = expand(&template, &ExpandOptions::default()).unwrap();
         assert_eq!(expansion.parameter_file.as_deref(), Some(params.as_path()));
-        let json = acrlint::report::expand::to_json(&expansion);
+        let json = acrlint::expansion_to_json(&expansion);
         let registry = json["resources"]
             .as_array()
             .unwrap()
@@ -293,9 +294,9 @@ fn hostile_tags_round_trip_through_bicep_lowering_and_expansion() {
             no_parameter_discovery: true,
             ..Default::default()
         };
-        let expansion = acrlint::arm::expand::expand_any(&path, &options)
-            .unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
-        let json = acrlint::report::expand::to_json(&expansion);
+        let expansion =
+            acrlint::expand(&path, &options).unwrap_or_else(|e| panic!("{tags:?}: {}", e.render()));
+        let json = acrlint::expansion_to_json(&expansion);
         let registry = json["resources"]
             .as_array()
             .unwrap()

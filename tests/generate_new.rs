@@ -1,17 +1,14 @@
-//! `acrlint new`: every option combination renders a template that parses, expands
+//! `acrlint new`: every option combination renders a template that parses, expand_files
 //! and passes `check`; escaping round-trips hostile strings; snapshots of a few
 //! option sets.
 
 use std::path::Path;
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::generate::new::{
-    render_params, render_registry, RegistryRequest, Sku, TemplateFormat,
+use acrlint::syntax::bicep;
+use acrlint::{
+    check_file, expand, render_params, render_registry, CheckOptions, Engine, ExpandOptions,
+    Finding, Level, RegistryRequest, Sku, TemplateFormat,
 };
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level};
-use acrlint::source::bicep;
 
 mod generate_support;
 use generate_support::{Combo, SWITCHES};
@@ -82,14 +79,14 @@ fn check_arm(dir: &Path, engine: &Engine, text: &str, label: &str) -> Vec<Findin
         ..Default::default()
     };
     let expansion =
-        expand_file(&path, &options.expand).unwrap_or_else(|e| panic!("{label}: {}", e.render()));
+        expand(&path, &options.expand).unwrap_or_else(|e| panic!("{label}: {}", e.render()));
     assert!(
         expansion.syntax_errors().next().is_none(),
         "{label}: syntax errors {:?}",
         expansion.diagnostics
     );
     let mut gaps = Vec::new();
-    unsupported(&acrlint::report::expand::to_json(&expansion), &mut gaps);
+    unsupported(&acrlint::expansion_to_json(&expansion), &mut gaps);
     assert!(gaps.is_empty(), "{label}: {gaps:?}");
     let outcome = check_file(&path, true, engine, &options);
     assert!(!outcome.fatal, "{label}: {}", describe(&outcome.findings));
@@ -113,7 +110,7 @@ fn assert_no_unused_parameters(arm: &str, bicep_text: &str, label: &str) {
     for s in &parsed.program.statements {
         if let bicep::StatementKind::Param { name, .. } = &s.kind {
             declared += 1;
-            let uses = acrlint::source::bicep::lexer::lex(bicep_text, 0)
+            let uses = acrlint::syntax::bicep::lexer::lex(bicep_text, 0)
                 .tokens
                 .iter()
                 .filter(|t| t.span.text(bicep_text) == &*name.name)
@@ -237,9 +234,9 @@ fn parameter_files_parse_and_bind_every_parameter_without_default() {
         render_params(&request, TemplateFormat::Arm, "").unwrap(),
     )
     .unwrap();
-    let expansion = expand_file(&template, &ExpandOptions::default()).unwrap();
+    let expansion = expand(&template, &ExpandOptions::default()).unwrap();
     assert_eq!(expansion.parameter_file.as_deref(), Some(params.as_path()));
-    let json = acrlint::report::expand::to_json(&expansion);
+    let json = acrlint::expansion_to_json(&expansion);
     let text = json.to_string();
     assert!(!text.contains("has no value"), "{text}");
     let pe = json["resources"]
@@ -314,7 +311,7 @@ fn complete_mode_safe_declares_the_home_replica_that_complete_mode_needs() {
             no_parameter_discovery: true,
             ..Default::default()
         },
-        mode: acrlint::rules::native::DeploymentMode::Complete,
+        mode: acrlint::DeploymentMode::Complete,
         ..Default::default()
     };
     let mut request = RegistryRequest {

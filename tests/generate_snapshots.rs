@@ -1,8 +1,6 @@
 //! Snapshots of generated files for a few option sets: reviewers read these.
 
-use acrlint::generate::new::{
-    render_params, render_registry, RegistryRequest, Sku, TemplateFormat,
-};
+use acrlint::{render_params, render_registry, RegistryRequest, Sku, TemplateFormat};
 
 fn hardened() -> RegistryRequest {
     RegistryRequest {

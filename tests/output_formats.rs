@@ -167,7 +167,10 @@ fn json_output() {
         .collect();
     assert_eq!(acr001.len(), 1);
     assert_eq!(acr001[0]["status"], "fail");
-    insta::assert_snapshot!(text);
+    // Fingerprints hash the path as given, here an absolute one: they depend on where
+    // the checkout is, so the snapshot leaves them out.
+    let fingerprints = regex::Regex::new(r#""fingerprint": "[0-9a-f]+""#).unwrap();
+    insta::assert_snapshot!(fingerprints.replace_all(&text, r#""fingerprint": "…""#));
 }
 
 #[cfg(feature = "corpus")]

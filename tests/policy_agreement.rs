@@ -28,15 +28,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use acrlint::arm::expand::{expand_file, ExpandOptions, Expansion, LoadedFile};
-use acrlint::rules::catalog::{builtin_rules, RuleMeta};
-use acrlint::rules::condition::{NoExpressions, Outcome};
-use acrlint::rules::engine::{resource_view, Engine, EngineInput};
-use acrlint::rules::finding::{Finding, Status};
-use acrlint::rules::native::resolve::{deployed, private_links, Deployed};
-use acrlint::rules::policy::PolicyDefinition;
-use acrlint::source::discover::{classify, JsonFileKind};
 use acrlint::test_support::shared;
+use acrlint::{
+    builtin_rules, classify, deployed, expand, private_links, resource_view, Deployed, Engine,
+    EngineInput, ExpandOptions, Expansion, Finding, JsonFileKind, LoadedFile, NoExpressions,
+    Outcome, PolicyDefinition, RuleMeta, Status,
+};
 
 const DEFINITIONS: &str = "reference/azure-policy/container-registry";
 const ZONE_REDUNDANCY: &str = "reference/azure-policy/container-registry-related/Resilience/ContainerRegistry_registries_ZoneRedundant_Audit.json";
@@ -114,12 +111,15 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
                 source: f.source.clone(),
                 root: f.root.clone(),
                 directives: f.directives.clone(),
+                lowered: f.lowered,
             })
             .collect(),
         resources: vec![exp.resources[i].clone()],
         outputs: Vec::new(),
         diagnostics: Vec::new(),
         parameter_file: exp.parameter_file.clone(),
+        work: exp.work,
+        index: Default::default(),
     }
 }
 
@@ -130,6 +130,7 @@ fn run(engine: &Engine, exp: &Expansion, path: &Path) -> Vec<Finding> {
         options: &options,
         mode: Default::default(),
         template_path: path,
+        sources: &acrlint::Disk,
     })
 }
 
@@ -249,13 +250,13 @@ fn compare(rules: &[RuleMeta]) -> Comparison {
     let mut documented_differences = 0usize;
     let mut disagreements = Vec::new();
     for path in &files {
-        let Ok(loaded) = acrlint::arm::expand::load_json(path) else {
+        let Ok(loaded) = acrlint::load_json(path) else {
             continue;
         };
         if classify(&loaded.root) != JsonFileKind::Template {
             continue;
         }
-        let Ok(exp) = expand_file(path, &ExpandOptions::default()) else {
+        let Ok(exp) = expand(path, &ExpandOptions::default()) else {
             continue;
         };
         for (i, r) in exp.resources.iter().enumerate() {
@@ -304,7 +305,7 @@ fn compare(rules: &[RuleMeta]) -> Comparison {
                         "{}: {} {} ({}): rule {} says {ours:?}, policy {} says {policy:?}",
                         path.display(),
                         r.resource_type,
-                        acrlint::rules::native::name_text(&r.name),
+                        acrlint::name_text(&r.name),
                         i,
                         rule.id,
                         p.id
@@ -341,7 +342,7 @@ fn acr011_differs_from_its_definition_exactly_where_an_endpoint_connects() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("template.json");
     std::fs::write(&path, text).unwrap();
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     let def = load_definitions()
         .into_iter()
         .find(|d| d.name == "e8eef0a8-67cf-4eb4-9386-14b0e78733d4")

@@ -5,10 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::catalog::{builtin_rules, RuleMeta};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Status};
+use acrlint::{builtin_rules, check_file, CheckOptions, Engine, Finding, RuleMeta, Status};
 
 /// A fresh directory for this test process.
 fn scratch_dir() -> PathBuf {
@@ -129,7 +126,7 @@ fn mirrored_policies_match_the_reference_definitions() {
         "reference/azure-policy/container-registry-related",
     ] {
         let dir = acrlint::test_support::shared(dir);
-        for d in acrlint::rules::policy::PolicyDefinition::load_path(&dir) {
+        for d in acrlint::PolicyDefinition::load_path(&dir) {
             let d = d.unwrap();
             definitions.insert(d.name.clone(), d);
         }

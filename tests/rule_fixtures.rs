@@ -8,9 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use acrlint::check::{check_file, CheckOptions};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::Finding;
+use acrlint::{check_file, CheckOptions, Engine, Finding};
 
 /// The corpus's `acr/` folder.
 #[cfg(feature = "corpus")]

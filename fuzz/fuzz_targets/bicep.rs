@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::sync::OnceLock;
 
-use acrlint::arm::expand::{expand_files, ExpandOptions};
-use acrlint::source::bicep;
+use acrlint::syntax::bicep;
+use acrlint::{expand_files, ExpandOptions};
 use libfuzzer_sys::fuzz_target;
 
 fn scratch() -> &'static std::path::Path {
@@ -22,12 +22,16 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = bicep::parse(&text);
     let path = scratch().join("main.bicep");
-    let Ok(mut f) = std::fs::File::create(&path) else { return };
+    let Ok(mut f) = std::fs::File::create(&path) else {
+        return;
+    };
     if f.write_all(data).is_err() {
         return;
     }
     drop(f);
-    let Ok(project) = bicep::lower::load_bicep(&path) else { return };
+    let Ok(project) = acrlint::load_bicep(&path) else {
+        return;
+    };
     let options = ExpandOptions {
         no_parameter_discovery: true,
         ..Default::default()

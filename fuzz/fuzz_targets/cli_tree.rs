@@ -10,10 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use acrlint::check::config::ConfigResolver;
-use acrlint::check::{check, CheckOptions};
-use acrlint::report::{render, Format};
-use acrlint::rules::engine::Engine;
+use acrlint::{check, render, CheckOptions, ConfigResolver, Engine, Format};
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -187,6 +184,8 @@ fuzz_target!(|data: &[u8]| {
     let options = CheckOptions {
         config: Some(Arc::new(resolver)),
         jobs: Some(1),
+        // As the command line reads: inside the tree only.
+        confined: Some(acrlint::Confined::new(&[root.path().to_path_buf()], &[])),
         ..Default::default()
     };
     let result = check(&[root.path().to_path_buf()], engine(), &options);
@@ -206,7 +205,7 @@ fuzz_target!(|data: &[u8]| {
         for t in templates {
             // A later entry may have replaced it by a link or another file.
             let still = std::fs::read(&t).is_ok_and(|bytes| {
-                acrlint::source::encoding::decode(bytes)
+                acrlint::syntax::encoding::decode(bytes)
                     .is_ok_and(|(text, _)| text.contains("deploymentTemplate.json"))
             });
             let under_ignored_name = t.components().any(|c| c.as_os_str() == "node_modules");

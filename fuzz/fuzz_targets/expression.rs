@@ -4,9 +4,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use acrlint::arm::eval::{Evaluator, Scope};
-use acrlint::arm::expand::{expand_loaded, load_text, ExpandOptions};
-use acrlint::source::file::SourceFile;
+use acrlint::{expand_loaded, load_text, Evaluator, ExpandOptions, Scope, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 const TEMPLATE: &str = r#"{
@@ -24,7 +22,7 @@ const TEMPLATE: &str = r#"{
 }"#;
 
 fn parse_only(text: &str) {
-    let _ = acrlint::arm::expr::parser::parse(text, 1);
+    let _ = acrlint::syntax::expression::parse(text, 1);
 }
 
 fn evaluate(text: &str) {
@@ -41,7 +39,9 @@ fn evaluate(text: &str) {
         .collect();
     let template = TEMPLATE.replace("EXPR", &format!("[{escaped}]"));
     let source = Arc::new(SourceFile::from_text("/nonexistent/fuzz.json", &template));
-    let Ok(loaded) = load_text(source) else { return };
+    let Ok(loaded) = load_text(source) else {
+        return;
+    };
     let options = ExpandOptions {
         no_parameter_discovery: true,
         ..Default::default()
@@ -50,15 +50,17 @@ fn evaluate(text: &str) {
 }
 
 fn eval_text(text: &str) {
-    static CTX: OnceLock<Arc<acrlint::arm::eval::DeploymentContext>> = OnceLock::new();
+    static CTX: OnceLock<Arc<acrlint::DeploymentContext>> = OnceLock::new();
     let ctx = CTX.get_or_init(|| Arc::new(Default::default())).clone();
-    let scope = Scope::new(0, Arc::from(""), ctx, Default::default());
+    let scope = Scope::new(0, Arc::new(String::new()), ctx, Default::default());
     let mut ev = Evaluator::new(&scope);
     let _ = ev.eval_text(&format!("[{text}]"));
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     parse_only(text);
     eval_text(text);
     evaluate(text);

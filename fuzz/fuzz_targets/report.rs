@@ -2,7 +2,7 @@
 //! bytes: odd paths, control characters and bidirectional or invisible code points,
 //! long lines (sources and messages of up to 64 KB, a line repeated), positions past
 //! the end of the source. Checked: no panic; text, GitHub and JUnit output hold no
-//! hazardous character (see `acrlint::report::hygiene`); JUnit holds no character
+//! hazardous character (see `acrlint::hygiene`); JUnit holds no character
 //! XML 1.0 forbids; source snippets are clipped (output stays proportional to the
 //! findings, not to the length of the lines they are on).
 #![no_main]
@@ -10,10 +10,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use acrlint::report::{hygiene, render, Format, Report};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level, Location, Related, Status, Suppression};
-use acrlint::source::line_index::LineCol;
+use acrlint::{
+    render, Engine, Finding, Format, Level, LineCol, Location, Related, Report, Status, Suppression,
+};
+use acrlint::hygiene;
 use libfuzzer_sys::fuzz_target;
 
 /// Reads little pieces off the input.
@@ -47,16 +47,22 @@ impl Bytes<'_> {
         let (l1, c1, l2, c2) = (self.num(), self.num(), self.num(), self.num());
         Location {
             file,
-            start: LineCol { line: l1, column: c1 },
-            end: LineCol { line: l2, column: c2 },
+            start: LineCol {
+                line: l1,
+                column: c1,
+            },
+            end: LineCol {
+                line: l2,
+                column: c2,
+            },
             byte_start: self.num(),
             byte_end: self.num(),
         }
     }
 }
 
-fn rules() -> &'static Vec<acrlint::rules::catalog::RuleMeta> {
-    static RULES: OnceLock<Vec<acrlint::rules::catalog::RuleMeta>> = OnceLock::new();
+fn rules() -> &'static Vec<acrlint::RuleMeta> {
+    static RULES: OnceLock<Vec<acrlint::RuleMeta>> = OnceLock::new();
     RULES.get_or_init(|| Engine::builtin().map(|e| e.metas()).unwrap_or_default())
 }
 
@@ -79,7 +85,11 @@ fuzz_target!(|data: &[u8]| {
     while !b.0.is_empty() && report.findings.len() < 20 {
         let rule = rules[b.byte() as usize % rules.len()].to_string();
         let level = [Level::Error, Level::Warning, Level::Note][b.byte() as usize % 3];
-        let status = if b.byte() % 2 == 0 { Status::Fail } else { Status::Possible };
+        let status = if b.byte() % 2 == 0 {
+            Status::Fail
+        } else {
+            Status::Possible
+        };
         let location = b.location(&files);
         let related = (0..b.byte() % 3)
             .map(|_| Related {

@@ -10,9 +10,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use acrlint::arm::expand::{expand_loaded, load_text, ExpandOptions};
-use acrlint::rules::engine::{Engine, EngineInput};
-use acrlint::source::file::SourceFile;
+use acrlint::{expand_loaded, load_text, Engine, EngineInput, ExpandOptions, SourceFile};
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -126,8 +124,9 @@ fuzz_target!(|data: &[u8]| {
     let input = EngineInput {
         expansion: &expansion,
         options: &options,
-        mode: if n % 2 == 0 { Default::default() } else { acrlint::rules::native::DeploymentMode::Complete },
+        mode: if n % 2 == 0 { Default::default() } else { acrlint::DeploymentMode::Complete },
         template_path: std::path::Path::new("/nonexistent/fuzz/scale.json"),
+        sources: &acrlint::Disk,
     };
     let findings = engine().run(&input);
     // Linear: a few milliseconds per resource is already far more than it takes.

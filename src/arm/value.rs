@@ -10,9 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::arm::expr::ast::Expr;
-
-/// Interned-ish shared string.
-pub type Str = Arc<str>;
+use crate::source::json::{Node, NodeKind};
+pub use crate::source::Str;
 
 /// An ARM object: insertion ordered; lookups are case-insensitive like ARM's.
 pub type Map = IndexMap<Str, Value>;
@@ -94,6 +93,24 @@ pub struct Lambda {
 }
 
 impl Value {
+    /// A JSON node as a plain value, without evaluating expressions.
+    pub fn from_node(node: &Node) -> Value {
+        match &node.kind {
+            NodeKind::Null => Value::Null,
+            NodeKind::Bool(b) => Value::Bool(*b),
+            NodeKind::Int(i) => Value::Int(*i),
+            NodeKind::Float(f) => Value::Float(*f),
+            NodeKind::String(s) => Value::String(s.clone()),
+            NodeKind::Array(items) => Value::array(items.iter().map(Value::from_node).collect()),
+            NodeKind::Object(members) => Value::object(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), Value::from_node(&m.value)))
+                    .collect(),
+            ),
+        }
+    }
+
     /// Why the value is too large to keep (more than `max_nodes` nodes written out, or
     /// nested deeper than `max_depth`), or `None`. Counting stops at the limits, so
     /// this costs at most `max_nodes` steps even for a value that shares its parts.

@@ -75,11 +75,11 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), String> {
             .map(|f| BaselineEntry {
                 rule: f.rule.clone(),
                 fingerprint: f.fingerprint.clone(),
-                file: crate::report::relative_path(&f.location.file),
+                file: crate::source::paths::relative_path(&f.location.file),
                 message: f.message.clone(),
             })
             .collect(),
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    crate::source::write::write_output(path, (text + "\n").as_bytes())
+    crate::check::write::write_output(path, (text + "\n").as_bytes())
 }

@@ -73,7 +73,9 @@ pub struct Config {
     pub file: ConfigFile,
     pub rules: BTreeMap<String, RuleSetting>,
     exclude: GlobSet,
-    parameters: Vec<(GlobSet, PathBuf)>,
+    /// Template globs and the parameter file each takes, as written (relative to
+    /// this file).
+    parameters: Vec<(GlobSet, String)>,
 }
 
 /// What a rule setting does to a finding.
@@ -85,7 +87,9 @@ enum RuleAction {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
-        let source = crate::source::file::SourceFile::read(path)
+        use crate::source::sources::Sources;
+        let source = crate::load::Disk
+            .read(path)
             .map_err(|e| format!("{}: {}", path.display(), e.message))?;
         Config::parse(path, &source.text)
     }
@@ -102,7 +106,7 @@ impl Config {
                 e.message
             )
         })?;
-        let json = node.to_value().to_json();
+        let json = crate::arm::value::Value::from_node(&node).to_json();
         let file: ConfigFile =
             serde_json::from_value(json).map_err(|e| format!("{}: {e}", path.display()))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -117,7 +121,7 @@ impl Config {
             b.add(Glob::new(t).map_err(|e| format!("{}: parameters `{t}`: {e}", path.display()))?);
             parameters.push((
                 b.build().map_err(|e| format!("{}: {e}", path.display()))?,
-                dir.join(p),
+                p.clone(),
             ));
         }
         let mut rules = BTreeMap::new();
@@ -168,12 +172,14 @@ impl Config {
         self.exclude.is_match(self.relative(file))
     }
 
-    pub fn parameter_file_for(&self, template: &Path) -> Option<PathBuf> {
+    /// The parameter file configured for a template, as written in the configuration
+    /// (a path relative to it: the loader resolves it, like every path a file names).
+    pub fn parameter_file_for(&self, template: &Path) -> Option<&str> {
         let rel = self.relative(template);
         self.parameters
             .iter()
             .find(|(g, _)| g.is_match(rel))
-            .map(|(_, p)| p.clone())
+            .map(|(_, p)| p.as_str())
     }
 
     fn action(&self, rule: &str) -> RuleAction {
@@ -383,7 +389,7 @@ mod tests {
         assert!(!c.excludes(Path::new("/repo/infra/a.json")));
         assert_eq!(
             c.parameter_file_for(Path::new("/repo/infra/main.json")),
-            Some(PathBuf::from("/repo/infra/main.prod.parameters.json"))
+            Some("infra/main.prod.parameters.json")
         );
         assert_eq!(c.fail_on(), Some(Some(Level::Warning)));
     }

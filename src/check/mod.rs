@@ -1,24 +1,26 @@
 //! `acrlint check`: find the templates under the given paths, expand each one once,
 //! run every rule on it, and collect the findings. Files are checked in parallel.
 
-use crate::source::file::SourceText;
+use crate::source::file::{Language, SourceText};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use report::{Report, Summary};
+
 use crate::arm::eval::DiagnosticKind;
-use crate::arm::expand::{
-    expand_loaded, load_text, Bodies, ExpandError, ExpandOptions, Expansion, LoadedFile,
-};
-use crate::report::Report;
+use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
+use crate::load::discover::{classify, JsonFileKind};
+use crate::load::{load_text, Confined, Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::DeploymentMode;
-use crate::source::discover::{classify, JsonFileKind};
+use crate::source::file::LoadedFile;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
+use crate::source::sources::Sources;
 
 /// Options of a `check` run.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +37,19 @@ pub struct CheckOptions {
     pub all_bodies: bool,
     /// Show a progress bar on stderr (the CLI sets this when stderr is a terminal).
     pub progress: bool,
+    /// The directories files may be read from (the command line always sets them);
+    /// `None`: anywhere.
+    pub confined: Option<Confined>,
+}
+
+impl CheckOptions {
+    /// Where files are read from: the disk, inside the roots when confined.
+    pub fn sources(&self) -> &dyn Sources {
+        match &self.confined {
+            Some(c) => c,
+            None => &Disk,
+        }
+    }
 }
 
 /// A progress bar for long runs only (many files), drawn on stderr.
@@ -76,48 +91,6 @@ pub struct CheckResult {
     pub had_fatal: bool,
 }
 
-/// Files to check under `paths`: directories are walked honouring `.gitignore`;
-/// files named explicitly are always included.
-pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for p in paths {
-        if p.is_file() {
-            files.push((p.clone(), true));
-            continue;
-        }
-        if !p.exists() {
-            errors.push(format!("{}: no such file or directory", p.display()));
-            continue;
-        }
-        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
-        for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let path = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
-                        files.push((path.to_path_buf(), false));
-                    }
-                }
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
-    }
-    files.sort();
-    files.dedup_by(|a, b| a.0 == b.0);
-    (files, errors)
-}
-
-fn is_candidate(path: &Path) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("json") | Some("jsonc") | Some("bicep") | Some("bicepparam")
-    )
-}
-
 /// Names of the files the walk found, by directory: a walked template's parameter
 /// file is picked from them instead of listing its directory again (which cost a
 /// tenth of `check`'s time on the quickstarts). Like every walked file, a parameter
@@ -148,18 +121,15 @@ impl Siblings {
         let dir = template.parent()?;
         let names = self.0.get(dir)?;
         Some(
-            crate::source::discover::pick_parameter_file(
-                template,
-                names.iter().map(String::as_str),
-            )
-            .map(|n| dir.join(n)),
+            crate::load::discover::pick_parameter_file(template, names.iter().map(String::as_str))
+                .map(|n| dir.join(n)),
         )
     }
 }
 
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
-    let (files, walk_errors) = collect_files(paths);
+    let (files, walk_errors) = crate::load::discover::collect_files(paths);
     let siblings = Siblings::of(&files);
     let progress = progress_bar(files.len(), options.progress);
     let run = || -> Vec<FileOutcome> {
@@ -261,8 +231,12 @@ pub fn acr000(
 
 /// Read and parse a JSON file, unless it was walked (not `explicit`) and cannot be a
 /// template.
-fn read_json(path: &Path, explicit: bool) -> Result<Option<LoadedFile>, ExpandError> {
-    let source = SourceFile::read(path).map_err(|e| ExpandError {
+fn read_json(
+    sources: &dyn Sources,
+    path: &Path,
+    explicit: bool,
+) -> Result<Option<LoadedFile>, ExpandError> {
+    let source = sources.read(path).map_err(|e| ExpandError {
         path: path.to_path_buf(),
         message: e.message,
         span: e.offset.map(|o| Span { start: o, end: o }),
@@ -277,7 +251,7 @@ fn read_json(path: &Path, explicit: bool) -> Result<Option<LoadedFile>, ExpandEr
     {
         return Ok(None);
     }
-    load_text(Arc::new(source)).map(Some)
+    load_text(source).map(Some)
 }
 
 /// Whether a file that could not be read or parsed names a deployment template or
@@ -289,7 +263,7 @@ fn looks_like_template(text: &str) -> bool {
         || contains_ignore_ascii_case(text.as_bytes(), b"deploymentparameters")
 }
 
-/// Check one file.
+/// Check one file on disk (`explicit`: named by the user, see [`check_source`]).
 pub fn check_file(
     path: &Path,
     explicit: bool,
@@ -299,8 +273,8 @@ pub fn check_file(
     check_file_among(path, explicit, engine, options, &Siblings::default())
 }
 
-/// Check one file whose directory's walked files are `siblings` (for its parameter file),
-/// within the run's limits.
+/// Check one file on disk whose directory's walked files are `siblings` (for its
+/// parameter file), unless the configuration excludes it and it was not named.
 fn check_file_among(
     path: &Path,
     explicit: bool,
@@ -308,59 +282,162 @@ fn check_file_among(
     options: &CheckOptions,
     siblings: &Siblings,
 ) -> FileOutcome {
-    crate::arm::limits::with(&options.expand.limits, || {
-        check_file_within_limits(path, explicit, engine, options, siblings)
-    })
+    let config = options.config.as_ref().and_then(|r| r.for_file(path));
+    if !explicit && config.as_ref().is_some_and(|c| c.excludes(path)) {
+        return FileOutcome {
+            path: path.to_path_buf(),
+            ..Default::default()
+        };
+    }
+    check_in(
+        path,
+        options.sources(),
+        explicit,
+        engine,
+        options,
+        config,
+        siblings,
+    )
 }
 
-fn check_file_within_limits(
+/// Check one file, ARM JSON or Bicep, reading it and every file it pulls in
+/// (parameter file, modules, loaded files) from `sources`; nothing is written.
+/// `explicit`: the user named the file, so it is reported even when it cannot be
+/// read and does not look like a template, and a `.bicepparam` is checked itself
+/// (one found by walking is checked through its template).
+pub fn check_source(
     path: &Path,
+    sources: &dyn Sources,
     explicit: bool,
     engine: &Engine,
     options: &CheckOptions,
+) -> FileOutcome {
+    let config = options.config.as_ref().and_then(|r| r.for_file(path));
+    check_in(
+        path,
+        sources,
+        explicit,
+        engine,
+        options,
+        config,
+        &Siblings::default(),
+    )
+}
+
+/// Check one file within the run's limits.
+fn check_in(
+    path: &Path,
+    sources: &dyn Sources,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
+    siblings: &Siblings,
+) -> FileOutcome {
+    crate::arm::limits::with(&options.expand.limits, || {
+        check_within_limits(path, sources, explicit, engine, options, config, siblings)
+    })
+}
+
+fn check_within_limits(
+    path: &Path,
+    sources: &dyn Sources,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
     siblings: &Siblings,
 ) -> FileOutcome {
     let mut outcome = FileOutcome {
         path: path.to_path_buf(),
         ..Default::default()
     };
-    let config = options.config.as_ref().and_then(|r| r.for_file(path));
-    if let Some(c) = &config {
-        if !explicit && c.excludes(path) {
-            return outcome;
-        }
+    let loader = Loader::new(sources);
+    let language = Language::of(path);
+    if language == Some(Language::BicepParam) && !explicit {
+        return outcome;
     }
-    if crate::source::bicep::lower::is_bicep_path(path) {
-        return check_bicep(path, explicit, engine, options, config, outcome);
-    }
-    // A walked JSON file that names no deployment schema and has no
-    // `contentVersion` cannot be a template (see `classify`): it is not parsed (a
-    // package lock of a million keys took seconds to parse, for nothing).
-    let loaded = match read_json(path, explicit) {
-        Ok(None) => return outcome,
-        Ok(Some(l)) => l,
-        Err(e) => {
-            let relevant = explicit
-                || e.source
-                    .as_ref()
-                    .is_some_and(|s| looks_like_template(&s.text));
-            if relevant {
-                outcome.fatal = true;
-                outcome.source = e.source.as_ref().map(|s| s.text.clone());
-                outcome.findings.push(acr000_from(&e));
+    // A JSON file is checked only when it is a template: read it first to see.
+    let json = if language.is_some_and(Language::is_bicep) {
+        None
+    } else {
+        match read_json(sources, path, explicit) {
+            Ok(None) => return outcome,
+            Ok(Some(l)) if classify(&l.root) == JsonFileKind::Template => Some(l),
+            Ok(Some(_)) => return outcome,
+            Err(e) => {
+                let relevant = explicit
+                    || e.source
+                        .as_ref()
+                        .is_some_and(|s| looks_like_template(&s.text));
+                if relevant {
+                    outcome.fatal = true;
+                    outcome.source = e.source.as_ref().map(|s| s.text.clone());
+                    outcome.findings.push(acr000_from(&e));
+                }
+                return outcome;
             }
+        }
+    };
+    outcome.checked = true;
+    let expand_options = expand_options_for(
+        path,
+        sources,
+        engine,
+        options,
+        config.as_deref(),
+        json.is_some().then_some(siblings),
+    );
+    let expanded = match json {
+        Some(template) => {
+            outcome.source = Some(template.source.text.clone());
+            loader.expand_loaded(template, &expand_options)
+        }
+        None => loader.expand(path, &expand_options),
+    };
+    let expansion = match expanded {
+        Ok(x) => x,
+        Err(e) => {
+            outcome.fatal = true;
+            if outcome.source.is_none() {
+                outcome.source = e.source.as_ref().map(|s| s.text.clone());
+            }
+            outcome.findings.push(acr000_from(&e));
             return outcome;
         }
     };
-    if classify(&loaded.root) != JsonFileKind::Template {
-        return outcome;
+    if outcome.source.is_none() {
+        outcome.source = expansion.file(0).map(|f| f.source.text.clone());
     }
-    outcome.checked = true;
-    outcome.source = Some(loaded.source.text.clone());
+    outcome.findings.extend(diagnostic_findings(&expansion));
+    let input = EngineInput {
+        expansion: &expansion,
+        options: &expand_options,
+        mode: options.mode,
+        template_path: path,
+        sources,
+    };
+    outcome.findings.extend(engine.run(&input));
+    finish(&expansion, config.as_deref(), options, &mut outcome);
+    outcome
+}
+
+/// The expansion options a file is checked with: the command line's, then the
+/// configuration's parameter file and deployment context where the command line did
+/// not say; a walked JSON template's parameter file from its walked `siblings`; only
+/// the resource bodies rules read, unless all are asked for.
+fn expand_options_for(
+    path: &Path,
+    sources: &dyn Sources,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<&config::Config>,
+    siblings: Option<&Siblings>,
+) -> ExpandOptions {
     let mut expand_options = options.expand.clone();
-    apply_config_context(config.as_deref(), path, &mut expand_options);
+    apply_config_context(config, path, sources, &mut expand_options);
     if expand_options.parameters.is_none() && !expand_options.no_parameter_discovery {
-        if let Some(found) = siblings.parameter_file_for(path) {
+        if let Some(found) = siblings.and_then(|s| s.parameter_file_for(path)) {
             expand_options.parameters = found;
             expand_options.no_parameter_discovery = true;
         }
@@ -368,24 +445,24 @@ fn check_file_within_limits(
     if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
         expand_options.bodies = engine.bodies();
     }
-    let expansion = match expand_loaded(loaded, &expand_options) {
-        Ok(x) => x,
-        Err(e) => {
-            outcome.fatal = true;
-            outcome.findings.push(acr000_from(&e));
-            return outcome;
-        }
-    };
-    outcome.findings.extend(diagnostic_findings(&expansion));
-    let input = EngineInput {
-        expansion: &expansion,
-        options: &expand_options,
-        mode: options.mode,
-        template_path: path,
-    };
-    outcome.findings.extend(engine.run(&input));
-    finish(&expansion, config.as_deref(), options, &mut outcome);
-    outcome
+    expand_options
+}
+
+/// The parameter file a template is checked with (given, configured or found by
+/// convention), if any.
+pub(crate) fn parameter_file_of(
+    path: &Path,
+    sources: &dyn Sources,
+    options: &CheckOptions,
+) -> Option<PathBuf> {
+    let config = options.config.as_ref().and_then(|r| r.for_file(path));
+    let mut expand_options = options.expand.clone();
+    apply_config_context(config.as_deref(), path, sources, &mut expand_options);
+    match expand_options.parameters {
+        Some(p) => Some(p),
+        None if expand_options.no_parameter_discovery => None,
+        None => crate::load::discover::parameter_file_for(sources, path),
+    }
 }
 
 fn acr000_from(e: &ExpandError) -> Finding {
@@ -421,62 +498,23 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod report;
 pub mod suppress;
-
-/// Check a `.bicep` file (with the `.bicepparam` that names it), or a `.bicepparam`
-/// given explicitly (one found by walking is checked through its template).
-fn check_bicep(
-    path: &Path,
-    explicit: bool,
-    engine: &Engine,
-    options: &CheckOptions,
-    config: Option<Arc<config::Config>>,
-    mut outcome: FileOutcome,
-) -> FileOutcome {
-    let is_param = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("bicepparam"));
-    if is_param && !explicit {
-        return outcome;
-    }
-    outcome.checked = true;
-    let mut expand_options = options.expand.clone();
-    apply_config_context(config.as_deref(), path, &mut expand_options);
-    if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
-        expand_options.bodies = engine.bodies();
-    }
-    let expansion = match crate::arm::expand::expand_any(path, &expand_options) {
-        Ok(x) => x,
-        Err(e) => {
-            outcome.fatal = true;
-            outcome.source = e.source.as_ref().map(|s| s.text.clone());
-            outcome.findings.push(acr000_from(&e));
-            return outcome;
-        }
-    };
-    outcome.source = expansion.file(0).map(|f| f.source.text.clone());
-    outcome.findings.extend(diagnostic_findings(&expansion));
-    let input = EngineInput {
-        expansion: &expansion,
-        options: &expand_options,
-        mode: options.mode,
-        template_path: path,
-    };
-    outcome.findings.extend(engine.run(&input));
-    finish(&expansion, config.as_deref(), options, &mut outcome);
-    outcome
-}
+pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line
 /// did not say.
 fn apply_config_context(
     config: Option<&config::Config>,
     path: &Path,
+    sources: &dyn Sources,
     expand_options: &mut ExpandOptions,
 ) {
     let Some(c) = config else { return };
     if expand_options.parameters.is_none() {
-        expand_options.parameters = c.parameter_file_for(path);
+        expand_options.parameters = c
+            .parameter_file_for(path)
+            .and_then(|written| sources.resolve(&c.path, written).ok());
     }
     let ctx = &mut expand_options.context;
     let cc = &c.file.context;

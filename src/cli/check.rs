@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::outputs::check_outputs;
-use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
-use crate::source::write::write_output;
+use super::{named_paths, ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use crate::check::write::write_output;
 use std::sync::Arc;
 
 use crate::check::baseline::Baseline;
@@ -59,6 +59,8 @@ pub struct CheckArgs {
     pub context: ContextArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: super::RootArgs,
     /// Deployment mode: complete mode deletes what the template does not declare
     /// [default: incremental].
     #[arg(long, value_enum)]
@@ -136,7 +138,7 @@ pub fn run(args: CheckArgs) -> i32 {
             .and_then(|t| {
                 crate::source::json::parse(&t)
                     .map_err(|e| e.message)
-                    .map(|n| n.to_value().to_json())
+                    .map(|n| crate::arm::value::Value::from_node(&n).to_json())
             }) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -228,6 +230,10 @@ pub fn run(args: CheckArgs) -> i32 {
         config: Some(resolver.clone()),
         baseline,
         progress: std::io::stderr().is_terminal() && std::env::var_os("CI").is_none(),
+        confined: Some(
+            args.roots
+                .confined(&named_paths(&args.paths, &args.parameters)),
+        ),
         ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);

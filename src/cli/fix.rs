@@ -10,7 +10,7 @@ use super::check::{FailOnArg, ModeArg};
 use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
-use crate::generate::fix::{collect_files, fix_file, unified_diff, FixOptions};
+use crate::fix::{files_to_fix, fix_file, unified_diff, FixOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
@@ -36,6 +36,8 @@ pub struct FixArgs {
     pub context: ContextArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: super::RootArgs,
     /// Deployment mode the templates are checked for.
     #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
     pub mode: ModeArg,
@@ -90,6 +92,10 @@ pub fn run(args: FixArgs) -> i32 {
                 ModeArg::Complete => DeploymentMode::Complete,
             },
             config: Some(resolver.clone()),
+            confined: Some(
+                args.roots
+                    .confined(&super::named_paths(&args.paths, &args.parameters)),
+            ),
             ..Default::default()
         },
         rules: args.rules.clone(),
@@ -100,7 +106,7 @@ pub fn run(args: FixArgs) -> i32 {
             FailOnArg::Never => None,
         },
     };
-    let (files, walk_errors) = collect_files(&args.paths);
+    let (files, walk_errors) = files_to_fix(&args.paths);
     let mut failed = !walk_errors.is_empty();
     for e in walk_errors {
         eprintln!("error: {e}");

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::arm::eval::DeploymentContext;
-use crate::arm::expand::{expand_any, ExpandOptions};
+use crate::arm::expand::ExpandOptions;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,6 +74,29 @@ impl ContextArgs {
     }
 }
 
+/// Directories files may be read from besides the checked root.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RootArgs {
+    /// Allow reading files under DIR (modules, parameter files, files a template
+    /// loads) besides the checked root: the nearest enclosing repository root of
+    /// each path checked, or the path itself when there is none. Repeatable.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
+}
+
+impl RootArgs {
+    /// Reading confined to the roots of `paths` and the allowed directories.
+    pub fn confined(&self, paths: &[PathBuf]) -> crate::load::Confined {
+        crate::load::Confined::new(paths, &self.allow_path)
+    }
+}
+
+/// The paths named on the command line, the parameter file among them: each one's
+/// root may be read.
+pub fn named_paths(paths: &[PathBuf], parameters: &Option<PathBuf>) -> Vec<PathBuf> {
+    paths.iter().chain(parameters).cloned().collect()
+}
+
 /// Limits a run may raise (`--limit NAME=VALUE`, repeatable).
 #[derive(Args, Debug, Clone, Default)]
 pub struct LimitArgs {
@@ -106,6 +129,8 @@ pub struct ExpandArgs {
     pub context: ContextArgs,
     #[command(flatten)]
     pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: RootArgs,
 }
 
 /// Exit codes (SPEC §2).
@@ -144,7 +169,11 @@ fn expand(args: ExpandArgs) -> i32 {
         limits,
         ..Default::default()
     };
-    let result = expand_any(&args.file, &options);
+    let sources = args.roots.confined(&named_paths(
+        std::slice::from_ref(&args.file),
+        &args.parameters,
+    ));
+    let result = crate::load::Loader::new(&sources).expand(&args.file, &options);
     match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);

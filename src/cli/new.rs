@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::generate::new::TemplateFormat;
-use crate::generate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
+use crate::new::TemplateFormat;
+use crate::new::{render_params, render_registry, NewError, RegistryRequest, Sku};
 
 #[derive(Subcommand, Debug)]
 pub enum NewCommand {
@@ -188,7 +188,7 @@ pub fn run(command: NewCommand) -> i32 {
 
 fn write_output(output: Option<&Path>, force: bool, text: &str) -> i32 {
     match output {
-        Some(path) if force => match crate::source::write::write_output(path, text.as_bytes()) {
+        Some(path) if force => match crate::check::write::write_output(path, text.as_bytes()) {
             Ok(()) => EXIT_OK,
             Err(e) => {
                 eprintln!("error: --output: {e}");

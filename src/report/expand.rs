@@ -4,7 +4,7 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
-use crate::report::relative_path;
+use crate::source::paths::relative_path;
 
 /// Render an expansion as the documented JSON shape.
 pub fn to_json(exp: &Expansion) -> Json {

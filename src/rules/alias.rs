@@ -172,12 +172,6 @@ pub fn lookup(alias: &str) -> Option<&'static AliasEntry> {
     table().entries.get(&alias.trim().to_ascii_lowercase())
 }
 
-/// Every alias in the table, in file order.
-pub fn entries() -> impl Iterator<Item = &'static AliasEntry> {
-    let t = table();
-    t.order.iter().filter_map(move |k| t.entries.get(k))
-}
-
 /// Whether policy mode `Indexed` evaluates this resource type (it has location and
 /// tags). `None` when the type is not in the alias table.
 pub fn is_tracked_type(resource_type: &str) -> Option<bool> {
@@ -290,7 +284,6 @@ fn resolve_json_path(query: &str) -> Result<Field, AliasError> {
 
 struct Table {
     entries: HashMap<String, AliasEntry>,
-    order: Vec<String>,
     types: HashSet<String>,
     tracked: HashSet<String>,
 }
@@ -307,7 +300,6 @@ fn table() -> &'static Table {
 fn parse_table(text: &str) -> (Table, Vec<String>) {
     let mut t = Table {
         entries: HashMap::new(),
-        order: Vec::new(),
         types: HashSet::new(),
         tracked: HashSet::new(),
     };
@@ -352,7 +344,6 @@ fn parse_table(text: &str) -> (Table, Vec<String>) {
             problems.push(format!("line {}: duplicate alias `{alias}`", i + 1));
             continue;
         }
-        t.order.push(key.clone());
         t.entries.insert(
             key,
             AliasEntry {

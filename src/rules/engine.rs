@@ -13,6 +13,8 @@ use crate::rules::locate::{path_span, provenance_related};
 use crate::rules::native::{
     self, name_text, resource_finding, DeploymentMode, NativeCheck, RuleInput,
 };
+use crate::rules::views::ResourceViews;
+use crate::source::sources::Sources;
 
 enum RuleKind {
     Declarative(Condition),
@@ -41,6 +43,9 @@ pub struct EngineInput<'a> {
     pub options: &'a ExpandOptions,
     pub mode: DeploymentMode,
     pub template_path: &'a Path,
+    /// Where the expansion's files were read: a rule that evaluates the template
+    /// again reads them there too.
+    pub sources: &'a dyn Sources,
 }
 
 impl Engine {
@@ -193,6 +198,7 @@ impl Engine {
                 mode: input.mode,
                 options: input.options,
                 template_path: input.template_path,
+                sources: input.sources,
             };
             match &rule.kind {
                 RuleKind::Declarative(cond) => declarative(&rin, cond, &views, &mut out),
@@ -207,56 +213,11 @@ impl Engine {
                 input.expansion,
                 input.options,
                 input.template_path,
+                input.sources,
             ));
         }
         out
     }
-}
-
-/// Resource views of one expansion, built on first use.
-pub struct ResourceViews<'e> {
-    resources: &'e [ExpandedResource],
-    cells: Vec<std::cell::OnceCell<serde_json::Value>>,
-}
-
-impl<'e> ResourceViews<'e> {
-    pub fn new(exp: &'e Expansion) -> Self {
-        ResourceViews {
-            resources: &exp.resources,
-            cells: (0..exp.resources.len())
-                .map(|_| std::cell::OnceCell::new())
-                .collect(),
-        }
-    }
-
-    /// The view of resource `i`.
-    pub fn get(&self, i: usize) -> &serde_json::Value {
-        self.cells[i].get_or_init(|| resource_view(&self.resources[i]))
-    }
-}
-
-/// The view of a resource that conditions read: the body plus type, name, location.
-pub fn resource_view(r: &ExpandedResource) -> serde_json::Value {
-    let mut view = match r.body.to_json() {
-        serde_json::Value::Object(m) => m,
-        _ => serde_json::Map::new(),
-    };
-    view.insert(
-        "type".into(),
-        serde_json::Value::String(r.resource_type.to_string()),
-    );
-    view.insert("name".into(), r.name.to_json());
-    if let Some(l) = &r.location {
-        view.insert("location".into(), l.to_json());
-    }
-    view.insert(
-        "condition".into(),
-        match &r.condition {
-            Value::Bool(b) => serde_json::Value::Bool(*b),
-            _ => serde_json::Value::String("unknown".into()),
-        },
-    );
-    serde_json::Value::Object(view)
 }
 
 fn applies(meta: &RuleMeta, r: &ExpandedResource) -> bool {

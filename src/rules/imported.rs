@@ -14,10 +14,10 @@ use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
 use crate::rules::catalog::{RuleDocs, RuleMeta};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope};
-use crate::rules::engine::ResourceViews;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::rules::native::{name_text, resource_finding, DeploymentMode, RuleInput};
 use crate::rules::policy::{Effect, PolicyDefinition};
+use crate::rules::views::ResourceViews;
 
 /// A definition ready to run.
 pub struct ImportedPolicy {
@@ -155,6 +155,7 @@ pub fn run(
     exp: &Expansion,
     input_options: &crate::arm::expand::ExpandOptions,
     path: &Path,
+    sources: &dyn crate::source::sources::Sources,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     for p in policies {
@@ -167,6 +168,7 @@ pub fn run(
             mode: DeploymentMode::Incremental,
             options: input_options,
             template_path: path,
+            sources,
         };
         let mut applied = false;
         for (i, r) in exp.resources.iter().enumerate() {

@@ -33,20 +33,16 @@ pub fn resource_node<'e>(exp: &'e Expansion, r: &ExpandedResource) -> Option<&'e
     find_node(&f.root, r.span)
 }
 
-/// Where a property path of a resource is written. `exact` is false when the path is
-/// not written literally (omitted, or produced by an expression higher up): the span is
-/// then the deepest node on the path.
+/// Where a property path of a resource is written. When the path is not written
+/// literally (omitted, or produced by an expression higher up), the span is the
+/// deepest node on the path.
 pub struct PathSpan {
     pub span: Span,
-    pub exact: bool,
 }
 
 pub fn path_span(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> PathSpan {
     let Some(mut node) = resource_node(exp, r) else {
-        return PathSpan {
-            span: r.span,
-            exact: false,
-        };
+        return PathSpan { span: r.span };
     };
     // Point at the resource's `type` value when nothing on the path is written.
     let mut span = node.get("type").map_or(r.span, |t| t.span);
@@ -60,17 +56,17 @@ pub fn path_span(exp: &Expansion, r: &ExpandedResource, path: &[&str]) -> PathSp
                 node = next;
                 span = next.span;
                 if depth + 1 == path.len() {
-                    return PathSpan { span, exact: true };
+                    return PathSpan { span };
                 }
                 if next.as_str().is_some_and(|s| s.starts_with('[')) {
                     // Produced by an expression: that expression is the place.
-                    return PathSpan { span, exact: false };
+                    return PathSpan { span };
                 }
             }
-            None => return PathSpan { span, exact: false },
+            None => return PathSpan { span },
         }
     }
-    PathSpan { span, exact: true }
+    PathSpan { span }
 }
 
 /// The provenance (flattened, without repeats) of the expression strings within `span`.

@@ -10,6 +10,7 @@ pub mod imported;
 pub mod locate;
 pub mod native;
 pub mod policy;
+pub mod views;
 
 /// Azure location names compare without case and spaces: `West Europe` = `westeurope`.
 pub fn normalize_location(s: &str) -> String {

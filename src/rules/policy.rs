@@ -191,9 +191,9 @@ impl PolicyDefinition {
             origin: origin.clone(),
             message,
         };
-        let source = crate::source::file::SourceFile::read(path).map_err(|e| fail(e.message))?;
-        let text = source.text.as_str();
-        PolicyDefinition::from_json_str(&text, &origin)
+        use crate::source::sources::Sources;
+        let source = crate::load::Disk.read(path).map_err(|e| fail(e.message))?;
+        PolicyDefinition::from_json_str(&source.text, &origin)
     }
 
     /// Every `*.json` definition under `path` (a file or a directory, recursively, in

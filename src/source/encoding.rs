@@ -158,7 +158,7 @@ fn wide(bytes: &[u8], e: Encoding) -> (String, Option<(String, u32)>) {
                     ),
                 }
             }
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 note(&mut out, "odd number of bytes".into());
             }
         }
@@ -175,7 +175,7 @@ fn wide(bytes: &[u8], e: Encoding) -> (String, Option<(String, u32)>) {
                     None => note(&mut out, format!("invalid code point 0x{n:X}")),
                 }
             }
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 note(&mut out, "length not a multiple of 4 bytes".into());
             }
         }

@@ -4,12 +4,63 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use crate::source::json::Span;
+use crate::source::json::{DirectiveComment, Node, Span};
 use crate::source::line_index::{LineCol, LineIndex};
 
 /// A file's text, shared. An `Arc<String>` rather than an `Arc<str>`: the bytes read
 /// from disk become the text without being copied again.
 pub type SourceText = Arc<String>;
+
+/// Index of a source file in the list of files one load reads (the template, its
+/// parameter file, modules).
+pub type FileId = u32;
+
+/// The language a file is written in, decided once from its name
+/// ([`Language::of`]); every stage asks this, never the extension itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// An ARM template or parameter file, JSON with comments (`.json`, `.jsonc`).
+    Json,
+    /// A Bicep template (`.bicep`).
+    Bicep,
+    /// A Bicep parameters file (`.bicepparam`).
+    BicepParam,
+}
+
+impl Language {
+    /// The language of a file by its extension (any case); `None` for files acrlint
+    /// does not read.
+    pub fn of(path: &Path) -> Option<Language> {
+        let ext = path.extension()?;
+        if ext.eq_ignore_ascii_case("json") || ext.eq_ignore_ascii_case("jsonc") {
+            Some(Language::Json)
+        } else if ext.eq_ignore_ascii_case("bicep") {
+            Some(Language::Bicep)
+        } else if ext.eq_ignore_ascii_case("bicepparam") {
+            Some(Language::BicepParam)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the file is Bicep source (a template or a parameters file).
+    pub fn is_bicep(self) -> bool {
+        matches!(self, Language::Bicep | Language::BicepParam)
+    }
+}
+
+/// A file taking part in an expansion (the template, its parameter file, …): its
+/// text and its JSON tree (for Bicep, the tree lowered from it).
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: Arc<SourceFile>,
+    pub root: Arc<Node>,
+    /// Comments that mention acrlint (suppression directives).
+    pub directives: Vec<DirectiveComment>,
+    /// The tree was lowered from another language (Bicep): its spans point into that
+    /// text and its expression strings were written by the lowering, not the author.
+    pub lowered: bool,
+}
 
 /// A file's text and where it came from.
 #[derive(Debug)]
@@ -32,67 +83,6 @@ pub struct ReadError {
     pub lossy: Option<Arc<SourceFile>>,
 }
 
-/// The bytes of a regular file of at most `cap` bytes. Devices, FIFOs and
-/// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
-/// cap holds even when the size the file system reports is wrong (`/proc` files).
-pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
-    read_capped_with_metadata(path, cap).map(|(bytes, _)| bytes)
-}
-
-/// [`read_capped`], with the metadata of the file read (from the open file: no second
-/// lookup of the path).
-pub fn read_capped_with_metadata(
-    path: &Path,
-    cap: u64,
-) -> Result<(Vec<u8>, std::fs::Metadata), String> {
-    use std::io::Read;
-    let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
-    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("cannot read: not a regular file".into());
-    }
-    let too_big = |n: u64| format!("file is {n} bytes, larger than the {cap} byte limit");
-    if meta.len() > cap {
-        return Err(too_big(meta.len()));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!("file is larger than the {cap} byte limit"));
-    }
-    Ok((bytes, meta))
-}
-
-/// A read error, with how to raise the size limit when that is what stopped it.
-pub fn with_size_limit(message: String, cap: u64) -> String {
-    if message.contains("byte limit") {
-        format!(
-            "{message} {}",
-            crate::arm::limits::raise_with("file-bytes", cap)
-        )
-    } else {
-        message
-    }
-}
-
-/// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then
-/// refused as not a regular file).
-#[cfg(unix)]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
-
 impl SourceFile {
     pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
         SourceFile::from_string(path, text.to_string())
@@ -111,17 +101,25 @@ impl SourceFile {
         }
     }
 
-    /// Read a file: UTF-8, or UTF-16/UTF-32 with a byte order mark (see
+    /// A text shared with others (an editor's buffer, a fixed text), as it is: no
+    /// byte order mark is looked for.
+    pub fn shared(path: impl Into<PathBuf>, text: SourceText) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            lines: OnceLock::new(),
+            text,
+        }
+    }
+
+    /// The text of a file read as `bytes` (UTF-8, or UTF-16/UTF-32 with a byte order mark: see
     /// [`crate::source::encoding`]).
-    pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
+    pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
         let err = |message: String, offset: Option<u32>| ReadError {
             path: path.to_path_buf(),
             message,
             offset,
             lossy: None,
         };
-        let cap = crate::arm::limits::current().file_bytes;
-        let bytes = read_capped(path, cap).map_err(|m| err(with_size_limit(m, cap), None))?;
         match crate::source::encoding::decode(bytes) {
             Ok((text, _)) => Ok(SourceFile::from_string(path, text)),
             Err(e) => Err(ReadError {

@@ -11,8 +11,8 @@ use std::sync::Arc;
 use jsonc_parser::tokens::Token;
 use jsonc_parser::{Scanner, ScannerOptions};
 
-use crate::arm::limits::MAX_JSON_DEPTH;
-use crate::arm::value::{Str, Value};
+use crate::source::limits::MAX_JSON_DEPTH;
+use crate::source::Str;
 
 /// Byte range in a file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -196,24 +196,6 @@ impl Node {
 
     pub fn is_object(&self) -> bool {
         matches!(self.kind, NodeKind::Object(_))
-    }
-
-    /// The node as a plain value, without evaluating expressions.
-    pub fn to_value(&self) -> Value {
-        match &self.kind {
-            NodeKind::Null => Value::Null,
-            NodeKind::Bool(b) => Value::Bool(*b),
-            NodeKind::Int(i) => Value::Int(*i),
-            NodeKind::Float(f) => Value::Float(*f),
-            NodeKind::String(s) => Value::String(s.clone()),
-            NodeKind::Array(items) => Value::array(items.iter().map(Node::to_value).collect()),
-            NodeKind::Object(members) => Value::object(
-                members
-                    .iter()
-                    .map(|m| (m.key.clone(), m.value.to_value()))
-                    .collect(),
-            ),
-        }
     }
 }
 

@@ -37,7 +37,7 @@ fn bicep_resources_scoped_to_each_other_do_not_recurse_forever() {
          resource b 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'b'\n  scope: a\n}\n\
          resource c 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'c'\n  scope: c\n}\n",
     );
-    let exp = acrlint::arm::expand::expand_any(&path, &ExpandOptions::default()).unwrap();
+    let exp = acrlint::expand(&path, &ExpandOptions::default()).unwrap();
     assert!(
         exp.diagnostics
             .iter()
@@ -83,7 +83,7 @@ fn a_bicep_resource_named_from_its_own_id_does_not_exhaust_memory() {
         "main.bicep",
         "resource acr 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  scope: acr\n  name: guid(acr.id, 'x')\n}\n",
     );
-    let exp = acrlint::arm::expand::expand_any(&path, &ExpandOptions::default()).unwrap();
+    let exp = acrlint::expand(&path, &ExpandOptions::default()).unwrap();
     assert!(
         exp.diagnostics
             .iter()

@@ -45,7 +45,11 @@ fn walked_templates_with_a_byte_order_mark_are_decoded_and_checked() {
     for (name, bytes) in &files {
         write(&dir, name, bytes);
     }
-    let result = check(&[dir.clone()], &engine(), &CheckOptions::default());
+    let result = check(
+        std::slice::from_ref(&dir),
+        &engine(),
+        &CheckOptions::default(),
+    );
     for (name, _) in &files {
         let f: Vec<&Finding> = result
             .report
@@ -78,7 +82,11 @@ fn undecodable_template_looking_files_are_errors_naming_the_encoding() {
     let latin = write(&dir, "latin.json", latin);
     // Not a template: skipped, as any other JSON file.
     write(&dir, "other.json", utf16("{\"name\": \"x\"}", false, false));
-    let result = check(&[dir.clone()], &engine(), &CheckOptions::default());
+    let result = check(
+        std::slice::from_ref(&dir),
+        &engine(),
+        &CheckOptions::default(),
+    );
     let message = |p: &Path| {
         let f: Vec<&Finding> = result
             .report
@@ -112,7 +120,11 @@ fn a_parameter_file_that_cannot_be_parsed_is_reported() {
         "main.parameters.json",
         "{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\", \"parameters\": {",
     );
-    let result = check(&[dir.clone()], &engine(), &CheckOptions::default());
+    let result = check(
+        std::slice::from_ref(&dir),
+        &engine(),
+        &CheckOptions::default(),
+    );
     assert!(
         result
             .report

@@ -56,7 +56,7 @@ fn a_variable_cycle_is_named_and_the_file_still_expands() {
                  "name": "[variables('a')]", "properties": {"p": "[variables('self')]"}}]"#,
         ),
     );
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     let messages: Vec<&str> = exp.diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert!(
         messages
@@ -92,12 +92,12 @@ fn user_function_recursion_stops_with_a_message() {
 }}"#
     );
     let path = write(&dir, "t.json", text);
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     assert!(
         exp.diagnostics
             .iter()
             .any(|d| d.message.contains("nested deeper than")
-                && d.kind == acrlint::arm::eval::DiagnosticKind::Limit),
+                && d.kind == acrlint::DiagnosticKind::Limit),
         "{:?}",
         exp.diagnostics
     );
@@ -116,12 +116,9 @@ fn a_nested_deployment_linking_to_itself_is_not_followed() {
                    "templateLink": {"uri": "[deployment().properties.templateLink.uri]"}}}]"#,
         ),
     );
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     assert_eq!(exp.resources.len(), 1);
-    assert_eq!(
-        exp.resources[0].nested,
-        Some(acrlint::arm::expand::NestedKind::Linked)
-    );
+    assert_eq!(exp.resources[0].nested, Some(acrlint::NestedKind::Linked));
 }
 
 #[test]
@@ -196,8 +193,8 @@ fn string_blowups_are_capped() {
         ),
     );
     let started = Instant::now();
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
-    let json = serde_json::to_string(&acrlint::report::expand::to_json(&exp)).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
+    let json = serde_json::to_string(&acrlint::expansion_to_json(&exp)).unwrap();
     assert!(started.elapsed() < Duration::from_secs(30));
     assert!(
         json.len() < 64 * 1024 * 1024,
@@ -251,10 +248,10 @@ fn a_long_chain_of_parameter_defaults_declared_in_reverse_binds_in_one_pass() {
     );
     let dir = scratch("param-chain");
     let path = write(&dir, "chain.json", text);
-    let exp = acrlint::arm::expand::expand_file(&path, &Default::default()).unwrap();
+    let exp = acrlint::expand(&path, &Default::default()).unwrap();
     assert_eq!(exp.resources.len(), 1);
     assert!(
-        matches!(&exp.resources[0].name, acrlint::arm::value::Value::String(s) if &**s == "acr"),
+        matches!(&exp.resources[0].name, acrlint::Value::String(s) if &**s == "acr"),
         "{:?}",
         exp.resources[0].name
     );

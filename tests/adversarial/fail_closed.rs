@@ -4,7 +4,7 @@
 //! its own 800 resources.
 
 use super::*;
-use acrlint::arm::limits::Limits;
+use acrlint::limits::Limits;
 
 /// `inner` (a JSON array of resources) wrapped in `depth` nested inline deployments.
 fn nested(inner: &str, depth: usize) -> String {
@@ -102,12 +102,12 @@ fn fifty_one_thousand_resources_over_nested_deployments_are_all_checked() {
     );
     let dir = scratch("many-51000");
     let path = write(&dir, "t.json", template("{}", &resources));
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     assert_eq!(exp.resources.len(), 64 * 800 + 1);
     assert!(
         exp.diagnostics
             .iter()
-            .all(|d| d.kind != acrlint::arm::eval::DiagnosticKind::Limit),
+            .all(|d| d.kind != acrlint::DiagnosticKind::Limit),
         "{:?}",
         exp.diagnostics
     );

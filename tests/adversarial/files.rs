@@ -225,7 +225,7 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     let path = dir.join("huge.json");
     let f = std::fs::File::create(&path).unwrap();
     // Sparse: no disk space is used.
-    f.set_len(acrlint::arm::limits::Limits::default().file_bytes + 1)
+    f.set_len(acrlint::limits::Limits::default().file_bytes + 1)
         .unwrap();
     drop(f);
     let o = check_one(&path);

@@ -4,7 +4,7 @@
 //! that differ only in case are a warning and checked both ways.
 
 use super::*;
-use acrlint::arm::value::Value;
+use acrlint::Value;
 
 /// Characters that act instead of showing: C0 (but line feed and tab), DEL, C1,
 /// bidirectional controls, line and paragraph separators, zero-width characters,
@@ -59,7 +59,7 @@ fn hostile_strings_are_escaped_in_text_github_and_junit_output() {
 
 #[test]
 fn junit_output_is_well_formed_xml_whatever_the_messages_hold() {
-    let mut report = acrlint::report::Report::default();
+    let mut report = acrlint::Report::default();
     let dir = scratch("junit");
     let path = write(&dir, "t.json", good_template());
     let mut result = check(&[path], &engine(), &CheckOptions::default());
@@ -101,7 +101,7 @@ fn numbers_out_of_range_are_unknowns_with_a_reason() {
                                 "sum": "[variables('sum')]", "cast": "[variables('cast')]"}}]"#,
         ),
     );
-    let exp = expand_file(&path, &ExpandOptions::default()).unwrap();
+    let exp = expand(&path, &ExpandOptions::default()).unwrap();
     let props = exp.resources[0].body.get("properties").unwrap();
     let why = |v: Option<&Value>| match v {
         Some(Value::Unknown(u)) => u.why.clone(),
@@ -113,7 +113,7 @@ fn numbers_out_of_range_are_unknowns_with_a_reason() {
     assert!(why(props.get("sum")).contains("does not fit in a 64-bit integer"));
     assert!(why(props.get("cast")).contains("outside the range of a 64-bit integer"));
     // Never null, never i64::MAX, in what expand prints.
-    let json = acrlint::report::expand::to_json(&exp);
+    let json = acrlint::expansion_to_json(&exp);
     let printed = json["resources"][0]["properties"].to_string();
     assert!(
         !printed.contains("null") && !printed.contains(":9223372036854775807"),
@@ -173,7 +173,7 @@ fn duplicate_keys_in_a_large_object_keep_the_last_value() {
     // Exact duplicates (the last wins, as in ARM) found through the hash table.
     let keys: Vec<String> = (0..50).map(|i| format!("\"k{i}\": {i}")).collect();
     let text = format!("{{{}, \"k7\": \"last\", \"K7\": 1}}", keys.join(","));
-    let root = acrlint::source::json::parse(&text).unwrap();
+    let root = acrlint::syntax::json::parse(&text).unwrap();
     let members = root.as_object().unwrap();
     assert_eq!(members.len(), 51);
     assert_eq!(root.get("k7").and_then(|n| n.as_str()), Some("last"));

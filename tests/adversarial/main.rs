@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use acrlint::arm::expand::{expand_file, ExpandOptions};
-use acrlint::check::{check, check_file, CheckOptions, CheckResult, FileOutcome};
+use acrlint::{
+    check, check_file, expand, CheckOptions, CheckResult, Engine, ExpandOptions, FileOutcome,
+    Finding, Level,
+};
 #[allow(unused_imports)]
-use acrlint::report::{render, Format};
-use acrlint::rules::engine::Engine;
-use acrlint::rules::finding::{Finding, Level};
+use acrlint::{render, Format};
 
 const SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
@@ -104,9 +104,11 @@ fn at(f: &Finding) -> (u32, u32) {
 
 mod bicep;
 mod bounded;
+mod confinement;
 mod encodings;
 mod evaluation;
 mod fail_closed;
 mod files;
 mod hygiene;
+mod mutations;
 mod writes;

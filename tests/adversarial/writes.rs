@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use super::*;
-use acrlint::generate::fix::{fix_file, FixOptions};
+use acrlint::{fix_file, FixOptions};
 
 fn fix_options() -> FixOptions {
     FixOptions {

@@ -6,8 +6,7 @@
 
 use std::path::Path;
 
-use acrlint::arm::expand::{expand_file, expand_files, ExpandOptions, Expansion};
-use acrlint::source::bicep::lower::{load_bicep, BicepProject, Severity};
+use acrlint::{expand, expand_files, load_bicep, BicepProject, ExpandOptions, Expansion, Severity};
 use serde_json::{Map, Value as Json};
 
 pub fn options() -> ExpandOptions {
@@ -32,7 +31,7 @@ pub fn expand_bicep(path: &Path) -> (Expansion, Vec<(String, Severity)>) {
 }
 
 pub fn expand_json(path: &Path) -> Expansion {
-    expand_file(path, &options()).unwrap_or_else(|e| panic!("{}", e.render()))
+    expand(path, &options()).unwrap_or_else(|e| panic!("{}", e.render()))
 }
 
 /// How resources are compared.
@@ -69,7 +68,7 @@ pub fn forget_reasons(v: &mut Json) {
 /// the inline template / template link of deployments, and the API version of
 /// `Microsoft.Resources/deployments` (it is the compiler version's choice).
 pub fn resources(exp: &Expansion, how: Compare) -> Vec<Json> {
-    let json = acrlint::report::expand::to_json(exp);
+    let json = acrlint::expansion_to_json(exp);
     let mut out = Vec::new();
     for r in json["resources"].as_array().cloned().unwrap_or_default() {
         let Json::Object(mut obj) = r else { continue };
@@ -127,7 +126,7 @@ pub fn resources(exp: &Expansion, how: Compare) -> Vec<Json> {
 
 /// Top-level outputs as JSON.
 pub fn outputs(exp: &Expansion) -> Map<String, Json> {
-    let json = acrlint::report::expand::to_json(exp);
+    let json = acrlint::expansion_to_json(exp);
     json["outputs"].as_object().cloned().unwrap_or_default()
 }
 

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use acrlint::generate::new::{RegistryRequest, Sku};
+use acrlint::{RegistryRequest, Sku};
 
 pub const PRINCIPAL: &str = "00000000-0000-0000-0000-0000000000a1";
 pub const PUSHER: &str = "00000000-0000-0000-0000-0000000000b2";

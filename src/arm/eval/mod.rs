@@ -13,7 +13,7 @@ mod deferred;
 mod provenance;
 mod resources;
 
-pub use budget::{fresh_cells, Budget, Exhaustion};
+pub use budget::{fresh_cells, Budget};
 pub use context::{DeploymentContext, ScopeKind};
 pub use deferred::{is_resource_frame_key, PendingBody};
 pub use provenance::{Provenance, ProvenanceKind};
@@ -35,8 +35,10 @@ use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 /// Functions a host adds to the language (name in lower case, argument values).
 pub type HostFunctions<'a> = dyn Fn(&str, &[Value]) -> Option<Value> + 'a;
 
-/// Index of a source file in the expansion's file list.
-pub type FileId = u32;
+pub use crate::source::file::FileId;
+
+/// Marks a copy iteration whose index is unknown (the count could not be evaluated).
+pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
 
 /// A problem found while evaluating (expression syntax errors, deployment-time errors
 /// such as `fail()` or type mismatches, caps reached).
@@ -981,12 +983,10 @@ impl<'s, 't> Evaluator<'s, 't> {
                 .find(|(l, _)| l.as_ref().is_some_and(|l| l.eq_ignore_ascii_case(n))),
         };
         match found {
-            Some((_, i)) if *i == crate::arm::expand::UNKNOWN_COPY_INDEX => {
-                Err(FnError::Unknown(Arc::new(Unknown {
-                    why: "copy index of a loop whose count is unknown".into(),
-                    ..Default::default()
-                })))
-            }
+            Some((_, i)) if *i == UNKNOWN_COPY_INDEX => Err(FnError::Unknown(Arc::new(Unknown {
+                why: "copy index of a loop whose count is unknown".into(),
+                ..Default::default()
+            }))),
             Some((_, i)) => i
                 .checked_add(offset)
                 .map(Value::Int)

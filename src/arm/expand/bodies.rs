@@ -201,7 +201,7 @@ pub enum Needs {
 fn has_copy(node: &Node, depth: usize) -> bool {
     match &node.kind {
         // Deeper than any real template: evaluate rather than recurse further.
-        _ if depth > crate::arm::limits::MAX_JSON_DEPTH => true,
+        _ if depth > crate::source::limits::MAX_JSON_DEPTH => true,
         NodeKind::Object(members) => members
             .iter()
             .any(|m| m.key.eq_ignore_ascii_case("copy") || has_copy(&m.value, depth + 1)),
@@ -222,7 +222,7 @@ fn declares_read_resource(
         // The walker reports how deep it follows nested deployments.
         return true;
     }
-    super::resources::resource_nodes(template)
+    super::resource_nodes(template)
         .into_iter()
         .any(|(_, node)| resource_is_read(types, node, depth, needs_marker))
 }

@@ -7,28 +7,19 @@ mod params;
 mod resources;
 mod syntax;
 
+pub use crate::arm::eval::UNKNOWN_COPY_INDEX;
 pub use bodies::{any_ignoring_ascii_case, contains_ignore_ascii_case, Bodies, BodyTypes};
-pub use resources::{FILE_MARKER, UNKNOWN_COPY_INDEX};
+pub use resources::FILE_MARKER;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use crate::arm::eval::{DeploymentContext, Diagnostic, DiagnosticKind, FileId, Provenance};
 use crate::arm::limits::Limits;
 use crate::arm::value::{Str, Value};
-use crate::source::discover::{classify, parameter_file_for, JsonFileKind};
-use crate::source::file::SourceFile;
+use crate::source::file::{LoadedFile, SourceFile};
 use crate::source::json::{self, Node, Span};
-
-/// A file taking part in an expansion (the template, its parameter file, …).
-#[derive(Debug)]
-pub struct LoadedFile {
-    pub source: Arc<SourceFile>,
-    pub root: Arc<Node>,
-    /// Comments that mention acrlint (suppression directives).
-    pub directives: Vec<json::DirectiveComment>,
-}
 
 /// Options of one expansion.
 #[derive(Clone, Debug, Default)]
@@ -151,52 +142,6 @@ impl ExpandError {
     }
 }
 
-/// Read and parse a JSON(C) file.
-pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
-    let source = SourceFile::read(path).map_err(|e| ExpandError {
-        path: path.to_path_buf(),
-        message: e.message,
-        span: e.offset.map(|o| Span { start: o, end: o }),
-        source: e.lossy,
-    })?;
-    load_text(Arc::new(source))
-}
-
-pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
-    match json::parse_with_directives(&source.text) {
-        Ok((root, directives)) => Ok(LoadedFile {
-            source,
-            root: Arc::new(root),
-            directives,
-        }),
-        Err(e) => Err(ExpandError {
-            path: source.path.clone(),
-            message: e.message,
-            span: Some(e.span),
-            source: Some(source),
-        }),
-    }
-}
-
-/// Expand an ARM template or a Bicep file (`.bicep`, `.bicepparam`), whichever `path` is.
-pub fn expand_any(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
-    if crate::source::bicep::lower::is_bicep_path(path) {
-        crate::arm::limits::with(&options.limits, || {
-            crate::source::bicep::lower::expand(path, options)
-        })
-    } else {
-        expand_file(path, options)
-    }
-}
-
-/// Expand a template file (with its parameter file, explicit or by convention).
-pub fn expand_file(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
-    crate::arm::limits::with(&options.limits, || {
-        let template = load_json(path)?;
-        expand_loaded(template, options)
-    })
-}
-
 /// Expand a template assembled from several files: `files[0]` is the root template;
 /// nested inline templates written in another file carry `"$acrlintFile": <index>`.
 /// `param_file` is the index of a file shaped like a deployment parameters file
@@ -212,56 +157,6 @@ pub fn expand_files(
     };
     if let Some(id) = param_file {
         expansion.parameter_file = expansion.file(id).map(|f| f.source.path.clone());
-    }
-    resources::expand_top(&mut expansion, param_file, options);
-    Ok(expansion)
-}
-
-/// Expand an already loaded template.
-pub fn expand_loaded(
-    template: LoadedFile,
-    options: &ExpandOptions,
-) -> Result<Expansion, ExpandError> {
-    let path = template.source.path.clone();
-    if classify(&template.root) != JsonFileKind::Template {
-        return Err(ExpandError {
-            path,
-            message: "not an ARM deployment template (no deploymentTemplate $schema)".into(),
-            span: None,
-            source: Some(template.source),
-        });
-    }
-    let param_path = match &options.parameters {
-        Some(p) => Some(p.clone()),
-        None if options.no_parameter_discovery => None,
-        None => parameter_file_for(&path),
-    };
-    let mut expansion = Expansion {
-        files: vec![template],
-        ..Default::default()
-    };
-    let mut param_file: Option<FileId> = None;
-    if let Some(pp) = &param_path {
-        match load_json(pp) {
-            Ok(f) => {
-                if classify(&f.root) == JsonFileKind::Parameters
-                    || f.root.get("parameters").is_some()
-                {
-                    expansion.files.push(f);
-                    param_file = Some(1);
-                    expansion.parameter_file = Some(pp.clone());
-                } else {
-                    return Err(ExpandError {
-                        path: pp.clone(),
-                        message: "not a deployment parameters file".into(),
-                        span: None,
-                        source: Some(f.source),
-                    });
-                }
-            }
-            Err(e) if options.parameters.is_some() => return Err(e),
-            Err(_) => {}
-        }
     }
     resources::expand_top(&mut expansion, param_file, options);
     Ok(expansion)
@@ -318,6 +213,19 @@ impl Expansion {
         self.diagnostics
             .iter()
             .filter(|d| d.kind == DiagnosticKind::Syntax)
+    }
+}
+
+/// The resources of a template: an array, or an object of symbolic names
+/// (languageVersion 2.0; also tolerated as `{}` in languageVersion 1).
+fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
+    match template.get("resources").map(|r| &r.kind) {
+        Some(json::NodeKind::Array(items)) => items.iter().map(|n| (None, n)).collect(),
+        Some(json::NodeKind::Object(members)) => members
+            .iter()
+            .map(|m| (Some(m.key.clone()), &m.value))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

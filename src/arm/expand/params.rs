@@ -155,7 +155,7 @@ fn bind_parameter<'t>(
                 .is_some_and(|n| matches!(n.kind, crate::source::json::NodeKind::Bool(true)));
             let value = match allowed {
                 Some(items) if !items.is_empty() => {
-                    let values: Vec<Value> = items.iter().map(Node::to_value).collect();
+                    let values: Vec<Value> = items.iter().map(Value::from_node).collect();
                     if values.len() == 1 {
                         values.into_iter().next().unwrap_or(Value::Null)
                     } else {
@@ -199,7 +199,7 @@ fn bind_parameter<'t>(
 pub fn parameter_file_binding(file: FileId, root: &Node, name: &str) -> Option<Binding> {
     let entry = root.get("parameters")?.get(name)?;
     let (value, span) = if let Some(v) = entry.get("value") {
-        (v.to_value(), v.span)
+        (Value::from_node(v), v.span)
     } else if let Some(r) = entry.get("reference") {
         (
             Value::unknown_term(

@@ -9,12 +9,14 @@ use super::bodies::{defer_body, Bodies, Needs};
 use super::params::{
     bind_parameters, declare_variables_and_functions, parameter_file_binding, Binding,
 };
-use super::{ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind};
-use crate::arm::eval::Budget;
+use super::{
+    resource_nodes, ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind,
+};
 use crate::arm::eval::{
     is_resource_frame_key, DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind,
     Evaluator, FileId, PendingBody, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
+use crate::arm::eval::{Budget, UNKNOWN_COPY_INDEX};
 use crate::arm::limits::{raise_with, Limits};
 use crate::arm::value::{Map, Str, Value};
 use crate::source::json::{Node, NodeKind};
@@ -25,9 +27,6 @@ mod outputs;
 
 /// Cells a resource costs besides its body (its name, condition, traces, copy stack).
 const RESOURCE_CELLS: u64 = 32;
-
-/// Marks a copy iteration whose index is unknown (the count could not be evaluated).
-pub const UNKNOWN_COPY_INDEX: i64 = i64::MIN;
 
 /// Key on a nested `template` object naming the file it was written in (index into
 /// the expansion's files), for templates assembled from several files (Bicep modules).
@@ -145,19 +144,6 @@ fn expand_top_within_limits(
         });
     }
     super::syntax::check_every_expression(exp, &walker.parsed);
-}
-
-/// The resources of a template: an array, or an object of symbolic names
-/// (languageVersion 2.0; also tolerated as `{}` in languageVersion 1).
-pub(super) fn resource_nodes(template: &Node) -> Vec<(Option<Str>, &Node)> {
-    match template.get("resources").map(|r| &r.kind) {
-        Some(NodeKind::Array(items)) => items.iter().map(|n| (None, n)).collect(),
-        Some(NodeKind::Object(members)) => members
-            .iter()
-            .map(|m| (Some(m.key.clone()), &m.value))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// `a && b` over condition values.

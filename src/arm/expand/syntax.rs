@@ -26,7 +26,7 @@ pub(super) fn check_every_expression(exp: &mut Expansion, parsed: &HashSet<(File
     let Some(template) = exp.files.first() else {
         return;
     };
-    if crate::source::bicep::lower::is_bicep_path(&template.source.path) {
+    if template.lowered {
         return;
     }
     let text = template.source.text.clone();

@@ -3,7 +3,7 @@
 //! Spans are byte offsets into the expression text (the decoded JSON string); the
 //! loader maps them back to the file when it reports.
 
-use crate::arm::value::Str;
+use crate::source::Str;
 
 /// Byte range inside the expression text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

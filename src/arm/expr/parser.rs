@@ -11,7 +11,7 @@
 
 use crate::arm::expr::ast::{Expr, ExprSpan};
 use crate::arm::limits::MAX_EXPRESSION_DEPTH;
-use crate::arm::value::Str;
+use crate::source::Str;
 
 /// A syntax error at a byte offset of the expression text.
 #[derive(Clone, Debug, PartialEq)]

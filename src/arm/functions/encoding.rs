@@ -16,8 +16,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::string::{text_arg, to_arm_string};
 use super::{arg_str, capped_string, invalid, FnError, FnResult, FnSpec, Host};
-use crate::arm::limits::MAX_JSON_DEPTH;
 use crate::arm::value::{Map, Str, Value};
+use crate::source::limits::MAX_JSON_DEPTH;
 
 pub const FUNCTIONS: &[FnSpec] = &[
     FnSpec::new("base64", 1, Some(1), base64),

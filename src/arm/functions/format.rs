@@ -2,14 +2,11 @@
 //! (`String.Format`): `{index[,alignment][:formatString]}` items, `{{`/`}}` escapes.
 //!
 //! Arguments render the way `JValue` does in .NET: integers and floats honour numeric
-//! format strings (see [`number`]); strings, booleans (`True`/`False`) and `null` (empty)
+//! format strings (see [`super::number`]); strings, booleans (`True`/`False`) and `null` (empty)
 //! ignore them; arrays and objects become compact JSON with `"` turned into `'` (what
 //! ARM's engine does before formatting).
 
-pub mod number;
-
-use number::{format_number, Number};
-
+use super::number::{format_number, Number};
 use super::string::{compact_json, utf16_len};
 use super::{
     arg_str, capped_string, invalid, known, string_limit, FnError, FnResult, FnSpec, Host,
@@ -57,15 +54,13 @@ fn format(_host: &mut dyn Host, args: &[Value]) -> FnResult {
         .map(prepare)
         .collect::<Result<Vec<_>, _>>()?;
     let out = compose(pattern, &values).map_err(|why| match why.as_str() {
-        OVER_LIMIT => string_limit("format", limits::string_bytes() + 1),
+        super::OVER_LIMIT => string_limit("format", limits::string_bytes() + 1),
         _ => invalid(format!("format: {why}")),
     })?;
     capped_string(out, "format")
 }
 
 const BAD_FORMAT: &str = "Input string was not in a correct format.";
-/// What formatting returns when the result would pass the string limit.
-pub(super) const OVER_LIMIT: &str = "the result is over the string limit";
 
 /// Reads a decimal number of at most `ITEM_LIMIT`, like .NET's item parser.
 fn parse_item_number(chars: &[char], pos: &mut usize) -> Result<usize, String> {
@@ -111,7 +106,7 @@ fn compose(pattern: &str, args: &[Arg]) -> Result<String, String> {
                 let item = format_item(&chars, &mut pos, args)?;
                 out.push_str(&item);
                 if out.len() > limits::string_bytes() {
-                    return Err(OVER_LIMIT.into());
+                    return Err(super::OVER_LIMIT.into());
                 }
             }
             c => out.push(c),

@@ -22,6 +22,7 @@ pub mod encoding;
 pub mod format;
 pub mod hash;
 pub mod lambda;
+pub mod number;
 pub mod numeric;
 pub mod object;
 pub mod string;
@@ -117,14 +118,6 @@ pub fn lookup(name: &str) -> Option<&'static FnSpec> {
     } else {
         table.get(name).copied()
     }
-}
-
-/// Every library function name (for documentation and coverage tests).
-pub fn names() -> Vec<&'static str> {
-    all_tables()
-        .iter()
-        .flat_map(|t| t.iter().map(|s| s.name))
-        .collect()
 }
 
 // ---- argument helpers -------------------------------------------------------------
@@ -232,20 +225,6 @@ pub fn arg_int(args: &[Value], i: usize, func: &str) -> Result<i64, FnError> {
     }
 }
 
-pub fn arg_bool(args: &[Value], i: usize, func: &str) -> Result<bool, FnError> {
-    match args.get(i) {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
-            invalid(format!(
-                "{func}: argument {} must be a bool, got {}",
-                i + 1,
-                v.type_name()
-            ))
-        })),
-        None => Err(invalid(format!("{func}: missing argument {}", i + 1))),
-    }
-}
-
 pub fn arg_array<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v [Value], FnError> {
     match args.get(i) {
         Some(Value::Array(a)) => Ok(a),
@@ -304,6 +283,10 @@ pub fn capped_array(items: Vec<Value>, func: &str) -> FnResult {
     Ok(Value::array(items))
 }
 
+/// What formatting (`format`, number formats) returns when the result would pass the
+/// string limit.
+pub(crate) const OVER_LIMIT: &str = "the result is over the string limit";
+
 /// A string of (at least) `len` bytes would pass the string limit. Functions check
 /// before they build what they can size beforehand.
 pub fn string_limit(func: &str, len: usize) -> FnError {
@@ -323,10 +306,12 @@ pub fn array_limit(func: &str, len: usize) -> FnError {
     ))
 }
 
-/// A host for tests and for functions evaluated without an evaluator: lambdas are
+/// A host for tests of functions evaluated without an evaluator: lambdas are
 /// evaluated by the real evaluator, so this one refuses them.
+#[cfg(test)]
 pub struct NoHost;
 
+#[cfg(test)]
 impl Host for NoHost {
     fn call_lambda(&mut self, _lambda: &Lambda, _args: &[Value]) -> FnResult {
         Err(invalid("lambdas need an evaluator"))
@@ -334,6 +319,7 @@ impl Host for NoHost {
 }
 
 /// Call a library function directly (tests): arity check and implementation only.
+#[cfg(test)]
 pub fn call(host: &mut dyn Host, name: &str, args: &[Value]) -> FnResult {
     let spec = lookup(name).ok_or_else(|| invalid(format!("unknown function {name}")))?;
     if args.len() < spec.min_args || spec.max_args.is_some_and(|m| args.len() > m) {

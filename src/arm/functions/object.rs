@@ -158,14 +158,14 @@ fn lenient_json(text: &str) -> Option<Value> {
 
 fn from_jsonc(v: jsonc_parser::JsonValue<'_>, depth: usize) -> Option<Value> {
     use jsonc_parser::JsonValue as J;
-    if depth > limits::MAX_JSON_DEPTH {
+    if depth > crate::source::limits::MAX_JSON_DEPTH {
         return None;
     }
     Some(match v {
         J::Null => Value::Null,
         J::Boolean(b) => Value::Bool(b),
         J::String(s) => Value::str(&s),
-        J::Number(n) => super::json_number(&n, "json"),
+        J::Number(n) => super::json_number(n, "json"),
         J::Array(items) => Value::array(
             items
                 .take_inner()

@@ -5,7 +5,7 @@
 //! ignore case, and `string()` renders booleans as `True`/`False`. Like ARM's own
 //! engine, a `null` where text is expected reads as the empty string.
 
-use super::format::number::double_to_string;
+use super::number::double_to_string;
 use super::{
     arg_int, arg_str, capped_array, capped_string, invalid, known, string_limit, FnError, FnResult,
     FnSpec, Host,

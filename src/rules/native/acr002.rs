@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
 use crate::arm::eval::{name_key, parse_resource_id};
-use crate::arm::expand::{expand_any, ExpandOptions, ExpandedResource, Expansion};
+use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_related};
@@ -284,7 +284,9 @@ fn re_expand(input: &RuleInput, h: &Hypothesis) -> Option<Expansion> {
         options.parameters = input.expansion.parameter_file.clone();
         options.no_parameter_discovery = true;
     }
-    expand_any(input.template_path, &options).ok()
+    crate::load::Loader::new(input.sources)
+        .expand(input.template_path, &options)
+        .ok()
 }
 
 /// `--mode complete`: a registry with replications should declare its home replica,

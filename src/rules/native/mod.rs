@@ -44,6 +44,8 @@ pub struct RuleInput<'a> {
     /// The options the expansion was made with (to evaluate hypotheses).
     pub options: &'a ExpandOptions,
     pub template_path: &'a Path,
+    /// Where the template's files are read (to evaluate it again).
+    pub sources: &'a dyn crate::source::sources::Sources,
 }
 
 pub type NativeCheck = fn(&RuleInput) -> Vec<Finding>;

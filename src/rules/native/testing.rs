@@ -3,7 +3,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::arm::expand::{expand_loaded, load_text, ExpandOptions, Expansion};
+use crate::arm::expand::{ExpandOptions, Expansion};
+use crate::load::{expand_loaded, load_text};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::Finding;
 use crate::rules::native::DeploymentMode;
@@ -33,6 +34,7 @@ pub fn findings(id: &str, text: &str) -> Vec<Finding> {
         options: &options,
         mode: DeploymentMode::Incremental,
         template_path: Path::new("template.json"),
+        sources: &crate::load::Disk,
     };
     engine
         .run(&input)

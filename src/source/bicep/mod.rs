@@ -13,7 +13,6 @@ mod containers;
 mod declarations;
 mod expr;
 pub mod lexer;
-pub mod lower;
 mod parser;
 mod strings;
 mod types;

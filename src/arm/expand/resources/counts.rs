@@ -9,9 +9,10 @@
 
 use std::sync::Arc;
 
-use super::{resource_nodes, Walker};
+use super::Walker;
 use crate::arm::eval::{DeploymentContext, Evaluator, Scope, ScopeKind};
 use crate::arm::expand::params::{bind_parameters, declare_variables_and_functions, Binding};
+use crate::arm::expand::resource_nodes;
 use crate::arm::value::Value;
 use crate::source::json::{Node, NodeKind};
 

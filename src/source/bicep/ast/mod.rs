@@ -4,7 +4,7 @@
 //! [`parse`](super::parse). The tree keeps what lowering needs (names, types,
 //! decorators, bodies, string segments) and drops pure punctuation.
 
-use crate::arm::value::Str;
+use crate::source::Str;
 
 mod types;
 pub use types::*;

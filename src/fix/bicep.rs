@@ -1,0 +1,299 @@
+//! Repairs of Bicep files, driven by the findings on the lowered file: the lowering
+//! keeps the byte spans of the Bicep source, so a finding points at the Bicep value
+//! (or resource) to edit. Edits follow the rule's [`FixSpec`] on the syntax tree:
+//! a literal is replaced (`adminUserEnabled: true` → `false`), a `bool`/`string`
+//! parameter used only there gets a new default, a missing property is inserted in
+//! the style of its siblings, and `guard` puts `if (false)` before a resource body.
+
+use super::edit::{self, indent_at, newline_of, Edit};
+use super::json::{excerpt, Planned};
+use super::spec::{FixSpec, SetProperty};
+use super::Finding;
+use crate::source::bicep::lexer::{lex, TokenKind};
+use crate::source::bicep::{
+    Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind,
+};
+use crate::source::escape::{bicep_key, bicep_string};
+
+/// Resource declarations (nested ones too), innermost last among those containing a
+/// span.
+fn resources(program: &Program) -> Vec<&Statement> {
+    fn walk<'a>(stmts: Vec<&'a Statement>, out: &mut Vec<&'a Statement>) {
+        for s in stmts {
+            let StatementKind::Resource(decl) = &s.kind else {
+                continue;
+            };
+            out.push(s);
+            if let Some(ExprKind::Object(items)) = body_object(decl).map(|o| &o.kind) {
+                let nested = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        ObjectItem::Resource(s) => Some(&**s),
+                        _ => None,
+                    })
+                    .collect();
+                walk(nested, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(program.statements.iter().collect(), &mut out);
+    out
+}
+
+/// The object literal of a resource body (inside `if (...)` and `[for ...]`).
+fn body_object(decl: &ResourceDecl) -> Option<&Expr> {
+    let mut body = &decl.body;
+    if let ExprKind::For(f) = &body.kind {
+        body = &f.body;
+    }
+    if let ExprKind::If { body: b, .. } = &body.kind {
+        body = b;
+    }
+    matches!(body.kind, ExprKind::Object(_)).then_some(body)
+}
+
+/// Bicep text of a JSON value; objects and arrays spread over lines under `indent`.
+fn render(value: &serde_json::Value, indent: &str, nl: &str) -> String {
+    let inner = format!("{indent}  ");
+    match value {
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => bicep_string(s),
+        serde_json::Value::Array(items) if !items.is_empty() => {
+            let lines: Vec<String> = items
+                .iter()
+                .map(|v| format!("{inner}{}", render(v, &inner, nl)))
+                .collect();
+            format!("[{nl}{}{nl}{indent}]", lines.join(nl))
+        }
+        serde_json::Value::Object(map) if !map.is_empty() => {
+            let lines: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{inner}{}: {}", bicep_key(k), render(v, &inner, nl)))
+                .collect();
+            format!("{{{nl}{}{nl}{indent}}}", lines.join(nl))
+        }
+        serde_json::Value::Array(_) => "[]".into(),
+        serde_json::Value::Object(_) => "{}".into(),
+    }
+}
+
+fn same_value(e: &Expr, want: &serde_json::Value) -> bool {
+    match (&e.kind, want) {
+        (ExprKind::Bool(a), serde_json::Value::Bool(b)) => a == b,
+        (ExprKind::Int(a), serde_json::Value::Number(b)) => b.as_u64() == Some(*a),
+        (ExprKind::Null, serde_json::Value::Null) => true,
+        (ExprKind::String(_), serde_json::Value::String(b)) => e
+            .as_literal_string()
+            .is_some_and(|a| a.eq_ignore_ascii_case(b)),
+        _ => false,
+    }
+}
+
+fn is_literal(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Null
+    ) || e.as_literal_string().is_some()
+}
+
+struct BicepFile<'a> {
+    text: &'a str,
+    program: &'a Program,
+}
+
+impl BicepFile<'_> {
+    fn identifier_uses(&self, name: &str) -> usize {
+        lex(self.text, 0)
+            .tokens
+            .iter()
+            .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
+            .count()
+    }
+
+    fn parameter(&self, name: &str) -> Option<(&Statement, Option<&Expr>)> {
+        self.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Param {
+                name: n, default, ..
+            } if n.name.as_ref() == name => Some((s, default.as_ref())),
+            _ => None,
+        })
+    }
+}
+
+/// Plan the repair of one finding in a Bicep file.
+pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixSpec) -> Planned {
+    let file = BicepFile { text, program };
+    let file = &file;
+    let (start, end) = (finding.location.byte_start, finding.location.byte_end);
+    let Some(stmt) = resources(file.program)
+        .into_iter()
+        .rev()
+        .find(|s| s.span.start <= start && end <= s.span.end)
+    else {
+        return Planned::Manual("the resource could not be located in the file".into());
+    };
+    let StatementKind::Resource(decl) = &stmt.kind else {
+        return Planned::Manual("the resource could not be located in the file".into());
+    };
+    let mut edits = Vec::new();
+    if spec.guard {
+        match &decl.body.kind {
+            ExprKind::Object(_) => edits.push(Edit::insert(decl.body.span.start, "if (false) ")),
+            ExprKind::If { condition, .. } if matches!(condition.kind, ExprKind::Bool(false)) => {}
+            ExprKind::If { .. } => {
+                return Planned::Manual(
+                    "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
+                )
+            }
+            _ => {
+                return Planned::Manual(
+                    "the resource is a loop: skip the home region with a condition that compares each location with the registry's".into(),
+                )
+            }
+        }
+    }
+    let Some(object) = body_object(decl) else {
+        return Planned::Manual("the resource body is not an object".into());
+    };
+    for set in &spec.set {
+        match set_property(file, object, set) {
+            // Two properties inserted into one missing object would each write it:
+            // the later ones follow in the next pass (the finding is still there).
+            Planned::Edits(e) if e.iter().any(|x| edits.iter().any(|y| super::touches(x, y))) => {
+                break
+            }
+            Planned::Edits(e) => edits.extend(e),
+            Planned::Nothing => {}
+            m @ Planned::Manual(_) => return m,
+        }
+    }
+    if edits.is_empty() {
+        Planned::Nothing
+    } else {
+        Planned::Edits(edits)
+    }
+}
+
+fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {
+    let segments = set.segments();
+    let mut node = resource;
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match node.property(seg) {
+            Some(p) if last => return set_value(file, &p.value, set),
+            Some(p) if matches!(p.value.kind, ExprKind::Object(_)) => node = &p.value,
+            Some(p) => {
+                let shown = format!("`{}`", excerpt(p.value.span.text(file.text)));
+                return Planned::Manual(set.computed_at(i, &shown));
+            }
+            None => return insert_property(file.text, node, seg, &set.value_at(i)),
+        }
+    }
+    Planned::Nothing
+}
+
+fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
+    if same_value(value, &set.value) {
+        return Planned::Nothing;
+    }
+    let nl = newline_of(file.text);
+    if is_literal(value) {
+        let indent = indent_at(file.text, value.span.start as usize);
+        return Planned::Edits(vec![Edit::replace(
+            value.span.start,
+            value.span.end,
+            render(&set.value, indent, nl),
+        )]);
+    }
+    let advice = |why: &str| {
+        Planned::Manual(format!(
+            "{} is `{}`, which {why}; make it {}",
+            set.path,
+            excerpt(value.span.text(file.text)),
+            set.value
+        ))
+    };
+    let ExprKind::Var(name) = &value.kind else {
+        return advice("is an expression");
+    };
+    let Some((param, default)) = file.parameter(&name.name) else {
+        return advice("is not a parameter of this file");
+    };
+    if file.identifier_uses(&name.name) != 2 {
+        return advice("is a parameter also used elsewhere");
+    }
+    if param.decorator("allowed").is_some() {
+        return advice("is a parameter with @allowed values");
+    }
+    match default {
+        Some(d) if same_value(d, &set.value) => Planned::Nothing,
+        Some(d) if is_literal(d) => Planned::Edits(vec![Edit::replace(
+            d.span.start,
+            d.span.end,
+            render(&set.value, "", nl),
+        )]),
+        _ => advice("is a parameter without a literal default"),
+    }
+}
+
+/// Add `key: value` to an object literal, on its own line like the other properties.
+fn insert_property(text: &str, object: &Expr, key: &str, value: &serde_json::Value) -> Planned {
+    let ExprKind::Object(items) = &object.kind else {
+        return Planned::Manual("not an object".into());
+    };
+    let nl = newline_of(text);
+    let object_indent = indent_at(text, object.span.start as usize);
+    let last_property = items.iter().rev().find_map(|i| match i {
+        ObjectItem::Property(p) => Some(p),
+        _ => None,
+    });
+    match last_property {
+        Some(p) if edit::starts_line(text, p.span.start as usize) => {
+            let indent = indent_at(text, p.span.start as usize);
+            // After the property's line (a trailing comment stays with it).
+            let after = &text[p.span.end as usize..];
+            let line_end = p.span.end as usize + after.find(['\r', '\n']).unwrap_or(after.len());
+            Planned::Edits(vec![Edit::insert(
+                line_end as u32,
+                format!(
+                    "{nl}{indent}{}: {}",
+                    bicep_key(key),
+                    render(value, indent, nl)
+                ),
+            )])
+        }
+        Some(_) => Planned::Manual(format!(
+            "add `{}: {}`",
+            bicep_key(key),
+            render(value, "", nl)
+        )),
+        None => {
+            let inside = text
+                .get(object.span.start as usize + 1..(object.span.end as usize).saturating_sub(1))
+                .unwrap_or("x");
+            if !items.is_empty() || !inside.trim().is_empty() {
+                return Planned::Manual(format!(
+                    "add `{}: {}`",
+                    bicep_key(key),
+                    render(value, "", nl)
+                ));
+            }
+            let inner = format!("{object_indent}  ");
+            Planned::Edits(vec![Edit::replace(
+                object.span.start,
+                object.span.end,
+                format!(
+                    "{{{nl}{inner}{}: {}{nl}{object_indent}}}",
+                    bicep_key(key),
+                    render(value, &inner, nl)
+                ),
+            )])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

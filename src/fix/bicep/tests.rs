@@ -1,0 +1,188 @@
+use std::path::{Path, PathBuf};
+
+use crate::fix::{fix_file, FileFix, FixOptions};
+use crate::rules::engine::Engine;
+use crate::rules::finding::Level;
+
+/// Write `text` to a fresh `main.bicep` and fix it (the lowering reads from disk).
+fn fix_with(text: &str, rules: &[&str], write: bool) -> (FileFix, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("main.bicep");
+    std::fs::write(&path, text).unwrap();
+    let options = FixOptions {
+        fail_on: Some(Level::Error),
+        rules: rules.iter().map(|r| r.to_string()).collect(),
+        ..Default::default()
+    };
+    let r = fix_file(&path, &Engine::builtin().unwrap(), &options, write);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    (r, path, dir)
+}
+
+fn fix(text: &str) -> FileFix {
+    fix_with(text, &["ACR001", "ACR002"], true).0
+}
+
+const REGISTRY: &str = "param location string = 'westeurope'
+
+resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry'
+  location: location
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    // shared password for the pipeline
+    adminUserEnabled: true   // TODO
+  }
+}
+";
+
+#[test]
+fn a_literal_true_becomes_false() {
+    let r = fix(REGISTRY);
+    assert_eq!(r.applied, 1);
+    assert_eq!(
+        r.fixed,
+        REGISTRY.replace("adminUserEnabled: true", "adminUserEnabled: false")
+    );
+    assert!(r.remaining.is_empty(), "{:?}", r.remaining);
+    let again = fix(&r.fixed);
+    assert_eq!(again.fixed, r.fixed);
+    assert_eq!(again.applied, 0);
+}
+
+#[test]
+fn a_bool_parameter_used_only_there_gets_a_false_default() {
+    let text = REGISTRY
+        .replace("adminUserEnabled: true", "adminUserEnabled: enableAdmin")
+        .replace(
+            "param location",
+            "@description('Admin user')\nparam enableAdmin bool = true\n\nparam location",
+        );
+    let r = fix(&text);
+    assert_eq!(r.applied, 1);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "param enableAdmin bool = true",
+            "param enableAdmin bool = false"
+        )
+    );
+}
+
+#[test]
+fn a_parameter_used_elsewhere_is_left_with_advice() {
+    let text = format!(
+        "param enableAdmin bool = true\n{}\noutput admin bool = enableAdmin\n",
+        REGISTRY.replace("adminUserEnabled: true", "adminUserEnabled: enableAdmin")
+    );
+    let (r, path, _dir) = fix_with(&text, &["ACR001"], true);
+    assert_eq!(r.fixed, text);
+    assert_eq!(r.manual.len(), 1, "{:?}", r.manual);
+    assert_eq!(r.manual[0].rule, "ACR001");
+    assert!(r.manual[0].advice.contains("also used elsewhere"));
+    assert_eq!(r.remaining.len(), 1);
+    assert_eq!(r.remaining[0].location.file, path);
+}
+
+const HOME_REPLICA: &str = "
+resource home 'Microsoft.ContainerRegistry/registries/replications@2025-11-01' = {
+  parent: acr
+  name: location
+  location: location
+  properties: {}
+}
+
+resource nested 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'other12345'
+  location: 'West Europe'
+  sku: {
+    name: 'Premium'
+  }
+
+  resource westeurope 'replications' = {
+    name: 'westeurope'
+    location: 'westeurope'
+  }
+
+  resource northeurope 'replications' = {
+    name: 'northeurope'
+    location: 'northeurope'
+  }
+}
+";
+
+#[test]
+fn unguarded_home_replicas_get_if_false_top_level_and_nested() {
+    let text = format!("{}{HOME_REPLICA}", REGISTRY.replace("true", "false"));
+    let r = fix(&text);
+    assert_eq!(r.applied, 2, "{:?}", r.manual);
+    let expected = text
+        .replace(
+            "registries/replications@2025-11-01' = {",
+            "registries/replications@2025-11-01' = if (false) {",
+        )
+        .replace(
+            "resource westeurope 'replications' = {",
+            "resource westeurope 'replications' = if (false) {",
+        );
+    assert_eq!(r.fixed, expected);
+    assert_eq!(fix(&r.fixed).fixed, expected);
+}
+
+#[test]
+fn missing_properties_are_inserted_and_nested_objects_created() {
+    let text = "resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: false // off
+  }
+}
+";
+    let (r, _, _dir) = fix_with(text, &["ACR005", "ACR008"], true);
+    assert_eq!(r.applied, 2, "{:?}\n{}", r.manual, r.fixed);
+    let expected = text.replace(
+        "    adminUserEnabled: false // off\n",
+        "    adminUserEnabled: false // off\n    publicNetworkAccess: 'Disabled'\n    policies: {\n      azureADAuthenticationAsArmPolicy: {\n        status: 'disabled'\n      }\n    }\n",
+    );
+    assert_eq!(r.fixed, expected);
+    assert!(r.remaining.is_empty(), "{:?}", r.remaining);
+}
+
+#[test]
+fn diff_mode_writes_nothing_and_rule_filter_applies() {
+    let text = format!("{REGISTRY}{HOME_REPLICA}");
+    let (r, path, _dir) = fix_with(&text, &["ACR002"], false);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert!(r.fixed.contains("adminUserEnabled: true"));
+    assert!(r.fixed.contains("= if (false) {"));
+    // Only ACR002 was fixed; the admin user is still a finding.
+    assert!(
+        r.remaining.iter().any(|f| f.rule == "ACR001"),
+        "{:?}",
+        r.remaining
+    );
+}
+
+#[test]
+fn syntax_errors_are_reported_not_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.bicep");
+    std::fs::write(&path, "resource acr 'x@1' = {\n  properties: {\n").unwrap();
+    let r = fix_file(
+        Path::new(&path),
+        &Engine::builtin().unwrap(),
+        &FixOptions::default(),
+        true,
+    );
+    assert!(r.error.is_some());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "resource acr 'x@1' = {\n  properties: {\n"
+    );
+}

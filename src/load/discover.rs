@@ -1,0 +1,196 @@
+//! What a JSON file is (template or parameter file, by `$schema`) and which parameter
+//! file belongs to which template (by naming convention).
+
+use std::path::{Path, PathBuf};
+
+use crate::source::file::Language;
+use crate::source::json::Node;
+use crate::source::sources::Sources;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonFileKind {
+    /// A deployment template of any scope.
+    Template,
+    /// A deployment parameters file.
+    Parameters,
+    /// Anything else (skipped silently).
+    Other,
+}
+
+/// Classify by `$schema`; templates without one are recognised by their shape
+/// (`resources` plus `contentVersion` or `$schema`-less nested template files).
+pub fn classify(root: &Node) -> JsonFileKind {
+    let schema = root
+        .get("$schema")
+        .and_then(Node::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if schema.contains("deploymentparameters") || schema.contains("parameters.json") {
+        return JsonFileKind::Parameters;
+    }
+    if schema.contains("deploymenttemplate") {
+        return JsonFileKind::Template;
+    }
+    if schema.is_empty() && root.get("resources").is_some() && root.get("contentVersion").is_some()
+    {
+        return JsonFileKind::Template;
+    }
+    JsonFileKind::Other
+}
+
+/// Whether `name` is a parameter file of a template with this file stem:
+/// `x.parameters.json` or `x.parameters.<anything>.json`.
+fn names_parameter_file_of(stem: &str, name: &str) -> bool {
+    name.strip_prefix(stem)
+        .and_then(|rest| rest.strip_prefix(".parameters."))
+        .is_some_and(|rest| rest == "json" || rest.ends_with(".json"))
+}
+
+/// The parameter file a template's convention picks among the file names of its
+/// directory: `x.parameters.json` when present, otherwise the first
+/// `x.parameters.<anything>.json` by name.
+pub fn pick_parameter_file<'a>(
+    template: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let stem = template.file_stem().and_then(|s| s.to_str())?;
+    let exact = format!("{stem}.parameters.json");
+    let mut best: Option<&str> = None;
+    for name in names {
+        if name == exact {
+            return Some(name);
+        }
+        if names_parameter_file_of(stem, name) && best.is_none_or(|b| name < b) {
+            best = Some(name);
+        }
+    }
+    best
+}
+
+/// The parameter file attached to a template by convention, if any.
+pub fn parameter_file_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    // The exact name wins: when it exists the directory need not be listed.
+    let stem = template.file_stem().and_then(|s| s.to_str())?;
+    let exact = dir.join(format!("{stem}.parameters.json"));
+    if sources.is_file(&exact) {
+        return Some(exact);
+    }
+    let names = sources.file_names(dir);
+    pick_parameter_file(template, names.iter().map(String::as_str)).map(|n| dir.join(n))
+}
+
+/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
+pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
+    let dir = template.parent()?;
+    let wanted = sources.canonical(template);
+    let listed = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut candidates: Vec<PathBuf> = sources
+        .file_names(dir)
+        .into_iter()
+        .filter(|n| Language::of(Path::new(n)) == Some(Language::BicepParam))
+        .map(|n| listed.join(n))
+        .collect();
+    candidates.sort();
+    candidates.into_iter().find(|p| {
+        let Ok(file) = sources.read(p) else {
+            return false;
+        };
+        file.text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("using "))
+            .and_then(|l| l.split('\'').nth(1))
+            .and_then(|target| sources.resolve(p, target).ok())
+            .is_some_and(|t| sources.canonical(&t) == wanted)
+    })
+}
+
+/// Files to check under `paths`: directories are walked honouring `.gitignore` for
+/// files of a [`Language`] acrlint reads; files named explicitly are always included
+/// (flagged `true`).
+pub fn collect_files(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            files.push((p.clone(), true));
+            continue;
+        }
+        if !p.exists() {
+            errors.push(format!("{}: no such file or directory", p.display()));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(p).follow_links(false).build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let path = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        files.push((path.to_path_buf(), false));
+                    }
+                }
+                Err(e) => errors.push(e.to_string()),
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    (files, errors)
+}
+
+fn is_candidate(path: &Path) -> bool {
+    Language::of(path).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::json::parse;
+
+    #[test]
+    fn picks_parameter_files_by_convention() {
+        let t = Path::new("infra/main.json");
+        let pick = |names: &[&'static str]| pick_parameter_file(t, names.iter().copied());
+        assert_eq!(
+            pick(&["main.parameters.prod.json", "main.parameters.json"]),
+            Some("main.parameters.json")
+        );
+        assert_eq!(
+            pick(&[
+                "main.parameters.prod.json",
+                "main.parameters.dev.json",
+                "main.json"
+            ]),
+            Some("main.parameters.dev.json")
+        );
+        assert_eq!(
+            pick(&["main.parameters..json"]),
+            Some("main.parameters..json")
+        );
+        assert_eq!(
+            pick(&["other.parameters.json", "main.parameters.jsonc"]),
+            None
+        );
+        assert_eq!(
+            pick(&["mainx.parameters.json", "main.parametersjson"]),
+            None
+        );
+    }
+
+    #[test]
+    fn classifies_by_schema() {
+        let t = parse(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": []}"#).unwrap();
+        assert_eq!(classify(&t), JsonFileKind::Template);
+        let s = parse(r#"{"$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"}"#).unwrap();
+        assert_eq!(classify(&s), JsonFileKind::Template);
+        let p = parse(r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "parameters": {}}"#).unwrap();
+        assert_eq!(classify(&p), JsonFileKind::Parameters);
+        let o = parse(r#"{"name": "package"}"#).unwrap();
+        assert_eq!(classify(&o), JsonFileKind::Other);
+    }
+}

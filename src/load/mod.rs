@@ -1,0 +1,205 @@
+//! The one door: a path becomes an expansion. Loading decides the file's language
+//! once ([`Language::of`]), reads it, lowers Bicep to the ARM model ([`crate::lower`]),
+//! finds and binds its parameter file, and expands it ([`crate::arm::expand`]).
+//! Everything above asks the loader; nothing below it chooses a language.
+
+pub mod discover;
+mod disk;
+
+pub use disk::{read_capped, read_capped_with_metadata, Confined, Disk};
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::arm::eval::{Diagnostic, DiagnosticKind, FileId};
+use crate::arm::expand::{expand_files, ExpandError, ExpandOptions, Expansion};
+use crate::lower;
+use crate::source::file::{Language, LoadedFile, SourceFile};
+use crate::source::json::{self, Span};
+use crate::source::sources::Sources;
+use discover::{bicepparam_for, classify, parameter_file_for, JsonFileKind};
+
+pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
+    match json::parse_with_directives(&source.text) {
+        Ok((root, directives)) => Ok(LoadedFile {
+            source,
+            root: Arc::new(root),
+            directives,
+            lowered: false,
+        }),
+        Err(e) => Err(ExpandError {
+            path: source.path.clone(),
+            message: e.message,
+            span: Some(e.span),
+            source: Some(source),
+        }),
+    }
+}
+
+/// Loading with the files of one [`Sources`] (the disk, or texts overlaid on it).
+#[derive(Clone, Copy)]
+pub struct Loader<'s> {
+    sources: &'s dyn Sources,
+}
+
+impl<'s> Loader<'s> {
+    pub fn new(sources: &'s dyn Sources) -> Loader<'s> {
+        Loader { sources }
+    }
+
+    /// Read and parse a JSON(C) file.
+    pub fn load_json(&self, path: &Path) -> Result<LoadedFile, ExpandError> {
+        let source = self.sources.read(path).map_err(|e| ExpandError {
+            path: path.to_path_buf(),
+            message: e.message,
+            span: e.offset.map(|o| Span { start: o, end: o }),
+            source: e.lossy,
+        })?;
+        load_text(source)
+    }
+
+    /// Expand an ARM template or a Bicep file (`.bicep`, `.bicepparam`), whichever
+    /// `path` is; any other name is read as JSON.
+    pub fn expand(&self, path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+        match Language::of(path) {
+            Some(language) if language.is_bicep() => self.expand_bicep(path, language, options),
+            _ => self.expand_loaded(self.load_json(path)?, options),
+        }
+    }
+
+    /// Expand a JSON template already read (with its parameter file, explicit or by
+    /// convention).
+    pub fn expand_loaded(
+        &self,
+        template: LoadedFile,
+        options: &ExpandOptions,
+    ) -> Result<Expansion, ExpandError> {
+        let path = template.source.path.clone();
+        if classify(&template.root) != JsonFileKind::Template {
+            return Err(ExpandError {
+                path,
+                message: "not an ARM deployment template (no deploymentTemplate $schema)".into(),
+                span: None,
+                source: Some(template.source),
+            });
+        }
+        let param_path = match &options.parameters {
+            Some(p) => Some(p.clone()),
+            None if options.no_parameter_discovery => None,
+            None => parameter_file_for(self.sources, &path),
+        };
+        let mut files = vec![template];
+        let mut param_file: Option<FileId> = None;
+        if let Some(pp) = &param_path {
+            match self.load_json(pp) {
+                Ok(f) => {
+                    if classify(&f.root) == JsonFileKind::Parameters
+                        || f.root.get("parameters").is_some()
+                    {
+                        files.push(f);
+                        param_file = Some(1);
+                    } else {
+                        return Err(ExpandError {
+                            path: pp.clone(),
+                            message: "not a deployment parameters file".into(),
+                            span: None,
+                            source: Some(f.source),
+                        });
+                    }
+                }
+                Err(e) if options.parameters.is_some() => return Err(e),
+                Err(_) => {}
+            }
+        }
+        expand_files(files, param_file, options)
+    }
+
+    /// Expand a `.bicep` or `.bicepparam` file: lower it (with its local modules), then
+    /// expand the result. A `.bicep` file takes the `.bicepparam` beside it whose `using`
+    /// names it, unless `options.parameters` (a JSON parameter file) is given or discovery
+    /// is off. Lowering diagnostics join the expansion's (syntax errors as syntax).
+    fn expand_bicep(
+        &self,
+        path: &Path,
+        language: Language,
+        options: &ExpandOptions,
+    ) -> Result<Expansion, ExpandError> {
+        let entry = if language == Language::Bicep
+            && options.parameters.is_none()
+            && !options.no_parameter_discovery
+        {
+            bicepparam_for(self.sources, path).unwrap_or_else(|| path.to_path_buf())
+        } else {
+            path.to_path_buf()
+        };
+        let project = lower::load(self.sources, &entry).map_err(|e| ExpandError {
+            path: e.path,
+            message: e.message,
+            span: None,
+            source: None,
+        })?;
+        let mut param_file = project.param_file;
+        let mut files = project.files;
+        if let Some(p) = &options.parameters {
+            let loaded = self.load_json(p)?;
+            files.push(loaded);
+            param_file = Some((files.len() - 1) as FileId);
+        }
+        let mut exp = expand_files(files, param_file, options)?;
+        let lowering = project
+            .diagnostics
+            .into_iter()
+            .map(|(file, span, message, severity)| Diagnostic {
+                file,
+                span,
+                kind: match severity {
+                    // A path refused (absolute, or leaving the checked root): what it
+                    // names is not checked, so the file fails where it is named.
+                    _ if refused_path(&message) => DiagnosticKind::Limit,
+                    lower::Severity::Syntax => DiagnosticKind::Syntax,
+                    lower::Severity::Limit => DiagnosticKind::Limit,
+                    lower::Severity::Error | lower::Severity::Warning | lower::Severity::Info => {
+                        DiagnosticKind::Evaluation
+                    }
+                },
+                message,
+            });
+        let mut all: Vec<Diagnostic> = lowering.collect();
+        all.append(&mut exp.diagnostics);
+        exp.diagnostics = all;
+        Ok(exp)
+    }
+}
+
+/// Whether a lowering message reports a path [`Confined`] or [`Disk`] refused.
+fn refused_path(message: &str) -> bool {
+    message.contains(disk::LEAVES_ROOT) || message.contains(disk::ABSOLUTE)
+}
+
+/// Expand a file as it is on disk (see [`Loader::expand`]).
+pub fn expand(path: &Path, options: &ExpandOptions) -> Result<Expansion, ExpandError> {
+    Loader::new(&Disk).expand(path, options)
+}
+
+/// Read and parse a JSON(C) file on disk.
+pub fn load_json(path: &Path) -> Result<LoadedFile, ExpandError> {
+    Loader::new(&Disk).load_json(path)
+}
+
+/// Expand a JSON template already read, its parameter file read from disk.
+pub fn expand_loaded(
+    template: LoadedFile,
+    options: &ExpandOptions,
+) -> Result<Expansion, ExpandError> {
+    Loader::new(&Disk).expand_loaded(template, options)
+}
+
+/// Lower a `.bicep` file on disk with its local modules (see [`lower::load_bicep`]).
+pub fn load_bicep(path: &Path) -> Result<lower::BicepProject, lower::LoadError> {
+    lower::load_bicep(&Disk, path)
+}
+
+/// Lower a `.bicepparam` file on disk and the template it uses.
+pub fn load_bicepparam(path: &Path) -> Result<lower::BicepProject, lower::LoadError> {
+    lower::load_bicepparam(&Disk, path)
+}

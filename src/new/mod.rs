@@ -1,0 +1,243 @@
+//! `acrlint new registry` / `acrlint new params`: validated options → Tera context →
+//! rendered ARM JSON or Bicep.
+//!
+//! The templates live in `templates/` and are embedded in the binary. Every
+//! user-supplied string reaches them through an escaping filter (see
+//! [`crate::source::escape`]); the renderer refuses any value that skips one.
+
+mod options;
+
+pub use options::{OptionError, RegistryRequest, Sku};
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::source::escape;
+
+/// Output language of a generated file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplateFormat {
+    Arm,
+    Bicep,
+}
+
+/// API versions used by the generated templates: the latest stable ones
+/// (registry: `../shared/reference/` REST spec 2025-11-01).
+#[derive(Clone, Debug, Serialize)]
+pub struct ApiVersions {
+    pub registry: &'static str,
+    pub identity: &'static str,
+    pub key_vault: &'static str,
+    pub role_assignment: &'static str,
+    pub private_dns: &'static str,
+    pub private_endpoint: &'static str,
+    /// `Microsoft.Insights/diagnosticSettings` has no stable version newer than
+    /// 2016-09-01; 2021-05-01-preview is what Azure Verified Modules use.
+    pub diagnostics: &'static str,
+}
+
+pub const API_VERSIONS: ApiVersions = ApiVersions {
+    registry: "2025-11-01",
+    identity: "2023-01-31",
+    key_vault: "2023-07-01",
+    role_assignment: "2022-04-01",
+    private_dns: "2024-06-01",
+    private_endpoint: "2024-05-01",
+    diagnostics: "2021-05-01-preview",
+};
+
+/// Built-in role definitions the templates assign.
+pub const ACR_PULL_ROLE: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+pub const ACR_PUSH_ROLE: &str = "8311e382-0749-4cb8-b61a-304f252e45ec";
+pub const KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER_ROLE: &str =
+    "e147488a-f6f5-4113-8e2d-b22465e65bf6";
+
+const REGISTRY_ARM: &str = include_str!("../../templates/registry.json.tera");
+const REGISTRY_BICEP: &str = include_str!("../../templates/registry.bicep.tera");
+const PARAMS_ARM: &str = include_str!("../../templates/registry.parameters.json.tera");
+const PARAMS_BICEP: &str = include_str!("../../templates/registry.bicepparam.tera");
+
+#[derive(Serialize)]
+struct RoleVariable {
+    name: &'static str,
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tag<'a> {
+    key: &'a str,
+    value: &'a str,
+}
+
+/// What the templates see.
+#[derive(Serialize)]
+struct TemplateContext<'a> {
+    name: Option<&'a str>,
+    location: Option<&'a str>,
+    sku: &'static str,
+    premium: bool,
+    replicas: &'a [String],
+    private_endpoint: bool,
+    cmk: bool,
+    pull_principals: &'a [String],
+    push_principals: &'a [String],
+    tags: Vec<Tag<'a>>,
+    workspace_id: Option<&'a str>,
+    complete_mode_safe: bool,
+    quarantine: bool,
+    content_trust: bool,
+    role_variables: Vec<RoleVariable>,
+    api: ApiVersions,
+    // Parameter files only.
+    subnet_id: Option<&'a str>,
+    key_vault_name: Option<&'a str>,
+    key_name: Option<&'a str>,
+    template_path: &'a str,
+}
+
+fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> TemplateContext<'a> {
+    let mut role_variables = Vec::new();
+    if !spec.pull_principals.is_empty() {
+        role_variables.push(RoleVariable {
+            name: "acrPullRoleId",
+            id: ACR_PULL_ROLE,
+        });
+    }
+    if !spec.push_principals.is_empty() {
+        role_variables.push(RoleVariable {
+            name: "acrPushRoleId",
+            id: ACR_PUSH_ROLE,
+        });
+    }
+    if spec.cmk {
+        role_variables.push(RoleVariable {
+            name: "keyVaultCryptoUserRoleId",
+            id: KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER_ROLE,
+        });
+    }
+    TemplateContext {
+        name: spec.name.as_deref(),
+        location: spec.location.as_deref(),
+        sku: spec.sku.as_str(),
+        premium: spec.sku == Sku::Premium,
+        replicas: &spec.replicas,
+        private_endpoint: spec.private_endpoint,
+        cmk: spec.cmk,
+        pull_principals: &spec.pull_principals,
+        push_principals: &spec.push_principals,
+        tags: spec
+            .tags
+            .iter()
+            .map(|(key, value)| Tag { key, value })
+            .collect(),
+        workspace_id: spec.workspace_id.as_deref(),
+        complete_mode_safe: spec.complete_mode_safe,
+        quarantine: spec.quarantine,
+        content_trust: spec.content_trust,
+        role_variables,
+        api: API_VERSIONS,
+        subnet_id: spec.subnet_id.as_deref(),
+        key_vault_name: spec.key_vault_name.as_deref(),
+        key_name: spec.key_name.as_deref(),
+        template_path,
+    }
+}
+
+fn string_filter(f: fn(&str) -> String) -> impl Fn(&str, Kwargs, &State) -> Value {
+    move |s: &str, _: Kwargs, _: &State| Value::safe_string(&f(s))
+}
+
+fn build_renderer() -> Result<Tera, String> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".json", ".bicep", ".bicepparam"]);
+    tera.set_escape_fn(escape::strict_escape);
+    tera.register_filter("arm_string", string_filter(escape::arm_string));
+    tera.register_filter("json_string", string_filter(escape::json_string));
+    tera.register_filter("bicep_string", string_filter(escape::bicep_string));
+    tera.register_filter("bicep_key", string_filter(escape::bicep_key));
+    tera.add_raw_templates([
+        ("registry.json", REGISTRY_ARM),
+        ("registry.bicep", REGISTRY_BICEP),
+        ("registry.parameters.json", PARAMS_ARM),
+        ("registry.bicepparam", PARAMS_BICEP),
+    ])
+    .map_err(|e| format!("cannot load the built-in templates: {e}"))?;
+    Ok(tera)
+}
+
+fn renderer() -> Result<&'static Tera, String> {
+    static RENDERER: OnceLock<Result<Tera, String>> = OnceLock::new();
+    RENDERER
+        .get_or_init(build_renderer)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn render(template: &str, context: &TemplateContext) -> Result<String, String> {
+    let tera = renderer()?;
+    let context =
+        Context::from_serialize(context).map_err(|e| format!("cannot render {template}: {e}"))?;
+    tera.render(template, &context)
+        .map_err(|e| format!("cannot render {template}: {e}"))
+}
+
+/// Render the registry template. The request is validated first; an invalid option
+/// is an [`OptionError`] naming it.
+pub fn render_registry(
+    request: &RegistryRequest,
+    format: TemplateFormat,
+) -> Result<String, NewError> {
+    let spec = request.validate()?;
+    let context = context_of(&spec, "");
+    let name = match format {
+        TemplateFormat::Arm => "registry.json",
+        TemplateFormat::Bicep => "registry.bicep",
+    };
+    render(name, &context).map_err(NewError::Render)
+}
+
+/// Render the parameter file matching [`render_registry`] with the same request:
+/// a deployment parameters file (ARM) or a `.bicepparam` file that uses
+/// `template_path`.
+pub fn render_params(
+    request: &RegistryRequest,
+    format: TemplateFormat,
+    template_path: &str,
+) -> Result<String, NewError> {
+    let spec = request.validate_for_params()?;
+    let context = context_of(&spec, template_path);
+    let name = match format {
+        TemplateFormat::Arm => "registry.parameters.json",
+        TemplateFormat::Bicep => "registry.bicepparam",
+    };
+    render(name, &context).map_err(NewError::Render)
+}
+
+/// Why nothing was generated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewError {
+    /// A command-line option is invalid (exit code 2, the message names it).
+    Option(OptionError),
+    /// The built-in templates failed to render (a defect of acrlint).
+    Render(String),
+}
+
+impl From<OptionError> for NewError {
+    fn from(e: OptionError) -> Self {
+        NewError::Option(e)
+    }
+}
+
+impl std::fmt::Display for NewError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewError::Option(e) => write!(f, "{e}"),
+            NewError::Render(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
