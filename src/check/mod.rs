@@ -13,10 +13,11 @@ pub use report::{Report, Summary};
 use crate::arm::eval::DiagnosticKind;
 use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::load::discover::{classify, JsonFileKind};
-use crate::load::{Disk, Loader};
+use crate::load::{load_text, Confined, Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::DeploymentMode;
+use crate::source::file::LoadedFile;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
 use crate::source::sources::{Overlay, Sources};
@@ -44,6 +45,19 @@ pub struct CheckOptions {
     /// (`--stdin-filename`): named in findings, its language, configuration, parameter
     /// file and modules found as for that file; the text is checked, not the file.
     pub stdin: Option<(PathBuf, SourceText)>,
+    /// The directories files may be read from (the command line always sets them);
+    /// `None`: anywhere.
+    pub confined: Option<Confined>,
+}
+
+impl CheckOptions {
+    /// Where files are read from: the disk, inside the roots when confined.
+    pub fn sources(&self) -> &dyn Sources {
+        match &self.confined {
+            Some(c) => c,
+            None => &Disk,
+        }
+    }
 }
 
 /// The path that names stdin on the command line.
@@ -179,7 +193,7 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
         Err(_) => files.iter().map(one).collect(),
     };
     if let (Some((path, text)), false) = (&options.stdin, from_stdin.is_empty()) {
-        let mut overlay = Overlay::new(&Disk);
+        let mut overlay = Overlay::new(options.sources());
         overlay.set(path, text.clone());
         outcomes.push(check_source(path, &overlay, true, engine, options));
     }
@@ -210,6 +224,11 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     }
     report.findings.sort_by_key(Finding::sort_key);
     report.sources = sources;
+    report.configurations = options
+        .config
+        .as_ref()
+        .map(|r| r.applied())
+        .unwrap_or_default();
     CheckResult { report, had_fatal }
 }
 
@@ -252,12 +271,38 @@ pub fn acr000(
     }
 }
 
+/// Read and parse a JSON file, unless it was walked (not `explicit`) and cannot be a
+/// template.
+fn read_json(
+    sources: &dyn Sources,
+    path: &Path,
+    explicit: bool,
+) -> Result<Option<LoadedFile>, ExpandError> {
+    let source = sources.read(path).map_err(|e| ExpandError {
+        path: path.to_path_buf(),
+        message: e.message,
+        span: e.offset.map(|o| Span { start: o, end: o }),
+        source: e.lossy,
+    })?;
+    let text = source.text.as_bytes();
+    // An escape (`deployment\u0054emplate`) could spell either: such a file is parsed.
+    if !explicit
+        && !looks_like_template(&source.text)
+        && !crate::arm::expand::contains_ignore_ascii_case(text, b"contentversion")
+        && memchr::memmem::find(text, b"\\u").is_none()
+    {
+        return Ok(None);
+    }
+    load_text(source).map(Some)
+}
+
+/// Whether a file that could not be read or parsed names a deployment template or
+/// parameters schema anywhere in its text: such a file is reported, never skipped
+/// (a template our parser rejects must not pass unchecked).
 fn looks_like_template(text: &str) -> bool {
-    let lower = text
-        .get(..text.len().min(4096))
-        .unwrap_or(text)
-        .to_ascii_lowercase();
-    lower.contains("deploymenttemplate.json")
+    use crate::arm::expand::contains_ignore_ascii_case;
+    contains_ignore_ascii_case(text.as_bytes(), b"deploymenttemplate")
+        || contains_ignore_ascii_case(text.as_bytes(), b"deploymentparameters")
 }
 
 /// Check one file on disk (`explicit`: named by the user, see [`check_source`]).
@@ -286,7 +331,15 @@ fn check_file_among(
             ..Default::default()
         };
     }
-    check_in(path, &Disk, explicit, engine, options, config, siblings)
+    check_in(
+        path,
+        options.sources(),
+        explicit,
+        engine,
+        options,
+        config,
+        siblings,
+    )
 }
 
 /// Check one file, ARM JSON or Bicep, reading it and every file it pulls in
@@ -313,7 +366,22 @@ pub fn check_source(
     )
 }
 
+/// Check one file within the run's limits.
 fn check_in(
+    path: &Path,
+    sources: &dyn Sources,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
+    siblings: &Siblings,
+) -> FileOutcome {
+    crate::arm::limits::with(&options.expand.limits, || {
+        check_within_limits(path, sources, explicit, engine, options, config, siblings)
+    })
+}
+
+fn check_within_limits(
     path: &Path,
     sources: &dyn Sources,
     explicit: bool,
@@ -335,9 +403,10 @@ fn check_in(
     let json = if language.is_some_and(Language::is_bicep) {
         None
     } else {
-        match loader.load_json(path) {
-            Ok(l) if classify(&l.root) == JsonFileKind::Template => Some(l),
-            Ok(_) => return outcome,
+        match read_json(sources, path, explicit) {
+            Ok(None) => return outcome,
+            Ok(Some(l)) if classify(&l.root) == JsonFileKind::Template => Some(l),
+            Ok(Some(_)) => return outcome,
             Err(e) => {
                 let relevant = explicit
                     || e.source
@@ -453,8 +522,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
         let level = match d.kind {
-            DiagnosticKind::Syntax => Level::Error,
-            DiagnosticKind::Limit => Level::Warning,
+            // A limit stops evaluation of something a rule may read: fail closed.
+            DiagnosticKind::Syntax | DiagnosticKind::Limit => Level::Error,
+            DiagnosticKind::Ambiguity => Level::Warning,
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };
@@ -473,6 +543,7 @@ pub mod config;
 mod report;
 pub mod select;
 pub mod suppress;
+pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line
 /// did not say.

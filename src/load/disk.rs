@@ -4,18 +4,158 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::source::file::{ReadError, SourceFile};
-use crate::source::limits::MAX_FILE_BYTES;
+use crate::source::limits::{current, with_size_limit};
 use crate::source::sources::Sources;
 
-/// Files as they are on disk.
+/// What a refused path's message says (the loader recognises it).
+pub(super) const LEAVES_ROOT: &str = "leaves the checked root";
+pub(super) const ABSOLUTE: &str = "files must be referenced by relative paths (BCP051)";
+
+/// Files as they are on disk, anywhere (the library's default).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Disk;
 
+/// Files on disk inside a set of directories, the *roots*: what a template names
+/// outside them (through `..`, an absolute path or a symbolic link) is never read.
+/// The command line always reads through one.
+#[derive(Clone, Debug)]
+pub struct Confined {
+    /// Canonical directories.
+    roots: Arc<[PathBuf]>,
+}
+
+impl Confined {
+    /// The roots of `paths` (each one's nearest enclosing repository root, a
+    /// directory holding `.git`; else the directory given, or the file's directory),
+    /// and each directory of `allowed` (`--allow-path`).
+    pub fn new(paths: &[PathBuf], allowed: &[PathBuf]) -> Confined {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for p in paths {
+            let Ok(abs) = std::fs::canonicalize(p) else {
+                continue;
+            };
+            let start = if abs.is_dir() {
+                abs
+            } else {
+                abs.parent().map_or(abs.clone(), Path::to_path_buf)
+            };
+            let repo = start.ancestors().find(|a| a.join(".git").exists());
+            roots.push(repo.map_or(start.clone(), Path::to_path_buf));
+        }
+        roots.extend(allowed.iter().filter_map(|a| std::fs::canonicalize(a).ok()));
+        roots.sort();
+        roots.dedup();
+        Confined {
+            roots: roots.into(),
+        }
+    }
+
+    /// The roots, canonical.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Why `path` may not be read, when it lies outside every root (after following
+    /// symbolic links); `None` when it may.
+    fn outside(&self, path: &Path) -> Option<String> {
+        let real = match std::fs::canonicalize(path) {
+            Ok(r) => r,
+            // A file that does not exist is not read either: the read says so.
+            Err(_) => lexically_absolute(path)?,
+        };
+        if self.roots.iter().any(|r| real.starts_with(r)) {
+            return None;
+        }
+        Some(format!(
+            "{} is outside the checked root and is not read (--allow-path DIR allows a directory)",
+            path.display()
+        ))
+    }
+}
+
+impl Sources for Confined {
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        if let Some(why) = self.outside(path) {
+            return Err(ReadError {
+                path: path.to_path_buf(),
+                message: format!("cannot read: {why}"),
+                offset: None,
+                lossy: None,
+            });
+        }
+        Disk.read(path)
+    }
+
+    fn read_bytes(&self, path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+        match self.outside(path) {
+            Some(why) => Err(why),
+            None => Disk.read_bytes(path, cap),
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.outside(path).is_none() && Disk.is_file(path)
+    }
+
+    fn file_names(&self, dir: &Path) -> Vec<String> {
+        match self.outside(dir) {
+            Some(_) => Vec::new(),
+            None => Disk.file_names(dir),
+        }
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        Disk.canonical(path)
+    }
+
+    /// As [`Disk::resolve`], and the path must stay inside the roots.
+    fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
+        let path = Disk.resolve(from, written)?;
+        match self.outside(&path) {
+            Some(_) => {
+                Err(format!(
+                "the path {LEAVES_ROOT}{} and is not read (--allow-path DIR allows a directory)",
+                if written.contains("..") { "" } else { " through a symbolic link" }
+            ))
+            }
+            None => Ok(path),
+        }
+    }
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` removed
+/// without touching the file system.
+fn lexically_absolute(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let joined = std::env::current_dir().ok()?.join(path);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    Some(out)
+}
+
+/// Whether a path as written in a template is absolute, on any platform: a leading
+/// `/` or `\`, or a drive letter (`C:`).
+fn is_absolute_written(written: &str) -> bool {
+    let b = written.as_bytes();
+    written.starts_with('/')
+        || written.starts_with('\\')
+        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
 impl Sources for Disk {
     fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
-        let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|message| ReadError {
+        let cap = current().file_bytes;
+        let bytes = read_capped(path, cap).map_err(|message| ReadError {
             path: path.to_path_buf(),
-            message,
+            message: with_size_limit(message, cap),
             offset: None,
             lossy: None,
         })?;
@@ -48,15 +188,33 @@ impl Sources for Disk {
     fn canonical(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
     }
+
+    /// A path written in a template, relative to the file that names it: an absolute
+    /// one is refused, as the Bicep compiler does (BCP051).
+    fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
+        if is_absolute_written(written) {
+            return Err(format!("the path is absolute; {ABSOLUTE}"));
+        }
+        let base = from.parent().unwrap_or(Path::new(""));
+        Ok(base.join(written.replace('\\', "/")))
+    }
 }
 
 /// The bytes of a regular file of at most `cap` bytes. Devices, FIFOs and
 /// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
 /// cap holds even when the size the file system reports is wrong (`/proc` files).
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    read_capped_with_metadata(path, cap).map(|(bytes, _)| bytes)
+}
+
+/// [`read_capped`], with the metadata of the file read (from the open file: no second
+/// lookup of the path).
+pub fn read_capped_with_metadata(
+    path: &Path,
+    cap: u64,
+) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     use std::io::Read;
     let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
-    // The open file's metadata: no second lookup of the path.
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("cannot read: not a regular file".into());
@@ -72,7 +230,7 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     if bytes.len() as u64 > cap {
         return Err(format!("file is larger than the {cap} byte limit"));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then

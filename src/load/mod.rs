@@ -7,7 +7,7 @@ pub mod discover;
 mod disk;
 pub mod walk;
 
-pub use disk::Disk;
+pub use disk::{read_capped, read_capped_with_metadata, Confined, Disk};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -153,20 +153,28 @@ impl<'s> Loader<'s> {
             .map(|(file, span, message, severity)| Diagnostic {
                 file,
                 span,
-                message,
                 kind: match severity {
+                    // A path refused (absolute, or leaving the checked root): what it
+                    // names is not checked, so the file fails where it is named.
+                    _ if refused_path(&message) => DiagnosticKind::Limit,
                     lower::Severity::Syntax => DiagnosticKind::Syntax,
                     lower::Severity::Limit => DiagnosticKind::Limit,
                     lower::Severity::Error | lower::Severity::Warning | lower::Severity::Info => {
                         DiagnosticKind::Evaluation
                     }
                 },
+                message,
             });
         let mut all: Vec<Diagnostic> = lowering.collect();
         all.append(&mut exp.diagnostics);
         exp.diagnostics = all;
         Ok(exp)
     }
+}
+
+/// Whether a lowering message reports a path [`Confined`] or [`Disk`] refused.
+fn refused_path(message: &str) -> bool {
+    message.contains(disk::LEAVES_ROOT) || message.contains(disk::ABSOLUTE)
 }
 
 /// Expand a file as it is on disk (see [`Loader::expand`]).

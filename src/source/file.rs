@@ -1,4 +1,5 @@
-//! Reading a file from disk: size cap, UTF-8 check, BOM, line index.
+//! Reading a file from disk: size cap, encoding (UTF-8, or UTF-16/32 with a byte order
+//! mark), line index.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -149,7 +150,8 @@ impl SourceFile {
         }
     }
 
-    /// The text of a file read as `bytes` (UTF-8; a byte order mark is removed).
+    /// The text of a file read as `bytes` (UTF-8, or UTF-16/UTF-32 with a byte order mark: see
+    /// [`crate::source::encoding`]).
     pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
         let err = |message: String, offset: Option<u32>| ReadError {
             path: path.to_path_buf(),
@@ -157,25 +159,13 @@ impl SourceFile {
             offset,
             lossy: None,
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                // Offsets are into the text without its byte order mark.
-                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-                    3
-                } else {
-                    0
-                };
-                let lossy = SourceFile::from_text(path, &String::from_utf8_lossy(&bytes));
-                return Err(ReadError {
-                    lossy: Some(Arc::new(lossy)),
-                    ..err(not_utf8(&bytes, at), Some(at.saturating_sub(bom) as u32))
-                });
-            }
-        };
-        Ok(SourceFile::from_string(path, text))
+        match crate::source::encoding::decode(bytes) {
+            Ok((text, _)) => Ok(SourceFile::from_string(path, text)),
+            Err(e) => Err(ReadError {
+                lossy: Some(Arc::new(SourceFile::from_string(path, e.lossy))),
+                ..err(e.message, Some(e.offset))
+            }),
+        }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

@@ -52,6 +52,101 @@ pub struct Member {
     pub key: Str,
     pub key_span: Span,
     pub value: Node,
+    /// The key equals an earlier member's key but for case (`adminUserEnabled` and
+    /// `AdminUserEnabled`): ARM reads keys case-insensitively, so which value it takes
+    /// is not defined. Set by [`mark_case_twins`].
+    pub case_twin: bool,
+}
+
+impl Member {
+    pub fn new(key: Str, key_span: Span, value: Node) -> Member {
+        Member {
+            key,
+            key_span,
+            value,
+            case_twin: false,
+        }
+    }
+}
+
+/// Objects with more members than this find keys through hash tables.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
+/// A key compared and hashed ignoring ASCII case (ARM's comparison), without making
+/// a lowercase copy of it.
+#[derive(Clone, Debug)]
+struct NoCase(Str);
+
+impl PartialEq for NoCase {
+    fn eq(&self, other: &NoCase) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for NoCase {}
+
+impl std::hash::Hash for NoCase {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.0.bytes() {
+            state.write_u8(b.to_ascii_lowercase());
+        }
+        state.write_u8(0xff);
+    }
+}
+
+/// Mark the members whose key equals an earlier member's key but for case, in time
+/// linear in the number of members.
+pub fn mark_case_twins(members: &mut [Member]) {
+    let mut keys = MemberKeys::default();
+    for i in 0..members.len() {
+        let twin = keys.case_twin(members, i);
+        members[i].case_twin = twin;
+    }
+}
+
+/// Finds members by key as an object's members are added: by a linear search while
+/// the object is small, through hash tables once it is not (100,000 keys took 20 s
+/// with a linear search).
+#[derive(Default)]
+struct MemberKeys {
+    exact: std::collections::HashMap<Str, usize>,
+    any_case: std::collections::HashSet<NoCase>,
+}
+
+impl MemberKeys {
+    /// Index of the member whose key is exactly `key`, among `members`.
+    fn find(&mut self, members: &[Member], key: &Str) -> Option<usize> {
+        if members.len() < LINEAR_LOOKUP_MAX {
+            return members.iter().position(|m| m.key == *key);
+        }
+        if self.exact.is_empty() {
+            self.exact
+                .extend(members.iter().enumerate().map(|(i, m)| (m.key.clone(), i)));
+        }
+        self.exact.get(key).copied()
+    }
+
+    /// Record that `members[index]` was pushed (after [`MemberKeys::find`] missed).
+    fn pushed(&mut self, members: &[Member], index: usize) {
+        if !self.exact.is_empty() {
+            self.exact.insert(members[index].key.clone(), index);
+        }
+    }
+
+    /// Whether `members[i]`'s key equals an earlier member's key but for case
+    /// (members are visited in order).
+    fn case_twin(&mut self, members: &[Member], i: usize) -> bool {
+        let key = &members[i].key;
+        if i < LINEAR_LOOKUP_MAX {
+            let twin = members[..i].iter().any(|m| m.key.eq_ignore_ascii_case(key));
+            if i + 1 == LINEAR_LOOKUP_MAX {
+                self.any_case
+                    .extend(members[..=i].iter().map(|m| NoCase(m.key.clone())));
+            }
+            return twin;
+        }
+        !self.any_case.insert(NoCase(key.clone()))
+    }
 }
 
 /// A load error at a byte offset.
@@ -272,6 +367,7 @@ impl<'a> TreeBuilder<'a> {
     fn object(&mut self, start: u32) -> Result<Node, JsonError> {
         self.enter()?;
         let mut members: Vec<Member> = Vec::new();
+        let mut keys = MemberKeys::default();
         loop {
             let Some(tok) = self.next()? else {
                 return Err(self.eof_error("the object is not closed with '}'"));
@@ -301,16 +397,17 @@ impl<'a> TreeBuilder<'a> {
                 return Err(self.eof_error("expected a value"));
             };
             let value = self.value(tok)?;
-            // Duplicate keys: the last one wins, as in ARM.
-            if let Some(existing) = members.iter_mut().find(|m| m.key == key) {
-                existing.value = value;
-                existing.key_span = key_span;
-            } else {
-                members.push(Member {
-                    key,
-                    key_span,
-                    value,
-                });
+            // Duplicate keys: the last one wins, as in ARM. Large objects find them
+            // through a hash table (a linear search made 100,000 keys take 20 s).
+            match keys.find(&members, &key).and_then(|i| members.get_mut(i)) {
+                Some(m) => {
+                    m.value = value;
+                    m.key_span = key_span;
+                }
+                None => {
+                    members.push(Member::new(key, key_span, value));
+                    keys.pushed(&members, members.len() - 1);
+                }
             }
             match self.next()? {
                 Some(Token::Comma) => continue,
@@ -325,6 +422,7 @@ impl<'a> TreeBuilder<'a> {
             }
         }
         self.depth -= 1;
+        mark_case_twins(&mut members);
         Ok(Node {
             kind: NodeKind::Object(members),
             span: Span {

@@ -225,14 +225,16 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     let path = dir.join("huge.json");
     let f = std::fs::File::create(&path).unwrap();
     // Sparse: no disk space is used.
-    f.set_len(acrlint::limits::MAX_FILE_BYTES + 1).unwrap();
+    f.set_len(acrlint::limits::Limits::default().file_bytes + 1)
+        .unwrap();
     drop(f);
     let o = check_one(&path);
     assert!(o.fatal);
     let f = acr000(&o);
     assert_eq!(f.len(), 1);
     assert!(
-        f[0].message.contains("larger than the 67108864 byte limit"),
+        f[0].message.contains("larger than the 67108864 byte limit")
+            && f[0].message.contains("--limit file-bytes=N"),
         "{}",
         f[0].message
     );
