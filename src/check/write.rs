@@ -101,10 +101,21 @@ pub fn replace_file(
 }
 
 /// Write an output file (`--output`): a new or regular file is replaced through a
-/// temporary file; a device or FIFO (`/dev/null`) is written to; a symbolic link is
-/// refused.
+/// temporary file; a device or FIFO (`/dev/null`), also through a link (`/dev/stdout`),
+/// is written to; a symbolic link to anything else is refused.
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
     match std::fs::symlink_metadata(path) {
+        // A link to a device or a pipe (`/dev/stdout`) is written to, as the device.
+        Ok(meta)
+            if meta.file_type().is_symlink()
+                && std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) =>
+        {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        }
         Ok(meta) if meta.file_type().is_symlink() => Err(format!(
             "{}: is a symbolic link; name the file itself",
             path.display()

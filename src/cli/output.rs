@@ -79,18 +79,43 @@ impl FileKey {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let dir = dir
-            .canonicalize()
-            .unwrap_or_else(|_| std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        // A folder that does not exist yet is created by the write, so `..` in it is
+        // taken lexically.
+        let dir = dir.canonicalize().unwrap_or_else(|_| {
+            lexical(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
+        });
+        let path_key = dir.join(name);
         FileKey {
-            path: dir.join(name),
-            id: file_id(path),
+            id: file_id(path).or_else(|| file_id(&path_key)),
+            path: path_key,
         }
     }
 
     fn same(&self, other: &FileKey) -> bool {
         self.path == other.path || (self.id.is_some() && self.id == other.id)
     }
+}
+
+/// `path` with `.` and `..` resolved lexically.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether `path` is a symbolic link to a file a write could replace (a regular file,
+/// a folder, or nothing): a link to a device or a pipe (`/dev/stdout`) is written to.
+fn link_to_a_file(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && std::fs::metadata(path).map_or(true, |m| m.is_file() || m.is_dir())
 }
 
 #[cfg(unix)]
@@ -112,7 +137,7 @@ pub fn check_outputs<'a>(
 ) -> Result<(), String> {
     let keys: Vec<FileKey> = outputs.iter().map(|(_, p)| FileKey::of(p)).collect();
     for (i, (option, path)) in outputs.iter().enumerate() {
-        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        if link_to_a_file(path) {
             return Err(format!(
                 "{option} {}: is a symbolic link; name the file itself",
                 path.display()

@@ -122,11 +122,50 @@ fn utf8(mut bytes: Vec<u8>, bom: usize) -> Result<(String, Encoding), DecodeErro
         .map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             DecodeError {
-                message: crate::source::file::not_utf8(e.as_bytes(), at),
+                message: not_utf8(e.as_bytes(), at),
                 offset: at as u32,
                 lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
             }
         })
+}
+
+/// Why `bytes` are not UTF-8, naming the encoding they appear to be in: a byte order
+/// mark says UTF-16 or UTF-32; NUL bytes at every other position say UTF-16 without
+/// one; otherwise the first invalid byte is named (Windows-1252 and Latin-1 text fails
+/// there).
+pub fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
+    let encoding = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
+        Some("UTF-32 little-endian (byte order mark FF FE 00 00)")
+    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        Some("UTF-32 big-endian (byte order mark 00 00 FE FF)")
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some("UTF-16 little-endian (byte order mark FF FE)")
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some("UTF-16 big-endian (byte order mark FE FF)")
+    } else {
+        let head = &bytes[..bytes.len().min(512)];
+        let zeros_at = |parity: usize| {
+            head.iter()
+                .enumerate()
+                .filter(|(i, b)| i % 2 == parity && **b == 0)
+                .count()
+        };
+        let pairs = head.len() / 2;
+        if pairs >= 2 && zeros_at(1) * 10 >= pairs * 9 {
+            Some("UTF-16 little-endian (no byte order mark)")
+        } else if pairs >= 2 && zeros_at(0) * 10 >= pairs * 9 {
+            Some("UTF-16 big-endian (no byte order mark)")
+        } else {
+            None
+        }
+    };
+    match encoding {
+        Some(e) => format!("file is {e}, not UTF-8: save it as UTF-8"),
+        None => format!(
+            "file is not valid UTF-8: byte 0x{:02X} at offset {valid_up_to} (Windows-1252 or Latin-1 text?); save it as UTF-8",
+            bytes.get(valid_up_to).copied().unwrap_or_default()
+        ),
+    }
 }
 
 /// Decode UTF-16 or UTF-32 (`bytes` without the mark), replacing what cannot be
