@@ -2,8 +2,8 @@
 //! Container Registry.
 //!
 //! The pipeline, one folder per floor, each importing only from the floors below
-//! (ARCHITECTURE.md): source → arm → lower → load → rules → check → fix, new →
-//! report → cli. The modules are private; what the binary, the tests and the fuzz
+//! (ARCHITECTURE.md): source → arm → lower → load → rules → check → fix, new,
+//! registry → report → lsp → cli. The modules are private; what the binary, the tests and the fuzz
 //! targets use is re-exported here, so that everything else is checked for dead code.
 
 mod arm;
@@ -12,7 +12,9 @@ mod cli;
 mod fix;
 mod load;
 mod lower;
+mod lsp;
 mod new;
+mod registry;
 mod report;
 mod rules;
 mod source;
@@ -27,7 +29,8 @@ pub use cli::{run, Cli};
 
 // Loading and expanding templates (`acrlint expand`).
 pub use arm::eval::{
-    DeploymentContext, DiagnosticKind, Evaluator, ProvenanceKind, Scope, ScopeKind,
+    DeploymentContext, DiagnosticKind, Evaluator, ProvenanceKind, Scope, ScopeKind, UnresolvedKind,
+    UnresolvedModule,
 };
 pub use arm::expand::{
     expand_files, Bodies, ExpandOptions, ExpandedResource, Expansion, NestedKind,
@@ -53,7 +56,7 @@ pub use check::{
 pub use report::{hygiene, render, Format, RenderOptions};
 pub use rules::catalog::{builtin_rules, RuleMeta};
 pub use rules::condition::{NoExpressions, Outcome};
-pub use rules::engine::{Engine, EngineInput};
+pub use rules::engine::{Engine, EngineInput, DRIVER_RULES};
 pub use rules::finding::{Finding, Level, Location, Related, Status, Suppression};
 pub use rules::native::acr024::replacements as acr024_replacements;
 pub use rules::native::resolve::{deployed, private_links, Deployed};
@@ -68,6 +71,13 @@ pub use fix::{
 pub use new::{
     render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,
 };
+
+/// Registry modules (`acrlint restore`): references, the OCI client, the module cache.
+pub mod restore {
+    pub use crate::lower::module_cache::reference::{OciReference, Version};
+    pub use crate::registry::pull::Client;
+    pub use crate::registry::restore::{restore_one, Needed, Outcome};
+}
 
 /// The parsers of the three languages, for tests and fuzzing.
 pub mod syntax {

@@ -11,7 +11,8 @@
 //!   test or helper with `#[cfg(feature = "corpus")]`, a unit-test module in `src/`
 //!   with `#[cfg(all(test, feature = "corpus"))]`.
 //! - They find the data through [`shared`] alone: the folder named by the
-//!   `ACRLINT_SHARED` environment variable, else `../shared` beside the repository.
+//!   `ACRLINT_SHARED` environment variable, else the `shared` folder beside the
+//!   repository.
 //!   When the feature is on and the data is missing, the test fails and names the
 //!   missing path; it never passes or skips silently. No other source or test file
 //!   names the folder itself (`tests/hermetic.rs` fails if one does).
@@ -24,7 +25,8 @@ use std::path::{Path, PathBuf};
 /// The environment variable that names the shared data folder.
 pub const SHARED_ENV: &str = "ACRLINT_SHARED";
 
-/// The shared data folder: `$ACRLINT_SHARED`, else `../shared` beside the repository.
+/// The shared data folder: `$ACRLINT_SHARED`, else the `shared` folder beside the
+/// repository.
 /// Not checked for existence; [`shared`] does that.
 pub fn shared_root() -> PathBuf {
     locate(
@@ -40,36 +42,28 @@ pub fn shared(relative: &str) -> PathBuf {
     require(&shared_root().join(relative)).unwrap_or_else(|message| panic!("{message}"))
 }
 
-/// `text` with the shared folder's location written as `../shared`, so snapshots
-/// and messages do not depend on where the data sits on this machine.
+/// `text` with the shared folder's location written as [`LABEL`], so snapshots and
+/// messages do not depend on where the data sits on this machine.
 pub fn relabel(text: &str) -> String {
     let root = shared_root();
     let root = root.to_string_lossy();
     let root = root.trim_end_matches(['/', '\\']);
-    text.replace(root, DEFAULT_RELATIVE)
+    text.replace(root, LABEL)
 }
 
-const DEFAULT_RELATIVE: &str = "../shared";
+/// What [`relabel`] writes for the shared folder's location.
+pub const LABEL: &str = "$SHARED";
 
-/// Copy a folder tree (for tests that change corpus files: they work on a copy).
-pub fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
+/// The name of the folder beside the repository that holds the data by default.
+const DEFAULT_NAME: &str = "shared";
 
 fn locate(from_env: Option<OsString>, manifest_dir: &Path) -> PathBuf {
     match from_env {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => manifest_dir.join(DEFAULT_RELATIVE),
+        _ => manifest_dir
+            .parent()
+            .unwrap_or(manifest_dir)
+            .join(DEFAULT_NAME),
     }
 }
 
@@ -79,7 +73,7 @@ fn require(path: &Path) -> Result<PathBuf, String> {
     } else {
         Err(format!(
             "{} is missing: the corpus tests need the shared data folder \
-             (set {SHARED_ENV} to it, or put it at ../shared beside the repository)",
+             (set {SHARED_ENV} to it, or put it in a `{DEFAULT_NAME}` folder beside the repository)",
             path.display()
         ))
     }
@@ -96,8 +90,8 @@ mod tests {
             locate(Some("/data/shared".into()), repo),
             PathBuf::from("/data/shared")
         );
-        assert_eq!(locate(None, repo), repo.join("../shared"));
-        assert_eq!(locate(Some("".into()), repo), repo.join("../shared"));
+        assert_eq!(locate(None, repo), PathBuf::from("/src/shared"));
+        assert_eq!(locate(Some("".into()), repo), PathBuf::from("/src/shared"));
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! on a second run. ACR020 on the deployment-script pattern that imports images:
 //! the importer role, in ARM and Bicep.
 
+mod tree_support;
+
 use std::path::{Path, PathBuf};
 
 use acrlint::acr024_replacements as replacements;
@@ -109,7 +111,7 @@ fn acr024_fails(engine: &Engine, path: &Path) -> Vec<Finding> {
 #[test]
 fn the_acr024_fix_on_the_corpus_with_every_registry_in_abac_mode() {
     let dir = tempfile::tempdir().unwrap();
-    acrlint::test_support::copy_tree(&corpus(), dir.path()).unwrap();
+    tree_support::copy_tree(&corpus(), dir.path()).unwrap();
     let (files, errors) = files_to_fix(&[dir.path().to_path_buf()]);
     assert!(errors.is_empty(), "{errors:?}");
     // Switch every deployed registry to the ABAC mode.

@@ -36,8 +36,9 @@ const FLOORS: &[&[&str]] = &[
     &["load"],
     &["rules"],
     &["check"],
-    &["fix", "new"],
+    &["fix", "new", "registry"],
     &["report"],
+    &["lsp"],
     &["cli"],
 ];
 

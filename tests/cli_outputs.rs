@@ -788,3 +788,44 @@ fn the_readme_opens_with_two_commands_and_true_example_output() {
     }
     assert_eq!(printed.lines().last(), shown.last().copied());
 }
+
+/// A template whose values carry terminal escapes and a bidirectional override: the
+/// line-oriented formats show them escaped, never raw (they would recolour or reorder
+/// a CI log); the JSON formats keep the value as JSON text.
+#[test]
+fn template_text_cannot_act_on_a_terminal_or_log_viewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "acr\u{1b}[2J\u{7}\u{202e}evil\u{200b}";
+    let template = format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {{
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "{}",
+      "location": "westeurope",
+      "sku": {{ "name": "Premium" }},
+      "properties": {{ "adminUserEnabled": true }}
+    }}
+  ]
+}}"#,
+        name.replace('\u{1b}', "\\u001b")
+            .replace('\u{7}', "\\u0007")
+    );
+    std::fs::write(dir.path().join("main.json"), template).unwrap();
+    let hazards = ['\u{1b}', '\u{7}', '\u{202e}', '\u{200b}'];
+    for format in ["text", "github", "junit", "markdown"] {
+        let o = acrlint_in(dir.path(), &["check", "main.json", "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert!(out.contains("ACR001"), "{format}: {out}");
+        for c in hazards {
+            assert!(!out.contains(c), "{format} shows {c:?} raw: {out}");
+        }
+        if format != "markdown" {
+            assert!(out.contains("\\u{202e}"), "{format}: {out}");
+        }
+    }
+}

@@ -31,7 +31,10 @@ fn rules_json_lists_every_rule_with_its_policies() {
     assert_eq!(doc["version"], "1");
     let rules = doc["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    let want: Vec<String> = (0..=24).map(|i| format!("ACR{i:03}")).collect();
+    let want: Vec<String> = (0..=24)
+        .map(|i| format!("ACR{i:03}"))
+        .chain(["ACR100".to_string()])
+        .collect();
     assert_eq!(ids, want);
     let acr001 = &rules[1];
     assert_eq!(acr001["severity"], "error");
@@ -102,7 +105,7 @@ fn explain_unknown_rule_exits_2_and_lists_the_valid_ids() {
         err.starts_with("error: unknown rule `ACR999`; valid rules: ACR000, ACR001,"),
         "{err}"
     );
-    assert!(err.trim_end().ends_with("ACR024"), "{err}");
+    assert!(err.trim_end().ends_with("ACR024, ACR100"), "{err}");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Every file of `../shared/corpus/` through `check_file` and `expand_any` (and the
+//! Every file of the shared corpus through `check_file` and `expand_any` (and the
 //! Bicep parser for `.bicep` files): no panic (each file runs under `catch_unwind`
 //! so a failure names it), no ACR000 except on the files listed below as really
 //! invalid, and a generous bound on the time per file that catches blow-ups, not

@@ -19,8 +19,8 @@ fn expand_json(path: &str, options: &ExpandOptions) -> serde_json::Value {
     expansion_to_json(&exp)
 }
 
-/// Expand a file of the shared corpus; paths in the output are written as under
-/// `../shared`, wherever the data sits.
+/// Expand a file of the shared corpus; paths in the output are written under
+/// `$SHARED` (`test_support::LABEL`), wherever the data sits.
 #[cfg(feature = "corpus")]
 fn expand_shared(relative: &str, options: &ExpandOptions) -> serde_json::Value {
     use acrlint::test_support::{relabel, shared};

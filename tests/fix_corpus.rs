@@ -3,6 +3,8 @@
 //! ACR001 is gone, only the offending spans changed, and a second run changes nothing.
 //! Plus the CLI's exit codes and `--diff`.
 
+mod tree_support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -279,7 +281,7 @@ fn refused_as_unchecked(f: &Path, engine: &Engine, r: &acrlint::FileFix) -> bool
 /// second run changes nothing. Returns (files, files changed).
 fn fix_tree_safely(source: &Path) -> (usize, usize) {
     let dir = tempfile::tempdir().unwrap();
-    acrlint::test_support::copy_tree(source, dir.path()).unwrap();
+    tree_support::copy_tree(source, dir.path()).unwrap();
     let engine = Engine::builtin().unwrap();
     let options = FixOptions {
         fail_on: Some(Level::Error),

@@ -135,8 +135,8 @@ fn sarif_output_on_the_example_is_valid() {
 #[cfg(feature = "corpus")]
 const TEMPLATE: &str = "acr/Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json";
 
-/// Checked from the repository, as `../shared/corpus/…` (written so wherever the data
-/// sits).
+/// Checked from the repository, as `$SHARED/corpus/…` (`test_support::LABEL`, written
+/// so wherever the data sits).
 #[cfg(feature = "corpus")]
 fn check(format: &str) -> String {
     use acrlint::test_support::{relabel, shared};

@@ -1,9 +1,9 @@
 //! Built-in rules against the Azure Policy definitions they mirror.
 //!
-//! Every definition of `../shared/reference/azure-policy/container-registry/` (all 18,
+//! Every definition of the shared `reference/azure-policy/container-registry/` (all 18,
 //! plus the zone-redundancy definition from `container-registry-related/Resilience`
 //! that ACR014 mirrors) is evaluated against every expanded resource of every ARM
-//! template in `../shared/corpus/acr/`, exactly as `--policy` would. For each built-in
+//! template in the shared `corpus/acr/`, exactly as `--policy` would. For each built-in
 //! rule that mirrors a definition, the rule (run through the real engine) and the
 //! definition must give the same verdict on every resource: definition true ↔ rule
 //! `fail`, false ↔ no finding, possible ↔ `possible`.
@@ -112,6 +112,7 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
                 root: f.root.clone(),
                 directives: f.directives.clone(),
                 lowered: f.lowered,
+                registry_uses: f.registry_uses.clone(),
             })
             .collect(),
         resources: vec![exp.resources[i].clone()],

@@ -7,12 +7,27 @@ use std::path::{Path, PathBuf};
 
 use acrlint::{builtin_rules, check_file, CheckOptions, Engine, Finding, RuleMeta, Status};
 
-/// A fresh directory for this test process.
+/// A fresh directory for this test process, with an empty Bicep module cache of its
+/// own (so a registry module in an example is never found in the user's cache).
 fn scratch_dir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("acrlint-rule-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let cache = serde_json::json!({"cacheRootDirectory": dir.join("cache")});
+    std::fs::write(dir.join("bicepconfig.json"), cache.to_string()).unwrap();
     dir
 }
+
+/// Examples are ARM templates, except those of rules about Bicep modules.
+fn extension(example: &str) -> &'static str {
+    if serde_json::from_str::<serde_json::Value>(example).is_ok() {
+        "json"
+    } else {
+        "bicep"
+    }
+}
+
+/// Rules whose examples are Bicep files.
+const BICEP_EXAMPLES: &[&str] = &["ACR100"];
 
 fn check_text(engine: &Engine, dir: &Path, name: &str, text: &str) -> Vec<Finding> {
     let path = dir.join(name);
@@ -35,7 +50,7 @@ fn every_example_triggers_its_rule_and_every_compliant_example_does_not() {
         let example = check_text(
             &engine,
             &dir,
-            &format!("{}-example.json", rule.id),
+            &format!("{}-example.{}", rule.id, extension(&rule.docs.example)),
             &rule.docs.example,
         );
         let hits = of_rule(&example, rule);
@@ -49,7 +64,11 @@ fn every_example_triggers_its_rule_and_every_compliant_example_does_not() {
         let compliant = check_text(
             &engine,
             &dir,
-            &format!("{}-use-instead.json", rule.id),
+            &format!(
+                "{}-use-instead.{}",
+                rule.id,
+                extension(&rule.docs.use_instead)
+            ),
             &rule.docs.use_instead,
         );
         let hits = of_rule(&compliant, rule);
@@ -99,8 +118,19 @@ fn every_rule_has_complete_docs() {
             "{}: the examples are identical",
             rule.id
         );
-        // The examples are ARM templates, so that `check` reads them as such.
+        // The examples are ARM templates, so that `check` reads them as such, or
+        // Bicep files that parse.
         for t in [&d.example, &d.use_instead] {
+            if BICEP_EXAMPLES.contains(&rule.id.as_str()) {
+                let parsed = acrlint::syntax::bicep::parse(t);
+                assert!(
+                    parsed.diagnostics.is_empty(),
+                    "{}: the Bicep example does not parse: {:?}",
+                    rule.id,
+                    parsed.diagnostics
+                );
+                continue;
+            }
             let json: serde_json::Value = serde_json::from_str(t)
                 .unwrap_or_else(|e| panic!("{}: example is not JSON: {e}", rule.id));
             if rule.id != "ACR000" {

@@ -285,7 +285,9 @@ fn every_builtin_rule_has_a_case_and_fixtures() {
         .metas()
         .into_iter()
         .map(|m| m.id)
-        .filter(|id| id != "ACR000")
+        // Findings of the driver's rules come from loading, not from rules over
+        // resources: ACR000 is tested with the parsers, ACR100 in registry_modules.rs.
+        .filter(|id| !acrlint::DRIVER_RULES.contains(&id.as_str()))
         .collect();
     let cased: Vec<&str> = CASES.iter().map(|c| c.rule).collect();
     assert_eq!(

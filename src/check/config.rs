@@ -95,18 +95,7 @@ impl Config {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let node = crate::source::json::parse(text).map_err(|e| {
-            let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
-            format!(
-                "{}:{}:{}: {}",
-                path.display(),
-                lc.line,
-                lc.column,
-                e.message
-            )
-        })?;
-        let json = crate::arm::value::Value::from_node(&node).to_json();
+        let json = crate::source::json::parse_settings(path, text)?;
         let file: ConfigFile =
             serde_json::from_value(json).map_err(|e| format!("{}: {e}", path.display()))?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();

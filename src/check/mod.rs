@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 pub use report::{Report, Summary};
 
-use crate::arm::eval::DiagnosticKind;
+use crate::arm::eval::{DiagnosticKind, UnresolvedKind, UnresolvedModule};
 use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{load_text, Confined, Disk, Loader};
@@ -240,6 +240,35 @@ pub fn acr000(
     level: Level,
     message: &str,
 ) -> Finding {
+    driver_finding("ACR000", path, source, span, level, message)
+}
+
+/// The rule of a module that was not followed.
+pub const UNRESOLVED_MODULE_RULE: &str = "ACR100";
+
+/// The level of an ACR100 finding: an error when a registry's policies went unchecked
+/// or the template cannot be built (missing file, malformed reference); a warning for
+/// another registry module that is not restored (`acrlint restore` fixes it); a note
+/// for another template spec (only Azure resolves it).
+pub fn unresolved_level(u: UnresolvedModule) -> Level {
+    match (u.deploys_registry, u.kind) {
+        (true, _) | (_, UnresolvedKind::MissingFile | UnresolvedKind::InvalidReference) => {
+            Level::Error
+        }
+        (false, UnresolvedKind::NotRestored) => Level::Warning,
+        (false, UnresolvedKind::TemplateSpec) => Level::Note,
+    }
+}
+
+/// A finding reported by the driver rather than by a rule (ACR000, ACR100).
+fn driver_finding(
+    rule: &str,
+    path: &Path,
+    source: Option<&SourceFile>,
+    span: Option<Span>,
+    level: Level,
+    message: &str,
+) -> Finding {
     let (start, end) = match (source, span) {
         (Some(s), Some(sp)) => (s.line_col(sp.start), s.line_col(sp.end.max(sp.start))),
         _ => Default::default(),
@@ -252,7 +281,7 @@ pub fn acr000(
     let end = if end.line == 0 { start } else { end };
     let file_text = path.to_string_lossy().replace('\\', "/");
     Finding {
-        rule: "ACR000".into(),
+        rule: rule.into(),
         level,
         status: Status::Fail,
         location: Location {
@@ -266,7 +295,7 @@ pub fn acr000(
         resource_name: None,
         message: message.to_string(),
         related: Vec::new(),
-        fingerprint: fingerprint(&["ACR000", &file_text, message]),
+        fingerprint: fingerprint(&[rule, &file_text, message]),
         suppression: None,
     }
 }
@@ -460,6 +489,7 @@ fn check_within_limits(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    modules::report_in_callers(&expansion, &mut outcome.findings);
     finish(&expansion, config.as_deref(), options, &mut outcome);
     outcome
 }
@@ -517,18 +547,21 @@ fn acr000_from(e: &ExpandError) -> Finding {
     )
 }
 
-/// ACR000 findings for syntax errors and caps met during expansion.
+/// ACR000 findings for syntax errors and caps met during expansion; ACR100 findings
+/// for modules that were not followed.
 pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
-        let level = match d.kind {
+        let (rule, level) = match d.kind {
             // A limit stops evaluation of something a rule may read: fail closed.
-            DiagnosticKind::Syntax | DiagnosticKind::Limit => Level::Error,
-            DiagnosticKind::Ambiguity => Level::Warning,
+            DiagnosticKind::Syntax | DiagnosticKind::Limit => ("ACR000", Level::Error),
+            DiagnosticKind::Ambiguity => ("ACR000", Level::Warning),
+            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE_RULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };
-        out.push(acr000(
+        out.push(driver_finding(
+            rule,
             &f.source.path,
             Some(&f.source),
             Some(d.span),
@@ -540,6 +573,7 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
 }
 pub mod baseline;
 pub mod config;
+mod modules;
 mod report;
 pub mod select;
 pub mod suppress;
@@ -555,9 +589,16 @@ fn apply_config_context(
 ) {
     let Some(c) = config else { return };
     if expand_options.parameters.is_none() {
-        expand_options.parameters = c
-            .parameter_file_for(path)
-            .and_then(|written| sources.resolve(&c.path, written).ok());
+        // A path the roots refuse is still the parameter file: reading it fails, and
+        // says why, instead of checking without it.
+        expand_options.parameters = c.parameter_file_for(path).map(|written| {
+            sources.resolve(&c.path, written).unwrap_or_else(|_| {
+                c.path
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(written.replace('\\', "/"))
+            })
+        });
     }
     let ctx = &mut expand_options.context;
     let cc = &c.file.context;

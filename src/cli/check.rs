@@ -119,6 +119,10 @@ pub struct CheckArgs {
     /// Worker threads (default, or 0: one per core; at most 4 per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Pull the registry modules the Bicep files use into the module cache first (the
+    /// only way `check` uses the network).
+    #[arg(long)]
+    pub restore: bool,
 }
 
 fn format_of(f: FormatArg) -> Format {
@@ -321,6 +325,19 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
     if let Err(e) = check_outputs(&outputs, named_inputs.iter().copied()) {
         eprintln!("error: {e}");
         return EXIT_ERROR;
+    }
+    if args.restore {
+        // Restore problems go to stderr; modules still missing are ACR100 findings.
+        // (The modules of a text read from stdin are not restored.)
+        let on_disk: Vec<PathBuf> = args
+            .paths
+            .iter()
+            .filter(|p| p.as_os_str() != STDIN)
+            .cloned()
+            .collect();
+        let sources = args.roots.confined(&on_disk);
+        let _ =
+            crate::registry::restore::restore_paths(&on_disk, &sources, |line| eprintln!("{line}"));
     }
     let resolver = match ConfigResolver::from_option(args.config.as_deref(), args.isolated)
         .and_then(|r| r.with_known_rules(rule_ids))

@@ -4,6 +4,7 @@ mod check;
 mod fix;
 mod new;
 mod output;
+mod restore;
 mod rules;
 
 use std::path::PathBuf;
@@ -97,6 +98,19 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Show a rule's documentation, with a non-compliant and a compliant example.
     Explain(rules::ExplainArgs),
+    /// Pull the registry modules (`br:`) that Bicep files use into the Bicep module
+    /// cache, over the OCI Distribution API.
+    Restore(restore::RestoreArgs),
+    /// Run the Language Server over stdio: diagnostics as you type, quick fixes,
+    /// hover documentation and the compliant registry starter.
+    Lsp(LspArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct LspArgs {
+    /// Talk over stdin and stdout (the only transport; accepted because editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// Deployment context shared by `check` and `expand`.
@@ -230,6 +244,19 @@ pub fn run(cli: Cli) -> i32 {
         Command::New(command) => new::run(command),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Restore(args) => restore::run(args),
+        Command::Lsp(_) => lsp(),
+    }
+}
+
+fn lsp() -> i32 {
+    let result = crate::rules::engine::Engine::builtin().and_then(crate::lsp::run_stdio);
+    match result {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
     }
 }
 

@@ -35,7 +35,7 @@ fn key(f: &Finding) -> (String, Option<String>, Option<String>) {
 }
 
 /// The first warning or error in `after` that `before` did not have.
-fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Finding> {
+pub(super) fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Finding> {
     after.iter().find(|a| {
         a.level >= Level::Warning
             && a.suppression.is_none()
@@ -45,11 +45,54 @@ fn new_problem<'a>(before: &[Finding], after: &'a [Finding]) -> Option<&'a Findi
     })
 }
 
-fn syntax_ok(language: Language, text: &str) -> bool {
+pub(super) fn syntax_ok(language: Language, text: &str) -> bool {
     match language {
         Language::Json => crate::source::json::parse(text).is_ok(),
         Language::Bicep | Language::BicepParam => {
             crate::source::bicep::parse(text).diagnostics.is_empty()
+        }
+    }
+}
+
+/// A file's syntax tree, for planning fixes on it.
+pub(super) enum Parsed {
+    Json(crate::source::json::Node),
+    Bicep(crate::source::bicep::ParsedFile),
+}
+
+impl Parsed {
+    pub(super) fn of(language: Language, path: &Path, text: &str) -> Result<Parsed, String> {
+        Ok(match language {
+            Language::Json => Parsed::Json(
+                crate::source::json::parse(text)
+                    .map_err(|e| format!("{}: {}", path.display(), e.message))?,
+            ),
+            Language::Bicep | Language::BicepParam => {
+                Parsed::Bicep(crate::source::bicep::parse(text))
+            }
+        })
+    }
+
+    /// The repair of one finding under its rule's `spec`; `sets` says whether the
+    /// template's parameter file sets a parameter.
+    pub(super) fn plan(
+        &self,
+        text: &str,
+        f: &Finding,
+        spec: &FixSpec,
+        sets: &dyn Fn(&str) -> bool,
+    ) -> Planned {
+        match self {
+            Parsed::Json(root) => json::plan(
+                &json::JsonFile {
+                    text,
+                    root,
+                    param_file_sets: sets,
+                },
+                f,
+                spec,
+            ),
+            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec),
         }
     }
 }
@@ -75,17 +118,7 @@ fn plan(
     param_names: &[String],
 ) -> Result<Plan, String> {
     let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    let json_root = match language {
-        Language::Json => Some(
-            crate::source::json::parse(text)
-                .map_err(|e| format!("{}: {}", path.display(), e.message))?,
-        ),
-        Language::Bicep | Language::BicepParam => None,
-    };
-    let parsed = match language {
-        Language::Bicep | Language::BicepParam => Some(crate::source::bicep::parse(text)),
-        Language::Json => None,
-    };
+    let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
     let mut deferred = false;
@@ -101,20 +134,7 @@ fn plan(
             }
             continue;
         }
-        let planned = match (&json_root, &parsed) {
-            (Some(root), _) => json::plan(
-                &json::JsonFile {
-                    text,
-                    root,
-                    param_file_sets: &sets,
-                },
-                f,
-                &spec,
-            ),
-            (_, Some(p)) => bicep::plan(text, &p.program, f, &spec),
-            _ => Planned::Nothing,
-        };
-        match planned {
+        match parsed.plan(text, f, &spec, &sets) {
             Planned::Edits(e) => {
                 let all: Vec<&Edit> = candidates.iter().flat_map(|c| &c.edits).collect();
                 let new: Vec<Edit> = e.into_iter().filter(|x| !all.contains(&x)).collect();

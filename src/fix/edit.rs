@@ -81,38 +81,6 @@ pub fn newline_of(text: &str) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn applies_sorted_dedupes_and_rejects_overlaps() {
-        let text = "abcdef";
-        let edits = vec![
-            Edit::replace(4, 5, "E"),
-            Edit::replace(0, 1, "A"),
-            Edit::replace(0, 1, "A"),
-            Edit::insert(2, "1"),
-            Edit::insert(2, "2"),
-            Edit::replace(3, 6, "X"),
-        ];
-        let (out, rejected) = apply(text, &edits);
-        assert_eq!(out, "Ab12cX");
-        assert_eq!(rejected, vec![Edit::replace(4, 5, "E")]);
-    }
-
-    #[test]
-    fn indentation_and_line_starts() {
-        let text = "{\n    \"a\": 1,\n\t\"b\": 2 }";
-        assert_eq!(indent_at(text, 8), "    ");
-        assert_eq!(indent_at(text, text.find("\"b\"").unwrap()), "\t");
-        assert!(starts_line(text, 6));
-        assert!(!starts_line(text, text.find('1').unwrap()));
-        assert_eq!(newline_of("a\r\nb"), "\r\n");
-        assert_eq!(newline_of("a\nb"), "\n");
-    }
-}
-
 /// A place the fixer cannot repair by itself, with what to do instead.
 pub type Manual = String;
 
@@ -154,5 +122,37 @@ pub(crate) fn excerpt(text: &str) -> String {
         format!("{short}…")
     } else {
         short
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_sorted_dedupes_and_rejects_overlaps() {
+        let text = "abcdef";
+        let edits = vec![
+            Edit::replace(4, 5, "E"),
+            Edit::replace(0, 1, "A"),
+            Edit::replace(0, 1, "A"),
+            Edit::insert(2, "1"),
+            Edit::insert(2, "2"),
+            Edit::replace(3, 6, "X"),
+        ];
+        let (out, rejected) = apply(text, &edits);
+        assert_eq!(out, "Ab12cX");
+        assert_eq!(rejected, vec![Edit::replace(4, 5, "E")]);
+    }
+
+    #[test]
+    fn indentation_and_line_starts() {
+        let text = "{\n    \"a\": 1,\n\t\"b\": 2 }";
+        assert_eq!(indent_at(text, 8), "    ");
+        assert_eq!(indent_at(text, text.find("\"b\"").unwrap()), "\t");
+        assert!(starts_line(text, 6));
+        assert!(!starts_line(text, text.find('1').unwrap()));
+        assert_eq!(newline_of("a\r\nb"), "\r\n");
+        assert_eq!(newline_of("a\nb"), "\n");
     }
 }

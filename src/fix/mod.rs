@@ -9,6 +9,7 @@
 pub mod bicep;
 mod driver;
 pub mod edit;
+mod finding_fix;
 mod findings;
 pub mod json;
 mod replace;
@@ -23,7 +24,10 @@ use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
 
 use edit::Edit;
+pub use finding_fix::fix_of_finding;
 pub use spec::{Applicability, FixSpec};
+
+use crate::source::sources::Sources;
 
 /// Options of a `fix` run.
 #[derive(Clone, Debug, Default)]
@@ -88,6 +92,18 @@ pub(crate) fn touches(a: &Edit, b: &Edit) -> bool {
 
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
+    fix_text_in(options.check.sources(), path, original, engine, options)
+}
+
+/// Fix one file's text, reading the files it pulls in (modules, parameter file) from
+/// `sources` (an editor's unsaved buffers laid over the disk).
+pub fn fix_text_in(
+    sources: &dyn Sources,
+    path: &Path,
+    original: &str,
+    engine: &Engine,
+    options: &FixOptions,
+) -> FileFix {
     let mut out = FileFix {
         path: path.to_path_buf(),
         original: original.to_string(),
@@ -98,14 +114,7 @@ pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptio
     let body = original.strip_prefix(BOM).unwrap_or(original);
     // Any other name is read as JSON, as `check` does with a file named explicitly.
     let language = Language::of(path).unwrap_or(Language::Json);
-    let result = driver::run(
-        options.check.sources(),
-        language,
-        path,
-        body,
-        engine,
-        options,
-    );
+    let result = driver::run(sources, language, path, body, engine, options);
     match result {
         Ok(Some(r)) => {
             out.fixed = if bom {

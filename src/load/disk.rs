@@ -10,6 +10,8 @@ use crate::source::sources::Sources;
 /// What a refused path's message says (the loader recognises it).
 pub(super) const LEAVES_ROOT: &str = "leaves the checked root";
 pub(super) const ABSOLUTE: &str = "files must be referenced by relative paths (BCP051)";
+/// What a read [`Confined`] refused says.
+pub(super) const OUTSIDE_ROOT: &str = "is outside the checked root";
 
 /// Files as they are on disk, anywhere (the library's default).
 #[derive(Clone, Copy, Debug, Default)]
@@ -22,6 +24,14 @@ pub struct Disk;
 pub struct Confined {
     /// Canonical directories.
     roots: Arc<[PathBuf]>,
+    /// The registry modules of the default Bicep module cache (`~/.bicep/br`,
+    /// canonical): `acrlint restore` and `bicep restore` fill it from the registries
+    /// a template names, so the loader reads a restored module's files there, outside
+    /// the root on purpose. A path written in a template may not lead there
+    /// ([`Sources::resolve`] stays inside the roots), and a cache that a
+    /// `bicepconfig.json` moves elsewhere (`cacheRootDirectory`) is read only inside
+    /// the roots or an `--allow-path` directory.
+    module_cache: Option<Arc<Path>>,
 }
 
 impl Confined {
@@ -45,8 +55,24 @@ impl Confined {
         roots.extend(allowed.iter().filter_map(|a| std::fs::canonicalize(a).ok()));
         roots.sort();
         roots.dedup();
+        let module_cache = super::home_dir()
+            .and_then(|h| std::fs::canonicalize(h.join(".bicep").join("br")).ok())
+            .map(Arc::from);
         Confined {
             roots: roots.into(),
+            module_cache,
+        }
+    }
+
+    /// These roots and those of `paths` (the language server's document).
+    pub fn with_roots_of(&self, paths: &[PathBuf]) -> Confined {
+        let mut roots = self.roots.to_vec();
+        roots.extend(Confined::new(paths, &[]).roots.iter().cloned());
+        roots.sort();
+        roots.dedup();
+        Confined {
+            roots: roots.into(),
+            module_cache: self.module_cache.clone(),
         }
     }
 
@@ -58,6 +84,11 @@ impl Confined {
     /// Why `path` may not be read, when it lies outside every root (after following
     /// symbolic links); `None` when it may.
     fn outside(&self, path: &Path) -> Option<String> {
+        self.outside_of(path, true)
+    }
+
+    /// [`Confined::outside`], with the module cache counted as inside or not.
+    fn outside_of(&self, path: &Path, cache_inside: bool) -> Option<String> {
         let real = match std::fs::canonicalize(path) {
             Ok(r) => r,
             // A file that does not exist is not read either: the read says so.
@@ -66,8 +97,16 @@ impl Confined {
         if self.roots.iter().any(|r| real.starts_with(r)) {
             return None;
         }
+        if cache_inside
+            && self
+                .module_cache
+                .as_deref()
+                .is_some_and(|c| real.starts_with(c))
+        {
+            return None;
+        }
         Some(format!(
-            "{} is outside the checked root and is not read (--allow-path DIR allows a directory)",
+            "{} {OUTSIDE_ROOT} and is not read (--allow-path DIR allows a directory)",
             path.display()
         ))
     }
@@ -111,7 +150,7 @@ impl Sources for Confined {
     /// As [`Disk::resolve`], and the path must stay inside the roots.
     fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
         let path = Disk.resolve(from, written)?;
-        match self.outside(&path) {
+        match self.outside_of(&path, false) {
             Some(_) => {
                 Err(format!(
                 "the path {LEAVES_ROOT}{} and is not read (--allow-path DIR allows a directory)",
@@ -126,19 +165,8 @@ impl Sources for Confined {
 /// `path` made absolute against the working directory, with `.` and `..` removed
 /// without touching the file system.
 fn lexically_absolute(path: &Path) -> Option<PathBuf> {
-    use std::path::Component;
-    let joined = std::env::current_dir().ok()?.join(path);
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    Some(out)
+    let cwd = std::env::current_dir().ok()?;
+    Some(crate::source::paths::absolute_in(path, &cwd))
 }
 
 /// Whether a path as written in a template is absolute, on any platform: a leading

@@ -9,8 +9,8 @@ pub mod walk;
 
 pub use disk::{read_capped, read_capped_with_metadata, Confined, Disk};
 
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use crate::arm::eval::{Diagnostic, DiagnosticKind, FileId};
 use crate::arm::expand::{expand_files, ExpandError, ExpandOptions, Expansion};
@@ -27,6 +27,7 @@ pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
             root: Arc::new(root),
             directives,
             lowered: false,
+            registry_uses: Vec::new(),
         }),
         Err(e) => Err(ExpandError {
             path: source.path.clone(),
@@ -37,20 +38,42 @@ pub fn load_text(source: Arc<SourceFile>) -> Result<LoadedFile, ExpandError> {
     }
 }
 
+/// The user's home directory (`HOME`, else `USERPROFILE`), read once: the Bicep
+/// module cache is `~/.bicep` unless a `bicepconfig.json` names another.
+pub fn home_dir() -> Option<&'static Path> {
+    static HOME: OnceLock<Option<PathBuf>> = OnceLock::new();
+    HOME.get_or_init(|| {
+        ["HOME", "USERPROFILE"]
+            .iter()
+            .filter_map(std::env::var_os)
+            .find(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+    .as_deref()
+}
+
 /// Loading with the files of one [`Sources`] (the disk, or texts overlaid on it).
 #[derive(Clone, Copy)]
 pub struct Loader<'s> {
-    sources: &'s dyn Sources,
+    input: lower::Input<'s>,
 }
 
 impl<'s> Loader<'s> {
+    /// Loading from `sources`, with the Bicep module cache of the user's home.
     pub fn new(sources: &'s dyn Sources) -> Loader<'s> {
-        Loader { sources }
+        Loader::with_home(sources, home_dir())
+    }
+
+    /// Loading from `sources`, with the Bicep module cache under `home` by default.
+    pub fn with_home(sources: &'s dyn Sources, home: Option<&'s Path>) -> Loader<'s> {
+        Loader {
+            input: lower::Input { sources, home },
+        }
     }
 
     /// Read and parse a JSON(C) file.
     pub fn load_json(&self, path: &Path) -> Result<LoadedFile, ExpandError> {
-        let source = self.sources.read(path).map_err(|e| ExpandError {
+        let source = self.input.sources.read(path).map_err(|e| ExpandError {
             path: path.to_path_buf(),
             message: e.message,
             span: e.offset.map(|o| Span { start: o, end: o }),
@@ -87,7 +110,7 @@ impl<'s> Loader<'s> {
         let param_path = match &options.parameters {
             Some(p) => Some(p.clone()),
             None if options.no_parameter_discovery => None,
-            None => parameter_file_for(self.sources, &path),
+            None => parameter_file_for(self.input.sources, &path),
         };
         let mut files = vec![template];
         let mut param_file: Option<FileId> = None;
@@ -109,6 +132,9 @@ impl<'s> Loader<'s> {
                     }
                 }
                 Err(e) if options.parameters.is_some() => return Err(e),
+                // Found by its name but refused (a link out of the root): the values it
+                // sets are unknown, so the template is not checked without them.
+                Err(e) if refused_read(&e.message) => return Err(e),
                 Err(_) => {}
             }
         }
@@ -129,11 +155,11 @@ impl<'s> Loader<'s> {
             && options.parameters.is_none()
             && !options.no_parameter_discovery
         {
-            bicepparam_for(self.sources, path).unwrap_or_else(|| path.to_path_buf())
+            bicepparam_for(self.input.sources, path).unwrap_or_else(|| path.to_path_buf())
         } else {
             path.to_path_buf()
         };
-        let project = lower::load(self.sources, &entry).map_err(|e| ExpandError {
+        let project = lower::load(self.input, &entry).map_err(|e| ExpandError {
             path: e.path,
             message: e.message,
             span: None,
@@ -159,6 +185,7 @@ impl<'s> Loader<'s> {
                     _ if refused_path(&message) => DiagnosticKind::Limit,
                     lower::Severity::Syntax => DiagnosticKind::Syntax,
                     lower::Severity::Limit => DiagnosticKind::Limit,
+                    lower::Severity::Unresolved(u) => DiagnosticKind::UnresolvedModule(u),
                     lower::Severity::Error | lower::Severity::Warning | lower::Severity::Info => {
                         DiagnosticKind::Evaluation
                     }
@@ -175,6 +202,12 @@ impl<'s> Loader<'s> {
 /// Whether a lowering message reports a path [`Confined`] or [`Disk`] refused.
 fn refused_path(message: &str) -> bool {
     message.contains(disk::LEAVES_ROOT) || message.contains(disk::ABSOLUTE)
+}
+
+/// Whether a read failed because [`Confined`] refused the file (it lies outside the
+/// roots, itself or through a symbolic link).
+pub(crate) fn refused_read(message: &str) -> bool {
+    message.contains(disk::OUTSIDE_ROOT)
 }
 
 /// Expand a file as it is on disk (see [`Loader::expand`]).
@@ -197,10 +230,10 @@ pub fn expand_loaded(
 
 /// Lower a `.bicep` file on disk with its local modules (see [`lower::load_bicep`]).
 pub fn load_bicep(path: &Path) -> Result<lower::BicepProject, lower::LoadError> {
-    lower::load_bicep(&Disk, path)
+    lower::load_bicep(Loader::new(&Disk).input, path)
 }
 
 /// Lower a `.bicepparam` file on disk and the template it uses.
 pub fn load_bicepparam(path: &Path) -> Result<lower::BicepProject, lower::LoadError> {
-    lower::load_bicepparam(&Disk, path)
+    lower::load_bicepparam(Loader::new(&Disk).input, path)
 }

@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::module_cache::{Resolved, Resolver};
 use super::{
-    import_key, is_registry_path, to_span, BicepProject, ImportedFile, LoadError, ModuleTarget,
-    Severity, FILE_MARKER,
+    import_key, is_registry_path, to_span, BicepProject, ImportedFile, Input, LoadError,
+    ModuleTarget, Severity, FILE_MARKER,
 };
-use crate::arm::eval::FileId;
+use crate::arm::eval::{FileId, UnresolvedKind, UnresolvedModule};
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
-use crate::source::file::{Language, LoadedFile, SourceFile};
+use crate::source::bicep::{Expr, ExprKind, ObjectItem};
+use crate::source::file::{Language, LoadedFile, RegistryUse, SourceFile};
 use crate::source::json::{self, Member, Node, NodeKind, Span};
 use crate::source::sources::Sources;
 
@@ -38,12 +40,21 @@ pub(super) struct Loader<'s> {
     pub directives: Vec<Vec<crate::source::json::DirectiveComment>>,
     /// Whether each file's tree is lowered from Bicep (not read as JSON), by file id.
     lowered: Vec<bool>,
+    /// Registry module references, with the `bicepconfig.json` of each folder.
+    registry: Resolver,
+    /// Files read from the Bicep module cache.
+    registry_files: std::collections::HashSet<FileId>,
+    /// `module` statements using them: (module file, use).
+    registry_uses: Vec<(FileId, RegistryUse)>,
 }
 
 impl<'s> Loader<'s> {
-    pub fn new(input: &'s dyn Sources) -> Loader<'s> {
+    pub fn new(input: Input<'s>) -> Loader<'s> {
         Loader {
-            input,
+            input: input.sources,
+            registry: Resolver::new(input.home.map(Path::to_path_buf)),
+            registry_files: std::collections::HashSet::new(),
+            registry_uses: Vec::new(),
             sources: Vec::new(),
             roots: Vec::new(),
             by_path: HashMap::new(),
@@ -144,9 +155,9 @@ impl<'s> Loader<'s> {
         path: &Path,
         parsed: &ParsedFile,
     ) -> HashMap<String, ModuleTarget> {
-        let mut out = HashMap::new();
+        let mut out: HashMap<String, ModuleTarget> = HashMap::new();
         for s in &parsed.program.statements {
-            let StatementKind::Module { path: p, .. } = &s.kind else {
+            let StatementKind::Module { path: p, body, .. } = &s.kind else {
                 continue;
             };
             let Some(written) = p.as_literal() else {
@@ -158,10 +169,19 @@ impl<'s> Loader<'s> {
                 ));
                 continue;
             };
-            if out.contains_key(written) {
+            let statement = (to_span(s.span), to_span(p.span));
+            if let Some(target) = out.get(written) {
+                if let ModuleTarget::Unresolved { kind, message, .. } = target {
+                    // Every statement that uses an unresolved module is reported.
+                    let d = unresolved(*kind, message, written, body);
+                    self.diagnostics.push((id, to_span(p.span), d.0, d.1));
+                }
+                let target = target.clone();
+                self.note_registry_use(id, statement, written, &target);
                 continue;
             }
             let target = self.module(path, written);
+            self.note_registry_use(id, statement, written, &target);
             match &target {
                 ModuleTarget::Failed(why) => {
                     self.diagnostics
@@ -171,12 +191,10 @@ impl<'s> Loader<'s> {
                     self.diagnostics
                         .push((id, to_span(p.span), why.clone(), Severity::Limit))
                 }
-                ModuleTarget::Registry(r) => self.diagnostics.push((
-                    id,
-                    to_span(p.span),
-                    format!("registry module '{r}' is not fetched: its resources are unknown"),
-                    Severity::Info,
-                )),
+                ModuleTarget::Unresolved { kind, message, .. } => {
+                    let d = unresolved(*kind, message, written, body);
+                    self.diagnostics.push((id, to_span(p.span), d.0, d.1));
+                }
                 ModuleTarget::Template { .. } => {}
             }
             out.insert(written.to_string(), target);
@@ -184,16 +202,60 @@ impl<'s> Loader<'s> {
         out
     }
 
+    /// Remember a `module` statement (whole span, path span) of file `id` that uses a
+    /// registry module read from the cache.
+    fn note_registry_use(
+        &mut self,
+        id: FileId,
+        statement: (Span, Span),
+        written: &str,
+        target: &ModuleTarget,
+    ) {
+        let ModuleTarget::Template { template, .. } = target else {
+            return;
+        };
+        let module = template.get(FILE_MARKER).and_then(|n| match n.kind {
+            NodeKind::Int(i) => FileId::try_from(i).ok(),
+            _ => None,
+        });
+        if let Some(m) = module.filter(|m| self.registry_files.contains(m)) {
+            self.registry_uses.push((
+                m,
+                RegistryUse {
+                    file: id,
+                    statement: statement.0,
+                    path: statement.1,
+                    reference: written.to_string(),
+                },
+            ));
+        }
+    }
+
+    /// The cached `main.json` of a registry module written in `from`, or why there is
+    /// none (`Ok(None)`: a local path).
+    pub fn registry_module(
+        &mut self,
+        from: &Path,
+        written: &str,
+    ) -> Result<Option<PathBuf>, ModuleTarget> {
+        match self.registry.resolve(self.input, from, written) {
+            Resolved::Local => Ok(None),
+            Resolved::Cached(main) => Ok(Some(main)),
+            other => Err(registry_target(other, from, written)),
+        }
+    }
+
     /// Load the template a module path names (relative to the file `from`).
     pub fn module(&mut self, from: &Path, written: &str) -> ModuleTarget {
-        // A registry module would be looked up in the Bicep module cache here, and its
-        // cached file read through the sources like any other module.
-        if is_registry_path(written) {
-            return ModuleTarget::Registry(written.to_string());
-        }
-        let target = match self.resolve(from, written) {
-            Ok(t) => t,
-            Err(why) => return ModuleTarget::Failed(format!("module '{written}': {why}")),
+        // A registry module is looked up in the Bicep module cache, and its cached
+        // file read through the sources like any other module.
+        let (target, from_cache) = match self.registry_module(from, written) {
+            Ok(Some(main)) => (main, true),
+            Ok(None) => match self.resolve(from, written) {
+                Ok(t) => (t, false),
+                Err(why) => return ModuleTarget::Failed(format!("module '{written}': {why}")),
+            },
+            Err(target) => return target,
         };
         let k = self.input.canonical(&target);
         if let Some(pos) = self.stack.iter().position(|p| *p == k) {
@@ -229,10 +291,17 @@ impl<'s> Loader<'s> {
         let source = match self.input.read(&target) {
             Ok(s) => s,
             Err(e) => {
-                return ModuleTarget::Failed(format!("module '{written}': {}", e.message));
+                return ModuleTarget::Unresolved {
+                    kind: UnresolvedKind::MissingFile,
+                    message: format!("module '{written}' could not be read ({})", e.message),
+                    link: None,
+                };
             }
         };
         if Language::of(&target) == Some(Language::Json) {
+            if from_cache {
+                self.registry_files.insert(self.sources.len() as FileId);
+            }
             return self.json_module(source, written);
         }
         let id = self.bicep_file(source);
@@ -367,24 +436,34 @@ impl<'s> Loader<'s> {
         }
     }
 
-    pub fn finish(self, param_file: Option<FileId>) -> BicepProject {
+    pub fn finish(mut self, param_file: Option<FileId>) -> BicepProject {
+        let mut uses: Vec<Vec<RegistryUse>> = vec![Vec::new(); self.sources.len()];
+        for (module, u) in self.registry_uses.drain(..) {
+            if let Some(slot) = uses.get_mut(module as usize) {
+                slot.push(u);
+            }
+        }
         let files = self
             .sources
             .into_iter()
             .zip(self.roots)
             .zip(self.directives)
             .zip(self.lowered)
-            .map(|(((source, root), directives), lowered)| LoadedFile {
-                source,
-                directives,
-                lowered,
-                root: root.unwrap_or_else(|| {
-                    Arc::new(Node {
-                        kind: NodeKind::Object(Vec::new()),
-                        span: Span::default(),
-                    })
-                }),
-            })
+            .zip(uses)
+            .map(
+                |((((source, root), directives), lowered), registry_uses)| LoadedFile {
+                    source,
+                    directives,
+                    lowered,
+                    registry_uses,
+                    root: root.unwrap_or_else(|| {
+                        Arc::new(Node {
+                            kind: NodeKind::Object(Vec::new()),
+                            span: Span::default(),
+                        })
+                    }),
+                },
+            )
             .collect();
         BicepProject {
             files,
@@ -393,6 +472,80 @@ impl<'s> Loader<'s> {
             pragmas: self.pragmas,
         }
     }
+}
+
+/// The target of a registry module or template spec that is not in the cache.
+fn registry_target(resolved: Resolved, from: &Path, written: &str) -> ModuleTarget {
+    let restore = format!(
+        "restore it with `acrlint restore {}` or check with --restore",
+        from.display()
+    );
+    let (kind, message) = match resolved {
+        Resolved::NotRestored { cache, .. } => (
+            UnresolvedKind::NotRestored,
+            match cache {
+                Some(dir) => format!(
+                    "registry module '{written}' is not in the Bicep module cache ({}); {restore}",
+                    dir.display()
+                ),
+                None => format!(
+                    "registry module '{written}' cannot be looked up: no module cache (no home directory and no cacheRootDirectory in bicepconfig.json)"
+                ),
+            },
+        ),
+        Resolved::TemplateSpec => (
+            UnresolvedKind::TemplateSpec,
+            format!("template spec module '{written}' is resolved by Azure at deployment, not by acrlint"),
+        ),
+        Resolved::Invalid(why) => (UnresolvedKind::InvalidReference, why),
+        Resolved::Local | Resolved::Cached(_) => (
+            UnresolvedKind::MissingFile,
+            format!("module '{written}' could not be followed"),
+        ),
+    };
+    ModuleTarget::Unresolved {
+        kind,
+        message,
+        link: Some(written.to_string()),
+    }
+}
+
+/// The diagnostic of a `module` statement whose module was not followed: what was not
+/// checked, said first, then why (`message`).
+fn unresolved(
+    kind: UnresolvedKind,
+    message: &str,
+    written: &str,
+    body: &Expr,
+) -> (String, Severity) {
+    let parameters = body
+        .property("params")
+        .map(|p| match &p.value.kind {
+            ExprKind::Object(items) => items
+                .iter()
+                .filter_map(|i| match i {
+                    ObjectItem::Property(p) => p.key.literal(),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    let deploys_registry = super::module_cache::looks_like_registry(written, parameters);
+    let what = if deploys_registry {
+        "the container registry it deploys or uses could not be checked against the registry policies"
+    } else if kind == UnresolvedKind::TemplateSpec {
+        "its resources are unknown"
+    } else {
+        "its resources were not checked"
+    };
+    (
+        format!("{what}: {message}"),
+        Severity::Unresolved(UnresolvedModule {
+            kind,
+            deploys_registry,
+        }),
+    )
 }
 
 /// A template node with `"$acrlintFile": id` added to its root object.

@@ -11,7 +11,9 @@
 //!
 //! Local modules are lowered recursively into `Microsoft.Resources/deployments`
 //! resources whose inline template carries [`FILE_MARKER`] (the module file's index
-//! in [`BicepProject::files`]); registry modules become `templateLink` deployments.
+//! in [`BicepProject::files`]); so are registry modules found in the Bicep module cache
+//! (their `main.json`, see [`module_cache`]). Registry modules not in the cache and
+//! template specs become `templateLink` deployments, reported as unresolved.
 //!
 //! The evaluator caches parsed expressions by the start offset of their node, so a
 //! lowered file never holds two different expression strings starting at the same
@@ -30,11 +32,11 @@
 //!   except when a branch is a Key Vault secret;
 //! - parameters are written after the parameters their defaults read.
 //!
-//! Not supported (a diagnostic says so and the value is unknown): registry module
-//! and `using` content, `loadYamlContent`, `loadJsonContent` with a JSON path,
-//! `extends` in `.bicepparam`, non-literal module `params`, spreads in resource
-//! bodies. Imported declarations get synthetic spans past the end of the importing
-//! file. Resource types keep the casing written (the compiler uses its type
+//! Not supported (a diagnostic says so and the value is unknown): registry modules
+//! that are not restored, template specs, `loadYamlContent`, `loadJsonContent` with a
+//! JSON path, `extends` in `.bicepparam`, non-literal module `params`, spreads in
+//! resource bodies. Imported declarations get synthetic spans past the end of the
+//! importing file. Resource types keep the casing written (the compiler uses its type
 //! library's casing; types compare case-insensitively).
 
 mod access;
@@ -43,6 +45,7 @@ mod env;
 mod expr;
 mod imports;
 mod loader;
+pub mod module_cache;
 mod modules;
 mod params;
 mod resources;
@@ -58,7 +61,7 @@ mod tests;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::arm::eval::FileId;
+use crate::arm::eval::{FileId, UnresolvedKind};
 use crate::source::bicep::{self, ParsedFile};
 use crate::source::file::{Language, LoadedFile, SourceText};
 use crate::source::json::{Node, Span};
@@ -75,9 +78,15 @@ enum ModuleTarget {
         /// The module file's `targetScope` (for JSON: from its `$schema`).
         scope: symbols::TargetScope,
     },
-    /// `br:` / `br/alias:` / `ts:`: content not fetched.
-    Registry(String),
-    /// Could not be loaded (missing or unreadable file): the message says why.
+    /// Not followed: a local file that cannot be read, a registry module that is not
+    /// in the Bicep module cache, a template spec, a malformed reference. `link` is the
+    /// reference of a registry module or template spec.
+    Unresolved {
+        kind: UnresolvedKind,
+        message: String,
+        link: Option<String>,
+    },
+    /// Could not be loaded (not valid JSON, not lowered): the message says why.
     Failed(String),
     /// Not followed because of a cap (a cycle, modules nested too deep).
     Capped(String),
@@ -100,7 +109,7 @@ fn to_span(s: bicep::Span) -> Span {
 
 /// Whether a module path is a registry or template spec reference.
 fn is_registry_path(p: &str) -> bool {
-    p.starts_with("br:") || p.starts_with("br/") || p.starts_with("ts:") || p.starts_with("ts/")
+    module_cache::reference::is_external(p)
 }
 
 /// The key under which an import's file is found: the path written, joined to the
@@ -124,11 +133,14 @@ pub enum Severity {
     Error,
     /// Lowered, but part of the result is unknown or approximated.
     Warning,
-    /// Worth knowing (e.g. a registry module whose content is not fetched).
+    /// Worth knowing.
     Info,
     /// A cap was reached (a module cycle, modules nested too deep): what lies past it
     /// is not followed. Reported by `check` like the ARM engine's caps.
     Limit,
+    /// A module that was not followed (missing file, registry module not restored,
+    /// template spec): reported by `check` at the `module` statement.
+    Unresolved(crate::arm::eval::UnresolvedModule),
 }
 
 /// A Bicep entry file lowered with everything it pulls in, ready for
@@ -160,24 +172,33 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// Read (from `sources`), parse and lower a `.bicep` file and its local modules.
-pub fn load_bicep(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
-    let mut loader = loader::Loader::new(sources);
+/// Where a Bicep project's files come from: `sources` for every file, and `home`, the
+/// user's home directory, whose `.bicep` folder is the default registry module cache
+/// (a `bicepconfig.json` may name another).
+#[derive(Clone, Copy)]
+pub struct Input<'s> {
+    pub sources: &'s dyn Sources,
+    pub home: Option<&'s Path>,
+}
+
+/// Read (from `input.sources`), parse and lower a `.bicep` file and its modules.
+pub fn load_bicep(input: Input, path: &Path) -> Result<BicepProject, LoadError> {
+    let mut loader = loader::Loader::new(input);
     loader.entry(path)?;
     Ok(loader.finish(None))
 }
 
 /// Read a `.bicepparam` file, load the template its `using` names, and lower the
 /// parameter values into a deployment parameters file shape.
-pub fn load_bicepparam(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
-    params::load(sources, path)
+pub fn load_bicepparam(input: Input, path: &Path) -> Result<BicepProject, LoadError> {
+    params::load(input, path)
 }
 
 /// Load a `.bicep` or `.bicepparam` file by its language.
-pub fn load(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
+pub fn load(input: Input, path: &Path) -> Result<BicepProject, LoadError> {
     if Language::of(path) == Some(Language::BicepParam) {
-        load_bicepparam(sources, path)
+        load_bicepparam(input, path)
     } else {
-        load_bicep(sources, path)
+        load_bicep(input, path)
     }
 }

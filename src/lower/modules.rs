@@ -149,7 +149,7 @@ impl<'a> Lowerer<'a> {
             ModuleTarget::Template { template, .. } => {
                 props.push(member("template", span(path.span), (**template).clone()));
             }
-            ModuleTarget::Registry(r) => {
+            ModuleTarget::Unresolved { link: Some(r), .. } => {
                 let ps = span(path.span);
                 props.push(member(
                     "templateLink",
@@ -157,7 +157,9 @@ impl<'a> Lowerer<'a> {
                     object(vec![member("id", ps, str_node(r, ps))], ps),
                 ));
             }
-            ModuleTarget::Failed(_) | ModuleTarget::Capped(_) => {}
+            ModuleTarget::Unresolved { link: None, .. }
+            | ModuleTarget::Failed(_)
+            | ModuleTarget::Capped(_) => {}
         }
         members.push(member("properties", body_span, object(props, body_span)));
         if let Some(d) = self.description_metadata(stmt, &members) {

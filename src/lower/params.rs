@@ -15,7 +15,7 @@ use super::symbols::Symbols;
 use super::text::{member, node, object, str_node};
 use super::to_span;
 use super::values::Place;
-use super::{BicepProject, LoadError, Severity};
+use super::{BicepProject, Input, LoadError, ModuleTarget, Severity};
 use crate::arm::eval::{
     DeploymentContext, Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
@@ -25,8 +25,9 @@ use crate::source::file::Language;
 use crate::source::json::{Member, Node, NodeKind, Span};
 use crate::source::sources::Sources;
 
-pub(super) fn load(sources: &dyn Sources, path: &Path) -> Result<BicepProject, LoadError> {
-    let mut loader = Loader::new(sources);
+pub(super) fn load(input: Input, path: &Path) -> Result<BicepProject, LoadError> {
+    let sources = input.sources;
+    let mut loader = Loader::new(input);
     let source = loader.read(path)?;
     let text = source.text.clone();
     let parsed = bicep::parse_as(&text, FileKind::BicepParam);
@@ -40,16 +41,24 @@ pub(super) fn load(sources: &dyn Sources, path: &Path) -> Result<BicepProject, L
         });
     let template = match using {
         Some(UsingTarget::Path(p)) => match p.as_literal() {
-            Some(t) if super::is_registry_path(t) => {
-                return Err(LoadError {
+            // A registry module is read from the Bicep module cache.
+            Some(t) => match loader.registry_module(path, t) {
+                Ok(Some(main)) => main,
+                Ok(None) => loader.resolve(path, t).map_err(|why| LoadError {
                     path: path.to_path_buf(),
-                    message: format!("the template '{t}' is in a registry and is not fetched"),
-                })
-            }
-            Some(t) => loader.resolve(path, t).map_err(|why| LoadError {
-                path: path.to_path_buf(),
-                message: format!("the template '{t}': {why}"),
-            })?,
+                    message: format!("the template '{t}': {why}"),
+                })?,
+                Err(target) => {
+                    let why = match target {
+                        ModuleTarget::Unresolved { message, .. } => message,
+                        _ => format!("the template '{t}' could not be followed"),
+                    };
+                    return Err(LoadError {
+                        path: path.to_path_buf(),
+                        message: format!("the template is not available: {why}"),
+                    });
+                }
+            },
             None => {
                 return Err(LoadError {
                     path: path.to_path_buf(),

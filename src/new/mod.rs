@@ -25,7 +25,7 @@ pub enum TemplateFormat {
 }
 
 /// API versions used by the generated templates: the latest stable ones
-/// (registry: `../shared/reference/` REST spec 2025-11-01).
+/// (registry: the shared reference data's REST spec 2025-11-01).
 #[derive(Clone, Debug, Serialize)]
 pub struct ApiVersions {
     pub registry: &'static str,

@@ -173,34 +173,30 @@ pub fn normalize_guid(id: &str) -> Option<String> {
 
 /// `/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}`.
 pub fn valid_workspace_id(id: &str) -> bool {
-    let parts: Vec<&str> = id.split('/').collect();
-    parts.len() == 9
-        && parts[0].is_empty()
-        && parts[1].eq_ignore_ascii_case("subscriptions")
-        && normalize_guid(parts[2]).is_some()
-        && parts[3].eq_ignore_ascii_case("resourceGroups")
-        && valid_segment(parts[4])
-        && parts[5].eq_ignore_ascii_case("providers")
-        && parts[6].eq_ignore_ascii_case("Microsoft.OperationalInsights")
-        && parts[7].eq_ignore_ascii_case("workspaces")
-        && valid_segment(parts[8])
+    resource_id_has_shape(id, "Microsoft.OperationalInsights", &["workspaces"])
 }
 
 /// `/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet}`.
 pub fn valid_subnet_id(id: &str) -> bool {
+    resource_id_has_shape(id, "Microsoft.Network", &["virtualNetworks", "subnets"])
+}
+
+/// `/subscriptions/{guid}/resourceGroups/{rg}/providers/{provider}/{type}/{name}…`, one
+/// `{type}/{name}` pair per entry of `types` (compared without case), each name a valid
+/// segment.
+fn resource_id_has_shape(id: &str, provider: &str, types: &[&str]) -> bool {
     let parts: Vec<&str> = id.split('/').collect();
-    parts.len() == 11
+    parts.len() == 7 + 2 * types.len()
         && parts[0].is_empty()
         && parts[1].eq_ignore_ascii_case("subscriptions")
         && normalize_guid(parts[2]).is_some()
         && parts[3].eq_ignore_ascii_case("resourceGroups")
         && valid_segment(parts[4])
         && parts[5].eq_ignore_ascii_case("providers")
-        && parts[6].eq_ignore_ascii_case("Microsoft.Network")
-        && parts[7].eq_ignore_ascii_case("virtualNetworks")
-        && valid_segment(parts[8])
-        && parts[9].eq_ignore_ascii_case("subnets")
-        && valid_segment(parts[10])
+        && parts[6].eq_ignore_ascii_case(provider)
+        && types.iter().enumerate().all(|(i, ty)| {
+            parts[7 + 2 * i].eq_ignore_ascii_case(ty) && valid_segment(parts[8 + 2 * i])
+        })
 }
 
 fn valid_segment(s: &str) -> bool {

@@ -198,6 +198,28 @@ fn regions_and_guids_are_normalised() {
 }
 
 #[test]
+fn resource_ids_need_their_exact_shape() {
+    let sub = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers";
+    let subnet = format!("{sub}/Microsoft.Network/virtualNetworks/hub/subnets/pe");
+    assert!(options::valid_subnet_id(&subnet));
+    assert!(options::valid_subnet_id(&subnet.to_ascii_lowercase()));
+    for bad in [
+        format!("{sub}/Microsoft.Network/virtualNetworks/hub"),
+        format!("{sub}/Microsoft.Network/virtualNetworks/hub/subnets/pe/extra"),
+        format!("{sub}/Microsoft.Network/networkSecurityGroups/hub/subnets/pe"),
+        format!("{sub}/Microsoft.Compute/virtualNetworks/hub/subnets/pe"),
+        format!("{sub}/Microsoft.Network/virtualNetworks/hub/subnets/"),
+        subnet.replace("00000000-0000", "not-a-guid"),
+    ] {
+        assert!(!options::valid_subnet_id(&bad), "{bad}");
+    }
+    assert!(!options::valid_workspace_id(&subnet));
+    assert!(!options::valid_workspace_id(&format!(
+        "{sub}/Microsoft.OperationalInsights/workspaces"
+    )));
+}
+
+#[test]
 fn params_need_values_for_parameters_without_default() {
     let mut req = request();
     req.private_endpoint = true;

@@ -148,13 +148,14 @@ fn item(f: &Finding, base: &Path) -> String {
 }
 
 /// Text safe inside a Markdown table cell or list item: Markdown and HTML punctuation
-/// backslash-escaped, line breaks as spaces, other control characters dropped.
+/// backslash-escaped, line breaks as spaces, other control and format characters
+/// (bidirectional overrides, zero-width characters) dropped.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if super::hygiene::is_hazard(c) => {}
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '!' | '&' => {
                 out.push('\\');
                 out.push(c);

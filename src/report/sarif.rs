@@ -191,13 +191,23 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
         docs.example.trim_end(),
         docs.use_instead.trim_end()
     );
+    // Examples are ARM templates, or Bicep files for rules about Bicep modules.
+    let language = |t: &str| {
+        if t.trim_start().starts_with('{') {
+            "json"
+        } else {
+            "bicep"
+        }
+    };
     let mut help_markdown = format!(
         "{}\n\n## Why is this bad?\n\n{}\n\n## Recommendation\n\n{}\n\n\
-         ## Example\n\n```json\n{}\n```\n\n## Use instead\n\n```json\n{}\n```\n",
+         ## Example\n\n```{}\n{}\n```\n\n## Use instead\n\n```{}\n{}\n```\n",
         docs.what_it_does,
         docs.why_is_this_bad,
         rule.recommendation,
+        language(&docs.example),
         docs.example.trim_end(),
+        language(&docs.use_instead),
         docs.use_instead.trim_end()
     );
     if !rule.policies.is_empty() {

@@ -79,7 +79,7 @@ macro_rules! embedded_rules {
 pub const BUILTIN_RULE_FILES: &[(&str, &str)] = embedded_rules![
     "ACR000", "ACR001", "ACR002", "ACR003", "ACR004", "ACR005", "ACR006", "ACR007", "ACR008",
     "ACR009", "ACR010", "ACR011", "ACR012", "ACR013", "ACR014", "ACR015", "ACR016", "ACR017",
-    "ACR018", "ACR019", "ACR020", "ACR021", "ACR022", "ACR023", "ACR024",
+    "ACR018", "ACR019", "ACR020", "ACR021", "ACR022", "ACR023", "ACR024", "ACR100",
 ];
 
 /// Parse one rule file.

@@ -19,9 +19,13 @@ use crate::source::sources::Sources;
 enum RuleKind {
     Declarative(Condition),
     Native(NativeCheck),
-    /// Reported by the driver (ACR000).
+    /// Reported by the driver (ACR000, ACR100).
     Driver,
 }
+
+/// Rules whose findings the check driver reports: files that could not be read,
+/// parsed or evaluated (ACR000), modules that were not followed (ACR100).
+pub const DRIVER_RULES: &[&str] = &["ACR000", "ACR100"];
 
 struct CompiledRule {
     meta: RuleMeta,
@@ -65,7 +69,7 @@ impl Engine {
                     Condition::parse(c, "condition")
                         .map_err(|e| format!("rule {}: {e}", meta.id))?,
                 ),
-                (None, None) if meta.id == "ACR000" => RuleKind::Driver,
+                (None, None) if DRIVER_RULES.contains(&meta.id.as_str()) => RuleKind::Driver,
                 (None, None) => {
                     return Err(format!(
                         "rule {} has neither a condition nor a native check",

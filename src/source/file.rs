@@ -60,6 +60,22 @@ pub struct LoadedFile {
     /// The tree was lowered from another language (Bicep): its spans point into that
     /// text and its expression strings were written by the lowering, not the author.
     pub lowered: bool,
+    /// For a registry module read from the Bicep module cache: the `module` statements
+    /// that use it (findings inside it are reported there, where the user can act).
+    pub registry_uses: Vec<RegistryUse>,
+}
+
+/// A `module` statement that uses a registry module.
+#[derive(Clone, Debug)]
+pub struct RegistryUse {
+    /// The file of the statement.
+    pub file: FileId,
+    /// The whole statement.
+    pub statement: Span,
+    /// The module path string.
+    pub path: Span,
+    /// The module path as written (`br/public:…`).
+    pub reference: String,
 }
 
 /// A file's text and where it came from.

@@ -206,6 +206,42 @@ pub struct DirectiveComment {
     pub text: String,
 }
 
+/// A settings file (JSON with comments, a byte order mark allowed) as a plain JSON
+/// value; a syntax error is `path:line:col: message`.
+pub fn parse_settings(path: &std::path::Path, text: &str) -> Result<serde_json::Value, String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let node = parse(text).map_err(|e| {
+        let lc = crate::source::line_index::LineIndex::new(text).line_col(text, e.span.start);
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            lc.line,
+            lc.column,
+            e.message
+        )
+    })?;
+    Ok(plain(&node))
+}
+
+/// A tree as a plain JSON value (spans dropped; of repeated keys, the last wins).
+fn plain(node: &Node) -> serde_json::Value {
+    use serde_json::Value as J;
+    match &node.kind {
+        NodeKind::Null => J::Null,
+        NodeKind::Bool(b) => J::Bool(*b),
+        NodeKind::Int(i) => J::from(*i),
+        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        NodeKind::String(s) => J::String(s.to_string()),
+        NodeKind::Array(items) => J::Array(items.iter().map(plain).collect()),
+        NodeKind::Object(members) => J::Object(
+            members
+                .iter()
+                .map(|m| (m.key.to_string(), plain(&m.value)))
+                .collect(),
+        ),
+    }
+}
+
 /// Parse JSONC text (BOM already stripped) into a spanned tree.
 pub fn parse(text: &str) -> Result<Node, JsonError> {
     parse_with_directives(text).map(|(node, _)| node)

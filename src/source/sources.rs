@@ -144,49 +144,51 @@ impl Sources for NoFiles {
     }
 }
 
+/// Files held in memory, spelt one way only.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Memory(pub HashMap<PathBuf, String>);
+
+#[cfg(test)]
+impl Sources for Memory {
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        self.0
+            .get(path)
+            .map(|t| Arc::new(SourceFile::from_text(path, t)))
+            .ok_or_else(|| ReadError {
+                path: path.to_path_buf(),
+                message: "cannot read: not found".into(),
+                offset: None,
+                lossy: None,
+            })
+    }
+    fn read_bytes(&self, path: &Path, _cap: u64) -> Result<Vec<u8>, String> {
+        self.0
+            .get(path)
+            .map(|t| t.as_bytes().to_vec())
+            .ok_or_else(|| "not found".into())
+    }
+    fn is_file(&self, path: &Path) -> bool {
+        self.0.contains_key(path)
+    }
+    fn file_names(&self, dir: &Path) -> Vec<String> {
+        self.0
+            .keys()
+            .filter(|p| p.parent() == Some(dir))
+            .filter_map(|p| p.file_name()?.to_str().map(String::from))
+            .collect()
+    }
+    fn canonical(&self, path: &Path) -> PathBuf {
+        // `./x` and `x` are one file.
+        path.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Files held in memory, spelt one way only.
-    #[derive(Default)]
-    struct Memory(HashMap<PathBuf, String>);
-
-    impl Sources for Memory {
-        fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
-            self.0
-                .get(path)
-                .map(|t| Arc::new(SourceFile::from_text(path, t)))
-                .ok_or_else(|| ReadError {
-                    path: path.to_path_buf(),
-                    message: "cannot read: not found".into(),
-                    offset: None,
-                    lossy: None,
-                })
-        }
-        fn read_bytes(&self, path: &Path, _cap: u64) -> Result<Vec<u8>, String> {
-            self.0
-                .get(path)
-                .map(|t| t.as_bytes().to_vec())
-                .ok_or_else(|| "not found".into())
-        }
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains_key(path)
-        }
-        fn file_names(&self, dir: &Path) -> Vec<String> {
-            self.0
-                .keys()
-                .filter(|p| p.parent() == Some(dir))
-                .filter_map(|p| p.file_name()?.to_str().map(String::from))
-                .collect()
-        }
-        fn canonical(&self, path: &Path) -> PathBuf {
-            // `./x` and `x` are one file.
-            path.components()
-                .filter(|c| !matches!(c, std::path::Component::CurDir))
-                .collect()
-        }
-    }
 
     #[test]
     fn an_overlay_shadows_its_base_and_adds_files() {

@@ -80,6 +80,31 @@ fn refused_everywhere(project: &Path, refusal: &str) {
     assert!(!all.contains(SECRET), "expand leaked:\n{all}");
 }
 
+/// `outside/p.json`, a parameter file that sets the secret, and `project/TEMPLATE`, a
+/// registry named by that parameter.
+fn parameters_outside_for_a_template_inside(outside: &Path, project: &Path, template_name: &str) {
+    write(
+        outside,
+        "p.json",
+        format!(
+            r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {{"n": {{"value": "{SECRET}"}}}}}}"#
+        ),
+    );
+    write(
+        project,
+        template_name,
+        template(
+            "{}",
+            r#"[{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "[parameters('n')]",
+                 "location": "westus", "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": true}}]"#,
+        )
+        .replace(
+            r#""variables": {},"#,
+            r#""parameters": {"n": {"type": "string"}}, "variables": {},"#,
+        ),
+    );
+}
+
 #[test]
 fn load_functions_may_not_climb_out_of_the_root() {
     let (_, project) = layout("confine-dotdot");
@@ -133,36 +158,57 @@ fn modules_outside_the_root_are_not_loaded() {
 #[test]
 fn a_parameter_file_linked_from_outside_is_not_read() {
     let (outside, project) = layout("confine-params");
-    write(
-        &outside,
-        "p.json",
-        format!(
-            r#"{{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {{"n": {{"value": "{SECRET}"}}}}}}"#
-        ),
-    );
-    write(
-        &project,
-        "azuredeploy.json",
-        template(
-            "{}",
-            r#"[{"type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01", "name": "[parameters('n')]",
-                 "location": "westus", "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": true}}]"#,
-        )
-        .replace(
-            r#""variables": {},"#,
-            r#""parameters": {"n": {"type": "string"}}, "variables": {},"#,
-        ),
-    );
+    parameters_outside_for_a_template_inside(&outside, &project, "azuredeploy.json");
     std::os::unix::fs::symlink(
         outside.join("p.json"),
         project.join("azuredeploy.parameters.json"),
     )
     .unwrap();
-    let p = project.to_str().unwrap();
-    for (code, out) in run_all_formats(&["check", p]) {
-        assert!(!out.contains(SECRET), "secret leaked:\n{out}");
-        assert_eq!(code, Some(1), "{out}");
+    // Walked, and named on the command line: the parameter file is found by its
+    // name, refused, and said to be refused (never skipped in silence).
+    let template = project.join("azuredeploy.json");
+    for p in [project.to_str().unwrap(), template.to_str().unwrap()] {
+        for (code, out) in run_all_formats(&["check", p]) {
+            assert!(!out.contains(SECRET), "secret leaked:\n{out}");
+            assert!(out.contains("outside the checked root"), "{out}");
+            assert!(out.contains("azuredeploy.parameters.json"), "{out}");
+            // A file that cannot be read: exit 2, as for any unreadable input.
+            assert_eq!(code, Some(2), "{out}");
+        }
     }
+}
+
+#[test]
+fn a_linked_bicepparam_or_template_out_of_the_root_is_reported() {
+    let (outside, project) = layout("confine-bicepparam");
+    write(
+        &outside,
+        "main.bicepparam",
+        format!("using 'main.bicep'\nparam n = '{SECRET}'\n"),
+    );
+    write(
+        &project,
+        "main.bicep",
+        "param n string\n".to_string() + &registry_named("n"),
+    );
+    std::os::unix::fs::symlink(
+        outside.join("main.bicepparam"),
+        project.join("main.bicepparam"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.join("evil.bicep"), project.join("linked.bicep")).unwrap();
+    let main = project.join("main.bicep");
+    for p in [project.to_str().unwrap(), main.to_str().unwrap()] {
+        for (code, out) in run_all_formats(&["check", p]) {
+            assert!(!out.contains(SECRET), "secret leaked:\n{out}");
+            assert!(out.contains("outside the checked root"), "{out}");
+            assert!(out.contains("main.bicepparam"), "{out}");
+            assert_eq!(code, Some(2), "{out}");
+        }
+    }
+    // The walk names the linked template too.
+    let (_, out) = &run_all_formats(&["check", project.to_str().unwrap()])[0];
+    assert!(out.contains("linked.bicep"), "{out}");
 }
 
 #[test]
@@ -208,4 +254,40 @@ fn a_repository_root_is_the_root_of_a_checked_subdirectory() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("leaves the checked root"), "{text}");
     assert!(text.contains("ACR001"), "{text}");
+}
+
+#[test]
+fn a_using_target_out_of_the_root_is_refused() {
+    let (_, project) = layout("confine-using");
+    write(
+        &project,
+        "main.bicepparam",
+        "using '../outside/evil.bicep'\n",
+    );
+    let p = project.join("main.bicepparam");
+    for (code, out) in run_all_formats(&["check", p.to_str().unwrap()]) {
+        assert!(!out.contains(SECRET), "secret leaked:\n{out}");
+        assert!(out.contains("leaves the checked root"), "{out}");
+        assert_eq!(code, Some(2), "{out}");
+    }
+}
+
+#[test]
+fn a_configured_parameter_file_out_of_the_root_fails_the_template() {
+    let (outside, project) = layout("confine-config-params");
+    parameters_outside_for_a_template_inside(&outside, &project, "main.json");
+    let absolute = outside.join("p.json");
+    for written in ["../outside/p.json", absolute.to_str().unwrap()] {
+        write(
+            &project,
+            "acrlint.json",
+            serde_json::json!({"parameters": {"main.json": written}}).to_string(),
+        );
+        for (code, out) in run_all_formats(&["check", project.to_str().unwrap()]) {
+            assert!(!out.contains(SECRET), "secret leaked:\n{out}");
+            assert!(out.contains("outside the checked root"), "{written}: {out}");
+            assert!(out.contains("p.json"), "{out}");
+            assert_eq!(code, Some(2), "{out}");
+        }
+    }
 }

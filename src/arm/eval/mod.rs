@@ -61,6 +61,29 @@ pub enum DiagnosticKind {
     /// The template says something two ways and ARM's choice between them is not
     /// defined (keys that differ only in case); both are checked.
     Ambiguity,
+    /// A module that was not followed: its resources are not checked.
+    UnresolvedModule(UnresolvedModule),
+}
+
+/// A module that could not be followed, and what it seems to deploy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnresolvedModule {
+    pub kind: UnresolvedKind,
+    /// Its path or parameters show that it deploys a container registry.
+    pub deploys_registry: bool,
+}
+
+/// Why a module was not followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnresolvedKind {
+    /// A local module file that is missing or unreadable.
+    MissingFile,
+    /// A malformed registry reference or an undefined alias.
+    InvalidReference,
+    /// A registry module not in the Bicep module cache.
+    NotRestored,
+    /// A template spec, which only Azure resolves.
+    TemplateSpec,
 }
 
 /// A parameter as seen by expressions.

@@ -31,7 +31,7 @@ pub enum Task {
     /// `az acr repository list`.
     ListRepositories,
     /// `az acr build`, `az acr run`: quick tasks run as the caller.
-    QuickTask,
+    QuickRun,
     /// `az acr task`, `taskrun`, `agentpool`.
     ManageTasks,
     CacheRules,
@@ -52,7 +52,7 @@ impl Task {
             Task::Push => "image pushes".into(),
             Task::Delete => "image deletions".into(),
             Task::ListRepositories => "repository listings".into(),
-            Task::QuickTask => "`az acr build`/`az acr run`".into(),
+            Task::QuickRun => "`az acr build`/`az acr run`".into(),
             Task::ManageTasks => "`az acr task` commands".into(),
             Task::CacheRules => "`az acr cache` commands".into(),
             Task::CredentialSets => "`az acr credential-set` commands".into(),
@@ -76,8 +76,8 @@ impl Task {
             Task::Delete => data(ACR_DELETE, REPOSITORY_CONTRIBUTOR),
             Task::ListRepositories => data(ACR_PULL, CATALOG_LISTER),
             // In ABAC mode a quick task uses the caller's own data plane access.
-            Task::QuickTask if abac => vec![TASKS_CONTRIBUTOR, REPOSITORY_WRITER, CATALOG_LISTER],
-            Task::QuickTask | Task::ManageTasks => vec![TASKS_CONTRIBUTOR],
+            Task::QuickRun if abac => vec![TASKS_CONTRIBUTOR, REPOSITORY_WRITER, CATALOG_LISTER],
+            Task::QuickRun | Task::ManageTasks => vec![TASKS_CONTRIBUTOR],
             Task::CacheRules => vec![CACHE_RULE_ADMINISTRATOR],
             Task::CredentialSets => vec![CREDENTIAL_SET_ADMINISTRATOR],
             Task::TransferPipelines => vec![TRANSFER_PIPELINE_CONTRIBUTOR],
@@ -385,7 +385,7 @@ fn az_acr_task(sub: &str, sub2: Option<&str>) -> Option<Task> {
     Some(match sub {
         "login" | "--help" | "-h" | "helm" | "check-name" => return None,
         "import" => Task::Import,
-        "build" | "run" => Task::QuickTask,
+        "build" | "run" => Task::QuickRun,
         "task" | "taskrun" | "agentpool" => Task::ManageTasks,
         "cache" => Task::CacheRules,
         "credential-set" => Task::CredentialSets,
@@ -516,11 +516,11 @@ mod tests {
                     target: Target::Named("literalacr".into())
                 },
                 Command {
-                    task: Task::QuickTask,
+                    task: Task::QuickRun,
                     target: Target::Named(key)
                 },
                 Command {
-                    task: Task::QuickTask,
+                    task: Task::QuickRun,
                     target: Target::Named("argregistry".into())
                 },
                 Command {
