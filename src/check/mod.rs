@@ -16,6 +16,7 @@ use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{load_text, Confined, Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
+use crate::rules::native::registry::{UNREADABLE, UNRESOLVED_MODULE};
 use crate::rules::native::DeploymentMode;
 use crate::source::file::LoadedFile;
 use crate::source::file::SourceFile;
@@ -240,11 +241,8 @@ pub fn acr000(
     level: Level,
     message: &str,
 ) -> Finding {
-    driver_finding("ACR000", path, source, span, level, message)
+    driver_finding(UNREADABLE, path, source, span, level, message)
 }
-
-/// The rule of a module that was not followed.
-pub const UNRESOLVED_MODULE_RULE: &str = "ACR100";
 
 /// The level of an ACR100 finding: an error when a registry's policies went unchecked
 /// or the template cannot be built (missing file, malformed reference); a warning for
@@ -426,6 +424,15 @@ fn check_within_limits(
     let loader = Loader::new(sources);
     let language = Language::of(path);
     if language == Some(Language::BicepParam) && !explicit {
+        // Checked through its template, except a link the roots refuse: reported.
+        if path.is_symlink() {
+            if let Err(e) = sources.read(path) {
+                outcome.fatal = true;
+                outcome
+                    .findings
+                    .push(acr000(path, None, None, Level::Error, &e.message));
+            }
+        }
         return outcome;
     }
     // A JSON file is checked only when it is a template: read it first to see.
@@ -437,10 +444,14 @@ fn check_within_limits(
             Ok(Some(l)) if classify(&l.root) == JsonFileKind::Template => Some(l),
             Ok(Some(_)) => return outcome,
             Err(e) => {
+                // A walked file that cannot be read is reported when it may be a
+                // template, and when it is a link that was refused (out of the root)
+                // or leads nowhere: a link is never skipped in silence.
                 let relevant = explicit
                     || e.source
                         .as_ref()
-                        .is_some_and(|s| looks_like_template(&s.text));
+                        .is_some_and(|s| looks_like_template(&s.text))
+                    || path.is_symlink();
                 if relevant {
                     outcome.fatal = true;
                     outcome.source = e.source.as_ref().map(|s| s.text.clone());
@@ -554,9 +565,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     for d in &exp.diagnostics {
         let (rule, level) = match d.kind {
             // A limit stops evaluation of something a rule may read: fail closed.
-            DiagnosticKind::Syntax | DiagnosticKind::Limit => ("ACR000", Level::Error),
-            DiagnosticKind::Ambiguity => ("ACR000", Level::Warning),
-            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE_RULE, unresolved_level(u)),
+            DiagnosticKind::Syntax | DiagnosticKind::Limit => (UNREADABLE, Level::Error),
+            DiagnosticKind::Ambiguity => (UNREADABLE, Level::Warning),
+            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };

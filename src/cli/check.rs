@@ -339,15 +339,14 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         let _ =
             crate::registry::restore::restore_paths(&on_disk, &sources, |line| eprintln!("{line}"));
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref(), args.isolated)
-        .and_then(|r| r.with_known_rules(rule_ids))
-    {
-        Ok(r) => Arc::new(r),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let resolver =
+        match ConfigResolver::from_option(args.config.as_deref(), engine.ids(), args.isolated) {
+            Ok(r) => Arc::new(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        };
     // failOn and mode come from the configuration of the working directory (or
     // --config) unless given on the command line.
     let top_config = resolver.for_file(

@@ -70,16 +70,14 @@ pub fn run(args: FixArgs) -> i32 {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
-    let rule_ids = engine.metas().into_iter().map(|m| m.id).collect();
-    let resolver = match ConfigResolver::from_option(args.config.as_deref(), args.isolated)
-        .and_then(|r| r.with_known_rules(rule_ids))
-    {
-        Ok(r) => Arc::new(r),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let resolver =
+        match ConfigResolver::from_option(args.config.as_deref(), engine.ids(), args.isolated) {
+            Ok(r) => Arc::new(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        };
     let limits = match args.limits.to_limits() {
         Ok(l) => l,
         Err(e) => {

@@ -100,9 +100,12 @@ pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf>
     candidates.into_iter().find(|p| {
         let file = match sources.read(p) {
             Ok(file) => file,
-            // One that may not be read (a link out of the root) may be the one: it is
-            // taken, and its refusal fails the check instead of a silent skip.
-            Err(e) => return super::refused_read(&e.message),
+            // One that may not be read (a link out of the root) and is named for
+            // the template is taken: its refusal fails the check instead of a silent
+            // skip. (Walked, any refused one is reported on its own.)
+            Err(e) => {
+                return super::refused_read(&e.message) && p.file_stem() == template.file_stem();
+            }
         };
         file.text
             .lines()

@@ -69,8 +69,10 @@ impl Member {
     }
 }
 
-/// Objects with more members than this find keys through hash tables.
-const LINEAR_LOOKUP_MAX: usize = 8;
+/// Objects with more members than this find keys through a hash table; below it one
+/// linear scan finds both an exact duplicate and a key that differs only in case
+/// (cheaper than hashing for the small objects templates are made of).
+const LINEAR_LOOKUP_MAX: usize = 16;
 
 /// A key compared and hashed ignoring ASCII case (ARM's comparison), without making
 /// a lowercase copy of it.
@@ -87,8 +89,13 @@ impl Eq for NoCase {}
 
 impl std::hash::Hash for NoCase {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for b in self.0.bytes() {
-            state.write_u8(b.to_ascii_lowercase());
+        // Lowercased a chunk at a time: one hasher call per 32 bytes, not per byte.
+        let mut chunk = [0u8; 32];
+        for part in self.0.as_bytes().chunks(chunk.len()) {
+            let lower = &mut chunk[..part.len()];
+            lower.copy_from_slice(part);
+            lower.make_ascii_lowercase();
+            state.write(lower);
         }
         state.write_u8(0xff);
     }
@@ -99,53 +106,88 @@ impl std::hash::Hash for NoCase {
 pub fn mark_case_twins(members: &mut [Member]) {
     let mut keys = MemberKeys::default();
     for i in 0..members.len() {
-        let twin = keys.case_twin(members, i);
+        let key = members[i].key.clone();
+        let twin = match keys.find(&members[..i], &key) {
+            Found::New { case_twin } => case_twin,
+            Found::Duplicate(_) => true,
+        };
+        keys.pushed(&members[..=i], i, twin);
         members[i].case_twin = twin;
     }
 }
 
-/// Finds members by key as an object's members are added: by a linear search while
-/// the object is small, through hash tables once it is not (100,000 keys took 20 s
-/// with a linear search).
+/// What [`MemberKeys::find`] found for a key.
+enum Found {
+    /// A member with exactly this key, at this index.
+    Duplicate(usize),
+    /// No such member; `case_twin` when one has the key but for case.
+    New { case_twin: bool },
+}
+
+/// Finds members by key as an object's members are added, in time linear in the
+/// number of members: a linear scan while the object is small, then one hash table by
+/// key ignoring case, and a second by exact key only for keys that differ in case
+/// alone (100,000 keys took 20 s with a linear search).
 #[derive(Default)]
 struct MemberKeys {
-    exact: std::collections::HashMap<Str, usize>,
-    any_case: std::collections::HashSet<NoCase>,
+    /// The tables are in use (the object grew past [`LINEAR_LOOKUP_MAX`]).
+    hashed: bool,
+    /// The first member of each key ignoring case.
+    any_case: std::collections::HashMap<NoCase, usize>,
+    /// Every member whose key another member has but for case, by exact key.
+    twins: std::collections::HashMap<Str, usize>,
 }
 
 impl MemberKeys {
-    /// Index of the member whose key is exactly `key`, among `members`.
-    fn find(&mut self, members: &[Member], key: &Str) -> Option<usize> {
+    /// Look `key` up among `members` (those added so far).
+    fn find(&mut self, members: &[Member], key: &Str) -> Found {
         if members.len() < LINEAR_LOOKUP_MAX {
-            return members.iter().position(|m| m.key == *key);
-        }
-        if self.exact.is_empty() {
-            self.exact
-                .extend(members.iter().enumerate().map(|(i, m)| (m.key.clone(), i)));
-        }
-        self.exact.get(key).copied()
-    }
-
-    /// Record that `members[index]` was pushed (after [`MemberKeys::find`] missed).
-    fn pushed(&mut self, members: &[Member], index: usize) {
-        if !self.exact.is_empty() {
-            self.exact.insert(members[index].key.clone(), index);
-        }
-    }
-
-    /// Whether `members[i]`'s key equals an earlier member's key but for case
-    /// (members are visited in order).
-    fn case_twin(&mut self, members: &[Member], i: usize) -> bool {
-        let key = &members[i].key;
-        if i < LINEAR_LOOKUP_MAX {
-            let twin = members[..i].iter().any(|m| m.key.eq_ignore_ascii_case(key));
-            if i + 1 == LINEAR_LOOKUP_MAX {
-                self.any_case
-                    .extend(members[..=i].iter().map(|m| NoCase(m.key.clone())));
+            let mut case_twin = false;
+            for (i, m) in members.iter().enumerate() {
+                if m.key == *key {
+                    return Found::Duplicate(i);
+                }
+                case_twin |= m.key.eq_ignore_ascii_case(key);
             }
-            return twin;
+            return Found::New { case_twin };
         }
-        !self.any_case.insert(NoCase(key.clone()))
+        if !self.hashed {
+            self.hashed = true;
+            for i in 0..members.len() {
+                let twin = self.any_case.contains_key(&NoCase(members[i].key.clone()));
+                self.pushed(members, i, twin);
+            }
+        }
+        let Some(&first) = self.any_case.get(&NoCase(key.clone())) else {
+            return Found::New { case_twin: false };
+        };
+        if members[first].key == *key {
+            return Found::Duplicate(first);
+        }
+        match self.twins.get(key) {
+            Some(&i) => Found::Duplicate(i),
+            None => Found::New { case_twin: true },
+        }
+    }
+
+    /// Record that `members[index]` was added (after [`MemberKeys::find`] found it
+    /// new), with whether it is a case twin.
+    fn pushed(&mut self, members: &[Member], index: usize, case_twin: bool) {
+        if !self.hashed {
+            return;
+        }
+        let key = &members[index].key;
+        if !case_twin {
+            self.any_case.entry(NoCase(key.clone())).or_insert(index);
+            return;
+        }
+        self.twins.insert(key.clone(), index);
+        // The first member of the key is a twin's twin: found by exact key too.
+        if let Some(&first) = self.any_case.get(&NoCase(key.clone())) {
+            self.twins
+                .entry(members[first].key.clone())
+                .or_insert(first);
+        }
     }
 }
 
@@ -435,14 +477,16 @@ impl<'a> TreeBuilder<'a> {
             let value = self.value(tok)?;
             // Duplicate keys: the last one wins, as in ARM. Large objects find them
             // through a hash table (a linear search made 100,000 keys take 20 s).
-            match keys.find(&members, &key).and_then(|i| members.get_mut(i)) {
-                Some(m) => {
-                    m.value = value;
-                    m.key_span = key_span;
+            match keys.find(&members, &key) {
+                Found::Duplicate(i) => {
+                    members[i].value = value;
+                    members[i].key_span = key_span;
                 }
-                None => {
-                    members.push(Member::new(key, key_span, value));
-                    keys.pushed(&members, members.len() - 1);
+                Found::New { case_twin } => {
+                    let mut m = Member::new(key, key_span, value);
+                    m.case_twin = case_twin;
+                    members.push(m);
+                    keys.pushed(&members, members.len() - 1, case_twin);
                 }
             }
             match self.next()? {
@@ -458,7 +502,6 @@ impl<'a> TreeBuilder<'a> {
             }
         }
         self.depth -= 1;
-        mark_case_twins(&mut members);
         Ok(Node {
             kind: NodeKind::Object(members),
             span: Span {
@@ -520,6 +563,69 @@ pub type Text = Arc<str>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys of every object size, with exact duplicates and keys that differ only in
+    /// case, against the definition: the last value of a key wins, in the place of its
+    /// first occurrence, and a key is a twin when an earlier one equals it but for case.
+    #[test]
+    fn duplicates_and_case_twins_agree_with_the_definition_at_every_size() {
+        let words = [
+            "ab", "AB", "aB", "cd", "Cd", "ef", "gh", "ij", "kl", "mn", "op",
+        ];
+        let mut seed = 7u64;
+        for size in [0, 1, 5, 15, 16, 17, 40, 300] {
+            for round in 0..20 {
+                let keys: Vec<String> = (0..size)
+                    .map(|i| {
+                        seed = seed
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        let w = words[(seed >> 33) as usize % words.len()];
+                        format!("{w}{}", (seed >> 40) % (1 + round % 4 + i % 3))
+                    })
+                    .collect();
+                let text = format!(
+                    "{{{}}}",
+                    keys.iter()
+                        .enumerate()
+                        .map(|(i, k)| format!("\"{k}\": {i}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
+                let mut expected: Vec<(String, i64, bool)> = Vec::new();
+                for (i, k) in keys.iter().enumerate() {
+                    match expected.iter_mut().find(|e| e.0 == *k) {
+                        Some(e) => e.1 = i as i64,
+                        None => {
+                            let twin = expected.iter().any(|e| e.0.eq_ignore_ascii_case(k));
+                            expected.push((k.clone(), i as i64, twin));
+                        }
+                    }
+                }
+                let node = parse(&text).unwrap();
+                let got: Vec<(String, i64, bool)> = node
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|m| {
+                        let NodeKind::Int(v) = m.value.kind else {
+                            panic!("{text}")
+                        };
+                        (m.key.to_string(), v, m.case_twin)
+                    })
+                    .collect();
+                assert_eq!(got, expected, "{text}");
+                let mut members = node.as_object().unwrap().to_vec();
+                for m in &mut members {
+                    m.case_twin = false;
+                }
+                mark_case_twins(&mut members);
+                let twins: Vec<bool> = members.iter().map(|m| m.case_twin).collect();
+                let want: Vec<bool> = expected.iter().map(|e| e.2).collect();
+                assert_eq!(twins, want, "{text}");
+            }
+        }
+    }
 
     #[test]
     fn comments_trailing_commas_and_multiline_strings() {
