@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use acrlint::{check, render, CheckOptions, ConfigResolver, Engine, Format};
+use acrlint::{check, render, CheckOptions, ConfigResolver, Engine, Format, RenderOptions};
 use libfuzzer_sys::fuzz_target;
 
 fn engine() -> &'static Engine {
@@ -178,7 +178,7 @@ fuzz_target!(|data: &[u8]| {
             templates.push(path);
         }
     }
-    let Ok(resolver) = ConfigResolver::from_option(None, isolated) else {
+    let Ok(resolver) = ConfigResolver::from_option(None, engine().ids(), isolated) else {
         return;
     };
     let options = CheckOptions {
@@ -190,7 +190,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let result = check(&[root.path().to_path_buf()], engine(), &options);
     for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github] {
-        let _ = render(&result.report, format, false);
+        let _ = render(&result.report, format, &RenderOptions::default());
     }
     // Nothing that looks like a template is skipped in silence.
     if isolated && !has_ignore_file {

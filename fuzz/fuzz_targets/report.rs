@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use acrlint::{
-    render, Engine, Finding, Format, Level, LineCol, Location, Related, Report, Status, Suppression,
+    render, Engine, Finding, Format, Level, RenderOptions, LineCol, Location, Related, Report, Status, Suppression,
 };
 use acrlint::hygiene;
 use libfuzzer_sys::fuzz_target;
@@ -116,8 +116,12 @@ fuzz_target!(|data: &[u8]| {
     }
     report.findings.sort_by_key(Finding::sort_key);
     for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github] {
-        let _ = render(&report, format, true);
-        let Ok(out) = render(&report, format, false) else { continue };
+        let colored = RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        };
+        let _ = render(&report, format, &colored);
+        let Ok(out) = render(&report, format, &RenderOptions::default()) else { continue };
         if matches!(format, Format::Text | Format::Github | Format::Junit) {
             let bad: Vec<char> = out
                 .chars()
