@@ -88,7 +88,13 @@ fn encode(text: &str, b: &mut Bytes) -> (Vec<u8>, bool) {
         bom.then_some(0xFEFFu16)
             .into_iter()
             .chain(text.encode_utf16())
-            .flat_map(|u| if big { u.to_be_bytes() } else { u.to_le_bytes() })
+            .flat_map(|u| {
+                if big {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
             .collect()
     };
     let wide32 = |big: bool| -> Vec<u8> {
@@ -96,7 +102,11 @@ fn encode(text: &str, b: &mut Bytes) -> (Vec<u8>, bool) {
             .chain(text.chars())
             .flat_map(|c| {
                 let n = c as u32;
-                if big { n.to_be_bytes() } else { n.to_le_bytes() }
+                if big {
+                    n.to_be_bytes()
+                } else {
+                    n.to_le_bytes()
+                }
             })
             .collect()
     };
@@ -123,7 +133,9 @@ fn encode(text: &str, b: &mut Bytes) -> (Vec<u8>, bool) {
 
 fuzz_target!(|data: &[u8]| {
     let mut b = Bytes(data);
-    let Ok(root) = tempfile::tempdir() else { return };
+    let Ok(root) = tempfile::tempdir() else {
+        return;
+    };
     let isolated = b.byte() % 2 == 0;
     let mut has_ignore_file = false;
     let mut templates: Vec<PathBuf> = Vec::new();
@@ -146,7 +158,9 @@ fuzz_target!(|data: &[u8]| {
             "acrlint.json" => b.pick(&CONFIGS).to_string(),
             n if n.contains(".parameters.") => PARAMETERS.replace("ADMIN", admin),
             n if n.ends_with(".bicep") => BICEP.replace("ADMIN", admin).replace("NAME", &registry),
-            n if n.ends_with(".bicepparam") => format!("using 'module.bicep'\nparam admin = {admin}\n"),
+            n if n.ends_with(".bicepparam") => {
+                format!("using 'module.bicep'\nparam admin = {admin}\n")
+            }
             _ => match b.byte() % 4 {
                 0 => String::from_utf8_lossy(&b.bytes(1024)).into_owned(),
                 1 => TEMPLATE.replace("ADMIN", admin).replace("NAME", &registry)[..40].to_string(),
@@ -189,7 +203,13 @@ fuzz_target!(|data: &[u8]| {
         ..Default::default()
     };
     let result = check(&[root.path().to_path_buf()], engine(), &options);
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ] {
         let _ = render(&result.report, format, &RenderOptions::default());
     }
     // Nothing that looks like a template is skipped in silence.
@@ -209,8 +229,16 @@ fuzz_target!(|data: &[u8]| {
                     .is_ok_and(|(text, _)| text.contains("deploymentTemplate.json"))
             });
             let under_ignored_name = t.components().any(|c| c.as_os_str() == "node_modules");
-            if still && !under_ignored_name && std::fs::symlink_metadata(&t).is_ok_and(|m| m.is_file()) {
-                assert!(seen(&t), "{} was skipped: {:#?}", t.display(), result.report.findings);
+            if still
+                && !under_ignored_name
+                && std::fs::symlink_metadata(&t).is_ok_and(|m| m.is_file())
+            {
+                assert!(
+                    seen(&t),
+                    "{} was skipped: {:#?}",
+                    t.display(),
+                    result.report.findings
+                );
             }
         }
     }

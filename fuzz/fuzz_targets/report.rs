@@ -10,10 +10,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use acrlint::{
-    render, Engine, Finding, Format, Level, RenderOptions, LineCol, Location, Related, Report, Status, Suppression,
-};
 use acrlint::hygiene;
+use acrlint::{
+    render, Engine, Finding, Format, Level, LineCol, Location, Related, RenderOptions, Report,
+    Status, Suppression,
+};
 use libfuzzer_sys::fuzz_target;
 
 /// Reads little pieces off the input.
@@ -37,7 +38,11 @@ impl Bytes<'_> {
         self.0 = rest;
         let text = String::from_utf8_lossy(t).into_owned();
         match self.byte() % 8 {
-            0 => text.repeat(1 + self.byte() as usize * 64).chars().take(1 << 20).collect(),
+            0 => text
+                .repeat(1 + self.byte() as usize * 64)
+                .chars()
+                .take(1 << 20)
+                .collect(),
             1 => format!("{text}\u{202e}\u{1b}[2J\u{7}\u{0}\u{2028}\u{feff}\u{fffe}\u{ffff}\u{85}"),
             _ => text,
         }
@@ -115,13 +120,21 @@ fuzz_target!(|data: &[u8]| {
         });
     }
     report.findings.sort_by_key(Finding::sort_key);
-    for format in [Format::Text, Format::Json, Format::Sarif, Format::Junit, Format::Github] {
+    for format in [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Junit,
+        Format::Github,
+    ] {
         let colored = RenderOptions {
             color: true,
             ..RenderOptions::default()
         };
         let _ = render(&report, format, &colored);
-        let Ok(out) = render(&report, format, &RenderOptions::default()) else { continue };
+        let Ok(out) = render(&report, format, &RenderOptions::default()) else {
+            continue;
+        };
         if matches!(format, Format::Text | Format::Github | Format::Junit) {
             let bad: Vec<char> = out
                 .chars()
@@ -146,7 +159,10 @@ fuzz_target!(|data: &[u8]| {
                 .iter()
                 .map(|f| {
                     f.message.len() * 8
-                        + f.related.iter().map(|r| r.message.len() * 8 + 64).sum::<usize>()
+                        + f.related
+                            .iter()
+                            .map(|r| r.message.len() * 8 + 64)
+                            .sum::<usize>()
                         + f.location.file.as_os_str().len() * 16
                 })
                 .sum();
