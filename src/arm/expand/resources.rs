@@ -18,7 +18,7 @@ use crate::arm::eval::{
     Evaluator, FileId, PendingBody, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
 use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
-use crate::arm::value::{Map, Str, Value};
+use crate::arm::value::{Map, Str, Term, Value};
 use crate::source::json::{Node, NodeKind};
 
 mod counts;
@@ -532,7 +532,7 @@ impl Walker {
                     (
                         Value::unknown_term(
                             format!("parameter '{pname}' is a Key Vault secret reference"),
-                            format!("parameters('{pname}')"),
+                            Term::Parameter(pname.into()),
                         ),
                         value_node.span,
                     )

@@ -68,7 +68,7 @@ pub fn name_segments(v: &Value) -> Option<Vec<String>> {
     match v {
         Value::String(s) => Some(s.split('/').map(str::to_string).collect()),
         Value::Unknown(u) => {
-            let t = u.term.as_deref()?;
+            let t = &u.term.as_ref()?.to_string();
             match term::parse(t).render() {
                 Some(rendered) => Some(split_segments(&rendered)),
                 None => Some(vec![v.term()]),
@@ -149,7 +149,7 @@ pub fn target_of(v: &Value) -> Option<Target> {
                         .collect(),
                 });
             }
-            let rendered = term::parse(u.term.as_deref()?).render()?;
+            let rendered = term::parse(&u.term.as_ref()?.to_string()).render()?;
             parse_id(&split_segments(&rendered))
         }
         _ => None,
