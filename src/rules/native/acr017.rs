@@ -92,10 +92,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 (status, format!("registry name {}", list.join("; ")))
             }
             Value::Unknown(u) => {
-                let Some(term) = u.term.as_ref().map(|t| t.to_string()) else {
+                let Some(term) = &u.term else {
                     continue;
                 };
-                match shape_of_term(&term).verdict(MIN_LEN, MAX_LEN) {
+                match shape_of_term(term).verdict(MIN_LEN, MAX_LEN) {
                     Verdict::Valid | Verdict::NotJudged => continue,
                     Verdict::Invalid(why) => (
                         Status::Fail,
