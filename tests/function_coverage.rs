@@ -177,6 +177,11 @@ fn runtime_only_values_remember_what_they_were() {
         panic!()
     };
     assert!(u.why.contains("listCredentials"));
-    assert!(u.term.as_deref().unwrap().contains("listcredentials("));
+    assert!(u
+        .term
+        .as_ref()
+        .unwrap()
+        .to_string()
+        .contains("listcredentials("));
     assert_eq!(&*u.resource.as_ref().unwrap().name, "acr");
 }

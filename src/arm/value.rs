@@ -13,6 +13,9 @@ use crate::arm::expr::ast::Expr;
 use crate::source::json::{Node, NodeKind};
 pub use crate::source::Str;
 
+mod term;
+pub use term::{Step, Term};
+
 /// An ARM object: insertion ordered; lookups are case-insensitive like ARM's.
 pub type Map = IndexMap<Str, Value>;
 
@@ -36,9 +39,10 @@ pub struct Unknown {
     /// Human-readable reason, e.g. `reference() of a resource outside the template`.
     /// Starts with `unsupported function <name>` when the evaluator lacks a function.
     pub why: String,
-    /// Canonical term of the computation, when it is deterministic: two unknowns with the
-    /// same term are the same value (`resourceGroup().location` equals itself).
-    pub term: Option<Str>,
+    /// What the value is computed from, when the computation is deterministic: two
+    /// unknowns with the same term are the same value (`resourceGroup().location`
+    /// equals itself).
+    pub term: Option<Term>,
     /// The resource this value is about (a resource id, `reference()` or `list*()` result
     /// whose type and name are known even though the full id is not).
     pub resource: Option<Arc<ResourceRef>>,
@@ -194,7 +198,7 @@ impl Value {
         }))
     }
 
-    pub fn unknown_term(why: impl Into<String>, term: impl Into<Str>) -> Value {
+    pub fn unknown_term(why: impl Into<String>, term: impl Into<Term>) -> Value {
         Value::Unknown(Arc::new(Unknown {
             why: why.into(),
             term: Some(term.into()),
@@ -264,18 +268,12 @@ impl Value {
         self.as_object().and_then(|m| map_get(m, key))
     }
 
-    /// Canonical text of a value, used for unknown terms and candidate de-duplication.
+    /// Canonical text of a value, as an argument of a [`Term`] writes it; used for
+    /// candidate de-duplication.
     pub fn term(&self) -> String {
-        match self {
-            Value::Unknown(u) => match &u.term {
-                Some(t) => format!("⟦{t}⟧"),
-                None => format!("⟦?{}⟧", u.why),
-            },
-            Value::Candidates(c) => format!("⟦{}⟧", c.parameter),
-            Value::String(s) => format!("'{}'", s.replace('\'', "''")),
-            Value::Lambda(_) => "lambda".to_string(),
-            other => other.to_json().to_string(),
-        }
+        let mut out = String::new();
+        let _ = term::write_value(self, &mut out);
+        out
     }
 
     /// Render as JSON; unknowns become `{"$unknown": why}`, candidates

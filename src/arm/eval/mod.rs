@@ -30,7 +30,9 @@ use crate::arm::expr::ast::{Expr, ExprSpan};
 use crate::arm::expr::parser::{classify, parse, StringForm};
 use crate::arm::functions::{self, FnError, FnResult, Host};
 use crate::arm::limits::{MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH};
-use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value, CASE_TWIN_ORIGIN};
+use crate::arm::value::{
+    map_get, Candidates, Lambda, Map, Step, Str, Term, Unknown, Value, CASE_TWIN_ORIGIN,
+};
 use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 
 /// Functions a host adds to the language (name in lower case, argument values).
@@ -1136,32 +1138,10 @@ fn memo_key(fname: &str, args: &[Value]) -> Option<String> {
     Some(key)
 }
 
-/// Canonical term of a call: `name(arg terms…)`.
-pub fn call_term(fname: &str, args: &[Value]) -> Str {
-    let mut s = String::with_capacity(16 + args.len() * 8);
-    s.push_str(&fname.to_ascii_lowercase());
-    s.push('(');
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&a.term());
-    }
-    s.push(')');
-    // Terms nest: an unknown built from unknowns holds their terms, so a chain of
-    // `concat(x, x)` doubles its term at every step. A long term is replaced by a
-    // digest of itself, which compares the same way.
-    if s.len() > MAX_TERM_BYTES {
-        use sha1::{Digest, Sha1};
-        let digest = Sha1::digest(s.as_bytes());
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        return Str::from(format!("{}(#{hex})", fname.to_ascii_lowercase()));
-    }
-    Str::from(s)
+/// The term of a call: `name(arg terms…)` (see [`Term::call`]).
+pub fn call_term(fname: &str, args: &[Value]) -> Term {
+    Term::call(fname, args)
 }
-
-/// Longest canonical term kept as written (see [`call_term`]).
-const MAX_TERM_BYTES: usize = 16 * 1024;
 
 /// `target.name` (`property`) or `target[index]`.
 pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
@@ -1184,8 +1164,8 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
             }),
         (Value::Unknown(u), idx) if !idx.is_unknown() => {
             let step = match idx {
-                Value::String(k) if property => format!(".{k}"),
-                other => format!("[{}]", other.term()),
+                Value::String(k) if property => Step::Property(k.clone()),
+                other => Step::Index(other.clone()),
             };
             let from_partial = match (&u.partial, idx) {
                 (Some(partial), Value::String(k)) => partial.get(k),
@@ -1199,7 +1179,7 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
                     Some(v @ (Value::Object(_) | Value::Array(_))) => {
                         return Ok(Value::Unknown(Arc::new(Unknown {
                             why: u.why.clone(),
-                            term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),
+                            term: u.term.as_ref().map(|t| t.access(step)),
                             resource: u.resource.clone(),
                             partial: Some(v.clone()),
                         })))
@@ -1210,7 +1190,7 @@ pub fn access(target: &Value, index: &Value, property: bool) -> FnResult {
             }
             Ok(Value::Unknown(Arc::new(Unknown {
                 why: u.why.clone(),
-                term: u.term.as_ref().map(|t| Str::from(format!("{t}{step}"))),
+                term: u.term.as_ref().map(|t| t.access(step)),
                 // Keep what the value is about: `listCredentials(acr).passwords[0].value`
                 // still reads registry `acr`.
                 resource: u.resource.clone(),

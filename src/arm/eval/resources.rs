@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::arm::functions::{invalid, FnError, FnResult};
-use crate::arm::value::{ResourceRef, Str, Unknown, Value};
+use crate::arm::value::{ResourceRef, Str, Term, Unknown, Value};
 
 /// A resource of the current template, as `reference()` sees it.
 #[derive(Clone, Debug)]
@@ -109,7 +109,7 @@ pub enum IdScope {
 
 /// Compose a resource id. Unknown scope parts give an unknown that still names the
 /// resource (type and name), so `reference()`/`listCredentials()` can find it.
-pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Str) -> FnResult {
+pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Term) -> FnResult {
     let ty_s = match ty {
         Value::String(s) => s.clone(),
         Value::Unknown(u) => return Err(FnError::Unknown(u.clone())),
@@ -248,7 +248,7 @@ mod tests {
             },
             &Value::str("Microsoft.ContainerRegistry/registries/replications"),
             &[Value::str("acr"), Value::str("westus")],
-            Str::from("t"),
+            Term::from("t"),
         )
         .unwrap();
         assert_eq!(
@@ -262,7 +262,7 @@ mod tests {
             },
             &Value::str("Microsoft.ContainerRegistry/registries"),
             &[Value::str("acr")],
-            Str::from("t"),
+            Term::from("t"),
         )
         .unwrap();
         let Value::Unknown(u) = unknown else { panic!() };
@@ -271,7 +271,7 @@ mod tests {
             IdScope::Tenant,
             &Value::str("Microsoft.X/y/z"),
             &[Value::str("a")],
-            Str::from("t"),
+            Term::from("t"),
         );
         assert!(bad.is_err());
     }

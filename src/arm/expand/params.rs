@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::arm::eval::{Evaluator, FileId, Param, Provenance, ProvenanceKind, Scope, UserFunction};
 use crate::arm::expr::ast::Expr;
 use crate::arm::expr::parser::parse_template_string;
-use crate::arm::value::{Candidates, Str, Value};
+use crate::arm::value::{Candidates, Str, Term, Value};
 use crate::source::json::{Member, Node, NodeKind};
 
 /// A value given for a parameter from outside the template.
@@ -181,7 +181,7 @@ fn bind_parameter<'t>(
                     format!(
                         "parameter '{name}' has no value (no default and no parameter file value)"
                     ),
-                    format!("parameters('{name}')"),
+                    Term::Parameter(name.clone()),
                 ),
             };
             Param {
@@ -211,7 +211,7 @@ pub fn parameter_file_binding(file: FileId, root: &Node, name: &str) -> Option<B
         (
             Value::unknown_term(
                 format!("parameter '{name}' is a Key Vault secret reference"),
-                format!("parameters('{name}')"),
+                Term::Parameter(name.into()),
             ),
             r.span,
         )

@@ -18,7 +18,7 @@ use crate::arm::eval::{
 };
 use crate::arm::eval::{Budget, UNKNOWN_COPY_INDEX};
 use crate::arm::limits::{raise_with, Limits};
-use crate::arm::value::{Map, Str, Value};
+use crate::arm::value::{Map, Str, Term, Value};
 use crate::source::json::{Node, NodeKind};
 use std::rc::Rc;
 
@@ -556,7 +556,7 @@ impl Walker {
                     (
                         Value::unknown_term(
                             format!("parameter '{pname}' is a Key Vault secret reference"),
-                            format!("parameters('{pname}')"),
+                            Term::Parameter(pname.into()),
                         ),
                         value_node.span,
                     )

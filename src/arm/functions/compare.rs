@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use super::{first_unknown, invalid, known, FnError, FnResult, FnSpec, Host};
-use crate::arm::value::{Str, Unknown, Value};
+use crate::arm::value::{Term, Unknown, Value};
 
 pub const FUNCTIONS: &[FnSpec] = &[
     FnSpec::new("equals", 2, Some(2), equals).accepting_unknown(),
@@ -58,8 +58,8 @@ fn derived_unknown(func: &str, args: &[&Value]) -> FnError {
         collect_reasons(arg, &mut reasons, &mut canonical);
     }
     let term = canonical.then(|| {
-        let parts: Vec<String> = args.iter().map(|a| a.term()).collect();
-        Str::from(format!("{func}({})", parts.join(", ")))
+        let args: Vec<Value> = args.iter().map(|a| (*a).clone()).collect();
+        Term::call(func, &args)
     });
     let why = if reasons.is_empty() {
         format!("{func}() depends on a value not known before deployment")
@@ -300,6 +300,7 @@ fn false_fn(_: &mut dyn Host, _: &[Value]) -> FnResult {
 mod tests {
     use super::*;
     use crate::arm::functions::{call, NoHost};
+    use crate::arm::value::Str;
     use crate::arm::value::{Candidates, Map};
 
     fn run(name: &str, args: &[Value]) -> FnResult {
@@ -369,8 +370,8 @@ mod tests {
             u.why
         );
         assert_eq!(
-            u.term.as_deref(),
-            Some("equals(⟦resourceGroup().location⟧, 'westeurope')")
+            u.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("equals(⟦resourceGroup().location⟧,'westeurope')")
         );
         // Two computations of the same thing give the same term.
         let again = unknown_of(run("equals", &[loc(), "westeurope".into()]));
@@ -394,7 +395,10 @@ mod tests {
         }));
         let u = unknown_of(run("equals", &[c, "Premium".into()]));
         assert!(u.why.contains("'sku'"), "{}", u.why);
-        assert_eq!(u.term.as_deref(), Some("equals(⟦sku⟧, 'Premium')"));
+        assert_eq!(
+            u.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("equals(⟦sku⟧,'Premium')")
+        );
     }
 
     #[test]
@@ -499,8 +503,8 @@ mod tests {
         let u = unknown_of(run("coalesce", &[Value::Null, loc(), "x".into()]));
         assert!(u.why.contains("resourceGroup().location"), "{}", u.why);
         assert_eq!(
-            u.term.as_deref(),
-            Some("coalesce(⟦resourceGroup().location⟧, 'x')")
+            u.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("coalesce(⟦resourceGroup().location⟧,'x')")
         );
         // Nothing but nulls after the unknown: the result is the unknown itself.
         let r = run("coalesce", &[Value::Null, loc(), Value::Null]).unwrap();
@@ -568,9 +572,15 @@ mod tests {
         assert!(yes("or", &[u(), true.into()]));
         // and(true, U) is U itself.
         let r = unknown_of(run("and", &[true.into(), u()]));
-        assert_eq!(r.term.as_deref(), Some("reference('acr').adminUserEnabled"));
+        assert_eq!(
+            r.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("reference('acr').adminUserEnabled")
+        );
         let r = unknown_of(run("or", &[false.into(), u(), false.into()]));
-        assert_eq!(r.term.as_deref(), Some("reference('acr').adminUserEnabled"));
+        assert_eq!(
+            r.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("reference('acr').adminUserEnabled")
+        );
         // Two unknowns: a derived unknown naming both reasons.
         let r = unknown_of(run("and", &[u(), true.into(), loc()]));
         assert!(
@@ -580,13 +590,13 @@ mod tests {
         );
         assert!(r.why.contains("resourceGroup().location"), "{}", r.why);
         assert_eq!(
-            r.term.as_deref(),
-            Some("and(⟦reference('acr').adminUserEnabled⟧, ⟦resourceGroup().location⟧)")
+            r.term.as_ref().map(ToString::to_string).as_deref(),
+            Some("and(⟦reference('acr').adminUserEnabled⟧,⟦resourceGroup().location⟧)")
         );
         // not(U) is unknown, with a term of its own.
         let r = unknown_of(run("not", &[u()]));
         assert_eq!(
-            r.term.as_deref(),
+            r.term.as_ref().map(ToString::to_string).as_deref(),
             Some("not(⟦reference('acr').adminUserEnabled⟧)")
         );
         assert!(r.why.contains("reference() of an existing registry"));

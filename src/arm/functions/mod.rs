@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use crate::arm::limits;
-use crate::arm::value::{Lambda, Map, Str, Unknown, Value};
+use crate::arm::value::{Lambda, Map, Term, Unknown, Value};
 
 pub mod array;
 pub mod cidr;
@@ -173,7 +173,7 @@ pub fn first_unknown(v: &Value) -> Option<Arc<Unknown>> {
                 "depends on parameter '{}' (one of its allowed values)",
                 c.parameter
             ),
-            term: Some(Str::from(format!("parameters('{}')", c.parameter))),
+            term: Some(Term::Parameter(c.parameter.clone())),
             ..Default::default()
         })),
         Value::Array(items) => items.iter().find_map(first_unknown),

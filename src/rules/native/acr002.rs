@@ -13,7 +13,7 @@ use std::sync::Arc;
 use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
 use crate::arm::eval::{name_key, parse_resource_id};
 use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
-use crate::arm::value::Value;
+use crate::arm::value::{Term, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_related};
 use super::registry::{NativeRule, Reads};
@@ -95,8 +95,8 @@ fn display(v: &Value) -> String {
         Value::String(s) => s.to_string(),
         Value::Unknown(u) => u
             .term
-            .as_deref()
-            .map_or_else(|| "unknown".to_string(), str::to_string),
+            .as_ref()
+            .map_or_else(|| "unknown".to_string(), Term::to_string),
         Value::Candidates(c) => format!("one of the allowed values of `{}`", c.parameter),
         other => other.to_string(),
     }
@@ -256,10 +256,11 @@ fn hypotheses(home: &Value, here: &Value) -> Vec<Hypothesis> {
     let mut side = |unknown: &Value, known: &Value| {
         let Some(k) = known.as_str() else { return };
         match unknown {
-            Value::Unknown(u) => match u.term.as_deref() {
-                Some("resourceGroup().location") => out.push(Hypothesis::Location(k.to_string())),
-                Some(t) if t.starts_with("parameters('") && t.ends_with("')") => {
-                    let name = &t["parameters('".len()..t.len() - 2];
+            Value::Unknown(u) => match &u.term {
+                Some(Term::Context(c)) if &**c == "resourceGroup().location" => {
+                    out.push(Hypothesis::Location(k.to_string()))
+                }
+                Some(Term::Parameter(name)) => {
                     out.push(Hypothesis::Parameter(name.to_string(), Value::str(k)));
                 }
                 _ => {}

@@ -275,8 +275,8 @@ fn find_secret_paths(
     match v {
         Value::Unknown(u)
             if u.term
-                .as_deref()
-                .is_some_and(|t| t.to_ascii_lowercase().contains("listcredentials(")) =>
+                .as_ref()
+                .is_some_and(|t| t.to_string().to_ascii_lowercase().contains("listcredentials(")) =>
         {
             out.push((path.clone(), u.resource.as_deref().cloned()));
         }

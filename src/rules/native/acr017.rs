@@ -89,7 +89,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 (status, format!("registry name {}", list.join("; ")))
             }
             Value::Unknown(u) => {
-                let Some(term) = u.term.as_deref() else {
+                let Some(term) = &u.term else {
                     continue;
                 };
                 match shape_of_term(term).verdict(MIN_LEN, MAX_LEN) {

@@ -106,7 +106,7 @@ pub fn name_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         Value::Unknown(u) => match &u.term {
-            Some(t) => format!("[{}]", t.replace(['⟦', '⟧'], "")),
+            Some(t) => format!("[{}]", t.to_string().replace(['⟦', '⟧'], "")),
             None => "<unknown>".to_string(),
         },
         _ => "<unknown>".to_string(),

@@ -51,8 +51,8 @@ const GUID_LEN: usize = 36;
 /// Depth past which terms are opaque (bounded recursion).
 const MAX_DEPTH: usize = 48;
 
-pub fn shape_of_term(text: &str) -> Shape {
-    shape(&term::parse(text), 0)
+pub fn shape_of_term(t: &crate::arm::value::Term) -> Shape {
+    shape(&term::of(t), 0)
 }
 
 fn literal(s: &str) -> Shape {

@@ -66,13 +66,10 @@ pub fn is_type(r: &ExpandedResource, ty: &str) -> bool {
 pub fn name_segments(v: &Value) -> Option<Vec<String>> {
     match v {
         Value::String(s) => Some(s.split('/').map(str::to_string).collect()),
-        Value::Unknown(u) => {
-            let t = u.term.as_deref()?;
-            match term::parse(t).render() {
-                Some(rendered) => Some(split_segments(&rendered)),
-                None => Some(vec![v.term()]),
-            }
-        }
+        Value::Unknown(u) => match term::of(u.term.as_ref()?).render() {
+            Some(rendered) => Some(split_segments(&rendered)),
+            None => Some(vec![v.term()]),
+        },
         _ => None,
     }
 }
@@ -148,7 +145,7 @@ pub fn target_of(v: &Value) -> Option<Target> {
                         .collect(),
                 });
             }
-            let rendered = term::parse(u.term.as_deref()?).render()?;
+            let rendered = term::of(u.term.as_ref()?).render()?;
             parse_id(&split_segments(&rendered))
         }
         _ => None,

@@ -1,11 +1,18 @@
-//! Reading the canonical term of a deterministic unknown value.
+//! The native checks' view of the term of a deterministic unknown value.
 //!
-//! The evaluator gives a value it cannot compute offline a *term*: the computation
-//! written out, with nested unknowns in `⟦…⟧` and literals quoted, e.g.
-//! `format('{0}/{1}',⟦parameters('registryName')⟧,'westus')`. Two unknowns with the same
+//! The evaluator gives a value it cannot compute offline a term ([`arm::value::Term`]):
+//! the call, parameter or context value it depends on. Two unknowns with the same
 //! term are the same value, so native checks read terms to tell which resource a
-//! name or id refers to (the first segment above is the registry whose name is
-//! `⟦parameters('registryName')⟧`) and what shape a computed name has.
+//! name or id refers to (in `format('{0}/{1}',⟦parameters('registryName')⟧,'westus')`
+//! the first segment is the registry whose name is `⟦parameters('registryName')⟧`) and
+//! what shape a computed name has. [`of`] gives that view of the evaluator's
+//! structure; only a context value, which the evaluator keeps as written
+//! (`resourceGroup().location`), and the keys in a resource reference's name are
+//! read from their text.
+//!
+//! [`arm::value::Term`]: crate::arm::value::Term
+
+use crate::arm::value::{self, Step, Value};
 
 /// One parsed term.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +38,71 @@ pub enum Term {
 /// evaluator's own caps; this keeps the parser's recursion bounded too).
 const MAX_DEPTH: usize = 64;
 
-/// Parse a term (the text of `Unknown::term`, without surrounding `⟦⟧`).
+/// The view of an unknown's term.
+pub fn of(t: &value::Term) -> Term {
+    of_depth(t, 0)
+}
+
+fn of_depth(t: &value::Term, depth: usize) -> Term {
+    if depth > MAX_DEPTH {
+        return Term::Other(t.to_string());
+    }
+    match t {
+        value::Term::Parameter(name) => Term::Call {
+            name: "parameters".into(),
+            args: vec![Term::Str(name.to_string())],
+            suffix: String::new(),
+        },
+        value::Term::Context(text) => parse_depth(text.trim(), depth),
+        value::Term::Call(c) => Term::Call {
+            name: c.name.to_string(),
+            args: c.args.iter().map(|a| of_value(a, depth + 1)).collect(),
+            suffix: String::new(),
+        },
+        value::Term::Access(a) => {
+            let step = match &a.step {
+                Step::Property(k) => format!(".{k}"),
+                Step::Index(v) => format!("[{}]", v.term()),
+            };
+            match of_depth(&a.base, depth) {
+                Term::Call { name, args, suffix } => Term::Call {
+                    name,
+                    args,
+                    suffix: suffix + &step,
+                },
+                _ => Term::Other(t.to_string()),
+            }
+        }
+        value::Term::Digest { name, hex } => Term::Call {
+            name: name.to_string(),
+            args: vec![Term::Other(format!("#{hex}"))],
+            suffix: String::new(),
+        },
+    }
+}
+
+/// An argument of a call: a literal, a nested unknown, or other data as written.
+fn of_value(v: &Value, depth: usize) -> Term {
+    match v {
+        Value::String(s) => Term::Str(s.to_string()),
+        Value::Int(i) => Term::Int(*i),
+        Value::Unknown(u) => Term::Nested {
+            raw: v.term(),
+            inner: Box::new(match &u.term {
+                Some(t) => of_depth(t, depth + 1),
+                None => Term::Other(format!("?{}", u.why)),
+            }),
+        },
+        Value::Candidates(c) => Term::Nested {
+            raw: v.term(),
+            inner: Box::new(Term::Other(c.parameter.to_string())),
+        },
+        other => Term::Other(other.term()),
+    }
+}
+
+/// Parse a term as written: a context value of the evaluator, or a `⟦…⟧` key in a
+/// resource's name ([`crate::arm::value::ResourceRef`] names are text).
 pub fn parse(text: &str) -> Term {
     parse_depth(text.trim(), 0)
 }
@@ -310,6 +381,40 @@ mod tests {
         assert_eq!(parse("format('{1}','a')").render(), None);
         assert_eq!(parse("concat('a',toLower(⟦x⟧))").render(), None);
         assert_eq!(parse("format('{0}','a').id").render(), None);
+    }
+
+    /// The view of what the evaluator computes is the view of that computation
+    /// written out and read back.
+    #[test]
+    fn the_view_of_a_structure_is_that_of_its_written_form() {
+        let exp = crate::rules::native::testing::expand(
+            r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+              "contentVersion": "1.0.0.0",
+              "parameters": {"r": {"type": "string"}, "sku": {"type": "string", "allowedValues": ["Basic", "Premium"]}},
+              "resources": [],
+              "outputs": {
+                "a": {"type": "string", "value": "[format('{0}/{1}', parameters('r'), 'west''us')]"},
+                "b": {"type": "string", "value": "[concat('cr', uniqueString(resourceGroup().id), 5)]"},
+                "c": {"type": "string", "value": "[reference(resourceId('Microsoft.ContainerRegistry/registries', parameters('r')), '2023-07-01').loginServer]"},
+                "d": {"type": "string", "value": "[toLower(format('{0}{1}', parameters('sku'), resourceGroup().location))]"},
+                "e": {"type": "object", "value": "[union(createObject('a', parameters('r')), createObject('b', json('[1.5, true, null]')))]"},
+                "f": {"type": "string", "value": "[listKeys(parameters('r'), '2023-07-01').keys[0].value]"}
+              }}"#,
+        );
+        let mut seen = 0;
+        for o in &exp.outputs {
+            let Value::Unknown(u) = &o.value else {
+                continue;
+            };
+            let Some(t) = &u.term else { continue };
+            assert_eq!(of(t), parse(&t.to_string()), "{t}");
+            seen += 1;
+        }
+        assert!(
+            seen >= 5,
+            "{seen} outputs with terms: {:?}",
+            exp.outputs.len()
+        );
     }
 
     #[test]

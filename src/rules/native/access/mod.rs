@@ -167,7 +167,11 @@ fn on_registry(exp: &Expansion, r: &ExpandedResource, scope: &Value) -> Option<G
     }
     // A scope that mentions a registry but cannot be read further.
     let text = match scope {
-        Value::Unknown(u) => u.term.as_deref().unwrap_or("").to_ascii_lowercase(),
+        Value::Unknown(u) => u
+            .term
+            .as_ref()
+            .map(|t| t.to_string().to_ascii_lowercase())
+            .unwrap_or_default(),
         _ => return None,
     };
     let marker = "microsoft.containerregistry/registries/";

@@ -155,7 +155,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
                     }
                 }
             }
-            let guids = guids_outside_tables(u.term.as_deref()?);
+            let guids = guids_outside_tables(&u.term.as_ref()?.to_string());
             match guids.len() {
                 0 => None,
                 1 => Some(RoleIds { guids, doubt: None }),

@@ -292,7 +292,7 @@ fn view_of(r: &ExpandedResource) -> Option<ScriptView<'_>> {
 fn script_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.to_string()),
-        Value::Unknown(u) => term::parse(u.term.as_deref()?).render(),
+        Value::Unknown(u) => term::of(u.term.as_ref()?).render(),
         _ => None,
     }
 }

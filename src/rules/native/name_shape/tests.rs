@@ -1,7 +1,7 @@
 use super::*;
 
 fn judge(term: &str) -> Verdict {
-    shape_of_term(term).verdict(5, 50)
+    shape_of_term(&term.into()).verdict(5, 50)
 }
 
 #[test]
