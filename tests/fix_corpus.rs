@@ -174,7 +174,7 @@ fn cli_diff_writes_nothing_then_fix_writes_and_exits_zero() {
     // registry.
     let (code, _, stderr) = acrlint(&["fix", p]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("ACR007 needs a manual fix"), "{stderr}");
+    assert!(stderr.contains("ACR007 not fixed"), "{stderr}");
     assert!(stderr.contains("would cause ACR016"), "{stderr}");
     let after = std::fs::read_to_string(&path).unwrap();
     assert!(after.contains("publicNetworkAccess: 'Disabled'"), "{after}");
@@ -201,7 +201,7 @@ fn cli_exit_codes_for_leftovers_and_errors() {
     .unwrap();
     let (code, _, stderr) = acrlint(&["fix", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("ACR001 needs a manual fix"), "{stderr}");
+    assert!(stderr.contains("ACR001 not fixed"), "{stderr}");
     let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR999", path.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--rule"), "{stderr}");

@@ -102,12 +102,116 @@ struct TemplateContext<'a> {
     quarantine: bool,
     content_trust: bool,
     role_variables: Vec<RoleVariable>,
+    /// Findings inherent to the options chosen, suppressed with the reason: every
+    /// one for the ARM resource's `metadata.acrlint.suppress`, and per line of the
+    /// Bicep resource where the finding is reported (`// acrlint-disable-next-line`).
+    suppress: Vec<Suppressed>,
+    suppress_at: SuppressedAt,
     api: ApiVersions,
     // Parameter files only.
     subnet_id: Option<&'a str>,
     key_vault_name: Option<&'a str>,
     key_name: Option<&'a str>,
     template_path: &'a str,
+}
+
+/// A rule a generated registry does not meet by the user's choice, and why.
+#[derive(Serialize)]
+struct Suppressed {
+    rule: &'static str,
+    reason: String,
+}
+
+/// Bicep suppression directives (`ACR009,ACR014 reason; reason`) by the line of the
+/// registry they precede.
+#[derive(Serialize, Default)]
+struct SuppressedAt {
+    name: Option<String>,
+    sku: Option<String>,
+    properties: Option<String>,
+    public_access: Option<String>,
+    policies: Option<String>,
+}
+
+/// The findings the options make inherent, with the reason for each.
+fn suppressions(spec: &options::RegistrySpec) -> Vec<Suppressed> {
+    let premium = spec.sku == Sku::Premium;
+    let mut out = Vec::new();
+    let mut add = |rule: &'static str, reason: String| out.push(Suppressed { rule, reason });
+    if !spec.private_endpoint {
+        add(
+            "ACR011",
+            "no private endpoint was asked for (acrlint new registry --private-endpoint adds one)"
+                .into(),
+        );
+        let open = if premium {
+            "public network access stays on so that the registry is reachable without a private endpoint (--private-endpoint adds one and turns public access and exports off)".to_string()
+        } else {
+            format!(
+                "public network access stays on: private endpoints, network restrictions and the export policy need the Premium SKU, and --sku {} was chosen",
+                spec.sku.as_str().to_ascii_lowercase()
+            )
+        };
+        for rule in ["ACR005", "ACR006", "ACR007"] {
+            add(rule, open.clone());
+        }
+    }
+    if !spec.cmk {
+        add(
+            "ACR009",
+            "no customer-managed key was asked for (--cmk adds one)".into(),
+        );
+    }
+    if !premium {
+        let chosen = format!(
+            "--sku {} was chosen",
+            spec.sku.as_str().to_ascii_lowercase()
+        );
+        add("ACR010", chosen.clone());
+        add(
+            "ACR014",
+            format!("zone redundancy needs the Premium SKU; {chosen}"),
+        );
+    } else {
+        if !spec.content_trust {
+            add(
+                "ACR021",
+                "Docker Content Trust is being retired: sign images with Notation instead".into(),
+            );
+        }
+        if !spec.quarantine {
+            add(
+                "ACR022",
+                "quarantine blocks every pull until a scanner releases the image (--quarantine turns it on)".into(),
+            );
+        }
+    }
+    out
+}
+
+/// Where `acrlint check` reports each suppressed rule on the Bicep registry.
+fn suppressed_at(list: &[Suppressed]) -> SuppressedAt {
+    let directive = |rules: &[&str]| {
+        let here: Vec<&Suppressed> = list.iter().filter(|s| rules.contains(&s.rule)).collect();
+        if here.is_empty() {
+            return None;
+        }
+        let ids: Vec<&str> = here.iter().map(|s| s.rule).collect();
+        let mut reasons: Vec<&str> = Vec::new();
+        for s in &here {
+            if !reasons.contains(&s.reason.as_str()) {
+                reasons.push(&s.reason);
+            }
+        }
+        Some(format!("{} {}", ids.join(","), reasons.join("; ")))
+    };
+    SuppressedAt {
+        name: directive(&["ACR011"]),
+        sku: directive(&["ACR010"]),
+        properties: directive(&["ACR006", "ACR009", "ACR014"]),
+        public_access: directive(&["ACR005"]),
+        policies: directive(&["ACR007", "ACR021", "ACR022"]),
+    }
 }
 
 fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> TemplateContext<'a> {
@@ -155,6 +259,8 @@ fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> Te
         quarantine: spec.quarantine,
         content_trust: spec.content_trust,
         role_variables,
+        suppress_at: suppressed_at(&suppressions(spec)),
+        suppress: suppressions(spec),
         api: API_VERSIONS,
         subnet_id: spec.subnet_id.as_deref(),
         key_vault_name: spec.key_vault_name.as_deref(),
@@ -175,6 +281,15 @@ fn build_renderer() -> Result<Tera, String> {
     tera.register_filter("json_string", string_filter(escape::json_string));
     tera.register_filter("bicep_string", string_filter(escape::bicep_string));
     tera.register_filter("bicep_key", string_filter(escape::bicep_key));
+    // The text of a `//` comment: one line.
+    tera.register_filter(
+        "line_comment",
+        string_filter(|s| {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        }),
+    );
     tera.add_raw_templates([
         ("registry.json", REGISTRY_ARM),
         ("registry.bicep", REGISTRY_BICEP),
