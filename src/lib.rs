@@ -52,11 +52,12 @@ pub use check::{
     Report, Summary,
 };
 pub use report::{render, Format, RenderOptions};
-pub use rules::catalog::{builtin_rules, RuleMeta};
+pub use rules::catalog::RuleMeta;
 pub use rules::condition::{NoExpressions, Outcome};
-pub use rules::engine::{Engine, EngineInput, DRIVER_RULES};
+pub use rules::engine::{Engine, EngineInput};
 pub use rules::finding::{Finding, Level, Location, Related, Status, Suppression};
-pub use rules::native::acr024::replacements as acr024_replacements;
+pub use rules::native::acr024_replacements;
+pub use rules::native::registry::{builtin_rules, is_driver as is_driver_rule};
 pub use rules::native::resolve::{deployed, private_links, Deployed};
 pub use rules::native::{name_text, DeploymentMode};
 pub use rules::policy::PolicyDefinition;

@@ -48,11 +48,14 @@ type ModPath = Vec<String>;
 enum Tok {
     Ident(String),
     Punct(&'static str),
+    /// A string literal's text between its quotes (escapes left as written).
+    Str(String),
     Other,
 }
 
-/// Tokens of a Rust file with their line numbers; comments, strings and character
-/// literals are dropped (they may mention `crate::` without importing anything).
+/// Tokens of a Rust file with their line numbers; comments and character literals are
+/// dropped, strings are one token (they may mention `crate::` without importing
+/// anything).
 fn tokens(text: &str) -> Vec<(Tok, usize)> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
@@ -92,7 +95,11 @@ fn tokens(text: &str) -> Vec<(Tok, usize)> {
             line += count_lines(start, i.min(n));
         } else if let Some(end) = raw_string_end(&chars, i) {
             line += count_lines(i, end);
-            out.push((Tok::Other, line));
+            let text: String = chars[i..end].iter().collect();
+            let body = text.trim_start_matches(['b', 'r']).trim_matches('#');
+            let body = body.strip_prefix('"').unwrap_or(body);
+            let body = body.strip_suffix('"').unwrap_or(body);
+            out.push((Tok::Str(body.to_string()), line));
             i = end;
         } else if c == '"' || (c == 'b' && chars.get(i + 1) == Some(&'"')) {
             let start = i;
@@ -102,7 +109,11 @@ fn tokens(text: &str) -> Vec<(Tok, usize)> {
             }
             i += 1;
             line += count_lines(start, i.min(n));
-            out.push((Tok::Other, line));
+            let body = start + if c == 'b' { 2 } else { 1 };
+            let text: String = chars[body.min(n)..(i - 1).clamp(body.min(n), n)]
+                .iter()
+                .collect();
+            out.push((Tok::Str(text), line));
         } else if c == '\'' {
             // A character literal ('a', '\n', '\u{1F600}') or a lifetime ('a).
             if chars.get(i + 1) == Some(&'\\') {
@@ -804,4 +815,100 @@ fn a_cycle_between_siblings_is_reported_with_its_imports() {
         "{}",
         floors[0]
     );
+}
+
+/// A rule id: `ACR` and three digits.
+fn is_rule_id(s: &str) -> bool {
+    s.len() == 6 && s.starts_with("ACR") && s[3..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The file that holds the rule registry, the one list of rules.
+const REGISTRY: &str = "src/rules/native/mod.rs";
+
+/// Places in non-test code that name rules or embed rule files, other than the
+/// registry: a rule id as a string (a match arm, a list), an identifier that is a rule
+/// id (a table), or `rules/` in an `include_str!`. The driver's own rule is named once,
+/// as `UNREADABLE`.
+fn rule_enumerations(files: &[SourceFile]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if f.test {
+            continue;
+        }
+        let t = &f.tokens;
+        let tests = test_items(t).0;
+        let in_tests = |i: usize| tests.iter().any(|(a, b)| (*a..=*b).contains(&i));
+        for i in 0..t.len() {
+            if in_tests(i) {
+                continue;
+            }
+            let why = match &t[i].0 {
+                Tok::Str(s) if is_rule_id(s) => {
+                    let driver = rel == "src/rules/native/registry.rs"
+                        && t[i.saturating_sub(6)..i]
+                            .iter()
+                            .any(|(k, _)| *k == Tok::Ident("UNREADABLE".into()));
+                    (!driver).then(|| format!("names rule {s}"))
+                }
+                Tok::Ident(s) if is_rule_id(s) && rel != REGISTRY => {
+                    Some(format!("names rule {s}"))
+                }
+                Tok::Ident(s) if s == "include_str" && rel != REGISTRY => t[i..t.len().min(i + 12)]
+                    .iter()
+                    .any(|(k, _)| matches!(k, Tok::Str(s) if s.contains("rules/")))
+                    .then(|| "embeds a rule file".to_string()),
+                _ => None,
+            };
+            if let Some(why) = why {
+                out.push(format!(
+                    "{rel}:{}: {why} outside the registry ({REGISTRY})",
+                    t[i].1
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn only_the_registry_enumerates_rules() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = crate_files(&src);
+    let bad = rule_enumerations(&files);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The registry is where the scan expects it, and names the rules.
+    let registry = files
+        .iter()
+        .find(|f| f.path.ends_with(REGISTRY))
+        .expect("the registry file");
+    let named = registry
+        .tokens
+        .iter()
+        .filter(|(t, _)| matches!(t, Tok::Ident(s) if is_rule_id(s)))
+        .count();
+    assert!(named >= 24, "the registry names {named} rules");
+    // The scan sees what it looks for.
+    let sample = SourceFile {
+        path: Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check/x.rs"),
+        module: vec!["check".into(), "x".into()],
+        tokens: tokens(
+            r##"fn kind(id: &str) -> u8 { match id { "ACR002" => 1, _ => 0 } }
+            const FILES: &[&str] = &[include_str!("../../rules/ACR001.json"), r#"ACR003"#];
+            // "ACR004" in a comment, "ACR0055" and "xACR006" are not ids
+            const M: &str = "ACR0055 xACR006";
+            #[cfg(test)] mod tests { const T: &str = "ACR007"; }"##,
+        ),
+        test: false,
+    };
+    let found = rule_enumerations(&[sample]);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(
+        found[0].starts_with("src/check/x.rs:1: names rule ACR002"),
+        "{found:?}"
+    );
+    assert!(found[1].contains(":2: embeds a rule file"), "{found:?}");
+    assert!(found[2].contains(":2: names rule ACR003"), "{found:?}");
 }

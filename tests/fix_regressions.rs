@@ -337,3 +337,44 @@ fn generated_registries_are_reachable_and_check_clean_at_fail_on_note() {
         }
     }
 }
+
+#[test]
+fn the_literal_a_value_comes_from_is_edited_through_not_and_equals() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let arm = arm_registry(
+        "Premium",
+        "2025-11-01",
+        "{\n        \"adminUserEnabled\": \"[not(parameters('disableAdmin'))]\"\n      }",
+    )
+    .replace(
+        "\"parameters\": {",
+        "\"parameters\": {\n    \"disableAdmin\": {\n      \"type\": \"bool\",\n      \"defaultValue\": false\n    },",
+    );
+    write(d, "arm.json", &arm);
+    let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "arm.json"]);
+    assert!(err.contains("fixed 1 issue"), "{err}");
+    assert_eq!(
+        read(d, "arm.json"),
+        arm.replace("\"defaultValue\": false", "\"defaultValue\": true")
+    );
+    let bicep = format!(
+        "param keepAdmin bool = true\nparam mode string = 'shared'\n\n{}",
+        bicep_registry(
+            "Premium",
+            "2025-11-01",
+            "{\n    adminUserEnabled: !keepAdmin\n    anonymousPullEnabled: mode == 'open'\n  }"
+        )
+    )
+    .replace("!keepAdmin", "!(!keepAdmin)");
+    write(d, "main.bicep", &bicep);
+    let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.bicep"]);
+    assert!(err.contains("fixed 1 issue"), "{err}");
+    assert_eq!(
+        read(d, "main.bicep"),
+        bicep.replace(
+            "param keepAdmin bool = true",
+            "param keepAdmin bool = false"
+        )
+    );
+}

@@ -1,14 +1,19 @@
 //! Per-rule fixtures, KICS style: for every built-in rule a hand-written positive and
 //! negative template under `tests/fixtures/rules/<id>/`, plus (with the `corpus`
 //! feature) real templates of the shared corpus's `acr/` folder, read there, never
-//! copied. The (file, line) pairs of each rule's findings on its positive files are
-//! asserted exactly, its negative files must give none, and the findings (level,
-//! status, line, column, message) are pinned by insta snapshots: `<id>` for the
-//! fixtures, `<id>_corpus` for the corpus files.
+//! copied. The fixtures say what they
+//! expect: a line of `positive.json` where the rule must report ends with
+//! `// expect: <id>` (once per finding), `negative.json` has no such line, and
+//! `corpus.jsonc` lists the corpus templates where the rule reports (with the lines)
+//! and those where it must not. The (file, line) pairs are asserted exactly, and the
+//! findings (level, status, line, column, message) are pinned by insta snapshots:
+//! `<id>` for the fixtures, `<id>_corpus` for the corpus files. The rules are the
+//! registry's: a new rule needs no line here.
 
 use std::path::{Path, PathBuf};
 
-use acrlint::{check_file, CheckOptions, Engine, Finding};
+use acrlint::syntax::json::{self, Node, NodeKind};
+use acrlint::{builtin_rules, check_file, is_driver_rule, CheckOptions, Engine, Finding};
 
 /// The corpus's `acr/` folder.
 #[cfg(feature = "corpus")]
@@ -18,214 +23,110 @@ fn corpus_acr() -> PathBuf {
 
 /// The corpus files of a case.
 #[cfg(feature = "corpus")]
-fn corpus_files(paths: &[&str]) -> Vec<PathBuf> {
+fn corpus_files(paths: &[String]) -> Vec<PathBuf> {
     paths.iter().map(|p| corpus_acr().join(p)).collect()
 }
 
 /// Without the `corpus` feature, none.
 #[cfg(not(feature = "corpus"))]
-fn corpus_files(_: &[&str]) -> Vec<PathBuf> {
+fn corpus_files(_: &[String]) -> Vec<PathBuf> {
     Vec::new()
 }
 
+const FIXTURES: &str = "tests/fixtures/rules";
+
 /// One rule's fixtures and the exact lines its findings must be on.
 struct Case {
-    rule: &'static str,
+    rule: String,
     /// Corpus files (relative to the corpus's `acr/` folder) where the rule fires.
-    corpus_positive: &'static [&'static str],
+    corpus_positive: Vec<String>,
     /// Corpus files with the rule's resource types where it must not fire.
-    corpus_negative: &'static [&'static str],
+    corpus_negative: Vec<String>,
     /// `(file, line)` of every finding: `positive.json` or a corpus path.
-    expected: &'static [(&'static str, u32)],
+    expected: Vec<(String, u32)>,
 }
 
-const QUICKSTART_POLICIES: &str = "Azure__azure-quickstart-templates/quickstarts/microsoft.containerregistry/container-registry-with-policies-and-diagnostics/azuredeploy.json";
-const CONTAINER_APP_ACR: &str =
-    "Azure__azure-quickstart-templates/quickstarts/microsoft.app/container-app-acr/azuredeploy.json";
-const PSRULE_SCOPE: &str =
-    "BernieWhite__PSRule.Rules.Azure/tests/PSRule.Rules.Azure.Tests/Bicep/ScopeTestCases/Tests.Bicep.2.json";
-const AISTUDIO_PASSTHROUGH: &str = "Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/aistudio-entraid-passthrough/azuredeploy.json";
-const AISTUDIO_RESTRICTED: &str = "Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/aistudio-network-restricted/azuredeploy.json";
-const AVM_REGISTRY: &str =
-    "Azure__bicep-registry-modules/avm/res/container-registry/registry/main.json";
-const AKS_NAT_AGIC: &str = "Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json";
-const PRIVATE_AKS: &str =
-    "Azure__azure-quickstart-templates/demos/private-aks-cluster-with-public-dns-zone/azuredeploy.json";
-const WEBSITE_WITH_CONTAINER: &str =
-    "Azure__bicep/src/Bicep.Core.Samples/Files/user_submitted/101/website-with-container/main.json";
-const CARML_REGISTRY: &str = "Azure__ResourceModules/modules/container-registry/registry/main.json";
-const AZD_AKS: &str = "Azure__bicep-registry-modules/avm/ptn/azd/aks/main.json";
-const IMPORT_IMAGE: &str =
-    "Azure__bicep-registry-modules/avm/ptn/deployment-script/import-image-to-acr/main.json";
+/// The rules `// expect:` comments name on each line of a fixture.
+fn expectations(text: &str) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(comment) = line.find("//").map(|at| &line[at..]) else {
+            continue;
+        };
+        let Some(rest) = comment.split("expect:").nth(1) else {
+            continue;
+        };
+        for id in rest.split([' ', ',']).filter(|w| !w.is_empty()) {
+            out.push((i as u32 + 1, id.to_string()));
+        }
+    }
+    out
+}
 
-const CASES: &[Case] = &[
-    Case {
-        rule: "ACR001",
-        corpus_positive: &[CONTAINER_APP_ACR],
-        corpus_negative: &[PSRULE_SCOPE],
-        expected: &[("positive.json", 27), ("positive.json", 39), ("positive.json", 51), (CONTAINER_APP_ACR, 246)],
-    },
-    Case {
-        rule: "ACR002",
-        corpus_positive: &[],
-        corpus_negative: &["Azure__bicep-registry-modules/avm/res/container-registry/registry/replication/main.json"],
-        expected: &[("positive.json", 19)],
-    },
-    Case {
-        rule: "ACR003",
-        corpus_positive: &[WEBSITE_WITH_CONTAINER],
-        corpus_negative: &[CONTAINER_APP_ACR],
-        expected: &[("positive.json", 21), (WEBSITE_WITH_CONTAINER, 64)],
-    },
-    Case {
-        rule: "ACR004",
-        corpus_positive: &[],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 23), ("positive.json", 35)],
-    },
-    Case {
-        rule: "ACR005",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[AISTUDIO_PASSTHROUGH],
-        expected: &[("positive.json", 22), ("positive.json", 33), ("positive.json", 45), (QUICKSTART_POLICIES, 175)],
-    },
-    Case {
-        rule: "ACR006",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[AISTUDIO_PASSTHROUGH],
-        expected: &[("positive.json", 13), ("positive.json", 26), (QUICKSTART_POLICIES, 178)],
-    },
-    Case {
-        rule: "ACR007",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[],
-        expected: &[("positive.json", 13), ("positive.json", 29), ("positive.json", 45), (QUICKSTART_POLICIES, 179)],
-    },
-    Case {
-        rule: "ACR008",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[AVM_REGISTRY],
-        expected: &[("positive.json", 13), ("positive.json", 25), ("positive.json", 40), (QUICKSTART_POLICIES, 179)],
-    },
-    Case {
-        rule: "ACR009",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[],
-        expected: &[("positive.json", 13), ("positive.json", 25), (QUICKSTART_POLICIES, 173)],
-    },
-    Case {
-        rule: "ACR010",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[PSRULE_SCOPE],
-        expected: &[("positive.json", 21), ("positive.json", 31), ("positive.json", 41), (QUICKSTART_POLICIES, 170)],
-    },
-    Case {
-        rule: "ACR011",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[AISTUDIO_RESTRICTED],
-        expected: &[("positive.json", 13), ("positive.json", 25), ("positive.json", 59), (QUICKSTART_POLICIES, 167)],
-    },
-    Case {
-        rule: "ACR012",
-        corpus_positive: &["Azure__bicep-registry-modules/avm/res/container-registry/registry/token/main.json"],
-        corpus_negative: &[],
-        expected: &[
-            ("positive.json", 22),
-            ("positive.json", 35),
-            ("Azure__bicep-registry-modules/avm/res/container-registry/registry/token/main.json", 97),
-        ],
-    },
-    Case {
-        rule: "ACR013",
-        corpus_positive: &["Azure__bicep-registry-modules/avm/res/container-registry/registry/cache-rule/main.json"],
-        corpus_negative: &[],
-        expected: &[
-            ("positive.json", 23),
-            ("Azure__bicep-registry-modules/avm/res/container-registry/registry/cache-rule/main.json", 88),
-        ],
-    },
-    Case {
-        rule: "ACR014",
-        corpus_positive: &[QUICKSTART_POLICIES],
-        corpus_negative: &[AVM_REGISTRY],
-        expected: &[("positive.json", 13), ("positive.json", 24), (QUICKSTART_POLICIES, 176)],
-    },
-    Case {
-        rule: "ACR015",
-        corpus_positive: &[],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 20), ("positive.json", 30)],
-    },
-    Case {
-        rule: "ACR016",
-        corpus_positive: &[CARML_REGISTRY],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[
-            ("positive.json", 23),
-            ("positive.json", 24),
-            ("positive.json", 27),
-            ("positive.json", 33),
-            ("positive.json", 43),
-            ("positive.json", 74),
-            (CARML_REGISTRY, 1773),
-        ],
-    },
-    Case {
-        rule: "ACR017",
-        corpus_positive: &[PSRULE_SCOPE],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 20), ("positive.json", 30), ("positive.json", 40), ("positive.json", 50), (PSRULE_SCOPE, 147)],
-    },
-    Case {
-        rule: "ACR018",
-        corpus_positive: &[],
-        corpus_negative: &["Azure__bicep-registry-modules/avm/res/container-registry/registry/scope-map/main.json"],
-        expected: &[("positive.json", 24), ("positive.json", 25), ("positive.json", 39), ("positive.json", 58)],
-    },
-    Case {
-        rule: "ACR019",
-        corpus_positive: &[],
-        corpus_negative: &["Azure__bicep-registry-modules/avm/res/container-registry/registry/task/main.json"],
-        expected: &[("positive.json", 40), ("positive.json", 75)],
-    },
-    Case {
-        rule: "ACR020",
-        corpus_positive: &[CONTAINER_APP_ACR, IMPORT_IMAGE],
-        corpus_negative: &[AKS_NAT_AGIC],
-        expected: &[("positive.json", 29), ("positive.json", 39), ("positive.json", 50), (CONTAINER_APP_ACR, 394), (IMPORT_IMAGE, 282)],
-    },
-    Case {
-        rule: "ACR021",
-        corpus_positive: &[AKS_NAT_AGIC],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (AKS_NAT_AGIC, 1510)],
-    },
-    Case {
-        rule: "ACR022",
-        corpus_positive: &[AKS_NAT_AGIC],
-        corpus_negative: &[QUICKSTART_POLICIES],
-        expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (AKS_NAT_AGIC, 1506)],
-    },
-    Case {
-        rule: "ACR023",
-        corpus_positive: &[PRIVATE_AKS],
-        // Its registry enables the retention policy.
-        corpus_negative: &[AKS_NAT_AGIC, QUICKSTART_POLICIES],
-        expected: &[("positive.json", 22), ("positive.json", 35), ("positive.json", 48), (PRIVATE_AKS, 1438)],
-    },
-    Case {
-        rule: "ACR024",
-        // No corpus template assigns a legacy role on a registry in ABAC mode; these
-        // assign AcrPull at resource group scope beside an RBAC registry (container
-        // app) and to a registry module whose nullable mode parameter is not passed.
-        corpus_positive: &[],
-        corpus_negative: &[CONTAINER_APP_ACR, AZD_AKS],
-        expected: &[("positive.json", 65), ("positive.json", 75), ("positive.json", 84), ("positive.json", 95), ("positive.json", 106)],
-    },
-];
+fn strings(node: Option<&Node>) -> Vec<String> {
+    match node.map(|n| &n.kind) {
+        Some(NodeKind::Array(items)) => items
+            .iter()
+            .filter_map(|n| n.as_str().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A rule's case, read from its fixture folder.
+fn case(rule: &str) -> Case {
+    let positive = std::fs::read_to_string(fixture(rule, "positive.json"))
+        .unwrap_or_else(|e| panic!("{rule}: positive.json: {e}"));
+    let mut expected: Vec<(String, u32)> = Vec::new();
+    for (line, id) in expectations(&positive) {
+        assert_eq!(id, rule, "{rule}/positive.json:{line} expects another rule");
+        expected.push(("positive.json".into(), line));
+    }
+    let mut c = Case {
+        rule: rule.to_string(),
+        corpus_positive: Vec::new(),
+        corpus_negative: Vec::new(),
+        expected,
+    };
+    let Ok(text) = std::fs::read_to_string(fixture(rule, "corpus.jsonc")) else {
+        return c;
+    };
+    let root = json::parse(&text).unwrap_or_else(|e| panic!("{rule}/corpus.jsonc: {}", e.message));
+    for m in root
+        .get("positive")
+        .and_then(Node::as_object)
+        .unwrap_or(&[])
+    {
+        c.corpus_positive.push(m.key.to_string());
+        let lines = match &m.value.kind {
+            NodeKind::Array(items) => items.as_slice(),
+            _ => &[],
+        };
+        for l in lines {
+            let NodeKind::Int(line) = l.kind else {
+                panic!("{rule}/corpus.jsonc: {}: lines are numbers", m.key);
+            };
+            c.expected.push((m.key.to_string(), line as u32));
+        }
+    }
+    c.corpus_negative = strings(root.get("negative"));
+    c
+}
+
+/// Every built-in rule, in the registry's order, but the driver's: their findings come
+/// from loading, not from rules over resources (ACR000 is tested with the parsers,
+/// ACR100 in registry_modules.rs).
+fn cases() -> Vec<Case> {
+    builtin_rules()
+        .unwrap()
+        .iter()
+        .filter(|m| !is_driver_rule(&m.id))
+        .map(|m| case(&m.id))
+        .collect()
+}
 
 fn fixture(rule: &str, name: &str) -> PathBuf {
-    Path::new("tests/fixtures/rules").join(rule).join(name)
+    Path::new(FIXTURES).join(rule).join(name)
 }
 
 fn findings_of(engine: &Engine, rule: &str, path: &Path) -> Vec<Finding> {
@@ -279,33 +180,48 @@ fn render(fs: &[(String, Finding)]) -> String {
 }
 
 #[test]
-fn every_builtin_rule_has_a_case_and_fixtures() {
-    let engine = Engine::builtin().unwrap();
-    let ids: Vec<String> = engine
-        .metas()
-        .into_iter()
-        .map(|m| m.id)
-        // Findings of the driver's rules come from loading, not from rules over
-        // resources: ACR000 is tested with the parsers, ACR100 in registry_modules.rs.
-        .filter(|id| !acrlint::DRIVER_RULES.contains(&id.as_str()))
-        .collect();
-    let cased: Vec<&str> = CASES.iter().map(|c| c.rule).collect();
-    assert_eq!(
-        ids, cased,
-        "every rule (and only built-in rules) has a fixture case, in order"
-    );
-    for c in CASES {
+fn every_builtin_rule_has_fixtures_that_expect_findings() {
+    let cases = cases();
+    assert!(cases.len() >= 23, "{} rules", cases.len());
+    for c in &cases {
         assert!(
-            fixture(c.rule, "positive.json").is_file(),
-            "{}: positive.json",
-            c.rule
-        );
-        assert!(
-            fixture(c.rule, "negative.json").is_file(),
+            fixture(&c.rule, "negative.json").is_file(),
             "{}: negative.json",
             c.rule
         );
+        assert!(
+            c.expected.iter().any(|(f, _)| f == "positive.json"),
+            "{}: positive.json has no `// expect: {}` line",
+            c.rule,
+            c.rule
+        );
+        let negative = std::fs::read_to_string(fixture(&c.rule, "negative.json")).unwrap();
+        assert_eq!(
+            expectations(&negative),
+            [],
+            "{}: negative.json expects findings",
+            c.rule
+        );
     }
+    // Only built-in rules have fixtures.
+    let known: Vec<String> = cases.iter().map(|c| c.rule.clone()).collect();
+    for entry in std::fs::read_dir(FIXTURES).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(known.contains(&name), "{FIXTURES}/{name}: no such rule");
+    }
+}
+
+#[test]
+fn expectations_are_read_from_comments() {
+    let text = "{\n  \"a\": 1, // expect: ACR016 ACR016\n  \"b\": \"expect: ACR001\",\n  // expect: ACR002\n}";
+    assert_eq!(
+        expectations(text),
+        [
+            (2, "ACR016".to_string()),
+            (2, "ACR016".to_string()),
+            (4, "ACR002".to_string())
+        ]
+    );
 }
 
 #[test]
@@ -313,12 +229,12 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
     let engine = Engine::builtin().unwrap();
     let mut failures = Vec::new();
     let mut snapshots = Vec::new();
-    for c in CASES {
-        let mut files = vec![fixture(c.rule, "positive.json")];
-        files.extend(corpus_files(c.corpus_positive));
+    for c in &cases() {
+        let mut files = vec![fixture(&c.rule, "positive.json")];
+        files.extend(corpus_files(&c.corpus_positive));
         let mut found: Vec<(String, Finding)> = Vec::new();
         for f in &files {
-            for finding in findings_of(&engine, c.rule, f) {
+            for finding in findings_of(&engine, &c.rule, f) {
                 found.push((label(f), finding));
             }
         }
@@ -330,7 +246,7 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
             .expected
             .iter()
             .filter(|(f, _)| cfg!(feature = "corpus") || is_fixture(f))
-            .map(|(f, l)| (f.to_string(), *l))
+            .cloned()
             .collect();
         got.sort();
         want.sort();
@@ -342,11 +258,11 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
         }
         let (fixtures, corpus): (Vec<_>, Vec<_>) =
             found.into_iter().partition(|(file, _)| is_fixture(file));
-        snapshots.push((c.rule, render(&fixtures), render(&corpus)));
+        snapshots.push((c.rule.clone(), render(&fixtures), render(&corpus)));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     for (rule, text, corpus) in snapshots {
-        insta::assert_snapshot!(rule, text);
+        insta::assert_snapshot!(rule.as_str(), text);
         if cfg!(feature = "corpus") {
             insta::assert_snapshot!(format!("{rule}_corpus"), corpus);
         }
@@ -357,11 +273,11 @@ fn positive_fixtures_give_exactly_the_expected_lines() {
 fn negative_fixtures_give_nothing() {
     let engine = Engine::builtin().unwrap();
     let mut failures = Vec::new();
-    for c in CASES {
-        let mut files = vec![fixture(c.rule, "negative.json")];
-        files.extend(corpus_files(c.corpus_negative));
+    for c in &cases() {
+        let mut files = vec![fixture(&c.rule, "negative.json")];
+        files.extend(corpus_files(&c.corpus_negative));
         for f in &files {
-            let fs = findings_of(&engine, c.rule, f);
+            let fs = findings_of(&engine, &c.rule, f);
             if !fs.is_empty() {
                 let lines: Vec<String> = fs
                     .iter()
@@ -384,8 +300,8 @@ fn negative_fixtures_give_nothing() {
 fn corpus_positives_contain_the_rules_resource_types() {
     // A corpus reference must be a real template of the corpus (guards against typos
     // in the table silently testing nothing).
-    for c in CASES {
-        for p in c.corpus_positive.iter().chain(c.corpus_negative) {
+    for c in &cases() {
+        for p in c.corpus_positive.iter().chain(&c.corpus_negative) {
             let path = corpus_acr().join(p);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

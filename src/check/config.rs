@@ -150,9 +150,9 @@ impl Config {
         })
     }
 
-    /// An error naming the first rule id of `rules` that is not among `known` (rule
-    /// ids, imported definition names), so that a typo cannot silently configure
-    /// nothing.
+    /// An error naming the first rule id of the configuration that is not among `known`
+    /// (the rules the command runs: the registry's, and those of `--rules` and
+    /// `--policy`), so that a typo cannot silently configure nothing.
     pub fn check_rule_ids(&self, known: &[String]) -> Result<(), String> {
         match self
             .rules
@@ -263,8 +263,8 @@ pub struct ConfigResolver {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     /// Errors met while loading configs found on the way (reported once).
     pub errors: Mutex<Vec<String>>,
-    /// The rule ids a configuration may name (none checked when empty).
-    known_rules: Vec<String>,
+    /// The ids of the rules the command runs.
+    rules: Vec<String>,
     /// Configuration files already reported as invalid (one file may be reached by
     /// several paths: `./acrlint.json`, `/repo/acrlint.json`).
     reported: Mutex<std::collections::HashSet<PathBuf>>,
@@ -273,29 +273,27 @@ pub struct ConfigResolver {
 impl ConfigResolver {
     /// The resolver of a command: the file given with `--config`, if any, for every
     /// template; otherwise each template's own `acrlint.json`.
-    pub fn from_option(config: Option<&Path>) -> Result<ConfigResolver, String> {
-        let explicit = config
-            .map(|p| Config::load(p).map_err(|e| format!("--config: {e}")))
-            .transpose()?;
-        Ok(ConfigResolver::new(explicit))
-    }
-
-    pub fn new(explicit: Option<Config>) -> ConfigResolver {
-        ConfigResolver {
-            explicit: explicit.map(Arc::new),
+    /// `rules` are the ids of the rules the command runs; a configuration that names
+    /// another is an error.
+    pub fn from_option(
+        config: Option<&Path>,
+        rules: Vec<String>,
+    ) -> Result<ConfigResolver, String> {
+        let mut resolver = ConfigResolver {
+            rules,
             ..Default::default()
-        }
+        };
+        resolver.explicit = config
+            .map(|p| resolver.load(p).map_err(|e| format!("--config: {e}")))
+            .transpose()?
+            .map(Arc::new);
+        Ok(resolver)
     }
 
-    /// Require every configuration to name only `known` rules: the explicit one now,
-    /// those found on the way when they are loaded (an error then, like a syntax error).
-    pub fn with_known_rules(mut self, known: Vec<String>) -> Result<ConfigResolver, String> {
-        if let Some(c) = &self.explicit {
-            c.check_rule_ids(&known)
-                .map_err(|e| format!("--config: {e}"))?;
-        }
-        self.known_rules = known;
-        Ok(self)
+    fn load(&self, path: &Path) -> Result<Config, String> {
+        let config = Config::load(path)?;
+        config.check_rule_ids(&self.rules)?;
+        Ok(config)
     }
 
     /// The errors met so far, each once, in the order met.
@@ -327,14 +325,7 @@ impl ConfigResolver {
         }
         let candidate = dir.join(FILE_NAME);
         let found = if candidate.is_file() {
-            let loaded = Config::load(&candidate).and_then(|c| {
-                if self.known_rules.is_empty() {
-                    Ok(c)
-                } else {
-                    c.check_rule_ids(&self.known_rules).map(|()| c)
-                }
-            });
-            match loaded {
+            match self.load(&candidate) {
                 Ok(c) => Some(Arc::new(c)),
                 Err(e) => {
                     let file = candidate.canonicalize().unwrap_or(candidate.clone());
@@ -394,6 +385,25 @@ mod tests {
     }
 
     #[test]
+    fn rule_ids_are_those_of_the_registry() {
+        let c = Config::parse(
+            Path::new("acrlint.json"),
+            r#"{"rules": {"acr001": "off", "ACR099": "off"}}"#,
+        )
+        .unwrap();
+        let known: Vec<String> = crate::rules::native::registry::builtin_rules()
+            .unwrap()
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
+        let err = c.check_rule_ids(&known).unwrap_err();
+        assert!(err.contains("rules.ACR099: unknown rule id"), "{err}");
+        assert!(!err.contains("acr001"), "{err}");
+        let c = Config::parse(Path::new("acrlint.json"), r#"{"rules": {"acr001": "off"}}"#);
+        assert_eq!(c.unwrap().check_rule_ids(&known), Ok(()));
+    }
+
+    #[test]
     fn unknown_rule_ids_are_errors_naming_them() {
         let known: Vec<String> = ["ACR000", "ACR001", "ACR013"].map(String::from).to_vec();
         let c = Config::parse(
@@ -421,7 +431,7 @@ mod tests {
             r#"{"rules": {"ACR999": "off"}}"#,
         )
         .unwrap();
-        let resolver = ConfigResolver::new(None).with_known_rules(known).unwrap();
+        let resolver = ConfigResolver::from_option(None, known).unwrap();
         for name in ["a.json", "b.json"] {
             assert!(resolver.for_file(&dir.path().join(name)).is_none());
         }

@@ -16,6 +16,7 @@ use crate::load::discover::{classify, JsonFileKind};
 use crate::load::{Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
+use crate::rules::native::registry::{UNREADABLE, UNRESOLVED_MODULE};
 use crate::rules::native::DeploymentMode;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
@@ -221,11 +222,8 @@ pub fn acr000(
     level: Level,
     message: &str,
 ) -> Finding {
-    driver_finding("ACR000", path, source, span, level, message)
+    driver_finding(UNREADABLE, path, source, span, level, message)
 }
-
-/// The rule of a module that was not followed.
-pub const UNRESOLVED_MODULE_RULE: &str = "ACR100";
 
 /// The level of an ACR100 finding: an error when a registry's policies went unchecked
 /// or the template cannot be built (missing file, malformed reference); a warning for
@@ -484,9 +482,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
         let (rule, level) = match d.kind {
-            DiagnosticKind::Syntax => ("ACR000", Level::Error),
-            DiagnosticKind::Limit => ("ACR000", Level::Warning),
-            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE_RULE, unresolved_level(u)),
+            DiagnosticKind::Syntax => (UNREADABLE, Level::Error),
+            DiagnosticKind::Limit => (UNREADABLE, Level::Warning),
+            DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
         let Some(f) = exp.file(d.file) else { continue };

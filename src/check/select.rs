@@ -7,15 +7,14 @@
 //! ACR000 (a file that could not be read, parsed or evaluated) is always kept: a run
 //! must never pass on a file it could not check.
 
+use crate::rules::native::registry::UNREADABLE;
+
 /// The rule selection of a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RuleSelection {
     select: Vec<String>,
     ignore: Vec<String>,
 }
-
-/// The rule that can never be deselected.
-const UNCHECKED: &str = "ACR000";
 
 impl RuleSelection {
     /// A selection from the command line. Every entry must match a known rule id (an
@@ -48,7 +47,7 @@ impl RuleSelection {
 
     /// Whether findings of `rule` are kept.
     pub fn keeps(&self, rule: &str) -> bool {
-        if rule.eq_ignore_ascii_case(UNCHECKED) || self.is_all() {
+        if rule.eq_ignore_ascii_case(UNREADABLE) || self.is_all() {
             return true;
         }
         let longest = |entries: &[String]| {

@@ -9,6 +9,7 @@ use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status, Suppression};
 use crate::rules::locate::location;
+use crate::rules::native::registry::UNREADABLE;
 use crate::source::json::Span;
 
 /// One suppression directive.
@@ -180,7 +181,11 @@ pub fn apply(exp: &Expansion, findings: &mut Vec<Finding>) {
         }
     }
     for (d, used) in directives.iter().zip(used) {
-        let rule = d.rules.first().cloned().unwrap_or_else(|| "ACR000".into());
+        let rule = d
+            .rules
+            .first()
+            .cloned()
+            .unwrap_or_else(|| UNREADABLE.into());
         let names = if d.rules.is_empty() {
             "every rule".to_string()
         } else {

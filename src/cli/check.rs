@@ -289,9 +289,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
             .collect();
         let _ = crate::registry::restore::restore_paths(&on_disk, |line| eprintln!("{line}"));
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref())
-        .and_then(|r| r.with_known_rules(rule_ids))
-    {
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");

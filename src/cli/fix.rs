@@ -69,10 +69,7 @@ pub fn run(args: FixArgs) -> i32 {
             );
         }
     }
-    let rule_ids = engine.metas().into_iter().map(|m| m.id).collect();
-    let resolver = match ConfigResolver::from_option(args.config.as_deref())
-        .and_then(|r| r.with_known_rules(rule_ids))
-    {
+    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
         Ok(r) => Arc::new(r),
         Err(e) => {
             eprintln!("error: {e}");

@@ -68,7 +68,7 @@ impl TypedValueParser for RuleIdParser {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        let rules = crate::rules::catalog::builtin_rules().unwrap_or_default();
+        let rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
         Some(Box::new(rules.into_iter().map(|r| {
             PossibleValue::new(r.id.clone()).help(r.title.clone())
         })))
@@ -151,7 +151,7 @@ pub struct ExpandArgs {
 
 /// clap's fish script completes options only; this completes `explain`'s rule id.
 fn fish_rule_ids() -> String {
-    let rules = crate::rules::catalog::builtin_rules().unwrap_or_default();
+    let rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
     let items: Vec<String> = rules
         .iter()
         .map(|r| {

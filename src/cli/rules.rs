@@ -85,7 +85,7 @@ pub fn run_explain(args: ExplainArgs) -> i32 {
     match engine.meta(args.rule.trim()) {
         Some(meta) => print(&explain(meta)),
         None => {
-            let ids: Vec<String> = engine.metas().into_iter().map(|m| m.id).collect();
+            let ids: Vec<String> = engine.ids();
             eprintln!(
                 "error: unknown rule `{}`; valid rules: {}",
                 args.rule,
@@ -100,7 +100,7 @@ pub fn run_explain(args: ExplainArgs) -> i32 {
 fn kind(meta: &RuleMeta) -> &'static str {
     if meta.condition.is_some() {
         "declarative"
-    } else if crate::rules::native::native(&meta.id).is_some() {
+    } else if crate::rules::native::registry::native(&meta.id).is_some() {
         "native"
     } else {
         "driver"
@@ -290,7 +290,7 @@ pub fn fix_applicability(m: &RuleMeta) -> Option<Applicability> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::catalog::builtin_rules;
+    use crate::rules::native::registry::builtin_rules;
 
     #[test]
     fn wrap_keeps_words_and_width() {

@@ -11,7 +11,7 @@ use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind,
+    BinaryOp, Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind, UnaryOp,
 };
 use crate::source::escape::{bicep_key, bicep_string};
 
@@ -89,6 +89,18 @@ fn same_value(e: &Expr, want: &serde_json::Value) -> bool {
             .as_literal_string()
             .is_some_and(|a| a.eq_ignore_ascii_case(b)),
         _ => false,
+    }
+}
+
+/// The JSON value of a literal expression.
+fn literal_value(e: &Expr) -> Option<serde_json::Value> {
+    match &e.kind {
+        ExprKind::Bool(b) => Some(serde_json::Value::Bool(*b)),
+        ExprKind::Int(i) => Some(serde_json::Value::from(*i)),
+        ExprKind::Null => Some(serde_json::Value::Null),
+        _ => e
+            .as_literal_string()
+            .map(|s| serde_json::Value::String(s.to_string())),
     }
 }
 
@@ -297,8 +309,37 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
             set.value
         ))
     };
-    let ExprKind::Var(name) = &value.kind else {
+    // `!flag` and `flag == literal` read the parameter through a mapping that can be
+    // inverted: the parameter's default gets the value that makes them `set.value`.
+    let mut want = set.value.clone();
+    let mut read = value;
+    loop {
+        match &read.kind {
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } if want.is_boolean() => {
+                want = serde_json::Value::Bool(!want.as_bool().unwrap_or(false));
+                read = operand;
+            }
+            ExprKind::Paren(inner) => read = inner,
+            ExprKind::Binary {
+                op: BinaryOp::Equals,
+                left,
+                right,
+            } if want == serde_json::Value::Bool(true) && is_literal(right) => {
+                want = literal_value(right).unwrap_or(serde_json::Value::Null);
+                read = left;
+            }
+            _ => break,
+        }
+    }
+    let ExprKind::Var(name) = &read.kind else {
         return advice("is an expression");
+    };
+    let set = &SetProperty {
+        path: set.path.clone(),
+        value: want,
     };
     let Some((param, default)) = file.parameter(&name.name) else {
         return advice("is not a parameter of this file");

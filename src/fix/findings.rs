@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::check::{check_source, parameter_file_of, CheckOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level};
+use crate::rules::native::registry::UNREADABLE;
 use crate::source::json::Node;
 use crate::source::sources::{Overlay, Sources};
 
@@ -26,7 +27,7 @@ pub(crate) fn of_text(
     // Not `explicit`: like a walked file, broken JSON that does not look like a
     // template is not one to fix.
     let outcome = check_source(path, &overlay, false, engine, options);
-    let broken = |f: &Finding| f.rule == "ACR000" && f.level == Level::Error;
+    let broken = |f: &Finding| f.rule == UNREADABLE && f.level == Level::Error;
     if outcome.fatal || outcome.findings.iter().any(broken) {
         let why = outcome
             .findings

@@ -193,8 +193,14 @@ fn set_value(
                 value.span.end,
                 render(&set.value, "", "  ", "\n"),
             )]),
-            StringForm::Expression(inner, _) => match parameter_reference(inner) {
-                Some(name) => set_parameter_default(file, chain, &name, set),
+            StringForm::Expression(inner, _) => match invert(inner, &set.value) {
+                Some((name, want)) => {
+                    let target = SetProperty {
+                        path: set.path.clone(),
+                        value: want,
+                    };
+                    set_parameter_default(file, chain, &name, &target)
+                }
                 None => Planned::Manual(format!(
                     "{} is the expression {}; make it evaluate to {}",
                     set.path,
@@ -271,12 +277,37 @@ fn definition(
     })
 }
 
-/// `parameters('x')` (the whole expression) → `x`.
-fn parameter_reference(expr: &str) -> Option<String> {
-    let re = Regex::new(r"(?i)^\s*parameters\s*\(\s*'([^']*)'\s*\)\s*$").ok()?;
-    re.captures(expr)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+/// The parameter an expression reads and the value it must have for the expression
+/// to evaluate to `want`, when the mapping can be inverted: `parameters('x')`,
+/// `not(…)`, `bool(…)` and `equals(…, literal)` (for `true`).
+fn invert(expr: &str, want: &serde_json::Value) -> Option<(String, serde_json::Value)> {
+    use crate::arm::expr::ast::Expr;
+    fn walk(e: &Expr, want: serde_json::Value) -> Option<(String, serde_json::Value)> {
+        let Expr::Call { name, args, .. } = e else {
+            return None;
+        };
+        let literal = |e: &Expr| match e {
+            Expr::String(s, _) => Some(serde_json::Value::String(s.to_string())),
+            Expr::Int(i, _) => Some(serde_json::Value::from(*i)),
+            Expr::Bool(b, _) => Some(serde_json::Value::Bool(*b)),
+            _ => None,
+        };
+        match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
+            ("parameters", [Expr::String(p, _)]) => Some((p.to_string(), want)),
+            ("not", [inner]) => walk(inner, serde_json::Value::Bool(!want.as_bool()?)),
+            ("bool", [inner]) if want.is_boolean() => walk(inner, want),
+            ("equals", [a, b]) if want == serde_json::Value::Bool(true) => {
+                match (literal(a), literal(b)) {
+                    (None, Some(l)) => walk(a, l),
+                    (Some(l), None) => walk(b, l),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    let parsed = crate::arm::expr::parser::parse(expr, 0).ok()?;
+    walk(&parsed, want.clone())
 }
 
 /// The template whose `parameters('…')` the resource at the end of `chain` reads:
@@ -344,9 +375,18 @@ fn set_parameter_default(
     if same_value(default, &set.value) {
         return Planned::Nothing;
     }
-    match &default.kind {
-        NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Null => {}
-        NodeKind::String(s) if matches!(classify(s), StringForm::Literal(_)) => {}
+    match (&default.kind, &set.value) {
+        (NodeKind::Bool(_), serde_json::Value::Bool(_))
+        | (NodeKind::Int(_) | NodeKind::Float(_), serde_json::Value::Number(_))
+        | (NodeKind::Null, _) => {}
+        (NodeKind::String(s), serde_json::Value::String(_))
+            if matches!(classify(s), StringForm::Literal(_)) => {}
+        (NodeKind::String(s), _) if matches!(classify(s), StringForm::Literal(_)) => {
+            return advice("has a default of another type")
+        }
+        (NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_), _) => {
+            return advice("has a default of another type")
+        }
         _ => return advice("has a computed default"),
     }
     Planned::Edits(vec![Edit::replace(

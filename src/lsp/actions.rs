@@ -18,6 +18,7 @@ use crate::load::Disk;
 use crate::new::{render_registry, RegistryRequest, TemplateFormat};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Finding;
+use crate::rules::native::registry::UNREADABLE;
 use crate::source::file::{Language, SourceText};
 use crate::source::sources::Overlay;
 
@@ -132,7 +133,7 @@ pub fn code_actions(
                 action.diagnostics = Some(vec![diag.clone()]);
                 out.push(CodeActionOrCommand::CodeAction(action));
             }
-            if f.rule != "ACR000" {
+            if f.rule != UNREADABLE {
                 let mut action = cx.action(
                     format!("Suppress {} on this line", f.rule),
                     CodeActionKind::QUICKFIX,

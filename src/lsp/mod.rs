@@ -182,7 +182,7 @@ impl Server {
     /// Apply settings (initialization options or `didChangeConfiguration`); a fresh
     /// configuration lookup, so an edited `acrlint.json` is read again.
     fn configure(&mut self, settings: Settings) {
-        match settings.check_options() {
+        match settings.check_options(self.engine.ids()) {
             Ok(options) => self.options = Arc::new(options),
             Err(e) => self.show_error(&e),
         }

@@ -57,9 +57,10 @@ impl Settings {
         serde_json::from_value(value.clone()).unwrap_or_default()
     }
 
-    /// The options documents are checked with (a fresh configuration lookup).
-    pub fn check_options(&self) -> Result<CheckOptions, String> {
-        let resolver = ConfigResolver::from_option(self.config.as_deref())?;
+    /// The options documents are checked with (a fresh configuration lookup; a
+    /// configuration may name only the `rules` the server runs).
+    pub fn check_options(&self, rules: Vec<String>) -> Result<CheckOptions, String> {
+        let resolver = ConfigResolver::from_option(self.config.as_deref(), rules)?;
         let mode = match self.mode.as_deref() {
             None => DeploymentMode::Incremental,
             Some(m) if m.eq_ignore_ascii_case("incremental") => DeploymentMode::Incremental,
@@ -97,12 +98,18 @@ mod tests {
     fn settings_read_nested_or_flat_and_ignore_the_rest() {
         let s = Settings::from_json(&json!({"acrlint": {"mode": "complete", "debounceMs": 5}}));
         assert_eq!(s.debounce_ms, 5);
-        assert_eq!(s.check_options().unwrap().mode, DeploymentMode::Complete);
+        assert_eq!(
+            s.check_options(Vec::new()).unwrap().mode,
+            DeploymentMode::Complete
+        );
         let s = Settings::from_json(&json!({"location": "westeurope", "other": 1}));
         assert_eq!(s.location.as_deref(), Some("westeurope"));
         assert_eq!(s.debounce_ms, DEFAULT_DEBOUNCE_MS);
         assert_eq!(Settings::from_json(&json!(null)), Settings::default());
         let bad = Settings::from_json(&json!({"mode": "sometimes"}));
-        assert!(bad.check_options().unwrap_err().contains("sometimes"));
+        assert!(bad
+            .check_options(Vec::new())
+            .unwrap_err()
+            .contains("sometimes"));
     }
 }

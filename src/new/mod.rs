@@ -116,9 +116,9 @@ struct TemplateContext<'a> {
 }
 
 /// A rule a generated registry does not meet by the user's choice, and why.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Suppressed {
-    rule: &'static str,
+    rule: String,
     reason: String,
 }
 
@@ -133,70 +133,67 @@ struct SuppressedAt {
     policies: Option<String>,
 }
 
-/// The findings the options make inherent, with the reason for each.
-fn suppressions(spec: &options::RegistrySpec) -> Vec<Suppressed> {
-    let premium = spec.sku == Sku::Premium;
-    let mut out = Vec::new();
-    let mut add = |rule: &'static str, reason: String| out.push(Suppressed { rule, reason });
-    if !spec.private_endpoint {
-        add(
-            "ACR011",
-            "no private endpoint was asked for (acrlint new registry --private-endpoint adds one)"
-                .into(),
-        );
-        let open = if premium {
-            "public network access stays on so that the registry is reachable without a private endpoint (--private-endpoint adds one and turns public access and exports off)".to_string()
-        } else {
-            format!(
-                "public network access stays on: private endpoints, network restrictions and the export policy need the Premium SKU, and --sku {} was chosen",
-                spec.sku.as_str().to_ascii_lowercase()
-            )
-        };
-        for rule in ["ACR005", "ACR006", "ACR007"] {
-            add(rule, open.clone());
-        }
-    }
-    if !spec.cmk {
-        add(
-            "ACR009",
-            "no customer-managed key was asked for (--cmk adds one)".into(),
-        );
-    }
-    if !premium {
-        let chosen = format!(
-            "--sku {} was chosen",
-            spec.sku.as_str().to_ascii_lowercase()
-        );
-        add("ACR010", chosen.clone());
-        add(
-            "ACR014",
-            format!("zone redundancy needs the Premium SKU; {chosen}"),
-        );
-    } else {
-        if !spec.content_trust {
-            add(
-                "ACR021",
-                "Docker Content Trust is being retired: sign images with Notation instead".into(),
-            );
-        }
-        if !spec.quarantine {
-            add(
-                "ACR022",
-                "quarantine blocks every pull until a scanner releases the image (--quarantine turns it on)".into(),
-            );
-        }
-    }
-    out
+/// One entry of `templates/registry.suppressions.json`.
+#[derive(serde::Deserialize)]
+struct SuppressionEntry {
+    rule: String,
+    when: String,
+    bicep: String,
+    reason: String,
 }
 
-/// Where `acrlint check` reports each suppressed rule on the Bicep registry.
-fn suppressed_at(list: &[Suppressed]) -> SuppressedAt {
-    let directive = |rules: &[&str]| {
-        let here: Vec<&Suppressed> = list.iter().filter(|s| rules.contains(&s.rule)).collect();
+#[derive(serde::Deserialize)]
+struct SuppressionTable {
+    suppressions: Vec<SuppressionEntry>,
+}
+
+/// The findings the options make inherent (`templates/registry.suppressions.json`),
+/// with the Bicep line each is reported on.
+fn suppressions(spec: &options::RegistrySpec) -> Vec<(String, Suppressed)> {
+    let table: SuppressionTable =
+        match serde_json::from_str(include_str!("../../templates/registry.suppressions.json")) {
+            Ok(t) => t,
+            // A broken table is caught by the tests; the output then has no suppressions.
+            Err(_) => return Vec::new(),
+        };
+    let premium = spec.sku == Sku::Premium;
+    let sku = spec.sku.as_str().to_ascii_lowercase();
+    table
+        .suppressions
+        .into_iter()
+        .filter(|e| match e.when.as_str() {
+            "no-private-endpoint" => !spec.private_endpoint,
+            "public-premium" => premium && !spec.private_endpoint,
+            "not-premium" => !premium,
+            "no-cmk" => !spec.cmk,
+            "premium-no-content-trust" => premium && !spec.content_trust,
+            "premium-no-quarantine" => premium && !spec.quarantine,
+            _ => false,
+        })
+        .map(|e| {
+            (
+                e.bicep,
+                Suppressed {
+                    rule: e.rule,
+                    reason: e.reason.replace("{sku}", &sku),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The Bicep directive for each line: its rules and their reasons.
+fn suppressed_at(list: &[(String, Suppressed)]) -> SuppressedAt {
+    let directive = |line: &str| {
+        let here: Vec<&Suppressed> = list
+            .iter()
+            .filter(|(l, _)| l == line)
+            .map(|(_, s)| s)
+            .collect();
         if here.is_empty() {
             return None;
         }
-        let ids: Vec<&str> = here.iter().map(|s| s.rule).collect();
+        let ids: Vec<&str> = here.iter().map(|s| s.rule.as_str()).collect();
         let mut reasons: Vec<&str> = Vec::new();
         for s in &here {
             if !reasons.contains(&s.reason.as_str()) {
@@ -206,11 +203,11 @@ fn suppressed_at(list: &[Suppressed]) -> SuppressedAt {
         Some(format!("{} {}", ids.join(","), reasons.join("; ")))
     };
     SuppressedAt {
-        name: directive(&["ACR011"]),
-        sku: directive(&["ACR010"]),
-        properties: directive(&["ACR006", "ACR009", "ACR014"]),
-        public_access: directive(&["ACR005"]),
-        policies: directive(&["ACR007", "ACR021", "ACR022"]),
+        name: directive("name"),
+        sku: directive("sku"),
+        properties: directive("properties"),
+        public_access: directive("public_access"),
+        policies: directive("policies"),
     }
 }
 
@@ -260,7 +257,7 @@ fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> Te
         content_trust: spec.content_trust,
         role_variables,
         suppress_at: suppressed_at(&suppressions(spec)),
-        suppress: suppressions(spec),
+        suppress: suppressions(spec).into_iter().map(|(_, s)| s).collect(),
         api: API_VERSIONS,
         subnet_id: spec.subnet_id.as_deref(),
         key_vault_name: spec.key_vault_name.as_deref(),

@@ -15,9 +15,7 @@ use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatu
 
 use crate::report::{relative_to, suppression_kind, working_dir, Report};
 use crate::rules::finding::{Finding, Level, Status};
-
-/// The rule that reports files that could not be checked.
-const UNREADABLE: &str = "ACR000";
+use crate::rules::native::registry::UNREADABLE;
 
 /// Render the report as JUnit XML; findings at or above `fail_on` are failures (none
 /// when `None`, as with `--fail-on never`).

@@ -30,7 +30,7 @@ pub fn help<'r>(report: &'r Report, finding: &Finding) -> Option<&'r str> {
     let recommendation = report
         .rule(&finding.rule)
         .map(|r| r.recommendation.as_str());
-    if finding.rule != "ACR000" {
+    if finding.rule != crate::rules::native::registry::UNREADABLE {
         return recommendation;
     }
     let m = finding.message.as_str();
@@ -225,7 +225,7 @@ mod tests {
     #[test]
     fn acr000_help_fits_the_cause() {
         let mut report = sample::report_with_message("m");
-        report.rules = crate::rules::catalog::builtin_rules().unwrap_or_default();
+        report.rules = crate::rules::native::registry::builtin_rules().unwrap_or_default();
         let syntax = report
             .rule("ACR000")
             .map(|r| r.recommendation.clone())

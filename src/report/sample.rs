@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::report::Report;
-use crate::rules::catalog::builtin_rules;
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Related, Status, Suppression};
+use crate::rules::native::registry::builtin_rules;
 use crate::source::line_index::LineIndex;
 
 /// The working directory the sample's absolute paths live under.

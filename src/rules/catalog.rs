@@ -1,4 +1,5 @@
-//! Rule metadata: one JSON file per rule in `rules/`, embedded in the binary.
+//! Rule metadata: one JSON file per rule in `rules/`, embedded in the binary by the
+//! registry (`native::registry`).
 
 use serde::{Deserialize, Serialize};
 
@@ -69,45 +70,7 @@ pub struct RuleMeta {
     pub docs: RuleDocs,
 }
 
-macro_rules! embedded_rules {
-    ($($id:literal),* $(,)?) => {
-        &[$(($id, include_str!(concat!("../../rules/", $id, ".json")))),*]
-    };
-}
-
-/// The built-in rule files, embedded at build time.
-pub const BUILTIN_RULE_FILES: &[(&str, &str)] = embedded_rules![
-    "ACR000", "ACR001", "ACR002", "ACR003", "ACR004", "ACR005", "ACR006", "ACR007", "ACR008",
-    "ACR009", "ACR010", "ACR011", "ACR012", "ACR013", "ACR014", "ACR015", "ACR016", "ACR017",
-    "ACR018", "ACR019", "ACR020", "ACR021", "ACR022", "ACR023", "ACR024", "ACR100",
-];
-
 /// Parse one rule file.
 pub fn parse_rule(text: &str) -> Result<RuleMeta, String> {
     serde_json::from_str(text).map_err(|e| format!("line {} column {}: {e}", e.line(), e.column()))
-}
-
-/// The built-in rules, parsed. Embedded files are tested, so a failure here is a
-/// build defect; it is reported, not panicked on.
-pub fn builtin_rules() -> Result<Vec<RuleMeta>, String> {
-    BUILTIN_RULE_FILES
-        .iter()
-        .map(|(id, text)| parse_rule(text).map_err(|e| format!("rules/{id}.json: {e}")))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn builtin_rules_parse_and_ids_match_file_names() {
-        let rules = builtin_rules().unwrap();
-        for (rule, (id, _)) in rules.iter().zip(BUILTIN_RULE_FILES) {
-            assert_eq!(&rule.id, id);
-            assert!(!rule.docs.what_it_does.is_empty(), "{id} lacks docs");
-            let sev: f64 = rule.security_severity.parse().unwrap();
-            assert!((0.0..=10.0).contains(&sev));
-        }
-    }
 }

@@ -6,26 +6,21 @@ use std::sync::Arc;
 
 use crate::arm::expand::{Bodies, BodyTypes, ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
-use crate::rules::catalog::{builtin_rules, parse_rule, RuleMeta};
+use crate::rules::catalog::{parse_rule, RuleMeta};
 use crate::rules::condition::{Condition, NoExpressions, Outcome};
 use crate::rules::finding::{Finding, Status};
 use crate::rules::locate::{path_span, provenance_related};
-use crate::rules::native::{
-    self, name_text, resource_finding, DeploymentMode, NativeCheck, RuleInput,
-};
+use crate::rules::native::registry::{self, builtin_rules, NativeRule, REGISTRY_MARKER};
+use crate::rules::native::{name_text, resource_finding, DeploymentMode, RuleInput};
 use crate::rules::views::ResourceViews;
 use crate::source::sources::Sources;
 
 enum RuleKind {
     Declarative(Condition),
-    Native(NativeCheck),
-    /// Reported by the driver (ACR000, ACR100).
+    Native(&'static NativeRule),
+    /// Reported by the driver (see [`registry::is_driver`]).
     Driver,
 }
-
-/// Rules whose findings the check driver reports: files that could not be read,
-/// parsed or evaluated (ACR000), modules that were not followed (ACR100).
-pub const DRIVER_RULES: &[&str] = &["ACR000", "ACR100"];
 
 struct CompiledRule {
     meta: RuleMeta,
@@ -63,13 +58,13 @@ impl Engine {
     pub fn from_metas(metas: Vec<RuleMeta>) -> Result<Engine, String> {
         let mut rules = Vec::with_capacity(metas.len());
         for meta in metas {
-            let kind = match (&meta.condition, native::native(&meta.id)) {
-                (_, Some(check)) => RuleKind::Native(check),
+            let kind = match (&meta.condition, registry::native(&meta.id)) {
+                (_, Some(native)) => RuleKind::Native(native),
                 (Some(c), None) => RuleKind::Declarative(
                     Condition::parse(c, "condition")
                         .map_err(|e| format!("rule {}: {e}", meta.id))?,
                 ),
-                (None, None) if DRIVER_RULES.contains(&meta.id.as_str()) => RuleKind::Driver,
+                (None, None) if registry::is_driver(&meta.id) => RuleKind::Driver,
                 (None, None) => {
                     return Err(format!(
                         "rule {} has neither a condition nor a native check",
@@ -90,7 +85,8 @@ impl Engine {
 
     /// Which resource bodies checking needs evaluated: only those of the types the
     /// rules read, unless a rule reads every body (in every template, or in those
-    /// that call a function named in [`native::READS_EVERY_BODY_WHEN_CALLED`]).
+    /// that call a function a native rule names in
+    /// [`registry::Reads::every_body_when_called`]).
     pub fn bodies(&self) -> Bodies {
         match &self.body_types {
             Some(types) => Bodies::Only(types.clone()),
@@ -115,16 +111,38 @@ impl Engine {
                 .filter(|r| matches!(r.kind, RuleKind::Declarative(_)))
                 .flat_map(|r| r.meta.resource_types.iter().map(String::as_str))
                 .collect();
-            let companions = native::REGISTRY_COMPANION_TYPES
-                .iter()
-                .copied()
+            // What the native rules read, each type once.
+            let mut bodies: Vec<&str> = Vec::new();
+            let mut companions: Vec<&str> = Vec::new();
+            let mut every_body: Vec<&str> = Vec::new();
+            for r in &self.rules {
+                if let RuleKind::Native(n) = r.kind {
+                    let reads = n.reads;
+                    for (all, some) in [
+                        (&mut bodies, reads.bodies),
+                        (&mut companions, reads.registry_companions),
+                        (&mut every_body, reads.every_body_when_called),
+                    ] {
+                        for t in some {
+                            if !all.contains(t) {
+                                all.push(t);
+                            }
+                        }
+                    }
+                }
+            }
+            // A companion's body is read too.
+            for c in &companions {
+                if !bodies.contains(c) {
+                    bodies.push(c);
+                }
+            }
+            let companions = companions
+                .into_iter()
                 .filter(|c| !subjects.iter().any(|s| s.eq_ignore_ascii_case(c)));
             Arc::new(
-                BodyTypes::new(
-                    native::BODY_TYPES.iter().copied().chain(declared),
-                    native::READS_EVERY_BODY_WHEN_CALLED,
-                )
-                .with_companions(companions, native::REGISTRY_MARKER),
+                BodyTypes::new(bodies.into_iter().chain(declared), &every_body)
+                    .with_companions(companions, REGISTRY_MARKER),
             )
         });
     }
@@ -179,6 +197,11 @@ impl Engine {
             .collect()
     }
 
+    /// The ids of every rule it runs.
+    pub fn ids(&self) -> Vec<String> {
+        self.metas().into_iter().map(|m| m.id).collect()
+    }
+
     pub fn meta(&self, id: &str) -> Option<&RuleMeta> {
         self.rules
             .iter()
@@ -206,7 +229,7 @@ impl Engine {
             };
             match &rule.kind {
                 RuleKind::Declarative(cond) => declarative(&rin, cond, &views, &mut out),
-                RuleKind::Native(check) => out.extend(check(&rin)),
+                RuleKind::Native(native) => out.extend((native.check)(&rin)),
                 RuleKind::Driver => {}
             }
         }

@@ -1,9 +1,10 @@
 use std::path::Path;
 
 use crate::fix::{fix_text, FileFix, FixOptions};
-use crate::rules::catalog::{builtin_rules, parse_rule};
+use crate::rules::catalog::parse_rule;
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
+use crate::rules::native::registry::builtin_rules;
 
 /// A rule like ACR007 (exports disabled, which needs public network access disabled),
 /// to exercise `set` with several properties and insertion of missing ones.

@@ -16,9 +16,16 @@ use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_related};
+use super::registry::{NativeRule, Reads};
 
 const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 const REPLICATION: &str = "Microsoft.ContainerRegistry/registries/replications";
+
+/// Reads registries and their replications.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads::REGISTRIES,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

@@ -14,6 +14,7 @@ use crate::arm::value::{ResourceRef, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_within, resource_node};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
+use super::registry::{NativeRule, Reads};
 
 const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 
@@ -47,6 +48,16 @@ struct Flow {
     file: FileId,
     span: Span,
 }
+
+/// Reads registries; follows `listCredentials()` results through every body and nested deployment parameters.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads {
+        bodies: &["Microsoft.ContainerRegistry/", "Microsoft.Resources/deployments"],
+        every_body_when_called: &["listCredentials"],
+        ..Reads::REGISTRIES
+    },
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

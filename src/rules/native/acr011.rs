@@ -10,7 +10,17 @@ use super::emit::{at_path, doubts_suffix, related_at};
 use super::name_text;
 use super::resolve::{deployed, is_type, private_links, registries, Deployed, Link};
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::rules::finding::{Finding, Status};
+
+/// Reads registries and the private endpoints that may target them.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads {
+        registry_companions: &[super::resolve::PRIVATE_ENDPOINT],
+        ..Reads::REGISTRIES
+    },
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

@@ -12,6 +12,7 @@ use super::resolve::{
     deployed, is_type, private_links, registries, registry_of_child, sku_of, Deployed, Link, Sku,
 };
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::arm::expand::ExpandedResource;
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Status};
@@ -177,6 +178,15 @@ fn non_premium(reg: &ExpandedResource) -> Option<(String, Option<String>)> {
         )),
     }
 }
+
+/// Reads registries, their children and the private endpoints that target them.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads {
+        registry_companions: &[super::resolve::PRIVATE_ENDPOINT],
+        ..Reads::REGISTRIES
+    },
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

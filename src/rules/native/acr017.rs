@@ -11,6 +11,7 @@ use super::name_shape::{shape_of_term, Verdict};
 use super::name_text;
 use super::resolve::{deployed, registries, Deployed};
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Status};
 
@@ -44,6 +45,12 @@ pub fn name_problem(name: &str) -> Option<String> {
     }
     None
 }
+
+/// Reads registry names.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads::REGISTRIES,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

@@ -14,6 +14,7 @@ use super::emit::{at_path, doubts_suffix};
 use super::name_text;
 use super::resolve::{deployed, is_type, Deployed};
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::arm::expand::ExpandedResource;
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Status};
@@ -189,6 +190,12 @@ fn written(r: &ExpandedResource) -> Vec<Written<'_>> {
     }
     out
 }
+
+/// Reads scope maps and the repositories registry children name.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads::REGISTRIES,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

@@ -9,6 +9,7 @@ use super::emit::{at_path, doubts_suffix};
 use super::name_text;
 use super::resolve::{deployed, is_type, Deployed};
 use super::RuleInput;
+use super::registry::{NativeRule, Reads};
 use crate::arm::value::Value;
 use crate::rules::finding::{Finding, Status};
 
@@ -38,6 +39,12 @@ fn unsupported_host(url: &str) -> Option<&'static str> {
         None
     }
 }
+
+/// Reads registry tasks.
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: Reads::REGISTRIES,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

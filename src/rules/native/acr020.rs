@@ -27,6 +27,7 @@ use super::access::{
 };
 use super::emit::{doubts_suffix, related_at};
 use super::resolve::{deployed, is_type, registries, registry_key, Deployed, Link};
+use super::registry::NativeRule;
 use super::{name_text, RuleInput};
 use crate::arm::expand::Expansion;
 use crate::arm::value::Value;
@@ -39,6 +40,12 @@ fn broad_role(guid: &str) -> Option<&'static str> {
         .find(|r| r.id.eq_ignore_ascii_case(guid))
         .map(|r| r.name)
 }
+
+/// Reads what the access rules read ([`super::access::READS`]).
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: super::access::READS,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

@@ -17,8 +17,15 @@ use super::access::{
 };
 use super::emit::{doubts_suffix, related_at};
 use super::resolve::{deployed, Deployed, Link};
+use super::registry::NativeRule;
 use super::{name_text, RuleInput};
 use crate::rules::finding::Finding;
+
+/// Reads what the access rules read ([`super::access::READS`]).
+pub(super) const RULE: NativeRule = NativeRule {
+    check,
+    reads: super::access::READS,
+};
 
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;

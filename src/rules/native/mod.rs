@@ -1,20 +1,13 @@
 //! Checks that need more than one resource, as Rust functions registered under their
-//! rule id (the rule's metadata still lives in `rules/<id>.json`).
+//! rule id (the rule's metadata still lives in `rules/<id>.json`), and the table of
+//! every built-in rule ([`BUILTIN`]).
 
 pub mod access;
-mod acr002;
-mod acr003;
-mod acr011;
-mod acr016;
-mod acr017;
-mod acr018;
-mod acr019;
-mod acr020;
-pub mod acr024;
 mod emit;
 mod name_shape;
 #[cfg(test)]
 mod native_tests;
+pub mod registry;
 pub mod resolve;
 mod term;
 #[cfg(test)]
@@ -29,6 +22,7 @@ use crate::rules::catalog::RuleMeta;
 use crate::rules::finding::{fingerprint, Finding, Level, Related, Status};
 use crate::rules::locate::location;
 use crate::source::json::Span;
+use registry::BuiltinRule;
 
 /// `--mode`: how the deployment treats resources the template does not declare.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -50,57 +44,62 @@ pub struct RuleInput<'a> {
     pub sources: &'a dyn crate::source::sources::Sources,
 }
 
-pub type NativeCheck = fn(&RuleInput) -> Vec<Finding>;
+/// Declares the built-in rules: `ID` for a rule whose `rules/ID.json` holds a
+/// condition, `ID => module` for a native rule (the module, in this folder, exports
+/// `RULE`), `ID driver NAME` for a rule the check driver reports, named `NAME` in
+/// the code.
+macro_rules! registry {
+    ($($id:ident $(=> $module:ident)? $(driver $name:ident)?),* $(,)?) => {
+        $($(mod $module;)?)*
+        $($(
+            #[doc = concat!("The driver's rule ", stringify!($id), ".")]
+            pub const $name: &str = stringify!($id);
+        )?)*
 
-/// The native check registered for a rule id.
-pub fn native(id: &str) -> Option<NativeCheck> {
-    match id {
-        "ACR002" => Some(acr002::check),
-        "ACR003" => Some(acr003::check),
-        "ACR011" => Some(acr011::check),
-        "ACR016" => Some(acr016::check),
-        "ACR017" => Some(acr017::check),
-        "ACR018" => Some(acr018::check),
-        "ACR019" => Some(acr019::check),
-        "ACR020" => Some(acr020::check),
-        "ACR024" => Some(acr024::check),
-        _ => None,
-    }
+        /// Every built-in rule, in order: the one list of rules.
+        pub const BUILTIN: &[BuiltinRule] = &[$(
+            BuiltinRule {
+                id: stringify!($id),
+                file: include_str!(concat!("../../../rules/", stringify!($id), ".json")),
+                native: registry!(@native $($module)?),
+                driver: registry!(@driver $($name)?),
+            }
+        ),*];
+    };
+    (@native) => { None };
+    (@native $module:ident) => { Some(&$module::RULE) };
+    (@driver) => { false };
+    (@driver $name:ident) => { true };
 }
 
-/// Resource types whose bodies the native checks read (an entry ending in `/` is a
-/// prefix): registries and their children, private endpoints (ACR011, ACR016), role
-/// assignments and deployment scripts (ACR020, ACR024), and nested deployments (whose
-/// `resourceGroup` places a registry, and whose parameters show what a script module
-/// that is not fetched runs). A new native check that reads another type's body must add
-/// it here, or `check` leaves that body unevaluated. ACR003 reads every body, but only
-/// in templates that call `listCredentials` (see [`READS_EVERY_BODY_WHEN_CALLED`]).
-pub const BODY_TYPES: &[&str] = &[
-    "Microsoft.ContainerRegistry/",
-    resolve::PRIVATE_ENDPOINT,
-    "Microsoft.Authorization/roleAssignments",
-    access::scripts::DEPLOYMENT_SCRIPT,
-    "Microsoft.Resources/deployments",
-];
-
-/// Of [`BODY_TYPES`], those the native checks read only for what they say about a
-/// registry (a private endpoint's target, a role assignment's scope, the registry a
-/// deployment script acts on). A registry is
-/// named by its type, `Microsoft.ContainerRegistry/...`, in the template or in a
-/// value of its parameter file; a template none of whose files names it has nothing
-/// in them for the checks to find, so they do not make it worth evaluating.
-pub const REGISTRY_COMPANION_TYPES: &[&str] = &[
-    resolve::PRIVATE_ENDPOINT,
-    "Microsoft.Authorization/roleAssignments",
-    access::scripts::DEPLOYMENT_SCRIPT,
-];
-
-/// What names a registry in a template's text (see [`REGISTRY_COMPANION_TYPES`]).
-pub const REGISTRY_MARKER: &str = "Microsoft.ContainerRegistry";
-
-/// Functions whose use anywhere in a template makes a native check read every
-/// resource body: ACR003 follows `listCredentials()` results wherever they flow.
-pub const READS_EVERY_BODY_WHEN_CALLED: &[&str] = &["listCredentials"];
+registry! {
+    ACR000 driver UNREADABLE,
+    ACR001,
+    ACR002 => acr002,
+    ACR003 => acr003,
+    ACR004,
+    ACR005,
+    ACR006,
+    ACR007,
+    ACR008,
+    ACR009,
+    ACR010,
+    ACR011 => acr011,
+    ACR012,
+    ACR013,
+    ACR014,
+    ACR015,
+    ACR016 => acr016,
+    ACR017 => acr017,
+    ACR018 => acr018,
+    ACR019 => acr019,
+    ACR020 => acr020,
+    ACR021,
+    ACR022,
+    ACR023,
+    ACR024 => acr024,
+    ACR100 driver UNRESOLVED_MODULE,
+}
 
 /// The evaluated name of a resource as text (unknown names as `<unknown>`).
 pub fn name_text(v: &Value) -> String {
@@ -154,3 +153,4 @@ pub fn resource_finding(
 
 pub use crate::rules::normalize_location;
 pub use acr018::repository_problem;
+pub use acr024::replacements as acr024_replacements;

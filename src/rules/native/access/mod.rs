@@ -11,6 +11,7 @@
 pub mod roles;
 pub mod scripts;
 
+use super::registry::Reads;
 use super::resolve::{
     canonical_key, deployed, is_type, name_segments, registries, registry_key, same_key, target_of,
     Deployed, Link, REGISTRY,
@@ -25,6 +26,16 @@ pub const NESTED_ROLE_ASSIGNMENT: &str =
     "Microsoft.ContainerRegistry/registries/providers/roleAssignments";
 pub const DEPLOYMENT: &str = "Microsoft.Resources/deployments";
 const USER_ASSIGNED_IDENTITY: &str = "Microsoft.ManagedIdentity/userAssignedIdentities";
+
+/// What the access rules read: registries and the nested deployments that place one
+/// (their `resourceGroup`) or run a script module that is not fetched (their
+/// parameters), and, in a template that names a registry, the role assignments and
+/// deployment scripts that may act on one.
+pub const READS: Reads = Reads {
+    bodies: &["Microsoft.ContainerRegistry/", DEPLOYMENT],
+    registry_companions: &[ROLE_ASSIGNMENT, scripts::DEPLOYMENT_SCRIPT],
+    every_body_when_called: &[],
+};
 
 /// `properties.roleAssignmentMode` value of the ABAC mode.
 pub const ABAC_MODE: &str = "AbacRepositoryPermissions";
