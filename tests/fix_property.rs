@@ -270,8 +270,8 @@ fn check_file(path: &Path, engine: &Engine, options: &FixOptions, counts: &mut C
             );
         }
     }
-    // Bytes outside the changed lines are identical, and changed lines are inside a
-    // fixed resource's declaration or a parameter/variable it reads.
+    // Bytes outside the changed lines are identical, and changed lines touch a fixed
+    // resource's declaration or a parameter/variable it reads.
     let spans: Vec<(usize, usize)> = m0
         .iter()
         .filter(|(_, span, _, _)| {
@@ -294,9 +294,9 @@ fn check_file(path: &Path, engine: &Engine, options: &FixOptions, counts: &mut C
         let len: usize = diff.old_slices()[old.clone()].iter().map(|l| l.len()).sum();
         if op.tag() != similar::DiffTag::Equal {
             let (s, e) = (offset, offset + len);
-            // A pure insertion sits between lines: it must be inside a span too.
-            let inside = spans.iter().any(|(a, b)| *a <= s.max(1) - 1 && e <= b + 1)
-                || spans.iter().any(|(a, b)| s >= *a && s <= *b);
+            // The changed lines touch a fixed resource or a value it reads (a pure
+            // insertion sits between two lines, at `s`).
+            let inside = spans.iter().any(|(a, b)| s <= *b && *a <= e);
             assert!(
                 inside,
                 "{label}: edit at bytes {s}..{e} outside the fixed resources"

@@ -364,15 +364,7 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
 /// Add `key: value` to an object literal, on its own line like the other properties.
 fn insert_property(text: &str, object: &Expr, key: &str, value: &serde_json::Value) -> Planned {
     let added = [(key.to_string(), value.clone())];
-    match insert_properties(text, object, &added) {
-        Planned::Edits(edits) => Planned::Edits(
-            edits
-                .into_iter()
-                .map(|e| e.adding((object.span.start, object.span.end), key, value))
-                .collect(),
-        ),
-        other => other,
-    }
+    insert_properties(text, object, &added).adding((object.span.start, object.span.end), key, value)
 }
 
 /// Add properties to an object literal in one insertion, each on its own line like

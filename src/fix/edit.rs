@@ -126,6 +126,25 @@ impl Planned {
         Ok(())
     }
 
+    /// This plan's edits recorded as adding `key: value` to the object spanning
+    /// `object` (see [`Edit::adding`]).
+    pub(crate) fn adding(
+        self,
+        object: (u32, u32),
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Planned {
+        match self {
+            Planned::Edits(edits) => Planned::Edits(
+                edits
+                    .into_iter()
+                    .map(|e| e.adding(object, key, value))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The plan of a repair made of `edits` (none: nothing to change).
     pub(crate) fn of(edits: Vec<Edit>) -> Planned {
         if edits.is_empty() {

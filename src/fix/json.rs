@@ -399,15 +399,7 @@ fn set_parameter_default(
 /// Add `"key": value` to an object, in the style of its other members.
 fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value) -> Planned {
     let members = [(key.to_string(), value.clone())];
-    match insert_members(text, object, &members) {
-        Planned::Edits(edits) => Planned::Edits(
-            edits
-                .into_iter()
-                .map(|e| e.adding((object.span.start, object.span.end), key, value))
-                .collect(),
-        ),
-        other => other,
-    }
+    insert_members(text, object, &members).adding((object.span.start, object.span.end), key, value)
 }
 
 /// Add members to an object in one insertion, in the style of its other members.
