@@ -6,6 +6,9 @@
 use super::edit::{self, Edit, Member, Planned};
 use super::parsed::Parsed;
 
+/// An object's span, the distinct members added to it and the edits that add them.
+type Group = ((u32, u32), Vec<Member>, Vec<Edit>);
+
 /// `members` with `add` merged in: a key already there takes the union of both
 /// objects; two different values for one key are a conflict.
 fn merge_member(
@@ -44,7 +47,7 @@ pub(super) fn merge(parsed: &Parsed, text: &str, edits: Vec<Edit>) -> Result<Vec
     let mut plain: Vec<Edit> = Vec::new();
     // Objects in order of first appearance, with their distinct added members and
     // the edits that add them.
-    let mut groups: Vec<((u32, u32), Vec<Member>, Vec<Edit>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for e in edits {
         match e.member.as_deref().cloned() {
             None => {

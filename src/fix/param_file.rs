@@ -36,6 +36,9 @@ fn is_literal(text: &str) -> bool {
         || serde_json::from_str::<String>(t).is_ok_and(|s| !s.starts_with('['))
 }
 
+/// A check's findings and the evaluated model of the template.
+type Checked = (Vec<Finding>, Option<Model>);
+
 /// All findings when the parameter file at `path` holds `text` (`None`: not a
 /// parameter file `check` can check).
 fn findings(
@@ -44,7 +47,7 @@ fn findings(
     text: &str,
     engine: &Engine,
     options: &FixOptions,
-) -> Result<Option<(Vec<Finding>, Option<Model>)>, String> {
+) -> Result<Option<Checked>, String> {
     let mut overlay = Overlay::new(sources);
     overlay.set(path, Arc::new(text.to_string()));
     let outcome = check_source(path, &overlay, true, engine, &options.check);
