@@ -2,7 +2,8 @@
 # Fuzz one target for a while, seeded from ../shared/corpus at run time (the seeds and
 # the corpus libFuzzer grows stay out of git, in fuzz/corpus/).
 #
-#   fuzz/run.sh TARGET [SECONDS]      TARGET: jsonc_expand | expression | bicep | report
+#   fuzz/run.sh TARGET [SECONDS]
+#     TARGET: jsonc_expand | expression | bicep | report | cli_tree | rules_scale
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain the nightly
 # flags it uses are allowed with RUSTC_BOOTSTRAP=1, which this script sets.
@@ -33,7 +34,10 @@ if [ -z "$(ls -A "$SEEDS")" ]; then
       find "$SHARED" -name '*.bicep' -size -48k | sort |
         while read -r f; do cp "$f" "$SEEDS/$(echo "$f" | md5sum | cut -c1-16).bicep"; done
       ;;
-    report) printf 'seed' >"$SEEDS/seed" ;;
+    report | cli_tree | rules_scale)
+      # Generators: any bytes describe a report, a tree, a set of resources.
+      head -c 4096 /dev/urandom >"$SEEDS/seed"
+      ;;
     *) echo "unknown target $TARGET" >&2; exit 2 ;;
   esac
   set -o pipefail

@@ -29,7 +29,7 @@ pub use cli::{run, Cli};
 
 // Loading and expanding templates (`acrlint expand`).
 pub use arm::eval::{
-    DeploymentContext, Evaluator, ProvenanceKind, Scope, ScopeKind, UnresolvedKind,
+    DeploymentContext, DiagnosticKind, Evaluator, ProvenanceKind, Scope, ScopeKind, UnresolvedKind,
     UnresolvedModule,
 };
 pub use arm::expand::{
@@ -38,7 +38,8 @@ pub use arm::expand::{
 pub use arm::value::Value;
 pub use load::discover::{classify, JsonFileKind};
 pub use load::{
-    expand, expand_loaded, load_bicep, load_bicepparam, load_json, load_text, Disk, Loader,
+    expand, expand_loaded, load_bicep, load_bicepparam, load_json, load_text, Confined, Disk,
+    Loader,
 };
 pub use lower::{BicepProject, Severity, FILE_MARKER};
 pub use report::expand::to_json as expansion_to_json;
@@ -47,11 +48,12 @@ pub use source::line_index::LineCol;
 pub use source::sources::{Overlay, Sources};
 
 // Rules and checking (`acrlint check`).
+pub use check::config::ConfigResolver;
 pub use check::{
     check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
     Report, Summary,
 };
-pub use report::{render, Format, RenderOptions};
+pub use report::{hygiene, render, Format, RenderOptions};
 pub use rules::catalog::RuleMeta;
 pub use rules::condition::{NoExpressions, Outcome};
 pub use rules::engine::{Engine, EngineInput};
@@ -83,6 +85,7 @@ pub mod restore {
 pub mod syntax {
     pub use crate::arm::expr::parser as expression;
     pub use crate::source::bicep;
+    pub use crate::source::encoding;
     pub use crate::source::json;
 }
 

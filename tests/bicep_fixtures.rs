@@ -375,7 +375,7 @@ fn bicepparam_secrets_and_uncomputable_values() {
 fn module_chains_are_capped() {
     let dir = std::env::temp_dir().join(format!("acrlint-bicep-chain-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let levels = acrlint::limits::MAX_DEPLOYMENT_DEPTH + 4;
+    let levels = acrlint::limits::Limits::default().deployment_depth + 4;
     for i in 0..levels {
         let text = format!(
             "module next './m{}.bicep' = {{\n  name: 'm{}'\n}}\n",
@@ -400,9 +400,9 @@ fn module_chains_are_capped() {
         project.diagnostics
     );
     // Every followed level is a file of the project; the rest are not loaded.
-    assert!(project.files.len() <= acrlint::limits::MAX_DEPLOYMENT_DEPTH + 2);
+    assert!(project.files.len() <= acrlint::limits::Limits::default().deployment_depth + 2);
     let exp = expand(project);
-    assert!(exp.resources.len() >= acrlint::limits::MAX_DEPLOYMENT_DEPTH);
+    assert!(exp.resources.len() >= acrlint::limits::Limits::default().deployment_depth);
 }
 
 #[test]

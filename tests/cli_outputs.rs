@@ -141,19 +141,31 @@ fn a_symlink_loop_is_named_as_a_loop() {
 }
 
 #[test]
-fn utf16_input_names_the_encoding_and_the_help_fits() {
+fn utf16_input_is_decoded_or_names_the_encoding_and_the_help_fits() {
     let dir = tempfile::tempdir().unwrap();
     let template = std::fs::read_to_string(repository().join(EXAMPLE)).unwrap();
-    let mut bytes = vec![0xFF, 0xFE];
-    bytes.extend(template.encode_utf16().flat_map(u16::to_le_bytes));
-    std::fs::write(dir.path().join("main.json"), bytes).unwrap();
+    let utf16: Vec<u8> = template.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    // With a byte order mark, as the Azure CLI reads it: decoded and checked.
+    std::fs::write(
+        dir.path().join("marked.json"),
+        [&[0xFF, 0xFE][..], &utf16].concat(),
+    )
+    .unwrap();
+    let marked = acrlint_in(dir.path(), &["check", "marked.json"]);
+    let utf8 = acrlint(&["check", EXAMPLE]);
+    assert_eq!(marked.status.code(), utf8.status.code());
+    assert!(
+        text(&marked.stdout).contains("ACR001"),
+        "{}",
+        text(&marked.stdout)
+    );
+    // Without one: an error naming the encoding, with help that fits.
+    std::fs::write(dir.path().join("main.json"), &utf16).unwrap();
     let out = acrlint_in(dir.path(), &["check", "main.json"]);
     let stdout = text(&out.stdout);
     assert_eq!(out.status.code(), Some(2), "{stdout}");
     assert!(
-        stdout.contains(
-            "ACR000 error file is UTF-16 little-endian (byte order mark FF FE), not UTF-8"
-        ),
+        stdout.contains("ACR000 error file looks like UTF-16LE text without a byte order mark"),
         "{stdout}"
     );
     assert!(
@@ -705,12 +717,12 @@ fn stdin_errors_are_usage_errors() {
     let out = acrlint(&["check", EXAMPLE, "--stdin-filename", "x.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("give `-` among the paths"));
-    let mut utf16 = vec![0xFF, 0xFE];
-    utf16.extend("{}".encode_utf16().flat_map(u16::to_le_bytes));
+    let utf16: Vec<u8> = "{}".encode_utf16().flat_map(u16::to_le_bytes).collect();
     let out = check_stdin(repository(), &["-"], &utf16);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stderr).starts_with("error: -: file is UTF-16 little-endian"),
+        text(&out.stderr)
+            .starts_with("error: -: file looks like UTF-16LE text without a byte order mark"),
         "{}",
         text(&out.stderr)
     );

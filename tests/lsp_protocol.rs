@@ -395,3 +395,27 @@ fn configuration_changes_apply_without_a_restart() {
     assert!(codes(&diags).contains(&"ACR001".to_string()), "{diags:#?}");
     client.shutdown();
 }
+
+#[test]
+fn the_server_reads_no_file_outside_the_documents_root() {
+    const SECRET: &str = "LSP-SECRET-51d0";
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(outside.join("secret.txt"), SECRET).unwrap();
+    // Open in the editor too: a buffer outside the root is refused like the file.
+    let text = "resource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = {\n  name: loadTextContent('../outside/secret.txt')\n  location: 'westus'\n  sku: { name: 'Premium' }\n  properties: { adminUserEnabled: true }\n}\n";
+    let path = project.join("main.bicep");
+    std::fs::write(&path, text).unwrap();
+    let mut client = Client::start(&project);
+    client.open(&outside.join("secret.txt"), "plaintext", SECRET);
+    let uri = client.open(&path, "bicep", text);
+    let diags = client.diagnostics(&uri, 1);
+    let all = serde_json::to_string(&diags).unwrap();
+    assert!(!all.contains(SECRET), "{all}");
+    assert!(all.contains("leaves the checked root"), "{all}");
+    assert!(codes(&diags).contains(&"ACR001".to_string()), "{all}");
+    client.shutdown();
+}

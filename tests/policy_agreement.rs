@@ -119,6 +119,8 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
         outputs: Vec::new(),
         diagnostics: Vec::new(),
         parameter_file: exp.parameter_file.clone(),
+        work: exp.work,
+        index: Default::default(),
     }
 }
 

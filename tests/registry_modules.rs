@@ -315,3 +315,92 @@ fn explain_documents_the_rule() {
         "{out}"
     );
 }
+
+/// A project of its own (its root) beside the HOME that holds the default cache.
+fn project_outside_the_cache(w: &Workspace, bicepconfig: Option<serde_json::Value>) {
+    w.write(
+        "project/main.bicep",
+        "module acr 'br:corp.azurecr.io/bicep/modules/registry:v1' = {\n  name: 'acr'\n  params: {\n    name: 'contosoacr01'\n    acrAdminUserEnabled: true\n  }\n}\n",
+    );
+    if let Some(c) = bicepconfig {
+        w.write("project/bicepconfig.json", &c.to_string());
+    }
+}
+
+#[test]
+fn the_default_module_cache_is_read_outside_the_root_and_nothing_else_is() {
+    let w = Workspace::new();
+    let dir = ".bicep/br/corp.azurecr.io/bicep$modules$registry/v1$";
+    for (name, text) in [
+        ("main.json", MODULE),
+        ("manifest", "{}"),
+        ("metadata", "{\"manifestDigest\": \"sha256:0\"}"),
+    ] {
+        w.write(&format!("home/{dir}/{name}"), text);
+    }
+    project_outside_the_cache(&w, None);
+    let rules = |o: &Output| -> Vec<String> { findings(o).into_iter().map(|f| f.0).collect() };
+    let out = w.acrlint(&["check", "project", "--format", "json"]);
+    assert!(
+        rules(&out).contains(&"ACR001".to_string()),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !stdout(&out).contains("outside the checked root"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A cache that the project's bicepconfig.json moves out of the root is another
+    // directory outside it: read only when allowed.
+    let moved = w.path().join("elsewhere");
+    std::fs::create_dir_all(&moved).unwrap();
+    let from = w.home().join(".bicep/br");
+    std::fs::rename(&from, moved.join("br")).unwrap();
+    project_outside_the_cache(&w, Some(serde_json::json!({"cacheRootDirectory": moved})));
+    let out = w.acrlint(&["check", "project", "--format", "json"]);
+    assert!(
+        !rules(&out).contains(&"ACR001".to_string()),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        rules(&out).contains(&"ACR100".to_string()),
+        "{}",
+        stdout(&out)
+    );
+    let allowed = moved.to_str().unwrap();
+    let out = w.acrlint(&[
+        "check",
+        "project",
+        "--allow-path",
+        allowed,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        rules(&out).contains(&"ACR001".to_string()),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn restore_follows_local_modules_inside_the_root_only() {
+    let w = Workspace::new();
+    w.write(
+        "outside/inner.bicep",
+        "module m 'br:corp.azurecr.io/bicep/modules/registry:v1' = {\n  name: 'm'\n}\n",
+    );
+    w.write(
+        "project/main.bicep",
+        "module inner '../outside/inner.bicep' = {\n  name: 'inner'\n}\n",
+    );
+    let out = w.acrlint(&["restore", "project"]);
+    let all = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(all.contains("leaves the checked root"), "{all}");
+    // The module of the file outside is not looked up (no registry is asked).
+    assert!(!all.contains("corp.azurecr.io"), "{all}");
+    assert_eq!(out.status.code(), Some(1), "{all}");
+}

@@ -175,6 +175,9 @@ fn a_bicepconfig_alias_and_cache_root_are_followed() {
     let registry = Registry::start(false);
     registry.push_module("bicep/modules/registry", "v1", MODULE.as_bytes());
     let w = Workspace::new();
+    // A repository: its root holds the configuration and the cache, and `infra` is
+    // checked inside it (outside a repository the root would be `infra` alone).
+    std::fs::create_dir_all(w.path().join(".git")).expect("mkdir");
     let cache = w.path().join("ci-cache");
     w.write(
         "bicepconfig.json",

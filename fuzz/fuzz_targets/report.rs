@@ -1,12 +1,19 @@
 //! Every output format (text, JSON, SARIF, JUnit, GitHub) fed findings built from any
-//! bytes: odd paths, control characters, positions past the end of the source.
+//! bytes: odd paths, control characters and bidirectional or invisible code points,
+//! long lines (sources and messages of up to 64 KB, a line repeated), positions past
+//! the end of the source. Checked: no panic; text, GitHub and JUnit output hold no
+//! hazardous character (see `acrlint::hygiene`); JUnit holds no character
+//! XML 1.0 forbids; source snippets are clipped (output stays proportional to the
+//! findings, not to the length of the lines they are on).
 #![no_main]
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use acrlint::hygiene;
 use acrlint::{
-    render, Engine, Finding, Format, Level, LineCol, Location, Related, Report, Status, Suppression,
+    render, Engine, Finding, Format, Level, LineCol, Location, Related, RenderOptions, Report,
+    Status, Suppression,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -20,14 +27,25 @@ impl Bytes<'_> {
         b
     }
     fn num(&mut self) -> u32 {
-        u32::from_le_bytes([self.byte(), self.byte(), 0, 0]) % 5000
+        u32::from_le_bytes([self.byte(), self.byte(), self.byte() % 16, 0])
     }
+    /// Text of any length the input holds (up to 64 KB); sometimes repeated into a
+    /// long line.
     fn text(&mut self) -> String {
-        let n = (self.byte() % 40) as usize;
+        let n = u16::from_le_bytes([self.byte(), self.byte()]) as usize;
         let n = n.min(self.0.len());
         let (t, rest) = self.0.split_at(n);
         self.0 = rest;
-        String::from_utf8_lossy(t).into_owned()
+        let text = String::from_utf8_lossy(t).into_owned();
+        match self.byte() % 8 {
+            0 => text
+                .repeat(1 + self.byte() as usize * 64)
+                .chars()
+                .take(1 << 20)
+                .collect(),
+            1 => format!("{text}\u{202e}\u{1b}[2J\u{7}\u{0}\u{2028}\u{feff}\u{fffe}\u{ffff}\u{85}"),
+            _ => text,
+        }
     }
     fn location(&mut self, files: &[PathBuf]) -> Location {
         let file = files[self.byte() as usize % files.len()].clone();
@@ -109,7 +127,51 @@ fuzz_target!(|data: &[u8]| {
         Format::Junit,
         Format::Github,
     ] {
-        let _ = render(&report, format, false);
-        let _ = render(&report, format, true);
+        let colored = RenderOptions {
+            color: true,
+            ..RenderOptions::default()
+        };
+        let _ = render(&report, format, &colored);
+        let Ok(out) = render(&report, format, &RenderOptions::default()) else {
+            continue;
+        };
+        if matches!(format, Format::Text | Format::Github | Format::Junit) {
+            let bad: Vec<char> = out
+                .chars()
+                .filter(|&c| hygiene::is_hazard(c) && c != '\n' && c != '\t' && c != '\r')
+                .collect();
+            assert!(bad.is_empty(), "{format:?}: {bad:?}");
+        }
+        if format == Format::Junit {
+            assert!(out.chars().all(|c| {
+                let n = c as u32;
+                matches!(n, 0x9 | 0xA | 0xD)
+                    || (0x20..=0xD7FF).contains(&n)
+                    || (0xE000..=0xFFFD).contains(&n)
+                    || n >= 0x10000
+            }));
+        }
+        // Snippets are windows: each finding costs a bounded amount of output beyond
+        // its own strings (messages, names and paths are shown whole).
+        if format == Format::Text {
+            let strings: usize = report
+                .findings
+                .iter()
+                .map(|f| {
+                    f.message.len() * 8
+                        + f.related
+                            .iter()
+                            .map(|r| r.message.len() * 8 + 64)
+                            .sum::<usize>()
+                        + f.location.file.as_os_str().len() * 16
+                })
+                .sum();
+            assert!(
+                out.len() <= 64 * 1024 + strings + report.findings.len() * 16 * 1024,
+                "{} bytes of text for {} findings",
+                out.len(),
+                report.findings.len()
+            );
+        }
     }
 });

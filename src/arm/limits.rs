@@ -1,30 +1,30 @@
 //! Caps that keep evaluation bounded on hostile or broken input. Each cap produces a
-//! clear message naming it, never a crash. (What may be read and parsed at all is
-//! capped in [`crate::arm::limits`].)
+//! clear message naming it, never a crash.
+//!
+//! A limit that stops the evaluation of anything a rule may read makes the file fail
+//! (an ACR000 error: a template acrlint could not check must not pass). Those acrlint
+//! sets itself are [`Limits`] (in `source::limits`, as reading is capped too), each
+//! with a name that `--limit NAME=VALUE` raises and that its message gives; ARM's own
+//! limits (a copy count of at most 800, `range` of at most 10,000 items) are ARM's,
+//! and a template beyond them fails to deploy.
 
-/// ARM's own cap on `copy` counts.
+pub use crate::source::limits::{
+    array_items, current, raise_with, string_bytes, with, Limits, LIMIT_NAMES,
+};
+
+/// ARM's cap on `copy` counts.
 pub const MAX_COPY_COUNT: i64 = 800;
-/// Largest string a function may produce (`padLeft`, `format`, `concat` blow-ups).
-pub const MAX_STRING_BYTES: usize = 4 * 1024 * 1024;
-/// Largest array a function may produce (`range` is capped at 10,000 by ARM too).
-pub const MAX_ARRAY_ITEMS: usize = 100_000;
 /// ARM's cap on `range` counts.
 pub const MAX_RANGE_COUNT: i64 = 10_000;
-/// Deepest expression nesting the parser accepts.
+/// Deepest expression nesting the parser accepts (the parsers recurse: a stack bound).
 pub const MAX_EXPRESSION_DEPTH: usize = 128;
-/// Deepest chain of nested deployments followed.
-pub const MAX_DEPLOYMENT_DEPTH: usize = 16;
-/// Most resources one file may expand to.
-pub const MAX_EXPANDED_RESOURCES: usize = 50_000;
-/// Most combinations tried when a function is applied to candidate sets.
+/// Most combinations tried when a function is applied to candidate sets (more give an
+/// unknown value, which rules report as possible; nothing stops).
 pub const MAX_CANDIDATE_COMBINATIONS: usize = 64;
-/// Deepest recursion through user functions and variables.
+/// Deepest recursion through user functions and variables (a stack bound).
 pub const MAX_CALL_DEPTH: usize = 64;
-/// Largest value an expression or variable may produce, counted in nodes as written
-/// out (a shared part counts once per use: `createArray(x, x)` doubles).
-pub const MAX_VALUE_NODES: usize = 1_000_000;
 /// Deepest value an expression or variable may produce (dropping, printing and
-/// comparing values recurse through them).
+/// comparing values recurse through them: a stack bound).
 pub const MAX_VALUE_DEPTH: usize = 512;
 
 #[cfg(test)]
@@ -43,7 +43,9 @@ mod tests {
         for _ in 0..40 {
             v = Value::array(vec![v.clone(), v]);
         }
-        let why = v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH).unwrap();
+        let why = v
+            .too_large(Limits::default().value_nodes, MAX_VALUE_DEPTH)
+            .unwrap();
         assert!(why.contains("value too large"), "{why}");
         assert!(Value::str("x").too_large(0, 0).is_none());
     }
@@ -54,9 +56,13 @@ mod tests {
         for _ in 0..MAX_VALUE_DEPTH {
             v = Value::array(vec![v]);
         }
-        assert!(v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH).is_none());
+        assert!(v
+            .too_large(Limits::default().value_nodes, MAX_VALUE_DEPTH)
+            .is_none());
         let deeper = Value::array(vec![v]);
-        assert!(deeper.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH).is_some());
+        assert!(deeper
+            .too_large(Limits::default().value_nodes, MAX_VALUE_DEPTH)
+            .is_some());
     }
 
     #[test]

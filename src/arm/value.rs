@@ -63,6 +63,26 @@ pub struct Candidates {
     pub parameter: Str,
 }
 
+/// How the candidates of a property written twice, in different case, name their
+/// origin (where a parameter's candidates name the parameter).
+pub const CASE_TWIN_ORIGIN: &str = "property written twice in different case: ";
+
+/// How the origin of a set of candidates reads in a message: "parameter `x`", or
+/// "property `x` written twice in different case".
+pub fn choice_origin(name: &str) -> String {
+    match name.strip_prefix(CASE_TWIN_ORIGIN) {
+        Some(key) => format!("property `{key}` written twice in different case"),
+        None => format!("parameter `{name}`"),
+    }
+}
+
+impl Candidates {
+    /// [`choice_origin`] of these candidates.
+    pub fn origin(&self) -> String {
+        choice_origin(&self.parameter)
+    }
+}
+
 /// `lambda('x', 'y', body)`: parameter names and the body expression, plus the
 /// lambda variables visible where it was created.
 #[derive(Clone, Debug)]
@@ -95,6 +115,12 @@ impl Value {
     /// nested deeper than `max_depth`), or `None`. Counting stops at the limits, so
     /// this costs at most `max_nodes` steps even for a value that shares its parts.
     pub fn too_large(&self, max_nodes: usize, max_depth: usize) -> Option<String> {
+        self.size_within(max_nodes, max_depth).err()
+    }
+
+    /// The nodes of the value written out, when within `max_nodes` and `max_depth`;
+    /// otherwise why not.
+    pub fn size_within(&self, max_nodes: usize, max_depth: usize) -> Result<usize, String> {
         fn walk(v: &Value, budget: &mut usize, depth: usize, max_depth: usize) -> bool {
             if *budget == 0 || depth > max_depth {
                 return true;
@@ -125,13 +151,19 @@ impl Value {
                 | Value::Unknown(_)
                 | Value::Lambda(_)
         ) {
-            return None;
+            return Ok(1);
         }
         let mut budget = max_nodes;
-        walk(self, &mut budget, 0, max_depth).then(|| {
+        if !walk(self, &mut budget, 0, max_depth) {
+            return Ok(max_nodes - budget);
+        }
+        Err(if budget == 0 {
             format!(
-                "value too large: more than {max_nodes} values or nested deeper than {max_depth} levels"
+                "value too large: more than {max_nodes} values written out {}",
+                crate::arm::limits::raise_with("value-nodes", max_nodes)
             )
+        } else {
+            format!("value too large: nested deeper than {max_depth} levels")
         })
     }
 

@@ -81,5 +81,5 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), String> {
             .collect(),
     };
     let text = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))
+    crate::check::write::write_output(path, (text + "\n").as_bytes())
 }

@@ -2,7 +2,7 @@
 //! mapping, deployment context, failOn, mode. Found by walking up from each checked
 //! file, or given with `--config`. Unknown keys are an error naming the key.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -87,8 +87,11 @@ enum RuleAction {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Config::parse(path, &text)
+        use crate::source::sources::Sources;
+        let source = crate::load::Disk
+            .read(path)
+            .map_err(|e| format!("{}: {}", path.display(), e.message))?;
+        Config::parse(path, &source.text)
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Config, String> {
@@ -256,11 +259,16 @@ fn short_action(s: &str) -> Option<RuleAction> {
 }
 
 /// Finds the configuration of each file by walking up its folders (cached), unless one
-/// was given explicitly.
+/// was given explicitly or in-tree configurations are ignored (`--isolated`).
 #[derive(Debug, Default)]
 pub struct ConfigResolver {
     explicit: Option<Arc<Config>>,
+    /// Ignore every `acrlint.json` found in the tree: on untrusted pull requests an
+    /// in-tree configuration could turn rules off for the files under it.
+    isolated: bool,
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// Configuration files applied to at least one file (recorded in the reports).
+    applied: Mutex<BTreeSet<PathBuf>>,
     /// Errors met while loading configs found on the way (reported once).
     pub errors: Mutex<Vec<String>>,
     /// The ids of the rules the command runs.
@@ -272,15 +280,17 @@ pub struct ConfigResolver {
 
 impl ConfigResolver {
     /// The resolver of a command: the file given with `--config`, if any, for every
-    /// template; otherwise each template's own `acrlint.json`.
-    /// `rules` are the ids of the rules the command runs; a configuration that names
-    /// another is an error.
+    /// template; otherwise each template's own `acrlint.json` (none of them when
+    /// `isolated`). `rules` are the ids of the rules the command runs; a configuration
+    /// that names another is an error.
     pub fn from_option(
         config: Option<&Path>,
         rules: Vec<String>,
+        isolated: bool,
     ) -> Result<ConfigResolver, String> {
         let mut resolver = ConfigResolver {
             rules,
+            isolated,
             ..Default::default()
         };
         resolver.explicit = config
@@ -310,11 +320,25 @@ impl ConfigResolver {
     }
 
     pub fn for_file(&self, file: &Path) -> Option<Arc<Config>> {
-        if let Some(c) = &self.explicit {
-            return Some(c.clone());
+        let found = match &self.explicit {
+            Some(c) => Some(c.clone()),
+            None if self.isolated => None,
+            None => self.for_dir(file.parent()?),
+        };
+        if let (Some(c), Ok(mut applied)) = (&found, self.applied.lock()) {
+            if !applied.contains(&c.path) {
+                applied.insert(c.path.clone());
+            }
         }
-        let dir = file.parent()?.to_path_buf();
-        self.for_dir(&dir)
+        found
+    }
+
+    /// The configuration files applied so far, in path order.
+    pub fn applied(&self) -> Vec<PathBuf> {
+        self.applied
+            .lock()
+            .map(|a| a.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
@@ -431,7 +455,7 @@ mod tests {
             r#"{"rules": {"ACR999": "off"}}"#,
         )
         .unwrap();
-        let resolver = ConfigResolver::from_option(None, known).unwrap();
+        let resolver = ConfigResolver::from_option(None, known, false).unwrap();
         for name in ["a.json", "b.json"] {
             assert!(resolver.for_file(&dir.path().join(name)).is_none());
         }
@@ -460,5 +484,33 @@ mod tests {
             Some("infra/main.prod.parameters.json")
         );
         assert_eq!(c.fail_on(), Some(Some(Level::Warning)));
+    }
+
+    #[test]
+    fn isolated_ignores_in_tree_configurations_and_records_the_applied_ones() {
+        let dir = std::env::temp_dir().join(format!("acrlint-isolated-{}", std::process::id()));
+        let sub = dir.join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let in_tree = dir.join(FILE_NAME);
+        std::fs::write(&in_tree, r#"{"rules": {"ACR001": "off"}}"#).unwrap();
+        let template = sub.join("main.json");
+
+        let walking = ConfigResolver::from_option(None, vec!["ACR001".to_string()], false).unwrap();
+        assert!(walking.for_file(&template).is_some());
+        assert_eq!(walking.applied(), vec![in_tree.clone()]);
+
+        let isolated = ConfigResolver::from_option(None, vec!["ACR001".to_string()], true).unwrap();
+        assert!(isolated.for_file(&template).is_none());
+        assert!(isolated.applied().is_empty());
+
+        // --config still applies, and is what is recorded.
+        let given = dir.join("ci.json");
+        std::fs::write(&given, r#"{"failOn": "warning"}"#).unwrap();
+        let explicit =
+            ConfigResolver::from_option(Some(&given), vec!["ACR001".to_string()], true).unwrap();
+        let c = explicit.for_file(&template).unwrap();
+        assert_eq!(c.path, given);
+        assert_eq!(explicit.applied(), vec![given]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -13,11 +13,12 @@ pub use report::{Report, Summary};
 use crate::arm::eval::{DiagnosticKind, UnresolvedKind, UnresolvedModule};
 use crate::arm::expand::{Bodies, ExpandError, ExpandOptions, Expansion};
 use crate::load::discover::{classify, JsonFileKind};
-use crate::load::{Disk, Loader};
+use crate::load::{load_text, Confined, Disk, Loader};
 use crate::rules::engine::{Engine, EngineInput};
 use crate::rules::finding::{fingerprint, Finding, Level, Location, Status};
 use crate::rules::native::registry::{UNREADABLE, UNRESOLVED_MODULE};
 use crate::rules::native::DeploymentMode;
+use crate::source::file::LoadedFile;
 use crate::source::file::SourceFile;
 use crate::source::json::Span;
 use crate::source::sources::{Overlay, Sources};
@@ -45,6 +46,19 @@ pub struct CheckOptions {
     /// (`--stdin-filename`): named in findings, its language, configuration, parameter
     /// file and modules found as for that file; the text is checked, not the file.
     pub stdin: Option<(PathBuf, SourceText)>,
+    /// The directories files may be read from (the command line always sets them);
+    /// `None`: anywhere.
+    pub confined: Option<Confined>,
+}
+
+impl CheckOptions {
+    /// Where files are read from: the disk, inside the roots when confined.
+    pub fn sources(&self) -> &dyn Sources {
+        match &self.confined {
+            Some(c) => c,
+            None => &Disk,
+        }
+    }
 }
 
 /// The path that names stdin on the command line.
@@ -180,7 +194,7 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
         Err(_) => files.iter().map(one).collect(),
     };
     if let (Some((path, text)), false) = (&options.stdin, from_stdin.is_empty()) {
-        let mut overlay = Overlay::new(&Disk);
+        let mut overlay = Overlay::new(options.sources());
         overlay.set(path, text.clone());
         outcomes.push(check_source(path, &overlay, true, engine, options));
     }
@@ -211,6 +225,11 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     }
     report.findings.sort_by_key(Finding::sort_key);
     report.sources = sources;
+    report.configurations = options
+        .config
+        .as_ref()
+        .map(|r| r.applied())
+        .unwrap_or_default();
     CheckResult { report, had_fatal }
 }
 
@@ -279,12 +298,38 @@ fn driver_finding(
     }
 }
 
+/// Read and parse a JSON file, unless it was walked (not `explicit`) and cannot be a
+/// template.
+fn read_json(
+    sources: &dyn Sources,
+    path: &Path,
+    explicit: bool,
+) -> Result<Option<LoadedFile>, ExpandError> {
+    let source = sources.read(path).map_err(|e| ExpandError {
+        path: path.to_path_buf(),
+        message: e.message,
+        span: e.offset.map(|o| Span { start: o, end: o }),
+        source: e.lossy,
+    })?;
+    let text = source.text.as_bytes();
+    // An escape (`deployment\u0054emplate`) could spell either: such a file is parsed.
+    if !explicit
+        && !looks_like_template(&source.text)
+        && !crate::arm::expand::contains_ignore_ascii_case(text, b"contentversion")
+        && memchr::memmem::find(text, b"\\u").is_none()
+    {
+        return Ok(None);
+    }
+    load_text(source).map(Some)
+}
+
+/// Whether a file that could not be read or parsed names a deployment template or
+/// parameters schema anywhere in its text: such a file is reported, never skipped
+/// (a template our parser rejects must not pass unchecked).
 fn looks_like_template(text: &str) -> bool {
-    let lower = text
-        .get(..text.len().min(4096))
-        .unwrap_or(text)
-        .to_ascii_lowercase();
-    lower.contains("deploymenttemplate.json")
+    use crate::arm::expand::contains_ignore_ascii_case;
+    contains_ignore_ascii_case(text.as_bytes(), b"deploymenttemplate")
+        || contains_ignore_ascii_case(text.as_bytes(), b"deploymentparameters")
 }
 
 /// Check one file on disk (`explicit`: named by the user, see [`check_source`]).
@@ -313,7 +358,15 @@ fn check_file_among(
             ..Default::default()
         };
     }
-    check_in(path, &Disk, explicit, engine, options, config, siblings)
+    check_in(
+        path,
+        options.sources(),
+        explicit,
+        engine,
+        options,
+        config,
+        siblings,
+    )
 }
 
 /// Check one file, ARM JSON or Bicep, reading it and every file it pulls in
@@ -340,7 +393,22 @@ pub fn check_source(
     )
 }
 
+/// Check one file within the run's limits.
 fn check_in(
+    path: &Path,
+    sources: &dyn Sources,
+    explicit: bool,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
+    siblings: &Siblings,
+) -> FileOutcome {
+    crate::arm::limits::with(&options.expand.limits, || {
+        check_within_limits(path, sources, explicit, engine, options, config, siblings)
+    })
+}
+
+fn check_within_limits(
     path: &Path,
     sources: &dyn Sources,
     explicit: bool,
@@ -356,20 +424,34 @@ fn check_in(
     let loader = Loader::new(sources);
     let language = Language::of(path);
     if language == Some(Language::BicepParam) && !explicit {
+        // Checked through its template, except a link the roots refuse: reported.
+        if path.is_symlink() {
+            if let Err(e) = sources.read(path) {
+                outcome.fatal = true;
+                outcome
+                    .findings
+                    .push(acr000(path, None, None, Level::Error, &e.message));
+            }
+        }
         return outcome;
     }
     // A JSON file is checked only when it is a template: read it first to see.
     let json = if language.is_some_and(Language::is_bicep) {
         None
     } else {
-        match loader.load_json(path) {
-            Ok(l) if classify(&l.root) == JsonFileKind::Template => Some(l),
-            Ok(_) => return outcome,
+        match read_json(sources, path, explicit) {
+            Ok(None) => return outcome,
+            Ok(Some(l)) if classify(&l.root) == JsonFileKind::Template => Some(l),
+            Ok(Some(_)) => return outcome,
             Err(e) => {
+                // A walked file that cannot be read is reported when it may be a
+                // template, and when it is a link that was refused (out of the root)
+                // or leads nowhere: a link is never skipped in silence.
                 let relevant = explicit
                     || e.source
                         .as_ref()
-                        .is_some_and(|s| looks_like_template(&s.text));
+                        .is_some_and(|s| looks_like_template(&s.text))
+                    || path.is_symlink();
                 if relevant {
                     outcome.fatal = true;
                     outcome.source = e.source.as_ref().map(|s| s.text.clone());
@@ -482,8 +564,9 @@ pub fn diagnostic_findings(exp: &Expansion) -> Vec<Finding> {
     let mut out = Vec::new();
     for d in &exp.diagnostics {
         let (rule, level) = match d.kind {
-            DiagnosticKind::Syntax => (UNREADABLE, Level::Error),
-            DiagnosticKind::Limit => (UNREADABLE, Level::Warning),
+            // A limit stops evaluation of something a rule may read: fail closed.
+            DiagnosticKind::Syntax | DiagnosticKind::Limit => (UNREADABLE, Level::Error),
+            DiagnosticKind::Ambiguity => (UNREADABLE, Level::Warning),
             DiagnosticKind::UnresolvedModule(u) => (UNRESOLVED_MODULE, unresolved_level(u)),
             DiagnosticKind::Evaluation => continue,
         };
@@ -505,6 +588,7 @@ mod modules;
 mod report;
 pub mod select;
 pub mod suppress;
+pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line
 /// did not say.
@@ -516,9 +600,16 @@ fn apply_config_context(
 ) {
     let Some(c) = config else { return };
     if expand_options.parameters.is_none() {
-        expand_options.parameters = c
-            .parameter_file_for(path)
-            .and_then(|written| sources.resolve(&c.path, written).ok());
+        // A path the roots refuse is still the parameter file: reading it fails, and
+        // says why, instead of checking without it.
+        expand_options.parameters = c.parameter_file_for(path).map(|written| {
+            sources.resolve(&c.path, written).unwrap_or_else(|_| {
+                c.path
+                    .parent()
+                    .unwrap_or(Path::new(""))
+                    .join(written.replace('\\', "/"))
+            })
+        });
     }
     let ctx = &mut expand_options.context;
     let cc = &c.file.context;

@@ -18,6 +18,8 @@ pub struct Report {
     /// Files checked, in order, with their text (for source snippets).
     pub files: Vec<PathBuf>,
     pub sources: BTreeMap<PathBuf, SourceText>,
+    /// Configuration files (`acrlint.json`, `--config`) applied in the run.
+    pub configurations: Vec<PathBuf>,
 }
 
 /// Counts shown at the end of the text output and in the JSON `summary`.

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::output::{self, Written};
-use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::output::{self, check_outputs, Written};
+use super::{named_paths, ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use std::sync::Arc;
 
 use crate::check::baseline::Baseline;
@@ -20,7 +20,6 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
 use crate::source::file::{SourceFile, SourceText};
-use crate::source::limits::MAX_FILE_BYTES;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -84,6 +83,10 @@ pub struct CheckArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: super::RootArgs,
     /// Deployment mode: complete mode deletes what the template does not declare
     /// [default: incremental].
     #[arg(long, value_enum)]
@@ -94,6 +97,10 @@ pub struct CheckArgs {
     /// Configuration file (default: acrlint.json found by walking up from each file).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Ignore every acrlint.json found in the tree (only --config applies): for
+    /// untrusted changes, whose own acrlint.json could turn rules off.
+    #[arg(long)]
+    pub isolated: bool,
     /// Findings recorded in this baseline do not fail the run.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -130,6 +137,20 @@ fn format_of(f: FormatArg) -> Format {
     }
 }
 
+/// The files the run writes, with the option naming each (`-` is stdout, not a file).
+fn output_files(args: &CheckArgs) -> Vec<(&'static str, &Path)> {
+    args.output
+        .iter()
+        .filter(|p| p.as_os_str() != output::STDOUT)
+        .map(|p| ("--output", p.as_path()))
+        .chain(
+            args.write_baseline
+                .iter()
+                .map(|p| ("--write-baseline", p.as_path())),
+        )
+        .collect()
+}
+
 /// Where each format goes: `Some(file)` or `None` for stdout. Several formats need one
 /// `--output` each, and at most one of them may be stdout: two documents back to back
 /// on stdout would be neither.
@@ -164,18 +185,20 @@ fn destinations(args: &CheckArgs) -> Result<Vec<Option<PathBuf>>, String> {
         .collect())
 }
 
-/// The text on stdin, read for the file `name` (UTF-8, at most the file size limit).
-fn read_stdin(name: &Path) -> Result<SourceText, String> {
+/// The text on stdin, read for the file `name` (decoded as a file is, at most `cap`
+/// bytes: the file size limit).
+fn read_stdin(name: &Path, cap: u64) -> Result<SourceText, String> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
-        .take(MAX_FILE_BYTES + 1)
+        .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read stdin: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "more than the {MAX_FILE_BYTES} byte limit on stdin"
+    if bytes.len() as u64 > cap {
+        return Err(crate::source::limits::with_size_limit(
+            format!("more than the {cap} byte limit on stdin"),
+            cap,
         ));
     }
     SourceFile::decode(name, bytes)
@@ -186,6 +209,13 @@ fn read_stdin(name: &Path) -> Result<SourceText, String> {
 pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
     let destinations = match destinations(&args) {
         Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
@@ -215,7 +245,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         (false, None) => None,
         (true, name) => {
             let name = name.clone().unwrap_or_else(|| PathBuf::from("stdin.json"));
-            match read_stdin(&name) {
+            match read_stdin(&name, limits.file_bytes) {
                 Ok(text) => Some((name, text)),
                 Err(e) => {
                     eprintln!("error: -: {e}");
@@ -278,6 +308,24 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
     if let Some(note) = jobs_note {
         eprintln!("note: {note}");
     }
+    // Outputs are checked against the inputs named on the command line before any
+    // work, and against every file the run read before anything is written.
+    let outputs = output_files(&args);
+    let named_inputs: Vec<&Path> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != STDIN)
+        .chain(&args.parameters)
+        .chain(&args.config)
+        .chain(&args.baseline)
+        .chain(&args.policy)
+        .chain(&args.policy_parameters)
+        .map(PathBuf::as_path)
+        .collect();
+    if let Err(e) = check_outputs(&outputs, named_inputs.iter().copied()) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if args.restore {
         // Restore problems go to stderr; modules still missing are ACR100 findings.
         // (The modules of a text read from stdin are not restored.)
@@ -287,15 +335,18 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
             .filter(|p| p.as_os_str() != STDIN)
             .cloned()
             .collect();
-        let _ = crate::registry::restore::restore_paths(&on_disk, |line| eprintln!("{line}"));
+        let sources = args.roots.confined(&on_disk);
+        let _ =
+            crate::registry::restore::restore_paths(&on_disk, &sources, |line| eprintln!("{line}"));
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
-        Ok(r) => Arc::new(r),
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_ERROR;
-        }
-    };
+    let resolver =
+        match ConfigResolver::from_option(args.config.as_deref(), engine.ids(), args.isolated) {
+            Ok(r) => Arc::new(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        };
     // failOn and mode come from the configuration of the working directory (or
     // --config) unless given on the command line.
     let top_config = resolver.for_file(
@@ -321,10 +372,24 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
             _ => DeploymentMode::Incremental,
         },
     };
+    // Reading is confined to the roots of the paths checked; the text on stdin stands
+    // for a file in the folder of its --stdin-filename.
+    let checked_paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .map(|p| match &stdin {
+            Some((name, _)) if p.as_os_str() == STDIN => match name.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            },
+            _ => p.clone(),
+        })
+        .collect();
     let options = CheckOptions {
         expand: crate::arm::expand::ExpandOptions {
             context: args.context.to_context(),
             parameters: args.parameters.clone(),
+            limits,
             ..Default::default()
         },
         mode,
@@ -335,6 +400,10 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         selection,
         exclude,
         stdin,
+        confined: Some(
+            args.roots
+                .confined(&named_paths(&checked_paths, &args.parameters)),
+        ),
         ..Default::default()
     };
     let result = check(&args.paths, &engine, &options);
@@ -344,6 +413,17 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         for e in &config_errors {
             eprintln!("error: {e}");
         }
+        return EXIT_ERROR;
+    }
+    let read = result
+        .report
+        .files
+        .iter()
+        .chain(result.report.sources.keys())
+        .chain(&result.report.configurations)
+        .map(PathBuf::as_path);
+    if let Err(e) = check_outputs(&outputs, read) {
+        eprintln!("error: {e}");
         return EXIT_ERROR;
     }
     if let Some(p) = &args.write_baseline {

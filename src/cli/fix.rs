@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::check::{FailOnArg, ModeArg};
-use super::{ContextArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
+use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::fix::{files_to_fix, fix_file, unified_diff, why_not_fixed, FixOptions};
@@ -39,12 +39,20 @@ pub struct FixArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: super::RootArgs,
     /// Deployment mode the templates are checked for.
     #[arg(long, value_enum, default_value_t = ModeArg::Incremental)]
     pub mode: ModeArg,
     /// Configuration file (default: acrlint.json found by walking up from each file).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Ignore every acrlint.json found in the tree (only --config applies): for
+    /// untrusted changes, whose own acrlint.json could turn rules off.
+    #[arg(long)]
+    pub isolated: bool,
     /// Lowest level of a remaining finding that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOnArg::Error)]
     pub fail_on: FailOnArg,
@@ -69,8 +77,16 @@ pub fn run(args: FixArgs) -> i32 {
             );
         }
     }
-    let resolver = match ConfigResolver::from_option(args.config.as_deref(), engine.ids()) {
-        Ok(r) => Arc::new(r),
+    let resolver =
+        match ConfigResolver::from_option(args.config.as_deref(), engine.ids(), args.isolated) {
+            Ok(r) => Arc::new(r),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_ERROR;
+            }
+        };
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
@@ -81,6 +97,7 @@ pub fn run(args: FixArgs) -> i32 {
             expand: crate::arm::expand::ExpandOptions {
                 context: args.context.to_context(),
                 parameters: args.parameters.clone(),
+                limits,
                 ..Default::default()
             },
             mode: match args.mode {
@@ -88,6 +105,10 @@ pub fn run(args: FixArgs) -> i32 {
                 ModeArg::Complete => DeploymentMode::Complete,
             },
             config: Some(resolver.clone()),
+            confined: Some(
+                args.roots
+                    .confined(&super::named_paths(&args.paths, &args.parameters)),
+            ),
             ..Default::default()
         },
         rules: args.rules.clone(),

@@ -138,6 +138,50 @@ impl ContextArgs {
     }
 }
 
+/// Directories files may be read from besides the checked root.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RootArgs {
+    /// Allow reading files under DIR (modules, parameter files, files a template
+    /// loads) besides the checked root: the nearest enclosing repository root of
+    /// each path checked, or the path itself when there is none. Repeatable.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
+}
+
+impl RootArgs {
+    /// Reading confined to the roots of `paths` and the allowed directories.
+    pub fn confined(&self, paths: &[PathBuf]) -> crate::load::Confined {
+        crate::load::Confined::new(paths, &self.allow_path)
+    }
+}
+
+/// The paths named on the command line, the parameter file among them: each one's
+/// root may be read.
+pub fn named_paths(paths: &[PathBuf], parameters: &Option<PathBuf>) -> Vec<PathBuf> {
+    paths.iter().chain(parameters).cloned().collect()
+}
+
+/// Limits a run may raise (`--limit NAME=VALUE`, repeatable).
+#[derive(Args, Debug, Clone, Default)]
+pub struct LimitArgs {
+    /// Raise (or lower) a limit: file-bytes, deployment-depth, eval-steps, value-cells,
+    /// value-nodes, string-bytes, array-items. A file that reaches a limit fails with
+    /// an error naming it.
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    pub limits: Vec<String>,
+}
+
+impl LimitArgs {
+    /// The limits, or an error naming the bad `--limit`.
+    pub fn to_limits(&self) -> Result<crate::arm::limits::Limits, String> {
+        let mut limits = crate::arm::limits::Limits::default();
+        for l in &self.limits {
+            limits.set(l).map_err(|e| format!("--limit: {e}"))?;
+        }
+        Ok(limits)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct ExpandArgs {
     /// The template to expand.
@@ -147,6 +191,10 @@ pub struct ExpandArgs {
     pub parameters: Option<PathBuf>,
     #[command(flatten)]
     pub context: ContextArgs,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+    #[command(flatten)]
+    pub roots: RootArgs,
 }
 
 /// clap's fish script completes options only; this completes `explain`'s rule id.
@@ -213,12 +261,24 @@ fn lsp() -> i32 {
 }
 
 fn expand(args: ExpandArgs) -> i32 {
+    let limits = match args.limits.to_limits() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
     let options = ExpandOptions {
         context: args.context.to_context(),
         parameters: args.parameters.clone(),
+        limits,
         ..Default::default()
     };
-    let result = crate::load::expand(&args.file, &options);
+    let sources = args.roots.confined(&named_paths(
+        std::slice::from_ref(&args.file),
+        &args.parameters,
+    ));
+    let result = crate::load::Loader::new(&sources).expand(&args.file, &options);
     match result {
         Ok(exp) => {
             let json = crate::report::expand::to_json(&exp);

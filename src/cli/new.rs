@@ -223,10 +223,16 @@ pub fn run(command: NewCommand) -> i32 {
 
 fn write_output(output: Option<&Path>, force: bool, text: &str) -> i32 {
     match output {
+        Some(path) if force => match crate::check::write::write_output(path, text.as_bytes()) {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: --output: {e}");
+                EXIT_ERROR
+            }
+        },
         Some(path) => {
-            let opened = if force {
-                std::fs::File::create(path)
-            } else {
+            // O_EXCL: never an existing file, nor a link planted in its place.
+            let opened = {
                 std::fs::OpenOptions::new()
                     .write(true)
                     .create_new(true)

@@ -13,10 +13,14 @@ pub struct RestoreArgs {
     /// Bicep files or directories (directories are walked, honouring .gitignore).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub roots: super::RootArgs,
 }
 
 pub fn run(args: RestoreArgs) -> i32 {
-    let (summary, walk_failed) = restore_paths(&args.paths, |line| println!("{line}"));
+    // Local modules are followed inside the roots of the paths only, as `check` does.
+    let sources = args.roots.confined(&args.paths);
+    let (summary, walk_failed) = restore_paths(&args.paths, &sources, |line| println!("{line}"));
     let total = summary.restored + summary.cached + summary.failed;
     eprintln!(
         "{total} registry module{}: {} restored, {} already cached, {} failed",

@@ -22,8 +22,8 @@ pub mod spec;
 
 use std::path::{Path, PathBuf};
 
+use crate::check::write::{read_for_update, replace_file, write_root};
 use crate::check::CheckOptions;
-use crate::load::Disk;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
@@ -95,7 +95,7 @@ pub(crate) const MAX_PASSES: usize = 16;
 
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
-    fix_text_in(&Disk, path, original, engine, options)
+    fix_text_in(options.check.sources(), path, original, engine, options)
 }
 
 /// Fix one file's text, reading the files it pulls in (modules, parameter file) from
@@ -147,35 +147,39 @@ pub fn fix_text_in(
     out
 }
 
-/// Fix a file on disk; `write` saves the result.
+/// Fix a file on disk; `write` saves the result: through a temporary file renamed
+/// over it, with its permissions, only if it did not change while the fixes were
+/// computed, never through a symbolic link, and never out of its repository (see
+/// [`crate::check::write`]).
 pub fn fix_file(path: &Path, engine: &Engine, options: &FixOptions, write: bool) -> FileFix {
-    let original = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                return FileFix {
-                    path: path.to_path_buf(),
-                    error: Some(crate::source::file::not_utf8(e.as_bytes(), at)),
-                    ..Default::default()
-                };
-            }
-        },
+    let failed = |error: String| FileFix {
+        path: path.to_path_buf(),
+        error: Some(error),
+        ..Default::default()
+    };
+    let cap = options.check.expand.limits.file_bytes;
+    let (bytes, snapshot) = match read_for_update(path, cap) {
+        Ok(read) => read,
+        Err(e) => return failed(crate::source::limits::with_size_limit(e, cap)),
+    };
+    let original = match String::from_utf8(bytes) {
+        Ok(t) => t,
         Err(e) => {
-            return FileFix {
-                path: path.to_path_buf(),
-                error: Some(format!("cannot read: {e}")),
-                ..Default::default()
-            }
+            // Fixes are edits of UTF-8 text; say what the file is instead.
+            let found = crate::source::encoding::decode(e.into_bytes())
+                .map(|(_, enc)| format!("file is {}; fix edits UTF-8 files only", enc.name()))
+                .unwrap_or_else(|e| e.message);
+            return failed(found);
         }
     };
     let mut result = fix_text(path, &original, engine, options);
     if !write || result.error.is_some() || !result.changed() {
         return result;
     }
-    if let Err(e) = std::fs::write(path, &result.fixed) {
-        result.error = Some(format!("cannot write: {e}"));
-        return result;
+    if let Err(e) = replace_file(path, result.fixed.as_bytes(), &snapshot, &write_root(path)) {
+        result.error = Some(e.to_string());
+        result.fixed = result.original.clone();
+        result.applied = 0;
     }
     result
 }

@@ -98,8 +98,14 @@ pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf>
         .collect();
     candidates.sort();
     candidates.into_iter().find(|p| {
-        let Ok(file) = sources.read(p) else {
-            return false;
+        let file = match sources.read(p) {
+            Ok(file) => file,
+            // One that may not be read (a link out of the root) and is named for
+            // the template is taken: its refusal fails the check instead of a silent
+            // skip. (Walked, any refused one is reported on its own.)
+            Err(e) => {
+                return super::refused_read(&e.message) && p.file_stem() == template.file_stem();
+            }
         };
         file.text
             .lines()
@@ -135,6 +141,7 @@ pub fn collect_files_excluding(
             continue;
         }
         let exclude = exclude.clone();
+        let walked = std::fs::canonicalize(p).ok();
         let walker = ignore::WalkBuilder::new(p)
             .follow_links(false)
             .filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()))
@@ -143,7 +150,12 @@ pub fn collect_files_excluding(
             match entry {
                 Ok(e) => {
                     let path = e.path();
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_candidate(path) {
+                    let kind = e.file_type();
+                    if kind.is_some_and(|t| t.is_file()) && is_candidate(path)
+                        || kind.is_some_and(|t| t.is_symlink())
+                            && is_candidate(path)
+                            && link_leads_elsewhere(path, &walked)
+                    {
                         files.push((path.to_path_buf(), false));
                     }
                 }
@@ -154,6 +166,17 @@ pub fn collect_files_excluding(
     files.sort();
     files.dedup_by(|a, b| a.0 == b.0);
     (files, errors)
+}
+
+/// Whether the walk takes a symbolic link it meets (the link is not followed into a
+/// directory): yes unless it leads to a file inside the directory walked, which the
+/// walk meets under its own name. A link that leads out of the root is then refused
+/// when read, and a dangling link or a loop is reported: never a silent skip.
+fn link_leads_elsewhere(link: &Path, walked: &Option<PathBuf>) -> bool {
+    match std::fs::canonicalize(link) {
+        Ok(target) => !target.is_dir() && !walked.as_ref().is_some_and(|w| target.starts_with(w)),
+        Err(_) => true,
+    }
 }
 
 fn is_candidate(path: &Path) -> bool {

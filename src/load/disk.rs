@@ -4,18 +4,186 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::source::file::{ReadError, SourceFile};
-use crate::source::limits::MAX_FILE_BYTES;
+use crate::source::limits::{current, with_size_limit};
 use crate::source::sources::Sources;
 
-/// Files as they are on disk.
+/// What a refused path's message says (the loader recognises it).
+pub(super) const LEAVES_ROOT: &str = "leaves the checked root";
+pub(super) const ABSOLUTE: &str = "files must be referenced by relative paths (BCP051)";
+/// What a read [`Confined`] refused says.
+pub(super) const OUTSIDE_ROOT: &str = "is outside the checked root";
+
+/// Files as they are on disk, anywhere (the library's default).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Disk;
 
+/// Files on disk inside a set of directories, the *roots*: what a template names
+/// outside them (through `..`, an absolute path or a symbolic link) is never read.
+/// The command line always reads through one.
+#[derive(Clone, Debug)]
+pub struct Confined {
+    /// Canonical directories.
+    roots: Arc<[PathBuf]>,
+    /// The registry modules of the default Bicep module cache (`~/.bicep/br`,
+    /// canonical): `acrlint restore` and `bicep restore` fill it from the registries
+    /// a template names, so the loader reads a restored module's files there, outside
+    /// the root on purpose. A path written in a template may not lead there
+    /// ([`Sources::resolve`] stays inside the roots), and a cache that a
+    /// `bicepconfig.json` moves elsewhere (`cacheRootDirectory`) is read only inside
+    /// the roots or an `--allow-path` directory.
+    module_cache: Option<Arc<Path>>,
+}
+
+impl Confined {
+    /// The roots of `paths` (each one's nearest enclosing repository root, a
+    /// directory holding `.git`; else the directory given, or the file's directory),
+    /// and each directory of `allowed` (`--allow-path`).
+    pub fn new(paths: &[PathBuf], allowed: &[PathBuf]) -> Confined {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for p in paths {
+            let Ok(abs) = std::fs::canonicalize(p) else {
+                continue;
+            };
+            let start = if abs.is_dir() {
+                abs
+            } else {
+                abs.parent().map_or(abs.clone(), Path::to_path_buf)
+            };
+            let repo = start.ancestors().find(|a| a.join(".git").exists());
+            roots.push(repo.map_or(start.clone(), Path::to_path_buf));
+        }
+        roots.extend(allowed.iter().filter_map(|a| std::fs::canonicalize(a).ok()));
+        roots.sort();
+        roots.dedup();
+        let module_cache = super::home_dir()
+            .and_then(|h| std::fs::canonicalize(h.join(".bicep").join("br")).ok())
+            .map(Arc::from);
+        Confined {
+            roots: roots.into(),
+            module_cache,
+        }
+    }
+
+    /// These roots and those of `paths` (the language server's document).
+    pub fn with_roots_of(&self, paths: &[PathBuf]) -> Confined {
+        let mut roots = self.roots.to_vec();
+        roots.extend(Confined::new(paths, &[]).roots.iter().cloned());
+        roots.sort();
+        roots.dedup();
+        Confined {
+            roots: roots.into(),
+            module_cache: self.module_cache.clone(),
+        }
+    }
+
+    /// The roots, canonical.
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// Why `path` may not be read, when it lies outside every root (after following
+    /// symbolic links); `None` when it may.
+    fn outside(&self, path: &Path) -> Option<String> {
+        self.outside_of(path, true)
+    }
+
+    /// [`Confined::outside`], with the module cache counted as inside or not.
+    fn outside_of(&self, path: &Path, cache_inside: bool) -> Option<String> {
+        let real = match std::fs::canonicalize(path) {
+            Ok(r) => r,
+            // A file that does not exist is not read either: the read says so.
+            Err(_) => lexically_absolute(path)?,
+        };
+        if self.roots.iter().any(|r| real.starts_with(r)) {
+            return None;
+        }
+        if cache_inside
+            && self
+                .module_cache
+                .as_deref()
+                .is_some_and(|c| real.starts_with(c))
+        {
+            return None;
+        }
+        Some(format!(
+            "{} {OUTSIDE_ROOT} and is not read (--allow-path DIR allows a directory)",
+            path.display()
+        ))
+    }
+}
+
+impl Sources for Confined {
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        if let Some(why) = self.outside(path) {
+            return Err(ReadError {
+                path: path.to_path_buf(),
+                message: format!("cannot read: {why}"),
+                offset: None,
+                lossy: None,
+            });
+        }
+        Disk.read(path)
+    }
+
+    fn read_bytes(&self, path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+        match self.outside(path) {
+            Some(why) => Err(why),
+            None => Disk.read_bytes(path, cap),
+        }
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.outside(path).is_none() && Disk.is_file(path)
+    }
+
+    fn file_names(&self, dir: &Path) -> Vec<String> {
+        match self.outside(dir) {
+            Some(_) => Vec::new(),
+            None => Disk.file_names(dir),
+        }
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        Disk.canonical(path)
+    }
+
+    /// As [`Disk::resolve`], and the path must stay inside the roots.
+    fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
+        let path = Disk.resolve(from, written)?;
+        match self.outside_of(&path, false) {
+            Some(_) => {
+                Err(format!(
+                "the path {LEAVES_ROOT}{} and is not read (--allow-path DIR allows a directory)",
+                if written.contains("..") { "" } else { " through a symbolic link" }
+            ))
+            }
+            None => Ok(path),
+        }
+    }
+}
+
+/// `path` made absolute against the working directory, with `.` and `..` removed
+/// without touching the file system.
+fn lexically_absolute(path: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    Some(crate::source::paths::absolute_in(path, &cwd))
+}
+
+/// Whether a path as written in a template is absolute, on any platform: a leading
+/// `/` or `\`, or a drive letter (`C:`).
+fn is_absolute_written(written: &str) -> bool {
+    let b = written.as_bytes();
+    written.starts_with('/')
+        || written.starts_with('\\')
+        || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
 impl Sources for Disk {
     fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
-        let bytes = read_capped(path, MAX_FILE_BYTES).map_err(|message| ReadError {
+        let cap = current().file_bytes;
+        let bytes = read_capped(path, cap).map_err(|message| ReadError {
             path: path.to_path_buf(),
-            message,
+            message: with_size_limit(message, cap),
             offset: None,
             lossy: None,
         })?;
@@ -48,15 +216,33 @@ impl Sources for Disk {
     fn canonical(&self, path: &Path) -> PathBuf {
         std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
     }
+
+    /// A path written in a template, relative to the file that names it: an absolute
+    /// one is refused, as the Bicep compiler does (BCP051).
+    fn resolve(&self, from: &Path, written: &str) -> Result<PathBuf, String> {
+        if is_absolute_written(written) {
+            return Err(format!("the path is absolute; {ABSOLUTE}"));
+        }
+        let base = from.parent().unwrap_or(Path::new(""));
+        Ok(base.join(written.replace('\\', "/")))
+    }
 }
 
 /// The bytes of a regular file of at most `cap` bytes. Devices, FIFOs and
 /// directories are refused (`/dev/zero` would never end, a FIFO would block), and the
 /// cap holds even when the size the file system reports is wrong (`/proc` files).
-fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+    read_capped_with_metadata(path, cap).map(|(bytes, _)| bytes)
+}
+
+/// [`read_capped`], with the metadata of the file read (from the open file: no second
+/// lookup of the path).
+pub fn read_capped_with_metadata(
+    path: &Path,
+    cap: u64,
+) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     use std::io::Read;
     let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
-    // The open file's metadata: no second lookup of the path.
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("cannot read: not a regular file".into());
@@ -72,7 +258,7 @@ fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     if bytes.len() as u64 > cap {
         return Err(format!("file is larger than the {cap} byte limit"));
     }
-    Ok(bytes)
+    Ok((bytes, meta))
 }
 
 /// Open for reading; a FIFO opens at once instead of waiting for a writer (it is then

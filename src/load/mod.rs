@@ -7,7 +7,7 @@ pub mod discover;
 mod disk;
 pub mod walk;
 
-pub use disk::Disk;
+pub use disk::{read_capped, read_capped_with_metadata, Confined, Disk};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -132,6 +132,9 @@ impl<'s> Loader<'s> {
                     }
                 }
                 Err(e) if options.parameters.is_some() => return Err(e),
+                // Found by its name but refused (a link out of the root): the values it
+                // sets are unknown, so the template is not checked without them.
+                Err(e) if refused_read(&e.message) => return Err(e),
                 Err(_) => {}
             }
         }
@@ -176,8 +179,10 @@ impl<'s> Loader<'s> {
             .map(|(file, span, message, severity)| Diagnostic {
                 file,
                 span,
-                message,
                 kind: match severity {
+                    // A path refused (absolute, or leaving the checked root): what it
+                    // names is not checked, so the file fails where it is named.
+                    _ if refused_path(&message) => DiagnosticKind::Limit,
                     lower::Severity::Syntax => DiagnosticKind::Syntax,
                     lower::Severity::Limit => DiagnosticKind::Limit,
                     lower::Severity::Unresolved(u) => DiagnosticKind::UnresolvedModule(u),
@@ -185,12 +190,24 @@ impl<'s> Loader<'s> {
                         DiagnosticKind::Evaluation
                     }
                 },
+                message,
             });
         let mut all: Vec<Diagnostic> = lowering.collect();
         all.append(&mut exp.diagnostics);
         exp.diagnostics = all;
         Ok(exp)
     }
+}
+
+/// Whether a lowering message reports a path [`Confined`] or [`Disk`] refused.
+fn refused_path(message: &str) -> bool {
+    message.contains(disk::LEAVES_ROOT) || message.contains(disk::ABSOLUTE)
+}
+
+/// Whether a read failed because [`Confined`] refused the file (it lies outside the
+/// roots, itself or through a symbolic link).
+pub(crate) fn refused_read(message: &str) -> bool {
+    message.contains(disk::OUTSIDE_ROOT)
 }
 
 /// Expand a file as it is on disk (see [`Loader::expand`]).

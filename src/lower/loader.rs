@@ -13,7 +13,6 @@ use super::{
     ModuleTarget, Severity, FILE_MARKER,
 };
 use crate::arm::eval::{FileId, UnresolvedKind, UnresolvedModule};
-use crate::arm::limits::MAX_DEPLOYMENT_DEPTH;
 use crate::source::bicep::{self, FileKind, ParsedFile, Pragma, StatementKind};
 use crate::source::bicep::{Expr, ExprKind, ObjectItem};
 use crate::source::file::{Language, LoadedFile, RegistryUse, SourceFile};
@@ -273,9 +272,11 @@ impl<'s> Loader<'s> {
                 chain.join(" → ")
             ));
         }
-        if self.stack.len() > MAX_DEPLOYMENT_DEPTH {
+        let max = crate::arm::limits::current().deployment_depth;
+        if self.stack.len() > max {
             return ModuleTarget::Capped(format!(
-                "modules nested deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
+                "modules nested deeper than {max} levels are not followed {}",
+                crate::arm::limits::raise_with("deployment-depth", max)
             ));
         }
         if let Some(id) = self.by_path.get(&k) {
@@ -551,14 +552,14 @@ fn unresolved(
 fn with_marker(mut node: Node, id: FileId) -> Node {
     if let NodeKind::Object(members) = &mut node.kind {
         members.retain(|m| &*m.key != FILE_MARKER);
-        members.push(Member {
-            key: FILE_MARKER.into(),
-            key_span: Span::default(),
-            value: Node {
+        members.push(Member::new(
+            FILE_MARKER.into(),
+            Span::default(),
+            Node {
                 kind: NodeKind::Int(i64::from(id)),
                 span: Span::default(),
             },
-        });
+        ));
     }
     node
 }

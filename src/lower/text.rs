@@ -91,15 +91,12 @@ pub(super) fn str_node(s: &str, span: Span) -> Node {
 }
 
 pub(super) fn member(key: &str, key_span: Span, value: Node) -> crate::source::json::Member {
-    crate::source::json::Member {
-        key: key.into(),
-        key_span,
-        value,
-    }
+    crate::source::json::Member::new(key.into(), key_span, value)
 }
 
 /// An object node.
-pub(super) fn object(members: Vec<crate::source::json::Member>, span: Span) -> Node {
+pub(super) fn object(mut members: Vec<crate::source::json::Member>, span: Span) -> Node {
+    crate::source::json::mark_case_twins(&mut members);
     Node {
         kind: NodeKind::Object(members),
         span,

@@ -14,7 +14,6 @@ use super::document::{range_at, Document};
 use crate::check::CheckOptions;
 use crate::fix::edit::{indent_at, newline_of};
 use crate::fix::{fix_of_finding, fix_text_in, FixOptions};
-use crate::load::Disk;
 use crate::new::{render_registry, RegistryRequest, TemplateFormat};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Finding;
@@ -90,7 +89,8 @@ pub fn code_actions(
     };
     let bom = cx.bom() > 0;
     let mut out = Vec::new();
-    let mut overlay = Overlay::new(&Disk);
+    let confined = super::analysis::confined_for(&cx.doc.path, cx.options);
+    let mut overlay = Overlay::new(&confined);
     for (p, t) in cx.open {
         overlay.set(p, t.clone());
     }

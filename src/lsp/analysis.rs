@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::check::{check_source, CheckOptions};
 use crate::load::discover::{classify, pick_parameter_file, JsonFileKind};
-use crate::load::Disk;
+use crate::load::Confined;
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Location, Related};
 use crate::source::file::{Language, ReadError, SourceFile, SourceText};
@@ -93,7 +93,8 @@ pub fn check_document(
     engine: &Engine,
     options: &CheckOptions,
 ) -> Checked {
-    let mut overlay = Overlay::new(&Disk);
+    let confined = confined_for(path, options);
+    let mut overlay = Overlay::new(&confined);
     for (p, t) in open {
         overlay.set(p, t.clone());
     }
@@ -103,6 +104,7 @@ pub fn check_document(
         asked: Mutex::new(HashSet::new()),
     };
     let mut options = options.clone();
+    options.confined = Some(confined.clone());
     let target = match parameter_file_kind(path, &text) {
         Some(()) => match template_of(path, &sources) {
             Some(template) => {
@@ -140,6 +142,18 @@ pub fn check_document(
         findings,
         reads: sources.asked.into_inner().unwrap_or_default(),
         texts,
+    }
+}
+
+/// Where checking the document at `path` may read, as `acrlint check` on it would:
+/// its root (the nearest enclosing repository, else its folder) and the directories
+/// the settings allow. Open buffers are read from memory, but a path written in a
+/// template is resolved through these roots all the same.
+pub fn confined_for(path: &Path, options: &CheckOptions) -> Confined {
+    let document = [path.to_path_buf()];
+    match &options.confined {
+        Some(c) => c.with_roots_of(&document),
+        None => Confined::new(&document, &[]),
     }
 }
 

@@ -4,8 +4,12 @@
 //!
 //! ```json
 //! { "config": "/repo/acrlint.json", "mode": "complete", "location": "westeurope",
-//!   "resourceGroup": "rg", "subscriptionId": "…", "debounceMs": 25 }
+//!   "resourceGroup": "rg", "subscriptionId": "…", "debounceMs": 25,
+//!   "isolated": false, "allowPath": ["/shared/templates"] }
 //! ```
+//!
+//! Templates read files inside their document's root only (the nearest enclosing
+//! repository, else the document's folder), as `check` does; `allowPath` widens it.
 //!
 //! Without `config`, each file's `acrlint.json` is found by walking up from it, as
 //! `check` does. Unknown keys are ignored (editors send their whole settings tree).
@@ -19,6 +23,7 @@ use crate::arm::eval::DeploymentContext;
 use crate::arm::expand::ExpandOptions;
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
+use crate::load::Confined;
 use crate::rules::native::DeploymentMode;
 
 /// How long edits must pause before a check, by default (at most: see `worker`).
@@ -35,6 +40,12 @@ pub struct Settings {
     pub resource_group: Option<String>,
     pub subscription_id: Option<String>,
     pub debounce_ms: u64,
+    /// Ignore every `acrlint.json` in the tree (only `config` applies), as
+    /// `check --isolated`.
+    pub isolated: bool,
+    /// Directories outside a document's root that its templates may read, as
+    /// `check --allow-path`.
+    pub allow_path: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -46,6 +57,8 @@ impl Default for Settings {
             resource_group: None,
             subscription_id: None,
             debounce_ms: DEFAULT_DEBOUNCE_MS,
+            isolated: false,
+            allow_path: Vec::new(),
         }
     }
 }
@@ -60,7 +73,7 @@ impl Settings {
     /// The options documents are checked with (a fresh configuration lookup; a
     /// configuration may name only the `rules` the server runs).
     pub fn check_options(&self, rules: Vec<String>) -> Result<CheckOptions, String> {
-        let resolver = ConfigResolver::from_option(self.config.as_deref(), rules)?;
+        let resolver = ConfigResolver::from_option(self.config.as_deref(), rules, self.isolated)?;
         let mode = match self.mode.as_deref() {
             None => DeploymentMode::Incremental,
             Some(m) if m.eq_ignore_ascii_case("incremental") => DeploymentMode::Incremental,
@@ -84,6 +97,7 @@ impl Settings {
             mode,
             config: Some(Arc::new(resolver)),
             jobs: Some(1),
+            confined: Some(Confined::new(&[], &self.allow_path)),
             ..Default::default()
         })
     }

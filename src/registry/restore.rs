@@ -96,8 +96,12 @@ pub fn needed(
             let at = format!("{}:{}:{}", file.display(), lc.line, lc.column);
             if !reference::is_external(written) {
                 if Language::of(Path::new(written)).is_some_and(Language::is_bicep) {
-                    if let Ok(local) = sources.resolve(&file, written) {
-                        queue.push(local);
+                    match sources.resolve(&file, written) {
+                        Ok(local) => queue.push(local),
+                        Err(why) => problems.push(Problem {
+                            error: true,
+                            message: format!("{at}: module '{written}': {why}"),
+                        }),
                     }
                 }
                 continue;
@@ -180,9 +184,9 @@ pub struct Summary {
 
 /// Restore every module of `files`. Each outcome and problem is passed to `report`
 /// as one line (`error: …` for failures).
-pub fn restore(files: &[PathBuf], mut report: impl FnMut(&str)) -> Summary {
+pub fn restore(files: &[PathBuf], sources: &dyn Sources, mut report: impl FnMut(&str)) -> Summary {
     let mut resolver = Resolver::new(crate::load::home_dir().map(Path::to_path_buf));
-    let (wanted, problems) = needed(&Disk, files, &mut resolver);
+    let (wanted, problems) = needed(sources, files, &mut resolver);
     let mut summary = Summary::default();
     for p in problems {
         if p.error {
@@ -236,12 +240,19 @@ fn bicep_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 /// Restore the modules of the Bicep files under `paths`, passing one line per module
 /// restored or failed to `report`; `true` with the summary when a path could not be
 /// walked.
-pub fn restore_paths(paths: &[PathBuf], mut report: impl FnMut(&str)) -> (Summary, bool) {
+/// Restore every module of the Bicep files under `paths`, reading them (and the local
+/// modules they name) through `sources`: the command line confines it to the roots of
+/// `paths`, so a module path out of the root is a problem, not a read.
+pub fn restore_paths(
+    paths: &[PathBuf],
+    sources: &dyn Sources,
+    mut report: impl FnMut(&str),
+) -> (Summary, bool) {
     let (files, errors) = bicep_files(paths);
     for e in &errors {
         report(&format!("error: {e}"));
     }
-    (restore(&files, report), !errors.is_empty())
+    (restore(&files, sources, report), !errors.is_empty())
 }
 
 #[cfg(test)]

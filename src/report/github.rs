@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::report::{relative_to, working_dir, Report};
+use crate::report::{hygiene, relative_to, working_dir, Report};
 use crate::rules::finding::{Finding, Level, Status};
 
 /// Render one workflow command per unsuppressed finding.
@@ -87,9 +87,10 @@ fn message(f: &Finding, base: &Path) -> String {
     text
 }
 
-/// Escaping for a command's message.
+/// Escaping for a command's message (hazardous characters shown escaped first, see
+/// [`hygiene`]; line breaks are kept, as `%0A`).
 pub fn escape_data(s: &str) -> String {
-    super::hygiene::multi_line(s)
+    hygiene::multi_line(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -1,7 +1,7 @@
-//! What the line-oriented output formats (text, GitHub commands, JUnit, Markdown) do to
-//! text they did not write themselves (template values in messages, file names):
-//! characters that would act on a terminal, a log viewer or an XML parser instead of
-//! being shown are shown escaped.
+//! What every output format does to text it did not write itself (template values in
+//! messages, file names, source lines): characters that would act on a terminal, a
+//! log viewer or an XML parser instead of being shown are shown escaped, and source
+//! excerpts are clipped to a window around the finding.
 //!
 //! Escaped are control characters (C0, DEL, C1: ESC starts terminal sequences, BEL
 //! rings, NUL truncates), format characters (bidirectional overrides such as U+202E
@@ -10,6 +10,13 @@
 //! XML 1.0 forbids along with most C0 controls.
 
 use std::borrow::Cow;
+
+/// Longest source excerpt shown whole (the lines a finding spans).
+pub const MAX_EXCERPT_BYTES: usize = 4096;
+/// Characters shown on either side of a finding when its lines are longer than
+/// [`MAX_EXCERPT_BYTES`] (a minified template is one line): one 60 MB line copied into
+/// every result made hundreds of megabytes of output.
+pub const EXCERPT_RADIUS: usize = 120;
 
 /// Whether `c` is shown escaped.
 pub fn is_hazard(c: char) -> bool {
@@ -31,71 +38,102 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
 }
 
-/// `s` with the characters `keep` does not keep escaped (`\u{…}`, `\n`, …).
-fn escape_unless(s: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
-    let mut chars = s.chars().peekable();
-    let mut out: Option<String> = None;
-    let mut seen = 0;
-    while let Some(c) = chars.next() {
-        let kept = keep(c, chars.peek().copied());
-        match (&mut out, kept) {
-            (Some(o), true) => o.push(c),
-            (Some(o), false) => o.extend(c.escape_default()),
-            (None, true) => {}
-            (None, false) => {
-                let mut o = String::with_capacity(s.len() + 8);
-                o.push_str(&s[..seen]);
-                o.extend(c.escape_default());
-                out = Some(o);
-            }
-        }
-        seen += c.len_utf8();
-    }
-    out.map_or(Cow::Borrowed(s), Cow::Owned)
+fn escaped(c: char) -> String {
+    c.escape_default().to_string()
 }
 
-/// Text for one line of output (a message, a path): every hazard escaped, line breaks
-/// and tabs included.
+/// Text for one line of output (a message, a path): every hazard escaped, line
+/// breaks and tabs included.
 pub fn one_line(s: &str) -> Cow<'_, str> {
-    escape_unless(s, |c, _| !is_hazard(c))
+    if !s.chars().any(is_hazard) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_hazard(c) {
+                    escaped(c)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
-/// Text that may span lines (a whole report): hazards escaped, but line feeds, tabs and
-/// the carriage return of a `\r\n` kept.
+/// Text that may span lines (descriptions, source excerpts): hazards escaped, but line
+/// feeds, tabs and the carriage return of a `\r\n` kept.
 pub fn multi_line(s: &str) -> Cow<'_, str> {
-    escape_unless(s, kept_in_lines)
+    let mut unchanged = true;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !kept(c, chars.peek().copied()) {
+            unchanged = false;
+            break;
+        }
+    }
+    if unchanged {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(excerpt(s, 0, 0).0)
 }
 
-fn kept_in_lines(c: char, next: Option<char>) -> bool {
+fn kept(c: char, next: Option<char>) -> bool {
     !is_hazard(c) || c == '\n' || c == '\t' || (c == '\r' && next == Some('\n'))
 }
 
-/// [`multi_line`] for an excerpt of source with the byte range `start..end` in it:
-/// the text, and the range moved to where it is in the text.
-pub fn excerpt(s: &str, start: usize, end: usize) -> (Cow<'_, str>, usize, usize) {
-    let text = multi_line(s);
-    if matches!(text, Cow::Borrowed(_)) {
-        return (text, start, end);
-    }
-    // Where each byte offset of `s` lands in `text`.
-    let moved = |offset: usize| {
-        let mut shown = 0;
-        let mut chars = s[..offset.min(s.len())].chars().peekable();
-        while let Some(c) = chars.next() {
-            let next = chars
-                .peek()
-                .copied()
-                .or_else(|| s[offset.min(s.len())..].chars().next());
-            shown += if kept_in_lines(c, next) {
-                c.len_utf8()
-            } else {
-                c.escape_default().count()
-            };
+/// [`multi_line`] for an excerpt of source with a range `start..end` in it (byte
+/// offsets): returns the text and the range moved to where it is in the text.
+pub fn excerpt(s: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let mut out = String::with_capacity(s.len());
+    let (mut new_start, mut new_end) = (start, end);
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if i == start {
+            new_start = out.len();
         }
-        shown
+        if i == end {
+            new_end = out.len();
+        }
+        if kept(c, chars.peek().map(|(_, n)| *n)) {
+            out.push(c);
+        } else {
+            out.push_str(&escaped(c));
+        }
+    }
+    if start >= s.len() {
+        new_start = out.len();
+    }
+    if end >= s.len() {
+        new_end = out.len();
+    }
+    (out, new_start, new_end.max(new_start))
+}
+
+/// The part of `line` (`line_start..line_end`, byte offsets into `text`) shown around
+/// `start..end`: at most `radius` characters on either side of it, and at most
+/// `2 * radius` characters of the range itself. Returns `(from, to, end)`: the window
+/// and the range's end inside it.
+pub fn window(
+    text: &str,
+    (line_start, line_end): (usize, usize),
+    (start, end): (usize, usize),
+    radius: usize,
+) -> (usize, usize, usize) {
+    let start = start.clamp(line_start, line_end);
+    let end = end.clamp(start, line_end);
+    let back = |from: usize, n: usize| {
+        text.get(line_start..from)
+            .and_then(|t| t.char_indices().rev().nth(n.saturating_sub(1)))
+            .map_or(line_start, |(i, _)| line_start + i)
     };
-    let (start, end) = (moved(start), moved(end));
-    (text, start, end)
+    let ahead = |from: usize, n: usize| {
+        text.get(from..line_end)
+            .and_then(|t| t.char_indices().nth(n))
+            .map_or(line_end, |(i, _)| from + i)
+    };
+    let end = end.min(ahead(start, 2 * radius));
+    (back(start, radius), ahead(end, radius), end)
 }
 
 #[cfg(test)]
@@ -113,7 +151,12 @@ mod tests {
         );
         assert_eq!(one_line("two\nlines\t"), "two\\nlines\\t");
         assert!(matches!(one_line("plain é 😀"), Cow::Borrowed(_)));
-        assert_eq!(one_line("é\u{202e}é"), "é\\u{202e}é");
+    }
+
+    #[test]
+    fn multi_line_text_keeps_its_line_breaks() {
+        assert!(matches!(multi_line("a\r\nb\n\tc"), Cow::Borrowed(_)));
+        assert_eq!(multi_line("a\rb\u{1b}c\n"), "a\\rb\\u{1b}c\n");
     }
 
     #[test]
@@ -122,14 +165,21 @@ mod tests {
         assert_eq!(text, "x\\u{1b}\"val\\u{202e}ue\" y");
         assert_eq!(&text[s..e], "\"val\\u{202e}ue\"");
         let (text, s, e) = excerpt("ab", 2, 2);
-        assert_eq!((&*text, s, e), ("ab", 2, 2));
-        let (text, s, e) = excerpt("a\r\nb\u{7}", 3, 4);
-        assert_eq!((&*text, &text[s..e]), ("a\r\nb\\u{7}", "b"));
+        assert_eq!((text.as_str(), s, e), ("ab", 2, 2));
     }
 
     #[test]
-    fn multi_line_text_keeps_its_line_breaks() {
-        assert!(matches!(multi_line("a\r\nb\n\tc"), Cow::Borrowed(_)));
-        assert_eq!(multi_line("a\rb\u{1b}c\n"), "a\\rb\\u{1b}c\n");
+    fn windows_are_clipped_around_the_range() {
+        let line = format!("{}[TARGET]{}", "a".repeat(1000), "b".repeat(1000));
+        let (from, to, end) = window(&line, (0, line.len()), (1000, 1008), 10);
+        assert_eq!(&line[from..to], "aaaaaaaaaa[TARGET]bbbbbbbbbb");
+        assert_eq!(end, 1008);
+        // A long range is cut too.
+        let (from, to, end) = window(&line, (0, line.len()), (0, line.len()), 10);
+        assert_eq!((from, end, to), (0, 20, 30));
+        // Multi-byte characters are never split.
+        let wide = "é".repeat(100);
+        let (from, to, _) = window(&wide, (0, wide.len()), (100, 102), 5);
+        assert_eq!(&wide[from..to], "é".repeat(11));
     }
 }

@@ -43,6 +43,11 @@ pub fn to_json(report: &Report, base: &Path) -> Json {
             .into_iter()
             .map(|f| relative_to(f, base))
             .collect::<Vec<_>>(),
+        "configurations": report
+            .configurations
+            .iter()
+            .map(|f| relative_to(f, base))
+            .collect::<Vec<_>>(),
         "findings": report
             .findings
             .iter()

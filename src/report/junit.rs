@@ -8,12 +8,13 @@
 //! read, parsed or evaluated (an ACR000 finding), the other rules without findings are
 //! reported as skipped, not passed: they could not vouch for it.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use crate::report::{relative_to, suppression_kind, working_dir, Report};
+use crate::report::{hygiene, relative_to, suppression_kind, working_dir, Report};
 use crate::rules::finding::{Finding, Level, Status};
 use crate::rules::native::registry::UNREADABLE;
 
@@ -26,13 +27,17 @@ pub fn render(report: &Report, fail_on: Option<Level>) -> Result<String, String>
 /// [`render`] with paths relative to `base`.
 pub fn render_in(report: &Report, base: &Path, fail_on: Option<Level>) -> Result<String, String> {
     let mut junit = JunitReport::new("acrlint");
+    // Findings by file in one pass (not one pass over all findings per file).
+    let mut by_file: HashMap<&Path, Vec<&Finding>> = HashMap::new();
+    for f in &report.findings {
+        by_file
+            .entry(f.location.file.as_path())
+            .or_default()
+            .push(f);
+    }
     for file in report.all_files() {
         let shown = relative_to(file, base);
-        let in_file: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.location.file == file)
-            .collect();
+        let in_file: Vec<&Finding> = by_file.remove(file).unwrap_or_default();
         let unreadable = in_file
             .iter()
             .any(|f| f.rule == UNREADABLE && f.suppression.is_none());
@@ -53,11 +58,12 @@ pub fn render_in(report: &Report, base: &Path, fail_on: Option<Level>) -> Result
         }
         junit.add_test_suite(suite);
     }
-    // Template text (messages, names) may carry characters XML 1.0 forbids or that act
-    // on a log viewer: they are shown escaped.
+    // Characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF) make the whole
+    // file unreadable to Azure Pipelines: they, and the other hazards, are shown
+    // escaped. Markup is ASCII, so the finished document can be cleaned as a whole.
     junit
         .to_string()
-        .map(|xml| super::hygiene::multi_line(&xml).into_owned())
+        .map(|xml| hygiene::multi_line(&xml).into_owned())
         .map_err(|e| format!("could not write JUnit XML: {e}"))
 }
 

@@ -8,7 +8,7 @@
 pub mod expand;
 pub mod github;
 pub mod gitlab;
-mod hygiene;
+pub mod hygiene;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -38,7 +38,7 @@ pub fn help<'r>(report: &'r Report, finding: &Finding) -> Option<&'r str> {
         "acrlint may not read this file: give the user running it read permission, or exclude the file (--exclude, acrlint.json `exclude`); the other files are still checked."
     } else if m.starts_with("cannot read") {
         "acrlint could not read this file (see the message); check that it is a regular, readable file, or exclude it; the other files are still checked."
-    } else if m.starts_with("file is") && m.contains("UTF-") {
+    } else if (m.starts_with("file is") || m.starts_with("file looks like")) && m.contains("UTF-") {
         "Save the file as UTF-8 (ARM and Bicep read templates as UTF-8): most editors offer it when saving, or `iconv -f UTF-16 -t UTF-8`; the other files are still checked."
     } else if m.contains("limit") || m.contains("more than") || m.contains("deeper than") {
         "The file goes beyond a limit (see the message): ARM's own limits fail the deployment, acrlint's bound time and memory; reduce what the template generates, or split it. The other files are still checked."
@@ -56,11 +56,7 @@ pub(crate) fn byte_offset(
     line: u32,
     column: u32,
 ) -> Option<usize> {
-    let (start, end) = index.line_range(source, line);
-    let text = source.get(start..end)?;
-    let skip = column.saturating_sub(1) as usize;
-    let offset = text.char_indices().nth(skip).map_or(text.len(), |(i, _)| i);
-    Some(start + offset)
+    Some(index.offset_of(source, line, column))
 }
 
 /// A suppression's SARIF kind: `inSource` (a comment or metadata in the template) or
@@ -142,7 +138,10 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Resul
         Format::Junit => junit::render(report, options.fail_on),
         Format::Github => Ok(github::render(report)),
         Format::Gitlab => Ok(gitlab::render(report)),
-        Format::Markdown => Ok(markdown::render(report, options.fail_on)),
+        // Read in a browser or a terminal: hazardous characters shown escaped.
+        Format::Markdown => {
+            Ok(hygiene::multi_line(&markdown::render(report, options.fail_on)).into_owned())
+        }
     }
 }
 

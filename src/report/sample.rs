@@ -240,6 +240,7 @@ pub fn sample_report() -> Report {
         rules: sample_rules(),
         files: vec![registry, legacy, broken],
         sources,
+        configurations: vec![Path::new(BASE).join("acrlint.json")],
     }
 }
 
@@ -263,6 +264,7 @@ pub fn report_with_message(message: &str) -> Report {
         rules: sample_rules(),
         files: vec![file],
         sources,
+        configurations: Vec::new(),
     }
 }
 

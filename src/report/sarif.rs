@@ -13,13 +13,15 @@ use std::path::Path;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value as Json};
 use serde_sarif::sarif::{
-    Artifact, ArtifactContent, ArtifactLocation, Location as SarifLocation, Message,
+    Artifact, ArtifactContent, ArtifactLocation, Invocation, Location as SarifLocation, Message,
     MultiformatMessageString, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
     ToolComponent,
 };
 
-use crate::report::{absolute_in, byte_offset, relative_to, suppression_kind, working_dir, Report};
+use crate::report::{
+    absolute_in, byte_offset, hygiene, relative_to, suppression_kind, working_dir, Report,
+};
 use crate::rules::catalog::RuleMeta;
 use crate::rules::finding::{Finding, Level, Location};
 use crate::source::line_index::LineIndex;
@@ -122,8 +124,28 @@ pub fn to_sarif(report: &Report, base: &Path) -> Sarif {
             .uri(directory_uri(&base))
             .build(),
     );
+    // Which configuration files were applied: an in-tree acrlint.json can turn rules
+    // off, so a reviewer of the results needs to see it.
+    let mut invocation_props = BTreeMap::new();
+    invocation_props.insert(
+        "configurationFiles".to_string(),
+        json!(report
+            .configurations
+            .iter()
+            .map(|f| relative_to(f, &base))
+            .collect::<Vec<_>>()),
+    );
+    let invocation = Invocation::builder()
+        .execution_successful(true)
+        .properties(
+            PropertyBag::builder()
+                .additional_properties(invocation_props)
+                .build(),
+        )
+        .build();
     let run = Run::builder()
         .tool(Tool::from(driver))
+        .invocations(vec![invocation])
         .original_uri_base_ids(base_ids)
         .artifacts(artifacts)
         .results(results)
@@ -375,7 +397,11 @@ fn physical(location: &Location, cx: &Context<'_>) -> PhysicalLocation {
 }
 
 /// The region's text as its snippet, and the whole lines it spans as the context
-/// region, when the file's text is at hand and the location fits it.
+/// region, when the file's text is at hand and the location fits it. Where those lines
+/// are longer than [`hygiene::MAX_EXCERPT_BYTES`] (a minified template), the context is
+/// a window of [`hygiene::EXCERPT_RADIUS`] characters on either side of the region on
+/// its first line, and a region longer than the window has no snippets at all (a
+/// context region must contain its region).
 fn add_snippets(physical: &mut PhysicalLocation, location: &Location, cx: &Context<'_>) {
     let file = location.file.as_path();
     let (Some(text), Some(index)) = (cx.report.sources.get(file), cx.line_indexes.get(file)) else {
@@ -390,27 +416,48 @@ fn add_snippets(physical: &mut PhysicalLocation, location: &Location, cx: &Conte
     }
     let start = byte_offset(text, index, start_line, location.start.column);
     let end = byte_offset(text, index, end_line, end_column(location));
-    let (line_start, _) = index.line_range(text, start_line);
+    let (line_start, first_line_end) = index.line_range(text, start_line);
     let (_, line_end) = index.line_range(text, end_line);
     let (Some(start), Some(end)) = (start, end) else {
         return;
     };
-    let (Some(snippet), Some(context)) = (
-        text.get(start..end.max(start)),
-        text.get(line_start..line_end),
-    ) else {
+    let end = end.max(start);
+    let context = if line_end - line_start <= hygiene::MAX_EXCERPT_BYTES {
+        text.get(line_start..line_end).map(|t| {
+            Region::builder()
+                .start_line(i64::from(start_line))
+                .end_line(i64::from(end_line))
+                .snippet(ArtifactContent::builder().text(t).build())
+                .build()
+        })
+    } else {
+        let (from, to, clipped_end) = hygiene::window(
+            text,
+            (line_start, first_line_end),
+            (start, end),
+            hygiene::EXCERPT_RADIUS,
+        );
+        if clipped_end < end {
+            return;
+        }
+        let column = |at: usize| i64::from(index.line_col(text, at as u32).column);
+        text.get(from..to).map(|t| {
+            Region::builder()
+                .start_line(i64::from(start_line))
+                .start_column(column(from))
+                .end_line(i64::from(start_line))
+                .end_column(column(to))
+                .snippet(ArtifactContent::builder().text(t).build())
+                .build()
+        })
+    };
+    let (Some(snippet), Some(context)) = (text.get(start..end), context) else {
         return;
     };
     if let Some(region) = physical.region.as_mut() {
         region.snippet = Some(ArtifactContent::builder().text(snippet).build());
     }
-    physical.context_region = Some(
-        Region::builder()
-            .start_line(i64::from(start_line))
-            .end_line(i64::from(end_line))
-            .snippet(ArtifactContent::builder().text(context).build())
-            .build(),
-    );
+    physical.context_region = Some(context);
 }
 
 /// The end column, never before the start on a single-line region.

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level as SnippetLevel, Renderer, Snippet};
 
-use crate::report::{byte_offset, relative_to, working_dir, Report, Summary};
+use crate::report::{byte_offset, hygiene, relative_to, working_dir, Report, Summary};
 use crate::rules::finding::{Finding, Level, Location, Status};
 use crate::source::line_index::LineIndex;
 
@@ -145,7 +145,7 @@ fn render_finding<'r>(
     let mut group = Group::with_level(level);
     if let Some(ex) = &excerpt {
         group = group.element(
-            Snippet::source(ex.text.as_ref())
+            Snippet::source(ex.text.as_str())
                 .line_start(ex.first_line as usize)
                 .annotation(AnnotationKind::Primary.span(ex.start..ex.end)),
         );
@@ -237,31 +237,32 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Messages quote template values: keep terminal control sequences and bidirectional
-/// overrides in them from reaching the terminal by showing them escaped.
+/// Messages quote template values: see [`hygiene`].
 fn clean(s: &str) -> String {
-    super::hygiene::one_line(s).into_owned()
+    hygiene::one_line(s).into_owned()
 }
 
-/// The lines a location covers, with the location as a byte range into them.
-struct Excerpt<'a> {
-    /// Hazardous characters shown escaped (`report::hygiene`).
-    text: std::borrow::Cow<'a, str>,
+/// The lines a location covers, with the location as a byte range into them; clipped
+/// to [`hygiene::EXCERPT_RADIUS`] characters around the location on its first line when
+/// the lines are longer than [`hygiene::MAX_EXCERPT_BYTES`], and with every hazardous
+/// character escaped.
+struct Excerpt {
+    text: String,
     first_line: u32,
     start: usize,
     end: usize,
 }
 
-impl<'a> Excerpt<'a> {
+impl Excerpt {
     /// `None` when the location does not fit the text (a stale or foreign location).
-    fn new(source: &'a str, index: &LineIndex, location: &Location) -> Option<Excerpt<'a>> {
+    fn new(source: &str, index: &LineIndex, location: &Location) -> Option<Excerpt> {
         let line_count = index.line_count() as u32;
         let first_line = location.start.line;
         if first_line == 0 || first_line > line_count {
             return None;
         }
         let last_line = location.end.line.clamp(first_line, line_count);
-        let (from, _) = index.line_range(source, first_line);
+        let (from, first_end) = index.line_range(source, first_line);
         let (_, to) = index.line_range(source, last_line);
         let start = byte_offset(source, index, first_line, location.start.column)?;
         let end = if location.end.line < first_line {
@@ -269,13 +270,35 @@ impl<'a> Excerpt<'a> {
         } else {
             byte_offset(source, index, last_line, location.end.column)?.max(start)
         };
-        let (text, start, end) =
-            super::hygiene::excerpt(source.get(from..to)?, start - from, end - from);
+        if to - from <= hygiene::MAX_EXCERPT_BYTES {
+            let (text, start, end) =
+                hygiene::excerpt(source.get(from..to)?, start - from, end - from);
+            return Some(Excerpt {
+                text,
+                first_line,
+                start,
+                end,
+            });
+        }
+        let (from, to, end) = hygiene::window(
+            source,
+            (from, first_end),
+            (start, end),
+            hygiene::EXCERPT_RADIUS,
+        );
+        let (text, start, end) = hygiene::excerpt(source.get(from..to)?, start - from, end - from);
+        // Mark what was cut off (ASCII, like annotate-snippets' own marks).
+        let lead = if from > index.line_range(source, first_line).0 {
+            "..."
+        } else {
+            ""
+        };
+        let trail = if to < first_end { "..." } else { "" };
         Some(Excerpt {
-            text,
+            text: format!("{lead}{text}{trail}"),
             first_line,
-            start,
-            end,
+            start: start + lead.len(),
+            end: end + lead.len(),
         })
     }
 }

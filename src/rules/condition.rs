@@ -221,11 +221,14 @@ impl fmt::Display for Reason {
                 let list: Vec<String> = values.iter().map(Value::to_string).collect();
                 write!(
                     f,
-                    "depends on parameter `{name}` (holds for {})",
+                    "depends on {} (holds for {})",
+                    crate::arm::value::choice_origin(name),
                     list.join(", ")
                 )
             }
-            Reason::Parameter { name, .. } => write!(f, "depends on parameter `{name}`"),
+            Reason::Parameter { name, .. } => {
+                write!(f, "depends on {}", crate::arm::value::choice_origin(name))
+            }
             Reason::UnknownAlias { alias } => write!(f, "unknown Azure Policy alias `{alias}`"),
         }
     }

@@ -260,13 +260,13 @@ pub fn describe_value(v: Option<&Value>) -> String {
     match v {
         None => "omitted".to_string(),
         Some(Value::Candidates(c)) => format!(
-            "one of {} (parameter `{}`)",
+            "one of {} ({})",
             c.values
                 .iter()
                 .map(|v| v.to_json().to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
-            c.parameter
+            c.origin()
         ),
         Some(Value::Unknown(u)) => format!("unknown: {}", u.why),
         Some(v) => v.to_json().to_string(),

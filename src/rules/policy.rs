@@ -13,7 +13,6 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::rules::alias;
-use crate::source::limits::MAX_FILE_BYTES;
 
 use crate::rules::condition::{Condition, ExpressionResolver, Outcome};
 use parse::{
@@ -192,15 +191,9 @@ impl PolicyDefinition {
             origin: origin.clone(),
             message,
         };
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(fail(format!(
-                "file is {} bytes, more than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            )));
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-        PolicyDefinition::from_json_str(&text, &origin)
+        use crate::source::sources::Sources;
+        let source = crate::load::Disk.read(path).map_err(|e| fail(e.message))?;
+        PolicyDefinition::from_json_str(&source.text, &origin)
     }
 
     /// Every `*.json` definition under `path` (a file or a directory, recursively, in

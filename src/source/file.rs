@@ -1,4 +1,5 @@
-//! Reading a file from disk: size cap, UTF-8 check, BOM, line index.
+//! Reading a file from disk: size cap, encoding (UTF-8, or UTF-16/32 with a byte order
+//! mark), line index.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -98,45 +99,6 @@ pub struct ReadError {
     pub lossy: Option<Arc<SourceFile>>,
 }
 
-/// Why `bytes` are not UTF-8, naming the encoding they appear to be in: a byte order
-/// mark says UTF-16 or UTF-32; NUL bytes at every other position say UTF-16 without
-/// one; otherwise the first invalid byte is named (Windows-1252 and Latin-1 text fails
-/// there).
-pub fn not_utf8(bytes: &[u8], valid_up_to: usize) -> String {
-    let encoding = if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) {
-        Some("UTF-32 little-endian (byte order mark FF FE 00 00)")
-    } else if bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        Some("UTF-32 big-endian (byte order mark 00 00 FE FF)")
-    } else if bytes.starts_with(&[0xFF, 0xFE]) {
-        Some("UTF-16 little-endian (byte order mark FF FE)")
-    } else if bytes.starts_with(&[0xFE, 0xFF]) {
-        Some("UTF-16 big-endian (byte order mark FE FF)")
-    } else {
-        let head = &bytes[..bytes.len().min(512)];
-        let zeros_at = |parity: usize| {
-            head.iter()
-                .enumerate()
-                .filter(|(i, b)| i % 2 == parity && **b == 0)
-                .count()
-        };
-        let pairs = head.len() / 2;
-        if pairs >= 2 && zeros_at(1) * 10 >= pairs * 9 {
-            Some("UTF-16 little-endian (no byte order mark)")
-        } else if pairs >= 2 && zeros_at(0) * 10 >= pairs * 9 {
-            Some("UTF-16 big-endian (no byte order mark)")
-        } else {
-            None
-        }
-    };
-    match encoding {
-        Some(e) => format!("file is {e}, not UTF-8: save it as UTF-8"),
-        None => format!(
-            "file is not valid UTF-8: byte 0x{:02X} at offset {valid_up_to} (Windows-1252 or Latin-1 text?); save it as UTF-8",
-            bytes.get(valid_up_to).copied().unwrap_or_default()
-        ),
-    }
-}
-
 impl SourceFile {
     pub fn from_text(path: impl Into<PathBuf>, text: &str) -> SourceFile {
         SourceFile::from_string(path, text.to_string())
@@ -165,7 +127,8 @@ impl SourceFile {
         }
     }
 
-    /// The text of a file read as `bytes` (UTF-8; a byte order mark is removed).
+    /// The text of a file read as `bytes` (UTF-8, or UTF-16/UTF-32 with a byte order mark: see
+    /// [`crate::source::encoding`]).
     pub fn decode(path: &Path, bytes: Vec<u8>) -> Result<SourceFile, ReadError> {
         let err = |message: String, offset: Option<u32>| ReadError {
             path: path.to_path_buf(),
@@ -173,25 +136,13 @@ impl SourceFile {
             offset,
             lossy: None,
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let at = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                // Offsets are into the text without its byte order mark.
-                let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
-                    3
-                } else {
-                    0
-                };
-                let lossy = SourceFile::from_text(path, &String::from_utf8_lossy(&bytes));
-                return Err(ReadError {
-                    lossy: Some(Arc::new(lossy)),
-                    ..err(not_utf8(&bytes, at), Some(at.saturating_sub(bom) as u32))
-                });
-            }
-        };
-        Ok(SourceFile::from_string(path, text))
+        match crate::source::encoding::decode(bytes) {
+            Ok((text, _)) => Ok(SourceFile::from_string(path, text)),
+            Err(e) => Err(ReadError {
+                lossy: Some(Arc::new(SourceFile::from_string(path, e.lossy))),
+                ..err(e.message, Some(e.offset))
+            }),
+        }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
@@ -212,7 +163,7 @@ impl SourceFile {
 
 #[cfg(test)]
 mod tests {
-    use super::not_utf8;
+    use crate::source::encoding::not_utf8;
 
     fn utf16le(text: &str) -> Vec<u8> {
         text.encode_utf16().flat_map(u16::to_le_bytes).collect()

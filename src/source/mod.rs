@@ -1,6 +1,7 @@
 //! Reading sources: JSONC with spans, line index, file discovery, the Bicep front-end.
 
 pub mod bicep;
+pub mod encoding;
 pub mod escape;
 pub mod file;
 pub mod json;

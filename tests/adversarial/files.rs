@@ -198,7 +198,8 @@ fn symlink_loops_do_not_hang_the_walk() {
         &CheckOptions::default(),
     );
     assert!(started.elapsed() < Duration::from_secs(20));
-    // Symlinks are not followed by the walk: the good file is checked once.
+    // A link to a file the walk meets anyway is not taken: the good file is checked
+    // once. The two links that loop are reported, not skipped.
     let acr001: Vec<_> = result
         .report
         .findings
@@ -206,6 +207,16 @@ fn symlink_loops_do_not_hang_the_walk() {
         .filter(|f| f.rule == "ACR001")
         .collect();
     assert_eq!(acr001.len(), 1, "{acr001:#?}");
+    for name in ["loop-a.json", "loop-b.json"] {
+        assert!(
+            result
+                .report
+                .findings
+                .iter()
+                .any(|f| f.rule == "ACR000" && f.location.file.ends_with(name)),
+            "{name} not reported"
+        );
+    }
 
     // Named explicitly, a symlink to a template is checked; a symlink loop is an error.
     let o = check_one(&sub.join("linked.json"));
@@ -225,14 +236,16 @@ fn a_file_over_the_size_limit_is_refused_without_reading_it() {
     let path = dir.join("huge.json");
     let f = std::fs::File::create(&path).unwrap();
     // Sparse: no disk space is used.
-    f.set_len(acrlint::limits::MAX_FILE_BYTES + 1).unwrap();
+    f.set_len(acrlint::limits::Limits::default().file_bytes + 1)
+        .unwrap();
     drop(f);
     let o = check_one(&path);
     assert!(o.fatal);
     let f = acr000(&o);
     assert_eq!(f.len(), 1);
     assert!(
-        f[0].message.contains("larger than the 67108864 byte limit"),
+        f[0].message.contains("larger than the 67108864 byte limit")
+            && f[0].message.contains("--limit file-bytes=N"),
         "{}",
         f[0].message
     );

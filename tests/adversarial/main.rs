@@ -9,6 +9,8 @@ use acrlint::{
     check, check_file, expand, CheckOptions, CheckResult, Engine, ExpandOptions, FileOutcome,
     Finding, Level,
 };
+#[allow(unused_imports)]
+use acrlint::{render, Format};
 
 const SCHEMA: &str =
     "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#";
@@ -101,5 +103,12 @@ fn at(f: &Finding) -> (u32, u32) {
 }
 
 mod bicep;
+mod bounded;
+mod confinement;
+mod encodings;
 mod evaluation;
+mod fail_closed;
 mod files;
+mod hygiene;
+mod mutations;
+mod writes;

@@ -2,7 +2,7 @@
 //! `arm::expand::bodies`) and the size guard on values kept from an expression.
 
 use super::{DiagnosticKind, Evaluator, Scope};
-use crate::arm::limits::{MAX_VALUE_DEPTH, MAX_VALUE_NODES};
+use crate::arm::limits::MAX_VALUE_DEPTH;
 use crate::arm::value::{Map, Str, Value};
 use crate::source::json::{Node, Span};
 
@@ -56,10 +56,18 @@ impl Evaluator<'_, '_> {
 
     /// `v`, or an unknown (with a diagnostic at `span`) when it is too large to keep:
     /// values that share parts can double at every step (`createArray(x, x)`).
+    /// Walking it is work: it counts against the budget.
     pub(super) fn bounded(&mut self, v: Value, span: Span) -> Value {
-        match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
-            None => v,
-            Some(why) => {
+        match v.size_within(crate::arm::limits::current().value_nodes, MAX_VALUE_DEPTH) {
+            Ok(nodes) => {
+                let file = self.scope.file;
+                if self.scope.budget.spend(nodes as u64, 0, || (file, span)) {
+                    v
+                } else {
+                    Value::Unknown(super::Budget::spent_value())
+                }
+            }
+            Err(why) => {
                 self.scope
                     .diagnose(span, DiagnosticKind::Limit, why.clone());
                 Value::unknown(why)

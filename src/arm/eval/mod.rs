@@ -6,12 +6,14 @@
 //! variables, user-function arguments) and recording which parameters and variables a
 //! value came through (provenance).
 
+mod budget;
 mod builtins;
 mod context;
 mod deferred;
 mod provenance;
 mod resources;
 
+pub use budget::{fresh_cells, Budget};
 pub use context::{DeploymentContext, ScopeKind};
 pub use deferred::{is_resource_frame_key, PendingBody};
 pub use provenance::{Provenance, ProvenanceKind};
@@ -26,10 +28,8 @@ use std::sync::Arc;
 use crate::arm::expr::ast::{Expr, ExprSpan};
 use crate::arm::expr::parser::{classify, parse, StringForm};
 use crate::arm::functions::{self, FnError, FnResult, Host};
-use crate::arm::limits::{
-    MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH, MAX_VALUE_NODES,
-};
-use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value};
+use crate::arm::limits::{MAX_CALL_DEPTH, MAX_CANDIDATE_COMBINATIONS, MAX_VALUE_DEPTH};
+use crate::arm::value::{map_get, Candidates, Lambda, Map, Str, Unknown, Value, CASE_TWIN_ORIGIN};
 use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 
 /// Functions a host adds to the language (name in lower case, argument values).
@@ -56,8 +56,11 @@ pub enum DiagnosticKind {
     Syntax,
     /// ARM would reject the deployment with this error.
     Evaluation,
-    /// A cap was reached; the value is unknown.
+    /// A cap was reached: what it stopped is not checked (an error: fail closed).
     Limit,
+    /// The template says something two ways and ARM's choice between them is not
+    /// defined (keys that differ only in case); both are checked.
+    Ambiguity,
     /// A module that was not followed: its resources are not checked.
     UnresolvedModule(UnresolvedModule),
 }
@@ -127,6 +130,12 @@ pub struct Scope<'t> {
     /// by index into `declared`: evaluated if `reference()` reads them.
     pub pending_bodies: RefCell<HashMap<usize, PendingBody<'t>>>,
     var_cache: RefCell<HashMap<String, VarState>>,
+    /// The work budget of the file (shared by the scopes of its nested templates).
+    pub budget: Rc<Budget>,
+    /// Results of user-defined function calls by function and arguments: a function's
+    /// value depends on its arguments alone (functions that call the next one twice,
+    /// 40 deep, would otherwise take 2^40 calls).
+    fn_memo: RefCell<HashMap<String, Value>>,
     /// Parses by string offset: `Ok(None)` a literal, `Err(())` a syntax error
     /// (reported once; the string evaluates to an unknown every time).
     parsed: RefCell<HashMap<u32, Parsed>>,
@@ -153,6 +162,8 @@ impl<'t> Scope<'t> {
             diagnostics: RefCell::new(Vec::new()),
             pending_bodies: RefCell::new(HashMap::new()),
             var_cache: RefCell::new(HashMap::new()),
+            budget: Rc::new(Budget::default()),
+            fn_memo: RefCell::new(HashMap::new()),
             parsed: RefCell::new(HashMap::new()),
         }
     }
@@ -218,6 +229,8 @@ pub struct Evaluator<'s, 't> {
     pub copy: Vec<(Option<Str>, i64)>,
     lambda_vars: Vec<(Str, Value)>,
     fn_params: Option<Vec<(Str, Value)>>,
+    /// User functions being evaluated, outermost first.
+    fn_stack: Vec<Str>,
     trace: Vec<Arc<Provenance>>,
     depth: usize,
     /// Span of the string node being evaluated (to place diagnostics).
@@ -243,6 +256,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             copy: Vec::new(),
             lambda_vars: Vec::new(),
             fn_params: None,
+            fn_stack: Vec::new(),
             trace: Vec::new(),
             depth: 0,
             current: Span::default(),
@@ -267,6 +281,15 @@ impl<'s, 't> Evaluator<'s, 't> {
     /// Evaluate a JSON node: strings that are expressions are evaluated, objects and
     /// arrays recursively. Property `copy` arrays are expanded when `property_copy`.
     pub fn eval_node(&mut self, node: &Node, property_copy: bool) -> Value {
+        let cells = match &node.kind {
+            NodeKind::Array(items) => items.len() as u64,
+            NodeKind::Object(members) => 2 * members.len() as u64,
+            _ => 0,
+        };
+        let file = self.scope.file;
+        if !self.scope.budget.spend(1, cells, || (file, node.span)) {
+            return Value::Unknown(Budget::spent_value());
+        }
         match &node.kind {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
@@ -296,11 +319,45 @@ impl<'s, 't> Evaluator<'s, 't> {
                         }
                     }
                     let v = self.eval_node(&m.value, property_copy);
-                    map.insert(m.key.clone(), v);
+                    if m.case_twin {
+                        self.case_twin(&mut map, m, v);
+                    } else {
+                        map.insert(m.key.clone(), v);
+                    }
                 }
                 Value::object(map)
             }
         }
+    }
+
+    /// A member whose key equals an earlier one's but for case: ARM may take either
+    /// value, so the property becomes the set of both (rules report what either would
+    /// do), and a warning says so.
+    fn case_twin(&mut self, map: &mut Map, m: &crate::source::json::Member, v: Value) {
+        let Some((first, old)) = map.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&m.key))
+        else {
+            map.insert(m.key.clone(), v);
+            return;
+        };
+        self.scope.diagnose(
+            m.key_span,
+            DiagnosticKind::Ambiguity,
+            case_twin_message(first, &m.key),
+        );
+        let mut values = match std::mem::replace(old, Value::Null) {
+            Value::Candidates(c) if c.parameter.starts_with(CASE_TWIN_ORIGIN) => c.values.clone(),
+            other => vec![other],
+        };
+        if !values.iter().any(|x| x.term() == v.term()) {
+            values.push(v);
+        }
+        *old = match values.len() {
+            1 => values.pop().unwrap_or(Value::Null),
+            _ => Value::Candidates(Arc::new(Candidates {
+                values,
+                parameter: Str::from(format!("{CASE_TWIN_ORIGIN}{first}")),
+            })),
+        };
     }
 
     /// `"copy": [{"name": "x", "count": n, "input": {...}}]` inside properties.
@@ -390,6 +447,11 @@ impl<'s, 't> Evaluator<'s, 't> {
                 }
                 Value::unknown(format!("error: {msg}"))
             }
+            Err(FnError::Limit(msg)) => {
+                self.scope
+                    .diagnose(span, DiagnosticKind::Limit, msg.clone());
+                Value::unknown(msg)
+            }
         };
         self.current = saved;
         if let Some(outer) = outer_trace {
@@ -413,6 +475,7 @@ impl<'s, 't> Evaluator<'s, 't> {
                     Ok(v) => v,
                     Err(FnError::Unknown(u)) => Value::Unknown(u),
                     Err(FnError::Invalid(msg)) => Value::unknown(format!("error: {msg}")),
+                    Err(FnError::Limit(msg)) => Value::unknown(msg),
                 },
                 Err(err) => Value::unknown(format!("invalid template expression: {}", err.message)),
             },
@@ -425,7 +488,17 @@ impl<'s, 't> Evaluator<'s, 't> {
         Span { start, end }
     }
 
+    /// Count work done at the expression being evaluated; false when the file's
+    /// budget is spent.
+    fn spend(&self, steps: u64, cells: u64) -> bool {
+        let (file, span) = (self.scope.file, self.current);
+        self.scope.budget.spend(steps, cells, || (file, span))
+    }
+
     pub fn eval_expr(&mut self, e: &Expr) -> FnResult {
+        if !self.spend(1, 0) {
+            return Err(FnError::Unknown(Budget::spent_value()));
+        }
         match e {
             Expr::String(s, _) => Ok(Value::String(s.clone())),
             Expr::Int(i, _) => Ok(Value::Int(*i)),
@@ -445,11 +518,11 @@ impl<'s, 't> Evaluator<'s, 't> {
                 name, args, span, ..
             } => {
                 self.depth += 1;
-                if self.depth > MAX_CALL_DEPTH * 4 {
+                if self.depth > MAX_EVAL_DEPTH {
                     self.depth -= 1;
-                    return Err(functions::invalid(
-                        "expression evaluation nested too deeply",
-                    ));
+                    return Err(FnError::Limit(format!(
+                        "expression evaluation nested deeper than {MAX_EVAL_DEPTH} calls (a fixed limit: the evaluator's stack)"
+                    )));
                 }
                 let r = self.call(name, args, *span);
                 self.depth -= 1;
@@ -459,6 +532,32 @@ impl<'s, 't> Evaluator<'s, 't> {
     }
 
     fn call(&mut self, name: &str, args: &[Expr], span: ExprSpan) -> FnResult {
+        let result = self.call_inner(name, args, span);
+        match result {
+            Ok(v) => {
+                // What the call made counts against the budget; what it only passed
+                // on (a variable's value) does not.
+                if self.spend(0, fresh_cells(&v)) {
+                    Ok(v)
+                } else {
+                    Err(FnError::Unknown(Budget::spent_value()))
+                }
+            }
+            // A limit of the function library: the file fails, here; the value is
+            // unknown.
+            Err(FnError::Limit(why)) => {
+                let at = self.diagnostic_span(span);
+                self.scope.diagnose(at, DiagnosticKind::Limit, why.clone());
+                Err(FnError::Unknown(Arc::new(Unknown {
+                    why,
+                    ..Default::default()
+                })))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn call_inner(&mut self, name: &str, args: &[Expr], span: ExprSpan) -> FnResult {
         let lower = name.to_ascii_lowercase();
         if let Some(result) = self.special_form(&lower, args, span) {
             return result;
@@ -564,7 +663,7 @@ impl<'s, 't> Evaluator<'s, 't> {
             let r = match f(self, &combo) {
                 Ok(v) => v,
                 Err(FnError::Unknown(u)) => Value::Unknown(u),
-                Err(e @ FnError::Invalid(_)) => return Err(e),
+                Err(e @ (FnError::Invalid(_) | FnError::Limit(_))) => return Err(e),
             };
             let flat: Vec<Value> = match r {
                 Value::Candidates(c) => c.values.clone(),
@@ -601,21 +700,39 @@ impl<'s, 't> Evaluator<'s, 't> {
         for a in args {
             values.push(self.eval_expr(a)?);
         }
-        if self.depth > MAX_CALL_DEPTH {
-            return Err(functions::invalid(format!(
-                "{name}: user function recursion too deep"
+        // Functions calling functions (or themselves, ending through a lazy `if`) are
+        // followed up to the evaluator's stack; past it the file fails.
+        if self.fn_stack.len() >= MAX_CALL_DEPTH {
+            return Err(FnError::Limit(format!(
+                "{name}: user functions nested deeper than {MAX_CALL_DEPTH} calls (a fixed limit: the evaluator's stack)"
             )));
+        }
+        let key = memo_key(lower, &values);
+        if let Some(v) = key
+            .as_ref()
+            .and_then(|k| self.scope.fn_memo.borrow().get(k).cloned())
+        {
+            return Ok(v);
         }
         let bound: Vec<(Str, Value)> = func.params.iter().cloned().zip(values).collect();
         let saved_params = self.fn_params.replace(bound);
         let saved_lambda = std::mem::take(&mut self.lambda_vars);
         let saved_copy = std::mem::take(&mut self.copy);
         let saved_property_loops = std::mem::take(&mut self.property_loops);
+        self.fn_stack.push(Str::from(lower));
         let v = self.eval_node(func.output, false);
+        self.fn_stack.pop();
         self.fn_params = saved_params;
         self.lambda_vars = saved_lambda;
         self.copy = saved_copy;
         self.property_loops = saved_property_loops;
+        // A value made after the budget ran out is not the function's value.
+        if let (Some(k), false) = (key, self.scope.budget.is_spent()) {
+            let mut memo = self.scope.fn_memo.borrow_mut();
+            if memo.len() < MAX_MEMO_ENTRIES {
+                memo.insert(k, v.clone());
+            }
+        }
         Ok(v)
     }
 
@@ -913,13 +1030,17 @@ impl Host for Evaluator<'_, '_> {
             self.lambda_vars.push((p.clone(), v.clone()));
         }
         self.depth += 1;
-        let r = if self.depth > MAX_CALL_DEPTH * 4 {
-            Err(functions::invalid("lambda recursion too deep"))
+        let r = if self.depth > MAX_EVAL_DEPTH {
+            Err(FnError::Limit(format!(
+                "lambdas nested deeper than {MAX_EVAL_DEPTH} calls (a fixed limit: the evaluator's stack)"
+            )))
         } else {
             self.eval_expr(&lambda.body).and_then(|v| {
-                match v.too_large(MAX_VALUE_NODES, MAX_VALUE_DEPTH) {
-                    Some(why) => Err(functions::invalid(format!("lambda result: {why}"))),
-                    None => Ok(v),
+                let max = crate::arm::limits::current().value_nodes;
+                match v.size_within(max, MAX_VALUE_DEPTH) {
+                    Err(why) => Err(FnError::Limit(format!("lambda result: {why}"))),
+                    Ok(nodes) if self.spend(nodes as u64, 0) => Ok(v),
+                    Ok(_) => Err(FnError::Unknown(Budget::spent_value())),
                 }
             })
         };
@@ -927,6 +1048,88 @@ impl Host for Evaluator<'_, '_> {
         self.lambda_vars.truncate(saved);
         r
     }
+}
+
+/// The warning for keys that differ only in case.
+pub fn case_twin_message(first: &str, second: &str) -> String {
+    format!(
+        "property names '{first}' and '{second}' differ only in case: ARM reads them as one property and which value it takes is not defined; both are checked"
+    )
+}
+
+/// Deepest nesting of calls and lambdas the evaluator follows (each is a few stack
+/// frames; an expression is at most 128 deep, but calls through variables and user
+/// functions nest further).
+const MAX_EVAL_DEPTH: usize = MAX_CALL_DEPTH * 4;
+
+/// Most user-function results remembered per template scope.
+const MAX_MEMO_ENTRIES: usize = 16 * 1024;
+/// Longest argument list (written out) a user-function result is remembered for.
+const MAX_MEMO_KEY_BYTES: usize = 16 * 1024;
+
+/// A key that tells user-function calls apart exactly: the function and its argument
+/// values written out in full (unknowns by term and reason, candidates with their
+/// values). `None` for arguments that cannot be compared (lambdas) or that are long.
+fn memo_key(fname: &str, args: &[Value]) -> Option<String> {
+    fn write(v: &Value, out: &mut String) -> bool {
+        if out.len() > MAX_MEMO_KEY_BYTES {
+            return false;
+        }
+        match v {
+            Value::Lambda(_) => return false,
+            Value::Array(items) => {
+                out.push('[');
+                for i in items.iter() {
+                    if !write(i, out) {
+                        return false;
+                    }
+                    out.push(',');
+                }
+                out.push(']');
+            }
+            Value::Object(map) => {
+                out.push('{');
+                for (k, v) in map.iter() {
+                    out.push_str(&Value::String(k.clone()).term());
+                    out.push(':');
+                    if !write(v, out) {
+                        return false;
+                    }
+                    out.push(',');
+                }
+                out.push('}');
+            }
+            Value::Candidates(c) => {
+                out.push_str(&v.term());
+                for c in &c.values {
+                    out.push('|');
+                    if !write(c, out) {
+                        return false;
+                    }
+                }
+            }
+            Value::Unknown(u) => {
+                out.push_str(&v.term());
+                out.push_str(&u.why);
+                if let Some(p) = &u.partial {
+                    out.push('~');
+                    if !write(p, out) {
+                        return false;
+                    }
+                }
+            }
+            other => out.push_str(&other.term()),
+        }
+        true
+    }
+    let mut key = format!("{fname}(");
+    for a in args {
+        if !write(a, &mut key) {
+            return None;
+        }
+        key.push(',');
+    }
+    Some(key)
 }
 
 /// Canonical term of a call: `name(arg terms…)`.

@@ -218,7 +218,7 @@ fn declares_read_resource(
     depth: usize,
     needs_marker: &mut bool,
 ) -> bool {
-    if depth > crate::arm::limits::MAX_DEPLOYMENT_DEPTH {
+    if depth > crate::arm::limits::current().deployment_depth {
         // The walker reports how deep it follows nested deployments.
         return true;
     }

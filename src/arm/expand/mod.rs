@@ -11,10 +11,12 @@ pub use crate::arm::eval::UNKNOWN_COPY_INDEX;
 pub use bodies::{any_ignoring_ascii_case, contains_ignore_ascii_case, Bodies, BodyTypes};
 pub use resources::FILE_MARKER;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::arm::eval::{DeploymentContext, Diagnostic, DiagnosticKind, FileId, Provenance};
+use crate::arm::limits::Limits;
 use crate::arm::value::{Str, Value};
 use crate::source::file::{LoadedFile, SourceFile};
 use crate::source::json::{self, Node, Span};
@@ -32,6 +34,8 @@ pub struct ExpandOptions {
     pub parameter_overrides: Vec<(String, Value)>,
     /// Which resource bodies are evaluated in full (`check` defers those no rule reads).
     pub bodies: Bodies,
+    /// The limits of the run (`--limit`).
+    pub limits: Limits,
 }
 
 /// One concrete resource after expansion.
@@ -91,6 +95,22 @@ pub struct Expansion {
     pub outputs: Vec<ExpandedOutput>,
     pub diagnostics: Vec<Diagnostic>,
     pub parameter_file: Option<PathBuf>,
+    /// Evaluation steps and value cells spent (see [`crate::arm::eval::Budget`]).
+    pub work: (u64, u64),
+    /// Lookups over `resources`, built on first use.
+    pub index: ResourceIndex,
+}
+
+/// Lookups over an expansion's resources, each built once, on first use, after the
+/// expansion is complete: rules find resources by type and name instead of scanning
+/// every resource (a scan inside a loop over registries, itself inside a loop over
+/// resources, made 4,000 registries take minutes).
+#[derive(Debug, Default)]
+pub struct ResourceIndex {
+    by_type: OnceLock<HashMap<String, Vec<usize>>>,
+    in_unknown_loops: OnceLock<Vec<usize>>,
+    /// Resources by a key the caller computes (the rules' registry keys).
+    pub keyed: OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// Why a file could not be expanded at all.
@@ -145,6 +165,47 @@ pub fn expand_files(
 impl Expansion {
     pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
         self.files.get(id as usize)
+    }
+
+    /// Indexes of the resources of a type (case-insensitive), in order.
+    pub fn of_type(&self, resource_type: &str) -> &[usize] {
+        let by_type = self.index.by_type.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in self.resources.iter().enumerate() {
+                map.entry(r.resource_type.to_ascii_lowercase())
+                    .or_default()
+                    .push(i);
+            }
+            map
+        });
+        by_type
+            .get(&resource_type.to_ascii_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The resources of a type, with their indexes.
+    pub fn resources_of_type<'e>(
+        &'e self,
+        resource_type: &str,
+    ) -> impl Iterator<Item = (usize, &'e ExpandedResource)> + 'e {
+        self.of_type(resource_type)
+            .iter()
+            .filter_map(|&i| self.resources.get(i).map(|r| (i, r)))
+    }
+
+    /// Nested deployments (inline) in a copy loop whose count is unknown: what they
+    /// declare may not exist.
+    pub fn deployments_in_unknown_loops(&self) -> &[usize] {
+        self.index.in_unknown_loops.get_or_init(|| {
+            self.resources
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| {
+                    d.nested.is_some() && d.copy.iter().any(|(_, i)| *i == UNKNOWN_COPY_INDEX)
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
     }
 
     /// Problems that make (part of) the template unusable: syntax errors.

@@ -12,17 +12,21 @@ use super::params::{
 use super::{
     resource_nodes, ExpandOptions, ExpandedOutput, ExpandedResource, Expansion, NestedKind,
 };
-use crate::arm::eval::UNKNOWN_COPY_INDEX;
 use crate::arm::eval::{
     is_resource_frame_key, DeclaredResource, DeploymentContext, Diagnostic, DiagnosticKind,
     Evaluator, FileId, PendingBody, Provenance, ProvenanceKind, Scope, ScopeKind,
 };
-use crate::arm::limits::{MAX_DEPLOYMENT_DEPTH, MAX_EXPANDED_RESOURCES};
+use crate::arm::eval::{Budget, UNKNOWN_COPY_INDEX};
+use crate::arm::limits::{raise_with, Limits};
 use crate::arm::value::{Map, Str, Value};
 use crate::source::json::{Node, NodeKind};
+use std::rc::Rc;
 
 mod counts;
 mod outputs;
+
+/// Cells a resource costs besides its body (its name, condition, traces, copy stack).
+const RESOURCE_CELLS: u64 = 32;
 
 /// Key on a nested `template` object naming the file it was written in (index into
 /// the expansion's files), for templates assembled from several files (Bicep modules).
@@ -35,7 +39,9 @@ struct Walker {
     texts: Vec<SourceText>,
     resources: Vec<ExpandedResource>,
     diagnostics: Vec<Diagnostic>,
-    capped: bool,
+    /// The file's work budget, shared by every scope of the expansion.
+    budget: Rc<Budget>,
+    limits: Limits,
     bodies: Bodies,
     /// Strings already parsed by evaluation, by file and offset.
     parsed: HashSet<(FileId, u32)>,
@@ -57,6 +63,16 @@ struct Parent {
 }
 
 pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, options: &ExpandOptions) {
+    crate::arm::limits::with(&options.limits, || {
+        expand_top_within_limits(exp, param_file, options)
+    })
+}
+
+fn expand_top_within_limits(
+    exp: &mut Expansion,
+    param_file: Option<FileId>,
+    options: &ExpandOptions,
+) {
     let root = exp.files[0].root.clone();
     let text = exp.files[0].source.text.clone();
     let texts = exp.files.iter().map(|f| f.source.text.clone()).collect();
@@ -70,7 +86,8 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
         texts,
         resources: Vec::new(),
         diagnostics: Vec::new(),
-        capped: false,
+        budget: Rc::new(Budget::new(&options.limits)),
+        limits: options.limits.clone(),
         parsed: HashSet::new(),
         bodies: options
             .bodies
@@ -116,6 +133,16 @@ pub(super) fn expand_top(exp: &mut Expansion, param_file: Option<FileId>, option
     exp.resources = walker.resources;
     exp.outputs = outputs;
     exp.diagnostics = walker.diagnostics;
+    exp.work = walker.budget.spent();
+    // Where the budget ran out: what was not evaluated is not checked (an error).
+    if let Some(e) = walker.budget.exhaustion() {
+        exp.diagnostics.push(Diagnostic {
+            file: e.file,
+            span: e.span,
+            message: e.message,
+            kind: DiagnosticKind::Limit,
+        });
+    }
     super::syntax::check_every_expression(exp, &walker.parsed);
 }
 
@@ -142,6 +169,7 @@ impl Walker {
         level: &Level,
     ) -> Vec<ExpandedOutput> {
         let mut scope = Scope::new(self.file, self.text.clone(), ctx, scope_kind);
+        scope.budget = self.budget.clone();
         declare_variables_and_functions(&mut scope, template);
         bind_parameters(&mut scope, template, level.depth > 0, bind);
         self.resources_of(&scope, template, level);
@@ -223,7 +251,7 @@ impl Walker {
                     let mut stack = copy_stack.to_vec();
                     stack.push((loop_name.clone(), i));
                     self.iteration(scope, node, symbolic.clone(), parent, level, stack);
-                    if self.capped {
+                    if self.budget.is_spent() {
                         return;
                     }
                 }
@@ -245,16 +273,10 @@ impl Walker {
         level: &Level,
         copy: Vec<(Option<Str>, i64)>,
     ) {
-        if self.resources.len() >= MAX_EXPANDED_RESOURCES {
-            if !self.capped {
-                self.capped = true;
-                self.diagnostics.push(Diagnostic {
-                    file: self.file,
-                    span: node.span,
-                    message: format!("more than {MAX_EXPANDED_RESOURCES} resources after expansion; the rest are not checked"),
-                    kind: DiagnosticKind::Limit,
-                });
-            }
+        // Each resource counts against the file's budget (what it holds besides its
+        // body); once the budget is spent, the walk stops.
+        let file = self.file;
+        if !self.budget.spend(1, RESOURCE_CELLS, || (file, node.span)) {
             return;
         }
         let mut ev = Evaluator::new(scope);
@@ -446,12 +468,14 @@ impl Walker {
             return Some(NestedKind::Linked);
         }
         let template = props.get("template").filter(|t| t.is_object())?;
-        if level.depth + 1 > MAX_DEPLOYMENT_DEPTH {
+        let max = self.limits.deployment_depth;
+        if level.depth + 1 > max {
             self.diagnostics.push(Diagnostic {
                 file: self.file,
                 span: node.span,
                 message: format!(
-                    "nested deployments deeper than {MAX_DEPLOYMENT_DEPTH} levels are not followed"
+                    "nested deployments deeper than {max} levels are not followed {}: what they deploy is not checked",
+                    raise_with("deployment-depth", max)
                 ),
                 kind: DiagnosticKind::Limit,
             });

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 
 use super::Expansion;
 use crate::arm::eval::FileId;
-use crate::arm::eval::{Diagnostic, DiagnosticKind};
+use crate::arm::eval::{case_twin_message, Diagnostic, DiagnosticKind};
 use crate::arm::expr::parser::{classify, parse, StringForm};
 use crate::source::json::{token_offset_to_file, Node, NodeKind, Span};
 
@@ -34,7 +34,9 @@ pub(super) fn check_every_expression(exp: &mut Expansion, parsed: &HashSet<(File
     let reported: HashSet<u32> = exp
         .diagnostics
         .iter()
-        .filter(|d| d.file == 0 && d.kind == DiagnosticKind::Syntax)
+        .filter(|d| {
+            d.file == 0 && matches!(d.kind, DiagnosticKind::Syntax | DiagnosticKind::Ambiguity)
+        })
         .map(|d| d.span.start)
         .collect();
     let mut found = Vec::new();
@@ -77,10 +79,27 @@ fn visit(node: &Node, text: &str, parsed: &dyn Fn(u32) -> bool, found: &mut Vec<
             }
         }
         NodeKind::Array(items) => items.iter().for_each(|n| visit(n, text, parsed, found)),
-        NodeKind::Object(members) => members
-            .iter()
-            .filter(|m| !m.key.eq_ignore_ascii_case("metadata"))
-            .for_each(|m| visit(&m.value, text, parsed, found)),
+        NodeKind::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                // Keys that differ only in case are ambiguous anywhere ARM reads them
+                // (`condition` and `Condition` on one resource too).
+                if m.case_twin {
+                    let first = members[..i]
+                        .iter()
+                        .find(|f| f.key.eq_ignore_ascii_case(&m.key))
+                        .map_or(&m.key, |f| &f.key);
+                    found.push(Diagnostic {
+                        file: 0,
+                        span: m.key_span,
+                        message: case_twin_message(first, &m.key),
+                        kind: DiagnosticKind::Ambiguity,
+                    });
+                }
+                if !m.key.eq_ignore_ascii_case("metadata") {
+                    visit(&m.value, text, parsed, found);
+                }
+            }
+        }
         _ => {}
     }
 }

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use super::{
-    arg_array, arg_int, arg_str, capped_array, capped_string, first_unknown, invalid, known,
-    FnError, FnResult, FnSpec, Host,
+    arg_array, arg_int, arg_str, array_limit, capped_array, first_unknown, invalid, known,
+    string_limit, FnError, FnResult, FnSpec, Host,
 };
 use crate::arm::limits;
 use crate::arm::value::{map_get, Candidates, Value};
@@ -176,8 +176,8 @@ fn concat(_host: &mut dyn Host, args: &[Value]) -> FnResult {
                     )))
                 }
             };
-            if out.len() + items.len() > limits::MAX_ARRAY_ITEMS {
-                return capped_array(vec![Value::Null; out.len() + items.len()], "concat");
+            if out.len() + items.len() > limits::array_items() {
+                return Err(array_limit("concat", out.len() + items.len()));
             }
             out.extend(items.iter().cloned());
         }
@@ -195,8 +195,8 @@ fn concat(_host: &mut dyn Host, args: &[Value]) -> FnResult {
                 i + 1
             ))
         })?;
-        if out.len() + text.len() > limits::MAX_STRING_BYTES {
-            return capped_string(out + &text, "concat");
+        if out.len() + text.len() > limits::string_bytes() {
+            return Err(string_limit("concat", out.len() + text.len()));
         }
         out.push_str(&text);
     }
@@ -329,8 +329,8 @@ fn flatten(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     for (i, inner) in outer.iter().enumerate() {
         match inner {
             Value::Array(items) => {
-                if out.len() + items.len() > limits::MAX_ARRAY_ITEMS {
-                    return capped_array(vec![Value::Null; out.len() + items.len()], "flatten");
+                if out.len() + items.len() > limits::array_items() {
+                    return Err(array_limit("flatten", out.len() + items.len()));
                 }
                 out.extend(items.iter().cloned());
             }
@@ -522,8 +522,8 @@ fn join(_host: &mut dyn Host, args: &[Value]) -> FnResult {
             out.push_str(delimiter);
         }
         out.push_str(&text);
-        if out.len() > limits::MAX_STRING_BYTES {
-            return capped_string(out, "join");
+        if out.len() > limits::string_bytes() {
+            return Err(string_limit("join", out.len()));
         }
     }
     Ok(Value::string(out))

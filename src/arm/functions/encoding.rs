@@ -133,10 +133,7 @@ fn parse_lenient_json(text: &str, func: &str) -> FnResult {
 fn from_ast(value: &ast::Value) -> Value {
     match value {
         ast::Value::StringLit(s) => Value::str(&s.value),
-        ast::Value::NumberLit(n) => match n.value.parse::<i64>() {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Float(n.value.parse::<f64>().unwrap_or(f64::NAN)),
-        },
+        ast::Value::NumberLit(n) => super::json_number(n.value, "base64ToJson"),
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
         ast::Value::NullKeyword(_) => Value::Null,
         ast::Value::Array(items) => Value::array(items.elements.iter().map(from_ast).collect()),

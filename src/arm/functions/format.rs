@@ -8,8 +8,10 @@
 
 use super::number::{format_number, Number};
 use super::string::{compact_json, utf16_len};
-use super::{arg_str, capped_string, invalid, known, FnError, FnResult, FnSpec, Host};
-use crate::arm::limits::MAX_STRING_BYTES;
+use super::{
+    arg_str, capped_string, invalid, known, string_limit, FnError, FnResult, FnSpec, Host,
+};
+use crate::arm::limits;
 use crate::arm::value::Value;
 
 pub const FUNCTIONS: &[FnSpec] = &[FnSpec::new("format", 1, None, format)];
@@ -51,7 +53,10 @@ fn format(_host: &mut dyn Host, args: &[Value]) -> FnResult {
         .iter()
         .map(prepare)
         .collect::<Result<Vec<_>, _>>()?;
-    let out = compose(pattern, &values).map_err(|why| invalid(format!("format: {why}")))?;
+    let out = compose(pattern, &values).map_err(|why| match why.as_str() {
+        super::OVER_LIMIT => string_limit("format", limits::string_bytes() + 1),
+        _ => invalid(format!("format: {why}")),
+    })?;
     capped_string(out, "format")
 }
 
@@ -100,8 +105,8 @@ fn compose(pattern: &str, args: &[Arg]) -> Result<String, String> {
             '{' => {
                 let item = format_item(&chars, &mut pos, args)?;
                 out.push_str(&item);
-                if out.len() > MAX_STRING_BYTES {
-                    return Err(format!("result exceeds the {MAX_STRING_BYTES} byte limit"));
+                if out.len() > limits::string_bytes() {
+                    return Err(super::OVER_LIMIT.into());
                 }
             }
             c => out.push(c),
@@ -300,6 +305,9 @@ mod tests {
     #[test]
     fn output_is_capped() {
         let pattern = "{0,999999}".repeat(5);
-        assert!(bad(&[s(&pattern), s("x")]).contains("limit"));
+        match run(&[s(&pattern), s("x")]) {
+            Err(FnError::Limit(m)) => assert!(m.contains("string-bytes"), "{m}"),
+            other => panic!("expected a limit, got {other:?}"),
+        }
     }
 }

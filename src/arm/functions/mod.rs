@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use crate::arm::limits;
 use crate::arm::value::{Lambda, Map, Str, Unknown, Value};
 
 pub mod array;
@@ -33,6 +34,10 @@ pub enum FnError {
     Unknown(Arc<Unknown>),
     /// The deployment itself would fail with this message (wrong types, out of range…).
     Invalid(String),
+    /// The result would pass one of acrlint's [`Limits`](crate::arm::limits::Limits):
+    /// it is not computed, and the file fails (the evaluator reports it where the
+    /// expression is, and goes on with an unknown value).
+    Limit(String),
 }
 
 pub type FnResult = Result<Value, FnError>;
@@ -121,6 +126,36 @@ pub fn invalid(msg: impl Into<String>) -> FnError {
     FnError::Invalid(msg.into())
 }
 
+/// A result only known at deployment, or not at all (a number out of range).
+pub fn unknown(why: impl Into<String>) -> FnError {
+    FnError::Unknown(Arc::new(Unknown {
+        why: why.into(),
+        ..Default::default()
+    }))
+}
+
+/// A number read from JSON text (`json()`, `base64ToJson()`): an integer when it is
+/// one, else a float; a number no 64-bit float holds (`1e400`) is an unknown that
+/// says so (what ARM makes of it is not documented; infinity has no JSON form).
+pub fn json_number(text: &str, func: &str) -> Value {
+    match text.parse::<i64>() {
+        Ok(i) => Value::Int(i),
+        Err(_) => match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => Value::Float(f),
+            _ => Value::unknown(format!(
+                "{func}: the number {text} is outside the range of a 64-bit float"
+            )),
+        },
+    }
+}
+
+/// A whole float as an integer, when it is one (`f as i64` would saturate at the
+/// bounds: `1e300` is not `i64::MAX`).
+pub fn float_to_int(f: f64) -> Option<i64> {
+    // i64::MAX as f64 rounds up to 2^63, which is already out of range.
+    (f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64).then_some(f as i64)
+}
+
 /// Fails with [`FnError::Unknown`] if the value is (or contains) an unknown or candidates.
 pub fn known(v: &Value) -> Result<&Value, FnError> {
     match first_unknown(v) {
@@ -171,7 +206,14 @@ pub fn arg_str<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v str, F
 pub fn arg_int(args: &[Value], i: usize, func: &str) -> Result<i64, FnError> {
     match args.get(i) {
         Some(Value::Int(n)) => Ok(*n),
-        Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => Ok(*f as i64),
+        Some(Value::Float(f)) if f.fract() == 0.0 && f.is_finite() => {
+            float_to_int(*f).ok_or_else(|| {
+                unknown(format!(
+                    "{func}: argument {} ({f}) is outside the range of a 64-bit integer",
+                    i + 1
+                ))
+            })
+        }
         Some(v) => Err(shallow_unknown(v).unwrap_or_else(|| {
             invalid(format!(
                 "{func}: argument {} must be an integer, got {}",
@@ -227,26 +269,41 @@ pub fn arg_lambda<'v>(args: &'v [Value], i: usize, func: &str) -> Result<&'v Lam
 
 /// Check a produced string against the size cap.
 pub fn capped_string(s: String, func: &str) -> FnResult {
-    if s.len() > crate::arm::limits::MAX_STRING_BYTES {
-        return Err(invalid(format!(
-            "{func}: result of {} bytes exceeds the {} byte limit",
-            s.len(),
-            crate::arm::limits::MAX_STRING_BYTES
-        )));
+    if s.len() > limits::string_bytes() {
+        return Err(string_limit(func, s.len()));
     }
     Ok(Value::string(s))
 }
 
 /// Check a produced array against the size cap.
 pub fn capped_array(items: Vec<Value>, func: &str) -> FnResult {
-    if items.len() > crate::arm::limits::MAX_ARRAY_ITEMS {
-        return Err(invalid(format!(
-            "{func}: result of {} items exceeds the {} item limit",
-            items.len(),
-            crate::arm::limits::MAX_ARRAY_ITEMS
-        )));
+    if items.len() > limits::array_items() {
+        return Err(array_limit(func, items.len()));
     }
     Ok(Value::array(items))
+}
+
+/// What formatting (`format`, number formats) returns when the result would pass the
+/// string limit.
+pub(crate) const OVER_LIMIT: &str = "the result is over the string limit";
+
+/// A string of (at least) `len` bytes would pass the string limit. Functions check
+/// before they build what they can size beforehand.
+pub fn string_limit(func: &str, len: usize) -> FnError {
+    let max = limits::string_bytes();
+    FnError::Limit(format!(
+        "{func}: a result of {len} bytes exceeds the {max} byte string limit {}",
+        limits::raise_with("string-bytes", max)
+    ))
+}
+
+/// An array of (at least) `len` items would pass the array limit.
+pub fn array_limit(func: &str, len: usize) -> FnError {
+    let max = limits::array_items();
+    FnError::Limit(format!(
+        "{func}: a result of {len} items exceeds the {max} item array limit {}",
+        limits::raise_with("array-items", max)
+    ))
 }
 
 /// A host for tests of functions evaluated without an evaluator: lambdas are

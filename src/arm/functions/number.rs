@@ -7,8 +7,6 @@
 //! `NumberToStringFormat`. Rounding is half away from zero on the exact decimal value,
 //! like .NET Core 3.0 and later.
 
-use crate::arm::limits::MAX_STRING_BYTES;
-
 mod custom;
 
 use custom::custom;
@@ -238,10 +236,8 @@ fn parse_standard(spec: &str) -> Result<Option<(char, Option<usize>)>, String> {
     if precision > 999_999_999 {
         return Err(INVALID_SPEC.to_string());
     }
-    if precision > MAX_STRING_BYTES {
-        return Err(format!(
-            "precision {precision} exceeds the {MAX_STRING_BYTES} byte limit"
-        ));
+    if precision > crate::arm::limits::string_bytes() {
+        return Err(super::OVER_LIMIT.into());
     }
     Ok(Some((letter, Some(precision))))
 }

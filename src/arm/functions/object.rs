@@ -134,8 +134,8 @@ fn shallow_merge(_host: &mut dyn Host, args: &[Value]) -> FnResult {
 /// that strict JSON rejects is retried as JSONC (single quotes, comments, trailing commas).
 fn json(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     let text = arg_str(args, 0, "json")?;
-    if text.len() > limits::MAX_STRING_BYTES {
-        return Err(invalid("json: input exceeds the string size limit"));
+    if text.len() > limits::string_bytes() {
+        return Err(super::string_limit("json", text.len()));
     }
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(v) => Ok(Value::from_json(&v)),
@@ -165,10 +165,7 @@ fn from_jsonc(v: jsonc_parser::JsonValue<'_>, depth: usize) -> Option<Value> {
         J::Null => Value::Null,
         J::Boolean(b) => Value::Bool(b),
         J::String(s) => Value::str(&s),
-        J::Number(n) => match n.parse::<i64>() {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Float(n.parse::<f64>().ok()?),
-        },
+        J::Number(n) => super::json_number(n, "json"),
         J::Array(items) => Value::array(
             items
                 .take_inner()

@@ -7,9 +7,10 @@
 
 use super::number::double_to_string;
 use super::{
-    arg_int, arg_str, capped_array, capped_string, invalid, known, FnError, FnResult, FnSpec, Host,
+    arg_int, arg_str, capped_array, capped_string, invalid, known, string_limit, FnError, FnResult,
+    FnSpec, Host,
 };
-use crate::arm::limits::MAX_STRING_BYTES;
+use crate::arm::limits;
 use crate::arm::value::Value;
 
 pub const FUNCTIONS: &[FnSpec] = &[
@@ -69,10 +70,9 @@ fn replace(_host: &mut dyn Host, args: &[Value]) -> FnResult {
     if new.len() > old.len() {
         let matches = input.matches(old).count();
         let grown = matches.saturating_mul(new.len() - old.len());
-        if input.len().saturating_add(grown) > MAX_STRING_BYTES {
-            return Err(invalid(format!(
-                "replace: result of more than {MAX_STRING_BYTES} bytes exceeds the byte limit"
-            )));
+        let len = input.len().saturating_add(grown);
+        if len > limits::string_bytes() {
+            return Err(string_limit("replace", len));
         }
     }
     capped_string(input.replace(old, new), "replace")
@@ -220,10 +220,9 @@ fn pad_left(_host: &mut dyn Host, args: &[Value]) -> FnResult {
         return Ok(Value::string(value));
     }
     let missing = (total - current) as usize;
-    if missing.saturating_mul(pad.len_utf8()) > MAX_STRING_BYTES {
-        return Err(invalid(format!(
-            "padLeft: result of {total} characters exceeds the {MAX_STRING_BYTES} byte limit"
-        )));
+    let len = missing.saturating_mul(pad.len_utf8());
+    if len > limits::string_bytes() {
+        return Err(string_limit("padLeft", len));
     }
     let mut out = String::with_capacity(missing * pad.len_utf8() + value.len());
     out.extend(std::iter::repeat_n(pad, missing));
@@ -279,11 +278,8 @@ pub(super) fn to_arm_string(value: &Value, func: &str) -> Result<String, FnError
 pub(super) fn compact_json(value: &Value, func: &str) -> Result<String, FnError> {
     let mut out = String::new();
     write_json(value, func, &mut out)?;
-    if out.len() > MAX_STRING_BYTES {
-        return Err(invalid(format!(
-            "{func}: result of {} bytes exceeds the {MAX_STRING_BYTES} byte limit",
-            out.len()
-        )));
+    if out.len() > limits::string_bytes() {
+        return Err(string_limit(func, out.len()));
     }
     Ok(out)
 }
@@ -331,10 +327,8 @@ fn write_json(value: &Value, func: &str, out: &mut String) -> Result<(), FnError
             )))
         }
     }
-    if out.len() > MAX_STRING_BYTES {
-        return Err(invalid(format!(
-            "{func}: result exceeds the {MAX_STRING_BYTES} byte limit"
-        )));
+    if out.len() > limits::string_bytes() {
+        return Err(string_limit(func, out.len()));
     }
     Ok(())
 }

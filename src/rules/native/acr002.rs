@@ -31,8 +31,8 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
     let mut out = Vec::new();
     let mut worlds: HashMap<String, Option<Arc<Expansion>>> = HashMap::new();
-    for (i, r) in exp.resources.iter().enumerate() {
-        if !r.resource_type.eq_ignore_ascii_case(REPLICATION) || r.existing {
+    for (i, r) in exp.resources_of_type(REPLICATION) {
+        if r.existing {
             continue;
         }
         if matches!(r.condition, Value::Bool(false)) {
@@ -111,13 +111,10 @@ fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
             return Some(p);
         }
     }
-    let is_registry = |x: &&ExpandedResource| x.resource_type.eq_ignore_ascii_case(REGISTRY);
+    let registries = || exp.resources_of_type(REGISTRY).map(|(_, x)| x);
     if let Some(name) = r.name.as_str() {
         if let Some((reg, _)) = name.split_once('/') {
-            let found = exp
-                .resources
-                .iter()
-                .filter(is_registry)
+            let found = registries()
                 .filter(|x| x.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(reg)))
                 .min_by_key(|x| (x.deployment != r.deployment) as u8);
             if found.is_some() {
@@ -138,11 +135,11 @@ fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
             _ => None,
         };
         let found = match target {
-            Some((Some(rr), _)) => exp.resources.iter().filter(is_registry).find(|x| {
+            Some((Some(rr), _)) => registries().find(|x| {
                 rr.resource_type.eq_ignore_ascii_case(REGISTRY)
                     && name_key(&x.name).is_some_and(|n| n.eq_ignore_ascii_case(&rr.name))
             }),
-            Some((None, Some(sym))) => exp.resources.iter().filter(is_registry).find(|x| {
+            Some((None, Some(sym))) => registries().find(|x| {
                 x.symbolic
                     .as_deref()
                     .is_some_and(|s| s.eq_ignore_ascii_case(&sym))
@@ -303,20 +300,22 @@ fn re_expand(input: &RuleInput, h: &Hypothesis) -> Option<Expansion> {
 /// guarded, or the complete deployment tries to delete it.
 fn complete_mode(input: &RuleInput, out: &mut Vec<Finding>) {
     let exp = input.expansion;
-    for reg in exp.resources.iter() {
-        if !reg.resource_type.eq_ignore_ascii_case(REGISTRY) || reg.existing {
+    // Each replication's registry, found once.
+    let of_registry: Vec<(&ExpandedResource, &ExpandedResource)> = exp
+        .resources_of_type(REPLICATION)
+        .filter_map(|(i, x)| registry_of(exp, i).map(|g| (g, x)))
+        .collect();
+    for (_, reg) in exp.resources_of_type(REGISTRY) {
+        if reg.existing {
             continue;
         }
         if matches!(reg.condition, Value::Bool(false)) {
             continue;
         }
-        let replicas: Vec<&ExpandedResource> = exp
-            .resources
+        let replicas: Vec<&ExpandedResource> = of_registry
             .iter()
-            .enumerate()
-            .filter(|(_, x)| x.resource_type.eq_ignore_ascii_case(REPLICATION))
-            .filter(|(i, _)| registry_of(exp, *i).is_some_and(|g| std::ptr::eq(g, reg)))
-            .map(|(_, x)| x)
+            .filter(|(g, _)| std::ptr::eq(*g, reg))
+            .map(|(_, x)| *x)
             .collect();
         if replicas.is_empty() {
             continue;

@@ -136,11 +136,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 .target_text
                 .to_ascii_lowercase()
                 .contains("containerregistry/registries")
-            || exp.resources.iter().any(|r| {
-                r.resource_type.eq_ignore_ascii_case(REGISTRY)
-                    && r.symbolic.as_deref().is_some_and(|s| {
-                        site.target_text.trim_matches('\'').eq_ignore_ascii_case(s)
-                    })
+            || exp.resources_of_type(REGISTRY).any(|(_, r)| {
+                r.symbolic
+                    .as_deref()
+                    .is_some_and(|s| site.target_text.trim_matches('\'').eq_ignore_ascii_case(s))
             });
         if !is_registry {
             continue;
@@ -223,9 +222,8 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
 }
 
 fn declared_registry<'e>(exp: &'e Expansion, name: &str) -> Option<&'e ExpandedResource> {
-    exp.resources.iter().find(|r| {
-        r.resource_type.eq_ignore_ascii_case(REGISTRY)
-            && !r.existing
+    exp.resources_of_type(REGISTRY).map(|(_, r)| r).find(|r| {
+        !r.existing
             && r.name
                 .as_str()
                 .is_some_and(|n| n.eq_ignore_ascii_case(name))

@@ -9,7 +9,7 @@
 use super::emit::{at_path, doubts_suffix, related_at};
 use super::name_text;
 use super::resolve::{
-    deployed, is_type, private_links, registries, registry_of_child, sku_of, Deployed, Link, Sku,
+    deployed, private_links, registries, registry_of_child, sku_of, Deployed, Link, Sku,
 };
 use super::RuleInput;
 use super::registry::{NativeRule, Reads};
@@ -130,11 +130,7 @@ fn setting_used(v: Option<&Value>, used: fn(&Value) -> bool, label: &str) -> Use
             } else if hits.len() == c.values.len() {
                 Used::Yes
             } else {
-                Used::Maybe(format!(
-                    "when parameter `{}` is {}",
-                    c.parameter,
-                    hits.join(" or ")
-                ))
+                Used::Maybe(format!("when {} is {}", c.origin(), hits.join(" or ")))
             }
         }
         Some(x) if used(x) => Used::Yes,
@@ -191,6 +187,19 @@ pub(super) const RULE: NativeRule = NativeRule {
 pub fn check(input: &RuleInput) -> Vec<Finding> {
     let exp = input.expansion;
     let mut out = Vec::new();
+    // Each child's registry, found once (not once per registry).
+    let mut children: std::collections::HashMap<usize, Vec<(usize, &str, &str)>> =
+        Default::default();
+    for (t, what, noun) in CHILDREN {
+        for (j, _) in exp.resources_of_type(t) {
+            if let Some(reg) = registry_of_child(exp, j) {
+                children.entry(reg).or_default().push((j, what, noun));
+            }
+        }
+    }
+    for list in children.values_mut() {
+        list.sort_unstable_by_key(|(j, _, _)| *j);
+    }
     for (i, reg) in registries(exp) {
         let mut base_doubts = Vec::new();
         match deployed(exp, reg) {
@@ -243,13 +252,8 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 Used::Maybe(why) => emit(reg, s.path, s.what, vec![why], &mut out),
             }
         }
-        for (j, child) in exp.resources.iter().enumerate() {
-            let Some((_, what, noun)) = CHILDREN.iter().find(|(t, _, _)| is_type(child, t)) else {
-                continue;
-            };
-            if registry_of_child(exp, j) != Some(i) {
-                continue;
-            }
+        for &(j, what, noun) in children.get(&i).map_or(&[][..], Vec::as_slice) {
+            let child = &exp.resources[j];
             let doubts = match deployed(exp, child) {
                 Deployed::No => continue,
                 Deployed::Maybe(why) => vec![format!("the {noun}'s {why}")],

@@ -83,10 +83,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 let status = if bad.len() == c.values.len() {
                     Status::Fail
                 } else {
-                    doubts.push(format!(
-                        "when parameter `{}` takes one of these values",
-                        c.parameter
-                    ));
+                    doubts.push(format!("when {} takes one of these values", c.origin()));
                     Status::Possible
                 };
                 (status, format!("registry name {}", list.join("; ")))

@@ -230,10 +230,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                     let doubts = if bad.len() == c.values.len() {
                         Vec::new()
                     } else {
-                        vec![format!(
-                            "when parameter `{}` takes one of these values",
-                            c.parameter
-                        )]
+                        vec![format!("when {} takes one of these values", c.origin())]
                     };
                     (bad, doubts)
                 }

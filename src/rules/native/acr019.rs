@@ -97,11 +97,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                         continue;
                     }
                     if bad.len() < c.values.len() {
-                        doubts.push(format!(
-                            "when parameter `{}` is {}",
-                            c.parameter,
-                            bad.join(" or ")
-                        ));
+                        doubts.push(format!("when {} is {}", c.origin(), bad.join(" or ")));
                     }
                     (
                         "sourceControlType",

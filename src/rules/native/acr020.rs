@@ -87,7 +87,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
                 if names.len() < ids.guids.len() {
                     let on = match role {
                         Value::Candidates(c) => {
-                            format!("when parameter `{}` names it", c.parameter)
+                            format!("when {} names it", c.origin())
                         }
                         _ => "the role is only one of several it may be".into(),
                     };
@@ -126,7 +126,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
 fn mode_note(mode: &Mode) -> String {
     match mode {
         Mode::Abac => " (roleAssignmentMode AbacRepositoryPermissions: there Owner and Contributor grant no image access, and AcrPull and AcrPush are not honored)".into(),
-        Mode::AbacWhen(p) => format!(" (its roleAssignmentMode depends on parameter `{p}`)"),
+        Mode::AbacWhen(p) => format!(
+            " (its roleAssignmentMode depends on {})",
+            crate::arm::value::choice_origin(p)
+        ),
         _ => String::new(),
     }
 }

@@ -126,7 +126,10 @@ fn abac_registry(input: &RuleInput, grants: &[Grant]) -> Option<(Grant, Vec<Stri
         }
         match mode_of(reg) {
             Mode::Abac => {}
-            Mode::AbacWhen(p) => doubts.push(format!("when parameter `{p}` is {ABAC_MODE}")),
+            Mode::AbacWhen(p) => doubts.push(format!(
+                "when {} is {ABAC_MODE}",
+                crate::arm::value::choice_origin(&p)
+            )),
             Mode::Unknown(why) => doubts.push(format!(
                 "the registry's roleAssignmentMode is only known at deployment: {why}"
             )),

@@ -36,10 +36,9 @@ pub fn deployed(exp: &Expansion, r: &ExpandedResource) -> Deployed {
         return Deployed::Maybe("copy loop count is only known at deployment".into());
     }
     // A nested deployment in a loop of unknown count: its resources may not exist.
-    let in_unknown_loop = exp.resources.iter().any(|d| {
-        d.nested.is_some()
-            && unknown_copy(&d.copy)
-            && d.file == r.file
+    let in_unknown_loop = exp.deployments_in_unknown_loops().iter().any(|&d| {
+        let d = &exp.resources[d];
+        d.file == r.file
             && d.span.start <= r.span.start
             && r.span.end <= d.span.end
             && d.span != r.span
@@ -190,17 +189,25 @@ fn parse_id(segs: &[String]) -> Option<Target> {
 
 /// Registries declared in the template (deployed or not), by index.
 pub fn registries(exp: &Expansion) -> impl Iterator<Item = (usize, &ExpandedResource)> {
-    exp.resources
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| is_type(r, REGISTRY))
+    exp.resources_of_type(REGISTRY)
 }
 
 /// The registry a key names, preferring one declared in `deployment` and one that
 /// the template deploys over an `existing` reference.
 pub fn find_registry(exp: &Expansion, key: &str, deployment: &str) -> Option<usize> {
-    registries(exp)
-        .filter(|(_, r)| registry_key(r).is_some_and(|k| same_key(&k, key)))
+    let by_key = exp.index.keyed.get_or_init(|| {
+        let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, r) in registries(exp) {
+            if let Some(k) = registry_key(r) {
+                map.entry(k.to_ascii_lowercase()).or_default().push(i);
+            }
+        }
+        map
+    });
+    by_key
+        .get(&key.to_ascii_lowercase())?
+        .iter()
+        .filter_map(|&i| exp.resources.get(i).map(|r| (i, r)))
         .min_by_key(|(_, r)| (r.deployment != deployment, r.existing))
         .map(|(i, _)| i)
 }
@@ -301,7 +308,13 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
     };
     let key = registry_key(registry);
     let mut out = Vec::new();
-    for (i, r) in exp.resources.iter().enumerate() {
+    let mut candidates: Vec<usize> = [PRIVATE_ENDPOINT, REGISTRY_PE_CONNECTION]
+        .iter()
+        .flat_map(|t| exp.of_type(t).iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    for i in candidates {
+        let r = &exp.resources[i];
         let mut doubts: Vec<String> = Vec::new();
         match deployed(exp, r) {
             Deployed::No => continue,

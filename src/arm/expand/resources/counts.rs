@@ -25,6 +25,7 @@ impl Walker {
         scope_kind: ScopeKind,
     ) {
         let mut scope = Scope::new(self.file, self.text.clone(), ctx, scope_kind);
+        scope.budget = self.budget.clone();
         declare_variables_and_functions(&mut scope, template);
         bind_parameters(&mut scope, template, false, bind);
         {

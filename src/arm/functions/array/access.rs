@@ -6,7 +6,9 @@
 //! whole access `null`.
 
 use super::{is_unknownish, nth, unknown_error};
-use crate::arm::functions::{arg_array, arg_int, invalid, known, FnError, FnResult, Host};
+use crate::arm::functions::{
+    arg_array, arg_int, float_to_int, invalid, known, FnError, FnResult, Host,
+};
 use crate::arm::value::{map_get, Value};
 
 pub(super) fn index_from_end(_host: &mut dyn Host, args: &[Value]) -> FnResult {
@@ -77,7 +79,7 @@ enum Segment<'s> {
 fn segment<'s>(v: &'s Value, func: &str) -> Result<Segment<'s>, FnError> {
     let as_int = |v: &Value| match v {
         Value::Int(n) => Some(*n),
-        Value::Float(f) if f.fract() == 0.0 && f.is_finite() => Some(*f as i64),
+        Value::Float(f) => float_to_int(*f),
         _ => None,
     };
     match v {

@@ -21,7 +21,7 @@ pub(super) fn union(_host: &mut dyn Host, args: &[Value]) -> FnResult {
             for items in args.iter().filter_map(Value::as_array) {
                 for item in items {
                     out.push(item);
-                    if out.items.len() > limits::MAX_ARRAY_ITEMS {
+                    if out.items.len() > limits::array_items() {
                         return capped_array(out.items, "union");
                     }
                 }

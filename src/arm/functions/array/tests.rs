@@ -171,7 +171,10 @@ fn concat_edge_cases() {
 #[test]
 fn concat_is_capped() {
     let big = s(&"x".repeat(3 * 1024 * 1024));
-    assert!(invalid("concat", &[big.clone(), big]).contains("limit"));
+    match run("concat", &[big.clone(), big]) {
+        Err(FnError::Limit(m)) => assert!(m.contains("--limit string-bytes=N"), "{m}"),
+        other => panic!("concat: expected a limit, got {other:?}"),
+    }
 }
 
 #[test]

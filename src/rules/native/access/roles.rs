@@ -138,7 +138,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
                     guids.push(g);
                 }
             }
-            let doubt = (guids.len() > 1).then(|| format!("parameter `{}`", c.parameter));
+            let doubt = (guids.len() > 1).then(|| c.origin());
             Some(RoleIds { guids, doubt })
         }
         Value::Unknown(u) => {
