@@ -67,7 +67,8 @@ pub use rules::views::resource_view;
 
 // Authoring (`acrlint fix`, `acrlint new`).
 pub use fix::{
-    files_to_fix, fix_file, fix_text, unified_diff, Applicability, FileFix, FixOptions, FixSpec,
+    files_to_fix, fix_file, fix_text, registry_property_paths, unified_diff, why_not_fixed,
+    Applicability, FileFix, FixOptions, FixSpec,
 };
 pub use new::{
     render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,

@@ -168,15 +168,21 @@ fn cli_diff_writes_nothing_then_fix_writes_and_exits_zero() {
     assert!(stderr.contains("fixed 1 issue"), "{stderr}");
     let (code, stdout, _) = acrlint(&["fix", "--diff", "--rule", "ACR001", p]);
     assert_eq!((code, stdout.as_str()), (0, ""));
-    // All fixes: public network access goes off, but the export policy stays as it
-    // is, since disabling exports needs the Premium SKU (ACR016) on this Standard
-    // registry.
-    let (code, _, stderr) = acrlint(&["fix", p]);
+    // All fixes, unsafe ones too: public network access stays on and the export
+    // policy as it is. This Standard registry (a Container App pulls from it) cannot
+    // have private endpoints: turning public access off would cut it off.
+    let (code, _, stderr) = acrlint(&["fix", "--unsafe-fixes", p]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("ACR007 needs a manual fix"), "{stderr}");
-    assert!(stderr.contains("would cause ACR016"), "{stderr}");
+    for rule in ["ACR005", "ACR007"] {
+        assert!(
+            stderr.contains(&format!(
+                "{rule} not fixed: turning public network access off would cut the registry off: its SKU is Standard"
+            )),
+            "{stderr}"
+        );
+    }
     let after = std::fs::read_to_string(&path).unwrap();
-    assert!(after.contains("publicNetworkAccess: 'Disabled'"), "{after}");
+    assert!(!after.contains("'Disabled'"), "{after}");
     assert!(!after.contains("exportPolicy"), "{after}");
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -200,7 +206,7 @@ fn cli_exit_codes_for_leftovers_and_errors() {
     .unwrap();
     let (code, _, stderr) = acrlint(&["fix", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("ACR001 needs a manual fix"), "{stderr}");
+    assert!(stderr.contains("ACR001 not fixed"), "{stderr}");
     let (code, _, stderr) = acrlint(&["fix", "--rule", "ACR999", path.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--rule"), "{stderr}");

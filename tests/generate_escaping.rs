@@ -170,8 +170,9 @@ fn hostile_tags_round_trip_through_arm_loading_and_expansion() {
             registry["properties"]["adminUserEnabled"], false,
             "{tags:?}"
         );
+        // No private endpoint asked for: public access stays on, so it is reachable.
         assert_eq!(
-            registry["properties"]["publicNetworkAccess"], "Disabled",
+            registry["properties"]["publicNetworkAccess"], "Enabled",
             "{tags:?}"
         );
     }

@@ -10,7 +10,7 @@ use super::check::{FailOnArg, ModeArg};
 use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
-use crate::fix::{files_to_fix, fix_file, unified_diff, FixOptions};
+use crate::fix::{files_to_fix, fix_file, unified_diff, why_not_fixed, FixOptions};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
@@ -69,6 +69,13 @@ pub fn run(args: FixArgs) -> i32 {
     if let Some(unknown) = args.rules.iter().find(|r| engine.meta(r).is_none()) {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
+    }
+    for rule in &args.rules {
+        if engine.meta(rule).is_some_and(|m| m.fix.is_none()) {
+            eprintln!(
+                "{rule} has no automatic fix: its findings are listed with why; `acrlint explain {rule}` says how to fix them by hand"
+            );
+        }
     }
     let resolver =
         match ConfigResolver::from_option(args.config.as_deref(), engine.ids(), args.isolated) {
@@ -183,13 +190,30 @@ pub fn run(args: FixArgs) -> i32 {
         }
         for m in &result.manual {
             eprintln!(
-                "{}:{}:{}: {} needs a manual fix: {}",
+                "{}:{}:{}: {} not fixed: {}",
                 path.display(),
                 m.line,
                 m.column,
                 m.rule,
                 m.advice
             );
+        }
+        for f in result.remaining.iter().chain(&result.unfixed) {
+            let listed = result
+                .manual
+                .iter()
+                .any(|m| m.rule == f.rule && m.line == f.location.start.line);
+            if !listed {
+                eprintln!(
+                    "{}:{}:{}: {} {} not fixed: {}",
+                    f.location.file.display(),
+                    f.location.start.line,
+                    f.location.start.column,
+                    f.rule,
+                    f.level.as_str(),
+                    why_not_fixed(f, &result, &engine, &options)
+                );
+            }
         }
         remaining += result.remaining.len();
     }

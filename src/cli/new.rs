@@ -68,7 +68,9 @@ pub struct RegistryOptions {
     /// Geo-replica region (repeatable; needs Premium).
     #[arg(long = "replica", value_name = "REGION")]
     pub replicas: Vec<String>,
-    /// Add a private endpoint with its private DNS zone (subnet ID as a parameter).
+    /// Add a private endpoint with its private DNS zone (subnet ID as a parameter) and
+    /// turn public network access and exports off (Premium). Without it the registry
+    /// keeps its public endpoint, so that it is reachable.
     #[arg(long)]
     pub private_endpoint: bool,
     /// Encrypt with a customer-managed key (user-assigned identity, key vault parameters).

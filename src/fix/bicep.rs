@@ -11,7 +11,7 @@ use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind,
+    BinaryOp, Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind, UnaryOp,
 };
 use crate::source::escape::{bicep_key, bicep_string};
 
@@ -89,6 +89,18 @@ fn same_value(e: &Expr, want: &serde_json::Value) -> bool {
             .as_literal_string()
             .is_some_and(|a| a.eq_ignore_ascii_case(b)),
         _ => false,
+    }
+}
+
+/// The JSON value of a literal expression.
+fn literal_value(e: &Expr) -> Option<serde_json::Value> {
+    match &e.kind {
+        ExprKind::Bool(b) => Some(serde_json::Value::Bool(*b)),
+        ExprKind::Int(i) => Some(serde_json::Value::from(*i)),
+        ExprKind::Null => Some(serde_json::Value::Null),
+        _ => e
+            .as_literal_string()
+            .map(|s| serde_json::Value::String(s.to_string())),
     }
 }
 
@@ -176,15 +188,10 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
         return Planned::Manual("the resource body is not an object".into());
     };
     for set in &spec.set {
-        match set_property(file, object, set) {
-            // Two properties inserted into one missing object would each write it:
-            // the later ones follow in the next pass (the finding is still there).
-            Planned::Edits(e) if e.iter().any(|x| edits.iter().any(|y| super::touches(x, y))) => {
-                break
-            }
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        // Members several sets add to one object are merged into one insertion by
+        // the caller (`merge`).
+        if let Err(m) = set_property(file, object, set).add_to(&mut edits) {
+            return m;
         }
     }
     Planned::of(edits)
@@ -302,8 +309,37 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
             set.value
         ))
     };
-    let ExprKind::Var(name) = &value.kind else {
+    // `!flag` and `flag == literal` read the parameter through a mapping that can be
+    // inverted: the parameter's default gets the value that makes them `set.value`.
+    let mut want = set.value.clone();
+    let mut read = value;
+    loop {
+        match &read.kind {
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } if want.is_boolean() => {
+                want = serde_json::Value::Bool(!want.as_bool().unwrap_or(false));
+                read = operand;
+            }
+            ExprKind::Paren(inner) => read = inner,
+            ExprKind::Binary {
+                op: BinaryOp::Equals,
+                left,
+                right,
+            } if want == serde_json::Value::Bool(true) && is_literal(right) => {
+                want = literal_value(right).unwrap_or(serde_json::Value::Null);
+                read = left;
+            }
+            _ => break,
+        }
+    }
+    let ExprKind::Var(name) = &read.kind else {
         return advice("is an expression");
+    };
+    let set = &SetProperty {
+        path: set.path.clone(),
+        value: want,
     };
     let Some((param, default)) = file.parameter(&name.name) else {
         return advice("is not a parameter of this file");
@@ -327,11 +363,35 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
 
 /// Add `key: value` to an object literal, on its own line like the other properties.
 fn insert_property(text: &str, object: &Expr, key: &str, value: &serde_json::Value) -> Planned {
+    let added = [(key.to_string(), value.clone())];
+    insert_properties(text, object, &added).adding((object.span.start, object.span.end), key, value)
+}
+
+/// Add properties to an object literal in one insertion, each on its own line like
+/// the other properties.
+pub(super) fn insert_properties(
+    text: &str,
+    object: &Expr,
+    added: &[(String, serde_json::Value)],
+) -> Planned {
     let ExprKind::Object(items) = &object.kind else {
         return Planned::Manual("not an object".into());
     };
     let nl = newline_of(text);
     let object_indent = indent_at(text, object.span.start as usize);
+    let lines = |indent: &str| -> String {
+        added
+            .iter()
+            .map(|(k, v)| format!("{nl}{indent}{}: {}", bicep_key(k), render(v, indent, nl)))
+            .collect()
+    };
+    let advice = || {
+        let shown: Vec<String> = added
+            .iter()
+            .map(|(k, v)| format!("`{}: {}`", bicep_key(k), render(v, "", nl)))
+            .collect();
+        Planned::Manual(format!("add {}", shown.join(", ")))
+    };
     let last_property = items.iter().rev().find_map(|i| match i {
         ObjectItem::Property(p) => Some(p),
         _ => None,
@@ -342,43 +402,50 @@ fn insert_property(text: &str, object: &Expr, key: &str, value: &serde_json::Val
             // After the property's line (a trailing comment stays with it).
             let after = &text[p.span.end as usize..];
             let line_end = p.span.end as usize + after.find(['\r', '\n']).unwrap_or(after.len());
-            Planned::Edits(vec![Edit::insert(
-                line_end as u32,
-                format!(
-                    "{nl}{indent}{}: {}",
-                    bicep_key(key),
-                    render(value, indent, nl)
-                ),
-            )])
+            Planned::Edits(vec![Edit::insert(line_end as u32, lines(indent))])
         }
-        Some(_) => Planned::Manual(format!(
-            "add `{}: {}`",
-            bicep_key(key),
-            render(value, "", nl)
-        )),
+        Some(_) => advice(),
         None => {
             let inside = text
                 .get(object.span.start as usize + 1..(object.span.end as usize).saturating_sub(1))
                 .unwrap_or("x");
             if !items.is_empty() || !inside.trim().is_empty() {
-                return Planned::Manual(format!(
-                    "add `{}: {}`",
-                    bicep_key(key),
-                    render(value, "", nl)
-                ));
+                return advice();
             }
             let inner = format!("{object_indent}  ");
             Planned::Edits(vec![Edit::replace(
                 object.span.start,
                 object.span.end,
-                format!(
-                    "{{{nl}{inner}{}: {}{nl}{object_indent}}}",
-                    bicep_key(key),
-                    render(value, &inner, nl)
-                ),
+                format!("{{{}{nl}{object_indent}}}", lines(&inner)),
             )])
         }
     }
+}
+
+/// The object literal whose span is `span`, in a resource body (nested resources
+/// included).
+pub(super) fn object_at(program: &Program, span: (u32, u32)) -> Option<&Expr> {
+    fn find(e: &Expr, span: (u32, u32)) -> Option<&Expr> {
+        if (e.span.start, e.span.end) == span && matches!(e.kind, ExprKind::Object(_)) {
+            return Some(e);
+        }
+        let ExprKind::Object(items) = &e.kind else {
+            return None;
+        };
+        items.iter().find_map(|i| match i {
+            ObjectItem::Property(p) if p.span.start <= span.0 && span.1 <= p.span.end => {
+                find(&p.value, span)
+            }
+            _ => None,
+        })
+    }
+    resources(program)
+        .into_iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Resource(decl) => body_object(decl),
+            _ => None,
+        })
+        .find_map(|body| find(body, span))
 }
 
 #[cfg(test)]

@@ -1,17 +1,24 @@
 //! The fixer's passes, the same for ARM JSON and Bicep: check, plan the fixes of the
-//! fixable findings, apply them, check again. A fix must not make things worse:
-//! when the fixed text has a warning or error the text before did not have (e.g.
-//! disabling public network access on a Standard registry, which only Premium
-//! allows), the fixes are tried one at a time and those that cause it are left
-//! out, with advice.
+//! fixable findings on the syntax tree, merge them into one consistent set of
+//! edits, apply them in memory, verify the result, check again.
+//!
+//! A fix is refused, with its reason, when it would cut access (public network
+//! access off on a SKU that cannot have private endpoints), when the resource's
+//! apiVersion cannot carry a property it adds, or when the fixed text has a warning
+//! or error the text before did not have (the fixes of a pass are then tried one at
+//! a time and those that cause it are left out). Every pass's result is re-parsed
+//! and re-evaluated: when the evaluated model does not hold the intended value at
+//! the intended path, or changed anywhere else, the file is not written and the
+//! run reports an internal error naming the rules.
 
 use std::path::Path;
 
-use super::edit::Planned;
-use super::edit::{self, Edit};
-use super::json;
+use super::edit::{self, Edit, Planned};
+use super::merge::merge;
+use super::model::{differences, value_at, Model};
+pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
-use super::{bicep, findings, fixable, touches, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
+use super::{api, findings, fixable, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::source::file::Language;
@@ -20,9 +27,23 @@ use crate::source::sources::Sources;
 /// A fix planned for one finding.
 struct Candidate {
     edits: Vec<Edit>,
-    rule: String,
-    line: u32,
-    column: u32,
+    finding: Finding,
+    spec: FixSpec,
+}
+
+impl Candidate {
+    fn manual(&self, advice: String) -> ManualFix {
+        manual_fix(&self.finding, advice)
+    }
+}
+
+fn manual_fix(f: &Finding, advice: String) -> ManualFix {
+    ManualFix {
+        rule: f.rule.clone(),
+        line: f.location.start.line,
+        column: f.location.start.column,
+        advice,
+    }
 }
 
 /// What identifies a problem across edits (messages quote values, spans move).
@@ -54,65 +75,71 @@ pub(super) fn syntax_ok(language: Language, text: &str) -> bool {
     }
 }
 
-/// A file's syntax tree, for planning fixes on it.
-pub(super) enum Parsed {
-    Json(crate::source::json::Node),
-    Bicep(crate::source::bicep::ParsedFile),
-}
-
-impl Parsed {
-    pub(super) fn of(language: Language, path: &Path, text: &str) -> Result<Parsed, String> {
-        Ok(match language {
-            Language::Json => Parsed::Json(
-                crate::source::json::parse(text)
-                    .map_err(|e| format!("{}: {}", path.display(), e.message))?,
-            ),
-            Language::Bicep | Language::BicepParam => {
-                Parsed::Bicep(crate::source::bicep::parse(text))
-            }
-        })
-    }
-
-    /// The repair of one finding under its rule's `spec`; `sets` says whether the
-    /// template's parameter file sets a parameter.
-    pub(super) fn plan(
-        &self,
-        text: &str,
-        f: &Finding,
-        spec: &FixSpec,
-        sets: &dyn Fn(&str) -> bool,
-    ) -> Planned {
-        match self {
-            Parsed::Json(root) => json::plan(
-                &json::JsonFile {
-                    text,
-                    root,
-                    param_file_sets: sets,
-                },
-                f,
-                spec,
-            ),
-            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec),
-        }
-    }
-}
-
 /// The fixes planned for one pass.
 struct Plan {
     candidates: Vec<Candidate>,
     manual: Vec<ManualFix>,
-    /// Some fixes wait for the next pass.
-    deferred: bool,
     /// Rules whose unsafe fixes were left out (no `--unsafe-fixes`), once each.
     unsafe_left: Vec<String>,
 }
 
-/// Plan the fixes of `found`; fixes that meet an earlier one's edits wait (deferred).
+/// Why a fix may not be applied to this resource as evaluated, if it may not: it
+/// would turn public network access off on a SKU that cannot have private
+/// endpoints, or add a property the resource's apiVersion does not have.
+fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
+    let resources = model.at(f.location.byte_start, f.resource_type.as_deref());
+    for set in &spec.set {
+        let segments = set.segments();
+        if api::cuts_access(set) {
+            if resources.is_empty() {
+                return Some(
+                    "turning public network access off needs the Premium SKU, and the registry could not be evaluated".into(),
+                );
+            }
+            for r in &resources {
+                let sku = value_at(&r.body, &["sku", "name"]);
+                match sku.and_then(|s| s.as_str()) {
+                    Some(s) if s.eq_ignore_ascii_case("premium") => {}
+                    Some(s) if !s.contains('⟦') => {
+                        return Some(format!(
+                            "turning public network access off would cut the registry off: its SKU is {s}, which cannot have private endpoints (only Premium can)"
+                        ))
+                    }
+                    _ => {
+                        return Some(format!(
+                            "turning public network access off would cut the registry off unless its SKU is Premium, and the SKU of {} is not known",
+                            r.name
+                        ))
+                    }
+                }
+            }
+        }
+        for r in &resources {
+            if value_at(&r.body, &segments).is_some() {
+                continue;
+            }
+            let api_version = r.api_version.as_deref().unwrap_or("");
+            if let Some(first) = api::first_version(&r.resource_type, &segments, api_version) {
+                return Some(format!(
+                    "{}@{api_version} has no {} (the REST API has it from {first}): upgrade the apiVersion first",
+                    r.resource_type, set.path
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Plan the fixes of `found` on `text`, leaving out the refused ones (`refused`
+/// holds their keys, with the reason).
+#[allow(clippy::too_many_arguments)]
 fn plan(
     language: Language,
     path: &Path,
     text: &str,
     found: &[Finding],
+    model: &Model,
+    refused: &[(Key, ManualFix)],
     engine: &Engine,
     options: &FixOptions,
     param_names: &[String],
@@ -121,13 +148,19 @@ fn plan(
     let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
-    let mut deferred = false;
     let mut unsafe_left: Vec<String> = Vec::new();
     for f in found.iter().filter(|f| fixable(f, options)) {
         let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
             continue;
         };
         let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
+        if refused.iter().any(|(k, _)| *k == key(f)) {
+            continue;
+        }
+        if let Some(why) = refusal(model, f, &spec) {
+            manual.push(manual_fix(f, why));
+            continue;
+        }
         if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
             if !unsafe_left.contains(&f.rule) {
                 unsafe_left.push(f.rule.clone());
@@ -135,52 +168,165 @@ fn plan(
             continue;
         }
         match parsed.plan(text, f, &spec, &sets) {
-            Planned::Edits(e) => {
-                let all: Vec<&Edit> = candidates.iter().flat_map(|c| &c.edits).collect();
-                let new: Vec<Edit> = e.into_iter().filter(|x| !all.contains(&x)).collect();
-                // Two findings that insert at one place (e.g. both add a missing
-                // `properties` object) would write it twice: the second waits for the
-                // next pass, which sees the first one's result.
-                if new.iter().any(|x| all.iter().any(|y| touches(x, y))) {
-                    deferred = true;
-                    continue;
-                }
-                if !new.is_empty() {
-                    candidates.push(Candidate {
-                        edits: new,
-                        rule: f.rule.clone(),
-                        line: f.location.start.line,
-                        column: f.location.start.column,
-                    });
+            Planned::Edits(edits) => candidates.push(Candidate {
+                edits,
+                finding: f.clone(),
+                spec,
+            }),
+            Planned::Nothing => {
+                // The value is right in this file: it comes from a parameter file.
+                let from = f.related.iter().find(|r| {
+                    r.location.file != f.location.file && r.message.contains("parameter file value")
+                });
+                if let Some(r) = from {
+                    let file = r.location.file.display();
+                    manual.push(manual_fix(
+                        f,
+                        format!(
+                            "the value comes from the parameter file, at {file}:{}:{}: fix it there (acrlint fix {file} writes {})",
+                            r.location.start.line,
+                            r.location.start.column,
+                            spec.set.first().map_or(String::new(), |s| s.value.to_string())
+                        ),
+                    ));
                 }
             }
-            Planned::Nothing => {}
-            Planned::Manual(advice) => manual.push(ManualFix {
-                rule: f.rule.clone(),
-                line: f.location.start.line,
-                column: f.location.start.column,
-                advice,
-            }),
+            Planned::Manual(advice) => manual.push(manual_fix(f, advice)),
         }
     }
     Ok(Plan {
         candidates,
         manual,
-        deferred,
         unsafe_left,
     })
 }
 
-fn apply(language: Language, text: &str, edits: &[Edit]) -> Result<String, String> {
-    let (next, rejected) = edit::apply(text, edits);
+/// `text` with `edits` applied; the edits of the candidates are merged first.
+fn apply(
+    parsed: &Parsed,
+    language: Language,
+    text: &str,
+    candidates: &[&Candidate],
+) -> Result<String, String> {
+    let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
+    let merged = merge(parsed, text, all)?;
+    let (next, rejected) = edit::apply(text, &merged);
     if !rejected.is_empty() {
-        return Err("overlapping fixes; fix one rule at a time with --rule".into());
+        return Err("the fixes edit overlapping text".into());
     }
     if !syntax_ok(language, &next) {
-        return Err("the fixes would break the file's syntax; nothing was changed".into());
+        return Err("the fixes would break the file's syntax".into());
     }
     Ok(next)
 }
+
+/// Check that `after` differs from `before` only where the `candidates` meant to
+/// change it, holding the values they meant; `Err` names the rules otherwise.
+fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<(), String> {
+    let rules = |cs: &[&Candidate]| {
+        let mut r: Vec<&str> = cs.iter().map(|c| c.finding.rule.as_str()).collect();
+        r.sort();
+        r.dedup();
+        r.join(", ")
+    };
+    let internal = |cs: &[&Candidate], what: String| {
+        Err(format!(
+            "internal error in the fix of {}: {what}; nothing was written for this file",
+            rules(cs)
+        ))
+    };
+    if before.resources.len() != after.resources.len() {
+        return internal(
+            candidates,
+            format!(
+                "the file declares {} resources after the fix instead of {}",
+                after.resources.len(),
+                before.resources.len()
+            ),
+        );
+    }
+    for (b, a) in before.resources.iter().zip(&after.resources) {
+        // The fixes aimed at this resource (every copy iteration of it).
+        let mine: Vec<&Candidate> = candidates
+            .iter()
+            .copied()
+            .filter(|c| {
+                before
+                    .at(
+                        c.finding.location.byte_start,
+                        c.finding.resource_type.as_deref(),
+                    )
+                    .iter()
+                    .any(|r| r.span == b.span)
+            })
+            .collect();
+        // A replacement also follows into the resource's name (a role assignment
+        // named from its role id), and its value may come from outside the resource.
+        let anything = candidates.iter().any(|c| {
+            !c.spec.replace.is_empty()
+                && c.finding
+                    .resource_type
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(&b.resource_type))
+        });
+        let guarded = mine.iter().any(|c| c.spec.guard);
+        if b.resource_type != a.resource_type || (b.name != a.name && !anything) {
+            return internal(
+                if mine.is_empty() { candidates } else { &mine },
+                format!("resource {} changed its type or name", b.name),
+            );
+        }
+        if b.condition != a.condition && !guarded {
+            return internal(
+                if mine.is_empty() { candidates } else { &mine },
+                format!("the condition of {} changed", b.name),
+            );
+        }
+        if guarded && a.condition != serde_json::Value::Bool(false) {
+            return internal(
+                &mine,
+                format!("{} is not guarded by condition false", b.name),
+            );
+        }
+        let mut changed = Vec::new();
+        differences(&b.body, &a.body, "", &mut changed);
+        for path in &changed {
+            let intended = anything
+                || mine.iter().flat_map(|c| &c.spec.set).any(|s| {
+                    let p = s.path.to_ascii_lowercase();
+                    let d = path.to_ascii_lowercase();
+                    p == d || d.starts_with(&format!("{p}.")) || p.starts_with(&format!("{d}."))
+                });
+            if !intended {
+                return internal(
+                    if mine.is_empty() { candidates } else { &mine },
+                    format!("{path} of {} changed, which no fix meant to change", b.name),
+                );
+            }
+        }
+        for c in &mine {
+            for s in &c.spec.set {
+                let got = value_at(&a.body, &s.segments());
+                let holds = match (got, &s.value) {
+                    (Some(serde_json::Value::String(x)), serde_json::Value::String(y)) => {
+                        x.eq_ignore_ascii_case(y)
+                    }
+                    (Some(x), y) => x == y,
+                    (None, _) => false,
+                };
+                if !holds {
+                    return internal(
+                        &[c],
+                        format!("{} of {} is not {} after the fix", s.path, a.name, s.value),
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+type Key = (String, Option<String>, Option<String>);
 
 /// Fix `text` (the content of `path`, BOM removed).
 pub(crate) fn run(
@@ -192,10 +338,12 @@ pub(crate) fn run(
     options: &FixOptions,
 ) -> Result<Option<Fixed>, String> {
     let check = |t: &str| findings::of_text(sources, path, t, engine, &options.check);
+    let evaluate = |t: &str| Model::of(sources, path, t, &options.check).unwrap_or_default();
     let param_names = findings::parameter_file_names(sources, path, &options.check);
     let Some(mut before) = check(text)? else {
         return Ok(None);
     };
+    let mut model = evaluate(text);
     let mut current = text.to_string();
     let initial: Vec<Finding> = before
         .iter()
@@ -203,69 +351,95 @@ pub(crate) fn run(
         .cloned()
         .collect();
     let mut manual: Vec<ManualFix> = Vec::new();
-    let mut refused: Vec<ManualFix> = Vec::new();
-    let mut deferred = false;
+    let mut refused: Vec<(Key, ManualFix)> = Vec::new();
     let mut unsafe_left: Vec<String> = Vec::new();
-    // With --diff nothing is written, but later passes only need the text: every pass
-    // works on the text in memory.
+    let mut deferred = true;
     for _ in 0..MAX_PASSES {
         let Plan {
             candidates,
             manual: advice,
-            deferred: waits,
             unsafe_left: left,
         } = plan(
             language,
             path,
             &current,
             &before,
+            &model,
+            &refused,
             engine,
             options,
             &param_names,
         )?;
         manual = advice;
-        deferred = waits;
         unsafe_left = left;
         if candidates.is_empty() {
+            deferred = false;
             break;
         }
-        let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
-        let next = apply(language, &current, &all)?;
-        let after = check(&next)?.unwrap_or_default();
-        if new_problem(&before, &after).is_none() {
-            current = next;
-            before = after;
+        let parsed = Parsed::of(language, path, &current)?;
+        // The candidates whose edits fit together; one whose edits overlap the
+        // others' is refused with the reason (a later pass re-plans the rest on
+        // the edited text).
+        let mut accepted: Vec<&Candidate> = Vec::new();
+        for c in &candidates {
+            let mut trial = accepted.clone();
+            trial.push(c);
+            match apply(&parsed, language, &current, &trial) {
+                Ok(_) => accepted.push(c),
+                Err(why) if accepted.is_empty() => refused.push((key(&c.finding), c.manual(why))),
+                Err(_) => {}
+            }
+        }
+        if accepted.is_empty() {
             continue;
         }
-        // Some fix makes things worse: keep the ones that do not.
-        let mut progressed = false;
-        for c in &candidates {
-            let Ok(next) = apply(language, &current, &c.edits) else {
+        let next = apply(&parsed, language, &current, &accepted)?;
+        let after = check(&next)?.unwrap_or_default();
+        if new_problem(&before, &after).is_none() {
+            let next_model = evaluate(&next);
+            verify(&model, &next_model, &accepted)?;
+            current = next;
+            before = after;
+            model = next_model;
+            continue;
+        }
+        // Some fix makes things worse: try each alone on this text and refuse those
+        // that cause a new problem; the next pass applies the others together.
+        let mut any_refused = false;
+        let mut first_fine: Option<(String, Vec<Finding>, Model)> = None;
+        for c in &accepted {
+            let Ok(next) = apply(&parsed, language, &current, &[c]) else {
                 continue;
             };
             let after = check(&next)?.unwrap_or_default();
             match new_problem(&before, &after) {
-                None => {
-                    current = next;
-                    before = after;
-                    progressed = true;
+                Some(p) => {
+                    any_refused = true;
+                    refused.push((
+                        key(&c.finding),
+                        c.manual(format!("the fix would cause {} ({})", p.rule, p.message)),
+                    ));
                 }
-                Some(p) => refused.push(ManualFix {
-                    rule: c.rule.clone(),
-                    line: c.line,
-                    column: c.column,
-                    advice: format!(
-                        "not fixed automatically: the fix would cause {} ({})",
-                        p.rule, p.message
-                    ),
-                }),
+                None if first_fine.is_none() => {
+                    let next_model = evaluate(&next);
+                    verify(&model, &next_model, &[c])?;
+                    first_fine = Some((next, after, next_model));
+                }
+                None => {}
             }
         }
-        if !progressed {
-            break;
+        // Fixes fine alone but not together: apply the first, re-plan the others.
+        if !any_refused {
+            let Some((next, after, next_model)) = first_fine else {
+                deferred = false;
+                break;
+            };
+            model = next_model;
+            current = next;
+            before = after;
         }
     }
-    for r in refused {
+    for (_, r) in refused {
         if !manual.contains(&r) {
             manual.push(r);
         }
@@ -279,15 +453,13 @@ pub(crate) fn run(
             before.iter().filter(|x| key(x) == key(f)).count() <= earlier
         })
         .count();
-    let remaining = before
-        .into_iter()
-        .filter(|f| f.suppression.is_none() && options.fail_on.is_some_and(|t| f.level >= t))
-        .collect();
+    let (remaining, unfixed) = super::split_remaining(before, options);
     Ok(Some(Fixed {
         text: current,
         applied,
         manual,
         remaining,
+        unfixed,
         deferred,
         unsafe_left,
     }))

@@ -6,6 +6,17 @@ pub struct Edit {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// When the edit adds a member to an object of the syntax tree: which, so that
+    /// the members several fixes add to one object become one insertion.
+    pub member: Option<Box<Member>>,
+}
+
+/// A member added to the object whose span is `object` (`start..end` of the tree).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub object: (u32, u32),
+    pub key: String,
+    pub value: serde_json::Value,
 }
 
 impl Edit {
@@ -14,7 +25,18 @@ impl Edit {
             start: start as usize,
             end: end as usize,
             text: text.into(),
+            member: None,
         }
+    }
+
+    /// This edit, recorded as adding `key: value` to the object spanning `object`.
+    pub fn adding(mut self, object: (u32, u32), key: &str, value: &serde_json::Value) -> Edit {
+        self.member = Some(Box::new(Member {
+            object,
+            key: key.to_string(),
+            value: value.clone(),
+        }));
+        self
     }
 
     pub fn insert(at: u32, text: impl Into<String>) -> Edit {
@@ -102,6 +124,25 @@ impl Planned {
             m @ Planned::Manual(_) => return Err(m),
         }
         Ok(())
+    }
+
+    /// This plan's edits recorded as adding `key: value` to the object spanning
+    /// `object` (see [`Edit::adding`]).
+    pub(crate) fn adding(
+        self,
+        object: (u32, u32),
+        key: &str,
+        value: &serde_json::Value,
+    ) -> Planned {
+        match self {
+            Planned::Edits(edits) => Planned::Edits(
+                edits
+                    .into_iter()
+                    .map(|e| e.adding(object, key, value))
+                    .collect(),
+            ),
+            other => other,
+        }
     }
 
     /// The plan of a repair made of `edits` (none: nothing to change).

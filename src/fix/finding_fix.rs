@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use super::driver::{new_problem, syntax_ok, Parsed};
+use super::driver::{new_problem, syntax_ok};
 use super::edit::{self, Edit, Planned};
+use super::merge::merge;
+use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
 use super::{findings, fixable, FixOptions};
 use crate::rules::engine::Engine;
@@ -46,18 +48,12 @@ pub fn fix_of_finding(
     let Planned::Edits(planned) = parsed.plan(text, finding, &spec, &sets) else {
         return None;
     };
-    let mut edits: Vec<Edit> = Vec::with_capacity(planned.len());
-    for e in planned {
-        if !edits.contains(&e) {
-            edits.push(e);
-        }
-    }
+    // One insertion per object, sorted, not overlapping.
+    let edits: Vec<Edit> = merge(&parsed, text, planned).ok()?;
     let (next, rejected) = edit::apply(text, &edits);
     if edits.is_empty() || !rejected.is_empty() || !syntax_ok(language, &next) {
         return None;
     }
-    // Stable: insertions at one offset keep their order.
-    edits.sort_by_key(|e| (e.start, e.end));
     let after = findings::of_text(sources, path, &next, engine, &options.check)
         .ok()
         .flatten()

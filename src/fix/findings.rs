@@ -50,7 +50,13 @@ pub(crate) fn of_text(
         return Ok(None);
     }
     let mut findings = outcome.findings;
-    findings.retain(|f| f.location.file == path);
+    // The file's own findings, however their path is spelt (`main.bicep` checked
+    // through its `.bicepparam` is `./main.bicep` there).
+    let own = sources.canonical(path);
+    findings.retain(|f| f.location.file == path || sources.canonical(&f.location.file) == own);
+    for f in &mut findings {
+        f.location.file = path.to_path_buf();
+    }
     Ok(Some(findings))
 }
 

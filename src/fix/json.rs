@@ -47,15 +47,12 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
         }
     }
     for set in &spec.set {
-        match set_property(file, &chain[..=resource_index], resource, set) {
-            // Two properties inserted into one missing object would each write it:
-            // the later ones follow in the next pass (the finding is still there).
-            Planned::Edits(e) if e.iter().any(|x| edits.iter().any(|y| super::touches(x, y))) => {
-                break
-            }
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
-            m @ Planned::Manual(_) => return m,
+        // Members several sets add to one object are merged into one insertion by
+        // the caller (`merge`).
+        if let Err(m) =
+            set_property(file, &chain[..=resource_index], resource, set).add_to(&mut edits)
+        {
+            return m;
         }
     }
     Planned::of(edits)
@@ -196,8 +193,14 @@ fn set_value(
                 value.span.end,
                 render(&set.value, "", "  ", "\n"),
             )]),
-            StringForm::Expression(inner, _) => match parameter_reference(inner) {
-                Some(name) => set_parameter_default(file, chain, &name, set),
+            StringForm::Expression(inner, _) => match invert(inner, &set.value) {
+                Some((name, want)) => {
+                    let target = SetProperty {
+                        path: set.path.clone(),
+                        value: want,
+                    };
+                    set_parameter_default(file, chain, &name, &target)
+                }
                 None => Planned::Manual(format!(
                     "{} is the expression {}; make it evaluate to {}",
                     set.path,
@@ -274,12 +277,37 @@ fn definition(
     })
 }
 
-/// `parameters('x')` (the whole expression) → `x`.
-fn parameter_reference(expr: &str) -> Option<String> {
-    let re = Regex::new(r"(?i)^\s*parameters\s*\(\s*'([^']*)'\s*\)\s*$").ok()?;
-    re.captures(expr)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
+/// The parameter an expression reads and the value it must have for the expression
+/// to evaluate to `want`, when the mapping can be inverted: `parameters('x')`,
+/// `not(…)`, `bool(…)` and `equals(…, literal)` (for `true`).
+fn invert(expr: &str, want: &serde_json::Value) -> Option<(String, serde_json::Value)> {
+    use crate::arm::expr::ast::Expr;
+    fn walk(e: &Expr, want: serde_json::Value) -> Option<(String, serde_json::Value)> {
+        let Expr::Call { name, args, .. } = e else {
+            return None;
+        };
+        let literal = |e: &Expr| match e {
+            Expr::String(s, _) => Some(serde_json::Value::String(s.to_string())),
+            Expr::Int(i, _) => Some(serde_json::Value::from(*i)),
+            Expr::Bool(b, _) => Some(serde_json::Value::Bool(*b)),
+            _ => None,
+        };
+        match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
+            ("parameters", [Expr::String(p, _)]) => Some((p.to_string(), want)),
+            ("not", [inner]) => walk(inner, serde_json::Value::Bool(!want.as_bool()?)),
+            ("bool", [inner]) if want.is_boolean() => walk(inner, want),
+            ("equals", [a, b]) if want == serde_json::Value::Bool(true) => {
+                match (literal(a), literal(b)) {
+                    (None, Some(l)) => walk(a, l),
+                    (Some(l), None) => walk(b, l),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+    let parsed = crate::arm::expr::parser::parse(expr, 0).ok()?;
+    walk(&parsed, want.clone())
 }
 
 /// The template whose `parameters('…')` the resource at the end of `chain` reads:
@@ -347,9 +375,18 @@ fn set_parameter_default(
     if same_value(default, &set.value) {
         return Planned::Nothing;
     }
-    match &default.kind {
-        NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Null => {}
-        NodeKind::String(s) if matches!(classify(s), StringForm::Literal(_)) => {}
+    match (&default.kind, &set.value) {
+        (NodeKind::Bool(_), serde_json::Value::Bool(_))
+        | (NodeKind::Int(_) | NodeKind::Float(_), serde_json::Value::Number(_))
+        | (NodeKind::Null, _) => {}
+        (NodeKind::String(s), serde_json::Value::String(_))
+            if matches!(classify(s), StringForm::Literal(_)) => {}
+        (NodeKind::String(s), _) if matches!(classify(s), StringForm::Literal(_)) => {
+            return advice("has a default of another type")
+        }
+        (NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_), _) => {
+            return advice("has a default of another type")
+        }
         _ => return advice("has a computed default"),
     }
     Planned::Edits(vec![Edit::replace(
@@ -361,6 +398,16 @@ fn set_parameter_default(
 
 /// Add `"key": value` to an object, in the style of its other members.
 fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value) -> Planned {
+    let members = [(key.to_string(), value.clone())];
+    insert_members(text, object, &members).adding((object.span.start, object.span.end), key, value)
+}
+
+/// Add members to an object in one insertion, in the style of its other members.
+pub(super) fn insert_members(
+    text: &str,
+    object: &Node,
+    added: &[(String, serde_json::Value)],
+) -> Planned {
     let Some(members) = object.as_object() else {
         return Planned::Manual("not an object".into());
     };
@@ -371,13 +418,16 @@ fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value
             .get(object.span.start as usize + 1..(object.span.end as usize).saturating_sub(1))
             .unwrap_or("x");
         if !inside.trim().is_empty() {
-            return Planned::Manual(format!("add \"{key}\": {value}"));
+            return Planned::Manual(format!("add {}", listed(added, compact)));
         }
         let inner = format!("{object_indent}  ");
+        let lines: Vec<String> = added
+            .iter()
+            .map(|(k, v)| format!("{inner}{}: {}", json_string(k), render(v, &inner, "  ", nl)))
+            .collect();
         let replacement = format!(
-            "{{{nl}{inner}{}: {}{nl}{object_indent}}}",
-            json_string(key),
-            render(value, &inner, "  ", nl)
+            "{{{nl}{}{nl}{object_indent}}}",
+            lines.join(&format!(",{nl}"))
         );
         return Planned::Edits(vec![Edit::replace(
             object.span.start,
@@ -388,35 +438,73 @@ fn insert_member(text: &str, object: &Node, key: &str, value: &serde_json::Value
     let key_at = last.key_span.start as usize;
     let end = last.value.span.end as usize;
     if !starts_line(text, key_at) {
-        let member = format!(", {}: {}", json_string(key), compact(value));
-        return Planned::Edits(vec![Edit::insert(last.value.span.end, member)]);
+        let inline: Vec<String> = added
+            .iter()
+            .map(|(k, v)| format!(", {}: {}", json_string(k), compact(v)))
+            .collect();
+        return Planned::Edits(vec![Edit::insert(last.value.span.end, inline.concat())]);
     }
     let indent = indent_at(text, key_at);
     let unit = indent
         .strip_prefix(object_indent)
         .filter(|u| !u.is_empty())
         .unwrap_or("  ");
-    let member = format!("{}: {}", json_string(key), render(value, indent, unit, nl));
+    let lines: Vec<String> = added
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{indent}{}: {}",
+                json_string(k),
+                render(v, indent, unit, nl)
+            )
+        })
+        .collect();
+    let block = lines.join(&format!(",{nl}"));
     let after = &text[end..];
     let gap = after.len() - after.trim_start_matches([' ', '\t']).len();
     let rest = &after[gap..];
     if rest.starts_with(',') {
-        // A trailing comma (ARM accepts them): the new member goes after it.
+        // A trailing comma (ARM accepts them): the new members go after it.
         let at = (end + gap + 1) as u32;
-        return Planned::Edits(vec![Edit::insert(at, format!("{nl}{indent}{member}"))]);
+        return Planned::Edits(vec![Edit::insert(at, format!("{nl}{block}"))]);
     }
     if rest.starts_with("//") || rest.starts_with("/*") {
         // Keep a comment on the last member's line with that member.
         let line_end = after.find(['\r', '\n']).map_or(text.len(), |i| end + i);
         return Planned::Edits(vec![
             Edit::insert(end as u32, ","),
-            Edit::insert(line_end as u32, format!("{nl}{indent}{member}")),
+            Edit::insert(line_end as u32, format!("{nl}{block}")),
         ]);
     }
-    Planned::Edits(vec![Edit::insert(
-        end as u32,
-        format!(",{nl}{indent}{member}"),
-    )])
+    Planned::Edits(vec![Edit::insert(end as u32, format!(",{nl}{block}"))])
+}
+
+/// `"a": 1, "b": 2` for advice.
+fn listed(added: &[(String, serde_json::Value)], show: fn(&serde_json::Value) -> String) -> String {
+    added
+        .iter()
+        .map(|(k, v)| format!("{}: {}", json_string(k), show(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The object node whose span is `span`.
+pub(super) fn object_at(root: &Node, span: (u32, u32)) -> Option<&Node> {
+    if (root.span.start, root.span.end) == span && root.is_object() {
+        return Some(root);
+    }
+    let inside = |n: &Node| n.span.start <= span.0 && span.1 <= n.span.end;
+    match &root.kind {
+        NodeKind::Object(members) => members
+            .iter()
+            .filter(|m| inside(&m.value))
+            .find_map(|m| object_at(&m.value, span)),
+        NodeKind::Array(items) => items
+            .iter()
+            .filter(|n| inside(n))
+            .find_map(|n| object_at(n, span)),
+        _ => None,
+    }
 }
 
 /// JSON text of a value, objects spread over lines indented by `unit` under `indent`.

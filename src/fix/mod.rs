@@ -6,12 +6,17 @@
 //! tree ([`json`]) or the Bicep syntax tree ([`bicep`]), and a fix that would cause
 //! a new warning or error is left out (see `driver`).
 
+mod api;
 pub mod bicep;
 mod driver;
 pub mod edit;
 mod finding_fix;
 mod findings;
 pub mod json;
+mod merge;
+mod model;
+mod param_file;
+mod parsed;
 mod replace;
 pub mod spec;
 
@@ -23,7 +28,7 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
 
-use edit::Edit;
+pub use api::registry_property_paths;
 pub use finding_fix::fix_of_finding;
 pub use spec::{Applicability, FixSpec};
 
@@ -63,9 +68,12 @@ pub struct FileFix {
     pub manual: Vec<ManualFix>,
     /// Findings at or above the `fail_on` level left after the fixes.
     pub remaining: Vec<Finding>,
+    /// Other findings left of the rules named with `--rule` (listed, not counted).
+    pub unfixed: Vec<Finding>,
     /// The file was skipped (not a template).
     pub skipped: bool,
-    /// Fixes were still pending when the passes ran out: run `fix` again.
+    /// Fixes were still planned when the passes ran out: another run would change
+    /// the file again.
     pub deferred: bool,
     /// Rules with unsafe fixes for this file that were not applied (no
     /// `--unsafe-fixes`).
@@ -84,11 +92,6 @@ pub(crate) const BOM: &str = "\u{feff}";
 /// Passes over one file: a fix may reveal another finding with a fix, and fixes that
 /// edit the same place are applied one pass after the other.
 pub(crate) const MAX_PASSES: usize = 16;
-
-/// Whether two edits overlap or meet (then they are not applied in the same pass).
-pub(crate) fn touches(a: &Edit, b: &Edit) -> bool {
-    a.start <= b.end && b.start <= a.end
-}
 
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
@@ -114,7 +117,11 @@ pub fn fix_text_in(
     let body = original.strip_prefix(BOM).unwrap_or(original);
     // Any other name is read as JSON, as `check` does with a file named explicitly.
     let language = Language::of(path).unwrap_or(Language::Json);
-    let result = driver::run(sources, language, path, body, engine, options);
+    let result = if language == Language::BicepParam {
+        param_file::run(sources, language, path, body, engine, options)
+    } else {
+        driver::run(sources, language, path, body, engine, options)
+    };
     match result {
         Ok(Some(r)) => {
             out.fixed = if bom {
@@ -127,7 +134,8 @@ pub fn fix_text_in(
             out.manual = r.manual;
             out.unsafe_left = r.unsafe_left;
             out.remaining = r.remaining;
-            for f in &mut out.remaining {
+            out.unfixed = r.unfixed;
+            for f in out.remaining.iter_mut().chain(&mut out.unfixed) {
                 if f.location.file.as_os_str().is_empty() {
                     f.location.file = path.to_path_buf();
                 }
@@ -193,9 +201,27 @@ pub(crate) struct Fixed {
     pub applied: usize,
     pub manual: Vec<ManualFix>,
     pub remaining: Vec<Finding>,
+    pub unfixed: Vec<Finding>,
     /// Some fixes wait for another pass (they edit the same place as others).
     pub deferred: bool,
     pub unsafe_left: Vec<String>,
+}
+
+/// The findings left after fixing: those at or above `fail_on`, and the others of
+/// the rules named with `--rule`.
+pub(crate) fn split_remaining(
+    findings: Vec<Finding>,
+    options: &FixOptions,
+) -> (Vec<Finding>, Vec<Finding>) {
+    let (remaining, rest): (Vec<Finding>, Vec<Finding>) = findings
+        .into_iter()
+        .filter(|f| f.suppression.is_none())
+        .partition(|f| options.fail_on.is_some_and(|t| f.level >= t));
+    let unfixed = rest
+        .into_iter()
+        .filter(|f| !options.rules.is_empty() && wanted(&f.rule, options))
+        .collect();
+    (remaining, unfixed)
 }
 
 fn wanted(rule: &str, options: &FixOptions) -> bool {
@@ -215,6 +241,49 @@ pub(crate) fn fixable(f: &Finding, options: &FixOptions) -> bool {
         wanted(&f.rule, options)
     };
     f.suppression.is_none() && f.status == Status::Fail && level_ok
+}
+
+/// Why a finding that remains after `fix` was not fixed, for the user: the advice
+/// of a refused or manual fix at its place, or what keeps the fixer from it.
+pub fn why_not_fixed(
+    f: &Finding,
+    result: &FileFix,
+    engine: &Engine,
+    options: &FixOptions,
+) -> String {
+    if let Some(m) = result
+        .manual
+        .iter()
+        .find(|m| m.rule == f.rule && m.line == f.location.start.line)
+    {
+        return m.advice.clone();
+    }
+    let Some(spec) = engine
+        .meta(&f.rule)
+        .and_then(|m| m.fix.as_ref())
+        .and_then(|s| FixSpec::parse(s).ok())
+    else {
+        return format!(
+            "{} has no automatic fix (see acrlint explain {})",
+            f.rule, f.rule
+        );
+    };
+    if f.status != Status::Fail {
+        return "it holds only for some parameter values or locations: fix it by hand".into();
+    }
+    if !options.rules.is_empty() && !wanted(&f.rule, options) {
+        return "its rule was not selected with --rule".into();
+    }
+    if options.rules.is_empty() && f.level < Level::Warning {
+        return format!(
+            "a recommendation with a trade-off: its fix applies only with --rule {}",
+            f.rule
+        );
+    }
+    if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
+        return "its fix is unsafe (it changes what the deployment does): review it with --diff --unsafe-fixes, apply it with --unsafe-fixes".into();
+    }
+    "the fix did not apply here".into()
 }
 
 /// Files to fix under `paths`: the files `check` walks, less the `.bicepparam` files

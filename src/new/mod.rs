@@ -101,12 +101,112 @@ struct TemplateContext<'a> {
     complete_mode_safe: bool,
     quarantine: bool,
     role_variables: Vec<RoleVariable>,
+    /// Findings inherent to the options chosen, suppressed with the reason: every
+    /// one for the ARM resource's `metadata.acrlint.suppress`, and per line of the
+    /// Bicep resource where the finding is reported (`// acrlint-disable-next-line`).
+    suppress: Vec<Suppressed>,
+    suppress_at: SuppressedAt,
     api: ApiVersions,
     // Parameter files only.
     subnet_id: Option<&'a str>,
     key_vault_name: Option<&'a str>,
     key_name: Option<&'a str>,
     template_path: &'a str,
+}
+
+/// A rule a generated registry does not meet by the user's choice, and why.
+#[derive(Serialize, Clone)]
+struct Suppressed {
+    rule: String,
+    reason: String,
+}
+
+/// Bicep suppression directives (`ACR009,ACR014 reason; reason`) by the line of the
+/// registry they precede.
+#[derive(Serialize, Default)]
+struct SuppressedAt {
+    name: Option<String>,
+    sku: Option<String>,
+    properties: Option<String>,
+    public_access: Option<String>,
+    policies: Option<String>,
+}
+
+/// One entry of `templates/registry.suppressions.json`.
+#[derive(serde::Deserialize)]
+struct SuppressionEntry {
+    rule: String,
+    when: String,
+    bicep: String,
+    reason: String,
+}
+
+#[derive(serde::Deserialize)]
+struct SuppressionTable {
+    suppressions: Vec<SuppressionEntry>,
+}
+
+/// The findings the options make inherent (`templates/registry.suppressions.json`),
+/// with the Bicep line each is reported on.
+fn suppressions(spec: &options::RegistrySpec) -> Vec<(String, Suppressed)> {
+    let table: SuppressionTable =
+        match serde_json::from_str(include_str!("../../templates/registry.suppressions.json")) {
+            Ok(t) => t,
+            // A broken table is caught by the tests; the output then has no suppressions.
+            Err(_) => return Vec::new(),
+        };
+    let premium = spec.sku == Sku::Premium;
+    let sku = spec.sku.as_str().to_ascii_lowercase();
+    table
+        .suppressions
+        .into_iter()
+        .filter(|e| match e.when.as_str() {
+            "no-private-endpoint" => !spec.private_endpoint,
+            "public-premium" => premium && !spec.private_endpoint,
+            "not-premium" => !premium,
+            "no-cmk" => !spec.cmk,
+            "premium-no-quarantine" => premium && !spec.quarantine,
+            _ => false,
+        })
+        .map(|e| {
+            (
+                e.bicep,
+                Suppressed {
+                    rule: e.rule,
+                    reason: e.reason.replace("{sku}", &sku),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The Bicep directive for each line: its rules and their reasons.
+fn suppressed_at(list: &[(String, Suppressed)]) -> SuppressedAt {
+    let directive = |line: &str| {
+        let here: Vec<&Suppressed> = list
+            .iter()
+            .filter(|(l, _)| l == line)
+            .map(|(_, s)| s)
+            .collect();
+        if here.is_empty() {
+            return None;
+        }
+        let ids: Vec<&str> = here.iter().map(|s| s.rule.as_str()).collect();
+        let mut reasons: Vec<&str> = Vec::new();
+        for s in &here {
+            if !reasons.contains(&s.reason.as_str()) {
+                reasons.push(&s.reason);
+            }
+        }
+        Some(format!("{} {}", ids.join(","), reasons.join("; ")))
+    };
+    SuppressedAt {
+        name: directive("name"),
+        sku: directive("sku"),
+        properties: directive("properties"),
+        public_access: directive("public_access"),
+        policies: directive("policies"),
+    }
 }
 
 fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> TemplateContext<'a> {
@@ -153,6 +253,8 @@ fn context_of<'a>(spec: &'a options::RegistrySpec, template_path: &'a str) -> Te
         complete_mode_safe: spec.complete_mode_safe,
         quarantine: spec.quarantine,
         role_variables,
+        suppress_at: suppressed_at(&suppressions(spec)),
+        suppress: suppressions(spec).into_iter().map(|(_, s)| s).collect(),
         api: API_VERSIONS,
         subnet_id: spec.subnet_id.as_deref(),
         key_vault_name: spec.key_vault_name.as_deref(),
@@ -173,6 +275,15 @@ fn build_renderer() -> Result<Tera, String> {
     tera.register_filter("json_string", string_filter(escape::json_string));
     tera.register_filter("bicep_string", string_filter(escape::bicep_string));
     tera.register_filter("bicep_key", string_filter(escape::bicep_key));
+    // The text of a `//` comment: one line.
+    tera.register_filter(
+        "line_comment",
+        string_filter(|s| {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        }),
+    );
     tera.add_raw_templates([
         ("registry.json", REGISTRY_ARM),
         ("registry.bicep", REGISTRY_BICEP),

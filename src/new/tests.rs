@@ -321,3 +321,30 @@ fn repository_patterns_become_one_abac_condition() {
         assert!(text.contains("StringStartsWithIgnoreCase"), "{text}");
     }
 }
+
+#[test]
+fn the_suppression_table_parses_and_names_known_choices_and_lines() {
+    let table: super::SuppressionTable =
+        serde_json::from_str(include_str!("../../templates/registry.suppressions.json")).unwrap();
+    assert!(table.suppressions.len() >= 10);
+    for e in &table.suppressions {
+        assert!(
+            [
+                "no-private-endpoint",
+                "public-premium",
+                "not-premium",
+                "no-cmk",
+                "premium-no-quarantine"
+            ]
+            .contains(&e.when.as_str()),
+            "{}",
+            e.when
+        );
+        assert!(
+            ["name", "sku", "properties", "public_access", "policies"].contains(&e.bicep.as_str()),
+            "{}",
+            e.bicep
+        );
+        assert!(e.rule.starts_with("ACR") && e.reason.len() > 10);
+    }
+}

@@ -12,6 +12,8 @@ fn fix_with(text: &str, rules: &[&str], write: bool) -> (FileFix, PathBuf, tempf
     let options = FixOptions {
         fail_on: Some(Level::Error),
         rules: rules.iter().map(|r| r.to_string()).collect(),
+        // ACR005's fix (public network access off) is unsafe.
+        unsafe_fixes: true,
         ..Default::default()
     };
     let r = fix_file(&path, &Engine::builtin().unwrap(), &options, write);

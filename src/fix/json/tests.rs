@@ -357,9 +357,10 @@ fn notes_and_possible_findings_are_not_fixed_by_default() {
 }
 
 #[test]
-fn a_fix_that_would_cause_another_finding_is_refused() {
-    // Disabling exports needs the Premium SKU: on a Standard registry the ACR007 fix
-    // would trade a warning for an ACR016 error.
+fn a_fix_that_would_cut_access_is_refused() {
+    // Disabling exports needs public network access off, which a Standard registry
+    // cannot reach through a private endpoint: the ACR007 fix would cut it off (and
+    // trade a warning for an ACR016 error).
     let res = "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"westeurope\",\n      \"sku\": { \"name\": \"Standard\" },\n      \"properties\": {\n        \"adminUserEnabled\": true\n      }\n    }";
     let text = template("", res);
     let mut o = options();
@@ -374,7 +375,7 @@ fn a_fix_that_would_cause_another_finding_is_refused() {
     assert!(
         r.manual
             .iter()
-            .any(|m| m.rule == "ACR007" && m.advice.contains("would cause ACR016")),
+            .any(|m| m.rule == "ACR007" && m.advice.contains("its SKU is Standard")),
         "{:?}",
         r.manual
     );

@@ -1,0 +1,170 @@
+//! The evaluated model of a file, for deciding whether a fix may be applied (the
+//! registry's SKU and apiVersion as evaluated, parameters and parameter file
+//! included) and for verifying an edited text before it is written: the resources
+//! the file declares, evaluated in memory from the text through an `Overlay`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::check::CheckOptions;
+use crate::load::Loader;
+use crate::source::sources::{Overlay, Sources};
+
+/// One resource the file declares (one per copy iteration), as evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Resource {
+    /// Lowercase full type.
+    pub resource_type: String,
+    pub api_version: Option<String>,
+    /// Byte span of the declaration in the file.
+    pub span: (u32, u32),
+    pub name: String,
+    pub condition: serde_json::Value,
+    pub body: serde_json::Value,
+}
+
+/// The resources of the file itself (not of its modules), in the order written.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Model {
+    pub resources: Vec<Resource>,
+}
+
+impl Model {
+    /// The model of `path` when its content is `text`; `None` when it cannot be
+    /// evaluated (the checks report why).
+    pub(super) fn of(
+        sources: &dyn Sources,
+        path: &Path,
+        text: &str,
+        options: &CheckOptions,
+    ) -> Option<Model> {
+        let mut overlay = Overlay::new(sources);
+        overlay.set(path, Arc::new(text.to_string()));
+        Model::of_sources(&overlay, path, options, false)
+    }
+
+    /// The model of `path` as `sources` has it; `all_files`: the resources of every
+    /// file it pulls in (a `.bicepparam`'s template), not only its own.
+    pub(super) fn of_sources(
+        sources: &dyn Sources,
+        path: &Path,
+        options: &CheckOptions,
+        all_files: bool,
+    ) -> Option<Model> {
+        let expansion = Loader::new(sources).expand(path, &options.expand).ok()?;
+        let mut resources: Vec<Resource> = expansion
+            .resources
+            .iter()
+            // Deployed resources: an `existing` one only names what they read (a
+            // role definition a replacement renames), which shows in them.
+            .filter(|r| (all_files || r.file == 0) && !r.existing)
+            .map(|r| Resource {
+                resource_type: r.resource_type.to_ascii_lowercase(),
+                api_version: r.api_version.as_ref().map(|a| a.to_string()),
+                span: (r.span.start, r.span.end),
+                name: r.name.term(),
+                condition: r.condition.to_json(),
+                body: r.body.to_json(),
+            })
+            .collect();
+        // In the order they are written (edits never reorder text; the expansion
+        // may order resources by name, which a fix can change).
+        resources.sort_by_key(|r| r.span.0);
+        Some(Model { resources })
+    }
+
+    /// The innermost resources (every copy iteration) of type `resource_type` whose
+    /// declaration contains byte `at`.
+    pub(super) fn at(&self, at: u32, resource_type: Option<&str>) -> Vec<&Resource> {
+        let of_type =
+            |r: &&Resource| resource_type.is_none_or(|t| r.resource_type.eq_ignore_ascii_case(t));
+        let containing: Vec<&Resource> = self
+            .resources
+            .iter()
+            .filter(of_type)
+            .filter(|r| r.span.0 <= at && at <= r.span.1)
+            .collect();
+        let Some(inner) = containing.iter().map(|r| r.span.1 - r.span.0).min() else {
+            return Vec::new();
+        };
+        containing
+            .into_iter()
+            .filter(|r| r.span.1 - r.span.0 == inner)
+            .collect()
+    }
+}
+
+/// The value at a dotted path of a JSON value (`None`: absent).
+pub(super) fn value_at<'v>(
+    value: &'v serde_json::Value,
+    path: &[&str],
+) -> Option<&'v serde_json::Value> {
+    path.iter().try_fold(value, |v, key| {
+        v.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+/// The dotted paths at which two values differ (the shallowest, keys compared
+/// ASCII case-insensitively as ARM does).
+pub(super) fn differences(
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    prefix: &str,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value as J;
+    match (a, b) {
+        (J::Object(x), J::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().collect();
+            for k in y.keys() {
+                if !keys.iter().any(|e| e.eq_ignore_ascii_case(k)) {
+                    keys.push(k);
+                }
+            }
+            for k in keys {
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                let get = |m: &serde_json::Map<String, J>| {
+                    m.iter()
+                        .find(|(key, _)| key.eq_ignore_ascii_case(k))
+                        .map(|(_, v)| v.clone())
+                };
+                match (get(x), get(y)) {
+                    (Some(p), Some(q)) => differences(&p, &q, &path, out),
+                    _ => out.push(path),
+                }
+            }
+        }
+        (J::Array(x), J::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                differences(p, q, &format!("{prefix}[{i}]"), out);
+            }
+        }
+        _ if a == b => {}
+        // Strings ARM compares case-insensitively are still a change of text.
+        _ => out.push(prefix.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn differences_are_the_shallowest_changed_paths() {
+        let a = json!({"properties": {"a": 1, "p": {"x": true}}, "sku": {"name": "Basic"}});
+        let b = json!({"properties": {"a": 1, "p": {"x": false}, "q": {"s": "d"}}, "sku": {"name": "Basic"}});
+        let mut out = Vec::new();
+        differences(&a, &b, "", &mut out);
+        assert_eq!(out, vec!["properties.p.x", "properties.q"]);
+        assert_eq!(value_at(&b, &["Properties", "q", "s"]), Some(&json!("d")));
+        assert_eq!(value_at(&b, &["properties", "r"]), None);
+    }
+}

@@ -1,0 +1,380 @@
+//! Regression tests for `acrlint fix` as a user meets it, through the binary: fixes
+//! that add members to one object write it once (the structure stays intact), fixes
+//! that would cut a registry off or that its apiVersion cannot carry are refused
+//! with the reason, a finished run says so and a second run changes nothing, a
+//! parameter file is fixed where the value is written, `--rule` with a rule that has
+//! no fix says so, and nothing but the fixed file is written.
+
+use std::path::Path;
+use std::process::Command;
+
+fn acrlint(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A registry of `sku` at `api` (ARM JSON) with `properties` written as given.
+fn arm_registry(sku: &str, api: &str, properties: &str) -> String {
+    format!(
+        r#"{{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {{
+    "skuName": {{
+      "type": "string",
+      "defaultValue": "{sku}"
+    }}
+  }},
+  "resources": [
+    {{
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "{api}",
+      "name": "contosoregistry01",
+      "location": "westeurope",
+      "sku": {{
+        "name": "[parameters('skuName')]"
+      }},
+      "properties": {properties}
+    }}
+  ]
+}}
+"#
+    )
+}
+
+fn bicep_registry(sku: &str, api: &str, properties: &str) -> String {
+    format!(
+        "resource registry 'Microsoft.ContainerRegistry/registries@{api}' = {{
+  name: 'contosoregistry01'
+  location: 'westeurope'
+  sku: {{
+    name: '{sku}'
+  }}
+  properties: {properties}
+}}
+"
+    )
+}
+
+fn check_rules(dir: &Path, name: &str) -> String {
+    let (_, out, _) = acrlint(dir, &["check", name, "--format", "json"]);
+    out
+}
+
+#[test]
+fn members_added_to_one_object_are_one_insertion_and_the_structure_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let arm_props = "{\n        \"adminUserEnabled\": false,\n        \"publicNetworkAccess\": \"Enabled\"\n      }";
+    write(
+        d,
+        "arm.json",
+        &arm_registry("Premium", "2025-11-01", arm_props),
+    );
+    let bicep_props = "{\n    adminUserEnabled: false\n    publicNetworkAccess: 'Enabled'\n  }";
+    write(
+        d,
+        "main.bicep",
+        &bicep_registry("Premium", "2025-11-01", bicep_props),
+    );
+    for name in ["arm.json", "main.bicep"] {
+        let (code, _, err) = acrlint(d, &["fix", "--unsafe-fixes", name]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(!err.contains("pending"), "{name}: {err}");
+        let fixed = read(d, name);
+        // One `policies` object holding both policies, each written once.
+        assert_eq!(fixed.matches("policies").count(), 1, "{name}:\n{fixed}");
+        assert_eq!(fixed.matches("exportPolicy").count(), 1, "{name}:\n{fixed}");
+        assert_eq!(
+            fixed.matches("azureADAuthenticationAsArmPolicy").count(),
+            1,
+            "{name}:\n{fixed}"
+        );
+        assert!(
+            !fixed.contains("}}"),
+            "{name}: a brace out of place:\n{fixed}"
+        );
+        assert!(
+            !fixed.lines().any(|l| !l.is_empty() && l.trim().is_empty()),
+            "{name}: a whitespace-only line:\n{fixed}"
+        );
+        let report = check_rules(d, name);
+        for rule in ["ACR005", "ACR007", "ACR008"] {
+            assert!(!report.contains(rule), "{name}: {rule} left:\n{report}");
+        }
+        // Nothing left to do: a second run changes nothing and exits 0.
+        let (code, diff, err) = acrlint(d, &["fix", "--diff", "--unsafe-fixes", name]);
+        assert_eq!((code, diff.as_str()), (0, ""), "{name}: {err}");
+    }
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&read(d, "arm.json")) {
+        let props = &v["resources"][0]["properties"];
+        assert_eq!(props["policies"]["exportPolicy"]["status"], "disabled");
+        assert_eq!(
+            props["policies"]["azureADAuthenticationAsArmPolicy"]["status"],
+            "disabled"
+        );
+        assert_eq!(props["publicNetworkAccess"], "Disabled");
+    } else {
+        panic!("the fixed template is not JSON");
+    }
+}
+
+#[test]
+fn generated_basic_registries_fix_cleanly_and_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (format, name) in [("arm", "basic.json"), ("bicep", "basic.bicep")] {
+        let (code, _, err) = acrlint(
+            d,
+            &[
+                "new", "registry", "--sku", "basic", "--format", format, "-o", name,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let original = read(d, name);
+        let (code, diff, err) = acrlint(d, &["fix", "--diff", "--unsafe-fixes", name]);
+        // Nothing to do on a generated Basic registry: in particular no export
+        // policy inside another policy, and no claim that ACR007 is refused while
+        // its edit is made anyway.
+        assert_eq!((code, diff.as_str()), (0, ""), "{name}: {err}");
+        assert!(!err.contains("pending"), "{err}");
+        let (code, _, err) = acrlint(d, &["fix", "--unsafe-fixes", name]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(read(d, name), original);
+    }
+}
+
+#[test]
+fn public_access_is_never_turned_off_on_a_sku_without_private_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let arm_props = "{\n        \"publicNetworkAccess\": \"Enabled\"\n      }";
+    let bicep_props = "{\n    publicNetworkAccess: 'Enabled'\n  }";
+    for sku in ["Basic", "Standard"] {
+        // The SKU comes from a parameter default in the ARM template.
+        write(d, "arm.json", &arm_registry(sku, "2025-11-01", arm_props));
+        write(
+            d,
+            "main.bicep",
+            &bicep_registry(sku, "2025-11-01", bicep_props),
+        );
+        for name in ["arm.json", "main.bicep"] {
+            let before = read(d, name);
+            let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", name]);
+            let after = read(d, name);
+            assert!(!after.contains("Disabled"), "{sku} {name}:\n{after}");
+            assert!(
+                err.contains(&format!(
+                    "its SKU is {sku}, which cannot have private endpoints"
+                )),
+                "{sku} {name}: {err}"
+            );
+            // The other fixes (the ARM token policy) still apply.
+            assert_ne!(before, after, "{sku} {name}");
+        }
+    }
+}
+
+#[test]
+fn properties_the_api_version_cannot_carry_are_not_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let props = "{\n        \"adminUserEnabled\": false\n      }";
+    write(d, "old.json", &arm_registry("Premium", "2021-09-01", props));
+    write(
+        d,
+        "older.json",
+        &arm_registry("Premium", "2019-05-01", props),
+    );
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "old.json"]);
+    let old = read(d, "old.json");
+    assert!(!old.contains("azureADAuthenticationAsArmPolicy"), "{old}");
+    assert!(
+        err.contains("ACR008") && err.contains("2021-09-01") && err.contains("2022-12-01"),
+        "{err}"
+    );
+    // 2021-09-01 has the export policy and public network access.
+    assert!(old.contains("exportPolicy"), "{old}");
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "older.json"]);
+    let older = read(d, "older.json");
+    assert!(!older.contains("exportPolicy"), "{older}");
+    assert!(!older.contains("publicNetworkAccess"), "{older}");
+    assert!(
+        err.contains("ACR007") && err.contains("2019-05-01"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_parameter_file_is_fixed_where_the_value_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "main.bicep",
+        "param adminEnabled bool = false
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry01'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+",
+    );
+    write(
+        d,
+        "main.prod.bicepparam",
+        "using 'main.bicep'\n\n// Production\nparam adminEnabled = true\n",
+    );
+    // The template's run points at the parameter file.
+    let (code, _, err) = acrlint(d, &["fix", "main.bicep"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ACR001") && err.contains("main.prod.bicepparam:4:22"),
+        "{err}"
+    );
+    let (code, _, err) = acrlint(d, &["fix", "main.prod.bicepparam"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue"), "{err}");
+    assert_eq!(
+        read(d, "main.prod.bicepparam"),
+        "using 'main.bicep'\n\n// Production\nparam adminEnabled = false\n"
+    );
+    let (code, diff, _) = acrlint(d, &["fix", "--diff", "main.prod.bicepparam"]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+    assert!(!check_rules(d, "main.bicep").contains("ACR001"));
+}
+
+#[test]
+fn a_rule_without_a_fix_says_so_and_lists_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let props = "{\n        \"adminUserEnabled\": false\n      }";
+    write(d, "arm.json", &arm_registry("Premium", "2025-11-01", props));
+    let before = read(d, "arm.json");
+    let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR006", "arm.json"]);
+    assert!(err.contains("ACR006 has no automatic fix"), "{err}");
+    assert!(
+        err.contains("arm.json:") && err.contains("ACR006 warning not fixed"),
+        "{err}"
+    );
+    assert_eq!(read(d, "arm.json"), before);
+}
+
+#[test]
+fn fixing_writes_no_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let props = "{\n    adminUserEnabled: true\n  }";
+    write(
+        d,
+        "main.bicep",
+        &bicep_registry("Premium", "2025-11-01", props),
+    );
+    let names = listing(d);
+    let (code, _, err) = acrlint(d, &["fix", "main.bicep"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(read(d, "main.bicep").contains("adminUserEnabled: false"));
+    assert_eq!(listing(d), names);
+}
+
+#[test]
+fn generated_registries_are_reachable_and_check_clean_at_fail_on_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: [&[&str]; 4] = [
+        &[],
+        &["--sku", "basic"],
+        &["--sku", "standard"],
+        &["--private-endpoint", "--cmk", "--quarantine"],
+    ];
+    for (i, options) in cases.iter().enumerate() {
+        for format in ["arm", "bicep"] {
+            let name = format!("r{i}.{}", if format == "arm" { "json" } else { "bicep" });
+            let mut args = vec!["new", "registry", "--format", format, "-o", &name];
+            args.extend(options.iter());
+            let (code, _, err) = acrlint(d, &args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            let text = read(d, &name);
+            // Public access off only with a private endpoint to reach the registry by.
+            let private = text.contains("Microsoft.Network/privateEndpoints");
+            let closed = text.contains("'Disabled'") || text.contains("\"Disabled\"");
+            assert_eq!(closed, private, "{args:?}:\n{text}");
+            let (code, out, err) = acrlint(d, &["check", "--fail-on", "note", &name]);
+            assert_eq!(code, 0, "{args:?}:\n{out}{err}");
+            let (code, diff, err) = acrlint(d, &["fix", "--diff", "--unsafe-fixes", &name]);
+            assert_eq!((code, diff.as_str()), (0, ""), "{args:?}: {err}");
+        }
+    }
+}
+
+#[test]
+fn the_literal_a_value_comes_from_is_edited_through_not_and_equals() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let arm = arm_registry(
+        "Premium",
+        "2025-11-01",
+        "{\n        \"adminUserEnabled\": \"[not(parameters('disableAdmin'))]\"\n      }",
+    )
+    .replace(
+        "\"parameters\": {",
+        "\"parameters\": {\n    \"disableAdmin\": {\n      \"type\": \"bool\",\n      \"defaultValue\": false\n    },",
+    );
+    write(d, "arm.json", &arm);
+    let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "arm.json"]);
+    assert!(err.contains("fixed 1 issue"), "{err}");
+    assert_eq!(
+        read(d, "arm.json"),
+        arm.replace("\"defaultValue\": false", "\"defaultValue\": true")
+    );
+    let bicep = format!(
+        "param keepAdmin bool = true\nparam mode string = 'shared'\n\n{}",
+        bicep_registry(
+            "Premium",
+            "2025-11-01",
+            "{\n    adminUserEnabled: !keepAdmin\n    anonymousPullEnabled: mode == 'open'\n  }"
+        )
+    )
+    .replace("!keepAdmin", "!(!keepAdmin)");
+    write(d, "main.bicep", &bicep);
+    let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.bicep"]);
+    assert!(err.contains("fixed 1 issue"), "{err}");
+    assert_eq!(
+        read(d, "main.bicep"),
+        bicep.replace(
+            "param keepAdmin bool = true",
+            "param keepAdmin bool = false"
+        )
+    );
+}
