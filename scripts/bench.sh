@@ -20,8 +20,9 @@ BIG_DIR="$CORPUS/acr/Azure__bicep-registry-modules/avm/ptn"
 
 cargo build --profile profiling --quiet
 ACRLINT=target/profiling/acrlint
+# The floor's own artifact (cargo also lists the acrlint binary it builds, in no fixed order).
 FLOOR=$(cargo bench --profile profiling --bench floor --no-run --message-format=json 2>/dev/null |
-  sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+  grep '"kind":\["bench"\]' | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
 if [ -z "$FLOOR" ] || [ ! -x "$FLOOR" ]; then
   echo "could not build the floor benchmark" >&2
   exit 1
