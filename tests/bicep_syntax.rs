@@ -3,22 +3,14 @@
 //! missing `}` that swallows `properties` must not yield "publicNetworkAccess is
 //! omitted", nor hide ACR001 without a word).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("acrlint-syntax-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod cli_support;
+use cli_support::check;
 
-fn check(path: &Path, format: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .args(["check", "--format", format])
-        .arg(path)
-        .output()
-        .unwrap()
+fn temp(name: &str) -> PathBuf {
+    cli_support::temp("syntax", name)
 }
 
 /// (rule, message) of every finding in the JSON report.

@@ -3,24 +3,16 @@
 //! `loadJsonContent` names that does not exist, a walked file that cannot be read.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::Arc;
 
 use acrlint::{check_source, CheckOptions, Disk, Engine, Sources};
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("acrlint-silent-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod cli_support;
+use cli_support::check;
 
-fn check(path: &Path, format: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .args(["check", "--format", format])
-        .arg(path)
-        .output()
-        .unwrap()
+fn temp(name: &str) -> PathBuf {
+    cli_support::temp("silent", name)
 }
 
 const MAIN: &str = "var settings = loadJsonContent('settings.json')
