@@ -111,7 +111,9 @@ const MAX_REMEMBERED: usize = 32 * 1024;
 const MAX_REMEMBERED_LEN: usize = 256;
 
 thread_local! {
-    static VALID: RefCell<HashSet<Box<str>>> = RefCell::new(HashSet::new());
+    // Sized for a run over a few thousand templates: growing it rehashes every entry.
+    static VALID: RefCell<HashSet<Box<str>>> =
+        RefCell::new(HashSet::with_capacity(MAX_REMEMBERED / 4));
 }
 
 fn known_valid(expression: &str) -> bool {
