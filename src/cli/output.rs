@@ -1,5 +1,6 @@
 //! Writing what a command produced: to stdout, where a reader that went away (`acrlint
-//! check . | head -1`) ends the command quietly with exit code 0, as ripgrep does; or to
+//! check . | head -1`) ends the command quietly, with the exit code its results call
+//! for (a pipeline that reads part of a report must not lose its failure); or to
 //! an `--output` file, whose missing parent folders are created and which is replaced
 //! atomically through [`crate::check::write`] (a reader never sees half a report).
 //! Each `--output` (and `--write-baseline`) names its own file, never an input of the
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
-use super::{EXIT_ERROR, EXIT_OK};
+use super::EXIT_ERROR;
 
 /// Where `--output -` writes.
 pub const STDOUT: &str = "-";
@@ -18,7 +19,7 @@ pub const STDOUT: &str = "-";
 #[derive(Debug, PartialEq, Eq)]
 pub enum Written {
     All,
-    /// The reader closed the pipe: stop writing, say nothing, exit 0.
+    /// The reader closed the pipe: stop writing, say nothing, exit as the results say.
     ReaderGone,
 }
 
@@ -33,11 +34,10 @@ pub fn stdout(text: &str) -> Result<Written, String> {
 }
 
 /// The exit code of a command whose last act was writing `text` to stdout: `code` when
-/// it was written, 0 when the reader went away, 2 (after saying why) when writing failed.
+/// it was written or the reader went away, 2 (after saying why) when writing failed.
 pub fn print_then_exit(text: &str, code: i32) -> i32 {
     match stdout(text) {
-        Ok(Written::All) => code,
-        Ok(Written::ReaderGone) => EXIT_OK,
+        Ok(Written::All | Written::ReaderGone) => code,
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_ERROR
