@@ -185,7 +185,8 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     for o in outcomes {
         had_fatal |= o.fatal;
         if o.checked || o.fatal {
-            report.files.push(o.path.clone());
+            // (A template named by a `.bicepparam` elsewhere is `params/../main.bicep`.)
+            report.files.push(crate::source::paths::clean(&o.path));
         }
         if !o.findings.is_empty() {
             if let Some(s) = o.source {

@@ -131,15 +131,18 @@ impl Index {
     }
 }
 
-/// How a parameter file is named in findings: by its file name beside the template,
-/// by its path elsewhere.
+/// How a parameter file is named in findings: by its path from the template's folder
+/// when it is inside it (`main.prod.bicepparam`, `params/prod.bicepparam`), else by its
+/// path.
 fn shown(parameter_file: &Path, template: &Path) -> String {
     let clean = paths::clean(parameter_file);
-    let beside = clean.parent() == paths::clean(template).parent();
-    match (beside, clean.file_name()) {
-        (true, Some(name)) => name.to_string_lossy().into_owned(),
-        _ => clean.to_string_lossy().replace('\\', "/"),
-    }
+    let template = paths::clean(template);
+    let folder = template.parent().unwrap_or(Path::new(""));
+    clean
+        .strip_prefix(folder)
+        .unwrap_or(&clean)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// What a finding given with every parameter file says after its message.
@@ -175,7 +178,11 @@ pub(crate) fn merge_runs(template: &Path, runs: Vec<(PathBuf, Vec<Finding>)>) ->
                 .into_iter()
                 .partition(|r| r.location.file == files[run]);
             f.related = shared;
-            let key = serde_json::to_string(&f).unwrap_or_else(|_| f.fingerprint.clone());
+            // Not the fingerprint: it keeps the template's path as the run spelt it
+            // (`params/../main.bicep` through a `.bicepparam` in another folder).
+            let fingerprint = std::mem::take(&mut f.fingerprint);
+            let key = serde_json::to_string(&f).unwrap_or_default();
+            f.fingerprint = fingerprint;
             f.related.extend(own.iter().cloned());
             match by_key.get(&key) {
                 Some(&g) => {
