@@ -34,8 +34,11 @@ fn acrlint(args: &[&str], paths: &[&Path]) -> Output {
         .unwrap()
 }
 
-/// (rule, level, file name, line, message) of the JSON report, and its summary.
-fn report(paths: &[&Path]) -> (Vec<(String, String, String, u64, String)>, serde_json::Value) {
+/// (rule, level, file name, line, message) of a JSON report's finding.
+type Found = (String, String, String, u64, String);
+
+/// The findings of the JSON report, and its summary.
+fn report(paths: &[&Path]) -> (Vec<Found>, serde_json::Value) {
     let out = acrlint(&["--format", "json"], paths);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
@@ -137,7 +140,7 @@ fn bicep_project(name: &str) -> PathBuf {
     dir
 }
 
-fn count(found: &[(String, String, String, u64, String)], rule: &str) -> usize {
+fn count(found: &[Found], rule: &str) -> usize {
     found.iter().filter(|f| f.0 == rule).count()
 }
 
@@ -158,9 +161,9 @@ fn each_json_parameter_file_is_used_and_named() {
     assert_eq!(count(&found, "ACR007"), 1, "{found:#?}");
     let exports = found.iter().find(|f| f.0 == "ACR007").unwrap();
     assert!(
-        exports
-            .4
-            .ends_with("(with every parameter file: x.parameters.dev.json, x.parameters.prod.json)"),
+        exports.4.ends_with(
+            "(with every parameter file: x.parameters.dev.json, x.parameters.prod.json)"
+        ),
         "{exports:?}"
     );
     // Honest counts: one template, each finding once.
@@ -237,7 +240,11 @@ fn a_parameter_file_named_alone_checks_its_template_with_it() {
     let json = json_project("alone-json");
     let bicep = bicep_project("alone-bicep");
     let cases = [
-        (json.join("x.parameters.prod.json"), "x.json", "x.parameters.prod.json"),
+        (
+            json.join("x.parameters.prod.json"),
+            "x.json",
+            "x.parameters.prod.json",
+        ),
         (
             bicep.join("params/prod.bicepparam"),
             "main.bicep",
@@ -307,7 +314,10 @@ fn a_walked_parameter_file_without_its_template_is_a_warning() {
     write(&dir, "gone.parameters.json", &parameters(true));
     let (found, _) = report(&[&dir]);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("ACR000", "warning"));
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("ACR000", "warning")
+    );
     assert!(found[0].4.contains("gone.json or gone.bicep"), "{found:#?}");
     // A warning: the run does not fail for it.
     let out = cli_support::check(&dir, "text");
@@ -323,11 +333,18 @@ fn a_walked_parameter_file_without_its_template_is_a_warning() {
 #[test]
 fn a_template_without_parameter_files_is_checked_with_its_defaults() {
     let dir = temp("defaults");
-    write(&dir, "x.json", &TEMPLATE.replace("\"defaultValue\": false", "\"defaultValue\": true"));
+    write(
+        &dir,
+        "x.json",
+        &TEMPLATE.replace("\"defaultValue\": false", "\"defaultValue\": true"),
+    );
     let (found, _) = report(&[&dir]);
     let admin: Vec<_> = found.iter().filter(|f| f.0 == "ACR001").collect();
     assert_eq!(admin.len(), 1, "{found:#?}");
-    assert!(!found.iter().any(|f| f.4.contains("parameter file")), "{found:#?}");
+    assert!(
+        !found.iter().any(|f| f.4.contains("parameter file")),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -345,8 +362,14 @@ fn the_command_line_and_the_configuration_still_choose_one_file() {
         .iter()
         .map(|f| f["message"].as_str().unwrap())
         .collect();
-    assert!(!messages.iter().any(|m| m.contains("admin user")), "{messages:#?}");
-    assert!(!messages.iter().any(|m| m.contains("(with ")), "{messages:#?}");
+    assert!(
+        !messages.iter().any(|m| m.contains("admin user")),
+        "{messages:#?}"
+    );
+    assert!(
+        !messages.iter().any(|m| m.contains("(with ")),
+        "{messages:#?}"
+    );
     // acrlint.json `parameters` maps the template to the prod file only.
     write(
         &dir,
@@ -371,16 +394,24 @@ fn a_parameter_file_out_of_the_root_is_refused_among_several() {
         &parameters(true).replace("\"value\": true", &format!("\"value\": \"{secret}\"")),
     );
     let dir = json_project("confined");
-    std::os::unix::fs::symlink(outside.join("p.json"), dir.join("x.parameters.evil.json"))
-        .unwrap();
+    std::os::unix::fs::symlink(outside.join("p.json"), dir.join("x.parameters.evil.json")).unwrap();
     for format in FORMATS {
         let out = acrlint(&["--format", format], &[&dir]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(!stdout.contains(secret), "{format}: {stdout}");
-        assert!(stdout.contains("outside the checked root"), "{format}: {stdout}");
-        assert!(stdout.contains("x.parameters.evil.json"), "{format}: {stdout}");
+        assert!(
+            stdout.contains("outside the checked root"),
+            "{format}: {stdout}"
+        );
+        assert!(
+            stdout.contains("x.parameters.evil.json"),
+            "{format}: {stdout}"
+        );
         // The other files are still used.
-        assert!(stdout.contains("x.parameters.prod.json"), "{format}: {stdout}");
+        assert!(
+            stdout.contains("x.parameters.prod.json"),
+            "{format}: {stdout}"
+        );
         assert_eq!(out.status.code(), Some(2), "{format}");
     }
 }
@@ -394,7 +425,8 @@ fn corpus_template_with_two_parameter_files() {
         "corpus/acr/Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/machine-learning-workspace-cmk",
     );
     let (found, summary) = report(&[&dir]);
-    let both = "(with every parameter file: azuredeploy.parameters.json, azuredeploy.parameters.us.json)";
+    let both =
+        "(with every parameter file: azuredeploy.parameters.json, azuredeploy.parameters.us.json)";
     for rule in ["ACR001", "ACR005", "ACR017"] {
         let of_rule: Vec<_> = found.iter().filter(|f| f.0 == rule).collect();
         assert_eq!(of_rule.len(), 1, "{rule}: {found:#?}");
@@ -414,7 +446,10 @@ fn corpus_template_with_two_parameter_files() {
         .iter()
         .filter_map(|r| r["file"].as_str())
         .collect();
-    for file in ["azuredeploy.parameters.json", "azuredeploy.parameters.us.json"] {
+    for file in [
+        "azuredeploy.parameters.json",
+        "azuredeploy.parameters.us.json",
+    ] {
         assert!(related.iter().any(|r| r.ends_with(file)), "{related:?}");
     }
     // The template (and main.bicep beside it), each once; no parameter file on its own.

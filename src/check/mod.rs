@@ -587,13 +587,9 @@ fn parameter_file_alone(
         None => sources.read(&outcome.path).ok(),
     };
     outcome.source = read.as_ref().map(|s| s.text.clone());
-    outcome.findings.push(acr000(
-        &outcome.path,
-        read.as_deref(),
-        span,
-        level,
-        message,
-    ));
+    outcome
+        .findings
+        .push(acr000(&outcome.path, read.as_deref(), span, level, message));
     outcome
 }
 

@@ -98,12 +98,10 @@ impl Index {
             .parent()
             .and_then(|dir| Some((dir, self.walked_names.get(dir)?)));
         let mut found: Vec<PathBuf> = match walked {
-            Some((dir, names)) => {
-                pick_parameter_files(template, names.iter().map(String::as_str))
-                    .into_iter()
-                    .map(|n| dir.join(n))
-                    .collect()
-            }
+            Some((dir, names)) => pick_parameter_files(template, names.iter().map(String::as_str))
+                .into_iter()
+                .map(|n| dir.join(n))
+                .collect(),
             None => parameter_files_for(sources, template),
         };
         let from_run = if self.bicepparams.is_empty() {
@@ -259,7 +257,10 @@ mod tests {
         let merged = merge_runs(
             Path::new("infra/main.bicep"),
             vec![
-                (PathBuf::from("infra/main.dev.bicepparam"), vec![same.clone()]),
+                (
+                    PathBuf::from("infra/main.dev.bicepparam"),
+                    vec![same.clone()],
+                ),
                 (
                     PathBuf::from("infra/./main.prod.bicepparam"),
                     vec![same.clone(), admin.clone()],
@@ -298,7 +299,10 @@ mod tests {
             "the admin user is enabled (with parameter file main.parameters.prod.json)"
         );
         assert_eq!(merged[0].fingerprint, admin.fingerprint);
-        assert_eq!(merged[1].message, own.message, "a finding in the file itself");
+        assert_eq!(
+            merged[1].message, own.message,
+            "a finding in the file itself"
+        );
     }
 
     #[test]

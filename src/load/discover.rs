@@ -123,21 +123,25 @@ pub fn template_stem_of(parameter_file: &Path) -> Option<&str> {
 pub fn using_target(text: &str) -> Option<(String, Span)> {
     use crate::source::bicep::{self, FileKind, StatementKind, UsingTarget};
     let parsed = bicep::parse_as(text, FileKind::BicepParam);
-    parsed.program.statements.iter().find_map(|s| match &s.kind {
-        StatementKind::Using {
-            target: UsingTarget::Path(p),
-            ..
-        } => p.as_literal().map(|t| {
-            (
-                t.to_string(),
-                Span {
-                    start: s.span.start,
-                    end: s.span.end,
-                },
-            )
-        }),
-        _ => None,
-    })
+    parsed
+        .program
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StatementKind::Using {
+                target: UsingTarget::Path(p),
+                ..
+            } => p.as_literal().map(|t| {
+                (
+                    t.to_string(),
+                    Span {
+                        start: s.span.start,
+                        end: s.span.end,
+                    },
+                )
+            }),
+            _ => None,
+        })
 }
 
 /// What a parameter file, met alone (named on the command line, or walked without its
@@ -148,7 +152,10 @@ pub enum ParameterFileTemplate {
     Template(PathBuf),
     /// The template it names is not there: `expected` as the user would look for it,
     /// and for a `.bicepparam` the span of its `using`.
-    Missing { expected: String, span: Option<Span> },
+    Missing {
+        expected: String,
+        span: Option<Span>,
+    },
     /// A `.bicepparam` that is checked as it is (its `using` names a registry module or
     /// template spec, is refused, or the file cannot be read: loading it says why).
     Itself,
