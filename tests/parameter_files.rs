@@ -309,17 +309,17 @@ fn a_bicepparam_using_a_missing_template_is_an_error_at_its_using() {
 }
 
 #[test]
-fn a_walked_parameter_file_without_its_template_is_a_warning() {
+fn a_parameter_file_without_its_template_is_a_note_walked_and_a_warning_named() {
     let dir = temp("orphan");
     write(&dir, "gone.parameters.json", &parameters(true));
     let (found, _) = report(&[&dir]);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert_eq!(
         (found[0].0.as_str(), found[0].1.as_str()),
-        ("ACR000", "warning")
+        ("ACR000", "note")
     );
     assert!(found[0].4.contains("gone.json or gone.bicep"), "{found:#?}");
-    // A warning: the run does not fail for it.
+    // A note: the run does not fail for it.
     let out = cli_support::check(&dir, "text");
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("gone.parameters.json"));
@@ -327,7 +327,47 @@ fn a_walked_parameter_file_without_its_template_is_a_warning() {
     let other = write(&dir, "settings/prod.json", &parameters(true));
     let (found, _) = report(&[&other]);
     assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, "warning", "{found:#?}");
     assert!(found[0].4.contains("--parameters"), "{found:#?}");
+    // Named, the one whose template is missing is a warning.
+    let (found, _) = report(&[&dir.join("gone.parameters.json")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].1, "warning", "{found:#?}");
+}
+
+#[test]
+fn a_walked_file_named_like_a_parameter_file_is_read_for_what_it_is() {
+    let dir = temp("named-like");
+    // A template whose name follows the parameter file convention of another.
+    write(&dir, "x.json", TEMPLATE);
+    write(
+        &dir,
+        "x.parameters.json",
+        &TEMPLATE.replace("\"defaultValue\": false", "\"defaultValue\": true"),
+    );
+    let (found, _) = report(&[&dir]);
+    // Checked as the template it is (its admin user is on by default)...
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "ACR001" && f.2 == "x.parameters.json"),
+        "{found:#?}"
+    );
+    // ...and x.json is checked with it, as before (its declarations give no values).
+    assert!(
+        found.iter().any(|f| f.0 == "ACR007" && f.2 == "x.json"),
+        "{found:#?}"
+    );
+    assert_eq!(count(&found, "ACR000"), 0, "{found:#?}");
+    // A `.bicepparam` with `using none` names no template: walked, nothing to check.
+    let other = temp("using-none");
+    write(
+        &other,
+        "shared.bicepparam",
+        "using none\n\nparam adminUser = true\n",
+    );
+    let (found, _) = report(&[&other]);
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
@@ -428,7 +468,10 @@ fn corpus_template_with_two_parameter_files() {
     let both =
         "(with every parameter file: azuredeploy.parameters.json, azuredeploy.parameters.us.json)";
     for rule in ["ACR001", "ACR005", "ACR017"] {
-        let of_rule: Vec<_> = found.iter().filter(|f| f.0 == rule).collect();
+        let of_rule: Vec<_> = found
+            .iter()
+            .filter(|f| f.0 == rule && f.2 == "azuredeploy.json")
+            .collect();
         assert_eq!(of_rule.len(), 1, "{rule}: {found:#?}");
         assert!(of_rule[0].4.ends_with(both), "{rule}: {of_rule:?}");
     }
@@ -452,8 +495,8 @@ fn corpus_template_with_two_parameter_files() {
     ] {
         assert!(related.iter().any(|r| r.ends_with(file)), "{related:?}");
     }
-    // The template (and main.bicep beside it), each once; no parameter file on its own.
-    assert_eq!(summary["files"], 4, "{summary}");
+    // The template and main.bicep beside it, each once; no parameter file on its own.
+    assert_eq!(summary["files"], 2, "{summary}");
     // Named alone, the us file checks azuredeploy.json with it.
     let (alone, summary) = report(&[&dir.join("azuredeploy.parameters.us.json")]);
     assert_eq!(summary["files"], 1, "{summary}");

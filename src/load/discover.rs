@@ -159,6 +159,8 @@ pub enum ParameterFileTemplate {
     /// A `.bicepparam` that is checked as it is (its `using` names a registry module or
     /// template spec, is refused, or the file cannot be read: loading it says why).
     Itself,
+    /// A `.bicepparam` with `using none`: it names no template to check.
+    UsesNone,
     /// Not a parameter file by its name.
     NotOne,
 }
@@ -171,7 +173,12 @@ pub fn template_of_parameter_file(sources: &dyn Sources, path: &Path) -> Paramet
             return ParameterFileTemplate::Itself;
         };
         let Some((target, span)) = using_target(&file.text) else {
-            return ParameterFileTemplate::Itself;
+            let none = memchr::memmem::find(file.text.as_bytes(), b"using none").is_some();
+            return if none {
+                ParameterFileTemplate::UsesNone
+            } else {
+                ParameterFileTemplate::Itself
+            };
         };
         if ["br:", "br/", "ts:", "ts/"]
             .iter()
