@@ -129,8 +129,10 @@ pub struct CheckResult {
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
     let (on_disk, from_stdin): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.iter().cloned().partition(|p| p.as_os_str() != STDIN);
-    let (files, walk_errors) =
-        crate::load::discover::collect_files_excluding(&on_disk, &options.exclude);
+    let (files, walk_errors, dirs) = crate::load::discover::walk(&on_disk, &options.exclude);
+    if let Some(c) = &options.confined {
+        c.remember_dirs(dirs);
+    }
     let index = params::Index::of(&files, options.sources());
     let progress = progress_bar(files.len(), options.progress);
     let one = |(path, explicit): &(PathBuf, bool)| {

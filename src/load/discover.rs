@@ -3,7 +3,7 @@
 
 use std::collections::hash_map::{Entry, HashMap};
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::load::walk::{path_problem, Exclude};
 use crate::source::file::Language;
@@ -266,14 +266,24 @@ pub fn collect_files_excluding(
     paths: &[PathBuf],
     exclude: &Exclude,
 ) -> (Vec<(PathBuf, bool)>, Vec<String>) {
+    let (files, errors, _) = walk(paths, exclude);
+    (files, errors)
+}
+
+/// The files of [`collect_files_excluding`], its errors, and the folders walked
+/// below each directory given, as written (cleaned) with their real paths.
+pub fn walk(paths: &[PathBuf], exclude: &Exclude) -> Walked {
     // Each file with its real path, when the walk tells it without asking the file
     // system: below the walked directory the walk follows no link, so a file it meets
     // as a file is where its path says.
+    // (Paths are cleaned as they are met: below the walked directory, a path is the
+    // directory's cleaned path joined with names, which need no cleaning.)
     let mut files: Vec<(PathBuf, bool, Option<PathBuf>)> = Vec::new();
     let mut errors = Vec::new();
+    let mut dirs: Vec<(PathBuf, PathBuf)> = Vec::new();
     for p in paths {
         if p.is_file() {
-            files.push((p.clone(), true, None));
+            files.push((paths::clean(p), true, None));
             continue;
         }
         if let Some(problem) = path_problem(p) {
@@ -282,29 +292,48 @@ pub fn collect_files_excluding(
         }
         let exclude = exclude.clone();
         let walked = std::fs::canonicalize(p).ok();
+        let base = paths::clean(p);
+        let below = |rel: &Path| {
+            if base.as_os_str() == "." {
+                rel.to_path_buf()
+            } else {
+                base.join(rel)
+            }
+        };
+        if let Some(w) = &walked {
+            dirs.push((base.clone(), w.clone()));
+        }
         let walker = ignore::WalkBuilder::new(p)
             .follow_links(false)
             .filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()))
             .build();
         for entry in walker {
-            match entry {
-                Ok(e) => {
-                    let path = e.path();
-                    let kind = e.file_type();
-                    if kind.is_some_and(|t| t.is_file()) && is_candidate(path) {
-                        let real = match (&walked, path.strip_prefix(p)) {
-                            (Some(w), Ok(rel)) if e.depth() > 0 => Some(w.join(rel)),
-                            _ => None,
-                        };
-                        files.push((path.to_path_buf(), false, real));
-                    } else if kind.is_some_and(|t| t.is_symlink())
-                        && is_candidate(path)
-                        && link_leads_elsewhere(path, &walked)
-                    {
-                        files.push((path.to_path_buf(), false, None));
-                    }
+            let e = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
                 }
-                Err(e) => errors.push(e.to_string()),
+            };
+            let path = e.path();
+            let Some(kind) = e.file_type() else {
+                continue;
+            };
+            // The path cleaned, and its real path when the walk tells it.
+            let named = || match path.strip_prefix(p) {
+                Ok(rel) if e.depth() > 0 => (below(rel), walked.as_ref().map(|w| w.join(rel))),
+                _ => (paths::clean(path), None),
+            };
+            if kind.is_file() && is_candidate(path) {
+                let (clean, real) = named();
+                files.push((clean, false, real));
+            } else if kind.is_dir() && e.depth() > 0 {
+                if let (clean, Some(real)) = named() {
+                    dirs.push((clean, real));
+                }
+            } else if kind.is_symlink() && is_candidate(path) && link_leads_elsewhere(path, &walked)
+            {
+                files.push((named().0, false, None));
             }
         }
     }
@@ -314,7 +343,6 @@ pub fn collect_files_excluding(
     let mut seen: HashMap<OsString, usize> = HashMap::with_capacity(files.len());
     let mut unique: Vec<(PathBuf, bool)> = Vec::with_capacity(files.len());
     for (path, explicit, real) in files {
-        let path = paths::clean(&path);
         let real = real.unwrap_or_else(|| disk.canonical(&path));
         match seen.entry(real.into_os_string()) {
             Entry::Occupied(e) => unique[*e.get()].1 |= explicit,
@@ -324,9 +352,28 @@ pub fn collect_files_excluding(
             }
         }
     }
-    unique.sort();
-    (unique, errors)
+    (in_path_order(unique), errors, dirs)
 }
+
+/// `files` sorted as `sort` would sort them, with each path split into its
+/// components once (comparing two `Path`s splits both, every time).
+fn in_path_order(files: Vec<(PathBuf, bool)>) -> Vec<(PathBuf, bool)> {
+    let order: Vec<usize> = {
+        let mut keys: Vec<(Vec<Component>, bool, usize)> = files
+            .iter()
+            .enumerate()
+            .map(|(i, (p, explicit))| (p.components().collect(), *explicit, i))
+            .collect();
+        keys.sort_unstable();
+        keys.into_iter().map(|(_, _, i)| i).collect()
+    };
+    let mut slots: Vec<Option<(PathBuf, bool)>> = files.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
+/// What [`walk`] found: files (`true` when named explicitly), errors, and folders
+/// with their real paths.
+pub type Walked = (Vec<(PathBuf, bool)>, Vec<String>, Vec<(PathBuf, PathBuf)>);
 
 /// Whether the walk takes a symbolic link it meets (the link is not followed into a
 /// directory): yes unless it leads to a file inside the directory walked, which the
@@ -376,6 +423,34 @@ mod tests {
             pick(&["mainx.parameters.json", "main.parametersjson"]),
             None
         );
+    }
+
+    /// The walk's order is `sort`'s, also where bytes and components disagree
+    /// (`a-b` sorts before `a/b` as bytes, after it as components).
+    #[test]
+    fn files_are_in_path_order() {
+        let names = [
+            "a-b/x.json",
+            "a/b/x.json",
+            "a/x.json",
+            "a.json",
+            "../up/x.json",
+            "/abs/x.json",
+            "a/b",
+            "a/b/../c.json",
+            ".-x/y.json",
+            "../x.json",
+            "b.json",
+            "a/ba.json",
+        ];
+        let files: Vec<(PathBuf, bool)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (PathBuf::from(n), i % 2 == 0))
+            .collect();
+        let mut sorted = files.clone();
+        sorted.sort();
+        assert_eq!(in_path_order(files), sorted);
     }
 
     #[test]

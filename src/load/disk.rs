@@ -1,7 +1,7 @@
 //! The disk as [`Sources`]: the only place where loading reads files.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -87,6 +87,11 @@ impl Confined {
         &self.roots
     }
 
+    /// Whether a real path is inside a root.
+    fn inside(&self, real: &Path) -> bool {
+        self.roots.iter().any(|r| real.starts_with(r))
+    }
+
     /// Why `path` may not be read, when it lies outside every root (after following
     /// symbolic links); `None` when it may.
     fn outside(&self, path: &Path) -> Option<String> {
@@ -100,7 +105,7 @@ impl Confined {
             // A file that does not exist is not read either: the read says so.
             None => lexically_absolute(path)?,
         };
-        if self.roots.iter().any(|r| real.starts_with(r)) {
+        if self.inside(&real) {
             return None;
         }
         if cache_inside
@@ -118,8 +123,50 @@ impl Confined {
     }
 }
 
+impl Confined {
+    /// Directories the walk met, each with its real path: below the walked directory
+    /// the walk follows no link, so a folder it meets as a folder is where its path
+    /// says, and its files need no look-up of the folder.
+    pub fn remember_dirs(&self, dirs: Vec<(PathBuf, PathBuf)>) {
+        if let Ok(mut m) = self.real_dirs.0.write() {
+            m.reserve(dirs.len());
+            for (dir, real) in dirs {
+                m.insert(dir.into_os_string(), real);
+            }
+        }
+    }
+
+    /// `path` opened for reading when it is no symbolic link and its folder's real
+    /// path (known already, or found once) is inside the roots: one `open` with
+    /// `O_NOFOLLOW` instead of an `lstat` of the file before opening it, and no
+    /// moment between the two when a link could take the file's place. `None` when
+    /// that cannot be said so simply (a link, a folder outside, an open that failed):
+    /// the caller then resolves the path in full, as [`Confined::outside`] does.
+    #[cfg(unix)]
+    fn open_inside(&self, path: &Path) -> Option<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let (dir, name) = RealDirs::split(path)?;
+        if !self.inside(&self.real_dirs.real_dir(dir)?.join(name)) {
+            return None;
+        }
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+            .open(path)
+            .ok()
+    }
+
+    #[cfg(not(unix))]
+    fn open_inside(&self, _path: &Path) -> Option<std::fs::File> {
+        None
+    }
+}
+
 impl Sources for Confined {
     fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        if let Some(file) = self.open_inside(path) {
+            return Disk::read_open(path, file);
+        }
         if let Some(why) = self.outside(path) {
             return Err(ReadError {
                 path: path.to_path_buf(),
@@ -132,6 +179,9 @@ impl Sources for Confined {
     }
 
     fn read_bytes(&self, path: &Path, cap: u64) -> Result<Vec<u8>, String> {
+        if let Some(file) = self.open_inside(path) {
+            return read_open_capped(file, cap).map(|(bytes, _)| bytes);
+        }
         match self.outside(path) {
             Some(why) => Err(why),
             None => Disk.read_bytes(path, cap),
@@ -139,6 +189,20 @@ impl Sources for Confined {
     }
 
     fn is_file(&self, path: &Path) -> bool {
+        // One `lstat` when the path is no link and its folder is known.
+        if let Some((dir, name)) = RealDirs::split(path) {
+            match std::fs::symlink_metadata(path) {
+                Err(_) => return false,
+                Ok(m) if !m.file_type().is_symlink() => {
+                    return m.is_file()
+                        && self
+                            .real_dirs
+                            .real_dir(dir)
+                            .is_some_and(|d| self.inside(&d.join(name)));
+                }
+                Ok(_) => {}
+            }
+        }
         self.outside(path).is_none() && Disk.is_file(path)
     }
 
@@ -183,11 +247,11 @@ impl Sources for Confined {
 struct RealDirs(RwLock<HashMap<OsString, PathBuf>>);
 
 impl RealDirs {
-    /// The real path of `path`; `None` when it does not exist.
-    fn real(&self, path: &Path) -> Option<PathBuf> {
+    /// `path` as its folder and a last component that names an entry of it; `None`
+    /// when the path ends otherwise (`x/.`, `x/..`, `x/`: `components` would also end
+    /// those with `x`, but `x` must then be resolved when it is a link).
+    fn split(path: &Path) -> Option<(&Path, &OsStr)> {
         let name = match path.components().next_back() {
-            // Written as the last component (not `x/.` or `x/`, which `components`
-            // would also end with `x`, but resolve `x` when it is a link).
             Some(Component::Normal(name))
                 if path
                     .as_os_str()
@@ -196,11 +260,19 @@ impl RealDirs {
             {
                 name
             }
-            _ => return std::fs::canonicalize(path).ok(),
+            _ => return None,
         };
         let parent = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
+        };
+        Some((parent, name))
+    }
+
+    /// The real path of `path`; `None` when it does not exist.
+    fn real(&self, path: &Path) -> Option<PathBuf> {
+        let Some((parent, name)) = RealDirs::split(path) else {
+            return std::fs::canonicalize(path).ok();
         };
         let dir = self.real_dir(parent)?;
         if std::fs::symlink_metadata(path)
@@ -246,16 +318,31 @@ fn is_absolute_written(written: &str) -> bool {
         || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
 }
 
-impl Sources for Disk {
-    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+impl Disk {
+    /// The source in `file`, opened from `path`.
+    fn read_open(path: &Path, file: std::fs::File) -> Result<Arc<SourceFile>, ReadError> {
         let cap = current().file_bytes;
-        let bytes = read_capped(path, cap).map_err(|message| ReadError {
+        let (bytes, _) = read_open_capped(file, cap).map_err(|message| ReadError {
             path: path.to_path_buf(),
             message: with_size_limit(message, cap),
             offset: None,
             lossy: None,
         })?;
         SourceFile::decode(path, bytes).map(Arc::new)
+    }
+}
+
+impl Sources for Disk {
+    fn read(&self, path: &Path) -> Result<Arc<SourceFile>, ReadError> {
+        match open_without_blocking(path) {
+            Ok(file) => Disk::read_open(path, file),
+            Err(e) => Err(ReadError {
+                path: path.to_path_buf(),
+                message: format!("cannot read: {e}"),
+                offset: None,
+                lossy: None,
+            }),
+        }
     }
 
     fn read_bytes(&self, path: &Path, cap: u64) -> Result<Vec<u8>, String> {
@@ -309,8 +396,13 @@ pub fn read_capped_with_metadata(
     path: &Path,
     cap: u64,
 ) -> Result<(Vec<u8>, std::fs::Metadata), String> {
-    use std::io::Read;
     let file = open_without_blocking(path).map_err(|e| format!("cannot read: {e}"))?;
+    read_open_capped(file, cap)
+}
+
+/// [`read_capped_with_metadata`] of a file opened already.
+fn read_open_capped(file: std::fs::File, cap: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+    use std::io::Read;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
     if !meta.is_file() {
         return Err("cannot read: not a regular file".into());
@@ -348,6 +440,51 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// Files opened without a look-up first are still confined: a link in a folder
+    /// inside the root that leads out is refused, one that stays inside is read, and
+    /// folders the walk remembered change none of that.
+    #[test]
+    fn links_out_of_the_root_are_refused_when_opened_directly() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir_all(root.join("a")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("outside")).unwrap();
+        std::fs::write(root.join("a/t.json"), "{}").unwrap();
+        std::fs::write(tmp.path().join("outside/x.json"), "{}").unwrap();
+        symlink("../../outside/x.json", root.join("a/out.json")).unwrap();
+        symlink("t.json", root.join("a/in.json")).unwrap();
+        symlink(tmp.path().join("outside"), root.join("a/dir")).unwrap();
+        for remembered in [false, true] {
+            let c = Confined::new(&[root.clone()], &[]);
+            if remembered {
+                let real = std::fs::canonicalize(root.join("a")).unwrap();
+                c.remember_dirs(vec![(root.join("a"), real)]);
+            }
+            assert!(c.read(&root.join("a/t.json")).is_ok());
+            assert!(c.read(&root.join("a/in.json")).is_ok());
+            assert!(c.is_file(&root.join("a/in.json")));
+            for refused in ["a/out.json", "a/dir/x.json", "a/../../outside/x.json"] {
+                let p = root.join(refused);
+                let err = c.read(&p).err().map(|e| e.message).unwrap_or_default();
+                assert!(err.contains(OUTSIDE_ROOT), "{refused}: {err}");
+                assert!(c.read_bytes(&p, 100).is_err(), "{refused}");
+                assert!(!c.is_file(&p), "{refused}");
+            }
+            let missing = c
+                .read(&root.join("a/missing.json"))
+                .err()
+                .map(|e| e.message);
+            assert!(
+                missing
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with("cannot read: "),
+                "{missing:?}"
+            );
+        }
+    }
 
     /// The real path of every spelling, through links to folders and files, `.` and
     /// `..`, is what `realpath` gives, and `None` where it fails.
