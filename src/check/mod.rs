@@ -527,6 +527,8 @@ fn check_within_limits(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    let toggled = toggled::findings(&input, engine, &outcome.findings);
+    outcome.findings.extend(toggled);
     modules::report_in_callers(&expansion, &mut outcome.findings);
     labels::relabel(&expansion, &mut outcome.findings);
     finish(&expansion, config.as_deref(), options, &mut outcome);
@@ -646,6 +648,7 @@ mod once;
 mod report;
 pub mod select;
 pub mod suppress;
+mod toggled;
 pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line
