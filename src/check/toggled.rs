@@ -31,6 +31,8 @@ struct Trial {
     parameter: String,
     default: Value,
     value: Value,
+    /// The value stands for any non-empty one (`!empty(name)`).
+    any: bool,
 }
 
 /// The findings on resources that only a parameter's default leaves out.
@@ -47,8 +49,13 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
         options
             .parameter_overrides
             .push((trial.parameter.clone(), trial.value.clone()));
-        if options.parameters.is_none() {
-            options.parameters = exp.parameter_file.clone();
+        // The parameter file found for the template, again (a `.bicepparam` is found
+        // through its `using`, as it was).
+        let json_file = exp.parameter_file.as_ref().filter(|p| {
+            crate::source::file::Language::of(p) == Some(crate::source::file::Language::Json)
+        });
+        if options.parameters.is_none() && json_file.is_some() {
+            options.parameters = json_file.cloned();
             options.no_parameter_discovery = true;
         }
         let Ok(world) = Loader::new(input.sources).expand(input.template_path, &options) else {
@@ -82,10 +89,14 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
             template_path: input.template_path,
             sources: input.sources,
         };
+        let value = if trial.any {
+            format!("is set (checked as {})", shown(&trial.value))
+        } else {
+            format!("is {}", shown(&trial.value))
+        };
         let note = format!(
-            "deployed when parameter `{}` is {}; its default {} leaves it out",
+            "deployed when parameter `{}` {value}; its default {} leaves it out",
             trial.parameter,
-            shown(&trial.value),
             shown(&trial.default)
         );
         for mut f in engine.run(&world_input) {
@@ -178,10 +189,7 @@ fn trials(exp: &Expansion) -> Vec<Trial> {
             Some(NodeKind::Array(items)) => items.iter().map(literal_value).collect(),
             _ if ty == "bool" => vec![Value::Bool(true), Value::Bool(false)],
             _ if ty == "string" || ty == "securestring" => {
-                let mut v: Vec<Value> = literals.iter().map(|l| Value::str(l)).collect();
-                // `!empty(name)`: any text.
-                v.push(Value::str("value"));
-                v
+                literals.iter().map(|l| Value::str(l)).collect()
             }
             _ => Vec::new(),
         };
@@ -192,12 +200,32 @@ fn trials(exp: &Expansion) -> Vec<Trial> {
                 kept.push(v);
             }
         }
+        let string = ty == "string" || ty == "securestring";
+        let unconstrained = decl.get("allowedValues").is_none();
         for value in kept {
             out.push(Trial {
                 parameter: name.clone(),
                 default: default.clone(),
                 value,
+                any: false,
             });
+        }
+        // `!empty(name)`: any text; checked with the parameter's name, in the letters
+        // and digits every name accepts.
+        if string && unconstrained {
+            let text: String = name
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !text.is_empty() && !same(&Value::str(&text), &default) {
+                out.push(Trial {
+                    parameter: name.clone(),
+                    default: default.clone(),
+                    value: Value::str(&text),
+                    any: true,
+                });
+            }
         }
     }
     out
@@ -265,4 +293,153 @@ fn literals(texts: &[String]) -> Vec<String> {
 /// The node with exactly this span.
 fn node_at(root: &Node, span: Span) -> Option<&Node> {
     crate::arm::expand::find_node(root, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use crate::check::{check_source, CheckOptions};
+    use crate::rules::engine::Engine;
+    use crate::rules::finding::{Finding, Level, Status};
+    use crate::source::sources::Memory;
+
+    const BICEP: &str = "@allowed(['none', 'new', 'existing'])
+param registryOption string = 'none'
+param deployCache bool = false
+var cacheWanted = deployCache
+
+resource created 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (registryOption == 'new') {
+  name: 'acrcreated'
+  location: 'westus'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: true }
+}
+
+resource cache 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (cacheWanted) {
+  name: 'acrcache'
+  location: 'westus'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: true }
+}
+
+resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
+  name: 'acrguarded'
+  location: 'westus'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: true }
+}
+";
+
+    const JSON: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "registryOption": { "type": "string", "defaultValue": "none", "allowedValues": ["none", "new", "existing"] },
+    "deployCache": { "type": "bool", "defaultValue": false }
+  },
+  "variables": { "cacheWanted": "[parameters('deployCache')]" },
+  "resources": [
+    { "condition": "[equals(parameters('registryOption'), 'new')]", "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
+      "name": "acrcreated", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } },
+    { "condition": "[variables('cacheWanted')]", "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
+      "name": "acrcache", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } },
+    { "condition": false, "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
+      "name": "acrguarded", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } }
+  ]
+}"#;
+
+    /// The ACR001 findings of `main` among `files`, with `parameters` if given.
+    fn acr001(files: &[(&str, &str)], main: &str, parameters: Option<&str>) -> Vec<Finding> {
+        let mut memory = Memory::default();
+        for (path, text) in files {
+            memory.0.insert(PathBuf::from(path), text.to_string());
+        }
+        let mut options = CheckOptions::default();
+        options.expand.parameters = parameters.map(PathBuf::from);
+        options.expand.no_parameter_discovery = parameters.is_none();
+        let engine = Engine::builtin().expect("built-in rules load");
+        let outcome = check_source(Path::new(main), &memory, true, &engine, &options);
+        outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "ACR001")
+            .collect()
+    }
+
+    fn named<'f>(fs: &'f [Finding], name: &str) -> Vec<&'f Finding> {
+        fs.iter()
+            .filter(|f| f.resource_name.as_deref() == Some(name))
+            .collect()
+    }
+
+    #[test]
+    fn a_resource_left_out_by_a_default_is_possible_and_names_the_value() {
+        for (main, text) in [("main.bicep", BICEP), ("main.json", JSON)] {
+            let fs = acr001(&[(main, text)], main, None);
+            let created = named(&fs, "acrcreated");
+            assert_eq!(created.len(), 1, "{main}: {fs:#?}");
+            assert_eq!(created[0].status, Status::Possible, "{main}");
+            assert_eq!(
+                created[0].level,
+                Level::Warning,
+                "{main}: one level below error"
+            );
+            assert!(
+                created[0]
+                    .message
+                    .contains("deployed when parameter `registryOption` is 'new'; its default 'none' leaves it out"),
+                "{main}: {}",
+                created[0].message
+            );
+            // Through a variable, a boolean parameter.
+            let cache = named(&fs, "acrcache");
+            assert_eq!(cache.len(), 1, "{main}: {fs:#?}");
+            assert!(
+                cache[0]
+                    .message
+                    .contains("parameter `deployCache` is true; its default false"),
+                "{main}: {}",
+                cache[0].message
+            );
+            // The FAQ guard: a literal false.
+            assert!(named(&fs, "acrguarded").is_empty(), "{main}: {fs:#?}");
+        }
+    }
+
+    #[test]
+    fn a_parameter_file_value_keeps_the_resource_out() {
+        let params = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "registryOption": { "value": "none" }, "deployCache": { "value": false } }
+}"#;
+        for (main, text) in [("main.bicep", BICEP), ("main.json", JSON)] {
+            let fs = acr001(
+                &[(main, text), ("main.parameters.json", params)],
+                main,
+                Some("main.parameters.json"),
+            );
+            assert!(fs.is_empty(), "{main}: {fs:#?}");
+        }
+        // A .bicepparam value too; a parameter it leaves at its default still counts.
+        let bicepparam = "using 'main.bicep'\nparam registryOption = 'none'\n";
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("main.bicep"), BICEP).expect("written");
+        std::fs::write(dir.path().join("main.bicepparam"), bicepparam).expect("written");
+        let engine = Engine::builtin().expect("built-in rules load");
+        let outcome = crate::check::check_file(
+            &dir.path().join("main.bicep"),
+            true,
+            &engine,
+            &CheckOptions::default(),
+        );
+        let fs: Vec<Finding> = outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "ACR001")
+            .collect();
+        assert!(named(&fs, "acrcreated").is_empty(), "{fs:#?}");
+        assert_eq!(named(&fs, "acrcache").len(), 1, "{fs:#?}");
+    }
 }

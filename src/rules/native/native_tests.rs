@@ -370,12 +370,10 @@ fn acr002_bicep_child_replica_of_a_registry_with_an_unknown_name() {
         let nested = format!(
             "{head}  resource replica 'replications' = {{\n    name: location\n    location: location\n  }}\n}}\n"
         );
-        let guarded = parent
-            .replace("resource replica '", "resource replica '")
-            .replace(
-                "= {\n  parent: registry",
-                "= if (false) {\n  parent: registry",
-            );
+        let guarded = parent.replace(
+            "= {\n  parent: registry",
+            "= if (false) {\n  parent: registry",
+        );
         for (form, text, expected) in [
             ("parent", &parent, 1),
             ("nested", &nested, 1),
