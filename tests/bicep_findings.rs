@@ -103,7 +103,11 @@ fn pairs() -> Vec<(PathBuf, PathBuf)> {
         }
     }
     let mut bicep = Vec::new();
-    files(&shared("corpus/acr"), &mut bicep);
+    files(
+        &shared("corpus/acr"),
+        &|p| p.file_name().is_some_and(|n| n == "main.bicep"),
+        &mut bicep,
+    );
     bicep.sort();
     for b in bicep {
         let dir = b.parent().unwrap_or(Path::new("."));
@@ -116,15 +120,16 @@ fn pairs() -> Vec<(PathBuf, PathBuf)> {
     out
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// The files under `dir` (at any depth) that `keep` accepts.
+fn files(dir: &Path, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
-            files(&p, out);
-        } else if p.file_name().is_some_and(|n| n == "main.bicep") {
+            files(&p, keep, out);
+        } else if keep(&p) {
             out.push(p);
         }
     }
@@ -342,7 +347,11 @@ fn arm_syntax(text: &str) -> Option<String> {
 fn bicep_findings_speak_bicep_in_every_format() {
     let engine = Engine::builtin().expect("built-in rules load");
     let mut bicep = Vec::new();
-    all_bicep(&shared("corpus/acr"), &mut bicep);
+    files(
+        &shared("corpus/acr"),
+        &|p| p.extension().is_some_and(|x| x == "bicep"),
+        &mut bicep,
+    );
     bicep.sort();
     assert!(bicep.len() > 150, "only {} .bicep files", bicep.len());
     let result = acrlint::check(&bicep, &engine, &options());
@@ -417,19 +426,5 @@ fn json_strings(v: &serde_json::Value, out: &mut Vec<String>) {
         serde_json::Value::Array(items) => items.iter().for_each(|i| json_strings(i, out)),
         serde_json::Value::Object(m) => m.values().for_each(|i| json_strings(i, out)),
         _ => {}
-    }
-}
-
-fn all_bicep(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            all_bicep(&p, out);
-        } else if p.extension().is_some_and(|x| x == "bicep") {
-            out.push(p);
-        }
     }
 }
