@@ -31,14 +31,14 @@ struct Trial {
     parameter: String,
     default: Value,
     value: Value,
-    /// The value stands for any non-empty one (`!empty(name)`).
+    /// The value is unknown: it stands for any non-empty one (`!empty(name)`).
     any: bool,
 }
 
 /// The findings on resources that only a parameter's default leaves out.
 pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -> Vec<Finding> {
     let exp = input.expansion;
-    let trials = trials(exp);
+    let trials = trials(exp, &input.options.bodies);
     if trials.is_empty() {
         return Vec::new();
     }
@@ -65,7 +65,12 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
         let deployed: Vec<&ExpandedResource> = world
             .resources
             .iter()
-            .filter(|w| matches!(w.condition, Value::Bool(true)) && !w.existing)
+            .filter(|w| !w.existing)
+            .filter(|w| match w.condition {
+                Value::Bool(b) => b,
+                // Any value: the condition reads what only the caller knows.
+                _ => trial.any,
+            })
             .filter(|w| {
                 exp.resources.iter().any(|r| {
                     matches!(r.condition, Value::Bool(false))
@@ -90,7 +95,7 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
             sources: input.sources,
         };
         let value = if trial.any {
-            format!("is set (checked as {})", shown(&trial.value))
+            "is set to a non-empty value".to_string()
         } else {
             format!("is {}", shown(&trial.value))
         };
@@ -127,8 +132,9 @@ fn shown(v: &Value) -> String {
 }
 
 /// The values to try: for each top-level parameter that took its default and that
-/// the condition of a resource left out reads.
-fn trials(exp: &Expansion) -> Vec<Trial> {
+/// the condition of a resource left out reads (a resource some rule reads, or a
+/// nested deployment).
+fn trials(exp: &Expansion, bodies: &crate::arm::expand::Bodies) -> Vec<Trial> {
     let Some(top) = exp.file(0) else {
         return Vec::new();
     };
@@ -138,6 +144,14 @@ fn trials(exp: &Expansion) -> Vec<Trial> {
     let mut defaulted: Vec<(String, Vec<String>)> = Vec::new();
     for r in &exp.resources {
         if !matches!(r.condition, Value::Bool(false)) || r.existing {
+            continue;
+        }
+        // Only what rules read, and nested deployments (which may hold it), is worth
+        // another expansion.
+        let deployment = r
+            .resource_type
+            .eq_ignore_ascii_case("Microsoft.Resources/deployments");
+        if !deployment && !bodies.wants(&r.resource_type) {
             continue;
         }
         let Some(file) = exp.file(r.file) else {
@@ -201,7 +215,9 @@ fn trials(exp: &Expansion) -> Vec<Trial> {
             }
         }
         let string = ty == "string" || ty == "securestring";
-        let unconstrained = decl.get("allowedValues").is_none();
+        // Values the template compares the parameter with come first; any other text
+        // only when there is none (it may not be a valid value of the property).
+        let unconstrained = decl.get("allowedValues").is_none() && kept.is_empty();
         for value in kept {
             out.push(Trial {
                 parameter: name.clone(),
@@ -210,22 +226,14 @@ fn trials(exp: &Expansion) -> Vec<Trial> {
                 any: false,
             });
         }
-        // `!empty(name)`: any text; checked with the parameter's name, in the letters
-        // and digits every name accepts.
+        // `!empty(name)`: any text, which only the caller knows.
         if string && unconstrained {
-            let text: String = name
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if !text.is_empty() && !same(&Value::str(&text), &default) {
-                out.push(Trial {
-                    parameter: name.clone(),
-                    default: default.clone(),
-                    value: Value::str(&text),
-                    any: true,
-                });
-            }
+            out.push(Trial {
+                parameter: name.clone(),
+                default: default.clone(),
+                value: Value::unknown(format!("parameter '{name}' is set by the caller")),
+                any: true,
+            });
         }
     }
     out
@@ -307,6 +315,7 @@ mod tests {
     const BICEP: &str = "@allowed(['none', 'new', 'existing'])
 param registryOption string = 'none'
 param deployCache bool = false
+param mirrorName string = ''
 var cacheWanted = deployCache
 
 resource created 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (registryOption == 'new') {
@@ -318,6 +327,13 @@ resource created 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (regis
 
 resource cache 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (cacheWanted) {
   name: 'acrcache'
+  location: 'westus'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: true }
+}
+
+resource mirror 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (!empty(mirrorName)) {
+  name: 'acrmirror'
   location: 'westus'
   sku: { name: 'Premium' }
   properties: { adminUserEnabled: true }
@@ -336,7 +352,8 @@ resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
   "contentVersion": "1.0.0.0",
   "parameters": {
     "registryOption": { "type": "string", "defaultValue": "none", "allowedValues": ["none", "new", "existing"] },
-    "deployCache": { "type": "bool", "defaultValue": false }
+    "deployCache": { "type": "bool", "defaultValue": false },
+    "mirrorName": { "type": "string", "defaultValue": "" }
   },
   "variables": { "cacheWanted": "[parameters('deployCache')]" },
   "resources": [
@@ -344,6 +361,8 @@ resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
       "name": "acrcreated", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } },
     { "condition": "[variables('cacheWanted')]", "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
       "name": "acrcache", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } },
+    { "condition": "[not(empty(parameters('mirrorName')))]", "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
+      "name": "acrmirror", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } },
     { "condition": false, "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01",
       "name": "acrguarded", "location": "westus", "sku": { "name": "Premium" }, "properties": { "adminUserEnabled": true } }
   ]
@@ -402,6 +421,17 @@ resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
                 "{main}: {}",
                 cache[0].message
             );
+            // `!empty(name)`: any value the caller sets.
+            let mirror = named(&fs, "acrmirror");
+            assert_eq!(mirror.len(), 1, "{main}: {fs:#?}");
+            assert_eq!(mirror[0].status, Status::Possible, "{main}");
+            assert!(
+                mirror[0]
+                    .message
+                    .contains("parameter `mirrorName` is set to a non-empty value; its default '' leaves it out"),
+                "{main}: {}",
+                mirror[0].message
+            );
             // The FAQ guard: a literal false.
             assert!(named(&fs, "acrguarded").is_empty(), "{main}: {fs:#?}");
         }
@@ -412,7 +442,7 @@ resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
         let params = r#"{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
   "contentVersion": "1.0.0.0",
-  "parameters": { "registryOption": { "value": "none" }, "deployCache": { "value": false } }
+  "parameters": { "registryOption": { "value": "none" }, "deployCache": { "value": false }, "mirrorName": { "value": "" } }
 }"#;
         for (main, text) in [("main.bicep", BICEP), ("main.json", JSON)] {
             let fs = acr001(
