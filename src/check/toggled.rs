@@ -38,7 +38,9 @@ struct Trial {
 /// The findings on resources that only a parameter's default leaves out.
 pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -> Vec<Finding> {
     let exp = input.expansion;
-    let trials = trials(exp, &input.options.bodies);
+    // What the rules read, whether or not this run evaluates every body: the same
+    // values are tried either way.
+    let trials = trials(exp, &engine.bodies());
     if trials.is_empty() {
         return Vec::new();
     }
