@@ -171,7 +171,7 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
             .filter(|o| o.checked)
             .map(|o| (o.path.as_path(), &mut o.findings))
             .collect::<Vec<_>>(),
-        &|p| Disk.canonical(p),
+        &|p| options.sources().canonical(p),
     );
     let mut report = Report {
         rules: engine.metas(),
