@@ -599,6 +599,8 @@ fn check_with(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    let toggled = toggled::findings(&input, engine, &outcome.findings);
+    outcome.findings.extend(toggled);
     modules::report_in_callers(&expansion, &mut outcome.findings);
     labels::relabel(&expansion, &mut outcome.findings);
     finish(&expansion, config, options, &mut outcome);
@@ -711,6 +713,7 @@ pub mod params;
 mod report;
 pub mod select;
 pub mod suppress;
+mod toggled;
 pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line
