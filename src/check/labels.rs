@@ -64,17 +64,25 @@ fn one_line(text: &str) -> String {
 
 /// Show unknown resource names in `findings` as their authors wrote them.
 pub(crate) fn relabel(exp: &Expansion, findings: &mut [Finding]) {
+    if findings.is_empty() {
+        return;
+    }
     let labels = labels(exp);
     if labels.is_empty() {
         return;
     }
     // Longest first: a replica's evaluated name contains its registry's.
-    let mut pairs: Vec<(&String, &String)> = labels.iter().collect();
-    pairs.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+    // (Each name's searcher is built once, not once per message: building one costs
+    // more than searching a message with it.)
+    let mut pairs: Vec<(memchr::memmem::Finder, &String, &String)> = labels
+        .iter()
+        .map(|(k, v)| (memchr::memmem::Finder::new(k.as_bytes()), k, v))
+        .collect();
+    pairs.sort_by_key(|(_, k, _)| std::cmp::Reverse(k.len()));
     let swap = |text: &str| -> String {
         let mut text = text.to_string();
-        for (evaluated, label) in &pairs {
-            if text.contains(evaluated.as_str()) {
+        for (finder, evaluated, label) in &pairs {
+            if finder.find(text.as_bytes()).is_some() {
                 text = text.replace(evaluated.as_str(), label);
             }
         }

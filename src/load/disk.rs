@@ -189,16 +189,19 @@ impl Sources for Confined {
     }
 
     fn is_file(&self, path: &Path) -> bool {
-        // One `lstat` when the path is no link and its folder is known.
+        // One `lstat` when the path is no link and its folder is known to be inside
+        // a root (the module cache, outside them, is looked at in full).
         if let Some((dir, name)) = RealDirs::split(path) {
             match std::fs::symlink_metadata(path) {
                 Err(_) => return false,
                 Ok(m) if !m.file_type().is_symlink() => {
-                    return m.is_file()
-                        && self
-                            .real_dirs
-                            .real_dir(dir)
-                            .is_some_and(|d| self.inside(&d.join(name)));
+                    if !m.is_file() {
+                        return false;
+                    }
+                    let real = self.real_dirs.real_dir(dir);
+                    if real.is_some_and(|d| self.inside(&d.join(name))) {
+                        return true;
+                    }
                 }
                 Ok(_) => {}
             }
@@ -457,7 +460,7 @@ mod tests {
         symlink("t.json", root.join("a/in.json")).unwrap();
         symlink(tmp.path().join("outside"), root.join("a/dir")).unwrap();
         for remembered in [false, true] {
-            let c = Confined::new(&[root.clone()], &[]);
+            let c = Confined::new(std::slice::from_ref(&root), &[]);
             if remembered {
                 let real = std::fs::canonicalize(root.join("a")).unwrap();
                 c.remember_dirs(vec![(root.join("a"), real)]);
