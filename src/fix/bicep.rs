@@ -6,6 +6,7 @@
 //! the style of its siblings, and `guard` puts `if (false)` before a resource body.
 
 use super::edit::{self, excerpt, indent_at, newline_of, Edit, Planned};
+use super::guard::{Home, NO_HOME};
 use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
@@ -142,7 +143,14 @@ impl BicepFile<'_> {
 }
 
 /// Plan the repair of one finding in a Bicep file.
-pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixSpec) -> Planned {
+/// `home`: the registry of a replica to guard.
+pub(crate) fn plan(
+    text: &str,
+    program: &Program,
+    finding: &Finding,
+    spec: &FixSpec,
+    home: Option<&Home>,
+) -> Planned {
     let file = BicepFile { text, program };
     let file = &file;
     let (start, end) = (finding.location.byte_start, finding.location.byte_end);
@@ -158,19 +166,8 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
     };
     let mut edits = Vec::new();
     if spec.guard {
-        match &decl.body.kind {
-            ExprKind::Object(_) => edits.push(Edit::insert(decl.body.span.start, "if (false) ")),
-            ExprKind::If { condition, .. } if matches!(condition.kind, ExprKind::Bool(false)) => {}
-            ExprKind::If { .. } => {
-                return Planned::Manual(
-                    "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
-                )
-            }
-            _ => {
-                return Planned::Manual(
-                    "the resource is a loop: skip the home region with a condition that compares each location with the registry's".into(),
-                )
-            }
+        if let Err(m) = guard(file, decl, home).add_to(&mut edits) {
+            return m;
         }
     }
     if !spec.replace.is_empty() {
@@ -268,6 +265,105 @@ fn definitions(file: &BicepFile, finding: &Finding, resource: (usize, usize)) ->
         }
     }
     out
+}
+
+/// The guard of a home replica: `if (false)` before its body, or, in a loop or
+/// merged with the condition it has, a comparison of its location with its
+/// registry's (`home`).
+fn guard(file: &BicepFile, decl: &ResourceDecl, home: Option<&Home>) -> Planned {
+    let (condition, body, loop_vars) = match &decl.body.kind {
+        ExprKind::For(f) => {
+            let vars: Vec<&str> = std::iter::once(&f.item)
+                .chain(&f.index)
+                .map(|i| i.name.as_ref())
+                .collect();
+            match &f.body.kind {
+                ExprKind::If { condition, body } => (Some(&**condition), &**body, vars),
+                _ => (None, &f.body, vars),
+            }
+        }
+        ExprKind::If { condition, body } => (Some(&**condition), &**body, Vec::new()),
+        _ => (None, &decl.body, Vec::new()),
+    };
+    if let Some(ExprKind::Bool(false)) = condition.map(|c| &c.kind) {
+        return Planned::Nothing;
+    }
+    if condition.is_none() && loop_vars.is_empty() {
+        return Planned::Edits(vec![Edit::insert(decl.body.span.start, "if (false) ")]);
+    }
+    let compare = match per_iteration(file, body, home, &loop_vars) {
+        Ok(c) => c,
+        Err(why) => return Planned::Manual(why),
+    };
+    match condition {
+        None => Planned::Edits(vec![Edit::insert(
+            body.span.start,
+            format!("if ({compare}) "),
+        )]),
+        Some(c) => {
+            let written = c.span.text(file.text);
+            // `&&` binds tighter than `||` and `?:`: those keep their parentheses.
+            let operand = match &c.kind {
+                ExprKind::Binary {
+                    op: BinaryOp::And, ..
+                } => written.to_string(),
+                ExprKind::Binary { .. } | ExprKind::Ternary { .. } => format!("({written})"),
+                _ => written.to_string(),
+            };
+            Planned::Edits(vec![Edit::replace(
+                c.span.start,
+                c.span.end,
+                format!("{operand} && {compare}"),
+            )])
+        }
+    }
+}
+
+/// The expression that is false for the home iteration of a replica whose body is
+/// `body`: its location compared with its registry's, when the registry is declared
+/// in this file, not in a loop, and its location does not read a loop variable's
+/// name (`loop_vars`) that would shadow it.
+fn per_iteration(
+    file: &BicepFile,
+    body: &Expr,
+    home: Option<&Home>,
+    loop_vars: &[&str],
+) -> Result<String, String> {
+    let home = home.ok_or(NO_HOME)?;
+    let registry = resources(file.program)
+        .into_iter()
+        .rev()
+        .find(|s| s.span.start <= home.span.0 && home.span.1 <= s.span.end)
+        .and_then(|s| match &s.kind {
+            StatementKind::Resource(d) => Some(d),
+            _ => None,
+        })
+        .ok_or(NO_HOME)?;
+    let advice = |why: &str| {
+        format!("{why}: add a condition that compares each replica's location with the registry's")
+    };
+    if matches!(registry.body.kind, ExprKind::For(_)) {
+        return Err(advice("the registry is declared in a loop"));
+    }
+    let location = |e: &Expr| e.property("location").map(|p| p.value.span.text(file.text));
+    let (Some(replica), Some(registry)) =
+        (location(body), body_object(registry).and_then(location))
+    else {
+        return Err(advice(
+            "the replica's or the registry's location is not written",
+        ));
+    };
+    let shadowed = lex(registry, 0)
+        .tokens
+        .iter()
+        .any(|t| t.kind == TokenKind::Ident && loop_vars.contains(&t.span.text(registry)));
+    if shadowed {
+        return Err(advice(&format!(
+            "the registry's location `{}` reads a name the loop declares",
+            excerpt(registry)
+        )));
+    }
+    Ok(home.bicep(replica, registry))
 }
 
 fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {

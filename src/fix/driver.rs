@@ -14,6 +14,7 @@
 use std::path::Path;
 
 use super::edit::{self, Edit, Planned};
+use super::guard::Home;
 use super::merge::merge;
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
@@ -167,7 +168,8 @@ fn plan(
             }
             continue;
         }
-        match parsed.plan(text, f, &spec, &sets) {
+        let home = spec.guard.then(|| Home::of(model, f)).flatten();
+        match parsed.plan(text, f, &spec, &sets, home.as_ref()) {
             Planned::Edits(edits) => candidates.push(Candidate {
                 edits,
                 finding: f.clone(),
@@ -269,7 +271,15 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case(&b.resource_type))
         });
-        let guarded = mine.iter().any(|c| c.spec.guard);
+        // The iterations guarded: those a guard's finding names (the home
+        // iteration of a loop); the loop's other iterations keep their condition.
+        let guarded = mine.iter().any(|c| {
+            c.spec.guard
+                && c.finding
+                    .resource_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&b.name))
+        });
         if b.resource_type != a.resource_type || (b.name != a.name && !anything) {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
@@ -285,7 +295,7 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
         if guarded && a.condition != serde_json::Value::Bool(false) {
             return internal(
                 &mine,
-                format!("{} is not guarded by condition false", b.name),
+                format!("{} is not guarded by a condition that is false", b.name),
             );
         }
         let mut changed = Vec::new();

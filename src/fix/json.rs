@@ -5,6 +5,7 @@
 use regex::Regex;
 
 use super::edit::{excerpt, indent_at, newline_of, starts_line, Edit, Planned};
+use super::guard::{Home, NO_HOME};
 use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use crate::arm::expr::parser::{classify, StringForm};
@@ -21,7 +22,13 @@ pub struct JsonFile<'a> {
 }
 
 /// Plan the repair of one finding.
-pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
+/// `home`: the registry of a replica to guard.
+pub(crate) fn plan(
+    file: &JsonFile,
+    finding: &Finding,
+    spec: &FixSpec,
+    home: Option<&Home>,
+) -> Planned {
     let span_start = finding.location.byte_start;
     let span_end = finding.location.byte_end.max(span_start);
     let chain = ancestors(file.root, span_start, span_end);
@@ -31,7 +38,7 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
     let resource = chain[resource_index].1;
     let mut edits = Vec::new();
     if spec.guard {
-        if let Err(m) = guard(file.text, resource).add_to(&mut edits) {
+        if let Err(m) = guard(file, &chain[..=resource_index], home).add_to(&mut edits) {
             return m;
         }
     }
@@ -99,35 +106,101 @@ fn resource_in(chain: &[(Option<&str>, &Node)], resource_type: Option<&str>) -> 
     })
 }
 
-/// `"condition": false` as the resource's first member.
-fn guard(text: &str, resource: &Node) -> Planned {
-    if let Some(c) = resource.get("condition") {
-        return match c.kind {
-            NodeKind::Bool(false) => Planned::Nothing,
-            _ => Planned::Manual(
-                "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
-            ),
-        };
+/// The guard of a home replica (the last node of `chain`): `"condition": false` as
+/// its first member, or, in a copy loop or merged with the condition it has, a
+/// comparison of its location with its registry's (`home`).
+fn guard(file: &JsonFile, chain: &[(Option<&str>, &Node)], home: Option<&Home>) -> Planned {
+    let text = file.text;
+    let resource = chain[chain.len() - 1].1;
+    let condition = resource.get("condition");
+    if let Some(NodeKind::Bool(false)) = condition.map(|c| &c.kind) {
+        return Planned::Nothing;
     }
-    if resource.get("copy").is_some() {
-        return Planned::Manual(
-            "the resource is a copy loop: guard only the home-region iteration with a condition that compares its location with the registry's".into(),
-        );
+    if condition.is_none() && resource.get("copy").is_none() {
+        return first_member(text, resource, "\"condition\": false");
     }
+    let compare = match per_iteration(file, chain, home) {
+        Ok(c) => c,
+        Err(why) => return Planned::Manual(why),
+    };
+    let Some(c) = condition else {
+        let member = format!("\"condition\": {}", json_string(&format!("[{compare}]")));
+        return first_member(text, resource, &member);
+    };
+    let merged = match &c.kind {
+        NodeKind::Bool(true) => compare,
+        NodeKind::String(s) => match classify(s) {
+            StringForm::Expression(inner, _) => format!("and({}, {compare})", inner.trim()),
+            StringForm::Literal(_) => {
+                return Planned::Manual(format!(
+                    "the resource's condition is the string {}: make it [{compare}]",
+                    excerpt(s)
+                ))
+            }
+        },
+        _ => {
+            return Planned::Manual(format!(
+                "the resource's condition is not a boolean: make it [{compare}]"
+            ))
+        }
+    };
+    Planned::Edits(vec![Edit::replace(
+        c.span.start,
+        c.span.end,
+        json_string(&format!("[{merged}]")),
+    )])
+}
+
+/// `member` inserted as the first member of `resource`, on its own line when the
+/// members are.
+fn first_member(text: &str, resource: &Node, member: &str) -> Planned {
     let Some(first) = resource.as_object().and_then(|m| m.first()) else {
         return Planned::Manual("the resource object is empty".into());
     };
     let at = first.key_span.start as usize;
     let member = if starts_line(text, at) {
-        format!(
-            "\"condition\": false,{}{}",
-            newline_of(text),
-            indent_at(text, at)
-        )
+        format!("{member},{}{}", newline_of(text), indent_at(text, at))
     } else {
-        "\"condition\": false, ".to_string()
+        format!("{member}, ")
     };
     Planned::Edits(vec![Edit::insert(first.key_span.start, member)])
+}
+
+/// The expression (no brackets) that is false for the home iteration of the replica
+/// at the end of `chain`: its location compared with its registry's, when the
+/// registry is declared in the same template and evaluated once.
+fn per_iteration(
+    file: &JsonFile,
+    chain: &[(Option<&str>, &Node)],
+    home: Option<&Home>,
+) -> Result<String, String> {
+    let resource = chain[chain.len() - 1].1;
+    let home = home.ok_or(NO_HOME)?;
+    let registry = object_at(file.root, home.span).ok_or(NO_HOME)?;
+    let registry_chain = ancestors(file.root, home.span.0, home.span.1);
+    let same_scope = match (template_of(chain), template_of(&registry_chain)) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        _ => false,
+    };
+    if !same_scope || registry.get("copy").is_some() {
+        return Err(
+            "the replica is in a copy loop and its registry is declared in another template or loop: add a condition that compares each replica's location with the registry's".into(),
+        );
+    }
+    let operand = |n: Option<&Node>| match n.map(|n| &n.kind) {
+        Some(NodeKind::String(s)) => Some(match classify(s) {
+            StringForm::Literal(l) => format!("'{}'", l.replace('\'', "''")),
+            StringForm::Expression(inner, _) => inner.trim().to_string(),
+        }),
+        _ => None,
+    };
+    let (Some(replica), Some(registry)) = (
+        operand(resource.get("location")),
+        operand(registry.get("location")),
+    ) else {
+        return Err("the replica's or the registry's location is not a string: add a condition that compares each replica's location with the registry's".into());
+    };
+    Ok(home.arm(&replica, &registry))
 }
 
 fn set_property(

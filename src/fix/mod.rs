@@ -12,6 +12,7 @@ mod driver;
 pub mod edit;
 mod finding_fix;
 mod findings;
+mod guard;
 pub mod json;
 mod merge;
 mod model;
