@@ -276,6 +276,52 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
 }
 
 #[test]
+fn fixing_a_directory_fixes_its_parameter_files_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    write(
+        d,
+        "infra/main.bicep",
+        "param adminEnabled bool = false
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry01'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+",
+    );
+    let param = "using 'main.bicep'\n\nparam adminEnabled = true\n";
+    write(d, "infra/main.bicepparam", param);
+    // --diff shows the parameter file's edit.
+    let (code, diff, err) = acrlint(d, &["fix", "--diff", "."]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        diff.contains("+++ b/infra/main.bicepparam")
+            && diff.contains("-param adminEnabled = true")
+            && diff.contains("+param adminEnabled = false"),
+        "{diff}\n{err}"
+    );
+    // Written, and the template checked after it has nothing left.
+    let (code, _, err) = acrlint(d, &["fix", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in"), "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(
+        read(d, "infra/main.bicepparam"),
+        param.replace("= true", "= false")
+    );
+    let (code, diff, _) = acrlint(d, &["fix", "--diff", "."]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+}
+
+#[test]
 fn a_rule_without_a_fix_says_so_and_lists_its_findings() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
