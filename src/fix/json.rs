@@ -12,6 +12,7 @@ use crate::arm::expr::parser::{classify, StringForm};
 use crate::rules::finding::Finding;
 use crate::source::escape::json_string;
 use crate::source::json::{Node, NodeKind};
+use origin::{same_type, Origin, Resolver};
 
 /// Everything the planner needs to know about the file.
 pub struct JsonFile<'a> {
@@ -266,21 +267,47 @@ fn set_value(
                 value.span.end,
                 render(&set.value, "", "  ", "\n"),
             )]),
-            StringForm::Expression(inner, _) => match invert(inner, &set.value) {
-                Some((name, want)) => {
-                    let target = SetProperty {
-                        path: set.path.clone(),
-                        value: want,
-                    };
-                    set_parameter_default(file, chain, &name, &target)
+            StringForm::Expression(inner, _) => {
+                let resolver = Resolver {
+                    text: file.text,
+                    template: template_of(chain),
+                    param_file_sets: file.param_file_sets,
+                };
+                let origin = crate::arm::expr::parser::parse(inner, 0)
+                    .map_err(|_| "does not parse".to_string())
+                    .and_then(|e| resolver.invert(&e, set.value.clone(), 0));
+                let advice = |why: &str| {
+                    Planned::Manual(format!(
+                        "{} is the expression {}, where {why}; make it evaluate to {}",
+                        set.path,
+                        excerpt(written),
+                        set.value
+                    ))
+                };
+                match origin {
+                    Ok(Origin::Parameter(name, want)) => {
+                        let target = SetProperty {
+                            path: set.path.clone(),
+                            value: want,
+                        };
+                        set_parameter_default(file, chain, &name, &target)
+                    }
+                    Ok(Origin::Variable { name, node, want }) => {
+                        if same_value(node, &want) {
+                            Planned::Nothing
+                        } else if !same_type(node, &want) {
+                            advice(&format!("variable '{name}' is of another type than {want}"))
+                        } else {
+                            Planned::Edits(vec![Edit::replace(
+                                node.span.start,
+                                node.span.end,
+                                render(&want, "", "  ", "\n"),
+                            )])
+                        }
+                    }
+                    Err(why) => advice(&why),
                 }
-                None => Planned::Manual(format!(
-                    "{} is the expression {}; make it evaluate to {}",
-                    set.path,
-                    excerpt(written),
-                    set.value
-                )),
-            },
+            }
         },
         _ => Planned::Manual(format!(
             "{} is {}; set it to {}",
@@ -348,39 +375,6 @@ fn definition(
         end: node.span.end as usize,
         shared,
     })
-}
-
-/// The parameter an expression reads and the value it must have for the expression
-/// to evaluate to `want`, when the mapping can be inverted: `parameters('x')`,
-/// `not(…)`, `bool(…)` and `equals(…, literal)` (for `true`).
-fn invert(expr: &str, want: &serde_json::Value) -> Option<(String, serde_json::Value)> {
-    use crate::arm::expr::ast::Expr;
-    fn walk(e: &Expr, want: serde_json::Value) -> Option<(String, serde_json::Value)> {
-        let Expr::Call { name, args, .. } = e else {
-            return None;
-        };
-        let literal = |e: &Expr| match e {
-            Expr::String(s, _) => Some(serde_json::Value::String(s.to_string())),
-            Expr::Int(i, _) => Some(serde_json::Value::from(*i)),
-            Expr::Bool(b, _) => Some(serde_json::Value::Bool(*b)),
-            _ => None,
-        };
-        match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
-            ("parameters", [Expr::String(p, _)]) => Some((p.to_string(), want)),
-            ("not", [inner]) => walk(inner, serde_json::Value::Bool(!want.as_bool()?)),
-            ("bool", [inner]) if want.is_boolean() => walk(inner, want),
-            ("equals", [a, b]) if want == serde_json::Value::Bool(true) => {
-                match (literal(a), literal(b)) {
-                    (None, Some(l)) => walk(a, l),
-                    (Some(l), None) => walk(b, l),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-    let parsed = crate::arm::expr::parser::parse(expr, 0).ok()?;
-    walk(&parsed, want.clone())
 }
 
 /// The template whose `parameters('…')` the resource at the end of `chain` reads:
@@ -599,5 +593,6 @@ fn compact(value: &serde_json::Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
+mod origin;
 #[cfg(test)]
 mod tests;

@@ -562,3 +562,118 @@ fn the_parameter_default_changed_is_the_one_the_scope_reads() {
         text.replacen("\"defaultValue\": true", "\"defaultValue\": false", 1)
     );
 }
+
+/// A template with `parameters`, `variables` and the registry of `REGISTRY_TRUE`
+/// whose `adminUserEnabled` is the expression `admin`.
+fn computed_admin(parameters: &str, variables: &str, admin: &str) -> String {
+    template(
+        parameters,
+        &REGISTRY_TRUE.replace("true /* was on */", &format!("\"[{admin}]\"")),
+    )
+    .replace(
+        "  \"resources\": [",
+        &format!("  \"variables\": {{{variables}}},\n  \"resources\": ["),
+    )
+}
+
+#[test]
+fn the_literal_a_value_comes_from_is_followed_through_variables_if_and_coalesce() {
+    let cases: [(&str, &str, &str, (&str, &str)); 5] = [
+        // A variable's literal.
+        (
+            "",
+            "\"admin\": true",
+            "variables('admin')",
+            ("\"admin\": true", "\"admin\": false"),
+        ),
+        // A variable that reads a parameter: the parameter's default.
+        (
+            "\"adminEnabled\": { \"type\": \"bool\", \"defaultValue\": true }",
+            "\"admin\": \"[parameters('adminEnabled')]\"",
+            "variables('admin')",
+            ("\"defaultValue\": true", "\"defaultValue\": false"),
+        ),
+        // `if` whose condition the literals decide: the branch taken.
+        (
+            "\"env\": { \"type\": \"string\", \"defaultValue\": \"dev\" }, \"devAdmin\": { \"type\": \"bool\", \"defaultValue\": true }",
+            "",
+            "if(equals(parameters('env'), 'prod'), false, parameters('devAdmin'))",
+            ("\"defaultValue\": true", "\"defaultValue\": false"),
+        ),
+        // `coalesce`: the first argument that is not null.
+        (
+            "\"adminOverride\": { \"type\": \"bool\", \"defaultValue\": null }",
+            "\"adminDefault\": true",
+            "coalesce(parameters('adminOverride'), variables('adminDefault'))",
+            ("\"adminDefault\": true", "\"adminDefault\": false"),
+        ),
+        // `not` of a variable that is `bool` of a string literal.
+        (
+            "",
+            "\"keep\": \"[bool('false')]\"",
+            "not(variables('keep'))",
+            ("\"keep\": \"[bool('false')]\"", "\"keep\": \"[bool('false')]\""),
+        ),
+    ];
+    for (i, (parameters, variables, admin, (from, to))) in cases.iter().enumerate() {
+        let text = computed_admin(parameters, variables, admin);
+        let r = fix(&text);
+        if i == 4 {
+            // `bool('false')` is a constant: the advice names it.
+            assert_eq!(r.fixed, text);
+            assert!(
+                r.manual
+                    .iter()
+                    .any(|m| m.advice.contains("`'false'` is a constant")),
+                "{:?}",
+                r.manual
+            );
+            continue;
+        }
+        assert_eq!(r.applied, 1, "case {i}: {:?}", r.manual);
+        assert_eq!(r.fixed, text.replacen(from, to, 1), "case {i}");
+        let again = fix(&r.fixed);
+        assert_eq!(
+            (again.fixed, again.applied),
+            (r.fixed.clone(), 0),
+            "case {i}"
+        );
+    }
+}
+
+#[test]
+fn what_cannot_be_inverted_is_named_in_the_advice() {
+    let cases = [
+        (
+            "\"env\": { \"type\": \"string\", \"defaultValue\": \"Dev\" }",
+            "",
+            "if(equals(toLower(parameters('env')), 'prod'), false, true)",
+            "depends on a condition that is not known",
+        ),
+        (
+            "",
+            "\"admin\": true",
+            "and(variables('admin'), variables('admin'))",
+            "`and(variables('admin'), variables('admin'))` cannot be inverted",
+        ),
+        (
+            "",
+            "\"admin\": true, \"other\": \"[variables('admin')]\"",
+            "variables('admin')",
+            "reads a variable that is also used elsewhere",
+        ),
+    ];
+    for (parameters, variables, admin, advice) in cases {
+        let text = computed_admin(parameters, variables, admin);
+        let r = fix(&text);
+        assert_eq!(r.fixed, text);
+        assert!(
+            r.manual
+                .iter()
+                .any(|m| m.rule == "ACR001" && m.advice.contains(advice)),
+            "{admin}: {:?} {:?}",
+            r.manual,
+            r.remaining
+        );
+    }
+}
