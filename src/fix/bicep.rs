@@ -115,7 +115,12 @@ fn is_literal(e: &Expr) -> bool {
 struct BicepFile<'a> {
     text: &'a str,
     program: &'a Program,
+    /// Whether the parameter file used for the template sets a parameter.
+    param_file_sets: &'a dyn Fn(&str) -> bool,
 }
+
+/// How deep variables may refer to variables before the search gives up.
+const MAX_DEPTH: usize = 16;
 
 impl BicepFile<'_> {
     fn identifier_uses(&self, name: &str) -> usize {
@@ -130,6 +135,77 @@ impl BicepFile<'_> {
             .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
             .filter(|t| !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1))
             .count()
+    }
+
+    /// The value of the variable `name`, when the file declares it.
+    fn variable(&self, name: &str) -> Option<&Expr> {
+        self.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Var { name: n, value, .. } if n.name.as_ref() == name => Some(value),
+            _ => None,
+        })
+    }
+
+    /// The value of `e` when literals alone decide it: literals, parameter defaults
+    /// no parameter file overrides, variables, `!`, comparisons, `&&`, `||`, `?:`,
+    /// `??` and `bool(…)`.
+    fn known(&self, e: &Expr, depth: usize) -> Option<serde_json::Value> {
+        use serde_json::Value as J;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let known = |e: &Expr| self.known(e, depth + 1);
+        let boolean = |e: &Expr| known(e)?.as_bool();
+        match &e.kind {
+            _ if is_literal(e) => literal_value(e),
+            ExprKind::Paren(inner) => known(inner),
+            ExprKind::Var(name) => {
+                if let Some(v) = self.variable(&name.name) {
+                    return known(v);
+                }
+                let (_, default) = self.parameter(&name.name)?;
+                if (self.param_file_sets)(&name.name) {
+                    return None;
+                }
+                known(default?)
+            }
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => Some(J::Bool(!boolean(operand)?)),
+            ExprKind::Binary { op, left, right } => match op {
+                BinaryOp::And => Some(J::Bool(boolean(left)? && boolean(right)?)),
+                BinaryOp::Or => Some(J::Bool(boolean(left)? || boolean(right)?)),
+                BinaryOp::Equals => Some(J::Bool(known(left)? == known(right)?)),
+                BinaryOp::NotEquals => Some(J::Bool(known(left)? != known(right)?)),
+                BinaryOp::Coalesce => match known(left)? {
+                    J::Null => known(right),
+                    v => Some(v),
+                },
+                _ => None,
+            },
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => {
+                if boolean(condition)? {
+                    known(then)
+                } else {
+                    known(otherwise)
+                }
+            }
+            ExprKind::Call {
+                target: None,
+                name,
+                args,
+            } if &*name.name == "bool" && args.len() == 1 => match known(&args[0])? {
+                J::Bool(b) => Some(J::Bool(b)),
+                J::String(s) if s.eq_ignore_ascii_case("true") => Some(J::Bool(true)),
+                J::String(s) if s.eq_ignore_ascii_case("false") => Some(J::Bool(false)),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     fn parameter(&self, name: &str) -> Option<(&Statement, Option<&Expr>)> {
@@ -149,9 +225,14 @@ pub(crate) fn plan(
     program: &Program,
     finding: &Finding,
     spec: &FixSpec,
+    sets: &dyn Fn(&str) -> bool,
     home: Option<&Home>,
 ) -> Planned {
-    let file = BicepFile { text, program };
+    let file = BicepFile {
+        text,
+        program,
+        param_file_sets: sets,
+    };
     let file = &file;
     let (start, end) = (finding.location.byte_start, finding.location.byte_end);
     let Some(stmt) = resources(file.program)
@@ -405,11 +486,13 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
             set.value
         ))
     };
-    // `!flag` and `flag == literal` read the parameter through a mapping that can be
-    // inverted: the parameter's default gets the value that makes them `set.value`.
+    // `!flag`, `flag == literal`, `bool(x)`, a variable, `c ? a : b` whose condition
+    // the literals decide and `a ?? b` read the parameter or variable through a
+    // mapping that can be inverted: that literal gets the value that makes them
+    // `set.value`.
     let mut want = set.value.clone();
     let mut read = value;
-    loop {
+    for _ in 0..MAX_DEPTH {
         match &read.kind {
             ExprKind::Unary {
                 op: UnaryOp::Not,
@@ -423,15 +506,86 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
                 op: BinaryOp::Equals,
                 left,
                 right,
-            } if want == serde_json::Value::Bool(true) && is_literal(right) => {
-                want = literal_value(right).unwrap_or(serde_json::Value::Null);
-                read = left;
+            } if want == serde_json::Value::Bool(true)
+                && (is_literal(right) || is_literal(left)) =>
+            {
+                let (literal, other) = if is_literal(right) {
+                    (right, left)
+                } else {
+                    (left, right)
+                };
+                want = literal_value(literal).unwrap_or(serde_json::Value::Null);
+                read = other;
+            }
+            ExprKind::Call {
+                target: None,
+                name,
+                args,
+            } if &*name.name == "bool" && args.len() == 1 && want.is_boolean() => {
+                read = &args[0];
+            }
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => match file.known(condition, 0) {
+                Some(serde_json::Value::Bool(true)) => read = then,
+                Some(serde_json::Value::Bool(false)) => read = otherwise,
+                _ => {
+                    return advice(&format!(
+                        "depends on `{}`, which is not known",
+                        excerpt(condition.span.text(file.text))
+                    ))
+                }
+            },
+            ExprKind::Binary {
+                op: BinaryOp::Coalesce,
+                left,
+                right,
+            } => {
+                read = match file.known(left, 0) {
+                    Some(serde_json::Value::Null) => right,
+                    _ => left,
+                }
+            }
+            ExprKind::Var(name) => {
+                let Some(var) = file.variable(&name.name) else {
+                    break;
+                };
+                if file.identifier_uses(&name.name) != 2 {
+                    return advice(&format!(
+                        "reads the variable `{}`, which is also used elsewhere",
+                        name.name
+                    ));
+                }
+                if is_literal(var) {
+                    let Some(want) = literal_value(var).and_then(|v| edit::coerce(&v, &want))
+                    else {
+                        return advice(&format!(
+                            "reads the variable `{}`, of another type than {want}",
+                            name.name
+                        ));
+                    };
+                    if same_value(var, &want) {
+                        return Planned::Nothing;
+                    }
+                    let indent = indent_at(file.text, var.span.start as usize);
+                    return Planned::Edits(vec![Edit::replace(
+                        var.span.start,
+                        var.span.end,
+                        render(&want, indent, nl),
+                    )]);
+                }
+                read = var;
             }
             _ => break,
         }
     }
     let ExprKind::Var(name) = &read.kind else {
-        return advice("is an expression");
+        return advice(&format!(
+            "is computed by `{}`, which cannot be inverted",
+            excerpt(read.span.text(file.text))
+        ));
     };
     let set = &SetProperty {
         path: set.path.clone(),
@@ -446,15 +600,20 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
     if param.decorator("allowed").is_some() {
         return advice("is a parameter with @allowed values");
     }
-    match default {
-        Some(d) if same_value(d, &set.value) => Planned::Nothing,
-        Some(d) if is_literal(d) => Planned::Edits(vec![Edit::replace(
-            d.span.start,
-            d.span.end,
-            render(&set.value, "", nl),
-        )]),
-        _ => advice("is a parameter without a literal default"),
+    let Some(d) = default.filter(|d| is_literal(d)) else {
+        return advice("is a parameter without a literal default");
+    };
+    let Some(want) = literal_value(d).and_then(|v| edit::coerce(&v, &set.value)) else {
+        return advice("is a parameter whose default is of another type");
+    };
+    if same_value(d, &want) {
+        return Planned::Nothing;
     }
+    Planned::Edits(vec![Edit::replace(
+        d.span.start,
+        d.span.end,
+        render(&want, "", nl),
+    )])
 }
 
 /// Add `key: value` to an object literal, on its own line like the other properties.

@@ -4,7 +4,7 @@
 
 use regex::Regex;
 
-use super::edit::{excerpt, indent_at, newline_of, starts_line, Edit, Planned};
+use super::edit::{coerce, excerpt, indent_at, newline_of, starts_line, Edit, Planned};
 use super::guard::{Home, NO_HOME};
 use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
@@ -12,7 +12,7 @@ use crate::arm::expr::parser::{classify, StringForm};
 use crate::rules::finding::Finding;
 use crate::source::escape::json_string;
 use crate::source::json::{Node, NodeKind};
-use origin::{same_type, Origin, Resolver};
+use origin::{Origin, Resolver};
 
 /// Everything the planner needs to know about the file.
 pub struct JsonFile<'a> {
@@ -293,16 +293,16 @@ fn set_value(
                         set_parameter_default(file, chain, &name, &target)
                     }
                     Ok(Origin::Variable { name, node, want }) => {
-                        if same_value(node, &want) {
-                            Planned::Nothing
-                        } else if !same_type(node, &want) {
-                            advice(&format!("variable '{name}' is of another type than {want}"))
-                        } else {
-                            Planned::Edits(vec![Edit::replace(
+                        match origin::literal(node).and_then(|v| coerce(&v, &want)) {
+                            Some(want) if same_value(node, &want) => Planned::Nothing,
+                            Some(want) => Planned::Edits(vec![Edit::replace(
                                 node.span.start,
                                 node.span.end,
                                 render(&want, "", "  ", "\n"),
-                            )])
+                            )]),
+                            None => {
+                                advice(&format!("variable '{name}' is of another type than {want}"))
+                            }
                         }
                     }
                     Err(why) => advice(&why),
@@ -439,27 +439,19 @@ fn set_parameter_default(
     let Some(default) = param.get("defaultValue") else {
         return advice("has no default");
     };
-    if same_value(default, &set.value) {
+    let Some(current) = origin::literal(default) else {
+        return advice("has a computed default");
+    };
+    let Some(want) = coerce(&current, &set.value) else {
+        return advice("has a default of another type");
+    };
+    if same_value(default, &want) {
         return Planned::Nothing;
-    }
-    match (&default.kind, &set.value) {
-        (NodeKind::Bool(_), serde_json::Value::Bool(_))
-        | (NodeKind::Int(_) | NodeKind::Float(_), serde_json::Value::Number(_))
-        | (NodeKind::Null, _) => {}
-        (NodeKind::String(s), serde_json::Value::String(_))
-            if matches!(classify(s), StringForm::Literal(_)) => {}
-        (NodeKind::String(s), _) if matches!(classify(s), StringForm::Literal(_)) => {
-            return advice("has a default of another type")
-        }
-        (NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_), _) => {
-            return advice("has a default of another type")
-        }
-        _ => return advice("has a computed default"),
     }
     Planned::Edits(vec![Edit::replace(
         default.span.start,
         default.span.end,
-        render(&set.value, "", "  ", "\n"),
+        render(&want, "", "  ", "\n"),
     )])
 }
 

@@ -50,7 +50,7 @@ impl Parsed {
                 spec,
                 home,
             ),
-            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec, home),
+            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec, sets, home),
         }
     }
 

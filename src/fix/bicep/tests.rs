@@ -263,3 +263,96 @@ fn syntax_errors_are_reported_not_fixed() {
         "resource acr 'x@1' = {\n  properties: {\n"
     );
 }
+
+#[test]
+fn the_literal_a_value_comes_from_is_followed_through_variables_ternaries_and_coalesce() {
+    // (declarations, adminUserEnabled's expression, the edit expected)
+    let cases = [
+        (
+            "var admin = true",
+            "admin",
+            ("var admin = true", "var admin = false"),
+        ),
+        (
+            "param adminEnabled bool = true\nvar admin = adminEnabled",
+            "admin",
+            (
+                "param adminEnabled bool = true",
+                "param adminEnabled bool = false",
+            ),
+        ),
+        (
+            "param env string = 'dev'\nparam devAdmin bool = true",
+            "env == 'prod' ? false : devAdmin",
+            ("param devAdmin bool = true", "param devAdmin bool = false"),
+        ),
+        (
+            "param adminOverride bool? = null\nvar adminDefault = true",
+            "adminOverride ?? adminDefault",
+            ("var adminDefault = true", "var adminDefault = false"),
+        ),
+        (
+            "param keep string = 'true'",
+            "bool(keep)",
+            ("param keep string = 'true'", "param keep string = 'false'"),
+        ),
+    ];
+    for (declarations, admin, (from, to)) in cases {
+        let text = format!(
+            "{declarations}\n\n{}",
+            REGISTRY.replace(
+                "adminUserEnabled: true",
+                &format!("adminUserEnabled: {admin}")
+            )
+        );
+        let (r, _, _dir) = fix_with(&text, &["ACR001"], false);
+        assert_eq!(r.applied, 1, "{admin}: {:?} {:?}", r.manual, r.remaining);
+        assert_eq!(r.fixed, text.replacen(from, to, 1), "{admin}");
+        let (again, _, _dir) = fix_with(&r.fixed, &["ACR001"], false);
+        assert_eq!(
+            (again.fixed, again.applied),
+            (r.fixed.clone(), 0),
+            "{admin}"
+        );
+    }
+}
+
+#[test]
+fn what_cannot_be_inverted_is_named_in_the_advice() {
+    let cases = [
+        (
+            "param env string = 'Dev'",
+            "toLower(env) == 'prod' ? false : true",
+            "depends on `toLower(env) == 'prod'`, which is not known",
+        ),
+        (
+            "var admin = true\noutput a bool = admin",
+            "admin",
+            "reads the variable `admin`, which is also used elsewhere",
+        ),
+        (
+            "param a bool = true\nparam b bool = true",
+            "a && b",
+            "is computed by `a && b`, which cannot be inverted",
+        ),
+    ];
+    for (declarations, admin, advice) in cases {
+        let text = format!(
+            "{declarations}\n\n{}",
+            REGISTRY.replace(
+                "adminUserEnabled: true",
+                &format!("adminUserEnabled: {admin}")
+            )
+        );
+        let (r, _, _dir) = fix_with(&text, &["ACR001"], false);
+        assert_eq!(r.fixed, text);
+        assert!(
+            r.manual
+                .iter()
+                .any(|m| m.rule == "ACR001" && m.advice.contains(advice)),
+            "{admin}: {:?} {:?}",
+            r.manual,
+            r.remaining
+        );
+    }
+}

@@ -37,7 +37,7 @@ pub(super) struct Resolver<'a, 'n> {
 }
 
 /// The value of a literal node (a string that is not an expression).
-fn literal(node: &Node) -> Option<serde_json::Value> {
+pub(super) fn literal(node: &Node) -> Option<serde_json::Value> {
     Some(match &node.kind {
         NodeKind::Bool(b) => serde_json::Value::Bool(*b),
         NodeKind::Int(i) => serde_json::Value::from(*i),
@@ -243,16 +243,4 @@ impl<'n> Resolver<'_, 'n> {
             _ => stuck("cannot be inverted"),
         }
     }
-}
-
-/// Whether a literal `node` can be replaced by `want` without changing its type.
-pub(super) fn same_type(node: &Node, want: &serde_json::Value) -> bool {
-    use serde_json::Value as J;
-    matches!(
-        (&node.kind, want),
-        (NodeKind::Bool(_), J::Bool(_))
-            | (NodeKind::Int(_) | NodeKind::Float(_), J::Number(_))
-            | (NodeKind::Null, _)
-            | (NodeKind::String(_), J::String(_))
-    ) && literal(node).is_some()
 }
