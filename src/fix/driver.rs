@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::edit::{self, Edit, Planned};
 use super::guard::Home;
-use super::merge::merge;
+use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
@@ -54,6 +54,11 @@ fn key(f: &Finding) -> (String, Option<String>, Option<String>) {
         f.resource_type.clone(),
         f.resource_name.clone(),
     )
+}
+
+/// The resource a finding is about.
+fn key_of_resource(f: &Finding) -> (Option<&str>, Option<&str>) {
+    (f.resource_type.as_deref(), f.resource_name.as_deref())
 }
 
 /// The first warning or error in `after` that `before` did not have.
@@ -210,6 +215,14 @@ fn apply(
     text: &str,
     candidates: &[&Candidate],
 ) -> Result<String, String> {
+    for (i, c) in candidates.iter().enumerate() {
+        let same = candidates[i..]
+            .iter()
+            .filter(|d| key_of_resource(&d.finding) == key_of_resource(&c.finding));
+        if let Some(why) = disagreement(same.flat_map(|d| &d.spec.set)) {
+            return Err(why);
+        }
+    }
     let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
     let merged = merge(parsed, text, all)?;
     let (next, rejected) = edit::apply(text, &merged);

@@ -13,6 +13,8 @@ pub mod edit;
 mod finding_fix;
 mod findings;
 mod guard;
+#[doc(hidden)]
+pub mod invariants;
 pub mod json;
 mod merge;
 mod model;
