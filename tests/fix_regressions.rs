@@ -230,14 +230,8 @@ fn properties_the_api_version_cannot_carry_are_not_added() {
     );
 }
 
-#[test]
-fn a_parameter_file_is_fixed_where_the_value_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(
-        d,
-        "main.bicep",
-        "param adminEnabled bool = false
+/// A registry whose admin user is the parameter `adminEnabled` (default off).
+const ADMIN_FROM_PARAMETER: &str = "param adminEnabled bool = false
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
   name: 'contosoregistry01'
@@ -249,8 +243,13 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
     adminUserEnabled: adminEnabled
   }
 }
-",
-    );
+";
+
+#[test]
+fn a_parameter_file_is_fixed_where_the_value_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", ADMIN_FROM_PARAMETER);
     write(
         d,
         "main.prod.bicepparam",
@@ -280,23 +279,7 @@ fn fixing_a_directory_fixes_its_parameter_files_first() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::create_dir(d.join("infra")).unwrap();
-    write(
-        d,
-        "infra/main.bicep",
-        "param adminEnabled bool = false
-
-resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
-  name: 'contosoregistry01'
-  location: 'westeurope'
-  sku: {
-    name: 'Premium'
-  }
-  properties: {
-    adminUserEnabled: adminEnabled
-  }
-}
-",
-    );
+    write(d, "infra/main.bicep", ADMIN_FROM_PARAMETER);
     let param = "using 'main.bicep'\n\nparam adminEnabled = true\n";
     write(d, "infra/main.bicepparam", param);
     // --diff shows the parameter file's edit.

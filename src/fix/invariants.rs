@@ -103,8 +103,34 @@ struct Style {
     comments: bool,
 }
 
-fn json_text(v: &Value, s: &Style, depth: usize, c: &mut Choices) -> String {
+/// A multi-line object: one member a line (`key` and `value` render them), members
+/// separated by `separator`, some followed by a comment.
+fn lines_object(
+    map: &Map<String, Value>,
+    s: &Style,
+    depth: usize,
+    c: &mut Choices,
+    key: fn(&str) -> String,
+    value: fn(&Value, &Style, usize, &mut Choices) -> String,
+    separator: &str,
+) -> String {
     let nl = if s.crlf { "\r\n" } else { "\n" };
+    let inner = s.indent.repeat(depth + 1);
+    let mut lines = Vec::new();
+    for (i, (k, v)) in map.iter().enumerate() {
+        let sep = if i + 1 < map.len() { separator } else { "" };
+        let comment = if s.comments && c.chance(3) {
+            " // kept"
+        } else {
+            ""
+        };
+        let v = value(v, s, depth + 1, c);
+        lines.push(format!("{inner}{}: {v}{sep}{comment}", key(k)));
+    }
+    format!("{{{nl}{}{nl}{}}}", lines.join(nl), s.indent.repeat(depth))
+}
+
+fn json_text(v: &Value, s: &Style, depth: usize, c: &mut Choices) -> String {
     match v {
         Value::Object(map) if s.inline || map.is_empty() => {
             let members: Vec<String> = map
@@ -113,49 +139,15 @@ fn json_text(v: &Value, s: &Style, depth: usize, c: &mut Choices) -> String {
                 .collect();
             format!("{{ {} }}", members.join(", "))
         }
-        Value::Object(map) => {
-            let inner = s.indent.repeat(depth + 1);
-            let mut lines = Vec::new();
-            for (i, (k, v)) in map.iter().enumerate() {
-                let comma = if i + 1 < map.len() { "," } else { "" };
-                let comment = if s.comments && c.chance(3) {
-                    " // kept"
-                } else {
-                    ""
-                };
-                lines.push(format!(
-                    "{inner}{}: {}{comma}{comment}",
-                    json_string(k),
-                    json_text(v, s, depth + 1, c)
-                ));
-            }
-            format!("{{{nl}{}{nl}{}}}", lines.join(nl), s.indent.repeat(depth))
-        }
+        Value::Object(map) => lines_object(map, s, depth, c, json_string, json_text, ","),
         other => other.to_string(),
     }
 }
 
 fn bicep_text(v: &Value, s: &Style, depth: usize, c: &mut Choices) -> String {
-    let nl = if s.crlf { "\r\n" } else { "\n" };
     match v {
         Value::Object(map) if map.is_empty() => "{}".into(),
-        Value::Object(map) => {
-            let inner = s.indent.repeat(depth + 1);
-            let mut lines = Vec::new();
-            for (k, v) in map {
-                let comment = if s.comments && c.chance(3) {
-                    " // kept"
-                } else {
-                    ""
-                };
-                lines.push(format!(
-                    "{inner}{}: {}{comment}",
-                    bicep_key(k),
-                    bicep_text(v, s, depth + 1, c)
-                ));
-            }
-            format!("{{{nl}{}{nl}{}}}", lines.join(nl), s.indent.repeat(depth))
-        }
+        Value::Object(map) => lines_object(map, s, depth, c, bicep_key, bicep_text, ""),
         Value::String(t) => bicep_string(t),
         other => other.to_string(),
     }
