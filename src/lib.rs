@@ -49,6 +49,7 @@ pub use source::sources::{Overlay, Sources};
 
 // Rules and checking (`acrlint check`).
 pub use check::config::ConfigResolver;
+pub use check::params::NO_TEMPLATE;
 pub use check::{
     check, check_file, check_source, diagnostic_findings, CheckOptions, CheckResult, FileOutcome,
     Report, Summary,

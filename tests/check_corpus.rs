@@ -117,7 +117,16 @@ fn no_acr000_on_any_corpus_template() {
         .filter(|r| r.kind == "arm" || r.kind == "params")
     {
         let outcome = check_file(&row.path, false, &engine, &options);
+        // Two parameter files of the quickstarts whose template the repository's build
+        // generates (`prereq.main.bicep` compiles to `prereq.azuredeploy.json`, which is
+        // not in the repository): a note that nothing was checked with them.
+        let generated = row
+            .path
+            .ends_with("prereqs/prereq.azuredeploy.parameters.json");
         for f in outcome.findings.iter().filter(|f| f.rule == "ACR000") {
+            if generated && f.level == Level::Note && f.message.contains(acrlint::NO_TEMPLATE) {
+                continue;
+            }
             bad.push(format!(
                 "{}:{}: {}",
                 row.path.display(),

@@ -2,7 +2,7 @@
 //! run every rule on it, and collect the findings. Files are checked in parallel.
 
 use crate::source::file::{Language, SourceText};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -125,52 +125,16 @@ pub struct CheckResult {
     pub had_fatal: bool,
 }
 
-/// Names of the files the walk found, by directory: a walked template's parameter
-/// file is picked from them instead of listing its directory again (which cost a
-/// tenth of `check`'s time on the quickstarts). Like every walked file, a parameter
-/// file ignored by `.gitignore` is not seen.
-#[derive(Debug, Default)]
-struct Siblings(HashMap<PathBuf, Vec<String>>);
-
-impl Siblings {
-    fn of(files: &[(PathBuf, bool)]) -> Siblings {
-        let mut map: HashMap<PathBuf, Vec<String>> = HashMap::new();
-        for (path, explicit) in files {
-            let (false, Some(dir), Some(name)) = (
-                *explicit,
-                path.parent(),
-                path.file_name().and_then(|n| n.to_str()),
-            ) else {
-                continue;
-            };
-            map.entry(dir.to_path_buf())
-                .or_default()
-                .push(name.to_string());
-        }
-        Siblings(map)
-    }
-
-    /// The parameter file of a walked template; `None` for a file the walk did not find.
-    fn parameter_file_for(&self, template: &Path) -> Option<Option<PathBuf>> {
-        let dir = template.parent()?;
-        let names = self.0.get(dir)?;
-        Some(
-            crate::load::discover::pick_parameter_file(template, names.iter().map(String::as_str))
-                .map(|n| dir.join(n)),
-        )
-    }
-}
-
 /// Check every template under `paths`.
 pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> CheckResult {
     let (on_disk, from_stdin): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.iter().cloned().partition(|p| p.as_os_str() != STDIN);
     let (files, walk_errors) =
         crate::load::discover::collect_files_excluding(&on_disk, &options.exclude);
-    let siblings = Siblings::of(&files);
+    let index = params::Index::of(&files, options.sources());
     let progress = progress_bar(files.len(), options.progress);
     let one = |(path, explicit): &(PathBuf, bool)| {
-        let mut o = check_file_among(path, *explicit, engine, options, &siblings);
+        let mut o = check_file_among(path, *explicit, engine, options, &index);
         if o.findings.is_empty() {
             // Nothing to show from it: free its text now, not after every file.
             o.source = None;
@@ -221,7 +185,8 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
     for o in outcomes {
         had_fatal |= o.fatal;
         if o.checked || o.fatal {
-            report.files.push(o.path.clone());
+            // (A template named by a `.bicepparam` elsewhere is `params/../main.bicep`.)
+            report.files.push(crate::source::paths::clean(&o.path));
         }
         if !o.findings.is_empty() {
             if let Some(s) = o.source {
@@ -359,17 +324,17 @@ pub fn check_file(
     engine: &Engine,
     options: &CheckOptions,
 ) -> FileOutcome {
-    check_file_among(path, explicit, engine, options, &Siblings::default())
+    check_file_among(path, explicit, engine, options, &params::Index::default())
 }
 
-/// Check one file on disk whose directory's walked files are `siblings` (for its
-/// parameter file), unless the configuration excludes it and it was not named.
+/// Check one file on disk, among the run's files (`index`: for parameter files),
+/// unless the configuration excludes it and it was not named.
 fn check_file_among(
     path: &Path,
     explicit: bool,
     engine: &Engine,
     options: &CheckOptions,
-    siblings: &Siblings,
+    index: &params::Index,
 ) -> FileOutcome {
     let config = options.config.as_ref().and_then(|r| r.for_file(path));
     if !explicit && config.as_ref().is_some_and(|c| c.excludes(path)) {
@@ -385,7 +350,7 @@ fn check_file_among(
         engine,
         options,
         config,
-        siblings,
+        index,
     )
 }
 
@@ -409,7 +374,7 @@ pub fn check_source(
         engine,
         options,
         config,
-        &Siblings::default(),
+        &params::Index::default(),
     )
 }
 
@@ -421,10 +386,10 @@ fn check_in(
     engine: &Engine,
     options: &CheckOptions,
     config: Option<Arc<config::Config>>,
-    siblings: &Siblings,
+    index: &params::Index,
 ) -> FileOutcome {
     crate::arm::limits::with(&options.expand.limits, || {
-        check_within_limits(path, sources, explicit, engine, options, config, siblings)
+        check_within_limits(path, sources, explicit, engine, options, config, index)
     })
 }
 
@@ -435,25 +400,15 @@ fn check_within_limits(
     engine: &Engine,
     options: &CheckOptions,
     config: Option<Arc<config::Config>>,
-    siblings: &Siblings,
+    index: &params::Index,
 ) -> FileOutcome {
-    let mut outcome = FileOutcome {
+    let outcome = FileOutcome {
         path: path.to_path_buf(),
         ..Default::default()
     };
-    let loader = Loader::new(sources);
     let language = Language::of(path);
-    if language == Some(Language::BicepParam) && !explicit {
-        // Checked through its template, except a link the roots refuse: reported.
-        if path.is_symlink() {
-            if let Err(e) = sources.read(path) {
-                outcome.fatal = true;
-                outcome
-                    .findings
-                    .push(acr000(path, None, None, Level::Error, &e.message));
-            }
-        }
-        return outcome;
+    if language == Some(Language::BicepParam) {
+        return params::check_parameter_file(path, None, sources, explicit, engine, options, index);
     }
     // A JSON file is checked only when it is a template: read it first to see.
     let json = if language.is_some_and(Language::is_bicep) {
@@ -461,8 +416,21 @@ fn check_within_limits(
     } else {
         match read_json(sources, path, explicit) {
             Ok(None) => return outcome,
-            Ok(Some(l)) if classify(&l.root) == JsonFileKind::Template => Some(l),
-            Ok(Some(_)) => return outcome,
+            Ok(Some(l)) => match classify(&l.root) {
+                JsonFileKind::Template => Some(l),
+                JsonFileKind::Parameters => {
+                    return params::check_parameter_file(
+                        path,
+                        Some(&l.source),
+                        sources,
+                        explicit,
+                        engine,
+                        options,
+                        index,
+                    )
+                }
+                JsonFileKind::Other => return outcome,
+            },
             Err(e) => {
                 // A walked file that cannot be read is reported when it may be a
                 // template or cannot be read at all, and when it is a link that was
@@ -472,6 +440,7 @@ fn check_within_limits(
                         .as_ref()
                         .is_none_or(|s| looks_like_template(&s.text))
                     || path.is_symlink();
+                let mut outcome = outcome;
                 if relevant {
                     outcome.fatal = true;
                     outcome.source = e.source.as_ref().map(|s| s.text.clone());
@@ -481,21 +450,122 @@ fn check_within_limits(
             }
         }
     };
-    outcome.checked = true;
-    let expand_options = expand_options_for(
-        path,
-        sources,
-        engine,
-        options,
-        config.as_deref(),
-        json.is_some().then_some(siblings),
-    );
+    check_template(path, json, None, sources, engine, options, config, index)
+}
+
+/// Check a template (JSON already read as `json`, or Bicep) once per parameter file:
+/// `parameter_file` when one is given alone, else the command line's or the
+/// configuration's, else every one found by convention (none: its defaults).
+#[allow(clippy::too_many_arguments)]
+fn check_template(
+    path: &Path,
+    json: Option<LoadedFile>,
+    parameter_file: Option<&Path>,
+    sources: &dyn Sources,
+    engine: &Engine,
+    options: &CheckOptions,
+    config: Option<Arc<config::Config>>,
+    index: &params::Index,
+) -> FileOutcome {
+    let base = expand_options_for(path, sources, engine, options, config.as_deref());
+    let sets: Vec<Option<PathBuf>> = match parameter_file {
+        Some(p) => vec![Some(p.to_path_buf())],
+        None if base.parameters.is_some() => vec![base.parameters.clone()],
+        None if base.no_parameter_discovery || Language::of(path) == Some(Language::BicepParam) => {
+            vec![None]
+        }
+        None => {
+            let found = index.parameter_files(path, sources);
+            if found.is_empty() {
+                vec![None]
+            } else {
+                found.into_iter().map(Some).collect()
+            }
+        }
+    };
+    let mut runs: Vec<(Option<PathBuf>, FileOutcome)> = sets
+        .into_iter()
+        .map(|set| {
+            let mut expand_options = base.clone();
+            expand_options.no_parameter_discovery = true;
+            // A `.bicepparam` is loaded with the template its `using` names.
+            let entry = match &set {
+                Some(p) if Language::of(p) == Some(Language::BicepParam) => {
+                    expand_options.parameters = None;
+                    p.clone()
+                }
+                _ => {
+                    expand_options.parameters = set.clone();
+                    path.to_path_buf()
+                }
+            };
+            let json = if entry == path { json.clone() } else { None };
+            let run = check_with(
+                path,
+                &entry,
+                json,
+                sources,
+                engine,
+                options,
+                &expand_options,
+                config.as_deref(),
+            );
+            (set, run)
+        })
+        .collect();
+    let mut outcome = if runs.len() == 1 && parameter_file.is_none() {
+        runs.pop().map(|(_, o)| o).unwrap_or_default()
+    } else {
+        let mut outcome = FileOutcome {
+            path: path.to_path_buf(),
+            checked: true,
+            ..Default::default()
+        };
+        let mut findings = Vec::with_capacity(runs.len());
+        for (set, run) in runs {
+            outcome.fatal |= run.fatal;
+            outcome.source = outcome.source.or(run.source);
+            for (p, text) in run.other_sources {
+                if !outcome.other_sources.iter().any(|(q, _)| *q == p) {
+                    outcome.other_sources.push((p, text));
+                }
+            }
+            findings.push((set.unwrap_or_default(), run.findings));
+        }
+        outcome.findings = params::merge_runs(path, findings);
+        outcome
+    };
+    if let Some(b) = &options.baseline {
+        b.apply(&mut outcome.findings);
+    }
+    outcome
+}
+
+/// Check a template once, loading `entry` (the template, or the `.bicepparam` that
+/// uses it) with `expand_options`.
+#[allow(clippy::too_many_arguments)]
+fn check_with(
+    path: &Path,
+    entry: &Path,
+    json: Option<LoadedFile>,
+    sources: &dyn Sources,
+    engine: &Engine,
+    options: &CheckOptions,
+    expand_options: &ExpandOptions,
+    config: Option<&config::Config>,
+) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        path: path.to_path_buf(),
+        checked: true,
+        ..Default::default()
+    };
+    let loader = Loader::new(sources);
     let expanded = match json {
         Some(template) => {
             outcome.source = Some(template.source.text.clone());
-            loader.expand_loaded(template, &expand_options)
+            loader.expand_loaded(template, expand_options)
         }
-        None => loader.expand(path, &expand_options),
+        None => loader.expand(entry, expand_options),
     };
     let expansion = match expanded {
         Ok(x) => x,
@@ -516,12 +586,12 @@ fn check_within_limits(
         // Like a JSON file that does not parse, the file cannot be deployed as it is
         // (exit code 2); recovery could have changed any declaration after the error.
         outcome.fatal = true;
-        finish(&expansion, config.as_deref(), options, &mut outcome);
+        finish(&expansion, config, options, &mut outcome);
         return outcome;
     }
     let input = EngineInput {
         expansion: &expansion,
-        options: &expand_options,
+        options: expand_options,
         mode: options.mode,
         template_path: path,
         sources,
@@ -529,30 +599,22 @@ fn check_within_limits(
     outcome.findings.extend(engine.run(&input));
     modules::report_in_callers(&expansion, &mut outcome.findings);
     labels::relabel(&expansion, &mut outcome.findings);
-    finish(&expansion, config.as_deref(), options, &mut outcome);
+    finish(&expansion, config, options, &mut outcome);
     outcome
 }
 
 /// The expansion options a file is checked with: the command line's, then the
 /// configuration's parameter file and deployment context where the command line did
-/// not say; a walked JSON template's parameter file from its walked `siblings`; only
-/// the resource bodies rules read, unless all are asked for.
+/// not say; only the resource bodies rules read, unless all are asked for.
 fn expand_options_for(
     path: &Path,
     sources: &dyn Sources,
     engine: &Engine,
     options: &CheckOptions,
     config: Option<&config::Config>,
-    siblings: Option<&Siblings>,
 ) -> ExpandOptions {
     let mut expand_options = options.expand.clone();
     apply_config_context(config, path, sources, &mut expand_options);
-    if expand_options.parameters.is_none() && !expand_options.no_parameter_discovery {
-        if let Some(found) = siblings.and_then(|s| s.parameter_file_for(path)) {
-            expand_options.parameters = found;
-            expand_options.no_parameter_discovery = true;
-        }
-    }
     if !options.all_bodies && matches!(expand_options.bodies, Bodies::All) {
         expand_options.bodies = engine.bodies();
     }
@@ -643,6 +705,7 @@ pub mod config;
 mod labels;
 mod modules;
 mod once;
+pub mod params;
 mod report;
 pub mod select;
 pub mod suppress;
@@ -682,7 +745,8 @@ fn apply_config_context(
         .or_else(|| cc.subscription_id.clone());
 }
 
-/// Configuration effects, suppressions and the baseline, after the rules ran.
+/// Configuration effects and suppressions, after the rules ran (the baseline applies
+/// once the runs of every parameter file are merged).
 fn finish(
     expansion: &Expansion,
     config: Option<&config::Config>,
@@ -693,9 +757,6 @@ fn finish(
         c.apply(&mut outcome.findings);
     }
     suppress::apply(expansion, &mut outcome.findings);
-    if let Some(b) = &options.baseline {
-        b.apply(&mut outcome.findings);
-    }
     if !options.selection.is_all() {
         outcome
             .findings

@@ -19,7 +19,8 @@ fn key(f: &Finding, file: PathBuf) -> Key {
         (f.location.start.line, f.location.start.column),
         (f.location.end.line, f.location.end.column),
         f.status.as_str().to_string(),
-        f.message.clone(),
+        // The same whatever the parameter file: as a finding without one.
+        super::params::without_every_note(&f.message).to_string(),
     )
 }
 

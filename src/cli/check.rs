@@ -78,7 +78,8 @@ pub struct CheckArgs {
     /// repeatable). Files named on the command line are always checked.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
-    /// Parameter file for the templates (default: found by convention).
+    /// The one parameter file (JSON or .bicepparam) for the templates (default: each
+    /// template is checked with every parameter file found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
     #[command(flatten)]

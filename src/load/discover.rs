@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::load::walk::{path_problem, Exclude};
 use crate::source::file::Language;
-use crate::source::json::Node;
+use crate::source::json::{Node, Span};
 use crate::source::paths;
 use crate::source::sources::Sources;
 
@@ -49,25 +49,40 @@ fn names_parameter_file_of(stem: &str, name: &str) -> bool {
         .is_some_and(|rest| rest == "json" || rest.ends_with(".json"))
 }
 
-/// The parameter file a template's convention picks among the file names of its
-/// directory: `x.parameters.json` when present, otherwise the first
-/// `x.parameters.<anything>.json` by name.
+/// The parameter files a template's convention attaches among the file names of its
+/// directory: `x.parameters.json` and every `x.parameters.<anything>.json`, by name.
+pub fn pick_parameter_files<'a>(
+    template: &Path,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<&'a str> {
+    let Some(stem) = template.file_stem().and_then(|s| s.to_str()) else {
+        return Vec::new();
+    };
+    let mut found: Vec<&str> = names
+        .into_iter()
+        .filter(|name| names_parameter_file_of(stem, name))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// The one parameter file a template's convention picks among the file names of its
+/// directory (where one file is wanted: `expand`, the editor, `fix`):
+/// `x.parameters.json` when present, otherwise the first `x.parameters.<anything>.json`
+/// by name.
 pub fn pick_parameter_file<'a>(
     template: &Path,
     names: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let stem = template.file_stem().and_then(|s| s.to_str())?;
     let exact = format!("{stem}.parameters.json");
-    let mut best: Option<&str> = None;
-    for name in names {
-        if name == exact {
-            return Some(name);
-        }
-        if names_parameter_file_of(stem, name) && best.is_none_or(|b| name < b) {
-            best = Some(name);
-        }
-    }
-    best
+    let found = pick_parameter_files(template, names);
+    found
+        .iter()
+        .find(|n| **n == exact)
+        .or(found.first())
+        .copied()
 }
 
 /// The parameter file attached to a template by convention, if any.
@@ -83,9 +98,126 @@ pub fn parameter_file_for(sources: &dyn Sources, template: &Path) -> Option<Path
     pick_parameter_file(template, names.iter().map(String::as_str)).map(|n| dir.join(n))
 }
 
-/// The `.bicepparam` file next to a `.bicep` file whose `using` names it.
-pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
-    let dir = template.parent()?;
+/// Every JSON parameter file attached to a template by convention, by name.
+pub fn parameter_files_for(sources: &dyn Sources, template: &Path) -> Vec<PathBuf> {
+    let Some(dir) = template.parent() else {
+        return Vec::new();
+    };
+    let names = sources.file_names(dir);
+    pick_parameter_files(template, names.iter().map(String::as_str))
+        .into_iter()
+        .map(|n| dir.join(n))
+        .collect()
+}
+
+/// The template a parameter file's name attaches it to: `x` for `x.parameters.json`
+/// and `x.parameters.<anything>.json`.
+pub fn template_stem_of(parameter_file: &Path) -> Option<&str> {
+    let name = parameter_file.file_name()?.to_str()?;
+    let (stem, rest) = name.split_once(".parameters.")?;
+    (!stem.is_empty() && (rest == "json" || rest.ends_with(".json"))).then_some(stem)
+}
+
+/// The template a `.bicepparam` text's `using` names, as written, with the span of the
+/// declaration; `None` without a `using` of a literal path (`using none`, none at all).
+pub fn using_target(text: &str) -> Option<(String, Span)> {
+    use crate::source::bicep::{self, FileKind, StatementKind, UsingTarget};
+    let parsed = bicep::parse_as(text, FileKind::BicepParam);
+    parsed
+        .program
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StatementKind::Using {
+                target: UsingTarget::Path(p),
+                ..
+            } => p.as_literal().map(|t| {
+                (
+                    t.to_string(),
+                    Span {
+                        start: s.span.start,
+                        end: s.span.end,
+                    },
+                )
+            }),
+            _ => None,
+        })
+}
+
+/// What a parameter file, met alone (named on the command line, or walked without its
+/// template), is checked with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParameterFileTemplate {
+    /// The template it belongs to, which exists.
+    Template(PathBuf),
+    /// The template it names is not there: `expected` as the user would look for it,
+    /// and for a `.bicepparam` the span of its `using`.
+    Missing {
+        expected: String,
+        span: Option<Span>,
+    },
+    /// A `.bicepparam` that is checked as it is (its `using` names a registry module or
+    /// template spec, is refused, or the file cannot be read: loading it says why).
+    Itself,
+    /// A `.bicepparam` with `using none`: it names no template to check.
+    UsesNone,
+    /// Not a parameter file by its name.
+    NotOne,
+}
+
+/// The template a parameter file belongs to: a `.bicepparam`'s `using` target; for
+/// `x.parameters[.<anything>].json`, the `x.json` beside it, else `x.bicep`.
+pub fn template_of_parameter_file(sources: &dyn Sources, path: &Path) -> ParameterFileTemplate {
+    if Language::of(path) == Some(Language::BicepParam) {
+        let Ok(file) = sources.read(path) else {
+            return ParameterFileTemplate::Itself;
+        };
+        let Some((target, span)) = using_target(&file.text) else {
+            let none = memchr::memmem::find(file.text.as_bytes(), b"using none").is_some();
+            return if none {
+                ParameterFileTemplate::UsesNone
+            } else {
+                ParameterFileTemplate::Itself
+            };
+        };
+        if ["br:", "br/", "ts:", "ts/"]
+            .iter()
+            .any(|scheme| target.starts_with(scheme))
+        {
+            return ParameterFileTemplate::Itself;
+        }
+        return match sources.resolve(path, &target) {
+            Ok(t) if sources.is_file(&t) => ParameterFileTemplate::Template(t),
+            Ok(_) => ParameterFileTemplate::Missing {
+                expected: target,
+                span: Some(span),
+            },
+            Err(_) => ParameterFileTemplate::Itself,
+        };
+    }
+    let Some(stem) = template_stem_of(path) else {
+        return ParameterFileTemplate::NotOne;
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let json = dir.join(format!("{stem}.json"));
+    let bicep = dir.join(format!("{stem}.bicep"));
+    [json, bicep]
+        .into_iter()
+        .find(|t| sources.is_file(t))
+        .map_or_else(
+            || ParameterFileTemplate::Missing {
+                expected: format!("{stem}.json or {stem}.bicep"),
+                span: None,
+            },
+            ParameterFileTemplate::Template,
+        )
+}
+
+/// Every `.bicepparam` beside a template whose `using` names it, by name.
+pub fn bicepparams_for(sources: &dyn Sources, template: &Path) -> Vec<PathBuf> {
+    let Some(dir) = template.parent() else {
+        return Vec::new();
+    };
     let wanted = sources.canonical(template);
     let listed = if dir.as_os_str().is_empty() {
         Path::new(".")
@@ -99,7 +231,7 @@ pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf>
         .map(|n| listed.join(n))
         .collect();
     candidates.sort();
-    candidates.into_iter().find(|p| {
+    candidates.retain(|p| {
         let file = match sources.read(p) {
             Ok(file) => file,
             // One that may not be read (a link out of the root) and is named for
@@ -109,14 +241,16 @@ pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf>
                 return super::refused_read(&e.message) && p.file_stem() == template.file_stem();
             }
         };
-        file.text
-            .lines()
-            .map(str::trim)
-            .find(|l| l.starts_with("using "))
-            .and_then(|l| l.split('\'').nth(1))
-            .and_then(|target| sources.resolve(p, target).ok())
+        using_target(&file.text)
+            .and_then(|(target, _)| sources.resolve(p, &target).ok())
             .is_some_and(|t| sources.canonical(&t) == wanted)
-    })
+    });
+    candidates
+}
+
+/// The first `.bicepparam` beside a `.bicep` file whose `using` names it.
+pub fn bicepparam_for(sources: &dyn Sources, template: &Path) -> Option<PathBuf> {
+    bicepparams_for(sources, template).into_iter().next()
 }
 
 /// Files to check under `paths`: directories are walked honouring `.gitignore` for

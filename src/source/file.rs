@@ -51,7 +51,7 @@ impl Language {
 
 /// A file taking part in an expansion (the template, its parameter file, …): its
 /// text and its JSON tree (for Bicep, the tree lowered from it).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LoadedFile {
     pub source: Arc<SourceFile>,
     pub root: Arc<Node>,
