@@ -190,9 +190,21 @@ fn admin_user_expressions_and_candidates() {
         .any(|r| r.message.contains("`disableAdmin`")));
 }
 
+/// The condition is false only through the parameter's default: the registry is
+/// deployed as soon as the caller sets it, so ACR001 is possible (one level lower),
+/// never a failure, and names the value that deploys it.
 #[test]
-fn registry_behind_condition_false_does_not_fail() {
-    assert!(run("acr001-guarded-registry.json").is_empty());
+fn registry_behind_a_default_false_condition_is_possible() {
+    let f = run("acr001-guarded-registry.json");
+    assert_eq!(triples(&f), vec![("ACR001", 15, Status::Possible)]);
+    assert_eq!(f[0].level, Level::Warning);
+    assert!(
+        f[0].message.contains(
+            "deployed when parameter `deployRegistry` is true; its default false leaves it out"
+        ),
+        "{}",
+        f[0].message
+    );
 }
 
 #[test]

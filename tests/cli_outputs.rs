@@ -74,19 +74,19 @@ fn output_creates_missing_folders_and_stdout_takes_the_dash() {
     assert_eq!(log["version"], "2.1.0");
 }
 
-/// `acrlint check . | head -1`: the reader goes away after one line; acrlint stops
-/// quietly with exit code 0, as ripgrep does, instead of an error about a broken pipe.
-#[test]
-fn a_closed_stdout_ends_quietly() {
+/// Runs acrlint in the repository with stdout a pipe that is closed after `keep`
+/// bytes were read (0: closed at once, before acrlint writes anything); the exit code
+/// and what it said on stderr.
+fn with_stdout_closed_after(args: &[&str], keep: usize) -> (Option<i32>, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_acrlint"))
         .current_dir(repository())
-        .args(["check", "tests/fixtures", "examples", "--format", "text"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 64];
+    let mut first = vec![0u8; keep];
     stdout.read_exact(&mut first).unwrap();
     drop(stdout);
     let mut stderr = String::new();
@@ -96,15 +96,130 @@ fn a_closed_stdout_ends_quietly() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
+    (child.wait().unwrap().code(), stderr)
+}
+
+/// Nothing said about the closed pipe: no error, no panic.
+fn assert_quiet(stderr: &str, what: &str) {
     assert!(
-        !stderr.contains("Broken pipe") && !stderr.contains("error"),
+        !stderr.contains("Broken pipe")
+            && !stderr.contains("error:")
+            && !stderr.contains("cannot write")
+            && !stderr.contains("panicked"),
+        "{what}: {stderr}"
+    );
+}
+
+/// `acrlint check . | head -1`: the reader goes away after one line. acrlint stops
+/// quietly, without an error about a broken pipe, and its exit code is the one its
+/// findings call for: a pipeline that reads part of the report keeps the failure.
+#[test]
+fn a_closed_stdout_keeps_the_exit_code() {
+    let args = ["check", "tests/fixtures", "examples", "--format", "text"];
+    let (code, stderr) = with_stdout_closed_after(&args, 64);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_quiet(&stderr, "text");
+    // The output was large enough for the pipe to close under it.
+    let all = acrlint(&args);
+    assert_eq!(all.status.code(), Some(1));
+    assert!(all.stdout.len() > 256 * 1024, "{} bytes", all.stdout.len());
+}
+
+/// In every format, a reader gone before the first byte: exit code 1 for findings, 2
+/// when a template could not be read, as with the whole report read. (Each report is
+/// larger than a pipe holds, so the write meets the closed pipe.)
+#[test]
+fn every_format_keeps_its_exit_code_when_stdout_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "resources": ["#,
+    )
+    .unwrap();
+    let broken = broken.to_str().unwrap();
+    for format in [
+        "text", "json", "sarif", "junit", "github", "gitlab", "markdown",
+    ] {
+        for (extra, expected) in [(None, 1), (Some(broken), 2)] {
+            let mut args = vec!["check", "tests/fixtures", "examples", "--format", format];
+            args.extend(extra);
+            let whole = acrlint(&args);
+            assert_eq!(whole.status.code(), Some(expected), "{format}");
+            assert!(
+                whole.stdout.len() > 64 * 1024,
+                "{format}: {} bytes",
+                whole.stdout.len()
+            );
+            let (code, stderr) = with_stdout_closed_after(&args, 0);
+            assert_eq!(code, Some(expected), "{format}: {stderr}");
+            if expected == 1 {
+                assert_quiet(&stderr, format);
+            } else {
+                // The unreadable template is said on stderr, the pipe is not.
+                assert!(
+                    !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+                    "{stderr}"
+                );
+            }
+        }
+    }
+}
+
+/// `--output` files are written before stdout, so a reader of stdout that goes away
+/// costs neither them nor the exit code; a pipe named as the output file
+/// (`--output /dev/stdout`) whose reader went away is no error either.
+#[cfg(unix)]
+#[test]
+fn output_files_and_a_piped_output_path_keep_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let args = [
+        "check",
+        "tests/fixtures",
+        "examples",
+        "-f",
+        "sarif",
+        "-o",
+        sarif.to_str().unwrap(),
+        "-f",
+        "text",
+        "-o",
+        "-",
+    ];
+    let (code, stderr) = with_stdout_closed_after(&args, 0);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_quiet(&stderr, "sarif file and text on stdout");
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let args = ["check", "tests/fixtures", "examples", "-o", "/dev/stdout"];
+    let (code, stderr) = with_stdout_closed_after(&args, 0);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_quiet(&stderr, "--output /dev/stdout");
+}
+
+/// `acrlint fix --diff . | head`: the diffs stop, the files are still all looked at,
+/// and the exit code is the whole run's (2 here: two Bicep files of the fixtures form
+/// a module cycle, and they come after the first diff).
+#[test]
+fn fix_diff_keeps_the_exit_code_when_stdout_closes() {
+    let args = ["fix", "--diff", "tests/fixtures"];
+    let whole = acrlint(&args);
+    assert_eq!(whole.status.code(), Some(2), "{}", text(&whole.stderr));
+    assert!(!whole.stdout.is_empty());
+    let (code, stderr) = with_stdout_closed_after(&args, 0);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("module cycle"), "{stderr}");
+    assert!(
+        !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
         "{stderr}"
     );
-    // The output was large enough for the pipe to close under it.
-    let all = acrlint(&["check", "tests/fixtures", "examples"]);
-    assert!(all.stdout.len() > 256 * 1024, "{} bytes", all.stdout.len());
+    // Findings only: exit code 1.
+    let args = ["fix", "--diff", "tests/fixtures/rules"];
+    let (code, stderr) = with_stdout_closed_after(&args, 0);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_quiet(&stderr, "fix --diff");
 }
 
 #[test]

@@ -121,6 +121,7 @@ fn only(exp: &Expansion, i: usize) -> Expansion {
         parameter_file: exp.parameter_file.clone(),
         work: exp.work,
         index: Default::default(),
+        absent_words: exp.absent_words.clone(),
     }
 }
 

@@ -266,7 +266,8 @@ pub struct ConfigResolver {
     /// Ignore every `acrlint.json` found in the tree: on untrusted pull requests an
     /// in-tree configuration could turn rules off for the files under it.
     isolated: bool,
-    cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// (Keyed by the bytes of the folder's path: hashing a `Path` walks its components.)
+    cache: Mutex<HashMap<std::ffi::OsString, Option<Arc<Config>>>>,
     /// Configuration files applied to at least one file (recorded in the reports).
     applied: Mutex<BTreeSet<PathBuf>>,
     /// Errors met while loading configs found on the way (reported once).
@@ -343,7 +344,7 @@ impl ConfigResolver {
 
     fn for_dir(&self, dir: &Path) -> Option<Arc<Config>> {
         if let Ok(cache) = self.cache.lock() {
-            if let Some(c) = cache.get(dir) {
+            if let Some(c) = cache.get(dir.as_os_str()) {
                 return c.clone();
             }
         }
@@ -380,7 +381,7 @@ impl ConfigResolver {
             }
         };
         if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(dir.to_path_buf(), found.clone());
+            cache.insert(dir.as_os_str().to_os_string(), found.clone());
         }
         found
     }

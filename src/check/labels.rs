@@ -16,10 +16,11 @@ use crate::rules::native::name_text;
 fn labels(exp: &Expansion) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for r in &exp.resources {
-        let evaluated = name_text(&r.name);
-        if !evaluated.starts_with('[') && evaluated != "<unknown>" {
+        // A known name is shown as it is (even one that starts with `[`).
+        if matches!(r.name, crate::arm::value::Value::String(_)) {
             continue;
         }
+        let evaluated = name_text(&r.name);
         let Some(file) = exp.file(r.file) else {
             continue;
         };

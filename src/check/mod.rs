@@ -171,7 +171,7 @@ pub fn check(paths: &[PathBuf], engine: &Engine, options: &CheckOptions) -> Chec
             .filter(|o| o.checked)
             .map(|o| (o.path.as_path(), &mut o.findings))
             .collect::<Vec<_>>(),
-        &|p| Disk.canonical(p),
+        &|p| options.sources().canonical(p),
     );
     let mut report = Report {
         rules: engine.metas(),
@@ -597,6 +597,8 @@ fn check_with(
         sources,
     };
     outcome.findings.extend(engine.run(&input));
+    let toggled = toggled::findings(&input, engine, &outcome.findings);
+    outcome.findings.extend(toggled);
     modules::report_in_callers(&expansion, &mut outcome.findings);
     labels::relabel(&expansion, &mut outcome.findings);
     finish(&expansion, config, options, &mut outcome);
@@ -709,6 +711,7 @@ pub mod params;
 mod report;
 pub mod select;
 pub mod suppress;
+mod toggled;
 pub mod write;
 
 /// The configuration's parameter mapping and context apply where the command line

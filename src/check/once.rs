@@ -30,18 +30,27 @@ pub(crate) fn merge(
     outcomes: &mut [(&Path, &mut Vec<Finding>)],
     canonical: &dyn Fn(&Path) -> PathBuf,
 ) {
-    let checked: HashMap<PathBuf, usize> = outcomes
+    // A finding in the file checked, as it was spelt, is that file's own: when every
+    // finding is, nothing is shown twice (and no path need be resolved).
+    if outcomes
+        .iter()
+        .all(|(p, fs)| fs.iter().all(|f| f.location.file == *p))
+    {
+        return;
+    }
+    let names: Vec<PathBuf> = outcomes.iter().map(|(p, _)| canonical(p)).collect();
+    let checked: HashMap<&Path, usize> = names
         .iter()
         .enumerate()
-        .map(|(i, (p, _))| (canonical(p), i))
+        .map(|(i, p)| (p.as_path(), i))
         .collect();
     // Findings each checked file gives on itself.
     let own: HashSet<Key> = outcomes
         .iter()
-        .flat_map(|(p, fs)| {
-            let me = canonical(p);
+        .zip(&names)
+        .flat_map(|((p, fs), me)| {
             fs.iter()
-                .filter(|f| f.location.file == *p || canonical(&f.location.file) == me)
+                .filter(|f| f.location.file == *p || canonical(&f.location.file) == *me)
                 .map(|f| key(f, me.clone()))
                 .collect::<Vec<_>>()
         })
@@ -49,18 +58,17 @@ pub(crate) fn merge(
     // Findings in a file that is not checked itself, already shown from one parent:
     // a module several parents deploy gives each the same finding.
     let mut elsewhere: HashSet<Key> = HashSet::new();
-    for (parent, findings) in outcomes.iter_mut() {
+    for ((parent, findings), me) in outcomes.iter_mut().zip(&names) {
         let parent: &Path = parent;
-        let me = canonical(parent);
         findings.retain_mut(|f| {
             if f.location.file == *parent {
                 return true;
             }
             let file = canonical(&f.location.file);
-            if file == me {
+            if file == *me {
                 return true;
             }
-            if !checked.contains_key(&file) {
+            if !checked.contains_key(file.as_path()) {
                 return elsewhere.insert(key(f, file));
             }
             if own.contains(&key(f, file)) {

@@ -113,7 +113,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
             std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)
-                .and_then(|mut f| f.write_all(bytes))
+                .and_then(|f| write_to_device(f, bytes))
                 .map_err(|e| format!("{}: {e}", path.display()))
         }
         Ok(meta) if meta.file_type().is_symlink() => Err(format!(
@@ -121,7 +121,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
             path.display()
         )),
         Ok(meta) if !meta.is_file() && !meta.is_dir() => open_existing_no_follow(path)
-            .and_then(|mut f| f.write_all(bytes))
+            .and_then(|f| write_to_device(f, bytes))
             .map_err(|e| format!("{}: {e}", path.display())),
         Ok(meta) if meta.is_dir() => Err(format!("{}: is a directory", path.display())),
         _ => {
@@ -132,6 +132,16 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
                 .map(|_| ())
                 .map_err(|e| format!("{}: {}", path.display(), e.error))
         }
+    }
+}
+
+/// Write to a device or a pipe. A pipe whose reader went away (`--output /dev/stdout |
+/// head -1`) takes nothing more, and that is not an error: the run ends as it would
+/// have (its exit code stands), without a word about a broken pipe.
+fn write_to_device(mut f: std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
+    match f.write_all(bytes) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 

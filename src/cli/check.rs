@@ -476,7 +476,9 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         };
         match written {
             Ok(Written::All) => {}
-            Ok(Written::ReaderGone) => return EXIT_OK,
+            // Stdout is written last: the files are written, and the exit code is
+            // what the results call for, read in full or not.
+            Ok(Written::ReaderGone) => return code,
             Err(e) => {
                 eprintln!("error: cannot write output: {e}");
                 return EXIT_ERROR;

@@ -140,6 +140,10 @@ pub fn run(args: FixArgs) -> i32 {
     let mut remaining = 0usize;
     let mut pending = false;
     let mut stdout = std::io::stdout().lock();
+    // The reader of the diffs went away: the other files are still fixed in memory,
+    // without a word more on stdout, so that the exit code is the one the whole run
+    // calls for (an error in a later file is still exit code 2).
+    let mut reader_gone = false;
     for path in files {
         let excluded = resolver.for_file(&path).is_some_and(|c| c.excludes(&path));
         if excluded && !args.paths.contains(&path) {
@@ -156,15 +160,16 @@ pub fn run(args: FixArgs) -> i32 {
         }
         if args.diff && result.changed() {
             pending = true;
-            let diff = unified_diff(&path, &result.original, &result.fixed);
-            // With --diff nothing is written to the files: a reader that goes away
-            // ends the run quietly.
-            match stdout.write_all(diff.as_bytes()) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return EXIT_OK,
-                Err(e) => {
-                    eprintln!("error: cannot write to stdout: {e}");
-                    return EXIT_ERROR;
+            // With --diff nothing is written to the files.
+            if !reader_gone {
+                let diff = unified_diff(&path, &result.original, &result.fixed);
+                match stdout.write_all(diff.as_bytes()) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => reader_gone = true,
+                    Err(e) => {
+                        eprintln!("error: cannot write to stdout: {e}");
+                        return EXIT_ERROR;
+                    }
                 }
             }
         } else if result.applied > 0 {

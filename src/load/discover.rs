@@ -2,6 +2,7 @@
 //! file belongs to which template (by naming convention).
 
 use std::collections::hash_map::{Entry, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::load::walk::{path_problem, Exclude};
@@ -265,11 +266,14 @@ pub fn collect_files_excluding(
     paths: &[PathBuf],
     exclude: &Exclude,
 ) -> (Vec<(PathBuf, bool)>, Vec<String>) {
-    let mut files = Vec::new();
+    // Each file with its real path, when the walk tells it without asking the file
+    // system: below the walked directory the walk follows no link, so a file it meets
+    // as a file is where its path says.
+    let mut files: Vec<(PathBuf, bool, Option<PathBuf>)> = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         if p.is_file() {
-            files.push((p.clone(), true));
+            files.push((p.clone(), true, None));
             continue;
         }
         if let Some(problem) = path_problem(p) {
@@ -287,12 +291,17 @@ pub fn collect_files_excluding(
                 Ok(e) => {
                     let path = e.path();
                     let kind = e.file_type();
-                    if kind.is_some_and(|t| t.is_file()) && is_candidate(path)
-                        || kind.is_some_and(|t| t.is_symlink())
-                            && is_candidate(path)
-                            && link_leads_elsewhere(path, &walked)
+                    if kind.is_some_and(|t| t.is_file()) && is_candidate(path) {
+                        let real = match (&walked, path.strip_prefix(p)) {
+                            (Some(w), Ok(rel)) if e.depth() > 0 => Some(w.join(rel)),
+                            _ => None,
+                        };
+                        files.push((path.to_path_buf(), false, real));
+                    } else if kind.is_some_and(|t| t.is_symlink())
+                        && is_candidate(path)
+                        && link_leads_elsewhere(path, &walked)
                     {
-                        files.push((path.to_path_buf(), false));
+                        files.push((path.to_path_buf(), false, None));
                     }
                 }
                 Err(e) => errors.push(e.to_string()),
@@ -301,11 +310,13 @@ pub fn collect_files_excluding(
     }
     // One file, one check, however it was spelt (`x.json ./x.json /abs/x.json`).
     let disk = crate::load::Disk;
-    let mut seen: HashMap<PathBuf, usize> = HashMap::new();
-    let mut unique: Vec<(PathBuf, bool)> = Vec::new();
-    for (path, explicit) in files {
+    // (Keyed by the bytes of the real path: hashing a `Path` walks its components.)
+    let mut seen: HashMap<OsString, usize> = HashMap::with_capacity(files.len());
+    let mut unique: Vec<(PathBuf, bool)> = Vec::with_capacity(files.len());
+    for (path, explicit, real) in files {
         let path = paths::clean(&path);
-        match seen.entry(disk.canonical(&path)) {
+        let real = real.unwrap_or_else(|| disk.canonical(&path));
+        match seen.entry(real.into_os_string()) {
             Entry::Occupied(e) => unique[*e.get()].1 |= explicit,
             Entry::Vacant(e) => {
                 e.insert(unique.len());

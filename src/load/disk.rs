@@ -1,7 +1,9 @@
 //! The disk as [`Sources`]: the only place where loading reads files.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use crate::source::file::{ReadError, SourceFile};
 use crate::source::limits::{current, with_size_limit};
@@ -32,6 +34,8 @@ pub struct Confined {
     /// `bicepconfig.json` moves elsewhere (`cacheRootDirectory`) is read only inside
     /// the roots or an `--allow-path` directory.
     module_cache: Option<Arc<Path>>,
+    /// The directories this one has resolved (shared by its clones).
+    real_dirs: Arc<RealDirs>,
 }
 
 impl Confined {
@@ -61,6 +65,7 @@ impl Confined {
         Confined {
             roots: roots.into(),
             module_cache,
+            real_dirs: Arc::default(),
         }
     }
 
@@ -73,6 +78,7 @@ impl Confined {
         Confined {
             roots: roots.into(),
             module_cache: self.module_cache.clone(),
+            real_dirs: Arc::default(),
         }
     }
 
@@ -89,10 +95,10 @@ impl Confined {
 
     /// [`Confined::outside`], with the module cache counted as inside or not.
     fn outside_of(&self, path: &Path, cache_inside: bool) -> Option<String> {
-        let real = match std::fs::canonicalize(path) {
-            Ok(r) => r,
+        let real = match self.real_dirs.real(path) {
+            Some(r) => r,
             // A file that does not exist is not read either: the read says so.
-            Err(_) => lexically_absolute(path)?,
+            None => lexically_absolute(path)?,
         };
         if self.roots.iter().any(|r| real.starts_with(r)) {
             return None;
@@ -144,7 +150,9 @@ impl Sources for Confined {
     }
 
     fn canonical(&self, path: &Path) -> PathBuf {
-        Disk.canonical(path)
+        self.real_dirs
+            .real(path)
+            .unwrap_or_else(|| path.to_path_buf())
     }
 
     /// As [`Disk::resolve`], and the path must stay inside the roots.
@@ -159,6 +167,66 @@ impl Sources for Confined {
             }
             None => Ok(path),
         }
+    }
+}
+
+/// The real paths (symbolic links, `.` and `..` resolved: what
+/// [`std::fs::canonicalize`] gives) of the directories met so far. `realpath` reads
+/// every component of a path, one system call each, and does it again for the next
+/// file of the same directory: that was a fifth of `check`'s system time. Here a path
+/// costs one `lstat` of its last component once its directory is known. A
+/// [`Confined`] is made for one run (one `check`, one analysis of the editor server),
+/// so a directory is resolved once per run; the file itself is looked at on every
+/// call, and what does not exist is never remembered.
+/// (Keyed by the bytes of the path as given: hashing a `Path` walks its components.)
+#[derive(Debug, Default)]
+struct RealDirs(RwLock<HashMap<OsString, PathBuf>>);
+
+impl RealDirs {
+    /// The real path of `path`; `None` when it does not exist.
+    fn real(&self, path: &Path) -> Option<PathBuf> {
+        let name = match path.components().next_back() {
+            // Written as the last component (not `x/.` or `x/`, which `components`
+            // would also end with `x`, but resolve `x` when it is a link).
+            Some(Component::Normal(name))
+                if path
+                    .as_os_str()
+                    .as_encoded_bytes()
+                    .ends_with(name.as_encoded_bytes()) =>
+            {
+                name
+            }
+            _ => return std::fs::canonicalize(path).ok(),
+        };
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let dir = self.real_dir(parent)?;
+        if std::fs::symlink_metadata(path)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return std::fs::canonicalize(path).ok();
+        }
+        Some(dir.join(name))
+    }
+
+    fn real_dir(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(real) = self
+            .0
+            .read()
+            .ok()
+            .and_then(|m| m.get(dir.as_os_str()).cloned())
+        {
+            return Some(real);
+        }
+        let real = self.real(dir)?;
+        if let Ok(mut m) = self.0.write() {
+            m.insert(dir.as_os_str().to_os_string(), real.clone());
+        }
+        Some(real)
     }
 }
 
@@ -275,4 +343,65 @@ fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// The real path of every spelling, through links to folders and files, `.` and
+    /// `..`, is what `realpath` gives, and `None` where it fails.
+    #[test]
+    fn real_paths_are_those_of_realpath() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        std::fs::create_dir_all(d.join("a/b")).unwrap();
+        std::fs::create_dir_all(d.join("elsewhere/deep")).unwrap();
+        std::fs::write(d.join("a/b/t.json"), "{}").unwrap();
+        std::fs::write(d.join("elsewhere/deep/x.json"), "{}").unwrap();
+        symlink(d.join("elsewhere/deep"), d.join("a/link")).unwrap();
+        symlink("../elsewhere/deep/x.json", d.join("a/file-link.json")).unwrap();
+        symlink("b", d.join("a/rel")).unwrap();
+        symlink(d.join("nowhere"), d.join("a/dangling")).unwrap();
+        let dirs = RealDirs::default();
+        let spellings = [
+            "a/b/t.json",
+            "a/./b/t.json",
+            "a/b/../b/t.json",
+            "a/link/x.json",
+            "a/link/../deep/x.json",
+            "a/link/..",
+            "a/link/.",
+            "a/link/",
+            "a/link",
+            "a/file-link.json",
+            "a/rel/t.json",
+            "a/rel/../b/t.json",
+            "a/dangling",
+            "a/dangling/x.json",
+            "a/b/t.json/x",
+            "a/missing.json",
+            "a/b/../../a/link/x.json",
+            ".",
+            "",
+        ];
+        for _ in 0..2 {
+            // (twice: the second time from what was remembered)
+            for s in spellings {
+                let p = d.join(s);
+                assert_eq!(dirs.real(&p), std::fs::canonicalize(&p).ok(), "{s}");
+            }
+        }
+        // Relative spellings, against the working directory.
+        for s in [
+            "Cargo.toml",
+            "./src/lib.rs",
+            "src/../Cargo.toml",
+            "src/load",
+        ] {
+            let p = Path::new(s);
+            assert_eq!(dirs.real(p), std::fs::canonicalize(p).ok(), "{s}");
+        }
+    }
 }

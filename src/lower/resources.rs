@@ -6,7 +6,8 @@
 
 use super::env::{span, Env, Lowerer};
 use super::text::{
-    call, expression_node, literal_string_node, member, node, object, quote, str_node,
+    call, escape_format, expression_node, literal_string_node, member, node, object, quote,
+    str_node,
 };
 use super::values::Place;
 use crate::source::bicep::{Expr, ExprKind, ForExpr, ObjectItem, Statement};
@@ -105,6 +106,9 @@ impl<'a> Lowerer<'a> {
         }
         let name_node = self.resource_name_node(r, &env);
         members.push(member("name", name_node.span, name_node));
+        if let Some(deps) = self.depends_on_member(r, &env) {
+            members.push(deps);
+        }
         if let Some(ExprKind::Object(items)) = body.map(|b| &b.kind) {
             for item in items {
                 match item {
@@ -131,6 +135,63 @@ impl<'a> Lowerer<'a> {
             members.push(m);
         }
         object(members, span(stmt.span))
+    }
+
+    /// `dependsOn` as the compiler writes it in languageVersion 2.0: the parent
+    /// (`parent:` or the enclosing declaration) and the resources and modules listed in
+    /// `dependsOn:`, by symbolic name (`'acr'`, or `format('acrs[{0}]', i)` for an
+    /// element of a collection). Rules read it to tell which registry a child belongs
+    /// to when names are only known at deployment.
+    fn depends_on_member(&mut self, r: usize, env: &Env) -> Option<Member> {
+        let info = &self.sym.resources[r];
+        let (body, stmt) = (info.body, info.stmt);
+        let mut targets: Vec<(String, Option<&'a Expr>, crate::source::json::Span)> = Vec::new();
+        if let Some((p, index)) = info.parent() {
+            let at = body
+                .and_then(|b| b.property("parent"))
+                .map_or(span(stmt.keyword_span), |x| span(x.value.span));
+            targets.push((self.sym.resources[p].symbolic.clone(), index, at));
+        }
+        let listed = body
+            .and_then(|b| b.property("dependsOn"))
+            .map(|d| &d.value.kind);
+        if let Some(ExprKind::Array(items)) = listed {
+            for item in items {
+                let crate::source::bicep::ArrayItem::Value(item) = item else {
+                    continue;
+                };
+                let (target, index) = match &item.kind {
+                    ExprKind::Index { target, index, .. } => (&**target, Some(&**index)),
+                    _ => (item, None),
+                };
+                let symbolic = match self.sym.resource_ref(target, Some(r)) {
+                    Some(d) => self.sym.resources[d].symbolic.clone(),
+                    None => match self.sym.module_ref(target) {
+                        Some(m) => self.sym.modules[m].symbolic.to_string(),
+                        None => continue,
+                    },
+                };
+                targets.push((symbolic, index, span(item.span)));
+            }
+        }
+        if targets.is_empty() {
+            return None;
+        }
+        let at = targets[0].2;
+        let items = targets
+            .into_iter()
+            .map(|(symbolic, index, at)| match index {
+                None => str_node(&symbolic, at),
+                Some(ix) => {
+                    // At the index expression: a start no other expression node uses.
+                    let at = span(ix.span);
+                    let i = self.tx(ix, env);
+                    let fmt = quote(&format!("{}[{{0}}]", escape_format(&symbolic)));
+                    expression_node(&call("format", &[fmt, i]), at)
+                }
+            })
+            .collect();
+        Some(member("dependsOn", at, node(NodeKind::Array(items), at)))
     }
 
     /// The `scope:` of the nearest ancestor that has one.

@@ -16,6 +16,8 @@ pub mod sarif;
 pub mod text;
 
 #[cfg(test)]
+mod bicep_help_tests;
+#[cfg(test)]
 mod sample;
 
 pub use crate::check::{Report, Summary};
@@ -29,7 +31,7 @@ use crate::source::paths::{absolute_in, relative_to, working_dir};
 pub fn help<'r>(report: &'r Report, finding: &Finding) -> Option<&'r str> {
     let recommendation = report
         .rule(&finding.rule)
-        .map(|r| r.recommendation.as_str());
+        .map(|r| r.recommendation_for(&finding.location.file));
     if finding.rule != crate::rules::native::registry::UNREADABLE {
         return recommendation;
     }

@@ -161,7 +161,11 @@ pub fn to_sarif(report: &Report, base: &Path) -> Sarif {
 /// A descriptor for every rule that ran, then a minimal one for any other rule a
 /// finding names (an imported policy definition), so that every result has one.
 fn descriptors(report: &Report) -> Vec<ReportingDescriptor> {
-    let mut out: Vec<ReportingDescriptor> = report.rules.iter().map(descriptor).collect();
+    let mut out: Vec<ReportingDescriptor> = report
+        .rules
+        .iter()
+        .map(|r| descriptor(r, recommendation(report, r)))
+        .collect();
     for f in &report.findings {
         if !out.iter().any(|d| d.id == f.rule) {
             out.push(
@@ -181,13 +185,33 @@ fn descriptors(report: &Report) -> Vec<ReportingDescriptor> {
     out
 }
 
-fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
+/// A rule's recommendation in the syntax of the files it reports on: Bicep when all
+/// its findings are in Bicep files, both when the run mixes Bicep and JSON.
+fn recommendation(report: &Report, rule: &RuleMeta) -> String {
+    let mut files = report.findings.iter().filter(|f| f.rule == rule.id);
+    let Some(first) = files.next() else {
+        return rule.recommendation.clone();
+    };
+    let syntax = |f: &crate::rules::finding::Finding| rule.recommendation_for(&f.location.file);
+    let one = syntax(first);
+    if files.all(|f| syntax(f) == one) {
+        one.to_string()
+    } else {
+        format!(
+            "{} In Bicep: {}",
+            rule.recommendation,
+            rule.recommendation_bicep.as_deref().unwrap_or_default()
+        )
+    }
+}
+
+fn descriptor(rule: &RuleMeta, recommendation: String) -> ReportingDescriptor {
     let docs = &rule.docs;
     let help_text = format!(
         "{}\n\nWhy is this bad? {}\n\nRecommendation: {}\n\nExample (non-compliant):\n{}\n\nUse instead:\n{}",
         docs.what_it_does,
         docs.why_is_this_bad,
-        rule.recommendation,
+        recommendation,
         docs.example.trim_end(),
         docs.use_instead.trim_end()
     );
@@ -204,7 +228,7 @@ fn descriptor(rule: &RuleMeta) -> ReportingDescriptor {
          ## Example\n\n```{}\n{}\n```\n\n## Use instead\n\n```{}\n{}\n```\n",
         docs.what_it_does,
         docs.why_is_this_bad,
-        rule.recommendation,
+        recommendation,
         language(&docs.example),
         docs.example.trim_end(),
         language(&docs.use_instead),

@@ -71,6 +71,10 @@ pub struct RuleMeta {
     #[serde(default)]
     pub when_omitted: Option<String>,
     pub recommendation: String,
+    /// The recommendation in Bicep syntax (`adminUserEnabled: false`, `if (false)`),
+    /// shown for findings in Bicep files; absent when the recommendation has no syntax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation_bicep: Option<String>,
     pub help_uri: String,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -79,6 +83,18 @@ pub struct RuleMeta {
     #[serde(default)]
     pub fix: Option<serde_json::Value>,
     pub docs: RuleDocs,
+}
+
+impl RuleMeta {
+    /// The recommendation in the syntax of the file a finding is in.
+    pub fn recommendation_for(&self, path: &std::path::Path) -> &str {
+        let bicep = crate::source::file::Language::of(path)
+            .is_some_and(crate::source::file::Language::is_bicep);
+        match &self.recommendation_bicep {
+            Some(b) if bicep => b,
+            _ => &self.recommendation,
+        }
+    }
 }
 
 /// Parse one rule file.

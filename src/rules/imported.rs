@@ -100,6 +100,7 @@ fn meta_for(def: &PolicyDefinition) -> RuleMeta {
         message: def.display_name.clone(),
         when_omitted: None,
         recommendation: def.description.clone(),
+        recommendation_bicep: None,
         help_uri: format!(
             "https://portal.azure.com/#view/Microsoft_Azure_Policy/PolicyDetailBlade/definitionId/%2Fproviders%2FMicrosoft.Authorization%2FpolicyDefinitions%2F{}",
             def.name

@@ -130,52 +130,26 @@ enum Found {
 /// alone (100,000 keys took 20 s with a linear search).
 #[derive(Default)]
 struct MemberKeys {
-    /// The tables are in use (the object grew past [`LINEAR_LOOKUP_MAX`]).
-    hashed: bool,
+    /// One bit per [`key_class`] of the keys added: a key whose bit is clear has no
+    /// member with the same key, even but for case, so most keys are found new
+    /// without a scan or a hash (their lengths and first and last letters differ).
+    classes: u128,
+    /// Made when the object grows past [`LINEAR_LOOKUP_MAX`] (most never do, and
+    /// making a hash table costs more than scanning a few keys).
+    tables: Option<Box<KeyTables>>,
+}
+
+#[derive(Default)]
+struct KeyTables {
     /// The first member of each key ignoring case.
     any_case: std::collections::HashMap<NoCase, usize>,
     /// Every member whose key another member has but for case, by exact key.
     twins: std::collections::HashMap<Str, usize>,
 }
 
-impl MemberKeys {
-    /// Look `key` up among `members` (those added so far).
-    fn find(&mut self, members: &[Member], key: &Str) -> Found {
-        if members.len() < LINEAR_LOOKUP_MAX {
-            let mut case_twin = false;
-            for (i, m) in members.iter().enumerate() {
-                if m.key == *key {
-                    return Found::Duplicate(i);
-                }
-                case_twin |= m.key.eq_ignore_ascii_case(key);
-            }
-            return Found::New { case_twin };
-        }
-        if !self.hashed {
-            self.hashed = true;
-            for i in 0..members.len() {
-                let twin = self.any_case.contains_key(&NoCase(members[i].key.clone()));
-                self.pushed(members, i, twin);
-            }
-        }
-        let Some(&first) = self.any_case.get(&NoCase(key.clone())) else {
-            return Found::New { case_twin: false };
-        };
-        if members[first].key == *key {
-            return Found::Duplicate(first);
-        }
-        match self.twins.get(key) {
-            Some(&i) => Found::Duplicate(i),
-            None => Found::New { case_twin: true },
-        }
-    }
-
-    /// Record that `members[index]` was added (after [`MemberKeys::find`] found it
-    /// new), with whether it is a case twin.
+impl KeyTables {
+    /// Record that `members[index]` was added, with whether it is a case twin.
     fn pushed(&mut self, members: &[Member], index: usize, case_twin: bool) {
-        if !self.hashed {
-            return;
-        }
         let key = &members[index].key;
         if !case_twin {
             self.any_case.entry(NoCase(key.clone())).or_insert(index);
@@ -189,6 +163,65 @@ impl MemberKeys {
                 .or_insert(first);
         }
     }
+}
+
+impl MemberKeys {
+    /// Look `key` up among `members` (those added so far).
+    fn find(&mut self, members: &[Member], key: &Str) -> Found {
+        if self.classes & key_class(key) == 0 {
+            return Found::New { case_twin: false };
+        }
+        if members.len() < LINEAR_LOOKUP_MAX {
+            let mut case_twin = false;
+            for (i, m) in members.iter().enumerate() {
+                if m.key == *key {
+                    return Found::Duplicate(i);
+                }
+                case_twin |= m.key.eq_ignore_ascii_case(key);
+            }
+            return Found::New { case_twin };
+        }
+        let tables = self.tables.get_or_insert_with(|| {
+            let mut t = Box::<KeyTables>::default();
+            for (i, m) in members.iter().enumerate() {
+                let twin = t.any_case.contains_key(&NoCase(m.key.clone()));
+                t.pushed(members, i, twin);
+            }
+            t
+        });
+        let Some(&first) = tables.any_case.get(&NoCase(key.clone())) else {
+            return Found::New { case_twin: false };
+        };
+        if members[first].key == *key {
+            return Found::Duplicate(first);
+        }
+        match tables.twins.get(key) {
+            Some(&i) => Found::Duplicate(i),
+            None => Found::New { case_twin: true },
+        }
+    }
+
+    /// Record that `members[index]` was added (after [`MemberKeys::find`] found it
+    /// new), with whether it is a case twin.
+    #[inline]
+    fn pushed(&mut self, members: &[Member], index: usize, case_twin: bool) {
+        self.classes |= key_class(&members[index].key);
+        if let Some(t) = &mut self.tables {
+            t.pushed(members, index, case_twin);
+        }
+    }
+}
+
+/// The bit of `key`'s class among 128: keys equal but for ASCII case have the same
+/// length and the same first and last letters ignoring case, so the same class.
+fn key_class(key: &str) -> u128 {
+    let b = key.as_bytes();
+    let first = b.first().map_or(0, u8::to_ascii_lowercase) as u32;
+    let last = b.last().map_or(0, u8::to_ascii_lowercase) as u32;
+    let h = (b.len() as u32).wrapping_mul(0x9E37_79B1)
+        ^ first.wrapping_mul(0x85EB_CA6B)
+        ^ last.wrapping_mul(0xC2B2_AE35);
+    1u128 << (h.wrapping_mul(0x2545_F491) >> 25)
 }
 
 /// A load error at a byte offset.

@@ -48,6 +48,8 @@ pub struct BodyTypes {
     prefixes: Vec<String>,
     /// Finds any of the functions that make every body read, ignoring ASCII case.
     every_body_if_called: Option<Regex>,
+    /// Those functions' names, lowercase.
+    every_body_words: Vec<String>,
     /// Types whose bodies are read only for what they say about another resource
     /// (a private endpoint's target registry): in a template whose text does not
     /// name `companion_marker`, they alone do not make it worth evaluating.
@@ -68,6 +70,10 @@ impl BodyTypes {
             every_body_if_called: (!every_body_if_called.is_empty())
                 .then(|| any_ignoring_ascii_case(every_body_if_called))
                 .flatten(),
+            every_body_words: every_body_if_called
+                .iter()
+                .map(|w| w.to_ascii_lowercase())
+                .collect(),
             ..Default::default()
         };
         for t in types {
@@ -142,11 +148,27 @@ pub fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
 impl Bodies {
     /// `self`, or `All` when one of the template's file texts calls for every body.
     pub fn for_template<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> Bodies {
+        self.for_template_noting(texts, &mut Vec::new())
+    }
+
+    /// [`Bodies::for_template`], adding to `absent` the (lowercase) names of the
+    /// functions it looked for in `texts` and found in none.
+    pub fn for_template_noting<'a>(
+        &self,
+        texts: impl IntoIterator<Item = &'a str>,
+        absent: &mut Vec<String>,
+    ) -> Bodies {
         match self {
             Bodies::Only(types) if texts.into_iter().any(|t| types.reads_every_body(t)) => {
                 Bodies::All
             }
-            other => other.clone(),
+            Bodies::Only(types) => {
+                if types.every_body_if_called.is_some() {
+                    absent.extend(types.every_body_words.iter().cloned());
+                }
+                self.clone()
+            }
+            Bodies::All => Bodies::All,
         }
     }
 
@@ -390,6 +412,15 @@ mod tests {
             only.for_template(["a", "acr.listCredentials()"]),
             Bodies::All
         ));
+        // What was looked for and found nowhere is noted, and only that.
+        let mut absent = Vec::new();
+        only.for_template_noting(["a", "b"], &mut absent);
+        assert_eq!(absent, ["listcredentials"]);
+        let mut absent = Vec::new();
+        only.for_template_noting(["a", "LISTcredentials("], &mut absent);
+        assert!(absent.is_empty());
+        Bodies::All.for_template_noting(["a"], &mut absent);
+        assert!(absent.is_empty());
     }
 
     #[test]

@@ -99,6 +99,10 @@ pub struct Expansion {
     pub work: (u64, u64),
     /// Lookups over `resources`, built on first use.
     pub index: ResourceIndex,
+    /// Names (lowercase) that expanding searched every file text for, ASCII case
+    /// ignored, and found in none (the functions that make every body read): a rule
+    /// need not search again ([`Expansion::names_nowhere`]).
+    pub absent_words: Vec<String>,
 }
 
 /// Lookups over an expansion's resources, each built once, on first use, after the
@@ -165,6 +169,14 @@ pub fn expand_files(
 impl Expansion {
     pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
         self.files.get(id as usize)
+    }
+
+    /// Whether it is known that no file text of the expansion names `word` (ASCII
+    /// case ignored); `false` when it does, or when that was not searched.
+    pub fn names_nowhere(&self, word: &str) -> bool {
+        self.absent_words
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case(word))
     }
 
     /// Indexes of the resources of a type (case-insensitive), in order.

@@ -89,9 +89,10 @@ fn expand_top_within_limits(
         budget: Rc::new(Budget::new(&options.limits)),
         limits: options.limits.clone(),
         parsed: HashSet::new(),
-        bodies: options
-            .bodies
-            .for_template(exp.files.iter().map(|f| f.source.text.as_str())),
+        bodies: options.bodies.for_template_noting(
+            exp.files.iter().map(|f| f.source.text.as_str()),
+            &mut exp.absent_words,
+        ),
     };
     let scope_kind =
         ScopeKind::from_schema(root.get("$schema").and_then(Node::as_str).unwrap_or(""));

@@ -110,8 +110,16 @@ fn visit(node: &Node, text: &str, parsed: &dyn Fn(u32) -> bool, found: &mut Vec<
 const MAX_REMEMBERED: usize = 32 * 1024;
 const MAX_REMEMBERED_LEN: usize = 256;
 
+// Sized for a run over a few thousand templates (growing it rehashes every entry),
+// and hashed with a fast seeded hash: a lookup is most of what checking a known
+// expression costs (the memo is bounded, so no input can make its table costly).
+type Remembered = HashSet<Box<str>, foldhash::fast::RandomState>;
+
 thread_local! {
-    static VALID: RefCell<HashSet<Box<str>>> = RefCell::new(HashSet::new());
+    static VALID: RefCell<Remembered> = RefCell::new(Remembered::with_capacity_and_hasher(
+        MAX_REMEMBERED / 4,
+        foldhash::fast::RandomState::default(),
+    ));
 }
 
 fn known_valid(expression: &str) -> bool {

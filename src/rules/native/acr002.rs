@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
-use crate::arm::eval::{name_key, parse_resource_id};
 use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
 use crate::arm::value::{Term, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_related};
 use super::registry::{NativeRule, Reads};
+use super::resolve::registry_of_child;
 
 const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 const REPLICATION: &str = "Microsoft.ContainerRegistry/registries/replications";
@@ -70,7 +70,8 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         if let Some(d) = detail {
             message.push_str(&format!(" ({d})"));
         }
-        message.push_str("; guard it with \"condition\": false");
+        message.push_str("; guard it with ");
+        message.push_str(guard(exp, r.file));
         let key = format!("{}#{:?}", super::name_text(&r.name), r.copy);
         out.push(resource_finding(
             input,
@@ -90,6 +91,15 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
     out
 }
 
+/// The guard that keeps a resource out, in the syntax of the file it is written in.
+fn guard(exp: &Expansion, file: crate::arm::eval::FileId) -> &'static str {
+    if exp.file(file).is_some_and(|f| f.lowered) {
+        "if (false)"
+    } else {
+        "\"condition\": false"
+    }
+}
+
 fn display(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
@@ -102,55 +112,10 @@ fn display(v: &Value) -> String {
     }
 }
 
-/// The registry a replication belongs to: its parent in nested form, the first
-/// segment of its name, or the registry its `dependsOn` names.
+/// The registry a replication belongs to (see [`registry_of_child`]: its parent,
+/// the first segment of its name, known or a deterministic term, or its `dependsOn`).
 fn registry_of(exp: &Expansion, i: usize) -> Option<&ExpandedResource> {
-    let r = &exp.resources[i];
-    if let Some(p) = r.parent.and_then(|p| exp.resources.get(p)) {
-        if p.resource_type.eq_ignore_ascii_case(REGISTRY) {
-            return Some(p);
-        }
-    }
-    let registries = || exp.resources_of_type(REGISTRY).map(|(_, x)| x);
-    if let Some(name) = r.name.as_str() {
-        if let Some((reg, _)) = name.split_once('/') {
-            let found = registries()
-                .filter(|x| x.name.as_str().is_some_and(|n| n.eq_ignore_ascii_case(reg)))
-                .min_by_key(|x| (x.deployment != r.deployment) as u8);
-            if found.is_some() {
-                return found;
-            }
-        }
-    }
-    let depends = r
-        .body
-        .get("dependsOn")
-        .and_then(Value::as_array)
-        .unwrap_or(&[]);
-    for d in depends {
-        let target = match d {
-            Value::String(s) if s.contains('/') => parse_resource_id(s).map(|x| (Some(x), None)),
-            Value::String(s) => Some((None, Some(s.to_string()))),
-            Value::Unknown(u) => u.resource.as_deref().cloned().map(|x| (Some(x), None)),
-            _ => None,
-        };
-        let found = match target {
-            Some((Some(rr), _)) => registries().find(|x| {
-                rr.resource_type.eq_ignore_ascii_case(REGISTRY)
-                    && name_key(&x.name).is_some_and(|n| n.eq_ignore_ascii_case(&rr.name))
-            }),
-            Some((None, Some(sym))) => registries().find(|x| {
-                x.symbolic
-                    .as_deref()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(&sym))
-            }),
-            _ => None,
-        };
-        if found.is_some() {
-            return found;
-        }
-    }
-    None
+    registry_of_child(exp, i).and_then(|g| exp.resources.get(g))
 }
 
 /// A way the home region could equal the replica's region.
@@ -338,9 +303,10 @@ fn complete_mode(input: &RuleInput, out: &mut Vec<Finding>) {
             Level::Warning,
             Status::Fail,
             format!(
-                "registry {} has replications but does not declare its home replica ({}); a complete-mode deployment would try to delete it: declare it with \"condition\": false",
+                "registry {} has replications but does not declare its home replica ({}); a complete-mode deployment would try to delete it: declare it with {}",
                 super::name_text(&reg.name),
-                display(&home)
+                display(&home),
+                guard(exp, reg.file)
             ),
             Vec::new(),
             "complete-mode-home-replica",

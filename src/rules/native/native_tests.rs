@@ -346,3 +346,53 @@ fn acr020_scopes_and_roles() {
         fs[0].message
     );
 }
+
+/// ACR002 sees a home replica declared as a Bicep child (`parent:` or nested) of a
+/// registry whose name is unknown, as it does in the equivalent JSON.
+#[test]
+fn acr002_bicep_child_replica_of_a_registry_with_an_unknown_name() {
+    use crate::rules::native::testing::file_findings;
+    let names = [
+        ("param registryName string", "registryName"),
+        ("", "'acr${uniqueString(resourceGroup().id)}'"),
+        (
+            "@allowed(['acrone', 'acrtwo'])\nparam registryName string",
+            "registryName",
+        ),
+    ];
+    for (params, name) in names {
+        let head = format!(
+            "{params}\nparam location string = resourceGroup().location\nresource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {{\n  name: {name}\n  location: location\n  sku: {{ name: 'Premium' }}\n"
+        );
+        let parent = format!(
+            "{head}}}\nresource replica 'Microsoft.ContainerRegistry/registries/replications@2025-04-01' = {{\n  parent: registry\n  name: location\n  location: location\n}}\n"
+        );
+        let nested = format!(
+            "{head}  resource replica 'replications' = {{\n    name: location\n    location: location\n  }}\n}}\n"
+        );
+        let guarded = parent.replace(
+            "= {\n  parent: registry",
+            "= if (false) {\n  parent: registry",
+        );
+        for (form, text, expected) in [
+            ("parent", &parent, 1),
+            ("nested", &nested, 1),
+            ("guarded", &guarded, 0),
+        ] {
+            let fs = file_findings("ACR002", "main.bicep", text);
+            assert_eq!(
+                fs.len(),
+                expected,
+                "{form}, registry named {name}: {:?}",
+                fs.iter().map(|f| &f.message).collect::<Vec<_>>()
+            );
+            if expected == 1 {
+                assert_eq!(
+                    (fs[0].status, fs[0].level),
+                    (Status::Fail, Level::Error),
+                    "{form} {name}"
+                );
+            }
+        }
+    }
+}

@@ -66,10 +66,43 @@ pub fn is_type(r: &ExpandedResource, ty: &str) -> bool {
 pub fn name_segments(v: &Value) -> Option<Vec<String>> {
     match v {
         Value::String(s) => Some(s.split('/').map(str::to_string).collect()),
+        // A segment that is itself a `format`/`concat` (`⟦format('acr{0}', …)⟧` in a
+        // child's `format('{0}/{1}', …)`) is keyed as the resource it names is.
         Value::Unknown(u) => match term::of(u.term.as_ref()?).render() {
-            Some(rendered) => Some(split_segments(&rendered)),
+            Some(rendered) => Some(
+                split_segments(&rendered)
+                    .into_iter()
+                    .flat_map(rendered_segment)
+                    .collect(),
+            ),
             None => Some(vec![v.term()]),
         },
+        // A name chosen among a parameter's allowed values: per segment, the value
+        // all candidates share, or a key naming the parameter and its choices.
+        Value::Candidates(c) => {
+            let split: Vec<Vec<&str>> = c
+                .values
+                .iter()
+                .map(|v| v.as_str().map(|s| s.split('/').collect()))
+                .collect::<Option<_>>()?;
+            let n = split.first()?.len();
+            if split.iter().any(|s| s.len() != n) {
+                return None;
+            }
+            Some(
+                (0..n)
+                    .map(|k| {
+                        let first = split[0][k];
+                        if split.iter().all(|s| s[k].eq_ignore_ascii_case(first)) {
+                            first.to_string()
+                        } else {
+                            let choices: Vec<&str> = split.iter().map(|s| s[k]).collect();
+                            format!("⟦{}∈{}⟧", c.parameter, choices.join("|"))
+                        }
+                    })
+                    .collect(),
+            )
+        }
         _ => None,
     }
 }
@@ -232,13 +265,7 @@ pub fn registry_of_child(exp: &Expansion, idx: usize) -> Option<usize> {
         .unwrap_or(&[]);
     for d in depends {
         let found = match d {
-            Value::String(s) if !s.contains('/') => registries(exp)
-                .find(|(_, x)| {
-                    x.symbolic
-                        .as_deref()
-                        .is_some_and(|sym| sym.eq_ignore_ascii_case(s))
-                })
-                .map(|(i, _)| i),
+            Value::String(s) if !s.contains('/') => registry_by_symbol(exp, s, r),
             other => target_of(other)
                 .filter(|t| t.is(REGISTRY) && t.names.len() == 1)
                 .and_then(|t| find_registry(exp, &t.names[0], &r.deployment)),
@@ -248,6 +275,27 @@ pub fn registry_of_child(exp: &Expansion, idx: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// The registry a languageVersion 2.0 `dependsOn` entry names, seen from `from`:
+/// `acr`, or `acrs[2]` for one element of a collection; declared in the same
+/// deployment (symbolic names are per template).
+fn registry_by_symbol(exp: &Expansion, entry: &str, from: &ExpandedResource) -> Option<usize> {
+    let (symbol, index) = match entry.strip_suffix(']').and_then(|e| e.split_once('[')) {
+        Some((symbol, i)) => (symbol, Some(i.trim().parse::<i64>().ok()?)),
+        None => (entry, None),
+    };
+    registries(exp)
+        .filter(|(_, x)| {
+            x.deployment == from.deployment
+                && x.file == from.file
+                && x.symbolic
+                    .as_deref()
+                    .is_some_and(|sym| sym.eq_ignore_ascii_case(symbol))
+                && index.is_none_or(|i| x.copy.last().is_some_and(|(_, c)| *c == i))
+        })
+        .map(|(i, _)| i)
+        .next()
 }
 
 /// What is known of a registry's `sku.name`.

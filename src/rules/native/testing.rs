@@ -54,3 +54,44 @@ pub fn template(parameters: &str, resources: &str) -> String {
 }}"#
     )
 }
+
+/// Expand a file given as text (a `.bicep` is lowered), read as if it were `path`,
+/// with no parameter file and the resource group in `westus`.
+pub fn expand_file(path: &str, text: &str) -> Expansion {
+    let (files, options) = one_file(path, text);
+    crate::load::Loader::new(&files)
+        .expand(Path::new(path), &options)
+        .expect("test file expands")
+}
+
+/// The findings of rule `id` on a file given as text, as [`expand_file`] reads it.
+pub fn file_findings(id: &str, path: &str, text: &str) -> Vec<Finding> {
+    let (files, options) = one_file(path, text);
+    let exp = crate::load::Loader::new(&files)
+        .expand(Path::new(path), &options)
+        .expect("test file expands");
+    let engine = Engine::builtin().expect("built-in rules load");
+    let input = EngineInput {
+        expansion: &exp,
+        options: &options,
+        mode: DeploymentMode::Incremental,
+        template_path: Path::new(path),
+        sources: &files,
+    };
+    engine
+        .run(&input)
+        .into_iter()
+        .filter(|f| f.rule == id)
+        .collect()
+}
+
+fn one_file(path: &str, text: &str) -> (crate::source::sources::Memory, ExpandOptions) {
+    let mut files = crate::source::sources::Memory::default();
+    files.0.insert(path.into(), text.to_string());
+    let mut options = ExpandOptions {
+        no_parameter_discovery: true,
+        ..Default::default()
+    };
+    options.context.location = Some("westus".into());
+    (files, options)
+}

@@ -131,3 +131,135 @@ fn private_endpoints_link_by_id_group_and_manual_approval() {
     let three = private_links(&exp, 2);
     assert!(three.iter().all(|l| l.resource == 6), "{three:?}");
 }
+
+/// Every child type under a registry (the alias table's `registries/...` sections),
+/// declared in Bicep with `parent:` or nested in the registry, or in JSON as a
+/// `format('{0}/{1}', ...)` name without `dependsOn`, is linked to its registry for
+/// every way the registry's name can be unknown.
+#[test]
+fn every_child_type_finds_a_registry_whose_name_is_unknown() {
+    let child_types: Vec<&str> = include_str!("../../aliases.txt")
+        .lines()
+        .filter_map(|l| l.strip_prefix("[Microsoft.ContainerRegistry/registries/"))
+        .filter_map(|l| l.split(']').next())
+        .collect();
+    assert!(child_types.len() >= 15, "{child_types:?}");
+    // (parameters, registry name in Bicep, the same in ARM)
+    let names = [
+        (
+            "param registryName string",
+            "registryName",
+            "parameters('registryName')",
+        ),
+        (
+            "",
+            "'acr${uniqueString(resourceGroup().id)}'",
+            "format('acr{0}', uniqueString(resourceGroup().id))",
+        ),
+        (
+            "param prefix string",
+            "take('${prefix}${uniqueString(resourceGroup().id)}', 50)",
+            "take(format('{0}{1}', parameters('prefix'), uniqueString(resourceGroup().id)), 50)",
+        ),
+        (
+            "@allowed(['acrone', 'acrtwo'])\nparam registryName string",
+            "registryName",
+            "parameters('registryName')",
+        ),
+        (
+            "param names array",
+            "toLower(names[0])",
+            "toLower(parameters('names')[0])",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for ty in &child_types {
+        let segments: Vec<&str> = ty.split('/').collect();
+        let depth = segments.len();
+        for (params, bicep_name, arm_name) in &names {
+            let arm_params = if params.is_empty() {
+                String::new()
+            } else {
+                let t = if params.ends_with("array") {
+                    "array"
+                } else {
+                    "string"
+                };
+                let allowed = if params.contains("@allowed") {
+                    r#", "allowedValues": ["acrone", "acrtwo"]"#
+                } else {
+                    ""
+                };
+                let name = params.rsplit(' ').nth(1).unwrap_or_default();
+                format!(r#""{name}": {{ "type": "{t}"{allowed} }}"#)
+            };
+            // `parent:` chains: the registry, then one resource per type segment.
+            let mut parent_form = format!(
+                "{params}\nresource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {{\n  name: {bicep_name}\n  location: 'westus'\n  sku: {{ name: 'Premium' }}\n}}\n"
+            );
+            let mut parent = "registry".to_string();
+            let mut nested = String::new();
+            for k in 0..segments.len() {
+                let full = format!(
+                    "Microsoft.ContainerRegistry/registries/{}",
+                    segments[..=k].join("/")
+                );
+                parent_form.push_str(&format!(
+                    "resource c{k} '{full}@2025-04-01' = {{\n  parent: {parent}\n  name: 'child{k}'\n}}\n"
+                ));
+                parent = format!("c{k}");
+            }
+            for (k, seg) in segments.iter().enumerate().rev() {
+                nested =
+                    format!("  resource c{k} '{seg}' = {{\n    name: 'child{k}'\n{nested}}}\n");
+            }
+            let nested_form = format!(
+                "{params}\nresource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {{\n  name: {bicep_name}\n  location: 'westus'\n  sku: {{ name: 'Premium' }}\n{nested}}}\n"
+            );
+            let child_name = (0..depth)
+                .map(|k| format!("'child{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let placeholders = (0..=depth)
+                .map(|k| format!("{{{k}}}"))
+                .collect::<Vec<_>>()
+                .join("/");
+            let json_form = template(
+                &arm_params,
+                &[
+                    format!(
+                        r#"{{ "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-04-01", "name": "[{arm_name}]", "location": "westus", "sku": {{ "name": "Premium" }} }}"#
+                    ),
+                    format!(
+                        r#"{{ "type": "Microsoft.ContainerRegistry/registries/{ty}", "apiVersion": "2025-04-01", "name": "[format('{placeholders}', {arm_name}, {child_name})]" }}"#
+                    ),
+                ]
+                .join(","),
+            );
+            let cases = [
+                ("parent", "main.bicep", parent_form),
+                ("nested", "main.bicep", nested_form),
+                ("json", "main.json", json_form),
+            ];
+            for (form, path, text) in cases {
+                let exp = crate::rules::native::testing::expand_file(path, &text);
+                let full = format!("Microsoft.ContainerRegistry/registries/{ty}");
+                let reg = exp.resources.iter().position(|r| is_type(r, REGISTRY));
+                let child = exp.resources.iter().rposition(|r| is_type(r, &full));
+                match (reg, child) {
+                    (Some(reg), Some(child)) if registry_of_child(&exp, child) == Some(reg) => {}
+                    (reg, child) => failures.push(format!(
+                        "{ty}, {form}, registry named {bicep_name}: registry {reg:?}, child {child:?}, linked to {:?}",
+                        child.and_then(|c| registry_of_child(&exp, c))
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} not linked:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
