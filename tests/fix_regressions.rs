@@ -407,3 +407,55 @@ fn the_literal_a_value_comes_from_is_edited_through_not_and_equals() {
         )
     );
 }
+
+/// The FAQ's situation with a registry whose name is only known at deployment
+/// (`acr` + `uniqueString(…)`, as the shipped example and most starters name it): the
+/// replica loop is still tied to its registry and gets the per-iteration guard, in
+/// ARM and in Bicep; a second run changes nothing.
+#[test]
+fn a_replica_loop_of_a_registry_named_at_deployment_gets_the_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/registry.json"),
+    )
+    .unwrap();
+    write(d, "registry.json", &example);
+    let bicep = "param location string = 'westeurope'
+param replicaLocations array = ['West Europe', 'northeurope']
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'acr${uniqueString(resourceGroup().id)}'
+  location: location
+  sku: { name: 'Premium' }
+}
+
+resource replicas 'Microsoft.ContainerRegistry/registries/replications@2025-11-01' = [for loc in replicaLocations: {
+  parent: registry
+  name: replace(toLower(loc), ' ', '')
+  location: loc
+  properties: {}
+}]
+";
+    write(d, "main.bicep", bicep);
+    for name in ["registry.json", "main.bicep"] {
+        assert!(check_rules(d, name).contains("\"ACR002\""), "{name}");
+        let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR002", name]);
+        assert!(err.contains("fixed 1 issue in"), "{name}: {err}");
+        assert!(!err.contains("internal error"), "{name}: {err}");
+        assert!(!err.contains('\u{27e6}'), "{name}: {err}");
+        assert!(!check_rules(d, name).contains("\"ACR002\""), "{name}");
+        // A second run changes nothing (the example's ACR001, not selected, remains).
+        let (_, diff, err) = acrlint(d, &["fix", "--rule", "ACR002", "--diff", name]);
+        assert_eq!(diff, "", "{name}: {err}");
+        assert!(!err.contains("ACR002"), "{name}: {err}");
+    }
+    assert!(read(d, "registry.json").contains(
+        "\"condition\": \"[not(equals(replace(toLower(parameters('replicaLocations')[copyIndex()]), ' ', ''), replace(toLower(parameters('location')), ' ', '')))]\""
+    ));
+    assert!(
+        read(d, "main.bicep").contains("if ("),
+        "{}",
+        read(d, "main.bicep")
+    );
+}

@@ -288,27 +288,29 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
         // iteration of a loop); the loop's other iterations keep their condition.
         let guarded = mine.iter().any(|c| {
             c.spec.guard
-                && c.finding
+                && (c
+                    .finding
                     .resource_name
                     .as_deref()
                     .is_some_and(|n| n.eq_ignore_ascii_case(&b.name))
+                    || super::guard::is_home_iteration(before, &c.finding, b))
         });
         if b.resource_type != a.resource_type || (b.name != a.name && !anything) {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
-                format!("resource {} changed its type or name", b.name),
+                format!("resource {} changed its type or name", b.shown()),
             );
         }
         if b.condition != a.condition && !guarded {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
-                format!("the condition of {} changed", b.name),
+                format!("the condition of {} changed", b.shown()),
             );
         }
         if guarded && a.condition != serde_json::Value::Bool(false) {
             return internal(
                 &mine,
-                format!("{} is not guarded by a condition that is false", b.name),
+                format!("{} is not guarded by a condition that is false", b.shown()),
             );
         }
         let mut changed = Vec::new();
@@ -323,7 +325,10 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
             if !intended {
                 return internal(
                     if mine.is_empty() { candidates } else { &mine },
-                    format!("{path} of {} changed, which no fix meant to change", b.name),
+                    format!(
+                        "{path} of {} changed, which no fix meant to change",
+                        b.shown()
+                    ),
                 );
             }
         }
@@ -340,7 +345,12 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 if !holds {
                     return internal(
                         &[c],
-                        format!("{} of {} is not {} after the fix", s.path, a.name, s.value),
+                        format!(
+                            "{} of {} is not {} after the fix",
+                            s.path,
+                            a.shown(),
+                            s.value
+                        ),
                     );
                 }
             }

@@ -24,6 +24,19 @@ pub(super) struct Resource {
     pub body: serde_json::Value,
 }
 
+impl Resource {
+    /// The name for a message: the evaluated name, or, when it is only known at
+    /// deployment, the resource's type (never the evaluator's notation).
+    pub(super) fn shown(&self) -> String {
+        if self.name.contains('\u{27e6}') {
+            let kind = self.resource_type.rsplit('/').next().unwrap_or("resource");
+            format!("the {kind} whose name is only known at deployment")
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
 /// The resources of the file itself (not of its modules), in the order written.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct Model {
