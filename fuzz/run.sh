@@ -3,7 +3,7 @@
 # the corpus libFuzzer grows stay out of git, in fuzz/corpus/).
 #
 #   fuzz/run.sh TARGET [SECONDS]
-#     TARGET: jsonc_expand | expression | bicep | report | cli_tree | rules_scale
+#     TARGET: jsonc_expand | expression | bicep | report | cli_tree | rules_scale | fix_edits
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); on a stable toolchain the nightly
 # flags it uses are allowed with RUSTC_BOOTSTRAP=1, which this script sets.
@@ -34,8 +34,9 @@ if [ -z "$(ls -A "$SEEDS")" ]; then
       find "$SHARED" -name '*.bicep' -size -48k | sort |
         while read -r f; do cp "$f" "$SEEDS/$(echo "$f" | md5sum | cut -c1-16).bicep"; done
       ;;
-    report | cli_tree | rules_scale)
-      # Generators: any bytes describe a report, a tree, a set of resources.
+    report | cli_tree | rules_scale | fix_edits)
+      # Generators: any bytes describe a report, a tree, a set of resources, a
+      # registry and the writes into it.
       head -c 4096 /dev/urandom >"$SEEDS/seed"
       ;;
     *) echo "unknown target $TARGET" >&2; exit 2 ;;

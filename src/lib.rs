@@ -90,6 +90,13 @@ pub mod syntax {
     pub use crate::source::json;
 }
 
+/// The edit engine's invariants on generated registries, for the property test and
+/// the fuzz target.
+pub mod fix_invariants {
+    pub use crate::fix::invariants::{check_random_edits, Choices, Outcome};
+    pub use crate::source::file::Language;
+}
+
 /// The caps on reading, parsing and evaluation.
 pub mod limits {
     pub use crate::arm::limits::*;

@@ -306,7 +306,9 @@ fn fix_tree_safely(source: &Path) -> (usize, usize) {
         if r.changed() {
             changed += 1;
             let text = r.fixed.trim_start_matches('\u{feff}');
-            if f.extension().is_some_and(|e| e == "bicep") {
+            if f.extension()
+                .is_some_and(|e| e == "bicep" || e == "bicepparam")
+            {
                 assert!(
                     acrlint::syntax::bicep::parse(text).diagnostics.is_empty(),
                     "{}",

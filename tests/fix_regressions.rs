@@ -230,14 +230,8 @@ fn properties_the_api_version_cannot_carry_are_not_added() {
     );
 }
 
-#[test]
-fn a_parameter_file_is_fixed_where_the_value_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(
-        d,
-        "main.bicep",
-        "param adminEnabled bool = false
+/// A registry whose admin user is the parameter `adminEnabled` (default off).
+const ADMIN_FROM_PARAMETER: &str = "param adminEnabled bool = false
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
   name: 'contosoregistry01'
@@ -249,8 +243,13 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
     adminUserEnabled: adminEnabled
   }
 }
-",
-    );
+";
+
+#[test]
+fn a_parameter_file_is_fixed_where_the_value_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", ADMIN_FROM_PARAMETER);
     write(
         d,
         "main.prod.bicepparam",
@@ -273,6 +272,36 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
     let (code, diff, _) = acrlint(d, &["fix", "--diff", "main.prod.bicepparam"]);
     assert_eq!((code, diff.as_str()), (0, ""));
     assert!(!check_rules(d, "main.bicep").contains("ACR001"));
+}
+
+#[test]
+fn fixing_a_directory_fixes_its_parameter_files_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    write(d, "infra/main.bicep", ADMIN_FROM_PARAMETER);
+    let param = "using 'main.bicep'\n\nparam adminEnabled = true\n";
+    write(d, "infra/main.bicepparam", param);
+    // --diff shows the parameter file's edit.
+    let (code, diff, err) = acrlint(d, &["fix", "--diff", "."]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        diff.contains("+++ b/infra/main.bicepparam")
+            && diff.contains("-param adminEnabled = true")
+            && diff.contains("+param adminEnabled = false"),
+        "{diff}\n{err}"
+    );
+    // Written, and the template checked after it has nothing left.
+    let (code, _, err) = acrlint(d, &["fix", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in"), "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(
+        read(d, "infra/main.bicepparam"),
+        param.replace("= true", "= false")
+    );
+    let (code, diff, _) = acrlint(d, &["fix", "--diff", "."]);
+    assert_eq!((code, diff.as_str()), (0, ""));
 }
 
 #[test]
@@ -376,5 +405,57 @@ fn the_literal_a_value_comes_from_is_edited_through_not_and_equals() {
             "param keepAdmin bool = true",
             "param keepAdmin bool = false"
         )
+    );
+}
+
+/// The FAQ's situation with a registry whose name is only known at deployment
+/// (`acr` + `uniqueString(…)`, as the shipped example and most starters name it): the
+/// replica loop is still tied to its registry and gets the per-iteration guard, in
+/// ARM and in Bicep; a second run changes nothing.
+#[test]
+fn a_replica_loop_of_a_registry_named_at_deployment_gets_the_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let example = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/registry.json"),
+    )
+    .unwrap();
+    write(d, "registry.json", &example);
+    let bicep = "param location string = 'westeurope'
+param replicaLocations array = ['West Europe', 'northeurope']
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'acr${uniqueString(resourceGroup().id)}'
+  location: location
+  sku: { name: 'Premium' }
+}
+
+resource replicas 'Microsoft.ContainerRegistry/registries/replications@2025-11-01' = [for loc in replicaLocations: {
+  parent: registry
+  name: replace(toLower(loc), ' ', '')
+  location: loc
+  properties: {}
+}]
+";
+    write(d, "main.bicep", bicep);
+    for name in ["registry.json", "main.bicep"] {
+        assert!(check_rules(d, name).contains("\"ACR002\""), "{name}");
+        let (_, _, err) = acrlint(d, &["fix", "--rule", "ACR002", name]);
+        assert!(err.contains("fixed 1 issue in"), "{name}: {err}");
+        assert!(!err.contains("internal error"), "{name}: {err}");
+        assert!(!err.contains('\u{27e6}'), "{name}: {err}");
+        assert!(!check_rules(d, name).contains("\"ACR002\""), "{name}");
+        // A second run changes nothing (the example's ACR001, not selected, remains).
+        let (_, diff, err) = acrlint(d, &["fix", "--rule", "ACR002", "--diff", name]);
+        assert_eq!(diff, "", "{name}: {err}");
+        assert!(!err.contains("ACR002"), "{name}: {err}");
+    }
+    assert!(read(d, "registry.json").contains(
+        "\"condition\": \"[not(equals(replace(toLower(parameters('replicaLocations')[copyIndex()]), ' ', ''), replace(toLower(parameters('location')), ' ', '')))]\""
+    ));
+    assert!(
+        read(d, "main.bicep").contains("if ("),
+        "{}",
+        read(d, "main.bicep")
     );
 }

@@ -6,6 +6,7 @@
 //! the style of its siblings, and `guard` puts `if (false)` before a resource body.
 
 use super::edit::{self, excerpt, indent_at, newline_of, Edit, Planned};
+use super::guard::{Home, NO_HOME};
 use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
@@ -114,7 +115,12 @@ fn is_literal(e: &Expr) -> bool {
 struct BicepFile<'a> {
     text: &'a str,
     program: &'a Program,
+    /// Whether the parameter file used for the template sets a parameter.
+    param_file_sets: &'a dyn Fn(&str) -> bool,
 }
+
+/// How deep variables may refer to variables before the search gives up.
+const MAX_DEPTH: usize = 16;
 
 impl BicepFile<'_> {
     fn identifier_uses(&self, name: &str) -> usize {
@@ -131,6 +137,77 @@ impl BicepFile<'_> {
             .count()
     }
 
+    /// The value of the variable `name`, when the file declares it.
+    fn variable(&self, name: &str) -> Option<&Expr> {
+        self.program.statements.iter().find_map(|s| match &s.kind {
+            StatementKind::Var { name: n, value, .. } if n.name.as_ref() == name => Some(value),
+            _ => None,
+        })
+    }
+
+    /// The value of `e` when literals alone decide it: literals, parameter defaults
+    /// no parameter file overrides, variables, `!`, comparisons, `&&`, `||`, `?:`,
+    /// `??` and `bool(…)`.
+    fn known(&self, e: &Expr, depth: usize) -> Option<serde_json::Value> {
+        use serde_json::Value as J;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let known = |e: &Expr| self.known(e, depth + 1);
+        let boolean = |e: &Expr| known(e)?.as_bool();
+        match &e.kind {
+            _ if is_literal(e) => literal_value(e),
+            ExprKind::Paren(inner) => known(inner),
+            ExprKind::Var(name) => {
+                if let Some(v) = self.variable(&name.name) {
+                    return known(v);
+                }
+                let (_, default) = self.parameter(&name.name)?;
+                if (self.param_file_sets)(&name.name) {
+                    return None;
+                }
+                known(default?)
+            }
+            ExprKind::Unary {
+                op: UnaryOp::Not,
+                operand,
+            } => Some(J::Bool(!boolean(operand)?)),
+            ExprKind::Binary { op, left, right } => match op {
+                BinaryOp::And => Some(J::Bool(boolean(left)? && boolean(right)?)),
+                BinaryOp::Or => Some(J::Bool(boolean(left)? || boolean(right)?)),
+                BinaryOp::Equals => Some(J::Bool(known(left)? == known(right)?)),
+                BinaryOp::NotEquals => Some(J::Bool(known(left)? != known(right)?)),
+                BinaryOp::Coalesce => match known(left)? {
+                    J::Null => known(right),
+                    v => Some(v),
+                },
+                _ => None,
+            },
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => {
+                if boolean(condition)? {
+                    known(then)
+                } else {
+                    known(otherwise)
+                }
+            }
+            ExprKind::Call {
+                target: None,
+                name,
+                args,
+            } if &*name.name == "bool" && args.len() == 1 => match known(&args[0])? {
+                J::Bool(b) => Some(J::Bool(b)),
+                J::String(s) if s.eq_ignore_ascii_case("true") => Some(J::Bool(true)),
+                J::String(s) if s.eq_ignore_ascii_case("false") => Some(J::Bool(false)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     fn parameter(&self, name: &str) -> Option<(&Statement, Option<&Expr>)> {
         self.program.statements.iter().find_map(|s| match &s.kind {
             StatementKind::Param {
@@ -142,8 +219,20 @@ impl BicepFile<'_> {
 }
 
 /// Plan the repair of one finding in a Bicep file.
-pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixSpec) -> Planned {
-    let file = BicepFile { text, program };
+/// `home`: the registry of a replica to guard.
+pub(crate) fn plan(
+    text: &str,
+    program: &Program,
+    finding: &Finding,
+    spec: &FixSpec,
+    sets: &dyn Fn(&str) -> bool,
+    home: Option<&Home>,
+) -> Planned {
+    let file = BicepFile {
+        text,
+        program,
+        param_file_sets: sets,
+    };
     let file = &file;
     let (start, end) = (finding.location.byte_start, finding.location.byte_end);
     let Some(stmt) = resources(file.program)
@@ -158,19 +247,8 @@ pub(crate) fn plan(text: &str, program: &Program, finding: &Finding, spec: &FixS
     };
     let mut edits = Vec::new();
     if spec.guard {
-        match &decl.body.kind {
-            ExprKind::Object(_) => edits.push(Edit::insert(decl.body.span.start, "if (false) ")),
-            ExprKind::If { condition, .. } if matches!(condition.kind, ExprKind::Bool(false)) => {}
-            ExprKind::If { .. } => {
-                return Planned::Manual(
-                    "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
-                )
-            }
-            _ => {
-                return Planned::Manual(
-                    "the resource is a loop: skip the home region with a condition that compares each location with the registry's".into(),
-                )
-            }
+        if let Err(m) = guard(file, decl, home).add_to(&mut edits) {
+            return m;
         }
     }
     if !spec.replace.is_empty() {
@@ -270,6 +348,105 @@ fn definitions(file: &BicepFile, finding: &Finding, resource: (usize, usize)) ->
     out
 }
 
+/// The guard of a home replica: `if (false)` before its body, or, in a loop or
+/// merged with the condition it has, a comparison of its location with its
+/// registry's (`home`).
+fn guard(file: &BicepFile, decl: &ResourceDecl, home: Option<&Home>) -> Planned {
+    let (condition, body, loop_vars) = match &decl.body.kind {
+        ExprKind::For(f) => {
+            let vars: Vec<&str> = std::iter::once(&f.item)
+                .chain(&f.index)
+                .map(|i| i.name.as_ref())
+                .collect();
+            match &f.body.kind {
+                ExprKind::If { condition, body } => (Some(&**condition), &**body, vars),
+                _ => (None, &f.body, vars),
+            }
+        }
+        ExprKind::If { condition, body } => (Some(&**condition), &**body, Vec::new()),
+        _ => (None, &decl.body, Vec::new()),
+    };
+    if let Some(ExprKind::Bool(false)) = condition.map(|c| &c.kind) {
+        return Planned::Nothing;
+    }
+    if condition.is_none() && loop_vars.is_empty() {
+        return Planned::Edits(vec![Edit::insert(decl.body.span.start, "if (false) ")]);
+    }
+    let compare = match per_iteration(file, body, home, &loop_vars) {
+        Ok(c) => c,
+        Err(why) => return Planned::Manual(why),
+    };
+    match condition {
+        None => Planned::Edits(vec![Edit::insert(
+            body.span.start,
+            format!("if ({compare}) "),
+        )]),
+        Some(c) => {
+            let written = c.span.text(file.text);
+            // `&&` binds tighter than `||` and `?:`: those keep their parentheses.
+            let operand = match &c.kind {
+                ExprKind::Binary {
+                    op: BinaryOp::And, ..
+                } => written.to_string(),
+                ExprKind::Binary { .. } | ExprKind::Ternary { .. } => format!("({written})"),
+                _ => written.to_string(),
+            };
+            Planned::Edits(vec![Edit::replace(
+                c.span.start,
+                c.span.end,
+                format!("{operand} && {compare}"),
+            )])
+        }
+    }
+}
+
+/// The expression that is false for the home iteration of a replica whose body is
+/// `body`: its location compared with its registry's, when the registry is declared
+/// in this file, not in a loop, and its location does not read a loop variable's
+/// name (`loop_vars`) that would shadow it.
+fn per_iteration(
+    file: &BicepFile,
+    body: &Expr,
+    home: Option<&Home>,
+    loop_vars: &[&str],
+) -> Result<String, String> {
+    let home = home.ok_or(NO_HOME)?;
+    let registry = resources(file.program)
+        .into_iter()
+        .rev()
+        .find(|s| s.span.start <= home.span.0 && home.span.1 <= s.span.end)
+        .and_then(|s| match &s.kind {
+            StatementKind::Resource(d) => Some(d),
+            _ => None,
+        })
+        .ok_or(NO_HOME)?;
+    let advice = |why: &str| {
+        format!("{why}: add a condition that compares each replica's location with the registry's")
+    };
+    if matches!(registry.body.kind, ExprKind::For(_)) {
+        return Err(advice("the registry is declared in a loop"));
+    }
+    let location = |e: &Expr| e.property("location").map(|p| p.value.span.text(file.text));
+    let (Some(replica), Some(registry)) =
+        (location(body), body_object(registry).and_then(location))
+    else {
+        return Err(advice(
+            "the replica's or the registry's location is not written",
+        ));
+    };
+    let shadowed = lex(registry, 0)
+        .tokens
+        .iter()
+        .any(|t| t.kind == TokenKind::Ident && loop_vars.contains(&t.span.text(registry)));
+    if shadowed {
+        return Err(advice(&format!(
+            "the registry's location `{}` reads a name the loop declares",
+            excerpt(registry)
+        )));
+    }
+    Ok(home.bicep(replica, registry))
+}
+
 fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned {
     let segments = set.segments();
     let mut node = resource;
@@ -309,11 +486,13 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
             set.value
         ))
     };
-    // `!flag` and `flag == literal` read the parameter through a mapping that can be
-    // inverted: the parameter's default gets the value that makes them `set.value`.
+    // `!flag`, `flag == literal`, `bool(x)`, a variable, `c ? a : b` whose condition
+    // the literals decide and `a ?? b` read the parameter or variable through a
+    // mapping that can be inverted: that literal gets the value that makes them
+    // `set.value`.
     let mut want = set.value.clone();
     let mut read = value;
-    loop {
+    for _ in 0..MAX_DEPTH {
         match &read.kind {
             ExprKind::Unary {
                 op: UnaryOp::Not,
@@ -327,15 +506,86 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
                 op: BinaryOp::Equals,
                 left,
                 right,
-            } if want == serde_json::Value::Bool(true) && is_literal(right) => {
-                want = literal_value(right).unwrap_or(serde_json::Value::Null);
-                read = left;
+            } if want == serde_json::Value::Bool(true)
+                && (is_literal(right) || is_literal(left)) =>
+            {
+                let (literal, other) = if is_literal(right) {
+                    (right, left)
+                } else {
+                    (left, right)
+                };
+                want = literal_value(literal).unwrap_or(serde_json::Value::Null);
+                read = other;
+            }
+            ExprKind::Call {
+                target: None,
+                name,
+                args,
+            } if &*name.name == "bool" && args.len() == 1 && want.is_boolean() => {
+                read = &args[0];
+            }
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => match file.known(condition, 0) {
+                Some(serde_json::Value::Bool(true)) => read = then,
+                Some(serde_json::Value::Bool(false)) => read = otherwise,
+                _ => {
+                    return advice(&format!(
+                        "depends on `{}`, which is not known",
+                        excerpt(condition.span.text(file.text))
+                    ))
+                }
+            },
+            ExprKind::Binary {
+                op: BinaryOp::Coalesce,
+                left,
+                right,
+            } => {
+                read = match file.known(left, 0) {
+                    Some(serde_json::Value::Null) => right,
+                    _ => left,
+                }
+            }
+            ExprKind::Var(name) => {
+                let Some(var) = file.variable(&name.name) else {
+                    break;
+                };
+                if file.identifier_uses(&name.name) != 2 {
+                    return advice(&format!(
+                        "reads the variable `{}`, which is also used elsewhere",
+                        name.name
+                    ));
+                }
+                if is_literal(var) {
+                    let Some(want) = literal_value(var).and_then(|v| edit::coerce(&v, &want))
+                    else {
+                        return advice(&format!(
+                            "reads the variable `{}`, of another type than {want}",
+                            name.name
+                        ));
+                    };
+                    if same_value(var, &want) {
+                        return Planned::Nothing;
+                    }
+                    let indent = indent_at(file.text, var.span.start as usize);
+                    return Planned::Edits(vec![Edit::replace(
+                        var.span.start,
+                        var.span.end,
+                        render(&want, indent, nl),
+                    )]);
+                }
+                read = var;
             }
             _ => break,
         }
     }
     let ExprKind::Var(name) = &read.kind else {
-        return advice("is an expression");
+        return advice(&format!(
+            "is computed by `{}`, which cannot be inverted",
+            excerpt(read.span.text(file.text))
+        ));
     };
     let set = &SetProperty {
         path: set.path.clone(),
@@ -350,15 +600,20 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
     if param.decorator("allowed").is_some() {
         return advice("is a parameter with @allowed values");
     }
-    match default {
-        Some(d) if same_value(d, &set.value) => Planned::Nothing,
-        Some(d) if is_literal(d) => Planned::Edits(vec![Edit::replace(
-            d.span.start,
-            d.span.end,
-            render(&set.value, "", nl),
-        )]),
-        _ => advice("is a parameter without a literal default"),
+    let Some(d) = default.filter(|d| is_literal(d)) else {
+        return advice("is a parameter without a literal default");
+    };
+    let Some(want) = literal_value(d).and_then(|v| edit::coerce(&v, &set.value)) else {
+        return advice("is a parameter whose default is of another type");
+    };
+    if same_value(d, &want) {
+        return Planned::Nothing;
     }
+    Planned::Edits(vec![Edit::replace(
+        d.span.start,
+        d.span.end,
+        render(&want, "", nl),
+    )])
 }
 
 /// Add `key: value` to an object literal, on its own line like the other properties.

@@ -14,7 +14,8 @@
 use std::path::Path;
 
 use super::edit::{self, Edit, Planned};
-use super::merge::merge;
+use super::guard::Home;
+use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
@@ -53,6 +54,11 @@ fn key(f: &Finding) -> (String, Option<String>, Option<String>) {
         f.resource_type.clone(),
         f.resource_name.clone(),
     )
+}
+
+/// The resource a finding is about.
+fn key_of_resource(f: &Finding) -> (Option<&str>, Option<&str>) {
+    (f.resource_type.as_deref(), f.resource_name.as_deref())
 }
 
 /// The first warning or error in `after` that `before` did not have.
@@ -167,7 +173,8 @@ fn plan(
             }
             continue;
         }
-        match parsed.plan(text, f, &spec, &sets) {
+        let home = spec.guard.then(|| Home::of(model, f)).flatten();
+        match parsed.plan(text, f, &spec, &sets, home.as_ref()) {
             Planned::Edits(edits) => candidates.push(Candidate {
                 edits,
                 finding: f.clone(),
@@ -208,6 +215,14 @@ fn apply(
     text: &str,
     candidates: &[&Candidate],
 ) -> Result<String, String> {
+    for (i, c) in candidates.iter().enumerate() {
+        let same = candidates[i..]
+            .iter()
+            .filter(|d| key_of_resource(&d.finding) == key_of_resource(&c.finding));
+        if let Some(why) = disagreement(same.flat_map(|d| &d.spec.set)) {
+            return Err(why);
+        }
+    }
     let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
     let merged = merge(parsed, text, all)?;
     let (next, rejected) = edit::apply(text, &merged);
@@ -269,23 +284,33 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case(&b.resource_type))
         });
-        let guarded = mine.iter().any(|c| c.spec.guard);
+        // The iterations guarded: those a guard's finding names (the home
+        // iteration of a loop); the loop's other iterations keep their condition.
+        let guarded = mine.iter().any(|c| {
+            c.spec.guard
+                && (c
+                    .finding
+                    .resource_name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&b.name))
+                    || super::guard::is_home_iteration(before, &c.finding, b))
+        });
         if b.resource_type != a.resource_type || (b.name != a.name && !anything) {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
-                format!("resource {} changed its type or name", b.name),
+                format!("resource {} changed its type or name", b.shown()),
             );
         }
         if b.condition != a.condition && !guarded {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
-                format!("the condition of {} changed", b.name),
+                format!("the condition of {} changed", b.shown()),
             );
         }
         if guarded && a.condition != serde_json::Value::Bool(false) {
             return internal(
                 &mine,
-                format!("{} is not guarded by condition false", b.name),
+                format!("{} is not guarded by a condition that is false", b.shown()),
             );
         }
         let mut changed = Vec::new();
@@ -300,7 +325,10 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
             if !intended {
                 return internal(
                     if mine.is_empty() { candidates } else { &mine },
-                    format!("{path} of {} changed, which no fix meant to change", b.name),
+                    format!(
+                        "{path} of {} changed, which no fix meant to change",
+                        b.shown()
+                    ),
                 );
             }
         }
@@ -317,7 +345,12 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 if !holds {
                     return internal(
                         &[c],
-                        format!("{} of {} is not {} after the fix", s.path, a.name, s.value),
+                        format!(
+                            "{} of {} is not {} after the fix",
+                            s.path,
+                            a.shown(),
+                            s.value
+                        ),
                     );
                 }
             }

@@ -155,6 +155,22 @@ impl Planned {
     }
 }
 
+/// `want` in the type of the literal it replaces (`current`): a string written where
+/// `bool(…)` reads it becomes `'true'`/`'false'`; `None` when the types differ
+/// otherwise (a null takes any value).
+pub(crate) fn coerce(
+    current: &serde_json::Value,
+    want: &serde_json::Value,
+) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    match (current, want) {
+        (J::Null, w) => Some(w.clone()),
+        (J::String(_), J::Bool(b)) => Some(J::String(b.to_string())),
+        (c, w) if std::mem::discriminant(c) == std::mem::discriminant(w) => Some(w.clone()),
+        _ => None,
+    }
+}
+
 /// A short quote of source text for advice: its first line, at most 80 characters.
 pub(crate) fn excerpt(text: &str) -> String {
     let first = text.lines().next().unwrap_or("");

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use super::driver::{new_problem, syntax_ok};
 use super::edit::{self, Edit, Planned};
+use super::guard::Home;
 use super::merge::merge;
+use super::model::Model;
 use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
 use super::{findings, fixable, FixOptions};
@@ -45,7 +47,12 @@ pub fn fix_of_finding(
     let parsed = Parsed::of(language, path, text).ok()?;
     let param_names = findings::parameter_file_names(sources, path, &options.check);
     let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    let Planned::Edits(planned) = parsed.plan(text, finding, &spec, &sets) else {
+    let home = if spec.guard {
+        Model::of(sources, path, text, &options.check).and_then(|m| Home::of(&m, finding))
+    } else {
+        None
+    };
+    let Planned::Edits(planned) = parsed.plan(text, finding, &spec, &sets, home.as_ref()) else {
         return None;
     };
     // One insertion per object, sorted, not overlapping.

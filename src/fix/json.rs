@@ -4,13 +4,15 @@
 
 use regex::Regex;
 
-use super::edit::{excerpt, indent_at, newline_of, starts_line, Edit, Planned};
+use super::edit::{coerce, excerpt, indent_at, newline_of, starts_line, Edit, Planned};
+use super::guard::{Home, NO_HOME};
 use super::replace::{self, Definition};
 use super::spec::{FixSpec, SetProperty};
 use crate::arm::expr::parser::{classify, StringForm};
 use crate::rules::finding::Finding;
 use crate::source::escape::json_string;
 use crate::source::json::{Node, NodeKind};
+use origin::{Origin, Resolver};
 
 /// Everything the planner needs to know about the file.
 pub struct JsonFile<'a> {
@@ -21,7 +23,13 @@ pub struct JsonFile<'a> {
 }
 
 /// Plan the repair of one finding.
-pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
+/// `home`: the registry of a replica to guard.
+pub(crate) fn plan(
+    file: &JsonFile,
+    finding: &Finding,
+    spec: &FixSpec,
+    home: Option<&Home>,
+) -> Planned {
     let span_start = finding.location.byte_start;
     let span_end = finding.location.byte_end.max(span_start);
     let chain = ancestors(file.root, span_start, span_end);
@@ -31,7 +39,7 @@ pub fn plan(file: &JsonFile, finding: &Finding, spec: &FixSpec) -> Planned {
     let resource = chain[resource_index].1;
     let mut edits = Vec::new();
     if spec.guard {
-        if let Err(m) = guard(file.text, resource).add_to(&mut edits) {
+        if let Err(m) = guard(file, &chain[..=resource_index], home).add_to(&mut edits) {
             return m;
         }
     }
@@ -99,35 +107,101 @@ fn resource_in(chain: &[(Option<&str>, &Node)], resource_type: Option<&str>) -> 
     })
 }
 
-/// `"condition": false` as the resource's first member.
-fn guard(text: &str, resource: &Node) -> Planned {
-    if let Some(c) = resource.get("condition") {
-        return match c.kind {
-            NodeKind::Bool(false) => Planned::Nothing,
-            _ => Planned::Manual(
-                "the resource already has a condition: make it false, or compare the replica's location with the registry's".into(),
-            ),
-        };
+/// The guard of a home replica (the last node of `chain`): `"condition": false` as
+/// its first member, or, in a copy loop or merged with the condition it has, a
+/// comparison of its location with its registry's (`home`).
+fn guard(file: &JsonFile, chain: &[(Option<&str>, &Node)], home: Option<&Home>) -> Planned {
+    let text = file.text;
+    let resource = chain[chain.len() - 1].1;
+    let condition = resource.get("condition");
+    if let Some(NodeKind::Bool(false)) = condition.map(|c| &c.kind) {
+        return Planned::Nothing;
     }
-    if resource.get("copy").is_some() {
-        return Planned::Manual(
-            "the resource is a copy loop: guard only the home-region iteration with a condition that compares its location with the registry's".into(),
-        );
+    if condition.is_none() && resource.get("copy").is_none() {
+        return first_member(text, resource, "\"condition\": false");
     }
+    let compare = match per_iteration(file, chain, home) {
+        Ok(c) => c,
+        Err(why) => return Planned::Manual(why),
+    };
+    let Some(c) = condition else {
+        let member = format!("\"condition\": {}", json_string(&format!("[{compare}]")));
+        return first_member(text, resource, &member);
+    };
+    let merged = match &c.kind {
+        NodeKind::Bool(true) => compare,
+        NodeKind::String(s) => match classify(s) {
+            StringForm::Expression(inner, _) => format!("and({}, {compare})", inner.trim()),
+            StringForm::Literal(_) => {
+                return Planned::Manual(format!(
+                    "the resource's condition is the string {}: make it [{compare}]",
+                    excerpt(s)
+                ))
+            }
+        },
+        _ => {
+            return Planned::Manual(format!(
+                "the resource's condition is not a boolean: make it [{compare}]"
+            ))
+        }
+    };
+    Planned::Edits(vec![Edit::replace(
+        c.span.start,
+        c.span.end,
+        json_string(&format!("[{merged}]")),
+    )])
+}
+
+/// `member` inserted as the first member of `resource`, on its own line when the
+/// members are.
+fn first_member(text: &str, resource: &Node, member: &str) -> Planned {
     let Some(first) = resource.as_object().and_then(|m| m.first()) else {
         return Planned::Manual("the resource object is empty".into());
     };
     let at = first.key_span.start as usize;
     let member = if starts_line(text, at) {
-        format!(
-            "\"condition\": false,{}{}",
-            newline_of(text),
-            indent_at(text, at)
-        )
+        format!("{member},{}{}", newline_of(text), indent_at(text, at))
     } else {
-        "\"condition\": false, ".to_string()
+        format!("{member}, ")
     };
     Planned::Edits(vec![Edit::insert(first.key_span.start, member)])
+}
+
+/// The expression (no brackets) that is false for the home iteration of the replica
+/// at the end of `chain`: its location compared with its registry's, when the
+/// registry is declared in the same template and evaluated once.
+fn per_iteration(
+    file: &JsonFile,
+    chain: &[(Option<&str>, &Node)],
+    home: Option<&Home>,
+) -> Result<String, String> {
+    let resource = chain[chain.len() - 1].1;
+    let home = home.ok_or(NO_HOME)?;
+    let registry = object_at(file.root, home.span).ok_or(NO_HOME)?;
+    let registry_chain = ancestors(file.root, home.span.0, home.span.1);
+    let same_scope = match (template_of(chain), template_of(&registry_chain)) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        _ => false,
+    };
+    if !same_scope || registry.get("copy").is_some() {
+        return Err(
+            "the replica is in a copy loop and its registry is declared in another template or loop: add a condition that compares each replica's location with the registry's".into(),
+        );
+    }
+    let operand = |n: Option<&Node>| match n.map(|n| &n.kind) {
+        Some(NodeKind::String(s)) => Some(match classify(s) {
+            StringForm::Literal(l) => format!("'{}'", l.replace('\'', "''")),
+            StringForm::Expression(inner, _) => inner.trim().to_string(),
+        }),
+        _ => None,
+    };
+    let (Some(replica), Some(registry)) = (
+        operand(resource.get("location")),
+        operand(registry.get("location")),
+    ) else {
+        return Err("the replica's or the registry's location is not a string: add a condition that compares each replica's location with the registry's".into());
+    };
+    Ok(home.arm(&replica, &registry))
 }
 
 fn set_property(
@@ -193,21 +267,47 @@ fn set_value(
                 value.span.end,
                 render(&set.value, "", "  ", "\n"),
             )]),
-            StringForm::Expression(inner, _) => match invert(inner, &set.value) {
-                Some((name, want)) => {
-                    let target = SetProperty {
-                        path: set.path.clone(),
-                        value: want,
-                    };
-                    set_parameter_default(file, chain, &name, &target)
+            StringForm::Expression(inner, _) => {
+                let resolver = Resolver {
+                    text: file.text,
+                    template: template_of(chain),
+                    param_file_sets: file.param_file_sets,
+                };
+                let origin = crate::arm::expr::parser::parse(inner, 0)
+                    .map_err(|_| "does not parse".to_string())
+                    .and_then(|e| resolver.invert(&e, set.value.clone(), 0));
+                let advice = |why: &str| {
+                    Planned::Manual(format!(
+                        "{} is the expression {}, where {why}; make it evaluate to {}",
+                        set.path,
+                        excerpt(written),
+                        set.value
+                    ))
+                };
+                match origin {
+                    Ok(Origin::Parameter(name, want)) => {
+                        let target = SetProperty {
+                            path: set.path.clone(),
+                            value: want,
+                        };
+                        set_parameter_default(file, chain, &name, &target)
+                    }
+                    Ok(Origin::Variable { name, node, want }) => {
+                        match origin::literal(node).and_then(|v| coerce(&v, &want)) {
+                            Some(want) if same_value(node, &want) => Planned::Nothing,
+                            Some(want) => Planned::Edits(vec![Edit::replace(
+                                node.span.start,
+                                node.span.end,
+                                render(&want, "", "  ", "\n"),
+                            )]),
+                            None => {
+                                advice(&format!("variable '{name}' is of another type than {want}"))
+                            }
+                        }
+                    }
+                    Err(why) => advice(&why),
                 }
-                None => Planned::Manual(format!(
-                    "{} is the expression {}; make it evaluate to {}",
-                    set.path,
-                    excerpt(written),
-                    set.value
-                )),
-            },
+            }
         },
         _ => Planned::Manual(format!(
             "{} is {}; set it to {}",
@@ -277,39 +377,6 @@ fn definition(
     })
 }
 
-/// The parameter an expression reads and the value it must have for the expression
-/// to evaluate to `want`, when the mapping can be inverted: `parameters('x')`,
-/// `not(…)`, `bool(…)` and `equals(…, literal)` (for `true`).
-fn invert(expr: &str, want: &serde_json::Value) -> Option<(String, serde_json::Value)> {
-    use crate::arm::expr::ast::Expr;
-    fn walk(e: &Expr, want: serde_json::Value) -> Option<(String, serde_json::Value)> {
-        let Expr::Call { name, args, .. } = e else {
-            return None;
-        };
-        let literal = |e: &Expr| match e {
-            Expr::String(s, _) => Some(serde_json::Value::String(s.to_string())),
-            Expr::Int(i, _) => Some(serde_json::Value::from(*i)),
-            Expr::Bool(b, _) => Some(serde_json::Value::Bool(*b)),
-            _ => None,
-        };
-        match (name.to_ascii_lowercase().as_str(), args.as_slice()) {
-            ("parameters", [Expr::String(p, _)]) => Some((p.to_string(), want)),
-            ("not", [inner]) => walk(inner, serde_json::Value::Bool(!want.as_bool()?)),
-            ("bool", [inner]) if want.is_boolean() => walk(inner, want),
-            ("equals", [a, b]) if want == serde_json::Value::Bool(true) => {
-                match (literal(a), literal(b)) {
-                    (None, Some(l)) => walk(a, l),
-                    (Some(l), None) => walk(b, l),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-    let parsed = crate::arm::expr::parser::parse(expr, 0).ok()?;
-    walk(&parsed, want.clone())
-}
-
 /// The template whose `parameters('…')` the resource at the end of `chain` reads:
 /// the innermost enclosing template, skipping nested templates evaluated in the
 /// outer scope (the default).
@@ -372,27 +439,19 @@ fn set_parameter_default(
     let Some(default) = param.get("defaultValue") else {
         return advice("has no default");
     };
-    if same_value(default, &set.value) {
+    let Some(current) = origin::literal(default) else {
+        return advice("has a computed default");
+    };
+    let Some(want) = coerce(&current, &set.value) else {
+        return advice("has a default of another type");
+    };
+    if same_value(default, &want) {
         return Planned::Nothing;
-    }
-    match (&default.kind, &set.value) {
-        (NodeKind::Bool(_), serde_json::Value::Bool(_))
-        | (NodeKind::Int(_) | NodeKind::Float(_), serde_json::Value::Number(_))
-        | (NodeKind::Null, _) => {}
-        (NodeKind::String(s), serde_json::Value::String(_))
-            if matches!(classify(s), StringForm::Literal(_)) => {}
-        (NodeKind::String(s), _) if matches!(classify(s), StringForm::Literal(_)) => {
-            return advice("has a default of another type")
-        }
-        (NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_), _) => {
-            return advice("has a default of another type")
-        }
-        _ => return advice("has a computed default"),
     }
     Planned::Edits(vec![Edit::replace(
         default.span.start,
         default.span.end,
-        render(&set.value, "", "  ", "\n"),
+        render(&want, "", "  ", "\n"),
     )])
 }
 
@@ -526,5 +585,6 @@ fn compact(value: &serde_json::Value) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
 
+mod origin;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 
 use super::edit::{self, Edit, Member, Planned};
 use super::parsed::Parsed;
+use super::spec::SetProperty;
 
 /// An object's span, the distinct members added to it and the edits that add them.
 type Group = ((u32, u32), Vec<Member>, Vec<Edit>);
@@ -38,6 +39,31 @@ fn merge_member(
             "two fixes set {key} to different values ({old} and {new})"
         )),
     }
+}
+
+/// Why writes into one resource disagree, if they do: one path written with two
+/// values (even when one of them is already there, so that its fix plans no edit),
+/// or one path inside another.
+pub(super) fn disagreement<'a>(sets: impl IntoIterator<Item = &'a SetProperty>) -> Option<String> {
+    let sets: Vec<&SetProperty> = sets.into_iter().collect();
+    for (i, a) in sets.iter().enumerate() {
+        for b in &sets[i + 1..] {
+            let (p, q) = (a.path.to_ascii_lowercase(), b.path.to_ascii_lowercase());
+            if p == q && a.value != b.value {
+                return Some(format!(
+                    "two fixes set {} to different values ({} and {})",
+                    a.path, a.value, b.value
+                ));
+            }
+            if p.starts_with(&format!("{q}.")) || q.starts_with(&format!("{p}.")) {
+                return Some(format!(
+                    "two fixes write {} and {}, one inside the other",
+                    a.path, b.path
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// The edits to apply for `edits` on `text`: member insertions into one object

@@ -12,6 +12,9 @@ mod driver;
 pub mod edit;
 mod finding_fix;
 mod findings;
+mod guard;
+#[doc(hidden)]
+pub mod invariants;
 pub mod json;
 mod merge;
 mod model;
@@ -286,14 +289,15 @@ pub fn why_not_fixed(
     "the fix did not apply here".into()
 }
 
-/// Files to fix under `paths`: the files `check` walks, less the `.bicepparam` files
-/// found in directories (they hold values, not resources to repair).
+/// Files to fix under `paths`: the files `check` walks, `.bicepparam` files first (a
+/// value written there is fixed there, and the templates that read it are then
+/// checked with the fixed value).
 pub fn files_to_fix(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let (files, errors) = crate::load::discover::collect_files(paths);
-    let files = files
+    let (mut files, templates): (Vec<PathBuf>, Vec<PathBuf>) = files
         .into_iter()
-        .filter(|(p, explicit)| *explicit || Language::of(p) != Some(Language::BicepParam))
         .map(|(p, _)| p)
-        .collect();
+        .partition(|p| Language::of(p) == Some(Language::BicepParam));
+    files.extend(templates);
     (files, errors)
 }

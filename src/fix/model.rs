@@ -18,9 +18,23 @@ pub(super) struct Resource {
     pub api_version: Option<String>,
     /// Byte span of the declaration in the file.
     pub span: (u32, u32),
+    /// The evaluated name (`acr/westeurope`), or its term when not known.
     pub name: String,
     pub condition: serde_json::Value,
     pub body: serde_json::Value,
+}
+
+impl Resource {
+    /// The name for a message: the evaluated name, or, when it is only known at
+    /// deployment, the resource's type (never the evaluator's notation).
+    pub(super) fn shown(&self) -> String {
+        if self.name.contains('\u{27e6}') {
+            let kind = self.resource_type.rsplit('/').next().unwrap_or("resource");
+            format!("the {kind} whose name is only known at deployment")
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 /// The resources of the file itself (not of its modules), in the order written.
@@ -62,7 +76,11 @@ impl Model {
                 resource_type: r.resource_type.to_ascii_lowercase(),
                 api_version: r.api_version.as_ref().map(|a| a.to_string()),
                 span: (r.span.start, r.span.end),
-                name: r.name.term(),
+                // A known name as itself; otherwise as a term.
+                name: r
+                    .name
+                    .as_str()
+                    .map_or_else(|| r.name.term(), str::to_string),
                 condition: r.condition.to_json(),
                 body: r.body.to_json(),
             })

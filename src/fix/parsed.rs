@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::edit::Planned;
+use super::guard::Home;
 use super::spec::FixSpec;
 use super::{bicep, json, Finding};
 use crate::source::file::Language;
@@ -28,13 +29,15 @@ impl Parsed {
     }
 
     /// The repair of one finding under its rule's `spec`; `sets` says whether the
-    /// template's parameter file sets a parameter.
+    /// template's parameter file sets a parameter; `home`: the registry of a replica
+    /// to guard.
     pub(super) fn plan(
         &self,
         text: &str,
         f: &Finding,
         spec: &FixSpec,
         sets: &dyn Fn(&str) -> bool,
+        home: Option<&Home>,
     ) -> Planned {
         match self {
             Parsed::Json(root) => json::plan(
@@ -45,8 +48,9 @@ impl Parsed {
                 },
                 f,
                 spec,
+                home,
             ),
-            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec),
+            Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec, sets, home),
         }
     }
 

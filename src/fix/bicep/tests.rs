@@ -133,6 +133,81 @@ fn unguarded_home_replicas_get_if_false_top_level_and_nested() {
     assert_eq!(fix(&r.fixed).fixed, expected);
 }
 
+/// The ACR FAQ's situation in Bicep: a loop over replica regions that include the
+/// home region; `condition`: the loop's own `if`, if any.
+fn replica_loop(item: &str, replicas: &str, condition: &str) -> String {
+    format!(
+        "param location string = 'westeurope'
+param replicaLocations array = {replicas}
+param deployReplicas bool = true
+
+resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {{
+  name: 'contosoregistry'
+  location: location
+  sku: {{
+    name: 'Premium'
+  }}
+}}
+
+resource replicas 'Microsoft.ContainerRegistry/registries/replications@2025-11-01' = [for {item} in replicaLocations: {condition}{{
+  parent: acr
+  name: {item}
+  location: {item}
+  properties: {{}}
+}}]
+"
+    )
+}
+
+#[test]
+fn a_home_replica_in_a_for_loop_gets_a_per_iteration_guard() {
+    let text = replica_loop("loc", "[\n  'westeurope'\n  'eastus'\n]", "");
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    let expected = text.replace(
+        "in replicaLocations: {",
+        "in replicaLocations: if (toLower(loc) != toLower(location)) {",
+    );
+    assert_eq!(r.fixed, expected);
+    assert!(r.manual.is_empty() && r.remaining.is_empty());
+    let again = fix(&r.fixed);
+    assert_eq!((again.fixed, again.applied), (expected, 0));
+}
+
+#[test]
+fn a_loop_guard_is_merged_with_the_loop_condition_by_and() {
+    let text = replica_loop(
+        "loc",
+        "[\n  'eastus'\n  'WestEurope'\n]",
+        "if (deployReplicas || empty(location)) ",
+    );
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "if (deployReplicas || empty(location))",
+            "if ((deployReplicas || empty(location)) && toLower(loc) != toLower(location))"
+        )
+    );
+    assert_eq!(fix(&r.fixed).fixed, r.fixed);
+}
+
+#[test]
+fn a_loop_variable_that_shadows_the_registry_location_is_left_with_advice() {
+    let text = replica_loop("location", "[\n  'westeurope'\n]", "");
+    let r = fix(&text);
+    assert_eq!(r.fixed, text);
+    assert!(
+        r.manual
+            .iter()
+            .any(|m| m.rule == "ACR002" && m.advice.contains("reads a name the loop declares")),
+        "{:?} {:?}",
+        r.manual,
+        r.remaining
+    );
+}
+
 #[test]
 fn missing_properties_are_inserted_and_nested_objects_created() {
     let text = "resource acr 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
@@ -187,4 +262,97 @@ fn syntax_errors_are_reported_not_fixed() {
         std::fs::read_to_string(&path).unwrap(),
         "resource acr 'x@1' = {\n  properties: {\n"
     );
+}
+
+#[test]
+fn the_literal_a_value_comes_from_is_followed_through_variables_ternaries_and_coalesce() {
+    // (declarations, adminUserEnabled's expression, the edit expected)
+    let cases = [
+        (
+            "var admin = true",
+            "admin",
+            ("var admin = true", "var admin = false"),
+        ),
+        (
+            "param adminEnabled bool = true\nvar admin = adminEnabled",
+            "admin",
+            (
+                "param adminEnabled bool = true",
+                "param adminEnabled bool = false",
+            ),
+        ),
+        (
+            "param env string = 'dev'\nparam devAdmin bool = true",
+            "env == 'prod' ? false : devAdmin",
+            ("param devAdmin bool = true", "param devAdmin bool = false"),
+        ),
+        (
+            "param adminOverride bool? = null\nvar adminDefault = true",
+            "adminOverride ?? adminDefault",
+            ("var adminDefault = true", "var adminDefault = false"),
+        ),
+        (
+            "param keep string = 'true'",
+            "bool(keep)",
+            ("param keep string = 'true'", "param keep string = 'false'"),
+        ),
+    ];
+    for (declarations, admin, (from, to)) in cases {
+        let text = format!(
+            "{declarations}\n\n{}",
+            REGISTRY.replace(
+                "adminUserEnabled: true",
+                &format!("adminUserEnabled: {admin}")
+            )
+        );
+        let (r, _, _dir) = fix_with(&text, &["ACR001"], false);
+        assert_eq!(r.applied, 1, "{admin}: {:?} {:?}", r.manual, r.remaining);
+        assert_eq!(r.fixed, text.replacen(from, to, 1), "{admin}");
+        let (again, _, _dir) = fix_with(&r.fixed, &["ACR001"], false);
+        assert_eq!(
+            (again.fixed, again.applied),
+            (r.fixed.clone(), 0),
+            "{admin}"
+        );
+    }
+}
+
+#[test]
+fn what_cannot_be_inverted_is_named_in_the_advice() {
+    let cases = [
+        (
+            "param env string = 'Dev'",
+            "toLower(env) == 'prod' ? false : true",
+            "depends on `toLower(env) == 'prod'`, which is not known",
+        ),
+        (
+            "var admin = true\noutput a bool = admin",
+            "admin",
+            "reads the variable `admin`, which is also used elsewhere",
+        ),
+        (
+            "param a bool = true\nparam b bool = true",
+            "a && b",
+            "is computed by `a && b`, which cannot be inverted",
+        ),
+    ];
+    for (declarations, admin, advice) in cases {
+        let text = format!(
+            "{declarations}\n\n{}",
+            REGISTRY.replace(
+                "adminUserEnabled: true",
+                &format!("adminUserEnabled: {admin}")
+            )
+        );
+        let (r, _, _dir) = fix_with(&text, &["ACR001"], false);
+        assert_eq!(r.fixed, text);
+        assert!(
+            r.manual
+                .iter()
+                .any(|m| m.rule == "ACR001" && m.advice.contains(advice)),
+            "{admin}: {:?} {:?}",
+            r.manual,
+            r.remaining
+        );
+    }
 }

@@ -184,22 +184,104 @@ fn crlf_and_byte_order_mark_are_kept() {
     assert!(!r.fixed.replace("\r\n", "").contains('\n'));
 }
 
+/// A registry and a copy loop of replicas over a list that includes the home region
+/// (the ACR FAQ's situation); `condition`: the loop's own condition member, if any.
+fn replica_loop(home: &str, replicas: &str, condition: &str) -> String {
+    let parameters = format!(
+        "\n    \"location\": {{ \"type\": \"string\", \"defaultValue\": \"{home}\" }},\n    \"replicaLocations\": {{ \"type\": \"array\", \"defaultValue\": {replicas} }},\n    \"deployReplicas\": {{ \"type\": \"bool\", \"defaultValue\": true }}\n  "
+    );
+    let resources = format!(
+        "    {{\n      \"type\": \"Microsoft.ContainerRegistry/registries\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"contosoregistry\",\n      \"location\": \"[parameters('location')]\",\n      \"sku\": {{ \"name\": \"Premium\" }}\n    }},\n    {{\n{condition}      \"type\": \"Microsoft.ContainerRegistry/registries/replications\",\n      \"apiVersion\": \"2025-11-01\",\n      \"name\": \"[format('contosoregistry/{{0}}', parameters('replicaLocations')[copyIndex()])]\",\n      \"location\": \"[parameters('replicaLocations')[copyIndex()]]\",\n      \"copy\": {{ \"name\": \"replicas\", \"count\": \"[length(parameters('replicaLocations'))]\" }},\n      \"dependsOn\": [ \"[resourceId('Microsoft.ContainerRegistry/registries', 'contosoregistry')]\" ],\n      \"properties\": {{}}\n    }}"
+    );
+    template(&parameters, &resources)
+}
+
+const LOOP_GUARD: &str = "not(equals(toLower(parameters('replicaLocations')[copyIndex()]), toLower(parameters('location'))))";
+
 #[test]
-fn a_home_replica_in_a_copy_loop_is_left_with_advice() {
-    let looped = HOME_REPLICA
-        .replace(
-            "\"name\": \"contosoregistry/westeurope\"",
-            "\"copy\": { \"name\": \"r\", \"count\": 1 },\n      \"name\": \"[format('contosoregistry/{0}', 'westeurope')]\"",
-        );
-    let text = template("", &looped);
+fn a_home_replica_in_a_copy_loop_gets_a_per_iteration_guard() {
+    let text = replica_loop("westeurope", "[ \"westeurope\", \"eastus\" ]", "");
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    // Verified in memory before it is returned: the westeurope iteration's
+    // condition is false, the eastus iteration's is still true.
+    let expected = text.replace(
+        "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries/replications\"",
+        &format!("    {{\n      \"condition\": \"[{LOOP_GUARD}]\",\n      \"type\": \"Microsoft.ContainerRegistry/registries/replications\""),
+    );
+    assert_eq!(r.fixed, expected);
+    assert!(
+        r.remaining.is_empty() && r.manual.is_empty(),
+        "{:?}",
+        r.manual
+    );
+    let again = fix(&r.fixed);
+    assert_eq!((again.fixed, again.applied), (expected, 0));
+}
+
+#[test]
+fn a_loop_guard_is_merged_with_the_loop_condition_by_and() {
+    let condition = "      \"condition\": \"[parameters('deployReplicas')]\",\n";
+    let text = replica_loop("westeurope", "[ \"eastus\", \"WestEurope\" ]", condition);
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    let merged =
+        format!("      \"condition\": \"[and(parameters('deployReplicas'), {LOOP_GUARD})]\",\n");
+    assert_eq!(r.fixed, text.replace(condition, &merged));
+    assert_eq!(fix(&r.fixed).fixed, r.fixed);
+}
+
+#[test]
+fn a_loop_guard_drops_spaces_when_the_locations_are_written_differently() {
+    let text = replica_loop("westeurope", "[ \"West Europe\", \"eastus\" ]", "");
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert!(
+        r.fixed.contains("\"condition\": \"[not(equals(replace(toLower(parameters('replicaLocations')[copyIndex()]), ' ', ''), replace(toLower(parameters('location')), ' ', '')))]\""),
+        "{}",
+        r.fixed
+    );
+}
+
+#[test]
+fn a_replica_with_a_condition_is_guarded_per_location_not_switched_off() {
+    let condition = "      \"condition\": \"[parameters('deployReplicas')]\",\n";
+    let single = HOME_REPLICA.replace(
+        "    {\n      \"type\": \"Microsoft.ContainerRegistry/registries/replications\"",
+        &format!(
+            "    {{\n{condition}      \"type\": \"Microsoft.ContainerRegistry/registries/replications\""
+        ),
+    );
+    let text = template(
+        "\"deployReplicas\": { \"type\": \"bool\", \"defaultValue\": true }",
+        &single,
+    );
+    let r = fix(&text);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            condition,
+            "      \"condition\": \"[and(parameters('deployReplicas'), not(equals(replace(toLower('West Europe'), ' ', ''), replace(toLower('westeurope'), ' ', ''))))]\",\n"
+        )
+    );
+}
+
+#[test]
+fn a_loop_whose_registry_is_in_a_loop_too_is_left_with_advice() {
+    let text = replica_loop("westeurope", "[ \"westeurope\" ]", "").replace(
+        "      \"name\": \"contosoregistry\",",
+        "      \"name\": \"contosoregistry\",\n      \"copy\": { \"name\": \"registries\", \"count\": 1 },",
+    );
     let r = fix(&text);
     assert_eq!(r.fixed, text);
     assert!(
-        r.manual
-            .iter()
-            .any(|m| m.rule == "ACR002" && m.advice.contains("copy loop")),
-        "{:?}",
-        r.manual
+        r.manual.iter().any(
+            |m| m.rule == "ACR002" && m.advice.contains("declared in another template or loop")
+        ),
+        "{:?} {:?}",
+        r.manual,
+        r.remaining
     );
 }
 
@@ -479,4 +561,119 @@ fn the_parameter_default_changed_is_the_one_the_scope_reads() {
         r.fixed,
         text.replacen("\"defaultValue\": true", "\"defaultValue\": false", 1)
     );
+}
+
+/// A template with `parameters`, `variables` and the registry of `REGISTRY_TRUE`
+/// whose `adminUserEnabled` is the expression `admin`.
+fn computed_admin(parameters: &str, variables: &str, admin: &str) -> String {
+    template(
+        parameters,
+        &REGISTRY_TRUE.replace("true /* was on */", &format!("\"[{admin}]\"")),
+    )
+    .replace(
+        "  \"resources\": [",
+        &format!("  \"variables\": {{{variables}}},\n  \"resources\": ["),
+    )
+}
+
+#[test]
+fn the_literal_a_value_comes_from_is_followed_through_variables_if_and_coalesce() {
+    let cases: [(&str, &str, &str, (&str, &str)); 5] = [
+        // A variable's literal.
+        (
+            "",
+            "\"admin\": true",
+            "variables('admin')",
+            ("\"admin\": true", "\"admin\": false"),
+        ),
+        // A variable that reads a parameter: the parameter's default.
+        (
+            "\"adminEnabled\": { \"type\": \"bool\", \"defaultValue\": true }",
+            "\"admin\": \"[parameters('adminEnabled')]\"",
+            "variables('admin')",
+            ("\"defaultValue\": true", "\"defaultValue\": false"),
+        ),
+        // `if` whose condition the literals decide: the branch taken.
+        (
+            "\"env\": { \"type\": \"string\", \"defaultValue\": \"dev\" }, \"devAdmin\": { \"type\": \"bool\", \"defaultValue\": true }",
+            "",
+            "if(equals(parameters('env'), 'prod'), false, parameters('devAdmin'))",
+            ("\"defaultValue\": true", "\"defaultValue\": false"),
+        ),
+        // `coalesce`: the first argument that is not null.
+        (
+            "\"adminOverride\": { \"type\": \"bool\", \"defaultValue\": null }",
+            "\"adminDefault\": true",
+            "coalesce(parameters('adminOverride'), variables('adminDefault'))",
+            ("\"adminDefault\": true", "\"adminDefault\": false"),
+        ),
+        // `not` of a variable that is `bool` of a string literal.
+        (
+            "",
+            "\"keep\": \"[bool('false')]\"",
+            "not(variables('keep'))",
+            ("\"keep\": \"[bool('false')]\"", "\"keep\": \"[bool('false')]\""),
+        ),
+    ];
+    for (i, (parameters, variables, admin, (from, to))) in cases.iter().enumerate() {
+        let text = computed_admin(parameters, variables, admin);
+        let r = fix(&text);
+        if i == 4 {
+            // `bool('false')` is a constant: the advice names it.
+            assert_eq!(r.fixed, text);
+            assert!(
+                r.manual
+                    .iter()
+                    .any(|m| m.advice.contains("`'false'` is a constant")),
+                "{:?}",
+                r.manual
+            );
+            continue;
+        }
+        assert_eq!(r.applied, 1, "case {i}: {:?}", r.manual);
+        assert_eq!(r.fixed, text.replacen(from, to, 1), "case {i}");
+        let again = fix(&r.fixed);
+        assert_eq!(
+            (again.fixed, again.applied),
+            (r.fixed.clone(), 0),
+            "case {i}"
+        );
+    }
+}
+
+#[test]
+fn what_cannot_be_inverted_is_named_in_the_advice() {
+    let cases = [
+        (
+            "\"env\": { \"type\": \"string\", \"defaultValue\": \"Dev\" }",
+            "",
+            "if(equals(toLower(parameters('env')), 'prod'), false, true)",
+            "depends on a condition that is not known",
+        ),
+        (
+            "",
+            "\"admin\": true",
+            "and(variables('admin'), variables('admin'))",
+            "`and(variables('admin'), variables('admin'))` cannot be inverted",
+        ),
+        (
+            "",
+            "\"admin\": true, \"other\": \"[variables('admin')]\"",
+            "variables('admin')",
+            "reads a variable that is also used elsewhere",
+        ),
+    ];
+    for (parameters, variables, admin, advice) in cases {
+        let text = computed_admin(parameters, variables, admin);
+        let r = fix(&text);
+        assert_eq!(r.fixed, text);
+        assert!(
+            r.manual
+                .iter()
+                .any(|m| m.rule == "ACR001" && m.advice.contains(advice)),
+            "{admin}: {:?} {:?}",
+            r.manual,
+            r.remaining
+        );
+    }
 }
