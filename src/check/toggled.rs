@@ -60,7 +60,16 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
             options.parameters = json_file.cloned();
             options.no_parameter_discovery = true;
         }
-        let Ok(world) = Loader::new(input.sources).expand(input.template_path, &options) else {
+        // A JSON template is expanded again from the tree already parsed (a large one
+        // costs as much to parse as to expand); Bicep is lowered again.
+        let loader = Loader::new(input.sources);
+        let bicep =
+            crate::source::file::Language::of(input.template_path).is_some_and(|l| l.is_bicep());
+        let world = match exp.file(0) {
+            Some(template) if !bicep => loader.expand_loaded(template.clone(), &options),
+            _ => loader.expand(input.template_path, &options),
+        };
+        let Ok(world) = world else {
             continue;
         };
         // Resources this value deploys: false in the checked template, true here.
