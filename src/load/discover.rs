@@ -270,6 +270,20 @@ pub fn collect_files_excluding(
     (files, errors)
 }
 
+/// `p` without `.` and `a/..` parts when that names the same file or folder; `p` as
+/// given when it does not (`link/..` is the link target's parent, not `.`), so that
+/// a path and the real path found for it never disagree.
+fn cleaned(p: &Path) -> PathBuf {
+    let clean = paths::clean(p);
+    if clean.as_os_str() == p.as_os_str()
+        || std::fs::canonicalize(&clean).ok() == std::fs::canonicalize(p).ok()
+    {
+        clean
+    } else {
+        p.to_path_buf()
+    }
+}
+
 /// The files of [`collect_files_excluding`], its errors, and the folders walked
 /// below each directory given, as written (cleaned) with their real paths.
 pub fn walk(paths: &[PathBuf], exclude: &Exclude) -> Walked {
@@ -283,7 +297,7 @@ pub fn walk(paths: &[PathBuf], exclude: &Exclude) -> Walked {
     let mut dirs: Vec<(PathBuf, PathBuf)> = Vec::new();
     for p in paths {
         if p.is_file() {
-            files.push((paths::clean(p), true, None));
+            files.push((cleaned(p), true, None));
             continue;
         }
         if let Some(problem) = path_problem(p) {
@@ -292,7 +306,7 @@ pub fn walk(paths: &[PathBuf], exclude: &Exclude) -> Walked {
         }
         let exclude = exclude.clone();
         let walked = std::fs::canonicalize(p).ok();
-        let base = paths::clean(p);
+        let base = cleaned(p);
         let below = |rel: &Path| {
             if base.as_os_str() == "." {
                 rel.to_path_buf()

@@ -291,3 +291,45 @@ fn a_configured_parameter_file_out_of_the_root_fails_the_template() {
         }
     }
 }
+
+/// `link/..` is the parent of the link's target, not the folder the link is in: the
+/// files the walk finds there are read there, never from the folder that the
+/// spelling without `link/..` would name (which is outside the root checked).
+#[test]
+fn a_walked_path_through_a_link_and_dotdot_reads_where_it_leads() {
+    let (outside, project) = layout("confine-link-dotdot");
+    // The root checked is `outside/` (what `link/..` leads to); `project/sub` is
+    // outside that root.
+    std::fs::create_dir_all(outside.join("inner")).unwrap();
+    std::fs::create_dir_all(outside.join("sub")).unwrap();
+    std::fs::create_dir_all(project.join("sub")).unwrap();
+    write(
+        &project.join("sub"),
+        "t.bicep",
+        registry_named("'acrprojectsub'"),
+    );
+    write(
+        &outside.join("sub"),
+        "t.bicep",
+        registry_named("'acrinside'"),
+    );
+    std::os::unix::fs::symlink(outside.join("inner"), project.join("link")).unwrap();
+    for format in ["text", "json", "sarif"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
+            .current_dir(&project)
+            .args(["check", "link/..", "--format", format])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains("acrprojectsub"),
+            "read outside the root:\n{all}"
+        );
+        assert!(all.contains("acrinside"), "{all}");
+        assert_eq!(out.status.code(), Some(1), "{all}");
+    }
+}
