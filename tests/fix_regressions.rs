@@ -454,7 +454,9 @@ resource replicas 'Microsoft.ContainerRegistry/registries/replications@2025-11-0
         "\"condition\": \"[not(equals(replace(toLower(parameters('replicaLocations')[copyIndex()]), ' ', ''), replace(toLower(parameters('location')), ' ', '')))]\""
     ));
     assert!(
-        read(d, "main.bicep").contains("if ("),
+        read(d, "main.bicep").contains(
+            "[for loc in replicaLocations: if (replace(toLower(loc), ' ', '') != replace(toLower(location), ' ', '')) {"
+        ),
         "{}",
         read(d, "main.bicep")
     );

@@ -7,8 +7,6 @@
 use super::model::{value_at, Model, Resource};
 use super::Finding;
 
-const REGISTRY: &str = "microsoft.containerregistry/registries";
-
 /// The registry a replica belongs to, as evaluated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Home {
@@ -20,9 +18,7 @@ pub(crate) struct Home {
 }
 
 impl Home {
-    /// The registry of the replica of finding `f`, when the file declares it: found by
-    /// the replica's evaluated name, or, when names are not known
-    /// (`acr${uniqueString(…)}`), by the registry the finding points at in this file.
+    /// The registry of the replica of finding `f`, when the file declares it.
     pub(super) fn of(model: &Model, f: &Finding) -> Option<Home> {
         let (replica, registry) = replica_and_registry(model, f)?;
         let spaced = match (location(&replica.body), location(&registry.body)) {
@@ -59,36 +55,23 @@ impl Home {
 }
 
 /// The replica finding `f` is about (the iteration it names, or the first) and the
-/// registry it belongs to: found by the replica's evaluated name, or, when names are
-/// not known (`acr${uniqueString(…)}`), by the registry the finding points at in
-/// this file.
+/// registry it belongs to, as the rules tie them (its parent, its name's first
+/// segment, or its `dependsOn`; see `registry_of_child`), declared in this file.
 fn replica_and_registry<'m>(model: &'m Model, f: &Finding) -> Option<(&'m Resource, &'m Resource)> {
     let iterations = model.at(f.location.byte_start, f.resource_type.as_deref());
-    let named = f.resource_name.as_deref().and_then(|name| {
-        iterations
-            .iter()
-            .find(|r| r.name.eq_ignore_ascii_case(name))
-    });
-    let replica = named.or_else(|| iterations.first())?;
-    let by_name = named
-        .and_then(|r| r.name.rsplit_once('/'))
-        .and_then(|(registry_name, _)| {
-            model
-                .resources
+    let replica = f
+        .resource_name
+        .as_deref()
+        .and_then(|name| {
+            iterations
                 .iter()
-                .find(|r| r.resource_type == REGISTRY && r.name.eq_ignore_ascii_case(registry_name))
-        });
-    let registry = by_name.or_else(|| {
-        f.related
-            .iter()
-            .filter(|rel| rel.location.file == f.location.file)
-            .find_map(|rel| {
-                model
-                    .at(rel.location.byte_start, Some(REGISTRY))
-                    .into_iter()
-                    .next()
-            })
-    })?;
+                .find(|r| r.name.eq_ignore_ascii_case(name))
+        })
+        .or_else(|| iterations.first())?;
+    let registry = model
+        .resources
+        .iter()
+        .find(|r| Some(r.span) == replica.registry)?;
     Some((replica, registry))
 }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::check::CheckOptions;
 use crate::load::Loader;
+use crate::rules::native::resolve::registry_of_child;
 use crate::source::sources::{Overlay, Sources};
 
 /// One resource the file declares (one per copy iteration), as evaluated.
@@ -20,15 +21,20 @@ pub(super) struct Resource {
     pub span: (u32, u32),
     /// The evaluated name (`acr/westeurope`), or its term when not known.
     pub name: String,
+    /// The name is known before deployment (`name` is not a term).
+    pub name_known: bool,
     pub condition: serde_json::Value,
     pub body: serde_json::Value,
+    /// For a registry's child (a replication), the span of the registry it belongs
+    /// to, when this file declares it.
+    pub registry: Option<(u32, u32)>,
 }
 
 impl Resource {
     /// The name for a message: the evaluated name, or, when it is only known at
     /// deployment, the resource's type (never the evaluator's notation).
     pub(super) fn shown(&self) -> String {
-        if self.name.contains('\u{27e6}') {
+        if !self.name_known {
             let kind = self.resource_type.rsplit('/').next().unwrap_or("resource");
             format!("the {kind} whose name is only known at deployment")
         } else {
@@ -69,20 +75,28 @@ impl Model {
         let mut resources: Vec<Resource> = expansion
             .resources
             .iter()
+            .enumerate()
             // Deployed resources: an `existing` one only names what they read (a
             // role definition a replacement renames), which shows in them.
-            .filter(|r| (all_files || r.file == 0) && !r.existing)
-            .map(|r| Resource {
+            .filter(|(_, r)| (all_files || r.file == 0) && !r.existing)
+            .map(|(i, r)| Resource {
                 resource_type: r.resource_type.to_ascii_lowercase(),
                 api_version: r.api_version.as_ref().map(|a| a.to_string()),
                 span: (r.span.start, r.span.end),
                 // A known name as itself; otherwise as a term.
+                name_known: r.name.as_str().is_some(),
                 name: r
                     .name
                     .as_str()
                     .map_or_else(|| r.name.term(), str::to_string),
                 condition: r.condition.to_json(),
                 body: r.body.to_json(),
+                registry: is_registry_child(&r.resource_type)
+                    .then(|| registry_of_child(&expansion, i))
+                    .flatten()
+                    .and_then(|g| expansion.resources.get(g))
+                    .filter(|g| g.file == r.file)
+                    .map(|g| (g.span.start, g.span.end)),
             })
             .collect();
         // In the order they are written (edits never reorder text; the expansion
@@ -110,6 +124,14 @@ impl Model {
             .filter(|r| r.span.1 - r.span.0 == inner)
             .collect()
     }
+}
+
+/// A type under `Microsoft.ContainerRegistry/registries/` (a replication, a webhook…).
+fn is_registry_child(resource_type: &str) -> bool {
+    const PREFIX: &str = "microsoft.containerregistry/registries/";
+    resource_type
+        .get(..PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
 }
 
 /// The value at a dotted path of a JSON value (`None`: absent).
