@@ -51,24 +51,7 @@ pub(super) fn findings(input: &EngineInput, engine: &Engine, base: &[Finding]) -
         options
             .parameter_overrides
             .push((trial.parameter.clone(), trial.value.clone()));
-        // The parameter file found for the template, again (a `.bicepparam` is found
-        // through its `using`, as it was).
-        let json_file = exp.parameter_file.as_ref().filter(|p| {
-            crate::source::file::Language::of(p) == Some(crate::source::file::Language::Json)
-        });
-        if options.parameters.is_none() && json_file.is_some() {
-            options.parameters = json_file.cloned();
-            options.no_parameter_discovery = true;
-        }
-        // A JSON template is expanded again from the tree already parsed (a large one
-        // costs as much to parse as to expand); Bicep is lowered again.
-        let loader = Loader::new(input.sources);
-        let bicep =
-            crate::source::file::Language::of(input.template_path).is_some_and(|l| l.is_bicep());
-        let world = match exp.file(0) {
-            Some(template) if !bicep => loader.expand_loaded(template.clone(), &options),
-            _ => loader.expand(input.template_path, &options),
-        };
+        let world = Loader::new(input.sources).expand_again(input.template_path, exp, &options);
         let Ok(world) = world else {
             continue;
         };
@@ -482,5 +465,44 @@ resource home 'Microsoft.ContainerRegistry/registries@2025-04-01' = if (false) {
             .collect();
         assert!(named(&fs, "acrcreated").is_empty(), "{fs:#?}");
         assert_eq!(named(&fs, "acrcache").len(), 1, "{fs:#?}");
+    }
+
+    /// The values tried are tried with the parameter file the template is checked
+    /// with: a `.bicepparam` that turns the admin user off keeps a toggled registry
+    /// free of ACR001, as it keeps the deployed one.
+    #[test]
+    fn a_toggled_resource_is_evaluated_with_the_bicepparam_values() {
+        let template = "param deployCache bool = false
+param adminEnabled bool = true
+resource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = if (deployCache) {
+  name: 'acrcache'
+  location: 'westeurope'
+  sku: { name: 'Premium' }
+  properties: { adminUserEnabled: adminEnabled }
+}
+";
+        let acr001_with = |bicepparam: Option<&str>| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            std::fs::write(dir.path().join("main.bicep"), template).expect("written");
+            if let Some(text) = bicepparam {
+                std::fs::write(dir.path().join("main.bicepparam"), text).expect("written");
+            }
+            let engine = Engine::builtin().expect("built-in rules load");
+            crate::check::check_file(
+                &dir.path().join("main.bicep"),
+                true,
+                &engine,
+                &CheckOptions::default(),
+            )
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "ACR001")
+            .collect::<Vec<Finding>>()
+        };
+        let without = acr001_with(None);
+        assert_eq!(without.len(), 1, "{without:#?}");
+        assert_eq!(without[0].status, Status::Possible);
+        let with = acr001_with(Some("using 'main.bicep'\nparam adminEnabled = false\n"));
+        assert!(with.is_empty(), "{with:#?}");
     }
 }

@@ -91,6 +91,34 @@ impl<'s> Loader<'s> {
         }
     }
 
+    /// `path`, expanded before as `previous`, expanded again with `options` (a
+    /// parameter's value or the location changed): with the parameter file
+    /// `previous` used (a `.bicepparam` included) unless `options` names one, and, for
+    /// JSON, from the template tree already parsed.
+    pub fn expand_again(
+        &self,
+        path: &Path,
+        previous: &Expansion,
+        options: &ExpandOptions,
+    ) -> Result<Expansion, ExpandError> {
+        let mut options = options.clone();
+        if options.parameters.is_none() {
+            options.no_parameter_discovery = true;
+            match &previous.parameter_file {
+                // A `.bicepparam` is loaded with the template its `using` names.
+                Some(p) if Language::of(p) == Some(Language::BicepParam) => {
+                    return self.expand(p, &options);
+                }
+                p => options.parameters = p.clone(),
+            }
+        }
+        let bicep = Language::of(path).is_some_and(|l| l.is_bicep());
+        match previous.file(0) {
+            Some(template) if !bicep => self.expand_loaded(template.clone(), &options),
+            _ => self.expand(path, &options),
+        }
+    }
+
     /// Expand a JSON template already read (with its parameter file, explicit or by
     /// convention).
     pub fn expand_loaded(

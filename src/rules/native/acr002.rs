@@ -253,12 +253,8 @@ fn re_expand(input: &RuleInput, h: &Hypothesis) -> Option<Expansion> {
         Hypothesis::Location(l) => options.context.location = Some(l.clone()),
         Hypothesis::Parameter(p, v) => options.parameter_overrides.push((p.clone(), v.clone())),
     }
-    if options.parameters.is_none() {
-        options.parameters = input.expansion.parameter_file.clone();
-        options.no_parameter_discovery = true;
-    }
     crate::load::Loader::new(input.sources)
-        .expand(input.template_path, &options)
+        .expand_again(input.template_path, input.expansion, &options)
         .ok()
 }
 
