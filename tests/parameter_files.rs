@@ -368,6 +368,15 @@ fn a_walked_file_named_like_a_parameter_file_is_read_for_what_it_is() {
     );
     let (found, _) = report(&[&other]);
     assert!(found.is_empty(), "{found:#?}");
+    // The words in a comment are no `using none`: without a `using`, it is an error.
+    let commented = temp("using-none-in-a-comment");
+    write(
+        &commented,
+        "shared.bicepparam",
+        "// was: using none\nparam adminUser = true\n",
+    );
+    let (found, _) = report(&[&commented]);
+    assert_eq!(count(&found, "ACR000"), 1, "{found:#?}");
 }
 
 #[test]

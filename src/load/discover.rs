@@ -119,9 +119,17 @@ pub fn template_stem_of(parameter_file: &Path) -> Option<&str> {
     (!stem.is_empty() && (rest == "json" || rest.ends_with(".json"))).then_some(stem)
 }
 
-/// The template a `.bicepparam` text's `using` names, as written, with the span of the
-/// declaration; `None` without a `using` of a literal path (`using none`, none at all).
-pub fn using_target(text: &str) -> Option<(String, Span)> {
+/// What a `.bicepparam`'s `using` statement names.
+pub enum Using {
+    /// A template (or registry module), written as a literal, at the statement.
+    Template(String, Span),
+    /// `using none`.
+    Nothing,
+}
+
+/// The `using` statement of a `.bicepparam`'s text (`None`: none, or a path that is
+/// not a literal).
+pub fn using_of(text: &str) -> Option<Using> {
     use crate::source::bicep::{self, FileKind, StatementKind, UsingTarget};
     let parsed = bicep::parse_as(text, FileKind::BicepParam);
     parsed
@@ -129,20 +137,30 @@ pub fn using_target(text: &str) -> Option<(String, Span)> {
         .statements
         .iter()
         .find_map(|s| match &s.kind {
-            StatementKind::Using {
-                target: UsingTarget::Path(p),
-                ..
-            } => p.as_literal().map(|t| {
-                (
+            StatementKind::Using { target, .. } => Some((target, s.span)),
+            _ => None,
+        })
+        .and_then(|(target, span)| match target {
+            UsingTarget::Path(p) => p.as_literal().map(|t| {
+                Using::Template(
                     t.to_string(),
                     Span {
-                        start: s.span.start,
-                        end: s.span.end,
+                        start: span.start,
+                        end: span.end,
                     },
                 )
             }),
-            _ => None,
+            UsingTarget::None(_) => Some(Using::Nothing),
         })
+}
+
+/// The template a `.bicepparam` text's `using` names, as written, with the span of the
+/// declaration; `None` without a `using` of a literal path (`using none`, none at all).
+pub fn using_target(text: &str) -> Option<(String, Span)> {
+    match using_of(text)? {
+        Using::Template(target, span) => Some((target, span)),
+        Using::Nothing => None,
+    }
 }
 
 /// What a parameter file, met alone (named on the command line, or walked without its
@@ -173,18 +191,12 @@ pub fn template_of_parameter_file(sources: &dyn Sources, path: &Path) -> Paramet
         let Ok(file) = sources.read(path) else {
             return ParameterFileTemplate::Itself;
         };
-        let Some((target, span)) = using_target(&file.text) else {
-            let none = memchr::memmem::find(file.text.as_bytes(), b"using none").is_some();
-            return if none {
-                ParameterFileTemplate::UsesNone
-            } else {
-                ParameterFileTemplate::Itself
-            };
+        let (target, span) = match using_of(&file.text) {
+            Some(Using::Template(target, span)) => (target, span),
+            Some(Using::Nothing) => return ParameterFileTemplate::UsesNone,
+            None => return ParameterFileTemplate::Itself,
         };
-        if ["br:", "br/", "ts:", "ts/"]
-            .iter()
-            .any(|scheme| target.starts_with(scheme))
-        {
+        if crate::lower::module_cache::reference::is_external(&target) {
             return ParameterFileTemplate::Itself;
         }
         return match sources.resolve(path, &target) {
