@@ -43,11 +43,10 @@ pub fn classify(root: &Node) -> JsonFileKind {
 }
 
 /// Whether `name` is a parameter file of a template with this file stem:
-/// `x.parameters.json` or `x.parameters.<anything>.json`.
+/// `x.parameters.json` or `x.parameters.<anything>.json` (read as
+/// [`template_stem_of`] reads it, so both directions agree).
 fn names_parameter_file_of(stem: &str, name: &str) -> bool {
-    name.strip_prefix(stem)
-        .and_then(|rest| rest.strip_prefix(".parameters."))
-        .is_some_and(|rest| rest == "json" || rest.ends_with(".json"))
+    template_stem_of(Path::new(name)) == Some(stem)
 }
 
 /// The parameter files a template's convention attaches among the file names of its
@@ -420,6 +419,33 @@ fn is_candidate(path: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::source::json::parse;
+
+    /// A parameter file's name attaches it to one template, whichever way it is read.
+    #[test]
+    fn a_parameter_file_name_has_one_template() {
+        let names = [
+            "a.parameters.json",
+            "a.parameters.parameters.json",
+            "a.parameters.dev.json",
+            "a.json",
+            "ab.parameters.json",
+        ];
+        for stem in ["a", "a.parameters", "ab"] {
+            let template = PathBuf::from(format!("{stem}.json"));
+            for name in pick_parameter_files(&template, names) {
+                assert_eq!(template_stem_of(Path::new(name)), Some(stem), "{name}");
+            }
+        }
+        assert_eq!(
+            pick_parameter_files(Path::new("a.json"), names),
+            [
+                "a.parameters.dev.json",
+                "a.parameters.json",
+                "a.parameters.parameters.json"
+            ]
+        );
+        assert!(pick_parameter_files(Path::new("a.parameters.json"), names).is_empty());
+    }
 
     #[test]
     fn picks_parameter_files_by_convention() {
