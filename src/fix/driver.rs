@@ -18,7 +18,7 @@ use super::guard::Home;
 use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
-use super::spec::{Applicability, FixSpec};
+use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{api, findings, fixable, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -208,22 +208,52 @@ fn plan(
     })
 }
 
-/// `text` with `edits` applied; the edits of the candidates are merged first.
-fn apply(
+/// One fix's share of a set of edits applied together: the resource it writes into,
+/// the values it writes there and the edits it planned.
+pub(super) struct Share<'a> {
+    pub resource: (Option<&'a str>, Option<&'a str>),
+    pub sets: &'a [SetProperty],
+    pub edits: &'a [Edit],
+}
+
+impl<'a> Share<'a> {
+    fn of(c: &'a Candidate) -> Share<'a> {
+        Share {
+            resource: key_of_resource(&c.finding),
+            sets: &c.spec.set,
+            edits: &c.edits,
+        }
+    }
+}
+
+/// `text` with the edits of `shares` applied together: the writes into one resource
+/// must agree (checked once per resource), the edits are merged (one insertion per
+/// object) and must not overlap, and the result must parse. `Err` says why not.
+/// The fixer's passes and the edit engine's property test (`invariants`) both apply
+/// edits through here.
+pub(super) fn apply(
     parsed: &Parsed,
     language: Language,
     text: &str,
-    candidates: &[&Candidate],
+    shares: &[Share],
 ) -> Result<String, String> {
-    for (i, c) in candidates.iter().enumerate() {
-        let same = candidates[i..]
+    let mut resources: Vec<(Option<&str>, Option<&str>)> =
+        shares.iter().map(|s| s.resource).collect();
+    resources.sort_unstable();
+    resources.dedup();
+    for resource in resources {
+        let sets = shares
             .iter()
-            .filter(|d| key_of_resource(&d.finding) == key_of_resource(&c.finding));
-        if let Some(why) = disagreement(same.flat_map(|d| &d.spec.set)) {
+            .filter(|s| s.resource == resource)
+            .flat_map(|s| s.sets);
+        if let Some(why) = disagreement(sets) {
             return Err(why);
         }
     }
-    let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
+    let all: Vec<Edit> = shares
+        .iter()
+        .flat_map(|s| s.edits.iter().cloned())
+        .collect();
     let merged = merge(parsed, text, all)?;
     let (next, rejected) = edit::apply(text, &merged);
     if !rejected.is_empty() {
@@ -233,6 +263,17 @@ fn apply(
         return Err("the fixes would break the file's syntax".into());
     }
     Ok(next)
+}
+
+/// [`apply`] for planned candidates.
+fn apply_candidates(
+    parsed: &Parsed,
+    language: Language,
+    text: &str,
+    candidates: &[&Candidate],
+) -> Result<String, String> {
+    let shares: Vec<Share> = candidates.iter().map(|c| Share::of(c)).collect();
+    apply(parsed, language, text, &shares)
 }
 
 /// Check that `after` differs from `before` only where the `candidates` meant to
@@ -417,7 +458,7 @@ pub(crate) fn run(
         for c in &candidates {
             let mut trial = accepted.clone();
             trial.push(c);
-            match apply(&parsed, language, &current, &trial) {
+            match apply_candidates(&parsed, language, &current, &trial) {
                 Ok(_) => accepted.push(c),
                 Err(why) if accepted.is_empty() => refused.push((key(&c.finding), c.manual(why))),
                 Err(_) => {}
@@ -426,7 +467,7 @@ pub(crate) fn run(
         if accepted.is_empty() {
             continue;
         }
-        let next = apply(&parsed, language, &current, &accepted)?;
+        let next = apply_candidates(&parsed, language, &current, &accepted)?;
         let after = check(&next)?.unwrap_or_default();
         if new_problem(&before, &after).is_none() {
             let next_model = evaluate(&next);
@@ -441,7 +482,7 @@ pub(crate) fn run(
         let mut any_refused = false;
         let mut first_fine: Option<(String, Vec<Finding>, Model)> = None;
         for c in &accepted {
-            let Ok(next) = apply(&parsed, language, &current, &[c]) else {
+            let Ok(next) = apply_candidates(&parsed, language, &current, &[c]) else {
                 continue;
             };
             let after = check(&next)?.unwrap_or_default();
