@@ -19,7 +19,9 @@ use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec, SetProperty};
-use super::{api, findings, fixable, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
+use super::{
+    api, findings, fixable, param_file, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES,
+};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::source::file::Language;
@@ -140,6 +142,7 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
 /// holds their keys, with the reason).
 #[allow(clippy::too_many_arguments)]
 fn plan(
+    sources: &dyn Sources,
     language: Language,
     path: &Path,
     text: &str,
@@ -182,20 +185,10 @@ fn plan(
             }),
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
-                let from = f.related.iter().find(|r| {
-                    r.location.file != f.location.file && r.message.contains("parameter file value")
-                });
-                if let Some(r) = from {
-                    let file = r.location.file.display();
-                    manual.push(manual_fix(
-                        f,
-                        format!(
-                            "the value comes from the parameter file, at {file}:{}:{}: fix it there (acrlint fix {file} writes {})",
-                            r.location.start.line,
-                            r.location.start.column,
-                            spec.set.first().map_or(String::new(), |s| s.value.to_string())
-                        ),
-                    ));
+                if let Some(advice) =
+                    param_file::advice_elsewhere(sources, &parsed, text, f, &spec, &sets)
+                {
+                    manual.push(manual_fix(f, advice));
                 }
             }
             Planned::Manual(advice) => manual.push(manual_fix(f, advice)),
@@ -434,6 +427,7 @@ pub(crate) fn run(
             manual: advice,
             unsafe_left: left,
         } = plan(
+            sources,
             language,
             path,
             &current,
