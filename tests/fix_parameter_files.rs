@@ -297,3 +297,41 @@ fn corpus_parameter_files_that_turn_the_admin_user_on_are_fixed_there() {
         assert_eq!((code, diff.as_str()), (0, ""), "{folder}: {err}");
     }
 }
+
+#[test]
+fn a_bicepparam_value_read_through_not_gets_the_value_the_template_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The default (false) is not what decides: the `.bicepparam` sets it.
+    let template = BICEP_ADMIN_FROM_PARAMETER
+        .replace(
+            "param adminEnabled bool = false",
+            "param disableAdmin bool = false",
+        )
+        .replace(
+            "adminUserEnabled: adminEnabled",
+            "adminUserEnabled: !disableAdmin",
+        );
+    write(d, "main.bicep", &template);
+    let param = "using 'main.bicep'\n\n// Production\nparam disableAdmin = false\n";
+    write(d, "main.prod.bicepparam", param);
+    let (code, _, err) = acrlint(d, &["fix", "main.bicep"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+    assert!(
+        err.contains("main.prod.bicepparam:4:22: fix it there (acrlint fix ")
+            && err.contains("main.prod.bicepparam writes true)"),
+        "{err}"
+    );
+    assert_eq!(read(d, "main.bicep"), template);
+    let (code, _, err) = acrlint(d, &["fix", "main.prod.bicepparam"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(d, "main.prod.bicepparam"),
+        param.replace("= false", "= true")
+    );
+    assert_eq!(read(d, "main.bicep"), template);
+    let (code, diff, err) = acrlint(d, &["fix", "--diff", "main.prod.bicepparam"]);
+    assert_eq!((code, diff.as_str()), (0, ""), "{err}");
+    assert!(!check_rules(d, "main.bicep").contains("\"ACR001\""));
+}

@@ -153,7 +153,15 @@ fn plan(
     options: &FixOptions,
     param_names: &[String],
 ) -> Result<Plan, String> {
-    let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    // The parameter file `check` binds by convention, and any other a finding's value
+    // is traced to (a `.bicepparam`, another `x.parameters.<name>.json`).
+    let traced = param_file::parameters_set(found);
+    let sets = |name: &str| {
+        param_names
+            .iter()
+            .chain(&traced)
+            .any(|n| n.eq_ignore_ascii_case(name))
+    };
     let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();

@@ -85,6 +85,19 @@ fn value_of_parameter(r: &Related) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
+/// The parameters the findings' values are traced to in a parameter file.
+pub(super) fn parameters_set(found: &[Finding]) -> Vec<String> {
+    let mut names: Vec<String> = found
+        .iter()
+        .flat_map(|f| &f.related)
+        .filter_map(value_of_parameter)
+        .map(str::to_string)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// The parameter that decides `set` of the finding's resource in its template, and
 /// the value it must have; `sets`: whether the parameter file sets a parameter.
 fn deciding(
