@@ -20,7 +20,7 @@ use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{
-    api, findings, fixable, param_file, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES,
+    api, findings, fixable, param_value, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -155,7 +155,7 @@ fn plan(
 ) -> Result<Plan, String> {
     // The parameter file `check` binds by convention, and any other a finding's value
     // is traced to (a `.bicepparam`, another `x.parameters.<name>.json`).
-    let traced = param_file::parameters_set(found);
+    let traced = param_value::parameters_set(found);
     let sets = |name: &str| {
         param_names
             .iter()
@@ -194,7 +194,7 @@ fn plan(
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
                 if let Some(advice) =
-                    param_file::advice_elsewhere(sources, &parsed, text, f, &spec, &sets)
+                    param_value::advice_elsewhere(sources, &parsed, text, f, &spec, &sets)
                 {
                     manual.push(manual_fix(f, advice));
                 }

@@ -19,6 +19,7 @@ pub mod json;
 mod merge;
 mod model;
 mod param_file;
+mod param_value;
 mod parsed;
 mod replace;
 pub mod spec;
