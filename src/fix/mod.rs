@@ -299,10 +299,10 @@ pub fn why_not_fixed(
 pub fn files_to_fix(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     use crate::load::discover::{template_of_parameter_file, template_stem_of};
     let (files, errors) = crate::load::discover::collect_files(paths);
-    let (mut files, templates): (Vec<(PathBuf, bool)>, Vec<(PathBuf, bool)>) =
-        files.into_iter().partition(|(p, _)| {
-            Language::of(p) == Some(Language::BicepParam) || template_stem_of(p).is_some()
-        });
+    type Named = Vec<(PathBuf, bool)>;
+    let (mut files, templates): (Named, Named) = files.into_iter().partition(|(p, _)| {
+        Language::of(p) == Some(Language::BicepParam) || template_stem_of(p).is_some()
+    });
     files.retain(|(p, explicit)| {
         *explicit
             || Language::of(p) == Some(Language::BicepParam)
