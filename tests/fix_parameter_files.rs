@@ -335,3 +335,32 @@ fn a_bicepparam_value_read_through_not_gets_the_value_the_template_needs() {
     assert_eq!((code, diff.as_str()), (0, ""), "{err}");
     assert!(!check_rules(d, "main.bicep").contains("\"ACR001\""));
 }
+
+/// A folder whose template has a finding without a fix that its two parameter files'
+/// values decide (ACR017): `fix DIR` lists it once, from the template's run, not
+/// again from each parameter file's.
+#[cfg(feature = "corpus")]
+#[test]
+fn fixing_a_corpus_folder_lists_each_finding_once() {
+    let source = acrlint::test_support::shared("corpus").join(
+        "acr/Azure__azure-quickstart-templates/quickstarts/microsoft.machinelearningservices/machine-learning-workspace-cmk",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), d.join(entry.file_name())).unwrap();
+        }
+    }
+    let (code, _, err) = acrlint(d, &["fix", "--diff", "."]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines.iter().any(|l| l.contains("ACR017 error not fixed")),
+        "{err}"
+    );
+    for (i, l) in lines.iter().enumerate() {
+        assert!(!lines[..i].contains(l), "listed twice: {l}\n{err}");
+    }
+}

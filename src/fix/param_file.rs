@@ -305,9 +305,13 @@ pub(crate) fn run(
             break;
         }
     }
-    // What remains because of a value this file writes (its template's other
-    // findings are the template's to fix and to report).
-    before.retain(|f| sources.canonical(&f.location.file) == own || f.related.iter().any(here));
+    // What remains for this file to fix: findings with a fix that hold because of a
+    // value it writes. The template's other findings are the template's to fix and
+    // to report (`fix DIR` fixes both: each is listed once).
+    before.retain(|f| {
+        sources.canonical(&f.location.file) == own
+            || (f.related.iter().any(here) && engine.meta(&f.rule).is_some_and(|m| m.fix.is_some()))
+    });
     let (remaining, unfixed) = super::split_remaining(before, options);
     Ok(Some(Fixed {
         text: current,
