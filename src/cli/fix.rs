@@ -37,6 +37,16 @@ pub struct FixArgs {
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
+    /// With --policy, the `Modify` definitions among them are fixes too: their
+    /// operations (`addOrReplace`, `add`, `remove`, each with its `condition`) are
+    /// written into the resources whose `if` they match, as Azure would change them at
+    /// deployment. Safe (the deployment ends up the same with the definition
+    /// assigned), except turning public network access off, which is unsafe and is
+    /// refused on a SKU without private endpoints; an operation that cannot be written
+    /// (an alias with [*] or unknown, a value or condition only known at deployment)
+    /// is listed as not fixed, with why.
+    #[command(flatten)]
+    pub policies: super::PolicyArgs,
     #[command(flatten)]
     pub context: ContextArgs,
     #[command(flatten)]
@@ -59,19 +69,27 @@ pub struct FixArgs {
 }
 
 pub fn run(args: FixArgs) -> i32 {
-    let engine = match Engine::builtin() {
+    let mut engine = match Engine::builtin() {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    if let Err(e) = args.policies.add_to(&mut engine) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if let Some(unknown) = args.rules.iter().find(|r| engine.meta(r).is_none()) {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
     for rule in &args.rules {
-        if engine.meta(rule).is_some_and(|m| m.fix.is_none()) {
+        // A `Modify` definition's fix is computed for each resource.
+        if engine
+            .meta(rule)
+            .is_some_and(|m| m.fix.is_none() && !m.effect.eq_ignore_ascii_case("modify"))
+        {
             eprintln!(
                 "{rule} has no automatic fix: its findings are listed with why; `acrlint explain {rule}` says how to fix them by hand"
             );

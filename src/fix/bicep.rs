@@ -260,7 +260,7 @@ pub(crate) fn plan(
         }
     }
     let Some(object) = body_object(decl) else {
-        if spec.set.is_empty() {
+        if spec.set.is_empty() && spec.add.is_empty() && spec.remove.is_empty() {
             return Planned::of(edits);
         }
         return Planned::Manual("the resource body is not an object".into());
@@ -269,6 +269,21 @@ pub(crate) fn plan(
         // Members several sets add to one object are merged into one insertion by
         // the caller (`merge`).
         if let Err(m) = set_property(file, object, set).add_to(&mut edits) {
+            return m;
+        }
+    }
+    // `add` leaves a property that is written alone.
+    for add in spec
+        .add
+        .iter()
+        .filter(|a| !remove::exists(object, &a.segments()))
+    {
+        if let Err(m) = set_property(file, object, add).add_to(&mut edits) {
+            return m;
+        }
+    }
+    for path in &spec.remove {
+        if let Err(m) = remove::remove_property(text, object, path).add_to(&mut edits) {
             return m;
         }
     }
@@ -703,5 +718,6 @@ pub(super) fn object_at(program: &Program, span: (u32, u32)) -> Option<&Expr> {
         .find_map(|body| find(body, span))
 }
 
+mod remove;
 #[cfg(test)]
 mod tests;

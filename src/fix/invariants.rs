@@ -415,6 +415,7 @@ fn fix_sets(
         related: Vec::new(),
         fingerprint: String::new(),
         suppression: None,
+        repair: None,
     };
     // Each write is its own fix, as several rules' are.
     let mut planned: Vec<(&SetProperty, Vec<Edit>)> = Vec::new();
