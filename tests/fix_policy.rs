@@ -207,6 +207,20 @@ fn add_keeps_a_value_that_is_there_and_remove_of_the_only_member_leaves_an_empty
         fixed.contains("\"tags\": { \"owner\": \"bob\" }"),
         "{fixed}"
     );
+    // The last member goes with the comma before it; the added one takes its place.
+    let temp_last = JSON_REGISTRY.replace(
+        "\"temp\": \"yes\", // goes with its member\n        \"env\": \"prod\"",
+        "\"env\": \"prod\",\n        \"temp\": \"yes\"",
+    );
+    assert_ne!(temp_last, JSON_REGISTRY);
+    std::fs::write(&file, &temp_last).unwrap();
+    fix_twice(&file, &engine, &only(TAGS_ID, false));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        temp_last
+            .replace("\"temp\": \"yes\"", "\"owner\": \"platform\"")
+            .replace("\"adminUserEnabled\": true", "\"adminUserEnabled\": false")
+    );
     let bicep = BICEP_REGISTRY
         .replace("    env: 'prod'\n", "")
         .replace("temp: 'yes' // goes with its property", "temp: 'yes'");

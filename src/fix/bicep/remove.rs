@@ -1,5 +1,6 @@
 //! Deleting a property from a Bicep object (a `remove` fix): the property's line
-//! goes, with a comment on it; the rest of the text is unchanged.
+//! goes (from the line break before it), with a comment on it; the rest of the text
+//! is unchanged.
 
 use super::super::edit::{excerpt, starts_line, Edit, Planned};
 use crate::source::bicep::{Expr, ExprKind};
@@ -48,9 +49,20 @@ pub(super) fn remove_property(text: &str, object: &Expr, path: &str) -> Planned 
                 excerpt(p.span.text(text))
             ));
         }
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-        return Planned::Edits(vec![Edit::replace(line_start as u32, line_end as u32, "")]);
+        // The line break before the line, and the line up to its own break: a
+        // property added after this line (at its end) stays outside the edit.
+        let Some(break_at) = text[..start].rfind('\n') else {
+            return Planned::Manual(format!("delete `{}`", excerpt(p.span.text(text))));
+        };
+        let break_at = if text[..break_at].ends_with('\r') {
+            break_at - 1
+        } else {
+            break_at
+        };
+        let line_end = text[end..]
+            .find(['\r', '\n'])
+            .map_or(text.len(), |i| end + i);
+        return Planned::Edits(vec![Edit::replace(break_at as u32, line_end as u32, "")]);
     }
     Planned::Nothing
 }

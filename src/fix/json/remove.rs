@@ -1,5 +1,6 @@
-//! Deleting a property from an ARM JSON object (a `remove` fix): the member goes with
-//! its line, its comma and a comment on its line; the rest of the text is unchanged.
+//! Deleting a property from an ARM JSON object (a `remove` fix): a member on its own
+//! line goes with the line, its comma and a comment on it; the last member goes with
+//! the comma before it; the only one leaves `{}`. The rest of the text is unchanged.
 
 use super::super::edit::{excerpt, starts_line, Edit, Planned};
 use crate::source::json::{Member, Node};
@@ -54,16 +55,6 @@ fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
 /// text on the last line).
 fn past_line_end(text: &str, at: usize) -> usize {
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
-}
-
-/// The offset of the line break of the line holding `at` (`\r\n` kept whole).
-fn line_end(text: &str, at: usize) -> usize {
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    if end > at && text.as_bytes().get(end - 1) == Some(&b'\r') {
-        end - 1
-    } else {
-        end
-    }
 }
 
 /// The offset of the first non-blank character at or after `at`, skipping no comment.
@@ -123,20 +114,13 @@ fn remove_member(text: &str, object: &Node, member: &Member) -> Planned {
         }
         return manual();
     }
-    // The last member: the comma after the previous one goes with it.
+    // The last member: from the comma after the previous one to its value's end (a
+    // member added after it, at that end, stays outside the edit; what follows the
+    // value on its line stays).
     let previous = &members[index - 1];
     let comma = skip_blank(text, previous.value.span.end as usize);
     if text.as_bytes().get(comma) != Some(&b',') || !text[comma + 1..key_start].trim().is_empty() {
         return manual();
     }
-    // A trailing comma after it, and a comment on its line, go too.
-    let mut end = value_end;
-    let after = skip_blank(text, end);
-    if text.as_bytes().get(after) == Some(&b',') && !text[end..after].contains('\n') {
-        end = after + 1;
-    }
-    if rest_of_line_is_blank(text, end) {
-        end = line_end(text, end);
-    }
-    Planned::Edits(vec![Edit::replace(comma as u32, end as u32, "")])
+    Planned::Edits(vec![Edit::replace(comma as u32, value_end as u32, "")])
 }
