@@ -15,7 +15,12 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
 
+/// `fix --policy`: the `Modify` definitions among the definitions are fixes.
+const POLICY_HELP: &str = "Azure Policy definition files (a file or a directory of them; repeatable): the operations of the Modify definitions among them are fixes";
+const POLICY_LONG_HELP: &str = "Azure Policy definition files (a file or a directory of them; repeatable). They run as rules, as with `check`, and the operations of the Modify definitions among them are fixes: for each resource a definition's `if` matches, `addOrReplace` sets the value, `add` sets it where the property is absent and `remove` deletes the property, each only where its `condition` holds (`requestContext().apiVersion` is the resource's apiVersion). The fix is safe: with the definition assigned, Azure makes the same change at deployment, so the template then says what deploys. Turning public network access off is the exception: unsafe (--unsafe-fixes), and refused on a SKU without private endpoints. A definition whose operation cannot be written (an alias with [*] or unknown, a value or condition known only at deployment, an apiVersion without the property) is listed as not fixed, with why. --rule takes a definition's name (its GUID).";
+
 #[derive(Args, Debug)]
+#[command(mut_arg("policy", |a| a.help(POLICY_HELP).long_help(POLICY_LONG_HELP)))]
 pub struct FixArgs {
     /// Files or directories to fix (directories are walked, honouring .gitignore).
     #[arg(default_value = ".")]
@@ -37,14 +42,7 @@ pub struct FixArgs {
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
-    /// With --policy, the `Modify` definitions among them are fixes too: their
-    /// operations (`addOrReplace`, `add`, `remove`, each with its `condition`) are
-    /// written into the resources whose `if` they match, as Azure would change them at
-    /// deployment. Safe (the deployment ends up the same with the definition
-    /// assigned), except turning public network access off, which is unsafe and is
-    /// refused on a SKU without private endpoints; an operation that cannot be written
-    /// (an alias with [*] or unknown, a value or condition only known at deployment)
-    /// is listed as not fixed, with why.
+    // `--policy` says, for `fix`, what the `Modify` definitions do (`POLICY_HELP`).
     #[command(flatten)]
     pub policies: super::PolicyArgs,
     #[command(flatten)]
