@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use acrlint::{check_file, fix_file, CheckOptions, Engine, FileFix, FixOptions, Level};
+#[cfg(feature = "corpus")]
 use serde_json::Value as Json;
 
 /// A `Modify` definition on registries: the `owner` tag added (from a parameter)
@@ -265,6 +266,74 @@ fn an_unmappable_alias_is_refused_and_listed() {
         stderr.contains(&format!("{TAGS_ID} not fixed: `Microsoft.ContainerRegistry/registries/networkRuleSet.ipRules[*].action` selects")),
         "{stderr}"
     );
+}
+
+/// The fixer's refusals hold for a definition's fix as for a rule's, with the
+/// reason: public network access off on a SKU without private endpoints, a property
+/// the apiVersion does not have. Without `--unsafe-fixes`, turning public access off
+/// is left out as unsafe.
+#[test]
+fn the_existing_refusals_apply_to_a_definitions_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let operation = |field: &str, value: &str| {
+        TAGS_POLICY
+            .replace(
+                "{ \"operation\": \"add\", \"field\": \"tags['owner']\", \"value\": \"[parameters('owner')]\" },",
+                "",
+            )
+            .replace(
+                "{ \"operation\": \"remove\", \"field\": \"tags['temp']\" },",
+                &format!("{{ \"operation\": \"addOrReplace\", \"field\": \"Microsoft.ContainerRegistry/registries/{field}\", \"value\": {value} }},"),
+            )
+    };
+    let cases = [
+        (
+            operation("publicNetworkAccess", "\"Disabled\""),
+            JSON_REGISTRY.replace("\"Premium\"", "\"Standard\""),
+            true,
+            "turning public network access off would cut the registry off: its SKU is Standard",
+        ),
+        (
+            operation("publicNetworkAccess", "\"Disabled\""),
+            JSON_REGISTRY.to_string(),
+            false,
+            "unsafe",
+        ),
+        (
+            operation(
+                "policies.azureADAuthenticationAsArmPolicy.status",
+                "\"disabled\"",
+            ),
+            JSON_REGISTRY.replace("2025-11-01", "2021-09-01"),
+            true,
+            "@2021-09-01 has no properties.policies.azureADAuthenticationAsArmPolicy.status (the REST API has it from 2022-12-01)",
+        ),
+    ];
+    for (i, (policy, template, unsafe_fixes, reason)) in cases.into_iter().enumerate() {
+        assert_ne!(policy, TAGS_POLICY);
+        let policy = write_policy(dir.path(), &format!("policy{i}.json"), &policy);
+        let engine = engine_with(&policy);
+        let file = dir.path().join(format!("main{i}.json"));
+        std::fs::write(&file, &template).unwrap();
+        let r = fix_file(&file, &engine, &only(TAGS_ID, unsafe_fixes), true);
+        assert!(r.error.is_none(), "{:?}", r.error);
+        assert_eq!(r.applied, 0, "case {i}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            template,
+            "case {i}"
+        );
+        if reason == "unsafe" {
+            assert_eq!(r.unsafe_left, [TAGS_ID], "case {i}");
+        } else {
+            let m = r.manual.iter().find(|m| m.rule == TAGS_ID);
+            assert!(
+                m.is_some_and(|m| m.advice.contains(reason)),
+                "case {i}: {:?}",
+                r.manual
+            );
+        }
+    }
 }
 
 /// Anonymous pull: no corpus registry enables it, so a written one.
