@@ -284,6 +284,7 @@ fn refused_as_unchecked(f: &Path, engine: &Engine, r: &acrlint::FileFix) -> bool
 
 /// What a run over a tree did with the findings of `--policy` definitions.
 #[derive(Debug, Default)]
+#[cfg_attr(not(feature = "corpus"), allow(dead_code))]
 struct PolicyCounts {
     /// Definite findings of the definitions before the fixes.
     findings: usize,
