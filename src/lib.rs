@@ -63,7 +63,7 @@ pub use rules::native::acr024_replacements;
 pub use rules::native::registry::{builtin_rules, is_driver as is_driver_rule};
 pub use rules::native::resolve::{deployed, private_links, Deployed};
 pub use rules::native::{name_text, DeploymentMode};
-pub use rules::policy::PolicyDefinition;
+pub use rules::policy::{Effect as PolicyEffect, PolicyDefinition};
 pub use rules::views::resource_view;
 
 // Authoring (`acrlint fix`, `acrlint new`).

@@ -117,6 +117,7 @@ fuzz_target!(|data: &[u8]| {
             related,
             fingerprint: b.text(),
             suppression,
+            repair: None,
         });
     }
     report.findings.sort_by_key(Finding::sort_key);

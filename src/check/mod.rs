@@ -282,6 +282,7 @@ fn driver_finding(
         related: Vec::new(),
         fingerprint: fingerprint(&[rule, &file_text, message]),
         suppression: None,
+        repair: None,
     }
 }
 

@@ -400,6 +400,7 @@ mod tests {
             related: Vec::new(),
             fingerprint: fingerprint(&[rule, message]),
             suppression: None,
+            repair: None,
         }
     }
 

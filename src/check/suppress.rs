@@ -224,6 +224,7 @@ fn directive_finding(d: &Directive, rule: &str, level: Level, message: String) -
         message,
         related: Vec::new(),
         suppression: None,
+        repair: None,
     }
 }
 

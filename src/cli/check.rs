@@ -111,12 +111,8 @@ pub struct CheckArgs {
     /// Extra rule files (one JSON file per rule).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
-    /// Azure Policy definition files (a file or a directory of them) to run as rules.
-    #[arg(long, value_name = "FILE|DIR")]
-    pub policy: Vec<PathBuf>,
-    /// Parameter values for the --policy definitions (e.g. {"effect": "Deny"}).
-    #[arg(long, value_name = "FILE")]
-    pub policy_parameters: Option<PathBuf>,
+    #[command(flatten)]
+    pub policies: super::PolicyArgs,
     /// Worker threads (default, or 0: one per core; at most 4 per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
@@ -268,27 +264,9 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
             return EXIT_ERROR;
         }
     }
-    let policy_parameters = match &args.policy_parameters {
-        Some(p) => match std::fs::read_to_string(p)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                crate::source::json::parse(&t)
-                    .map_err(|e| e.message)
-                    .map(|n| crate::arm::value::Value::from_node(&n).to_json())
-            }) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                eprintln!("error: --policy-parameters: {}: {e}", p.display());
-                return EXIT_ERROR;
-            }
-        },
-        None => None,
-    };
-    for p in &args.policy {
-        if let Err(e) = engine.add_policies(p, policy_parameters.as_ref()) {
-            eprintln!("error: --policy: {e}");
-            return EXIT_ERROR;
-        }
+    if let Err(e) = args.policies.add_to(&mut engine) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
     }
     let rule_ids: Vec<String> = engine.metas().into_iter().map(|m| m.id).collect();
     let selection = match RuleSelection::new(&args.select, &args.ignore, &rule_ids) {
@@ -319,8 +297,8 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> i32 {
         .chain(&args.parameters)
         .chain(&args.config)
         .chain(&args.baseline)
-        .chain(&args.policy)
-        .chain(&args.policy_parameters)
+        .chain(&args.policies.policy)
+        .chain(&args.policies.policy_parameters)
         .map(PathBuf::as_path)
         .collect();
     if let Err(e) = check_outputs(&outputs, named_inputs.iter().copied()) {

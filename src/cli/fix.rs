@@ -15,7 +15,12 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
 
+/// `fix --policy`: the `Modify` definitions among the definitions are fixes.
+const POLICY_HELP: &str = "Azure Policy definition files (a file or a directory of them; repeatable): the operations of the Modify definitions among them are fixes";
+const POLICY_LONG_HELP: &str = "Azure Policy definition files (a file or a directory of them; repeatable). They run as rules, as with `check`, and the operations of the Modify definitions among them are fixes: for each resource a definition's `if` matches, `addOrReplace` sets the value, `add` sets it where the property is absent and `remove` deletes the property, each only where its `condition` holds (`requestContext().apiVersion` is the resource's apiVersion). The fix is safe: with the definition assigned, Azure makes the same change at deployment, so the template then says what deploys. Turning public network access off is the exception: unsafe (--unsafe-fixes), and refused on a SKU without private endpoints. A definition whose operation cannot be written (an alias with [*] or unknown, a value or condition known only at deployment, an apiVersion without the property) is listed as not fixed, with why. --rule takes a definition's name (its GUID).";
+
 #[derive(Args, Debug)]
+#[command(mut_arg("policy", |a| a.help(POLICY_HELP).long_help(POLICY_LONG_HELP)))]
 pub struct FixArgs {
     /// Files or directories to fix (directories are walked, honouring .gitignore).
     #[arg(default_value = ".")]
@@ -37,6 +42,9 @@ pub struct FixArgs {
     /// Parameter file for the templates (default: found by convention).
     #[arg(long, short = 'p', value_name = "FILE")]
     pub parameters: Option<PathBuf>,
+    // `--policy` says, for `fix`, what the `Modify` definitions do (`POLICY_HELP`).
+    #[command(flatten)]
+    pub policies: super::PolicyArgs,
     #[command(flatten)]
     pub context: ContextArgs,
     #[command(flatten)]
@@ -59,19 +67,27 @@ pub struct FixArgs {
 }
 
 pub fn run(args: FixArgs) -> i32 {
-    let engine = match Engine::builtin() {
+    let mut engine = match Engine::builtin() {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    if let Err(e) = args.policies.add_to(&mut engine) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
     if let Some(unknown) = args.rules.iter().find(|r| engine.meta(r).is_none()) {
         eprintln!("error: --rule: no rule {unknown}");
         return EXIT_ERROR;
     }
     for rule in &args.rules {
-        if engine.meta(rule).is_some_and(|m| m.fix.is_none()) {
+        // A `Modify` definition's fix is computed for each resource.
+        if engine
+            .meta(rule)
+            .is_some_and(|m| m.fix.is_none() && !m.effect.eq_ignore_ascii_case("modify"))
+        {
             eprintln!(
                 "{rule} has no automatic fix: its findings are listed with why; `acrlint explain {rule}` says how to fix them by hand"
             );

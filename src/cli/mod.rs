@@ -113,6 +113,44 @@ pub struct LspArgs {
     pub stdio: bool,
 }
 
+/// Azure Policy definitions, shared by `check` (run as rules) and `fix` (their
+/// `Modify` operations applied as fixes).
+#[derive(Args, Debug, Clone, Default)]
+pub struct PolicyArgs {
+    /// Azure Policy definition files (a file or a directory of them) to run as rules
+    /// (repeatable).
+    #[arg(long, value_name = "FILE|DIR")]
+    pub policy: Vec<PathBuf>,
+    /// Parameter values for the --policy definitions (e.g. {"effect": "Deny"}).
+    #[arg(long, value_name = "FILE")]
+    pub policy_parameters: Option<PathBuf>,
+}
+
+impl PolicyArgs {
+    /// Load the definitions into `engine`; `Err` names the option at fault.
+    pub fn add_to(&self, engine: &mut crate::rules::engine::Engine) -> Result<(), String> {
+        let parameters = match &self.policy_parameters {
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| {
+                        crate::source::json::parse(&t)
+                            .map_err(|e| e.message)
+                            .map(|n| crate::arm::value::Value::from_node(&n).to_json())
+                    })
+                    .map_err(|e| format!("--policy-parameters: {}: {e}", p.display()))?,
+            ),
+            None => None,
+        };
+        for p in &self.policy {
+            engine
+                .add_policies(p, parameters.as_ref())
+                .map_err(|e| format!("--policy: {e}"))?;
+        }
+        Ok(())
+    }
+}
+
 /// Deployment context shared by `check` and `expand`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct ContextArgs {

@@ -12,7 +12,8 @@ use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    BinaryOp, Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement, StatementKind, UnaryOp,
+    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement,
+    StatementKind, UnaryOp,
 };
 use crate::source::escape::{bicep_key, bicep_string};
 
@@ -127,13 +128,29 @@ impl<'a> BicepFile<'a> {
         self.identifier_uses_outside(name, (0, 0))
     }
 
-    /// Uses of an identifier (its declaration included) outside the byte range.
+    /// Uses of an identifier (its declaration included) outside the byte range. An
+    /// object key of the same name (`status: status`) and a property read (`x.status`)
+    /// are not uses.
     fn identifier_uses_outside(&self, name: &str, range: (usize, usize)) -> usize {
-        lex(self.text, 0)
-            .tokens
+        let tokens = lex(self.text, 0).tokens;
+        let kind = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| &t.kind);
+        tokens
             .iter()
-            .filter(|t| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
-            .filter(|t| !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1))
+            .enumerate()
+            .filter(|(_, t)| t.kind == TokenKind::Ident && t.span.text(self.text) == name)
+            .filter(|(_, t)| {
+                !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1)
+            })
+            .filter(|(i, _)| {
+                let before = kind(i.checked_sub(1));
+                let member = matches!(before, Some(TokenKind::Dot | TokenKind::DoubleColon));
+                let key = kind(Some(i + 1)) == Some(&TokenKind::Colon)
+                    && matches!(
+                        before,
+                        None | Some(TokenKind::NewLine | TokenKind::LBrace | TokenKind::Comma)
+                    );
+                !member && !key
+            })
             .count()
     }
 
@@ -260,7 +277,7 @@ pub(crate) fn plan(
         }
     }
     let Some(object) = body_object(decl) else {
-        if spec.set.is_empty() {
+        if spec.set.is_empty() && spec.add.is_empty() && spec.remove.is_empty() {
             return Planned::of(edits);
         }
         return Planned::Manual("the resource body is not an object".into());
@@ -269,6 +286,21 @@ pub(crate) fn plan(
         // Members several sets add to one object are merged into one insertion by
         // the caller (`merge`).
         if let Err(m) = set_property(file, object, set).add_to(&mut edits) {
+            return m;
+        }
+    }
+    // `add` leaves a property that is written alone.
+    for add in spec
+        .add
+        .iter()
+        .filter(|a| !remove::exists(object, &a.segments()))
+    {
+        if let Err(m) = set_property(file, object, add).add_to(&mut edits) {
+            return m;
+        }
+    }
+    for path in &spec.remove {
+        if let Err(m) = remove::remove_property(text, object, path).add_to(&mut edits) {
             return m;
         }
     }
@@ -632,8 +664,21 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
     if file.identifier_uses(name) != 2 {
         return advice("is a parameter also used elsewhere");
     }
-    if param.decorator("allowed").is_some() {
-        return advice("is a parameter with @allowed values");
+    // `@allowed` values must include the new one (a literal list, as ARM's
+    // `allowedValues`).
+    if let Some(allowed) = param.decorator("allowed") {
+        let admits = match &allowed.expr.kind {
+            ExprKind::Call { args, .. } => match args.first().map(|a| &a.kind) {
+                Some(ExprKind::Array(items)) => items
+                    .iter()
+                    .any(|i| matches!(i, ArrayItem::Value(v) if same_value(v, &set.value))),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !admits {
+            return advice("is a parameter whose @allowed values do not include it");
+        }
     }
     let Some(d) = default.filter(|d| is_literal(d)) else {
         return advice("is a parameter without a literal default");
@@ -784,5 +829,6 @@ pub(super) fn object_at(program: &Program, span: (u32, u32)) -> Option<&Expr> {
         .find_map(|body| find(body, span))
 }
 
+mod remove;
 #[cfg(test)]
 mod tests;

@@ -18,9 +18,9 @@ use super::guard::Home;
 use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
-use super::spec::{Applicability, FixSpec, SetProperty};
+use super::spec::{Applicability, FixSpec};
 use super::{
-    api, findings, fixable, param_value, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES,
+    api, findings, fixable, param_value, Finding, FixOptions, Fixed, ManualFix, Repair, MAX_PASSES,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -96,7 +96,7 @@ struct Plan {
 /// endpoints, or add a property the resource's apiVersion does not have.
 fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
     let resources = model.at(f.location.byte_start, f.resource_type.as_deref());
-    for set in &spec.set {
+    for set in spec.writes() {
         let segments = set.segments();
         if api::cuts_access(set) {
             if resources.is_empty() {
@@ -167,10 +167,14 @@ fn plan(
     let mut manual = Vec::new();
     let mut unsafe_left: Vec<String> = Vec::new();
     for f in found.iter().filter(|f| fixable(f, options)) {
-        let Some(spec) = engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) else {
-            continue;
+        let spec = match super::repair_of(engine, f)? {
+            None => continue,
+            Some(Repair::Refused(why)) => {
+                manual.push(manual_fix(f, why));
+                continue;
+            }
+            Some(Repair::Spec(spec)) => spec,
         };
-        let spec = FixSpec::parse(spec).map_err(|e| format!("rule {}: {e}", f.rule))?;
         if refused.iter().any(|(k, _)| *k == key(f)) {
             continue;
         }
@@ -209,11 +213,11 @@ fn plan(
     })
 }
 
-/// One fix's share of a set of edits applied together: the resource it writes into,
-/// the values it writes there and the edits it planned.
+/// One fix's share of a set of edits applied together: the resource it changes, what
+/// it means to write or remove there, and the edits it planned.
 pub(super) struct Share<'a> {
     pub resource: (Option<&'a str>, Option<&'a str>),
-    pub sets: &'a [SetProperty],
+    pub spec: &'a FixSpec,
     pub edits: &'a [Edit],
 }
 
@@ -221,7 +225,7 @@ impl<'a> Share<'a> {
     fn of(c: &'a Candidate) -> Share<'a> {
         Share {
             resource: key_of_resource(&c.finding),
-            sets: &c.spec.set,
+            spec: &c.spec,
             edits: &c.edits,
         }
     }
@@ -243,12 +247,25 @@ pub(super) fn apply(
     resources.sort_unstable();
     resources.dedup();
     for resource in resources {
-        let sets = shares
+        let mine: Vec<&FixSpec> = shares
             .iter()
             .filter(|s| s.resource == resource)
-            .flat_map(|s| s.sets);
-        if let Some(why) = disagreement(sets) {
+            .map(|s| s.spec)
+            .collect();
+        if let Some(why) = disagreement(mine.iter().flat_map(|s| s.writes())) {
             return Err(why);
+        }
+        // A property one fix removes and another writes (there or inside it).
+        for removed in mine.iter().flat_map(|s| &s.remove) {
+            if let Some(w) = mine.iter().flat_map(|s| s.writes()).find(|w| {
+                let (p, q) = (w.path.to_ascii_lowercase(), removed.to_ascii_lowercase());
+                p == q || p.starts_with(&format!("{q}.")) || q.starts_with(&format!("{p}."))
+            }) {
+                return Err(format!(
+                    "one fix removes {removed} and another writes {}",
+                    w.path
+                ));
+            }
         }
     }
     let all: Vec<Edit> = shares
@@ -358,12 +375,7 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
         let mut changed = Vec::new();
         differences(&b.body, &a.body, "", &mut changed);
         for path in &changed {
-            let intended = anything
-                || mine.iter().flat_map(|c| &c.spec.set).any(|s| {
-                    let p = s.path.to_ascii_lowercase();
-                    let d = path.to_ascii_lowercase();
-                    p == d || d.starts_with(&format!("{p}.")) || p.starts_with(&format!("{d}."))
-                });
+            let intended = anything || mine.iter().any(|c| c.spec.changes(path));
             if !intended {
                 return internal(
                     if mine.is_empty() { candidates } else { &mine },
@@ -375,7 +387,24 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
             }
         }
         for c in &mine {
-            for s in &c.spec.set {
+            // A value `add` finds in place stays as it is.
+            let added = c
+                .spec
+                .add
+                .iter()
+                .filter(|s| value_at(&b.body, &s.segments()).is_none());
+            if let Some(path) = c
+                .spec
+                .remove
+                .iter()
+                .find(|p| value_at(&a.body, &p.split('.').collect::<Vec<_>>()).is_some())
+            {
+                return internal(
+                    &[c],
+                    format!("{path} of {} is still set after the fix", a.shown()),
+                );
+            }
+            for s in c.spec.set.iter().chain(added) {
                 let got = value_at(&a.body, &s.segments());
                 let holds = match (got, &s.value) {
                     (Some(serde_json::Value::String(x)), serde_json::Value::String(y)) => {

@@ -10,8 +10,8 @@ use super::guard::Home;
 use super::merge::merge;
 use super::model::Model;
 use super::parsed::Parsed;
-use super::spec::{Applicability, FixSpec};
-use super::{findings, fixable, FixOptions};
+use super::spec::Applicability;
+use super::{findings, fixable, FixOptions, Repair};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Status};
 use crate::source::file::Language;
@@ -42,7 +42,9 @@ pub fn fix_of_finding(
     if finding.suppression.is_some() {
         return None;
     }
-    let spec = FixSpec::parse(engine.meta(&finding.rule)?.fix.as_ref()?).ok()?;
+    let Ok(Some(Repair::Spec(spec))) = super::repair_of(engine, finding) else {
+        return None;
+    };
     let language = Language::of(path).unwrap_or(Language::Json);
     let parsed = Parsed::of(language, path, text).ok()?;
     let param_names = findings::parameter_file_names(sources, path, &options.check);

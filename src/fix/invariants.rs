@@ -415,17 +415,18 @@ fn fix_sets(
         related: Vec::new(),
         fingerprint: String::new(),
         suppression: None,
+        repair: None,
     };
     // Each write is its own fix, as several rules' are.
-    let mut planned: Vec<(&SetProperty, Vec<Edit>)> = Vec::new();
+    let mut planned: Vec<(FixSpec, Vec<Edit>)> = Vec::new();
     for set in sets {
         let spec = FixSpec {
             set: vec![set.clone()],
             ..Default::default()
         };
         match parsed.plan(text, &finding, &spec, &|_| false, None) {
-            Planned::Edits(e) => planned.push((set, e)),
-            Planned::Nothing => planned.push((set, Vec::new())),
+            Planned::Edits(e) => planned.push((spec, e)),
+            Planned::Nothing => planned.push((spec, Vec::new())),
             Planned::Manual(m) => return Err(m),
         }
     }
@@ -435,9 +436,9 @@ fn fix_sets(
     );
     let shares: Vec<Share> = planned
         .iter()
-        .map(|(set, edits)| Share {
+        .map(|(spec, edits)| Share {
             resource,
-            sets: std::slice::from_ref(*set),
+            spec,
             edits,
         })
         .collect();

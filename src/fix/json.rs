@@ -63,6 +63,23 @@ pub(crate) fn plan(
             return m;
         }
     }
+    // `add` leaves a property that is written alone.
+    for add in spec
+        .add
+        .iter()
+        .filter(|a| !remove::exists(resource, &a.segments()))
+    {
+        if let Err(m) =
+            set_property(file, &chain[..=resource_index], resource, add).add_to(&mut edits)
+        {
+            return m;
+        }
+    }
+    for path in &spec.remove {
+        if let Err(m) = remove::remove_property(file.text, resource, path).add_to(&mut edits) {
+            return m;
+        }
+    }
     Planned::of(edits)
 }
 
@@ -640,5 +657,6 @@ fn compact(value: &serde_json::Value) -> String {
 }
 
 mod origin;
+mod remove;
 #[cfg(test)]
 mod tests;

@@ -247,6 +247,44 @@ pub(crate) fn fixable(f: &Finding, options: &FixOptions) -> bool {
     f.suppression.is_none() && f.status == Status::Fail && level_ok
 }
 
+/// The repair of one finding.
+pub(crate) enum Repair {
+    Spec(FixSpec),
+    /// A repair the rule computed for this finding cannot be offered: why.
+    Refused(String),
+}
+
+/// The repair of a finding: the one its rule computed for it (an Azure Policy
+/// `Modify` definition's operations, resolved for its resource), else its rule's
+/// `fix`. `Ok(None)`: none; `Err`: the rule's `fix` does not parse.
+pub(crate) fn repair_of(engine: &Engine, f: &Finding) -> Result<Option<Repair>, String> {
+    match &f.repair {
+        Some(Err(why)) => Ok(Some(Repair::Refused(why.clone()))),
+        Some(Ok(fix)) => Ok(Some(match FixSpec::parse(fix) {
+            Ok(spec) => Repair::Spec(modify_applicability(spec)),
+            Err(e) => Repair::Refused(e),
+        })),
+        None => match engine.meta(&f.rule).and_then(|m| m.fix.as_ref()) {
+            None => Ok(None),
+            Some(fix) => FixSpec::parse(fix)
+                .map(|s| Some(Repair::Spec(s)))
+                .map_err(|e| format!("rule {}: {e}", f.rule)),
+        },
+    }
+}
+
+/// How safe the repair from an Azure Policy `Modify` definition is: safe, since
+/// with the definition assigned Azure makes the same change when the template is
+/// deployed (writing it keeps what deploys, and the template says so); unsafe when
+/// it can cut access (public network access off, as ACR005's fix), which on a SKU
+/// without private endpoints is refused outright.
+fn modify_applicability(mut spec: FixSpec) -> FixSpec {
+    if spec.writes().any(api::cuts_access) {
+        spec.applicability = Applicability::Unsafe;
+    }
+    spec
+}
+
 /// Why a finding that remains after `fix` was not fixed, for the user: the advice
 /// of a refused or manual fix at its place, or what keeps the fixer from it.
 pub fn why_not_fixed(
@@ -262,15 +300,18 @@ pub fn why_not_fixed(
     {
         return m.advice.clone();
     }
-    let Some(spec) = engine
-        .meta(&f.rule)
-        .and_then(|m| m.fix.as_ref())
-        .and_then(|s| FixSpec::parse(s).ok())
-    else {
-        return format!(
-            "{} has no automatic fix (see acrlint explain {})",
-            f.rule, f.rule
-        );
+    let spec = match repair_of(engine, f) {
+        Ok(Some(Repair::Spec(spec))) => spec,
+        Ok(Some(Repair::Refused(why))) if f.status == Status::Fail => return why,
+        Ok(Some(Repair::Refused(_))) => {
+            return "it holds only for some parameter values or locations: fix it by hand".into()
+        }
+        Ok(None) | Err(_) => {
+            return format!(
+                "{} has no automatic fix (see acrlint explain {})",
+                f.rule, f.rule
+            )
+        }
     };
     if f.status != Status::Fail {
         return "it holds only for some parameter values or locations: fix it by hand".into();

@@ -15,6 +15,11 @@
 //! in the offending value, or in the variable or parameter default it comes from, and
 //! in the rest of the resource (a name computed from it).
 //!
+//! `add` writes a value only where the property is absent (Azure Policy's `add`), and
+//! `remove` deletes the properties at its paths (`"remove": ["properties.x"]`): with
+//! `set`, what an Azure Policy `Modify` definition's operations become (see
+//! [`crate::rules::modify`]).
+//!
 //! `applicability` says whether the fix is safe to apply unasked (`safe`, the default:
 //! it keeps what the template means, only compliant) or `unsafe` (it changes what the
 //! deployment does, e.g. who can do what): `acrlint fix` applies unsafe fixes only
@@ -66,6 +71,23 @@ enum OneOrMany {
     Many(Vec<SetProperty>),
 }
 
+impl OneOrMany {
+    fn into_vec(this: Option<OneOrMany>) -> Vec<SetProperty> {
+        match this {
+            None => Vec::new(),
+            Some(OneOrMany::One(s)) => vec![s],
+            Some(OneOrMany::Many(v)) => v,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum PathOrPaths {
+    One(String),
+    Many(Vec<String>),
+}
+
 /// Whether a fix may be applied without being asked for (ruff's fix safety).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,6 +114,10 @@ struct RawSpec {
     #[serde(default)]
     set: Option<OneOrMany>,
     #[serde(default)]
+    add: Option<OneOrMany>,
+    #[serde(default)]
+    remove: Option<PathOrPaths>,
+    #[serde(default)]
     guard: bool,
     #[serde(default)]
     replace: serde_json::Map<String, serde_json::Value>,
@@ -103,6 +129,10 @@ struct RawSpec {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixSpec {
     pub set: Vec<SetProperty>,
+    /// Values written only where the property is absent.
+    pub add: Vec<SetProperty>,
+    /// Dotted paths of properties to delete.
+    pub remove: Vec<String>,
     pub guard: bool,
     /// Text replacements (`old`, `new`), matched case-insensitively.
     pub replace: Vec<(String, String)>,
@@ -114,12 +144,17 @@ impl FixSpec {
     pub fn parse(value: &serde_json::Value) -> Result<FixSpec, String> {
         let raw: RawSpec =
             serde_json::from_value(value.clone()).map_err(|e| format!("invalid fix: {e}"))?;
-        let set = match raw.set {
+        let set = OneOrMany::into_vec(raw.set);
+        let add = OneOrMany::into_vec(raw.add);
+        let remove = match raw.remove {
             None => Vec::new(),
-            Some(OneOrMany::One(s)) => vec![s],
-            Some(OneOrMany::Many(v)) => v,
+            Some(PathOrPaths::One(p)) => vec![p],
+            Some(PathOrPaths::Many(v)) => v,
         };
-        if set.iter().any(|s| s.segments().is_empty()) {
+        let empty = |p: &str| p.split('.').all(str::is_empty);
+        if set.iter().chain(&add).any(|s| s.segments().is_empty())
+            || remove.iter().any(|p| empty(p))
+        {
             return Err("invalid fix: empty path".into());
         }
         let mut replace = Vec::new();
@@ -132,11 +167,14 @@ impl FixSpec {
             }
             replace.push((old, new.to_string()));
         }
-        if set.is_empty() && !raw.guard && replace.is_empty() {
-            return Err("invalid fix: neither set, guard nor replace".into());
+        if set.is_empty() && add.is_empty() && remove.is_empty() && !raw.guard && replace.is_empty()
+        {
+            return Err("invalid fix: neither set, add, remove, guard nor replace".into());
         }
         Ok(FixSpec {
             set,
+            add,
+            remove,
             guard: raw.guard,
             replace,
             applicability: raw.applicability,
@@ -144,10 +182,50 @@ impl FixSpec {
     }
 }
 
+impl FixSpec {
+    /// The values it writes: `set`, then `add`.
+    pub fn writes(&self) -> impl Iterator<Item = &SetProperty> {
+        self.set.iter().chain(&self.add)
+    }
+
+    /// Whether it means to change the property at the dotted `path` (or one inside
+    /// it, or one it is inside): one it writes or removes.
+    pub fn changes(&self, path: &str) -> bool {
+        let d = path.to_ascii_lowercase();
+        self.writes()
+            .map(|s| s.path.as_str())
+            .chain(self.remove.iter().map(String::as_str))
+            .any(|p| {
+                let p = p.to_ascii_lowercase();
+                p == d || d.starts_with(&format!("{p}.")) || p.starts_with(&format!("{d}."))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn parses_add_and_remove() {
+        let spec = FixSpec::parse(&json!({
+            "add": {"path": "tags.env", "value": "prod"},
+            "remove": "properties.x"
+        }))
+        .unwrap();
+        assert_eq!(spec.add.len(), 1);
+        assert_eq!(spec.remove, ["properties.x"]);
+        assert!(spec.set.is_empty());
+        assert!(spec.changes("properties.x"));
+        assert!(spec.changes("tags"));
+        assert!(spec.changes("tags.env"));
+        assert!(!spec.changes("properties.y"));
+        let many = FixSpec::parse(&json!({"remove": ["a.b", "c"]})).unwrap();
+        assert_eq!(many.remove, ["a.b", "c"]);
+        assert!(FixSpec::parse(&json!({"remove": ""})).is_err());
+        assert!(FixSpec::parse(&json!({"remove": 1})).is_err());
+    }
 
     #[test]
     fn parses_single_and_multiple_sets_and_guards() {

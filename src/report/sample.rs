@@ -131,6 +131,7 @@ pub fn finding(spec: FindingSpec<'_>) -> Finding {
         message: spec.message.to_string(),
         related: spec.related,
         suppression: spec.suppression,
+        repair: None,
     }
 }
 

@@ -301,6 +301,24 @@ impl Condition {
         worlds::evaluate(self, resource, parameters, resolver)
     }
 
+    /// Evaluate a value that may hold `[...]` expressions (a Modify operation's
+    /// `value` or `condition`) in the policy scope of one resource view, as a
+    /// condition's operands are: `parameters()` and `field()` here, any other
+    /// expression by `resolver`. `Err` says why the value is not known offline.
+    pub fn resolve_in_scope(
+        value: &Value,
+        resource: &Value,
+        parameters: &Map<String, Value>,
+        resolver: &dyn ExpressionResolver,
+    ) -> Result<Value, String> {
+        let scope = eval::Evaluator::new(resource, parameters, resolver);
+        let resolved = expr::resolve_value(value, &scope, resolver);
+        match lookup::first_marker(&resolved) {
+            Some(why) => Err(why),
+            None => Ok(resolved),
+        }
+    }
+
     /// Every field that is not in the alias table, in order of appearance, once each.
     pub fn unknown_aliases(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -202,10 +202,17 @@ impl Engine {
         self.metas().into_iter().map(|m| m.id).collect()
     }
 
+    /// The metadata of a rule or of a `--policy` definition that runs, by id.
     pub fn meta(&self, id: &str) -> Option<&RuleMeta> {
         self.rules
             .iter()
             .map(|r| &r.meta)
+            .chain(
+                self.policies
+                    .iter()
+                    .filter(|p| p.definition.runs())
+                    .map(|p| &p.meta),
+            )
             .find(|m| m.id.eq_ignore_ascii_case(id))
     }
 

@@ -105,6 +105,13 @@ pub struct Finding {
     /// path, not line numbers.
     pub fingerprint: String,
     pub suppression: Option<Suppression>,
+    /// A repair the rule computed for this finding itself, in the format of a rule
+    /// file's `fix` field, when it differs from resource to resource (an Azure Policy
+    /// `Modify` definition's operations, resolved for the resource: see
+    /// [`crate::rules::modify`]); `Err` says why no repair can be offered here. `None`:
+    /// the rule's own `fix`, if any, applies.
+    #[serde(skip)]
+    pub repair: Option<Result<serde_json::Value, String>>,
 }
 
 impl Finding {

@@ -110,15 +110,25 @@ fn meta_for(def: &PolicyDefinition) -> RuleMeta {
         fix: None,
         docs: RuleDocs {
             what_it_does: if def.description.is_empty() { def.display_name.clone() } else { def.description.clone() },
-            why_is_this_bad: format!("Azure Policy definition {} ({effect}) loaded with --policy from {}.", def.name, def.origin),
+            why_is_this_bad: if def.effect == Some(Effect::Modify) {
+                format!(
+                    "Azure Policy definition {} ({effect}) loaded with --policy from {}. `acrlint fix --policy` writes its operations into the template: a safe fix, since Azure makes the same change when the template is deployed with the definition assigned (turning public network access off is unsafe).",
+                    def.name, def.origin
+                )
+            } else {
+                format!("Azure Policy definition {} ({effect}) loaded with --policy from {}.", def.name, def.origin)
+            },
             ..Default::default()
         },
     }
 }
 
 /// Evaluates template-language expressions inside policy conditions, with `field()`,
-/// `current()` and `parameters()` answered by the policy scope.
-struct TemplateResolver;
+/// `current()` and `parameters()` answered by the policy scope, and
+/// `requestContext().apiVersion` by the apiVersion the resource is deployed with.
+pub(crate) struct TemplateResolver {
+    pub api_version: Option<String>,
+}
 
 impl ExpressionResolver for TemplateResolver {
     fn resolve(&self, expression: &str, scope: &dyn PolicyScope) -> Option<Json> {
@@ -136,6 +146,10 @@ impl ExpressionResolver for TemplateResolver {
                 "policyparameter" | "policyparameters" => {
                     scope.parameter(arg?).map(|v| Value::from_json(&v))
                 }
+                "requestcontext" => self
+                    .api_version
+                    .as_ref()
+                    .map(|v| Value::from_json(&serde_json::json!({ "apiVersion": v }))),
                 _ => None,
             }
         };
@@ -177,9 +191,12 @@ pub fn run(
                 continue;
             }
             let view = views.get(i);
-            let Some(outcome) =
-                p.definition
-                    .evaluate_if_applicable(view, &p.parameters, &TemplateResolver)
+            let resolver = TemplateResolver {
+                api_version: r.api_version.as_ref().map(|v| v.to_string()),
+            };
+            let Some(outcome) = p
+                .definition
+                .evaluate_if_applicable(view, &p.parameters, &resolver)
             else {
                 continue;
             };
@@ -231,7 +248,7 @@ pub fn run(
                 message.push_str(&format!(" (possible: {})", rs.join("; ")));
             }
             let span = crate::rules::locate::path_span(exp, r, &["type"]).span;
-            out.push(resource_finding(
+            let mut finding = resource_finding(
                 &input,
                 Some(r),
                 r.file,
@@ -241,7 +258,10 @@ pub fn run(
                 message,
                 Vec::new(),
                 &format!("{}#{:?}", r.deployment, r.copy),
-            ));
+            );
+            finding.repair =
+                crate::rules::modify::repair(&p.definition, &p.parameters, view, &resolver);
+            out.push(finding);
         }
         if applied && !p.definition.unknown_aliases.is_empty() {
             let f = resource_finding(

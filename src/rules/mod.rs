@@ -8,6 +8,7 @@ pub mod engine;
 pub mod finding;
 pub mod imported;
 pub mod locate;
+pub mod modify;
 pub mod native;
 pub mod policy;
 pub mod views;

@@ -133,6 +133,10 @@ pub struct ModifyOperation {
     pub value: Option<Value>,
     /// Where the field lives in the resource view, when it is a known alias.
     pub target: Option<String>,
+    /// The operation's own `condition` (usually an expression such as
+    /// `[greaterOrEquals(requestContext().apiVersion, '2019-05-01')]`): the operation
+    /// applies only to the resources it holds for.
+    pub condition: Option<Value>,
 }
 
 impl ModifyOperation {

@@ -148,6 +148,7 @@ pub fn resource_finding(
         related,
         fingerprint: fp,
         suppression: None,
+        repair: None,
     }
 }
 

@@ -178,6 +178,7 @@ pub(super) fn parse_operations(ops: &Value) -> Result<Vec<ModifyOperation>, Stri
             field,
             value,
             target,
+            condition: get(op, "condition").cloned(),
         });
     }
     Ok(out)
