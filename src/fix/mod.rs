@@ -22,6 +22,7 @@ mod param_file;
 mod parsed;
 mod replace;
 pub mod spec;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,7 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
 
-pub use api::registry_property_paths;
+pub use api::{registry_property_paths, API_UPGRADE_TARGET, API_UPGRADE_TARGET_PATHS};
 pub use finding_fix::fix_of_finding;
 pub use spec::{Applicability, FixSpec};
 
