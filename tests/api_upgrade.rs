@@ -7,19 +7,25 @@ use std::path::{Path, PathBuf};
 
 use acrlint::test_support::shared;
 use acrlint::{
-    fix_text, registry_property_paths, Engine, FixOptions, Level, API_UPGRADE_TARGET,
-    API_UPGRADE_TARGET_PATHS,
+    api_upgrade_target_paths, fix_text, registry_property_paths, Engine, FixOptions, Level,
+    API_UPGRADE_TARGET,
 };
 use serde_json::Value;
 
 /// The paths acrlint carries, lowercase.
 fn carried() -> BTreeSet<String> {
-    API_UPGRADE_TARGET_PATHS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    api_upgrade_target_paths()
         .map(str::to_ascii_lowercase)
         .collect()
+}
+
+/// `prefix.name` (`name` at the top).
+fn member(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
 }
 
 fn bicep_types_dir() -> PathBuf {
@@ -53,11 +59,7 @@ fn bicep_paths(
     match t["$type"].as_str().unwrap() {
         "ObjectType" => {
             for (name, p) in t["properties"].as_object().into_iter().flatten() {
-                let path = if prefix.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{prefix}.{name}")
-                };
+                let path = member(prefix, name);
                 out.insert(path.to_ascii_lowercase());
                 bicep_paths(types, of(&p["type"]), &path, depth + 1, out);
             }
@@ -123,11 +125,7 @@ fn rest_paths(
         .into_iter()
         .flatten()
     {
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}.{name}")
-        };
+        let path = member(prefix, name);
         out.insert(path.to_ascii_lowercase());
         rest_paths(definitions, p, &path, depth + 1, out, external);
     }

@@ -72,6 +72,17 @@ pub fn registry_property_paths() -> impl Iterator<Item = &'static str> {
     REGISTRY_PROPERTIES.iter().map(|(p, _, _)| *p)
 }
 
+/// The first stable version of a registry that has the property at `path` (or the
+/// objects it is inserted in), for the rule docs; `None` when every version has it.
+pub fn first_stable(path: &str) -> Option<&'static str> {
+    let full = path.to_ascii_lowercase();
+    REGISTRY_PROPERTIES
+        .iter()
+        .filter(|(p, _, _)| full == *p || full.starts_with(&format!("{p}.")))
+        .map(|(_, stable, _)| *stable)
+        .max()
+}
+
 /// The first version that has the property at `path` (or one of the objects it is
 /// inserted in), when `api_version` of a `resource_type` resource is older than it;
 /// `None` when the version has it or is not a dated version the table can compare.
@@ -109,7 +120,16 @@ pub fn first_version(resource_type: &str, path: &[&str], api_version: &str) -> O
 pub const API_UPGRADE_TARGET: &str = "2025-11-01";
 
 /// Every property path of `registries@API_UPGRADE_TARGET`, one a line (`#` comments).
-pub const API_UPGRADE_TARGET_PATHS: &str = include_str!("api/registries-2025-11-01.txt");
+const API_UPGRADE_TARGET_PATHS: &str = include_str!("api/registries-2025-11-01.txt");
+
+/// The property paths of `registries@API_UPGRADE_TARGET` (`*`: any key of a
+/// dictionary, `[]`: an array's items), as the Bicep types spell them.
+pub fn api_upgrade_target_paths() -> impl Iterator<Item = &'static str> {
+    API_UPGRADE_TARGET_PATHS
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
 
 /// Members of a template's resource object that are the template's syntax, not
 /// properties of the type.
@@ -128,12 +148,9 @@ const TEMPLATE_KEYS: &[&str] = &[
     "import",
 ];
 
-/// The paths of [`API_UPGRADE_TARGET_PATHS`], lowercase.
+/// The paths of [`api_upgrade_target_paths`], lowercase.
 fn target_paths() -> Vec<String> {
-    API_UPGRADE_TARGET_PATHS
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    api_upgrade_target_paths()
         .map(str::to_ascii_lowercase)
         .collect()
 }
@@ -307,6 +324,20 @@ mod tests {
             None
         );
         assert_eq!(first_version(REG, &export, "latest"), None);
+    }
+
+    #[test]
+    fn first_stable_versions_for_the_docs() {
+        assert_eq!(
+            first_stable("properties.policies.azureADAuthenticationAsArmPolicy.status"),
+            Some("2022-12-01")
+        );
+        assert_eq!(
+            first_stable("properties.policies.exportPolicy.status"),
+            Some("2021-09-01")
+        );
+        assert_eq!(first_stable("properties.adminUserEnabled"), None);
+        assert_eq!(first_stable("properties.policiesX"), None);
     }
 
     #[test]
