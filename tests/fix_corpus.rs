@@ -414,3 +414,234 @@ fn cli_writes_nothing_when_a_configuration_is_invalid() {
         );
     }
 }
+
+/// Every file under `dir` whose name passes `keep`.
+#[cfg(feature = "corpus")]
+fn files_under(dir: &Path, keep: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, keep, out);
+        } else if path.file_name().and_then(|n| n.to_str()).is_some_and(keep) {
+            out.push(path);
+        }
+    }
+}
+
+/// The template a corpus parameter file belongs to: a `.bicepparam`'s `using`
+/// target; `x.json`, else `x.bicep`, beside `x.parameters[.<name>].json`.
+#[cfg(feature = "corpus")]
+fn template_of(parameter_file: &Path) -> Option<PathBuf> {
+    let dir = parameter_file.parent()?;
+    let name = parameter_file.file_name()?.to_str()?;
+    if name.ends_with(".bicepparam") {
+        let text = std::fs::read_to_string(parameter_file).ok()?;
+        let re = regex::Regex::new(r"(?m)^using\s+'([^']+)'").unwrap();
+        let target = re.captures(&text)?.get(1)?.as_str().to_string();
+        return Some(dir.join(target)).filter(|t| t.is_file());
+    }
+    let (stem, _) = name.split_once(".parameters.")?;
+    [format!("{stem}.json"), format!("{stem}.bicep")]
+        .into_iter()
+        .map(|t| dir.join(t))
+        .find(|t| t.is_file())
+}
+
+/// The `bool` parameters a template declares.
+#[cfg(feature = "corpus")]
+fn bool_parameters(template: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(template).unwrap();
+    if template.extension().is_some_and(|e| e == "bicep") {
+        let re = regex::Regex::new(r"(?m)^param\s+(\w+)\s+bool\b").unwrap();
+        return re.captures_iter(&text).map(|c| c[1].to_string()).collect();
+    }
+    let root: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .unwrap_or_else(|e| panic!("{}: {e}", template.display()));
+    root["parameters"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, p)| {
+                    p["type"]
+                        .as_str()
+                        .is_some_and(|t| t.eq_ignore_ascii_case("bool"))
+                })
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `text` of a parameter file with every parameter of `names` set to `true`.
+#[cfg(feature = "corpus")]
+fn with_flags_on(parameter_file: &Path, text: &str, names: &[String]) -> String {
+    if parameter_file
+        .extension()
+        .is_some_and(|e| e == "bicepparam")
+    {
+        let mut out = text.to_string();
+        for n in names {
+            let re = regex::Regex::new(&format!(r"(?m)^param\s+{n}\s*=.*$")).unwrap();
+            if re.is_match(&out) {
+                out = re
+                    .replace(&out, format!("param {n} = true").as_str())
+                    .into_owned();
+            } else {
+                out.push_str(&format!("\nparam {n} = true\n"));
+            }
+        }
+        return out;
+    }
+    let mut root: serde_json::Value =
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap();
+    for n in names {
+        root["parameters"][n.as_str()] = serde_json::json!({ "value": true });
+    }
+    serde_json::to_string_pretty(&root).unwrap() + "\n"
+}
+
+/// The (rule, resource) of the fixable findings of a template checked with a
+/// parameter file that hold because of a value the parameter file writes.
+#[cfg(feature = "corpus")]
+fn decided_by(
+    parameter_file: &Path,
+    engine: &Engine,
+    options: &FixOptions,
+) -> Vec<(String, Option<String>)> {
+    let outcome = check_file(parameter_file, true, engine, &options.check);
+    let name = parameter_file.file_name().unwrap().to_owned();
+    outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            f.status == acrlint::Status::Fail
+                && f.level >= Level::Warning
+                && f.suppression.is_none()
+                && engine.meta(&f.rule).is_some_and(|m| m.fix.is_some())
+                && f.related.iter().any(|r| {
+                    r.location.file.file_name() == Some(name.as_os_str())
+                        && r.message.contains("parameter file value")
+                })
+        })
+        .map(|f| (f.rule.clone(), f.resource_name.clone()))
+        .collect()
+}
+
+/// Every parameter file of the ACR corpus whose template is beside it (JSON ones by
+/// name, `.bicepparam` ones by `using`), fixed in a copy of its folder with every
+/// `bool` parameter its template declares set to `true` (an admin user turned on, as
+/// a deployment may): the file still parses, its template is untouched, only
+/// parameter values changed, the template's findings the fixed values decided are
+/// gone unless left with advice, and a second run changes nothing.
+#[cfg(feature = "corpus")]
+#[test]
+fn fixing_every_corpus_parameter_file_with_its_flags_on() {
+    let mut parameter_files = Vec::new();
+    files_under(
+        &corpus().join("acr"),
+        &|n| n.ends_with(".bicepparam") || (n.contains(".parameters.") && n.ends_with(".json")),
+        &mut parameter_files,
+    );
+    let engine = Engine::builtin().unwrap();
+    let options = FixOptions {
+        fail_on: Some(Level::Error),
+        ..Default::default()
+    };
+    let (mut checked, mut with_findings, mut fixed_files, mut fixed, mut left) = (0, 0, 0, 0, 0);
+    for source in &parameter_files {
+        let Some(template) = template_of(source) else {
+            continue;
+        };
+        checked += 1;
+        let dir = tempfile::tempdir().unwrap();
+        let folder = source.parent().unwrap();
+        tree_support::copy_tree(folder, dir.path()).unwrap();
+        let copy = dir.path().join(source.file_name().unwrap());
+        let template_copy = dir.path().join(template.strip_prefix(folder).unwrap());
+        let template_text = std::fs::read_to_string(&template_copy).unwrap();
+        let original = std::fs::read_to_string(&copy).unwrap();
+        let mutated = with_flags_on(&copy, &original, &bool_parameters(&template));
+        std::fs::write(&copy, &mutated).unwrap();
+        let decided = decided_by(&copy, &engine, &options);
+        if !decided.is_empty() {
+            with_findings += 1;
+        }
+        let r = fix_file(&copy, &engine, &options, true);
+        assert!(r.error.is_none(), "{}: {:?}", source.display(), r.error);
+        assert!(!r.skipped, "{}", source.display());
+        let text = std::fs::read_to_string(&copy).unwrap();
+        assert_eq!(text, r.fixed, "{}", source.display());
+        let body = text.trim_start_matches('\u{feff}');
+        if copy.extension().is_some_and(|e| e == "bicepparam") {
+            assert!(
+                acrlint::syntax::bicep::parse(body).diagnostics.is_empty(),
+                "{}",
+                source.display()
+            );
+        } else {
+            assert!(
+                acrlint::syntax::json::parse(body).is_ok(),
+                "{}",
+                source.display()
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(&template_copy).unwrap(),
+            template_text,
+            "{}: the template changed",
+            source.display()
+        );
+        // Only values changed: each changed line is a value line changed in place.
+        let (removed, added) = changed_lines(&mutated, &text);
+        assert_eq!(removed.len(), added.len(), "{}", source.display());
+        for (old, new) in removed.iter().zip(&added) {
+            assert!(
+                old.contains("\"value\"") || old.trim_start().starts_with("param "),
+                "{}: {old:?}",
+                source.display()
+            );
+            let key = |l: &str| l.split([':', '=']).next().unwrap_or("").to_string();
+            assert_eq!(key(old), key(new), "{}", source.display());
+        }
+        assert_eq!(r.applied, removed.len(), "{}", source.display());
+        if r.applied > 0 {
+            fixed_files += 1;
+            fixed += r.applied;
+        }
+        // What the values decided is gone, or left with advice at the value.
+        let after = decided_by(&copy, &engine, &options);
+        for (rule, resource) in &decided {
+            if after.iter().any(|(r2, n)| r2 == rule && n == resource) {
+                left += 1;
+                assert!(
+                    r.manual.iter().any(|m| &m.rule == rule) || r.unsafe_left.contains(rule),
+                    "{}: {rule} {resource:?} neither fixed nor explained",
+                    source.display()
+                );
+            }
+        }
+        let again = fix_file(&copy, &engine, &options, true);
+        assert!(again.error.is_none(), "{}", source.display());
+        assert_eq!(
+            again.applied,
+            0,
+            "{}: second run fixed more",
+            source.display()
+        );
+        assert_eq!(
+            std::fs::read_to_string(&copy).unwrap(),
+            text,
+            "{}",
+            source.display()
+        );
+    }
+    eprintln!(
+        "{checked} parameter files with their template, {with_findings} with findings their values decide, {fixed} fixed in {fixed_files}, {left} left with advice"
+    );
+    assert!(checked >= 25, "only {checked} parameter files");
+    assert!(fixed_files >= 4, "only {fixed_files} parameter files fixed");
+}

@@ -122,7 +122,7 @@ struct BicepFile<'a> {
 /// How deep variables may refer to variables before the search gives up.
 const MAX_DEPTH: usize = 16;
 
-impl BicepFile<'_> {
+impl<'a> BicepFile<'a> {
     fn identifier_uses(&self, name: &str) -> usize {
         self.identifier_uses_outside(name, (0, 0))
     }
@@ -138,7 +138,7 @@ impl BicepFile<'_> {
     }
 
     /// The value of the variable `name`, when the file declares it.
-    fn variable(&self, name: &str) -> Option<&Expr> {
+    fn variable(&self, name: &str) -> Option<&'a Expr> {
         self.program.statements.iter().find_map(|s| match &s.kind {
             StatementKind::Var { name: n, value, .. } if n.name.as_ref() == name => Some(value),
             _ => None,
@@ -208,7 +208,7 @@ impl BicepFile<'_> {
         }
     }
 
-    fn parameter(&self, name: &str) -> Option<(&Statement, Option<&Expr>)> {
+    fn parameter(&self, name: &str) -> Option<(&'a Statement, Option<&'a Expr>)> {
         self.program.statements.iter().find_map(|s| match &s.kind {
             StatementKind::Param {
                 name: n, default, ..
@@ -465,32 +465,30 @@ fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned
     Planned::Nothing
 }
 
-fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
-    if same_value(value, &set.value) {
-        return Planned::Nothing;
-    }
-    let nl = newline_of(file.text);
-    if is_literal(value) {
-        let indent = indent_at(file.text, value.span.start as usize);
-        return Planned::Edits(vec![Edit::replace(
-            value.span.start,
-            value.span.end,
-            render(&set.value, indent, nl),
-        )]);
-    }
-    let advice = |why: &str| {
-        Planned::Manual(format!(
-            "{} is `{}`, which {why}; make it {}",
-            set.path,
-            excerpt(value.span.text(file.text)),
-            set.value
-        ))
-    };
-    // `!flag`, `flag == literal`, `bool(x)`, a variable, `c ? a : b` whose condition
-    // the literals decide and `a ?? b` read the parameter or variable through a
-    // mapping that can be inverted: that literal gets the value that makes them
-    // `set.value`.
-    let mut want = set.value.clone();
+/// The literal that decides what a computed value evaluates to.
+enum Decides<'e> {
+    /// The variable `name`, whose value is the literal `var`; it must become `want`.
+    Variable {
+        name: &'e str,
+        var: &'e Expr,
+        want: serde_json::Value,
+    },
+    /// The parameter `name`: its value must be `want`.
+    Parameter {
+        name: &'e str,
+        want: serde_json::Value,
+    },
+}
+
+/// What decides `value` and the value it must have there for `value` to evaluate to
+/// `want`: `!flag`, `flag == literal`, `bool(x)`, a variable, `c ? a : b` whose
+/// condition the literals decide and `a ?? b` read the parameter or variable through
+/// a mapping that can be inverted. `Err`: why it cannot be followed, for advice.
+fn decides<'e>(
+    file: &BicepFile<'e>,
+    value: &'e Expr,
+    mut want: serde_json::Value,
+) -> Result<Decides<'e>, String> {
     let mut read = value;
     for _ in 0..MAX_DEPTH {
         match &read.kind {
@@ -532,7 +530,7 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
                 Some(serde_json::Value::Bool(true)) => read = then,
                 Some(serde_json::Value::Bool(false)) => read = otherwise,
                 _ => {
-                    return advice(&format!(
+                    return Err(format!(
                         "depends on `{}`, which is not known",
                         excerpt(condition.span.text(file.text))
                     ))
@@ -553,48 +551,85 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
                     break;
                 };
                 if file.identifier_uses(&name.name) != 2 {
-                    return advice(&format!(
+                    return Err(format!(
                         "reads the variable `{}`, which is also used elsewhere",
                         name.name
                     ));
                 }
                 if is_literal(var) {
-                    let Some(want) = literal_value(var).and_then(|v| edit::coerce(&v, &want))
-                    else {
-                        return advice(&format!(
-                            "reads the variable `{}`, of another type than {want}",
-                            name.name
-                        ));
-                    };
-                    if same_value(var, &want) {
-                        return Planned::Nothing;
-                    }
-                    let indent = indent_at(file.text, var.span.start as usize);
-                    return Planned::Edits(vec![Edit::replace(
-                        var.span.start,
-                        var.span.end,
-                        render(&want, indent, nl),
-                    )]);
+                    return Ok(Decides::Variable {
+                        name: &name.name,
+                        var,
+                        want,
+                    });
                 }
                 read = var;
             }
             _ => break,
         }
     }
-    let ExprKind::Var(name) = &read.kind else {
-        return advice(&format!(
+    match &read.kind {
+        ExprKind::Var(name) => Ok(Decides::Parameter {
+            name: &name.name,
+            want,
+        }),
+        _ => Err(format!(
             "is computed by `{}`, which cannot be inverted",
             excerpt(read.span.text(file.text))
-        ));
+        )),
+    }
+}
+
+fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
+    if same_value(value, &set.value) {
+        return Planned::Nothing;
+    }
+    let nl = newline_of(file.text);
+    if is_literal(value) {
+        let indent = indent_at(file.text, value.span.start as usize);
+        return Planned::Edits(vec![Edit::replace(
+            value.span.start,
+            value.span.end,
+            render(&set.value, indent, nl),
+        )]);
+    }
+    let advice = |why: &str| {
+        Planned::Manual(format!(
+            "{} is `{}`, which {why}; make it {}",
+            set.path,
+            excerpt(value.span.text(file.text)),
+            set.value
+        ))
     };
-    let set = &SetProperty {
-        path: set.path.clone(),
-        value: want,
+    let (name, want) = match decides(file, value, set.value.clone()) {
+        Err(why) => return advice(&why),
+        Ok(Decides::Variable { name, var, want }) => {
+            let Some(want) = literal_value(var).and_then(|v| edit::coerce(&v, &want)) else {
+                return advice(&format!(
+                    "reads the variable `{name}`, of another type than {want}"
+                ));
+            };
+            if same_value(var, &want) {
+                return Planned::Nothing;
+            }
+            let indent = indent_at(file.text, var.span.start as usize);
+            return Planned::Edits(vec![Edit::replace(
+                var.span.start,
+                var.span.end,
+                render(&want, indent, nl),
+            )]);
+        }
+        Ok(Decides::Parameter { name, want }) => (name, want),
     };
-    let Some((param, default)) = file.parameter(&name.name) else {
+    let Some((param, default)) = file.parameter(name) else {
         return advice("is not a parameter of this file");
     };
-    if file.identifier_uses(&name.name) != 2 {
+    // The parameter file's value decides, not the default: it is fixed there (the
+    // caller points at it).
+    if (file.param_file_sets)(name) {
+        return Planned::Nothing;
+    }
+    if file.identifier_uses(name) != 2 {
         return advice("is a parameter also used elsewhere");
     }
     if param.decorator("allowed").is_some() {
@@ -603,7 +638,7 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
     let Some(d) = default.filter(|d| is_literal(d)) else {
         return advice("is a parameter without a literal default");
     };
-    let Some(want) = literal_value(d).and_then(|v| edit::coerce(&v, &set.value)) else {
+    let Some(want) = literal_value(d).and_then(|v| edit::coerce(&v, &want)) else {
         return advice("is a parameter whose default is of another type");
     };
     if same_value(d, &want) {
@@ -614,6 +649,52 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
         d.span.end,
         render(&want, "", nl),
     )])
+}
+
+/// The parameter that decides `set.path` of the resource `finding` is about, and
+/// the value it must have for the property to be `set.value`.
+/// `sets`: whether the parameter file sets a parameter (its default then decides
+/// nothing).
+pub(crate) fn deciding_parameter(
+    text: &str,
+    program: &Program,
+    finding: &Finding,
+    set: &SetProperty,
+    sets: &dyn Fn(&str) -> bool,
+) -> Result<(String, serde_json::Value), String> {
+    let file = BicepFile {
+        text,
+        program,
+        param_file_sets: sets,
+    };
+    let (start, end) = (finding.location.byte_start, finding.location.byte_end);
+    let object = resources(program)
+        .into_iter()
+        .rev()
+        .find(|s| s.span.start <= start && end <= s.span.end)
+        .and_then(|s| match &s.kind {
+            StatementKind::Resource(decl) => body_object(decl),
+            _ => None,
+        })
+        .ok_or("the resource could not be located in the template")?;
+    let mut node = object;
+    for seg in set.segments() {
+        node = match node.property(seg) {
+            Some(p) => &p.value,
+            None => return Err(format!("the template does not set {}", set.path)),
+        };
+    }
+    let shown = || format!("{} is `{}`", set.path, excerpt(node.span.text(text)));
+    match decides(&file, node, set.value.clone()) {
+        Ok(Decides::Parameter { name, want }) if file.parameter(name).is_some() => {
+            Ok((name.to_string(), want))
+        }
+        Ok(Decides::Parameter { .. }) => Err(format!("{}, not a parameter", shown())),
+        Ok(Decides::Variable { name, .. }) => {
+            Err(format!("{}, which the variable `{name}` decides", shown()))
+        }
+        Err(why) => Err(format!("{}, which {why}", shown())),
+    }
 }
 
 /// Add `key: value` to an object literal, on its own line like the other properties.

@@ -19,8 +19,10 @@ use super::guard::Home;
 use super::merge::{disagreement, merge};
 use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
-use super::spec::{Applicability, FixSpec};
-use super::{api, findings, fixable, upgrade, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES};
+use super::spec::{Applicability, FixSpec, SetProperty};
+use super::{
+    api, findings, fixable, param_value, upgrade, Finding, FixOptions, Fixed, ManualFix, MAX_PASSES,
+};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::source::file::Language;
@@ -132,6 +134,7 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
 /// holds their keys, with the reason).
 #[allow(clippy::too_many_arguments)]
 fn plan(
+    sources: &dyn Sources,
     language: Language,
     path: &Path,
     text: &str,
@@ -142,7 +145,15 @@ fn plan(
     options: &FixOptions,
     param_names: &[String],
 ) -> Result<Plan, String> {
-    let sets = |name: &str| param_names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    // The parameter file `check` binds by convention, and any other a finding's value
+    // is traced to (a `.bicepparam`, another `x.parameters.<name>.json`).
+    let traced = param_value::parameters_set(found);
+    let sets = |name: &str| {
+        param_names
+            .iter()
+            .chain(&traced)
+            .any(|n| n.eq_ignore_ascii_case(name))
+    };
     let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
@@ -204,20 +215,10 @@ fn plan(
             }),
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
-                let from = f.related.iter().find(|r| {
-                    r.location.file != f.location.file && r.message.contains("parameter file value")
-                });
-                if let Some(r) = from {
-                    let file = r.location.file.display();
-                    manual.push(manual_fix(
-                        f,
-                        format!(
-                            "the value comes from the parameter file, at {file}:{}:{}: fix it there (acrlint fix {file} writes {})",
-                            r.location.start.line,
-                            r.location.start.column,
-                            spec.set.first().map_or(String::new(), |s| s.value.to_string())
-                        ),
-                    ));
+                if let Some(advice) =
+                    param_value::advice_elsewhere(sources, &parsed, text, f, &spec, &sets)
+                {
+                    manual.push(manual_fix(f, advice));
                 }
             }
             Planned::Manual(advice) => manual.push(manual_fix(f, advice)),
@@ -230,22 +231,52 @@ fn plan(
     })
 }
 
-/// `text` with `edits` applied; the edits of the candidates are merged first.
-fn apply(
+/// One fix's share of a set of edits applied together: the resource it writes into,
+/// the values it writes there and the edits it planned.
+pub(super) struct Share<'a> {
+    pub resource: (Option<&'a str>, Option<&'a str>),
+    pub sets: &'a [SetProperty],
+    pub edits: &'a [Edit],
+}
+
+impl<'a> Share<'a> {
+    fn of(c: &'a Candidate) -> Share<'a> {
+        Share {
+            resource: key_of_resource(&c.finding),
+            sets: &c.spec.set,
+            edits: &c.edits,
+        }
+    }
+}
+
+/// `text` with the edits of `shares` applied together: the writes into one resource
+/// must agree (checked once per resource), the edits are merged (one insertion per
+/// object) and must not overlap, and the result must parse. `Err` says why not.
+/// The fixer's passes and the edit engine's property test (`invariants`) both apply
+/// edits through here.
+pub(super) fn apply(
     parsed: &Parsed,
     language: Language,
     text: &str,
-    candidates: &[&Candidate],
+    shares: &[Share],
 ) -> Result<String, String> {
-    for (i, c) in candidates.iter().enumerate() {
-        let same = candidates[i..]
+    let mut resources: Vec<(Option<&str>, Option<&str>)> =
+        shares.iter().map(|s| s.resource).collect();
+    resources.sort_unstable();
+    resources.dedup();
+    for resource in resources {
+        let sets = shares
             .iter()
-            .filter(|d| key_of_resource(&d.finding) == key_of_resource(&c.finding));
-        if let Some(why) = disagreement(same.flat_map(|d| &d.spec.set)) {
+            .filter(|s| s.resource == resource)
+            .flat_map(|s| s.sets);
+        if let Some(why) = disagreement(sets) {
             return Err(why);
         }
     }
-    let all: Vec<Edit> = candidates.iter().flat_map(|c| c.edits.clone()).collect();
+    let all: Vec<Edit> = shares
+        .iter()
+        .flat_map(|s| s.edits.iter().cloned())
+        .collect();
     let merged = merge(parsed, text, all)?;
     let (next, rejected) = edit::apply(text, &merged);
     if !rejected.is_empty() {
@@ -255,6 +286,17 @@ fn apply(
         return Err("the fixes would break the file's syntax".into());
     }
     Ok(next)
+}
+
+/// [`apply`] for planned candidates.
+fn apply_candidates(
+    parsed: &Parsed,
+    language: Language,
+    text: &str,
+    candidates: &[&Candidate],
+) -> Result<String, String> {
+    let shares: Vec<Share> = candidates.iter().map(|c| Share::of(c)).collect();
+    apply(parsed, language, text, &shares)
 }
 
 /// Check that `after` differs from `before` only where the `candidates` meant to
@@ -428,6 +470,7 @@ pub(crate) fn run(
             manual: advice,
             unsafe_left: left,
         } = plan(
+            sources,
             language,
             path,
             &current,
@@ -452,7 +495,7 @@ pub(crate) fn run(
         for c in &candidates {
             let mut trial = accepted.clone();
             trial.push(c);
-            match apply(&parsed, language, &current, &trial) {
+            match apply_candidates(&parsed, language, &current, &trial) {
                 Ok(_) => accepted.push(c),
                 Err(why) if accepted.is_empty() => refused.push((key(&c.finding), c.manual(why))),
                 Err(_) => {}
@@ -461,7 +504,7 @@ pub(crate) fn run(
         if accepted.is_empty() {
             continue;
         }
-        let next = apply(&parsed, language, &current, &accepted)?;
+        let next = apply_candidates(&parsed, language, &current, &accepted)?;
         let after = check(&next)?.unwrap_or_default();
         if new_problem(&before, &after).is_none() {
             let next_model = evaluate(&next);
@@ -476,7 +519,7 @@ pub(crate) fn run(
         let mut any_refused = false;
         let mut first_fine: Option<(String, Vec<Finding>, Model)> = None;
         for c in &accepted {
-            let Ok(next) = apply(&parsed, language, &current, &[c]) else {
+            let Ok(next) = apply_candidates(&parsed, language, &current, &[c]) else {
                 continue;
             };
             let after = check(&next)?.unwrap_or_default();

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::edit::{self, Edit, Planned};
-use super::merge::{disagreement, merge};
+use super::driver::{apply, Share};
+use super::edit::{Edit, Planned};
 use super::parsed::Parsed;
 use super::spec::{FixSpec, SetProperty};
 use crate::rules::finding::{Finding, Level, Location, Status};
@@ -332,9 +332,9 @@ pub fn check_random_edits(language: Language, c: &mut Choices) -> Result<Outcome
             value: v.clone(),
         })
         .collect();
-    let planned = plan_sets(language, &g.text, g.span.0 as u32, specs.clone());
+    let planned = fix_sets(language, &g.text, g.span.0 as u32, &specs);
     let refuse = must_refuse(&g.properties, &sets);
-    let edits = match planned {
+    let fixed = match planned {
         Err(message) if refuse => {
             if message.trim().is_empty() {
                 return Err(format!("refused without a message: {}", case()));
@@ -343,28 +343,10 @@ pub fn check_random_edits(language: Language, c: &mut Choices) -> Result<Outcome
         }
         Err(message) => return Err(format!("refused ({message}): {}", case())),
         Ok(_) if refuse => return Err(format!("not refused: {}", case())),
-        Ok(edits) => edits,
+        Ok(fixed) => fixed,
     };
-    if edits.is_empty() {
+    if fixed == g.text {
         return Ok(Outcome::Unchanged);
-    }
-    // Only the `properties` object is touched (an insertion may sit at its end).
-    if let Some(e) = edits
-        .iter()
-        .find(|e| e.start < g.span.0 || e.end > g.span.1)
-    {
-        return Err(format!(
-            "edit at {}..{} outside the object {}..{}: {}",
-            e.start,
-            e.end,
-            g.span.0,
-            g.span.1,
-            case()
-        ));
-    }
-    let (fixed, rejected) = edit::apply(&g.text, &edits);
-    if !rejected.is_empty() {
-        return Err(format!("merged edits overlap: {}", case()));
     }
     // Bytes outside the edited spans are identical.
     let (before, after) = (&g.text[..g.span.0], &fixed[..g.span.0]);
@@ -398,22 +380,23 @@ pub fn check_random_edits(language: Language, c: &mut Choices) -> Result<Outcome
     if g.text.contains("\r\n") && fixed.replace("\r\n", "").contains('\n') {
         return Err(format!("a bare line feed in a CRLF file:\n{fixed}"));
     }
-    // Idempotent: planned again on the result, nothing.
-    match plan_sets(language, &fixed, g.span.0 as u32, specs) {
-        Ok(again) if again.is_empty() => Ok(Outcome::Applied),
-        other => Err(format!("planned again: {other:?}\n{fixed}\n{}", case())),
+    // Idempotent: fixed again, the result is the same text.
+    match fix_sets(language, &fixed, g.span.0 as u32, &specs) {
+        Ok(again) if again == fixed => Ok(Outcome::Applied),
+        other => Err(format!("fixed again: {other:?}\n{fixed}\n{}", case())),
     }
 }
 
-/// The edits that write `sets` under the registry whose declaration contains byte
-/// `at` of `text`, merged as `fix` merges several rules' edits; `Err` with the
-/// reason when they overlap or disagree, or a value cannot be written.
-fn plan_sets(
+/// `text` with `sets` written under the registry whose declaration contains byte
+/// `at`, each write planned as its own rule's fix and the fixes applied together
+/// by the driver's own `apply` (agreement, merging, overlap and syntax checks);
+/// `Err` with the reason when they overlap or disagree, or a value cannot be written.
+fn fix_sets(
     language: Language,
     text: &str,
     at: u32,
-    sets: Vec<SetProperty>,
-) -> Result<Vec<Edit>, String> {
+    sets: &[SetProperty],
+) -> Result<String, String> {
     let parsed = Parsed::of(language, std::path::Path::new("generated"), text)?;
     let finding = Finding {
         rule: "TEST".into(),
@@ -433,21 +416,30 @@ fn plan_sets(
         fingerprint: String::new(),
         suppression: None,
     };
-    if let Some(why) = disagreement(&sets) {
-        return Err(why);
-    }
     // Each write is its own fix, as several rules' are.
-    let mut edits = Vec::new();
+    let mut planned: Vec<(&SetProperty, Vec<Edit>)> = Vec::new();
     for set in sets {
         let spec = FixSpec {
-            set: vec![set],
+            set: vec![set.clone()],
             ..Default::default()
         };
         match parsed.plan(text, &finding, &spec, &|_| false, None) {
-            Planned::Edits(e) => edits.extend(e),
-            Planned::Nothing => {}
+            Planned::Edits(e) => planned.push((set, e)),
+            Planned::Nothing => planned.push((set, Vec::new())),
             Planned::Manual(m) => return Err(m),
         }
     }
-    merge(&parsed, text, edits)
+    let resource = (
+        finding.resource_type.as_deref(),
+        finding.resource_name.as_deref(),
+    );
+    let shares: Vec<Share> = planned
+        .iter()
+        .map(|(set, edits)| Share {
+            resource,
+            sets: std::slice::from_ref(*set),
+            edits,
+        })
+        .collect();
+    apply(&parsed, language, text, &shares)
 }

@@ -318,6 +318,58 @@ fn set_value(
     }
 }
 
+/// The parameter that decides `set.path` of the resource `finding` is about, and
+/// the value it must have for the property to be `set.value` (followed as
+/// [`origin`] follows it).
+pub(crate) fn deciding_parameter(
+    file: &JsonFile,
+    finding: &Finding,
+    set: &SetProperty,
+) -> Result<(String, serde_json::Value), String> {
+    let start = finding.location.byte_start;
+    let chain = ancestors(file.root, start, finding.location.byte_end.max(start));
+    let at = resource_in(&chain, finding.resource_type.as_deref())
+        .ok_or("the resource could not be located in the template")?;
+    let mut node = chain[at].1;
+    for seg in set.segments() {
+        node = match node.member(seg) {
+            Some(m) => &m.value,
+            None => return Err(format!("the template does not set {}", set.path)),
+        };
+    }
+    let written = excerpt(
+        file.text
+            .get(node.span.start as usize..node.span.end as usize)
+            .unwrap_or(""),
+    );
+    let inner = match &node.kind {
+        NodeKind::String(s) => match classify(s) {
+            StringForm::Expression(inner, _) => inner.to_string(),
+            StringForm::Literal(_) => return Err(format!("{} is {written}", set.path)),
+        },
+        _ => return Err(format!("{} is {written}", set.path)),
+    };
+    let resolver = Resolver {
+        text: file.text,
+        template: template_of(&chain[..=at]),
+        param_file_sets: file.param_file_sets,
+    };
+    let origin = crate::arm::expr::parser::parse(&inner, 0)
+        .map_err(|_| "it does not parse".to_string())
+        .and_then(|e| resolver.invert(&e, set.value.clone(), 0));
+    match origin {
+        Ok(Origin::Parameter(name, want)) => Ok((name, want)),
+        Ok(Origin::Variable { name, .. }) => Err(format!(
+            "{} is the expression {written}, which the variable '{name}' decides",
+            set.path
+        )),
+        Err(why) => Err(format!(
+            "{} is the expression {written}, where {why}",
+            set.path
+        )),
+    }
+}
+
 /// The variable or parameter default of a template that contains `start..end` (a
 /// finding's related location), and whether anything but the `resource` range reads
 /// it.
@@ -423,8 +475,10 @@ fn set_parameter_default(
     else {
         return advice("is not declared in this template");
     };
+    // The parameter file's value decides, not the default: it is fixed there (the
+    // caller points at it).
     if (file.param_file_sets)(name) {
-        return advice("is set in the parameter file");
+        return Planned::Nothing;
     }
     let pattern = format!(r"(?i)parameters\s*\(\s*'{}'\s*\)", regex::escape(name));
     let uses = Regex::new(&pattern).map_or(usize::MAX, |re| re.find_iter(file.text).count());

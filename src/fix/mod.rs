@@ -19,6 +19,7 @@ pub mod json;
 mod merge;
 mod model;
 mod param_file;
+mod param_value;
 mod parsed;
 mod replace;
 pub mod spec;
@@ -123,7 +124,7 @@ pub fn fix_text_in(
     let body = original.strip_prefix(BOM).unwrap_or(original);
     // Any other name is read as JSON, as `check` does with a file named explicitly.
     let language = Language::of(path).unwrap_or(Language::Json);
-    let result = if language == Language::BicepParam {
+    let result = if param_file::is_parameter_file(language, body) {
         param_file::run(sources, language, path, body, engine, options)
     } else {
         driver::run(sources, language, path, body, engine, options)
@@ -292,15 +293,27 @@ pub fn why_not_fixed(
     "the fix did not apply here".into()
 }
 
-/// Files to fix under `paths`: the files `check` walks, `.bicepparam` files first (a
-/// value written there is fixed there, and the templates that read it are then
-/// checked with the fixed value).
+/// Files to fix under `paths`: the files `check` walks, parameter files first
+/// (`.bicepparam`, `x.parameters.json`, `x.parameters.<name>.json`: a value written
+/// there is fixed there, and the templates that read it are then checked with the
+/// fixed value). A JSON parameter file met in a walk without its template has
+/// nothing to be fixed with (`check` notes it) and is left out; named, it is fixed
+/// or its run says why not.
 pub fn files_to_fix(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    use crate::load::discover::{template_of_parameter_file, template_stem_of};
     let (files, errors) = crate::load::discover::collect_files(paths);
-    let (mut files, templates): (Vec<PathBuf>, Vec<PathBuf>) = files
-        .into_iter()
-        .map(|(p, _)| p)
-        .partition(|p| Language::of(p) == Some(Language::BicepParam));
+    type Named = Vec<(PathBuf, bool)>;
+    let (mut files, templates): (Named, Named) = files.into_iter().partition(|(p, _)| {
+        Language::of(p) == Some(Language::BicepParam) || template_stem_of(p).is_some()
+    });
+    files.retain(|(p, explicit)| {
+        *explicit
+            || Language::of(p) == Some(Language::BicepParam)
+            || !matches!(
+                template_of_parameter_file(&crate::load::Disk, p),
+                crate::load::discover::ParameterFileTemplate::Missing { .. }
+            )
+    });
     files.extend(templates);
-    (files, errors)
+    (files.into_iter().map(|(p, _)| p).collect(), errors)
 }

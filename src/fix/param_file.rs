@@ -1,46 +1,66 @@
-//! Fixing from a parameter file (`acrlint fix main.prod.bicepparam`): a finding
-//! whose offending value is a parameter the file sets (its related location is the
-//! file's value, "parameter file value") is fixed by writing the value the rule
-//! wants there. The edit is kept only when the template, checked again with the
-//! edited values, no longer has the finding nor anything new, and its evaluated
-//! model changed only at the fixed property.
+//! Fixing a value where a parameter file writes it, both formats
+//! (`acrlint fix main.prod.bicepparam`, `acrlint fix azuredeploy.parameters.json`):
+//! a finding of the template checked with the file, whose deciding value is a
+//! parameter the file sets (a related location in the file, "parameter file
+//! value"), is fixed by writing there the value that makes the template's property
+//! what the rule wants. That value is followed through the template's expression
+//! as the template's own fixes follow it (`not`, `bool`, `if` with a known branch,
+//! `equals` with a literal, `coalesce`, variables: see `param_value`).
+//! The edit is kept only when the template, checked again with the edited file in
+//! memory, no longer has the finding nor anything new, and its evaluated model
+//! changed only at the fixed property. A Key Vault reference or an expression is
+//! left to the author, with the value to give.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use super::driver::{new_problem, syntax_ok};
-use super::edit::{self, excerpt, Edit};
+use super::edit::{self, coerce, excerpt, Edit};
 use super::model::{differences, Model};
+use super::param_value::{deciding, literal, render, value_of_parameter};
 use super::spec::{Applicability, FixSpec};
 use super::{fixable, Finding, FixOptions, Fixed, ManualFix};
 use crate::check::check_source;
+use crate::load::discover::{
+    classify, template_of_parameter_file, JsonFileKind, ParameterFileTemplate,
+};
 use crate::rules::engine::Engine;
-use crate::source::escape::bicep_string;
+use crate::rules::finding::{Level, Related};
+use crate::rules::native::registry::UNREADABLE;
 use crate::source::file::Language;
 use crate::source::sources::{Overlay, Sources};
 
-/// The text of `value` in the parameter file's language.
-fn render(language: Language, value: &serde_json::Value) -> String {
-    match (language, value) {
-        (Language::BicepParam, serde_json::Value::String(s)) => bicep_string(s),
-        _ => serde_json::to_string(value).unwrap_or_else(|_| "null".into()),
+/// Whether `text` (in `language`) is a parameter file: a `.bicepparam`, or JSON with
+/// the deployment parameters `$schema`.
+pub(crate) fn is_parameter_file(language: Language, text: &str) -> bool {
+    match language {
+        Language::BicepParam => true,
+        Language::Json => crate::source::json::parse(text)
+            .is_ok_and(|root| classify(&root) == JsonFileKind::Parameters),
+        Language::Bicep => false,
     }
-}
-
-/// Whether `text` is a literal a fix may replace (not an expression).
-fn is_literal(text: &str) -> bool {
-    let t = text.trim();
-    matches!(t, "true" | "false" | "null")
-        || t.parse::<f64>().is_ok()
-        || (t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') && !t.contains("${"))
-        || serde_json::from_str::<String>(t).is_ok_and(|s| !s.starts_with('['))
 }
 
 /// A check's findings and the evaluated model of the template.
 type Checked = (Vec<Finding>, Option<Model>);
 
+/// The evaluated model of the template the parameter file at `path` belongs to,
+/// with that file as `sources` has it.
+fn model(sources: &dyn Sources, path: &Path, options: &FixOptions) -> Option<Model> {
+    if Language::of(path) == Some(Language::BicepParam) {
+        return Model::of_sources(sources, path, &options.check, true);
+    }
+    let ParameterFileTemplate::Template(template) = template_of_parameter_file(sources, path)
+    else {
+        return None;
+    };
+    let mut check = options.check.clone();
+    check.expand.parameters = Some(path.to_path_buf());
+    Model::of_sources(sources, &template, &check, true)
+}
+
 /// All findings when the parameter file at `path` holds `text` (`None`: not a
-/// parameter file `check` can check).
+/// parameter file `check` can check with a template).
 fn findings(
     sources: &dyn Sources,
     path: &Path,
@@ -48,9 +68,32 @@ fn findings(
     engine: &Engine,
     options: &FixOptions,
 ) -> Result<Option<Checked>, String> {
+    // A JSON parameter file whose name does not tell its template is checked only
+    // with `--parameters`: nothing to fix with it alone.
+    if Language::of(path) != Some(Language::BicepParam)
+        && matches!(
+            template_of_parameter_file(sources, path),
+            ParameterFileTemplate::NotOne
+        )
+    {
+        return Ok(None);
+    }
     let mut overlay = Overlay::new(sources);
     overlay.set(path, Arc::new(text.to_string()));
     let outcome = check_source(path, &overlay, true, engine, &options.check);
+    // Why nothing was checked with it (no template, a syntax error), as `check`
+    // says it on the file.
+    let own = sources.canonical(path);
+    if let Some(f) = outcome.findings.iter().find(|f| {
+        f.rule == UNREADABLE
+            && f.level >= Level::Warning
+            && sources.canonical(&f.location.file) == own
+    }) {
+        return Err(format!(
+            "{}:{}: {}",
+            f.location.start.line, f.location.start.column, f.message
+        ));
+    }
     if outcome.fatal {
         return Err(
             "the parameter file or its template could not be checked (fix it first)".into(),
@@ -59,8 +102,32 @@ fn findings(
     if !outcome.checked {
         return Ok(None);
     }
-    let model = Model::of_sources(&overlay, path, &options.check, true);
+    let model = model(&overlay, path, options);
     Ok(Some((outcome.findings, model)))
+}
+
+/// What a second evaluation changed besides `fixed` (a path of the resources'
+/// bodies): the first change found, for the user.
+fn other_change(before: &Model, after: &Model, fixed: &str) -> Option<String> {
+    if before.resources.len() != after.resources.len() {
+        return Some(format!(
+            "the template deploys {} resources instead of {}",
+            after.resources.len(),
+            before.resources.len()
+        ));
+    }
+    let fixed = fixed.to_ascii_lowercase();
+    for (a, b) in before.resources.iter().zip(&after.resources) {
+        if a.name != b.name || a.condition != b.condition {
+            return Some(format!("the name or condition of {}", a.shown()));
+        }
+        let mut changed = Vec::new();
+        differences(&a.body, &b.body, "", &mut changed);
+        if let Some(c) = changed.iter().find(|c| c.to_ascii_lowercase() != fixed) {
+            return Some(format!("{c} of {}", a.shown()));
+        }
+    }
+    None
 }
 
 pub(crate) fn run(
@@ -74,6 +141,8 @@ pub(crate) fn run(
     let Some((mut before, mut model)) = findings(sources, path, text, engine, options)? else {
         return Ok(None);
     };
+    let own = sources.canonical(path);
+    let here = |r: &Related| r.location.file == path || sources.canonical(&r.location.file) == own;
     let mut current = text.to_string();
     let mut applied = 0;
     let mut manual: Vec<ManualFix> = Vec::new();
@@ -81,6 +150,15 @@ pub(crate) fn run(
     let mut done: Vec<String> = Vec::new();
     loop {
         let mut progressed = false;
+        // The parameters this file sets, as it is now (their defaults decide nothing).
+        let names: Vec<String> = before
+            .iter()
+            .flat_map(|f| &f.related)
+            .filter(|r| here(r))
+            .filter_map(value_of_parameter)
+            .map(str::to_string)
+            .collect();
+        let sets = |n: &str| names.iter().any(|m| m.eq_ignore_ascii_case(n));
         for f in before.clone().iter().filter(|f| fixable(f, options)) {
             let Some(spec) = engine
                 .meta(&f.rule)
@@ -90,25 +168,49 @@ pub(crate) fn run(
                 continue;
             };
             let [set] = spec.set.as_slice() else { continue };
-            // The parameter file's value of the parameter the offending value is.
-            let offending = sources
-                .read(&f.location.file)
-                .ok()
-                .and_then(|t| {
-                    t.text
-                        .get(f.location.byte_start as usize..f.location.byte_end as usize)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            let Some(r) = f.related.iter().find(|r| {
-                let name = r.message.split('`').nth(1).unwrap_or("");
-                r.location.file == path
-                    && r.message.contains("parameter file value")
-                    && !name.is_empty()
-                    && offending.contains(name)
-                    && !offending.trim_start().starts_with(['{', '['])
-            }) else {
+            // The values this file writes for the finding, and the parameter that
+            // decides the property in the template.
+            let values: Vec<&Related> = f
+                .related
+                .iter()
+                .filter(|r| here(r) && value_of_parameter(r).is_some())
+                .collect();
+            let Some(first) = values.first() else {
                 continue;
+            };
+            let advice = |r: &Related, why: String| ManualFix {
+                rule: f.rule.clone(),
+                line: r.location.start.line,
+                column: r.location.start.column,
+                advice: why,
+            };
+            let (r, want) = match deciding(sources, f, set, &sets) {
+                Ok((name, want)) => {
+                    match values.iter().find(|r| {
+                        value_of_parameter(r).is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                    }) {
+                        Some(r) => (*r, want),
+                        // Another value decides the property.
+                        None => continue,
+                    }
+                }
+                Err(why) => {
+                    let id = format!("{}:{}", f.rule, first.location.byte_start);
+                    // Advice where the value is, when the template's expression
+                    // that cannot be followed reads it.
+                    let named = values
+                        .iter()
+                        .filter_map(|r| value_of_parameter(r))
+                        .any(|n| why.contains(n));
+                    if named && !done.contains(&id) {
+                        done.push(id);
+                        manual.push(advice(
+                            first,
+                            format!("the template computes {} from this value: {why}; change the template", set.path),
+                        ));
+                    }
+                    continue;
+                }
             };
             let id = format!("{}:{}", f.rule, r.location.byte_start);
             if done.contains(&id) {
@@ -122,26 +224,36 @@ pub(crate) fn run(
                 continue;
             }
             let (s, e) = (r.location.byte_start as usize, r.location.byte_end as usize);
-            let advice = |why: String| ManualFix {
-                rule: f.rule.clone(),
-                line: r.location.start.line,
-                column: r.location.start.column,
-                advice: why,
-            };
             let written = current.get(s..e).unwrap_or("");
-            if !is_literal(written) {
-                manual.push(advice(format!(
-                    "{} comes from {}; make it {}",
-                    set.path,
-                    excerpt(written),
-                    set.value
-                )));
+            let Some(now) = literal(language, written) else {
+                let what = if language == Language::Json && written.trim_start().starts_with('{') {
+                    "a Key Vault reference"
+                } else {
+                    "not a literal"
+                };
+                manual.push(advice(
+                    r,
+                    format!(
+                        "the value here is {what} ({}): make it {want}",
+                        excerpt(written)
+                    ),
+                ));
                 continue;
-            }
-            let edit = Edit::replace(s as u32, e as u32, render(language, &set.value));
+            };
+            let Some(value) = coerce(&now, &want) else {
+                manual.push(advice(
+                    r,
+                    format!("the template needs {want} here, and the value is of another type: set it by hand"),
+                ));
+                continue;
+            };
+            let edit = Edit::replace(s as u32, e as u32, render(language, &value));
             let (next, rejected) = edit::apply(&current, &[edit]);
             if !rejected.is_empty() || !syntax_ok(language, &next) {
-                manual.push(advice(format!("set it to {} by hand", set.value)));
+                manual.push(advice(
+                    r,
+                    format!("set it to {} by hand", render(language, &value)),
+                ));
                 continue;
             }
             let Some((after, next_model)) = findings(sources, path, &next, engine, options)? else {
@@ -151,34 +263,36 @@ pub(crate) fn run(
                 .iter()
                 .any(|a| a.rule == f.rule && a.resource_name == f.resource_name);
             if still {
-                manual.push(advice(format!(
+                manual.push(advice(r, format!(
                     "writing {} here does not fix {}: the template computes {} from it; change the template",
-                    set.value, f.rule, set.path
+                    render(language, &value), f.rule, set.path
                 )));
                 continue;
             }
             if let Some(p) = new_problem(&before, &after) {
-                manual.push(advice(format!(
-                    "the fix would cause {} ({})",
-                    p.rule, p.message
-                )));
+                manual.push(advice(
+                    r,
+                    format!("the fix would cause {} ({})", p.rule, p.message),
+                ));
                 continue;
             }
             // The template's evaluated model changes only at the fixed property.
-            if let (Some(m0), Some(m1)) = (&model, &next_model) {
-                let mut changed = Vec::new();
-                for (a, b) in m0.resources.iter().zip(&m1.resources) {
-                    differences(&a.body, &b.body, "", &mut changed);
-                }
-                let path_l = set.path.to_ascii_lowercase();
-                if m0.resources.len() != m1.resources.len()
-                    || changed.iter().any(|c| c.to_ascii_lowercase() != path_l)
-                {
-                    return Err(format!(
-                        "internal error in the fix of {}: the parameter value changes more than {}; nothing was written for this file",
-                        f.rule, set.path
-                    ));
-                }
+            let (Some(m0), Some(m1)) = (&model, &next_model) else {
+                manual.push(advice(
+                    r,
+                    format!("the template could not be evaluated to verify the fix: set it to {} by hand", render(language, &value)),
+                ));
+                continue;
+            };
+            if let Some(other) = other_change(m0, m1, &set.path) {
+                manual.push(advice(
+                    r,
+                    format!(
+                        "writing {} here also changes {other}: the template reads this parameter elsewhere too; change it by hand",
+                        render(language, &value)
+                    ),
+                ));
+                continue;
             }
             current = next;
             before = after;
@@ -191,6 +305,13 @@ pub(crate) fn run(
             break;
         }
     }
+    // What remains for this file to fix: findings with a fix that hold because of a
+    // value it writes. The template's other findings are the template's to fix and
+    // to report (`fix DIR` fixes both: each is listed once).
+    before.retain(|f| {
+        sources.canonical(&f.location.file) == own
+            || (f.related.iter().any(here) && engine.meta(&f.rule).is_some_and(|m| m.fix.is_some()))
+    });
     let (remaining, unfixed) = super::split_remaining(before, options);
     Ok(Some(Fixed {
         text: current,

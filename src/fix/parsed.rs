@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::edit::Planned;
 use super::guard::Home;
-use super::spec::FixSpec;
+use super::spec::{FixSpec, SetProperty};
 use super::{bicep, json, Finding};
 use crate::source::file::Language;
 
@@ -51,6 +51,31 @@ impl Parsed {
                 home,
             ),
             Parsed::Bicep(p) => bicep::plan(text, &p.program, f, spec, sets, home),
+        }
+    }
+
+    /// The parameter that decides `set.path` of the resource `f` is about, and the
+    /// value it must have for the property to be `set.value`; `Err`: what decides
+    /// it instead, or why it cannot be followed. `sets`: whether the parameter file
+    /// sets a parameter.
+    pub(super) fn deciding_parameter(
+        &self,
+        text: &str,
+        f: &Finding,
+        set: &SetProperty,
+        sets: &dyn Fn(&str) -> bool,
+    ) -> Result<(String, serde_json::Value), String> {
+        match self {
+            Parsed::Json(root) => json::deciding_parameter(
+                &json::JsonFile {
+                    text,
+                    root,
+                    param_file_sets: sets,
+                },
+                f,
+                set,
+            ),
+            Parsed::Bicep(p) => bicep::deciding_parameter(text, &p.program, f, set, sets),
         }
     }
 

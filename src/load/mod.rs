@@ -101,6 +101,25 @@ impl<'s> Loader<'s> {
         previous: &Expansion,
         options: &ExpandOptions,
     ) -> Result<Expansion, ExpandError> {
+        // Only values change between the two: the files `previous` read, parsed and
+        // lowered (a Bicep program, its modules and its `.bicepparam` included) are
+        // expanded again as they are, nothing is read or lowered twice. (The lowering's
+        // diagnostics stay with `previous`; the callers read resources.)
+        if options.parameters.is_none() || options.parameters == previous.parameter_file {
+            let param_file = match &previous.parameter_file {
+                None => Some(None),
+                Some(p) => previous
+                    .files
+                    .iter()
+                    .position(|f| &f.source.path == p)
+                    .map(|i| Some(i as FileId)),
+            };
+            if let (Some(param_file), false) = (param_file, previous.files.is_empty()) {
+                let mut options = options.clone();
+                options.parameters = None;
+                return expand_files(previous.files.clone(), param_file, &options);
+            }
+        }
         let mut options = options.clone();
         if options.parameters.is_none() {
             options.no_parameter_discovery = true;
@@ -265,4 +284,105 @@ pub fn load_bicep(path: &Path) -> Result<lower::BicepProject, lower::LoadError> 
 /// Lower a `.bicepparam` file on disk and the template it uses.
 pub fn load_bicepparam(path: &Path) -> Result<lower::BicepProject, lower::LoadError> {
     lower::load_bicepparam(Loader::new(&Disk).input, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arm::value::Value;
+    use crate::source::sources::{Memory, NoFiles};
+
+    fn memory(files: &[(&str, &str)]) -> Memory {
+        Memory(
+            files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+                .collect(),
+        )
+    }
+
+    /// The conditions of the registries, by name, in order.
+    fn deployed(exp: &Expansion) -> Vec<(String, Option<bool>)> {
+        exp.resources
+            .iter()
+            .filter(|r| r.resource_type.ends_with("registries"))
+            .map(|r| {
+                let on = match r.condition {
+                    Value::Bool(b) => Some(b),
+                    _ => None,
+                };
+                (r.name.to_string(), on)
+            })
+            .collect()
+    }
+
+    const MODULE: &str = "param on bool\nparam name string\nresource r 'Microsoft.ContainerRegistry/registries@2023-07-01' = if (on) {\n  name: name\n  location: 'westeurope'\n  sku: { name: 'Premium' }\n}\n";
+    const MAIN: &str = "param on bool = false\nparam name string = 'fromdefault'\nmodule m './registry.bicep' = {\n  name: 'm'\n  params: { on: on, name: name }\n}\n";
+
+    /// Expanding again reads nothing: the files read, parsed and lowered the first
+    /// time (Bicep modules and the `.bicepparam` included) are expanded with the new
+    /// values, so that a trial sees the text the check saw.
+    #[test]
+    fn expanding_again_reuses_the_files_read_and_lowered() {
+        let sources = memory(&[
+            ("d/main.bicep", MAIN),
+            ("d/registry.bicep", MODULE),
+            (
+                "d/main.bicepparam",
+                "using './main.bicep'\nparam name = 'fromparam'\n",
+            ),
+        ]);
+        let options = ExpandOptions::default();
+        let first = Loader::new(&sources)
+            .expand(Path::new("d/main.bicep"), &options)
+            .unwrap();
+        assert_eq!(
+            deployed(&first),
+            [("fromparam".to_string(), Some(false))],
+            "{:?}",
+            first.diagnostics
+        );
+        let mut on = options.clone();
+        on.parameter_overrides
+            .push(("on".into(), Value::Bool(true)));
+        // Nothing can be read any more.
+        let again = Loader::new(&NoFiles)
+            .expand_again(Path::new("d/main.bicep"), &first, &on)
+            .unwrap();
+        assert_eq!(
+            deployed(&again),
+            [("fromparam".to_string(), Some(true))],
+            "{:?}",
+            again.diagnostics
+        );
+        assert_eq!(again.parameter_file, first.parameter_file);
+    }
+
+    #[test]
+    fn expanding_a_json_template_again_keeps_its_parameter_file() {
+        let template = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": { "on": { "type": "bool", "defaultValue": false }, "name": { "type": "string", "defaultValue": "fromdefault" } },
+  "resources": [ { "condition": "[parameters('on')]", "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2023-07-01",
+    "name": "[parameters('name')]", "location": "westeurope", "sku": { "name": "Premium" } } ]
+}"#;
+        let params = r#"{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": { "name": { "value": "fromparam" } } }"#;
+        let sources = memory(&[("d/t.json", template), ("d/t.parameters.json", params)]);
+        let options = ExpandOptions::default();
+        let first = Loader::new(&sources)
+            .expand(Path::new("d/t.json"), &options)
+            .unwrap();
+        assert_eq!(
+            first.parameter_file.as_deref(),
+            Some(Path::new("d/t.parameters.json"))
+        );
+        let mut on = options.clone();
+        on.parameter_overrides
+            .push(("on".into(), Value::Bool(true)));
+        let again = Loader::new(&NoFiles)
+            .expand_again(Path::new("d/t.json"), &first, &on)
+            .unwrap();
+        assert_eq!(deployed(&again), [("fromparam".to_string(), Some(true))]);
+    }
 }

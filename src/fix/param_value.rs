@@ -1,0 +1,144 @@
+//! Where a parameter file (`.bicepparam` or JSON) writes the value that decides a
+//! template's finding: the parameter a finding's related location names, the
+//! parameter the template's property is computed from and the value it must have
+//! there ([`Parsed::deciding_parameter`]), whether the value written is a literal a
+//! fix may replace, and its text in the file's language. Shared by the template's
+//! fixer, whose advice points at the value, and by `param_file`, which fixes it.
+
+use super::edit::{coerce, excerpt};
+use super::parsed::Parsed;
+use super::spec::{FixSpec, SetProperty};
+use super::Finding;
+use crate::rules::finding::Related;
+use crate::source::escape::bicep_string;
+use crate::source::file::Language;
+use crate::source::sources::Sources;
+
+/// The text of `value` in the parameter file's language.
+pub(super) fn render(language: Language, value: &serde_json::Value) -> String {
+    match (language, value) {
+        (Language::BicepParam, serde_json::Value::String(s)) => bicep_string(s),
+        _ => serde_json::to_string(value).unwrap_or_else(|_| "null".into()),
+    }
+}
+
+/// The value of `text` when it is a literal a fix may replace (not an expression,
+/// an object, an array or a Key Vault reference); in a `.bicepparam`, the string's
+/// content is not unescaped (only its type matters to [`coerce`]).
+pub(super) fn literal(language: Language, text: &str) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    let t = text.trim();
+    if language == Language::BicepParam {
+        return match t {
+            "true" => Some(J::Bool(true)),
+            "false" => Some(J::Bool(false)),
+            "null" => Some(J::Null),
+            _ if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') => {
+                (!t.contains("${")).then(|| J::String(t[1..t.len() - 1].to_string()))
+            }
+            _ => t.parse::<i64>().ok().map(J::from),
+        };
+    }
+    match serde_json::from_str::<J>(t).ok()? {
+        // ARM passes a parameter file's strings as they are; one that reads as an
+        // expression is left to the author.
+        J::String(s) if s.starts_with('[') && !s.starts_with("[[") => None,
+        v @ (J::Bool(_) | J::Number(_) | J::Null | J::String(_)) => Some(v),
+        _ => None,
+    }
+}
+
+/// The parameter a related location names ("parameter `x`, parameter file value").
+pub(super) fn value_of_parameter(r: &Related) -> Option<&str> {
+    r.message
+        .contains("parameter file value")
+        .then(|| r.message.split('`').nth(1))
+        .flatten()
+        .filter(|n| !n.is_empty())
+}
+
+/// The parameters the findings' values are traced to in a parameter file.
+pub(super) fn parameters_set(found: &[Finding]) -> Vec<String> {
+    let mut names: Vec<String> = found
+        .iter()
+        .flat_map(|f| &f.related)
+        .filter_map(value_of_parameter)
+        .map(str::to_string)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The parameter that decides `set` of the finding's resource in its template, and
+/// the value it must have; `sets`: whether the parameter file sets a parameter.
+pub(super) fn deciding(
+    sources: &dyn Sources,
+    f: &Finding,
+    set: &SetProperty,
+    sets: &dyn Fn(&str) -> bool,
+) -> Result<(String, serde_json::Value), String> {
+    let template = &f.location.file;
+    let source = sources
+        .read(template)
+        .map_err(|_| "the template could not be read".to_string())?;
+    let language = Language::of(template).unwrap_or(Language::Json);
+    let parsed = Parsed::of(language, template, &source.text)?;
+    parsed.deciding_parameter(&source.text, f, set, sets)
+}
+
+/// Advice for a finding of a template whose deciding value a parameter file writes
+/// (the template's planner has nothing to change): where, and what `acrlint fix`
+/// of that file writes there, or what to make it by hand.
+pub(super) fn advice_elsewhere(
+    sources: &dyn Sources,
+    parsed: &Parsed,
+    text: &str,
+    f: &Finding,
+    spec: &FixSpec,
+    sets: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let r = f
+        .related
+        .iter()
+        .find(|r| r.location.file != f.location.file && value_of_parameter(r).is_some())?;
+    let name = value_of_parameter(r)?;
+    let file = r.location.file.display();
+    let at = format!(
+        "{file}:{}:{}",
+        r.location.start.line, r.location.start.column
+    );
+    let want = spec
+        .set
+        .first()
+        .and_then(|set| parsed.deciding_parameter(text, f, set, sets).ok())
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, want)| want);
+    let Some(want) = want else {
+        return Some(format!(
+            "the value comes from the parameter file, at {at}: fix it there"
+        ));
+    };
+    let language = Language::of(&r.location.file).unwrap_or(Language::Json);
+    let written = sources
+        .read(&r.location.file)
+        .ok()
+        .and_then(|s| {
+            s.text
+                .get(r.location.byte_start as usize..r.location.byte_end as usize)
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    Some(
+        match literal(language, &written).and_then(|c| coerce(&c, &want)) {
+            Some(v) => format!(
+                "the value comes from the parameter file, at {at}: fix it there (acrlint fix {file} writes {})",
+                render(language, &v)
+            ),
+            None => format!(
+                "the value comes from the parameter file, at {at}, where it is {}: make it {want}",
+                excerpt(&written)
+            ),
+        },
+    )
+}
