@@ -68,8 +68,8 @@ pub use rules::views::resource_view;
 
 // Authoring (`acrlint fix`, `acrlint new`).
 pub use fix::{
-    files_to_fix, fix_file, fix_text, registry_property_paths, unified_diff, why_not_fixed,
-    Applicability, FileFix, FixOptions, FixSpec,
+    api_upgrade_target_paths, files_to_fix, fix_file, fix_text, registry_property_paths,
+    unified_diff, why_not_fixed, Applicability, FileFix, FixOptions, FixSpec, API_UPGRADE_TARGET,
 };
 pub use new::{
     render_params, render_registry, RegistryRequest, RoleAssignmentMode, Sku, TemplateFormat,

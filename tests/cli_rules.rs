@@ -129,6 +129,24 @@ fn explain_the_access_rules_with_their_sources_and_fix_safety() {
     );
 }
 
+/// A fix that adds a property older apiVersions lack says that it may need the
+/// apiVersion upgraded first, and that the upgrade is unsafe; one that does not, does not.
+#[test]
+fn explain_names_the_api_version_upgrade_a_fix_may_need() {
+    let acr008 = stdout(&acrlint(&["explain", "ACR008"]));
+    let fix = &acr008[acr008.find("## Fix").unwrap()..];
+    assert!(
+        fix.contains("older than 2022-12-01")
+            && fix.contains("upgraded to 2025-11-01 first, itself an unsafe fix")
+            && fix.contains("--unsafe-fixes"),
+        "{fix}"
+    );
+    let acr007 = stdout(&acrlint(&["explain", "ACR007"]));
+    assert!(acr007.contains("older than 2021-09-01"), "{acr007}");
+    let acr001 = stdout(&acrlint(&["explain", "ACR001"]));
+    assert!(!acr001.contains("upgraded to"), "{acr001}");
+}
+
 #[test]
 fn user_rules_are_listed_and_explained() {
     let dir = std::env::temp_dir().join(format!("acrlint-cli-rules-{}", std::process::id()));

@@ -304,8 +304,10 @@ fn the_existing_refusals_apply_to_a_definitions_fix() {
                 "policies.azureADAuthenticationAsArmPolicy.status",
                 "\"disabled\"",
             ),
+            // Without --unsafe-fixes: with it, the apiVersion is upgraded first (its own
+            // unsafe fix) and the definition's fix follows.
             JSON_REGISTRY.replace("2025-11-01", "2021-09-01"),
-            true,
+            false,
             "@2021-09-01 has no properties.policies.azureADAuthenticationAsArmPolicy.status (the REST API has it from 2022-12-01)",
         ),
     ];

@@ -5,7 +5,9 @@
 //!
 //! - the fixed text parses and checks without an internal error;
 //! - the evaluated model differs from the original only at the paths the applied
-//!   fixes write, in the resources whose findings were fixed;
+//!   fixes write, in the resources whose findings were fixed, and (with
+//!   `--unsafe-fixes` only) in the apiVersion of such a resource, upgraded to the
+//!   target version;
 //! - every fixed finding is gone and no new error or warning appears;
 //! - the bytes outside the changed lines are identical (line diff), and changed
 //!   lines lie inside a fixed resource or a parameter/variable it reads;
@@ -21,7 +23,7 @@ use std::sync::Arc;
 use acrlint::test_support::shared;
 use acrlint::{
     check_source, fix_text, CheckOptions, Disk, Engine, Finding, FixOptions, FixSpec, Level,
-    Loader, Overlay, RegistryRequest, Sku, TemplateFormat,
+    Loader, Overlay, RegistryRequest, Sku, TemplateFormat, API_UPGRADE_TARGET,
 };
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -132,6 +134,8 @@ struct Counts {
     files_changed: usize,
     asked: usize,
     fixed: usize,
+    /// Resources whose apiVersion was upgraded.
+    upgraded: usize,
     refused: BTreeMap<String, usize>,
 }
 
@@ -143,6 +147,7 @@ fn reason_class(advice: &str) -> String {
             "SKU without private endpoints",
         ),
         ("SKU of", "SKU not known to be Premium"),
+        ("cannot be upgraded", "apiVersion cannot be upgraded"),
         (
             "upgrade the apiVersion",
             "apiVersion cannot carry the property",
@@ -259,7 +264,23 @@ fn check_file(path: &Path, engine: &Engine, options: &FixOptions, counts: &mut C
         }
         let mut changed = Vec::new();
         diff_paths(b0, b1, "", &mut changed);
-        for c in &changed {
+        if changed.iter().any(|c| c == "apiversion") {
+            assert!(
+                options.unsafe_fixes,
+                "{label}: apiVersion changed by a safe fix"
+            );
+            assert!(
+                !specs.is_empty(),
+                "{label}: apiVersion of an unfixed {t0} changed"
+            );
+            assert_eq!(
+                b1.get("apiVersion").and_then(|v| v.as_str()),
+                Some(API_UPGRADE_TARGET),
+                "{label}"
+            );
+            counts.upgraded += 1;
+        }
+        for c in changed.iter().filter(|c| *c != "apiversion") {
             let intended = specs.iter().flat_map(|s| &s.set).any(|s| {
                 let p = s.path.to_ascii_lowercase();
                 *c == p || c.starts_with(&format!("{p}.")) || p.starts_with(&format!("{c}."))
@@ -357,8 +378,8 @@ fn run(options: &FixOptions, name: &str) -> Counts {
         }
     }
     eprintln!(
-        "fix {name}: {} files checked, {} changed; {} findings with a fix at warning or error, {} fixed; not fixed by reason: {:?}",
-        counts.files, counts.files_changed, counts.asked, counts.fixed, counts.refused
+        "fix {name}: {} files checked, {} changed; {} findings with a fix at warning or error, {} fixed; {} apiVersions upgraded; not fixed by reason: {:?}",
+        counts.files, counts.files_changed, counts.asked, counts.fixed, counts.upgraded, counts.refused
     );
     counts
 }
@@ -374,6 +395,18 @@ fn safe_fixes_keep_every_invariant_over_the_corpus() {
     );
     assert!(counts.files > 2000, "only {} files", counts.files);
     assert!(counts.fixed >= 30, "only {} fixed", counts.fixed);
+    // An apiVersion upgrade is unsafe: refused here, with the reason.
+    assert_eq!(counts.upgraded, 0);
+    assert!(
+        counts
+            .refused
+            .get("apiVersion cannot carry the property")
+            .copied()
+            .unwrap_or(0)
+            >= 10,
+        "{:?}",
+        counts.refused
+    );
 }
 
 #[test]
@@ -387,6 +420,7 @@ fn unsafe_fixes_keep_every_invariant_over_the_corpus() {
         "(--unsafe-fixes)",
     );
     assert!(counts.fixed >= 30, "only {} fixed", counts.fixed);
+    assert!(counts.upgraded >= 10, "only {} upgraded", counts.upgraded);
     assert!(
         counts
             .refused

@@ -1,7 +1,7 @@
 //! Regression tests for `acrlint fix` as a user meets it, through the binary: fixes
 //! that add members to one object write it once (the structure stays intact), fixes
 //! that would cut a registry off or that its apiVersion cannot carry are refused
-//! with the reason, a finished run says so and a second run changes nothing, a
+//! with the reason (the apiVersion upgrade is its own unsafe fix), a finished run says so and a second run changes nothing, a
 //! parameter file is fixed where the value is written, `--rule` with a rule that has
 //! no fix says so, and nothing but the fixed file is written.
 
@@ -200,6 +200,15 @@ fn public_access_is_never_turned_off_on_a_sku_without_private_endpoints() {
     }
 }
 
+/// The registry's apiVersion as written (JSON `"apiVersion"`, Bicep `@version`).
+fn written_version(text: &str) -> &str {
+    let json = text.split("\"apiVersion\": \"").nth(1);
+    let bicep = text.split("registries@").nth(1);
+    json.or(bicep)
+        .and_then(|rest| rest.split(['"', '\'']).next())
+        .unwrap_or("")
+}
+
 #[test]
 fn properties_the_api_version_cannot_carry_are_not_added() {
     let dir = tempfile::tempdir().unwrap();
@@ -211,21 +220,156 @@ fn properties_the_api_version_cannot_carry_are_not_added() {
         "older.json",
         &arm_registry("Premium", "2019-05-01", props),
     );
-    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "old.json"]);
+    // Without --unsafe-fixes nothing is upgraded, and the reason names the upgrade.
+    let (_, _, err) = acrlint(d, &["fix", "old.json"]);
     let old = read(d, "old.json");
     assert!(!old.contains("azureADAuthenticationAsArmPolicy"), "{old}");
+    assert_eq!(written_version(&old), "2021-09-01");
     assert!(
-        err.contains("ACR008") && err.contains("2021-09-01") && err.contains("2022-12-01"),
+        err.contains("ACR008")
+            && err.contains("the REST API has it from 2022-12-01")
+            && err.contains("upgrade the apiVersion 2021-09-01 → 2025-11-01")
+            && err.contains("--unsafe-fixes"),
         "{err}"
     );
     // 2021-09-01 has the export policy and public network access.
+    let (_, _, _) = acrlint(
+        d,
+        &["fix", "--unsafe-fixes", "--rule", "ACR007", "old.json"],
+    );
+    let old = read(d, "old.json");
     assert!(old.contains("exportPolicy"), "{old}");
-    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "older.json"]);
+    assert_eq!(written_version(&old), "2021-09-01", "no upgrade was needed");
+    let (_, _, err) = acrlint(d, &["fix", "--diff", "older.json"]);
+    assert!(
+        err.contains("ACR007") && err.contains("upgrade the apiVersion 2019-05-01 → 2025-11-01"),
+        "{err}"
+    );
     let older = read(d, "older.json");
     assert!(!older.contains("exportPolicy"), "{older}");
     assert!(!older.contains("publicNetworkAccess"), "{older}");
+}
+
+/// With --unsafe-fixes the apiVersion is upgraded (its own fix, shown by --diff) and
+/// the property fix follows; a second run has nothing to do. ARM JSON and Bicep.
+#[test]
+fn unsafe_fixes_upgrade_the_api_version_then_add_the_property() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let arm_props = "{\n        \"adminUserEnabled\": false,\n        \"publicNetworkAccess\": \"Disabled\"\n      }";
+    let bicep_props = "{\n    adminUserEnabled: false\n    publicNetworkAccess: 'Disabled'\n  }";
+    write(
+        d,
+        "arm.json",
+        &arm_registry("Premium", "2019-05-01", arm_props),
+    );
+    write(
+        d,
+        "main.bicep",
+        &bicep_registry("Premium", "2019-05-01", bicep_props),
+    );
+    for name in ["arm.json", "main.bicep"] {
+        let before = read(d, name);
+        let (code, diff, _) = acrlint(d, &["fix", "--diff", "--unsafe-fixes", name]);
+        assert_eq!(code, 1, "{name}");
+        assert!(
+            diff.lines()
+                .any(|l| l.starts_with('-') && l.contains("2019-05-01"))
+                && diff
+                    .lines()
+                    .any(|l| l.starts_with('+') && l.contains("2025-11-01"))
+                && diff.contains("+")
+                && diff.contains("azureADAuthenticationAsArmPolicy")
+                && diff.contains("exportPolicy"),
+            "{name}: {diff}"
+        );
+        assert_eq!(read(d, name), before, "{name}: --diff wrote");
+        let (code, _, err) = acrlint(d, &["fix", "--unsafe-fixes", name]);
+        let after = read(d, name);
+        assert_eq!(written_version(&after), "2025-11-01", "{name}: {after}");
+        assert!(
+            after.contains("azureADAuthenticationAsArmPolicy") && after.contains("exportPolicy"),
+            "{name}: {after}"
+        );
+        assert!(
+            !err.contains("ACR007") && !err.contains("ACR008"),
+            "{name}: {err}"
+        );
+        assert_eq!(code, 0, "{name}: {err}");
+        // The upgraded file checks without ACR007/ACR008.
+        let report = check_rules(d, name);
+        assert!(
+            !report.contains("ACR007") && !report.contains("ACR008"),
+            "{name}: {report}"
+        );
+        let (code, diff, err) = acrlint(d, &["fix", "--diff", "--unsafe-fixes", name]);
+        assert_eq!((code, diff.as_str()), (0, ""), "{name}: second run: {err}");
+    }
+}
+
+/// No upgrade when the registry writes a property the target version lacks (the
+/// classic storage account), or when its apiVersion is computed: the reason names the
+/// property, or the variable to change.
+#[test]
+fn the_upgrade_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let classic = "{\n        \"adminUserEnabled\": false,\n        \"storageAccount\": {\n          \"id\": \"[resourceId('Microsoft.Storage/storageAccounts', 'contosostorage')]\"\n        }\n      }";
+    write(
+        d,
+        "classic.json",
+        &arm_registry("Premium", "2017-10-01", classic),
+    );
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "classic.json"]);
+    assert_eq!(written_version(&read(d, "classic.json")), "2017-10-01");
     assert!(
-        err.contains("ACR007") && err.contains("2019-05-01"),
+        err.contains("cannot be upgraded")
+            && err.contains("properties.storageAccount")
+            && err.contains("2025-11-01 does not have"),
+        "{err}"
+    );
+    let shared = arm_registry(
+        "Premium",
+        "[variables('acrApiVersion')]",
+        "{\n        \"adminUserEnabled\": false\n      }",
+    )
+    .replace(
+        "\"resources\": [",
+        "\"variables\": {\n    \"acrApiVersion\": \"2021-09-01\"\n  },\n  \"resources\": [",
+    );
+    write(d, "shared.json", &shared);
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "shared.json"]);
+    // 2021-09-01 has what ACR007 writes, not what ACR008 writes.
+    let after = read(d, "shared.json");
+    assert!(
+        after.contains("\"acrApiVersion\": \"2021-09-01\""),
+        "{after}"
+    );
+    assert!(
+        after.contains("\"apiVersion\": \"[variables('acrApiVersion')]\""),
+        "{after}"
+    );
+    assert!(
+        !after.contains("azureADAuthenticationAsArmPolicy"),
+        "{after}"
+    );
+    assert!(
+        err.contains("ACR008")
+            && err.contains("the variable 'acrApiVersion'")
+            && err.contains("'2025-11-01'"),
+        "{err}"
+    );
+    // Bicep: a registry writing virtual network rules (removed since).
+    let vnet = "{\n    adminUserEnabled: false\n    publicNetworkAccess: 'Disabled'\n    networkRuleSet: {\n      defaultAction: 'Deny'\n      virtualNetworkRules: []\n    }\n  }";
+    write(
+        d,
+        "vnet.bicep",
+        &bicep_registry("Premium", "2019-05-01", vnet),
+    );
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "vnet.bicep"]);
+    assert_eq!(written_version(&read(d, "vnet.bicep")), "2019-05-01");
+    assert!(
+        err.contains("properties.networkRuleSet.virtualNetworkRules"),
         "{err}"
     );
 }

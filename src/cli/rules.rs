@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{EXIT_ERROR, EXIT_OK};
-use crate::fix::{Applicability, FixSpec};
+use crate::fix::{first_stable, Applicability, FixSpec, API_UPGRADE_TARGET};
 use crate::rules::catalog::RuleMeta;
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -275,6 +275,10 @@ pub fn explain(m: &RuleMeta) -> String {
             Applicability::Unsafe => "Unsafe: it changes what the deployment does, so `acrlint fix` applies it only with `--unsafe-fixes`; review it first with `acrlint fix --diff --unsafe-fixes`.".to_string(),
         };
         out.push_str(&wrap(&text, ""));
+        if let Some(upgrade) = upgrade_note(m) {
+            out.push('\n');
+            out.push_str(&wrap(&upgrade, ""));
+        }
     }
     if !m.docs.references.is_empty() {
         out.push_str("\n## References\n\n");
@@ -283,6 +287,20 @@ pub fn explain(m: &RuleMeta) -> String {
         }
     }
     out
+}
+
+/// What the rule's fix needs of an older apiVersion: the property it adds exists from
+/// a version on, and an upgrade to it is a fix of its own, an unsafe one.
+fn upgrade_note(m: &RuleMeta) -> Option<String> {
+    let spec = FixSpec::parse(m.fix.as_ref()?).ok()?;
+    let (path, first) = spec
+        .set
+        .iter()
+        .filter_map(|s| Some((s.path.as_str(), first_stable(&s.path)?)))
+        .max_by_key(|(_, first)| *first)?;
+    Some(format!(
+        "A registry on an apiVersion older than {first} has no `{path}`: the fix then needs the apiVersion upgraded to {API_UPGRADE_TARGET} first, itself an unsafe fix. `acrlint fix --unsafe-fixes` applies the upgrade and then this fix (unless the registry writes a property {API_UPGRADE_TARGET} no longer has); `acrlint fix` names the upgrade it needs."
+    ))
 }
 
 /// Whether the rule offers a fix, and how safe it is (`None`: no fix, or one that

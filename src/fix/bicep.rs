@@ -19,7 +19,7 @@ use crate::source::escape::{bicep_key, bicep_string};
 
 /// Resource declarations (nested ones too), innermost last among those containing a
 /// span.
-fn resources(program: &Program) -> Vec<&Statement> {
+pub(super) fn resources(program: &Program) -> Vec<&Statement> {
     fn walk<'a>(stmts: Vec<&'a Statement>, out: &mut Vec<&'a Statement>) {
         for s in stmts {
             let StatementKind::Resource(decl) = &s.kind else {

@@ -4,7 +4,8 @@
 //!
 //! A fix is refused, with its reason, when it would cut access (public network
 //! access off on a SKU that cannot have private endpoints), when the resource's
-//! apiVersion cannot carry a property it adds, or when the fixed text has a warning
+//! apiVersion cannot carry a property it adds (with `--unsafe-fixes`, the apiVersion
+//! is upgraded first, see `upgrade`), or when the fixed text has a warning
 //! or error the text before did not have (the fixes of a pass are then tried one at
 //! a time and those that cause it are left out). Every pass's result is re-parsed
 //! and re-evaluated: when the evaluated model does not hold the intended value at
@@ -20,7 +21,8 @@ use super::model::{differences, value_at, Model};
 pub(super) use super::parsed::Parsed;
 use super::spec::{Applicability, FixSpec};
 use super::{
-    api, findings, fixable, param_value, Finding, FixOptions, Fixed, ManualFix, Repair, MAX_PASSES,
+    api, findings, fixable, param_value, upgrade, Finding, FixOptions, Fixed, ManualFix, Repair,
+    MAX_PASSES,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -32,6 +34,9 @@ struct Candidate {
     edits: Vec<Edit>,
     finding: Finding,
     spec: FixSpec,
+    /// The apiVersion this candidate upgrades the finding's resource to (its edits
+    /// rewrite the apiVersion; the finding's own fix follows in the next pass).
+    upgrade: Option<String>,
 }
 
 impl Candidate {
@@ -93,11 +98,11 @@ struct Plan {
 
 /// Why a fix may not be applied to this resource as evaluated, if it may not: it
 /// would turn public network access off on a SKU that cannot have private
-/// endpoints, or add a property the resource's apiVersion does not have.
+/// endpoints. (A property the resource's apiVersion does not have is an
+/// `upgrade::gap`.)
 fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
     let resources = model.at(f.location.byte_start, f.resource_type.as_deref());
     for set in spec.writes() {
-        let segments = set.segments();
         if api::cuts_access(set) {
             if resources.is_empty() {
                 return Some(
@@ -120,18 +125,6 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
                         ))
                     }
                 }
-            }
-        }
-        for r in &resources {
-            if value_at(&r.body, &segments).is_some() {
-                continue;
-            }
-            let api_version = r.api_version.as_deref().unwrap_or("");
-            if let Some(first) = api::first_version(&r.resource_type, &segments, api_version) {
-                return Some(format!(
-                    "{}@{api_version} has no {} (the REST API has it from {first}): upgrade the apiVersion first",
-                    r.resource_type, set.path
-                ));
             }
         }
     }
@@ -182,18 +175,48 @@ fn plan(
             manual.push(manual_fix(f, why));
             continue;
         }
+        let home = spec.guard.then(|| Home::of(model, f)).flatten();
+        let planned = parsed.plan(text, f, &spec, &sets, home.as_ref());
+        if let Some(gap) = upgrade::gap(model, f, &spec) {
+            // Upgraded only for a fix that then applies.
+            let reason = gap.reason();
+            match (&planned, upgrade::plan(&parsed, text, &gap)) {
+                (Planned::Manual(advice), _) => manual.push(manual_fix(
+                    f,
+                    format!("{advice}; and {reason}: upgrade the apiVersion too"),
+                )),
+                (_, Ok((to, edit))) if options.unsafe_fixes => candidates.push(Candidate {
+                    edits: vec![edit],
+                    finding: f.clone(),
+                    spec: FixSpec::default(),
+                    upgrade: Some(to),
+                }),
+                (_, Ok((to, _))) => manual.push(manual_fix(
+                    f,
+                    format!(
+                        "{reason}: upgrade the apiVersion {} → {to} first, an unsafe fix (review it with --diff --unsafe-fixes, apply it with --unsafe-fixes)",
+                        gap.from
+                    ),
+                )),
+                (_, Err(why)) => manual.push(manual_fix(
+                    f,
+                    format!("{reason}, and the apiVersion cannot be upgraded by a fix: {why}"),
+                )),
+            }
+            continue;
+        }
         if spec.applicability == Applicability::Unsafe && !options.unsafe_fixes {
             if !unsafe_left.contains(&f.rule) {
                 unsafe_left.push(f.rule.clone());
             }
             continue;
         }
-        let home = spec.guard.then(|| Home::of(model, f)).flatten();
-        match parsed.plan(text, f, &spec, &sets, home.as_ref()) {
+        match planned {
             Planned::Edits(edits) => candidates.push(Candidate {
                 edits,
                 finding: f.clone(),
                 spec,
+                upgrade: None,
             }),
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
@@ -374,8 +397,22 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
         }
         let mut changed = Vec::new();
         differences(&b.body, &a.body, "", &mut changed);
+        let upgraded = mine.iter().find_map(|c| c.upgrade.as_deref());
+        if let Some(to) = upgraded {
+            if a.api_version.as_deref() != Some(to) {
+                return internal(
+                    &mine,
+                    format!(
+                        "the apiVersion of {} is not {to} after the upgrade",
+                        a.shown()
+                    ),
+                );
+            }
+        }
         for path in &changed {
-            let intended = anything || mine.iter().any(|c| c.spec.changes(path));
+            let intended = anything
+                || (upgraded.is_some() && path.eq_ignore_ascii_case("apiVersion"))
+                || mine.iter().any(|c| c.spec.changes(path));
             if !intended {
                 return internal(
                     if mine.is_empty() { candidates } else { &mine },
@@ -520,9 +557,13 @@ pub(crate) fn run(
             match new_problem(&before, &after) {
                 Some(p) => {
                     any_refused = true;
+                    let what = match &c.upgrade {
+                        Some(to) => format!("the apiVersion upgrade to {to}"),
+                        None => "the fix".to_string(),
+                    };
                     refused.push((
                         key(&c.finding),
-                        c.manual(format!("the fix would cause {} ({})", p.rule, p.message)),
+                        c.manual(format!("{what} would cause {} ({})", p.rule, p.message)),
                     ));
                 }
                 None if first_fine.is_none() => {

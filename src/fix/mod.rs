@@ -23,6 +23,7 @@ mod param_value;
 mod parsed;
 mod replace;
 pub mod spec;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 
@@ -32,7 +33,9 @@ use crate::rules::engine::Engine;
 use crate::rules::finding::{Finding, Level, Status};
 use crate::source::file::Language;
 
-pub use api::registry_property_paths;
+pub use api::{
+    api_upgrade_target_paths, first_stable, registry_property_paths, API_UPGRADE_TARGET,
+};
 pub use finding_fix::fix_of_finding;
 pub use spec::{Applicability, FixSpec};
 
