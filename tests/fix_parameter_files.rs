@@ -364,3 +364,61 @@ fn fixing_a_corpus_folder_lists_each_finding_once() {
         assert!(!lines[..i].contains(l), "listed twice: {l}\n{err}");
     }
 }
+
+/// A Bicep registry whose admin user is the parameter `adminEnabled` (no default).
+const BICEP_ADMIN_REQUIRED: &str = "param adminEnabled bool
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry01'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
+#[test]
+fn a_bicepparam_expression_is_not_taken_for_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
+    let params = "using 'main.bicep'\n\nparam adminEnabled = 'a' == 'a'\n";
+    write(d, "main.bicepparam", params);
+    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
+    // `'a' == 'a'` is a comparison, not the string `a' == 'a`: nothing is written,
+    // and the advice says what to make it.
+    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(d, "main.bicepparam"), params);
+    assert!(
+        err.contains(
+            "main.bicepparam:3:22: ACR001 not fixed: the value here is not a literal ('a' == 'a'): make it false"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_parameter_file_fix_must_leave_the_property_at_the_value_the_rule_wants() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
+    // A string where the template declares a bool: the rule reads "true" as on;
+    // writing 'false' there would end the finding with the string "false", not
+    // the bool the property needs, so the fix is refused.
+    let params = "using 'main.bicep'\n\nparam adminEnabled = 'true'\n";
+    write(d, "main.bicepparam", params);
+    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
+    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(d, "main.bicepparam"), params);
+    assert!(
+        err.contains(
+            "ACR001 not fixed: writing 'false' here leaves properties.adminUserEnabled of contosoregistry01 at \"false\" instead of false"
+        ),
+        "{err}"
+    );
+}

@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use super::driver::{new_problem, syntax_ok};
 use super::edit::{self, coerce, excerpt, Edit};
-use super::model::{differences, Model};
+use super::model::{differences, holds, value_at, Model};
 use super::param_value::{deciding, literal, render, value_of_parameter};
-use super::spec::{Applicability, FixSpec};
+use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{fixable, Finding, FixOptions, Fixed, ManualFix};
 use crate::check::check_source;
 use crate::load::discover::{
@@ -130,6 +130,30 @@ fn other_change(before: &Model, after: &Model, fixed: &str) -> Option<String> {
     None
 }
 
+/// Whether the evaluated model holds the value `set` wants at its path of the
+/// finding's resource (every iteration of it): `None` if so, else what it holds.
+fn not_held(after: &Model, f: &Finding, set: &SetProperty) -> Option<String> {
+    let resources = after.at(f.location.byte_start, f.resource_type.as_deref());
+    if resources.is_empty() {
+        return Some(format!(
+            "{} of a resource the fix could not find again",
+            set.path
+        ));
+    }
+    resources.iter().find_map(|r| {
+        let got = value_at(&r.body, &set.segments());
+        (!holds(got, &set.value)).then(|| {
+            format!(
+                "{} of {} {} instead of {}",
+                set.path,
+                r.shown(),
+                got.map_or_else(|| "unset".to_string(), |g| format!("at {g}")),
+                set.value
+            )
+        })
+    })
+}
+
 pub(crate) fn run(
     sources: &dyn Sources,
     language: Language,
@@ -225,7 +249,7 @@ pub(crate) fn run(
             }
             let (s, e) = (r.location.byte_start as usize, r.location.byte_end as usize);
             let written = current.get(s..e).unwrap_or("");
-            let Some(now) = literal(language, written) else {
+            let Some(now) = literal(language, &current, s, e) else {
                 let what = if language == Language::Json && written.trim_start().starts_with('{') {
                     "a Key Vault reference"
                 } else {
@@ -289,6 +313,16 @@ pub(crate) fn run(
                     r,
                     format!(
                         "writing {} here also changes {other}: the template reads this parameter elsewhere too; change it by hand",
+                        render(language, &value)
+                    ),
+                ));
+                continue;
+            }
+            if let Some(why) = not_held(m1, f, set) {
+                manual.push(advice(
+                    r,
+                    format!(
+                        "writing {} here leaves {why}: set it by hand",
                         render(language, &value)
                     ),
                 ));

@@ -5,11 +5,13 @@
 //! fix may replace, and its text in the file's language. Shared by the template's
 //! fixer, whose advice points at the value, and by `param_file`, which fixes it.
 
+use super::bicep;
 use super::edit::{coerce, excerpt};
 use super::parsed::Parsed;
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::rules::finding::Related;
+use crate::source::bicep as bicep_parse;
 use crate::source::escape::bicep_string;
 use crate::source::file::Language;
 use crate::source::sources::Sources;
@@ -22,24 +24,35 @@ pub(super) fn render(language: Language, value: &serde_json::Value) -> String {
     }
 }
 
-/// The value of `text` when it is a literal a fix may replace (not an expression,
-/// an object, an array or a Key Vault reference); in a `.bicepparam`, the string's
-/// content is not unescaped (only its type matters to [`coerce`]).
-pub(super) fn literal(language: Language, text: &str) -> Option<serde_json::Value> {
+/// The value written at `start..end` of the parameter file `text` when it is a
+/// literal a fix may replace (not an expression, an object, an array or a Key
+/// Vault reference). In a `.bicepparam` the value is parsed as the Bicep
+/// expression it is (`'a' == 'a'` is a comparison, not a string).
+pub(super) fn literal(
+    language: Language,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<serde_json::Value> {
     use serde_json::Value as J;
-    let t = text.trim();
     if language == Language::BicepParam {
-        return match t {
-            "true" => Some(J::Bool(true)),
-            "false" => Some(J::Bool(false)),
-            "null" => Some(J::Null),
-            _ if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') => {
-                (!t.contains("${")).then(|| J::String(t[1..t.len() - 1].to_string()))
-            }
-            _ => t.parse::<i64>().ok().map(J::from),
-        };
+        let parsed = bicep_parse::parse_as(text, bicep_parse::FileKind::BicepParam);
+        return parsed
+            .program
+            .statements
+            .iter()
+            .find_map(|s| match &s.kind {
+                bicep_parse::StatementKind::Param {
+                    default: Some(value),
+                    ..
+                } if value.span.start as usize == start && value.span.end as usize == end => {
+                    Some(value)
+                }
+                _ => None,
+            })
+            .and_then(bicep::literal);
     }
-    match serde_json::from_str::<J>(t).ok()? {
+    match serde_json::from_str::<J>(text.get(start..end)?.trim()).ok()? {
         // ARM passes a parameter file's strings as they are; one that reads as an
         // expression is left to the author.
         J::String(s) if s.starts_with('[') && !s.starts_with("[[") => None,
@@ -120,24 +133,21 @@ pub(super) fn advice_elsewhere(
         ));
     };
     let language = Language::of(&r.location.file).unwrap_or(Language::Json);
-    let written = sources
+    let (s, e) = (r.location.byte_start as usize, r.location.byte_end as usize);
+    let file_text = sources
         .read(&r.location.file)
-        .ok()
-        .and_then(|s| {
-            s.text
-                .get(r.location.byte_start as usize..r.location.byte_end as usize)
-                .map(str::to_string)
-        })
+        .map(|s| s.text.to_string())
         .unwrap_or_default();
+    let written = file_text.get(s..e).unwrap_or_default();
     Some(
-        match literal(language, &written).and_then(|c| coerce(&c, &want)) {
+        match literal(language, &file_text, s, e).and_then(|c| coerce(&c, &want)) {
             Some(v) => format!(
                 "the value comes from the parameter file, at {at}: fix it there (acrlint fix {file} writes {})",
                 render(language, &v)
             ),
             None => format!(
                 "the value comes from the parameter file, at {at}, where it is {}: make it {want}",
-                excerpt(&written)
+                excerpt(written)
             ),
         },
     )
