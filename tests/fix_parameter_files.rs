@@ -422,3 +422,69 @@ fn a_parameter_file_fix_must_leave_the_property_at_the_value_the_rule_wants() {
         "{err}"
     );
 }
+
+/// A Premium registry whose admin user is the parameter `adminEnabled`, default on.
+const ARM_ADMIN_DEFAULT_ON: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "adminEnabled": { "type": "bool", "defaultValue": true }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoregistry01",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": {
+        "adminUserEnabled": "[parameters('adminEnabled')]"
+      }
+    }
+  ]
+}
+"#;
+
+/// A JSON parameter file with `members` inside `"parameters"`.
+fn json_parameters(members: &str) -> String {
+    format!(
+        "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{{members}}}\n}}\n"
+    )
+}
+
+#[test]
+fn of_two_parameter_files_the_one_that_does_not_set_the_parameter_gets_the_default_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    write(
+        d,
+        "main.parameters.json",
+        &json_parameters(r#" "adminEnabled": { "value": true } "#),
+    );
+    write(d, "main.parameters.dev.json", &json_parameters(""));
+    let (_, out, _) = acrlint(d, &["check", "."]);
+    assert!(out.contains("default at main.json:5:55"), "{out}");
+    // The template's run alone leaves the default to the run after the parameter
+    // file is fixed (the same finding is decided there too).
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("acrlint fix main.parameters.json writes false"), "{err}");
+    assert_eq!(read(d, "main.json"), ARM_ADMIN_DEFAULT_ON);
+    // The folder: the parameter file that sets it, then the default that decides
+    // for the other.
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(
+        read(d, "main.json"),
+        ARM_ADMIN_DEFAULT_ON.replace(r#""defaultValue": true"#, r#""defaultValue": false"#)
+    );
+    assert_eq!(
+        read(d, "main.parameters.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+    assert_eq!(read(d, "main.parameters.dev.json"), json_parameters(""));
+    let (_, out, _) = acrlint(d, &["check", "."]);
+    assert!(!out.contains("ACR001"), "{out}");
+}

@@ -70,17 +70,29 @@ pub(super) fn value_of_parameter(r: &Related) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// The parameters the findings' values are traced to in a parameter file.
-pub(super) fn parameters_set(found: &[Finding]) -> Vec<String> {
-    let mut names: Vec<String> = found
-        .iter()
-        .flat_map(|f| &f.related)
-        .filter_map(value_of_parameter)
-        .map(str::to_string)
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+/// The parameter a related location traces to its default ("parameter `x`,
+/// default").
+fn default_of_parameter(r: &Related) -> Option<&str> {
+    r.message
+        .contains("`, default")
+        .then(|| r.message.split('`').nth(1))
+        .flatten()
+        .filter(|n| !n.is_empty())
+}
+
+/// Whether a parameter file decides the parameter `name` for the finding `f`: its
+/// related locations trace the value to a parameter file's value, or `bound` (the
+/// parameters of the file `check` binds to the template) has it and they do not
+/// trace it to the default.
+pub(super) fn sets_for(f: &Finding, bound: &[String], name: &str) -> bool {
+    let traced = |of: fn(&Related) -> Option<&str>| {
+        f.related
+            .iter()
+            .filter_map(of)
+            .any(|n| n.eq_ignore_ascii_case(name))
+    };
+    traced(value_of_parameter)
+        || (bound.iter().any(|n| n.eq_ignore_ascii_case(name)) && !traced(default_of_parameter))
 }
 
 /// The parameter that decides `set` of the finding's resource in its template, and
