@@ -488,3 +488,99 @@ fn of_two_parameter_files_the_one_that_does_not_set_the_parameter_gets_the_defau
     let (_, out, _) = acrlint(d, &["check", "."]);
     assert!(!out.contains("ACR001"), "{out}");
 }
+
+#[test]
+fn a_parameter_file_acrlint_json_maps_to_its_template_is_fixed_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    write(d, "infra/main.json", ARM_ADMIN_DEFAULT_ON);
+    let prod = json_parameters(r#" "adminEnabled": { "value": true } "#);
+    write(d, "infra/prod.json", &prod);
+    write(
+        d,
+        "acrlint.json",
+        r#"{"parameters": {"infra/main.json": "infra/prod.json"}}"#,
+    );
+    // The template's run points at the file, by the path the user gave, with a
+    // command that works.
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "infra/main.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "at infra/prod.json:4:46: fix it there (acrlint fix infra/prod.json writes false)"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "infra/prod.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in infra/prod.json"), "{err}");
+    assert_eq!(
+        read(d, "infra/prod.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+    // The folder fixes the mapped file before the template that reads it.
+    write(d, "infra/prod.json", &prod);
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(read(d, "infra/main.json"), ARM_ADMIN_DEFAULT_ON);
+    assert_eq!(
+        read(d, "infra/prod.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+}
+
+#[test]
+fn a_parameter_file_bound_only_with_parameters_gets_the_value_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    let prod = json_parameters(r#" "adminEnabled": { "value": true } "#);
+    write(d, "prod.json", &prod);
+    let (code, _, err) = acrlint(
+        d,
+        &["fix", "--rule", "ACR001", "--parameters", "prod.json", "main.json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    // `acrlint fix prod.json` would not find the template: no command is offered.
+    assert!(
+        err.contains("the value comes from the parameter file, at prod.json:4:46: make it false"),
+        "{err}"
+    );
+    assert!(!err.contains("acrlint fix"), "{err}");
+    // Named alone, it is an error that says why.
+    let (code, _, err) = acrlint(d, &["fix", "prod.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("whose template its name does not tell"), "{err}");
+    assert_eq!(read(d, "prod.json"), prod);
+    // Walked, it has nothing to be fixed with, as for `check` (the template, walked
+    // without it, has its default fixed).
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in ./main.json") || err.contains("fixed 1 issue in main.json"), "{err}");
+    assert!(!err.contains("error:"), "{err}");
+    assert_eq!(read(d, "prod.json"), prod);
+}
+
+#[test]
+fn a_parameter_file_named_by_convention_without_its_schema_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    let params = "{\n  \"parameters\": {\n    \"adminEnabled\": { \"value\": true }\n  }\n}\n";
+    write(d, "main.parameters.json", params);
+    let (_, out, _) = acrlint(d, &["check", "main.json"]);
+    assert!(
+        out.contains("parameter file value at main.parameters.json:3:32"),
+        "{out}"
+    );
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.parameters.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in main.parameters.json"), "{err}");
+    assert_eq!(
+        read(d, "main.parameters.json"),
+        params.replace("\"value\": true", "\"value\": false")
+    );
+    assert!(!check_rules(d, "main.json").contains("\"ACR001\""));
+}

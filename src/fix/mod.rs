@@ -97,6 +97,30 @@ pub(crate) const BOM: &str = "\u{feff}";
 /// edit the same place are applied one pass after the other.
 pub(crate) const MAX_PASSES: usize = 16;
 
+/// Whether `path` is a JSON parameter file `check` binds to no template (by its
+/// name or the configuration): named, fixing it is an error that says so; walked,
+/// it has nothing to be fixed with.
+pub fn parameter_file_without_template(path: &Path, options: &FixOptions) -> bool {
+    use crate::load::discover::ParameterFileTemplate;
+    Language::of(path) != Some(Language::BicepParam)
+        && matches!(
+            crate::check::params::template_bound_to(path, options.check.sources(), &options.check),
+            ParameterFileTemplate::NotOne | ParameterFileTemplate::Missing { span: None, .. }
+        )
+}
+
+/// Whether the configuration's `parameters` maps `path` to a template as its
+/// parameter file (its name does not tell the template).
+pub fn mapped_parameter_file(path: &Path, options: &FixOptions) -> bool {
+    use crate::load::discover::{template_stem_of, ParameterFileTemplate};
+    Language::of(path) == Some(Language::Json)
+        && template_stem_of(path).is_none()
+        && matches!(
+            crate::check::params::template_bound_to(path, options.check.sources(), &options.check),
+            ParameterFileTemplate::Template(_)
+        )
+}
+
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
     fix_text_in(options.check.sources(), path, original, engine, options)
@@ -121,7 +145,7 @@ pub fn fix_text_in(
     let body = original.strip_prefix(BOM).unwrap_or(original);
     // Any other name is read as JSON, as `check` does with a file named explicitly.
     let language = Language::of(path).unwrap_or(Language::Json);
-    let result = if param_file::is_parameter_file(language, body) {
+    let result = if param_file::is_parameter_file(language, path, body) {
         param_file::run(sources, language, path, body, engine, options)
     } else {
         driver::run(sources, language, path, body, engine, options)

@@ -21,8 +21,9 @@ use super::param_value::{deciding, literal, render, value_of_parameter};
 use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{fixable, Finding, FixOptions, Fixed, ManualFix};
 use crate::check::check_source;
+use crate::check::params::template_bound_to;
 use crate::load::discover::{
-    classify, template_of_parameter_file, JsonFileKind, ParameterFileTemplate,
+    classify, template_stem_of, JsonFileKind, ParameterFileTemplate,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Level, Related};
@@ -31,12 +32,17 @@ use crate::source::file::Language;
 use crate::source::sources::{Overlay, Sources};
 
 /// Whether `text` (in `language`) is a parameter file: a `.bicepparam`, or JSON with
-/// the deployment parameters `$schema`.
-pub(crate) fn is_parameter_file(language: Language, text: &str) -> bool {
+/// the deployment parameters `$schema` or named as a parameter file.
+pub(crate) fn is_parameter_file(language: Language, path: &Path, text: &str) -> bool {
     match language {
         Language::BicepParam => true,
-        Language::Json => crate::source::json::parse(text)
-            .is_ok_and(|root| classify(&root) == JsonFileKind::Parameters),
+        // Named as one (`x.parameters.json`), `check` binds it to its template
+        // whatever its `$schema` says, unless it is a template itself.
+        Language::Json => crate::source::json::parse(text).is_ok_and(|root| match classify(&root) {
+            JsonFileKind::Parameters => true,
+            JsonFileKind::Template => false,
+            _ => template_stem_of(path).is_some(),
+        }),
         Language::Bicep => false,
     }
 }
@@ -50,7 +56,8 @@ fn model(sources: &dyn Sources, path: &Path, options: &FixOptions) -> Option<Mod
     if Language::of(path) == Some(Language::BicepParam) {
         return Model::of_sources(sources, path, &options.check, true);
     }
-    let ParameterFileTemplate::Template(template) = template_of_parameter_file(sources, path)
+    let ParameterFileTemplate::Template(template) =
+        template_bound_to(path, sources, &options.check)
     else {
         return None;
     };
@@ -68,19 +75,25 @@ fn findings(
     engine: &Engine,
     options: &FixOptions,
 ) -> Result<Option<Checked>, String> {
-    // A JSON parameter file whose name does not tell its template is checked only
-    // with `--parameters`: nothing to fix with it alone.
-    if Language::of(path) != Some(Language::BicepParam)
-        && matches!(
-            template_of_parameter_file(sources, path),
-            ParameterFileTemplate::NotOne
-        )
-    {
-        return Ok(None);
-    }
     let mut overlay = Overlay::new(sources);
     overlay.set(path, Arc::new(text.to_string()));
-    let outcome = check_source(path, &overlay, true, engine, &options.check);
+    // A JSON parameter file is checked with the template `check` binds it to (by
+    // its name, whatever its `$schema`, or the configuration); with none, `check`
+    // of the file alone says why nothing is checked with it.
+    let configured = match template_bound_to(path, sources, &options.check) {
+        ParameterFileTemplate::Template(t) if Language::of(path) != Some(Language::BicepParam) => {
+            Some(t)
+        }
+        _ => None,
+    };
+    let outcome = match configured {
+        Some(template) => {
+            let mut check = options.check.clone();
+            check.expand.parameters = Some(path.to_path_buf());
+            check_source(&template, &overlay, true, engine, &check)
+        }
+        None => check_source(path, &overlay, true, engine, &options.check),
+    };
     // Why nothing was checked with it (no template, a syntax error), as `check`
     // says it on the file.
     let own = sources.canonical(path);

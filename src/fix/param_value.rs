@@ -10,7 +10,11 @@ use super::edit::{coerce, excerpt};
 use super::parsed::Parsed;
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
+use crate::check::params::template_bound_to;
+use crate::check::CheckOptions;
+use crate::load::discover::ParameterFileTemplate;
 use crate::rules::finding::Related;
+use crate::source::paths;
 use crate::source::bicep as bicep_parse;
 use crate::source::escape::bicep_string;
 use crate::source::file::Language;
@@ -117,6 +121,7 @@ pub(super) fn deciding(
 /// of that file writes there, or what to make it by hand.
 pub(super) fn advice_elsewhere(
     sources: &dyn Sources,
+    options: &CheckOptions,
     parsed: &Parsed,
     text: &str,
     f: &Finding,
@@ -128,7 +133,13 @@ pub(super) fn advice_elsewhere(
         .iter()
         .find(|r| r.location.file != f.location.file && value_of_parameter(r).is_some())?;
     let name = value_of_parameter(r)?;
-    let file = r.location.file.display();
+    // As the user named the template: relative to the working directory unless
+    // the template was named by an absolute path.
+    let file = if f.location.file.is_absolute() {
+        r.location.file.to_string_lossy().replace('\\', "/")
+    } else {
+        paths::relative_path(&r.location.file)
+    };
     let at = format!(
         "{file}:{}:{}",
         r.location.start.line, r.location.start.column
@@ -151,8 +162,21 @@ pub(super) fn advice_elsewhere(
         .map(|s| s.text.to_string())
         .unwrap_or_default();
     let written = file_text.get(s..e).unwrap_or_default();
+    // `acrlint fix FILE` fixes it only when that run finds the template.
+    let mut alone = options.clone();
+    alone.expand.parameters = None;
+    let found = match template_bound_to(&r.location.file, sources, &alone) {
+        ParameterFileTemplate::Template(t) => {
+            sources.canonical(&t) == sources.canonical(&f.location.file)
+        }
+        _ => false,
+    };
     Some(
         match literal(language, &file_text, s, e).and_then(|c| coerce(&c, &want)) {
+            Some(v) if !found => format!(
+                "the value comes from the parameter file, at {at}: make it {}",
+                render(language, &v)
+            ),
             Some(v) => format!(
                 "the value comes from the parameter file, at {at}: fix it there (acrlint fix {file} writes {})",
                 render(language, &v)
