@@ -469,7 +469,10 @@ fn of_two_parameter_files_the_one_that_does_not_set_the_parameter_gets_the_defau
     // file is fixed (the same finding is decided there too).
     let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.json"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("acrlint fix main.parameters.json writes false"), "{err}");
+    assert!(
+        err.contains("acrlint fix main.parameters.json writes false"),
+        "{err}"
+    );
     assert_eq!(read(d, "main.json"), ARM_ADMIN_DEFAULT_ON);
     // The folder: the parameter file that sets it, then the default that decides
     // for the other.
@@ -540,7 +543,14 @@ fn a_parameter_file_bound_only_with_parameters_gets_the_value_to_give() {
     write(d, "prod.json", &prod);
     let (code, _, err) = acrlint(
         d,
-        &["fix", "--rule", "ACR001", "--parameters", "prod.json", "main.json"],
+        &[
+            "fix",
+            "--rule",
+            "ACR001",
+            "--parameters",
+            "prod.json",
+            "main.json",
+        ],
     );
     assert_eq!(code, 1, "{err}");
     // `acrlint fix prod.json` would not find the template: no command is offered.
@@ -552,13 +562,19 @@ fn a_parameter_file_bound_only_with_parameters_gets_the_value_to_give() {
     // Named alone, it is an error that says why.
     let (code, _, err) = acrlint(d, &["fix", "prod.json"]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("whose template its name does not tell"), "{err}");
+    assert!(
+        err.contains("whose template its name does not tell"),
+        "{err}"
+    );
     assert_eq!(read(d, "prod.json"), prod);
     // Walked, it has nothing to be fixed with, as for `check` (the template, walked
     // without it, has its default fixed).
     let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("fixed 1 issue in ./main.json") || err.contains("fixed 1 issue in main.json"), "{err}");
+    assert!(
+        err.contains("fixed 1 issue in ./main.json") || err.contains("fixed 1 issue in main.json"),
+        "{err}"
+    );
     assert!(!err.contains("error:"), "{err}");
     assert_eq!(read(d, "prod.json"), prod);
 }
@@ -577,7 +593,10 @@ fn a_parameter_file_named_by_convention_without_its_schema_is_fixed() {
     );
     let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.parameters.json"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("fixed 1 issue in main.parameters.json"), "{err}");
+    assert!(
+        err.contains("fixed 1 issue in main.parameters.json"),
+        "{err}"
+    );
     assert_eq!(
         read(d, "main.parameters.json"),
         params.replace("\"value\": true", "\"value\": false")

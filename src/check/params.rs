@@ -156,19 +156,27 @@ pub(crate) fn template_bound_to(
 }
 
 /// The template the configuration's `parameters` maps to the parameter file `path`.
-fn configured_template(path: &Path, sources: &dyn Sources, options: &CheckOptions) -> Option<PathBuf> {
+fn configured_template(
+    path: &Path,
+    sources: &dyn Sources,
+    options: &CheckOptions,
+) -> Option<PathBuf> {
     let config = options.config.as_ref()?.for_file(path)?;
     let own = sources.canonical(path);
-    config.file.parameters.iter().find_map(|(template, written)| {
-        let file = sources.resolve(&config.path, written).ok()?;
-        if sources.canonical(&file) != own {
-            return None;
-        }
-        let template = sources.resolve(&config.path, template).ok()?;
-        (sources.is_file(&template)
-            && config.parameter_file_for(&template) == Some(written.as_str()))
-        .then_some(template)
-    })
+    config
+        .file
+        .parameters
+        .iter()
+        .find_map(|(template, written)| {
+            let file = sources.resolve(&config.path, written).ok()?;
+            if sources.canonical(&file) != own {
+                return None;
+            }
+            let template = sources.resolve(&config.path, template).ok()?;
+            (sources.is_file(&template)
+                && config.parameter_file_for(&template) == Some(written.as_str()))
+            .then_some(template)
+        })
 }
 
 /// What the finding on a parameter file whose template is not beside it says.

@@ -11,8 +11,8 @@ use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::fix::{
-    files_to_fix, fix_file, mapped_parameter_file, parameter_file_without_template, unified_diff, why_not_fixed,
-    FixOptions,
+    files_to_fix, fix_file, mapped_parameter_file, parameter_file_without_template, unified_diff,
+    why_not_fixed, FixOptions,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;

@@ -200,17 +200,15 @@ fn plan(
             }),
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
-                if let Some(advice) =
-                    param_value::advice_elsewhere(
-                        sources,
-                        &options.check,
-                        &parsed,
-                        text,
-                        f,
-                        &spec,
-                        &sets,
-                    )
-                {
+                if let Some(advice) = param_value::advice_elsewhere(
+                    sources,
+                    &options.check,
+                    &parsed,
+                    text,
+                    f,
+                    &spec,
+                    &sets,
+                ) {
                     manual.push(manual_fix(f, advice));
                 }
             }

@@ -101,10 +101,19 @@ pub(crate) const MAX_PASSES: usize = 16;
 /// name or the configuration): named, fixing it is an error that says so; walked,
 /// it has nothing to be fixed with.
 pub fn parameter_file_without_template(path: &Path, options: &FixOptions) -> bool {
-    use crate::load::discover::ParameterFileTemplate;
-    Language::of(path) != Some(Language::BicepParam)
+    use crate::load::discover::{template_stem_of, ParameterFileTemplate};
+    let sources = options.check.sources();
+    let is_one = template_stem_of(path).is_some()
+        || sources.read(path).is_ok_and(|f| {
+            crate::source::json::parse(&f.text).is_ok_and(|root| {
+                crate::load::discover::classify(&root)
+                    == crate::load::discover::JsonFileKind::Parameters
+            })
+        });
+    Language::of(path) == Some(Language::Json)
+        && is_one
         && matches!(
-            crate::check::params::template_bound_to(path, options.check.sources(), &options.check),
+            crate::check::params::template_bound_to(path, sources, &options.check),
             ParameterFileTemplate::NotOne | ParameterFileTemplate::Missing { span: None, .. }
         )
 }

@@ -22,9 +22,7 @@ use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{fixable, Finding, FixOptions, Fixed, ManualFix};
 use crate::check::check_source;
 use crate::check::params::template_bound_to;
-use crate::load::discover::{
-    classify, template_stem_of, JsonFileKind, ParameterFileTemplate,
-};
+use crate::load::discover::{classify, template_stem_of, JsonFileKind, ParameterFileTemplate};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Level, Related};
 use crate::rules::native::registry::UNREADABLE;
@@ -38,11 +36,13 @@ pub(crate) fn is_parameter_file(language: Language, path: &Path, text: &str) -> 
         Language::BicepParam => true,
         // Named as one (`x.parameters.json`), `check` binds it to its template
         // whatever its `$schema` says, unless it is a template itself.
-        Language::Json => crate::source::json::parse(text).is_ok_and(|root| match classify(&root) {
-            JsonFileKind::Parameters => true,
-            JsonFileKind::Template => false,
-            _ => template_stem_of(path).is_some(),
-        }),
+        Language::Json => {
+            crate::source::json::parse(text).is_ok_and(|root| match classify(&root) {
+                JsonFileKind::Parameters => true,
+                JsonFileKind::Template => false,
+                _ => template_stem_of(path).is_some(),
+            })
+        }
         Language::Bicep => false,
     }
 }

@@ -14,10 +14,10 @@ use crate::check::params::template_bound_to;
 use crate::check::CheckOptions;
 use crate::load::discover::ParameterFileTemplate;
 use crate::rules::finding::Related;
-use crate::source::paths;
 use crate::source::bicep as bicep_parse;
 use crate::source::escape::bicep_string;
 use crate::source::file::Language;
+use crate::source::paths;
 use crate::source::sources::Sources;
 
 /// The text of `value` in the parameter file's language.
