@@ -399,6 +399,8 @@ fn a_bicepparam_expression_is_not_taken_for_a_string() {
         ),
         "{err}"
     );
+    // Said once, at the value: not again at the template's finding it decides.
+    assert_eq!(err.matches("ACR001").count(), 1, "{err}");
 }
 
 #[test]

@@ -11,8 +11,8 @@ use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
 use crate::fix::{
-    files_to_fix, fix_file, mapped_parameter_file, parameter_file_without_template, unified_diff,
-    why_not_fixed, FixOptions,
+    files_to_fix, fix_file, manual_for, mapped_parameter_file, parameter_file_without_template,
+    unified_diff, why_not_fixed, FixOptions,
 };
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
@@ -230,11 +230,7 @@ pub fn run(args: FixArgs) -> i32 {
             );
         }
         for f in result.remaining.iter().chain(&result.unfixed) {
-            let listed = result
-                .manual
-                .iter()
-                .any(|m| m.rule == f.rule && m.line == f.location.start.line);
-            if !listed {
+            if manual_for(f, &result).is_none() {
                 eprintln!(
                     "{}:{}:{}: {} {} not fixed: {}",
                     f.location.file.display(),

@@ -320,17 +320,29 @@ fn modify_applicability(mut spec: FixSpec) -> FixSpec {
 
 /// Why a finding that remains after `fix` was not fixed, for the user: the advice
 /// of a refused or manual fix at its place, or what keeps the fixer from it.
+/// The advice of `result` about the finding `f`: of its rule, at the finding or at
+/// a related location in the fixed file (a parameter file's value the template's
+/// finding is traced to).
+pub fn manual_for<'a>(f: &Finding, result: &'a FileFix) -> Option<&'a ManualFix> {
+    let fixed = crate::source::paths::clean(&result.path);
+    result.manual.iter().find(|m| {
+        m.rule == f.rule
+            && (m.line == f.location.start.line
+                || f.related.iter().any(|r| {
+                    r.location.start.line == m.line
+                        && r.location.start.column == m.column
+                        && crate::source::paths::clean(&r.location.file) == fixed
+                }))
+    })
+}
+
 pub fn why_not_fixed(
     f: &Finding,
     result: &FileFix,
     engine: &Engine,
     options: &FixOptions,
 ) -> String {
-    if let Some(m) = result
-        .manual
-        .iter()
-        .find(|m| m.rule == f.rule && m.line == f.location.start.line)
-    {
+    if let Some(m) = manual_for(f, result) {
         return m.advice.clone();
     }
     let spec = match repair_of(engine, f) {
