@@ -565,7 +565,9 @@ fn a_parameter_file_bound_only_with_parameters_gets_the_value_to_give() {
     let (code, _, err) = acrlint(d, &["fix", "prod.json"]);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("whose template its name does not tell"),
+        err.contains(
+            "error: prod.json: a deployment parameters file whose template neither its name tells"
+        ),
         "{err}"
     );
     assert_eq!(read(d, "prod.json"), prod);

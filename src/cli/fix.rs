@@ -172,16 +172,19 @@ pub fn run(args: FixArgs) -> i32 {
             continue;
         }
         let result = fix_file(&path, &engine, &options, !args.diff);
-        let named = args.paths.contains(&path);
-        if result.error.is_some() && !named && parameter_file_without_template(&path, &options) {
-            continue;
-        }
         if let Some(e) = &result.error {
             eprintln!("error: {}: {e}", path.display());
             failed = true;
             continue;
         }
         if result.skipped {
+            // Named, a parameter file without its template is an error that says so.
+            if args.paths.contains(&path) {
+                if let Some(why) = parameter_file_without_template(&path, &options) {
+                    eprintln!("error: {}: {why}", path.display());
+                    failed = true;
+                }
+            }
             continue;
         }
         if args.diff && result.changed() {

@@ -97,25 +97,26 @@ pub(crate) const BOM: &str = "\u{feff}";
 /// edit the same place are applied one pass after the other.
 pub(crate) const MAX_PASSES: usize = 16;
 
-/// Whether `path` is a JSON parameter file `check` binds to no template (by its
-/// name or the configuration): named, fixing it is an error that says so; walked,
-/// it has nothing to be fixed with.
-pub fn parameter_file_without_template(path: &Path, options: &FixOptions) -> bool {
-    use crate::load::discover::{template_stem_of, ParameterFileTemplate};
+/// Why a JSON parameter file named to `fix` is not fixed when `check` binds it to
+/// no template (by its name or the configuration); `None` when it is bound, or not
+/// a parameter file. Walked, such a file is passed over, as `check` does.
+pub fn parameter_file_without_template(path: &Path, options: &FixOptions) -> Option<String> {
+    use crate::load::discover::{classify, template_stem_of, JsonFileKind, ParameterFileTemplate};
+    if Language::of(path).is_some_and(|l| l != Language::Json) || template_stem_of(path).is_some() {
+        return None;
+    }
     let sources = options.check.sources();
-    let is_one = template_stem_of(path).is_some()
-        || sources.read(path).is_ok_and(|f| {
-            crate::source::json::parse(&f.text).is_ok_and(|root| {
-                crate::load::discover::classify(&root)
-                    == crate::load::discover::JsonFileKind::Parameters
-            })
-        });
-    Language::of(path) == Some(Language::Json)
-        && is_one
-        && matches!(
-            crate::check::params::template_bound_to(path, sources, &options.check),
-            ParameterFileTemplate::NotOne | ParameterFileTemplate::Missing { span: None, .. }
-        )
+    let is_one = sources.read(path).is_ok_and(|f| {
+        crate::source::json::parse(&f.text)
+            .is_ok_and(|root| classify(&root) == JsonFileKind::Parameters)
+    });
+    let unbound = matches!(
+        crate::check::params::template_bound_to(path, sources, &options.check),
+        ParameterFileTemplate::NotOne
+    );
+    (is_one && unbound).then(|| {
+        "a deployment parameters file whose template neither its name tells (x.parameters.json and x.parameters.<name>.json belong to x.json or x.bicep) nor acrlint.json `parameters` maps to it: nothing was fixed with it".to_string()
+    })
 }
 
 /// Whether the configuration's `parameters` maps `path` to a template as its

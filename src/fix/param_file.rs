@@ -80,10 +80,11 @@ fn findings(
     // A JSON parameter file is checked with the template `check` binds it to (by
     // its name, whatever its `$schema`, or the configuration); with none, `check`
     // of the file alone says why nothing is checked with it.
+    let json = Language::of(path) != Some(Language::BicepParam);
     let configured = match template_bound_to(path, sources, &options.check) {
-        ParameterFileTemplate::Template(t) if Language::of(path) != Some(Language::BicepParam) => {
-            Some(t)
-        }
+        ParameterFileTemplate::Template(t) if json => Some(t),
+        // Nothing to fix it with (named, the command line says so).
+        ParameterFileTemplate::NotOne if json => return Ok(None),
         _ => None,
     };
     let outcome = match configured {
