@@ -364,3 +364,246 @@ fn fixing_a_corpus_folder_lists_each_finding_once() {
         assert!(!lines[..i].contains(l), "listed twice: {l}\n{err}");
     }
 }
+
+/// A Bicep registry whose admin user is the parameter `adminEnabled` (no default).
+const BICEP_ADMIN_REQUIRED: &str = "param adminEnabled bool
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
+  name: 'contosoregistry01'
+  location: 'westeurope'
+  sku: {
+    name: 'Premium'
+  }
+  properties: {
+    adminUserEnabled: adminEnabled
+  }
+}
+";
+
+#[test]
+fn a_bicepparam_expression_is_not_taken_for_a_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
+    let params = "using 'main.bicep'\n\nparam adminEnabled = 'a' == 'a'\n";
+    write(d, "main.bicepparam", params);
+    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
+    // `'a' == 'a'` is a comparison, not the string `a' == 'a`: nothing is written,
+    // and the advice says what to make it.
+    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(d, "main.bicepparam"), params);
+    assert!(
+        err.contains(
+            "main.bicepparam:3:22: ACR001 not fixed: the value here is not a literal ('a' == 'a'): make it false"
+        ),
+        "{err}"
+    );
+    // Said once, at the value: not again at the template's finding it decides.
+    assert_eq!(err.matches("ACR001").count(), 1, "{err}");
+}
+
+#[test]
+fn a_parameter_file_fix_must_leave_the_property_at_the_value_the_rule_wants() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
+    // A string where the template declares a bool: the rule reads "true" as on;
+    // writing 'false' there would end the finding with the string "false", not
+    // the bool the property needs, so the fix is refused.
+    let params = "using 'main.bicep'\n\nparam adminEnabled = 'true'\n";
+    write(d, "main.bicepparam", params);
+    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
+    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(d, "main.bicepparam"), params);
+    assert!(
+        err.contains(
+            "ACR001 not fixed: writing 'false' here leaves properties.adminUserEnabled of contosoregistry01 at \"false\" instead of false"
+        ),
+        "{err}"
+    );
+}
+
+/// A Premium registry whose admin user is the parameter `adminEnabled`, default on.
+const ARM_ADMIN_DEFAULT_ON: &str = r#"{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "adminEnabled": { "type": "bool", "defaultValue": true }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.ContainerRegistry/registries",
+      "apiVersion": "2025-11-01",
+      "name": "contosoregistry01",
+      "location": "westeurope",
+      "sku": { "name": "Premium" },
+      "properties": {
+        "adminUserEnabled": "[parameters('adminEnabled')]"
+      }
+    }
+  ]
+}
+"#;
+
+/// A JSON parameter file with `members` inside `"parameters"`.
+fn json_parameters(members: &str) -> String {
+    format!(
+        "{{\n  \"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#\",\n  \"contentVersion\": \"1.0.0.0\",\n  \"parameters\": {{{members}}}\n}}\n"
+    )
+}
+
+#[test]
+fn of_two_parameter_files_the_one_that_does_not_set_the_parameter_gets_the_default_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    write(
+        d,
+        "main.parameters.json",
+        &json_parameters(r#" "adminEnabled": { "value": true } "#),
+    );
+    write(d, "main.parameters.dev.json", &json_parameters(""));
+    let (_, out, _) = acrlint(d, &["check", "."]);
+    assert!(out.contains("default at main.json:5:55"), "{out}");
+    // The template's run alone leaves the default to the run after the parameter
+    // file is fixed (the same finding is decided there too).
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("acrlint fix main.parameters.json writes false"),
+        "{err}"
+    );
+    assert_eq!(read(d, "main.json"), ARM_ADMIN_DEFAULT_ON);
+    // The folder: the parameter file that sets it, then the default that decides
+    // for the other.
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(
+        read(d, "main.json"),
+        ARM_ADMIN_DEFAULT_ON.replace(r#""defaultValue": true"#, r#""defaultValue": false"#)
+    );
+    assert_eq!(
+        read(d, "main.parameters.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+    assert_eq!(read(d, "main.parameters.dev.json"), json_parameters(""));
+    let (_, out, _) = acrlint(d, &["check", "."]);
+    assert!(!out.contains("ACR001"), "{out}");
+}
+
+#[test]
+fn a_parameter_file_acrlint_json_maps_to_its_template_is_fixed_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("infra")).unwrap();
+    write(d, "infra/main.json", ARM_ADMIN_DEFAULT_ON);
+    let prod = json_parameters(r#" "adminEnabled": { "value": true } "#);
+    write(d, "infra/prod.json", &prod);
+    write(
+        d,
+        "acrlint.json",
+        r#"{"parameters": {"infra/main.json": "infra/prod.json"}}"#,
+    );
+    // The template's run points at the file, by the path the user gave, with a
+    // command that works.
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "infra/main.json"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "at infra/prod.json:4:46: fix it there (acrlint fix infra/prod.json writes false)"
+        ),
+        "{err}"
+    );
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "infra/prod.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 issue in infra/prod.json"), "{err}");
+    assert_eq!(
+        read(d, "infra/prod.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+    // The folder fixes the mapped file before the template that reads it.
+    write(d, "infra/prod.json", &prod);
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not fixed"), "{err}");
+    assert_eq!(read(d, "infra/main.json"), ARM_ADMIN_DEFAULT_ON);
+    assert_eq!(
+        read(d, "infra/prod.json"),
+        json_parameters(r#" "adminEnabled": { "value": false } "#)
+    );
+}
+
+#[test]
+fn a_parameter_file_bound_only_with_parameters_gets_the_value_to_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    let prod = json_parameters(r#" "adminEnabled": { "value": true } "#);
+    write(d, "prod.json", &prod);
+    let (code, _, err) = acrlint(
+        d,
+        &[
+            "fix",
+            "--rule",
+            "ACR001",
+            "--parameters",
+            "prod.json",
+            "main.json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    // `acrlint fix prod.json` would not find the template: no command is offered.
+    assert!(
+        err.contains("the value comes from the parameter file, at prod.json:4:46: make it false"),
+        "{err}"
+    );
+    assert!(!err.contains("acrlint fix"), "{err}");
+    // Named alone, it is an error that says why.
+    let (code, _, err) = acrlint(d, &["fix", "prod.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "error: prod.json: a deployment parameters file whose template neither its name tells"
+        ),
+        "{err}"
+    );
+    assert_eq!(read(d, "prod.json"), prod);
+    // Walked, it has nothing to be fixed with, as for `check` (the template, walked
+    // without it, has its default fixed).
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "."]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("fixed 1 issue in ./main.json") || err.contains("fixed 1 issue in main.json"),
+        "{err}"
+    );
+    assert!(!err.contains("error:"), "{err}");
+    assert_eq!(read(d, "prod.json"), prod);
+}
+
+#[test]
+fn a_parameter_file_named_by_convention_without_its_schema_is_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "main.json", ARM_ADMIN_DEFAULT_ON);
+    let params = "{\n  \"parameters\": {\n    \"adminEnabled\": { \"value\": true }\n  }\n}\n";
+    write(d, "main.parameters.json", params);
+    let (_, out, _) = acrlint(d, &["check", "main.json"]);
+    assert!(
+        out.contains("parameter file value at main.parameters.json:3:32"),
+        "{out}"
+    );
+    let (code, _, err) = acrlint(d, &["fix", "--rule", "ACR001", "main.parameters.json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("fixed 1 issue in main.parameters.json"),
+        "{err}"
+    );
+    assert_eq!(
+        read(d, "main.parameters.json"),
+        params.replace("\"value\": true", "\"value\": false")
+    );
+    assert!(!check_rules(d, "main.json").contains("\"ACR001\""));
+}

@@ -135,6 +135,50 @@ impl Index {
     }
 }
 
+/// The template a parameter file is checked with: the one its `using` or its name
+/// names ([`template_of_parameter_file`]), else the template the configuration's
+/// `parameters` maps to it (a template written as a path, not a glob). The
+/// command line's `--parameters` binds a file to the templates named with it, which
+/// the file alone does not tell.
+pub(crate) fn template_bound_to(
+    path: &Path,
+    sources: &dyn Sources,
+    options: &CheckOptions,
+) -> ParameterFileTemplate {
+    let by_name = template_of_parameter_file(sources, path);
+    if !matches!(
+        by_name,
+        ParameterFileTemplate::NotOne | ParameterFileTemplate::Missing { span: None, .. }
+    ) {
+        return by_name;
+    }
+    configured_template(path, sources, options).map_or(by_name, ParameterFileTemplate::Template)
+}
+
+/// The template the configuration's `parameters` maps to the parameter file `path`.
+fn configured_template(
+    path: &Path,
+    sources: &dyn Sources,
+    options: &CheckOptions,
+) -> Option<PathBuf> {
+    let config = options.config.as_ref()?.for_file(path)?;
+    let own = sources.canonical(path);
+    config
+        .file
+        .parameters
+        .iter()
+        .find_map(|(template, written)| {
+            let file = sources.resolve(&config.path, written).ok()?;
+            if sources.canonical(&file) != own {
+                return None;
+            }
+            let template = sources.resolve(&config.path, template).ok()?;
+            (sources.is_file(&template)
+                && config.parameter_file_for(&template) == Some(written.as_str()))
+            .then_some(template)
+        })
+}
+
 /// What the finding on a parameter file whose template is not beside it says.
 pub const NO_TEMPLATE: &str = "beside this parameter file: nothing was checked with it";
 

@@ -10,7 +10,10 @@ use super::check::{FailOnArg, ModeArg};
 use super::{ContextArgs, LimitArgs, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK};
 use crate::check::config::ConfigResolver;
 use crate::check::CheckOptions;
-use crate::fix::{files_to_fix, fix_file, unified_diff, why_not_fixed, FixOptions};
+use crate::fix::{
+    files_to_fix, fix_file, manual_for, mapped_parameter_file, parameter_file_without_template,
+    unified_diff, why_not_fixed, FixOptions,
+};
 use crate::rules::engine::Engine;
 use crate::rules::finding::Level;
 use crate::rules::native::DeploymentMode;
@@ -136,7 +139,10 @@ pub fn run(args: FixArgs) -> i32 {
             FailOnArg::Never => None,
         },
     };
-    let (files, walk_errors) = files_to_fix(&args.paths);
+    let (mut files, walk_errors) = files_to_fix(&args.paths);
+    // Parameter files the configuration maps to a template go first too, as those
+    // named by convention do: their values decide the templates' findings.
+    files.sort_by_key(|p| !mapped_parameter_file(p, &options));
     let mut failed = !walk_errors.is_empty();
     for e in walk_errors {
         eprintln!("error: {e}");
@@ -172,6 +178,13 @@ pub fn run(args: FixArgs) -> i32 {
             continue;
         }
         if result.skipped {
+            // Named, a parameter file without its template is an error that says so.
+            if args.paths.contains(&path) {
+                if let Some(why) = parameter_file_without_template(&path, &options) {
+                    eprintln!("error: {}: {why}", path.display());
+                    failed = true;
+                }
+            }
             continue;
         }
         if args.diff && result.changed() {
@@ -220,11 +233,7 @@ pub fn run(args: FixArgs) -> i32 {
             );
         }
         for f in result.remaining.iter().chain(&result.unfixed) {
-            let listed = result
-                .manual
-                .iter()
-                .any(|m| m.rule == f.rule && m.line == f.location.start.line);
-            if !listed {
+            if manual_for(f, &result).is_none() {
                 eprintln!(
                     "{}:{}:{}: {} {} not fixed: {}",
                     f.location.file.display(),

@@ -113,6 +113,12 @@ fn is_literal(e: &Expr) -> bool {
     ) || e.as_literal_string().is_some()
 }
 
+/// The value of `e` when it is a literal (not an expression, an interpolated
+/// string, an object or an array).
+pub(super) fn literal(e: &Expr) -> Option<serde_json::Value> {
+    is_literal(e).then(|| literal_value(e)).flatten()
+}
+
 struct BicepFile<'a> {
     text: &'a str,
     program: &'a Program,

@@ -146,15 +146,6 @@ fn plan(
     options: &FixOptions,
     param_names: &[String],
 ) -> Result<Plan, String> {
-    // The parameter file `check` binds by convention, and any other a finding's value
-    // is traced to (a `.bicepparam`, another `x.parameters.<name>.json`).
-    let traced = param_value::parameters_set(found);
-    let sets = |name: &str| {
-        param_names
-            .iter()
-            .chain(&traced)
-            .any(|n| n.eq_ignore_ascii_case(name))
-    };
     let parsed = Parsed::of(language, path, text)?;
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut manual = Vec::new();
@@ -175,6 +166,18 @@ fn plan(
             manual.push(manual_fix(f, why));
             continue;
         }
+        // Whether a parameter file decides a parameter for this finding: its own
+        // related locations trace the value to a parameter file's value (a
+        // `.bicepparam`, another `x.parameters.<name>.json`), or the parameter file
+        // `check` binds sets it and they do not trace it to the default. The same
+        // finding with another parameter file that sets it is fixed there first
+        // (the template is verified with the file `check` binds).
+        let sets = |name: &str| {
+            found
+                .iter()
+                .filter(|g| key(g) == key(f))
+                .any(|g| param_value::sets_for(g, param_names, name))
+        };
         let home = spec.guard.then(|| Home::of(model, f)).flatten();
         let planned = parsed.plan(text, f, &spec, &sets, home.as_ref());
         if let Some(gap) = upgrade::gap(model, f, &spec) {
@@ -220,9 +223,15 @@ fn plan(
             }),
             Planned::Nothing => {
                 // The value is right in this file: it comes from a parameter file.
-                if let Some(advice) =
-                    param_value::advice_elsewhere(sources, &parsed, text, f, &spec, &sets)
-                {
+                if let Some(advice) = param_value::advice_elsewhere(
+                    sources,
+                    &options.check,
+                    &parsed,
+                    text,
+                    f,
+                    &spec,
+                    &sets,
+                ) {
                     manual.push(manual_fix(f, advice));
                 }
             }

@@ -100,6 +100,40 @@ pub(crate) const BOM: &str = "\u{feff}";
 /// edit the same place are applied one pass after the other.
 pub(crate) const MAX_PASSES: usize = 16;
 
+/// Why a JSON parameter file named to `fix` is not fixed when `check` binds it to
+/// no template (by its name or the configuration); `None` when it is bound, or not
+/// a parameter file. Walked, such a file is passed over, as `check` does.
+pub fn parameter_file_without_template(path: &Path, options: &FixOptions) -> Option<String> {
+    use crate::load::discover::{classify, template_stem_of, JsonFileKind, ParameterFileTemplate};
+    if Language::of(path).is_some_and(|l| l != Language::Json) || template_stem_of(path).is_some() {
+        return None;
+    }
+    let sources = options.check.sources();
+    let is_one = sources.read(path).is_ok_and(|f| {
+        crate::source::json::parse(&f.text)
+            .is_ok_and(|root| classify(&root) == JsonFileKind::Parameters)
+    });
+    let unbound = matches!(
+        crate::check::params::template_bound_to(path, sources, &options.check),
+        ParameterFileTemplate::NotOne
+    );
+    (is_one && unbound).then(|| {
+        "a deployment parameters file whose template neither its name tells (x.parameters.json and x.parameters.<name>.json belong to x.json or x.bicep) nor acrlint.json `parameters` maps to it: nothing was fixed with it".to_string()
+    })
+}
+
+/// Whether the configuration's `parameters` maps `path` to a template as its
+/// parameter file (its name does not tell the template).
+pub fn mapped_parameter_file(path: &Path, options: &FixOptions) -> bool {
+    use crate::load::discover::{template_stem_of, ParameterFileTemplate};
+    Language::of(path) == Some(Language::Json)
+        && template_stem_of(path).is_none()
+        && matches!(
+            crate::check::params::template_bound_to(path, options.check.sources(), &options.check),
+            ParameterFileTemplate::Template(_)
+        )
+}
+
 /// Fix one file's text (`path` decides the language and finds the parameter file).
 pub fn fix_text(path: &Path, original: &str, engine: &Engine, options: &FixOptions) -> FileFix {
     fix_text_in(options.check.sources(), path, original, engine, options)
@@ -124,7 +158,7 @@ pub fn fix_text_in(
     let body = original.strip_prefix(BOM).unwrap_or(original);
     // Any other name is read as JSON, as `check` does with a file named explicitly.
     let language = Language::of(path).unwrap_or(Language::Json);
-    let result = if param_file::is_parameter_file(language, body) {
+    let result = if param_file::is_parameter_file(language, path, body) {
         param_file::run(sources, language, path, body, engine, options)
     } else {
         driver::run(sources, language, path, body, engine, options)
@@ -290,17 +324,29 @@ fn modify_applicability(mut spec: FixSpec) -> FixSpec {
 
 /// Why a finding that remains after `fix` was not fixed, for the user: the advice
 /// of a refused or manual fix at its place, or what keeps the fixer from it.
+/// The advice of `result` about the finding `f`: of its rule, at the finding or at
+/// a related location in the fixed file (a parameter file's value the template's
+/// finding is traced to).
+pub fn manual_for<'a>(f: &Finding, result: &'a FileFix) -> Option<&'a ManualFix> {
+    let fixed = crate::source::paths::clean(&result.path);
+    result.manual.iter().find(|m| {
+        m.rule == f.rule
+            && (m.line == f.location.start.line
+                || f.related.iter().any(|r| {
+                    r.location.start.line == m.line
+                        && r.location.start.column == m.column
+                        && crate::source::paths::clean(&r.location.file) == fixed
+                }))
+    })
+}
+
 pub fn why_not_fixed(
     f: &Finding,
     result: &FileFix,
     engine: &Engine,
     options: &FixOptions,
 ) -> String {
-    if let Some(m) = result
-        .manual
-        .iter()
-        .find(|m| m.rule == f.rule && m.line == f.location.start.line)
-    {
+    if let Some(m) = manual_for(f, result) {
         return m.advice.clone();
     }
     let spec = match repair_of(engine, f) {

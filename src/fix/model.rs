@@ -134,6 +134,18 @@ fn is_registry_child(resource_type: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
 }
 
+/// Whether `got` (a value of the evaluated model) is the value `want` a fix
+/// writes: strings compare case-insensitively, as Azure reads enum values.
+pub(super) fn holds(got: Option<&serde_json::Value>, want: &serde_json::Value) -> bool {
+    match (got, want) {
+        (Some(serde_json::Value::String(x)), serde_json::Value::String(y)) => {
+            x.eq_ignore_ascii_case(y)
+        }
+        (Some(x), y) => x == y,
+        (None, _) => false,
+    }
+}
+
 /// The value at a dotted path of a JSON value (`None`: absent).
 pub(super) fn value_at<'v>(
     value: &'v serde_json::Value,

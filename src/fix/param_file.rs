@@ -16,14 +16,13 @@ use std::sync::Arc;
 
 use super::driver::{new_problem, syntax_ok};
 use super::edit::{self, coerce, excerpt, Edit};
-use super::model::{differences, Model};
+use super::model::{differences, holds, value_at, Model};
 use super::param_value::{deciding, literal, render, value_of_parameter};
-use super::spec::{Applicability, FixSpec};
+use super::spec::{Applicability, FixSpec, SetProperty};
 use super::{fixable, Finding, FixOptions, Fixed, ManualFix};
 use crate::check::check_source;
-use crate::load::discover::{
-    classify, template_of_parameter_file, JsonFileKind, ParameterFileTemplate,
-};
+use crate::check::params::template_bound_to;
+use crate::load::discover::{classify, template_stem_of, JsonFileKind, ParameterFileTemplate};
 use crate::rules::engine::Engine;
 use crate::rules::finding::{Level, Related};
 use crate::rules::native::registry::UNREADABLE;
@@ -31,12 +30,19 @@ use crate::source::file::Language;
 use crate::source::sources::{Overlay, Sources};
 
 /// Whether `text` (in `language`) is a parameter file: a `.bicepparam`, or JSON with
-/// the deployment parameters `$schema`.
-pub(crate) fn is_parameter_file(language: Language, text: &str) -> bool {
+/// the deployment parameters `$schema` or named as a parameter file.
+pub(crate) fn is_parameter_file(language: Language, path: &Path, text: &str) -> bool {
     match language {
         Language::BicepParam => true,
-        Language::Json => crate::source::json::parse(text)
-            .is_ok_and(|root| classify(&root) == JsonFileKind::Parameters),
+        // Named as one (`x.parameters.json`), `check` binds it to its template
+        // whatever its `$schema` says, unless it is a template itself.
+        Language::Json => {
+            crate::source::json::parse(text).is_ok_and(|root| match classify(&root) {
+                JsonFileKind::Parameters => true,
+                JsonFileKind::Template => false,
+                _ => template_stem_of(path).is_some(),
+            })
+        }
         Language::Bicep => false,
     }
 }
@@ -50,7 +56,8 @@ fn model(sources: &dyn Sources, path: &Path, options: &FixOptions) -> Option<Mod
     if Language::of(path) == Some(Language::BicepParam) {
         return Model::of_sources(sources, path, &options.check, true);
     }
-    let ParameterFileTemplate::Template(template) = template_of_parameter_file(sources, path)
+    let ParameterFileTemplate::Template(template) =
+        template_bound_to(path, sources, &options.check)
     else {
         return None;
     };
@@ -68,19 +75,26 @@ fn findings(
     engine: &Engine,
     options: &FixOptions,
 ) -> Result<Option<Checked>, String> {
-    // A JSON parameter file whose name does not tell its template is checked only
-    // with `--parameters`: nothing to fix with it alone.
-    if Language::of(path) != Some(Language::BicepParam)
-        && matches!(
-            template_of_parameter_file(sources, path),
-            ParameterFileTemplate::NotOne
-        )
-    {
-        return Ok(None);
-    }
     let mut overlay = Overlay::new(sources);
     overlay.set(path, Arc::new(text.to_string()));
-    let outcome = check_source(path, &overlay, true, engine, &options.check);
+    // A JSON parameter file is checked with the template `check` binds it to (by
+    // its name, whatever its `$schema`, or the configuration); with none, `check`
+    // of the file alone says why nothing is checked with it.
+    let json = Language::of(path) != Some(Language::BicepParam);
+    let configured = match template_bound_to(path, sources, &options.check) {
+        ParameterFileTemplate::Template(t) if json => Some(t),
+        // Nothing to fix it with (named, the command line says so).
+        ParameterFileTemplate::NotOne if json => return Ok(None),
+        _ => None,
+    };
+    let outcome = match configured {
+        Some(template) => {
+            let mut check = options.check.clone();
+            check.expand.parameters = Some(path.to_path_buf());
+            check_source(&template, &overlay, true, engine, &check)
+        }
+        None => check_source(path, &overlay, true, engine, &options.check),
+    };
     // Why nothing was checked with it (no template, a syntax error), as `check`
     // says it on the file.
     let own = sources.canonical(path);
@@ -128,6 +142,30 @@ fn other_change(before: &Model, after: &Model, fixed: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the evaluated model holds the value `set` wants at its path of the
+/// finding's resource (every iteration of it): `None` if so, else what it holds.
+fn not_held(after: &Model, f: &Finding, set: &SetProperty) -> Option<String> {
+    let resources = after.at(f.location.byte_start, f.resource_type.as_deref());
+    if resources.is_empty() {
+        return Some(format!(
+            "{} of a resource the fix could not find again",
+            set.path
+        ));
+    }
+    resources.iter().find_map(|r| {
+        let got = value_at(&r.body, &set.segments());
+        (!holds(got, &set.value)).then(|| {
+            format!(
+                "{} of {} {} instead of {}",
+                set.path,
+                r.shown(),
+                got.map_or_else(|| "unset".to_string(), |g| format!("at {g}")),
+                set.value
+            )
+        })
+    })
 }
 
 pub(crate) fn run(
@@ -225,7 +263,7 @@ pub(crate) fn run(
             }
             let (s, e) = (r.location.byte_start as usize, r.location.byte_end as usize);
             let written = current.get(s..e).unwrap_or("");
-            let Some(now) = literal(language, written) else {
+            let Some(now) = literal(language, &current, s, e) else {
                 let what = if language == Language::Json && written.trim_start().starts_with('{') {
                     "a Key Vault reference"
                 } else {
@@ -289,6 +327,16 @@ pub(crate) fn run(
                     r,
                     format!(
                         "writing {} here also changes {other}: the template reads this parameter elsewhere too; change it by hand",
+                        render(language, &value)
+                    ),
+                ));
+                continue;
+            }
+            if let Some(why) = not_held(m1, f, set) {
+                manual.push(advice(
+                    r,
+                    format!(
+                        "writing {} here leaves {why}: set it by hand",
                         render(language, &value)
                     ),
                 ));

@@ -5,13 +5,19 @@
 //! fix may replace, and its text in the file's language. Shared by the template's
 //! fixer, whose advice points at the value, and by `param_file`, which fixes it.
 
+use super::bicep;
 use super::edit::{coerce, excerpt};
 use super::parsed::Parsed;
 use super::spec::{FixSpec, SetProperty};
 use super::Finding;
+use crate::check::params::template_bound_to;
+use crate::check::CheckOptions;
+use crate::load::discover::ParameterFileTemplate;
 use crate::rules::finding::Related;
+use crate::source::bicep as bicep_parse;
 use crate::source::escape::bicep_string;
 use crate::source::file::Language;
+use crate::source::paths;
 use crate::source::sources::Sources;
 
 /// The text of `value` in the parameter file's language.
@@ -22,24 +28,35 @@ pub(super) fn render(language: Language, value: &serde_json::Value) -> String {
     }
 }
 
-/// The value of `text` when it is a literal a fix may replace (not an expression,
-/// an object, an array or a Key Vault reference); in a `.bicepparam`, the string's
-/// content is not unescaped (only its type matters to [`coerce`]).
-pub(super) fn literal(language: Language, text: &str) -> Option<serde_json::Value> {
+/// The value written at `start..end` of the parameter file `text` when it is a
+/// literal a fix may replace (not an expression, an object, an array or a Key
+/// Vault reference). In a `.bicepparam` the value is parsed as the Bicep
+/// expression it is (`'a' == 'a'` is a comparison, not a string).
+pub(super) fn literal(
+    language: Language,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<serde_json::Value> {
     use serde_json::Value as J;
-    let t = text.trim();
     if language == Language::BicepParam {
-        return match t {
-            "true" => Some(J::Bool(true)),
-            "false" => Some(J::Bool(false)),
-            "null" => Some(J::Null),
-            _ if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') => {
-                (!t.contains("${")).then(|| J::String(t[1..t.len() - 1].to_string()))
-            }
-            _ => t.parse::<i64>().ok().map(J::from),
-        };
+        let parsed = bicep_parse::parse_as(text, bicep_parse::FileKind::BicepParam);
+        return parsed
+            .program
+            .statements
+            .iter()
+            .find_map(|s| match &s.kind {
+                bicep_parse::StatementKind::Param {
+                    default: Some(value),
+                    ..
+                } if value.span.start as usize == start && value.span.end as usize == end => {
+                    Some(value)
+                }
+                _ => None,
+            })
+            .and_then(bicep::literal);
     }
-    match serde_json::from_str::<J>(t).ok()? {
+    match serde_json::from_str::<J>(text.get(start..end)?.trim()).ok()? {
         // ARM passes a parameter file's strings as they are; one that reads as an
         // expression is left to the author.
         J::String(s) if s.starts_with('[') && !s.starts_with("[[") => None,
@@ -57,17 +74,29 @@ pub(super) fn value_of_parameter(r: &Related) -> Option<&str> {
         .filter(|n| !n.is_empty())
 }
 
-/// The parameters the findings' values are traced to in a parameter file.
-pub(super) fn parameters_set(found: &[Finding]) -> Vec<String> {
-    let mut names: Vec<String> = found
-        .iter()
-        .flat_map(|f| &f.related)
-        .filter_map(value_of_parameter)
-        .map(str::to_string)
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
+/// The parameter a related location traces to its default ("parameter `x`,
+/// default").
+fn default_of_parameter(r: &Related) -> Option<&str> {
+    r.message
+        .contains("`, default")
+        .then(|| r.message.split('`').nth(1))
+        .flatten()
+        .filter(|n| !n.is_empty())
+}
+
+/// Whether a parameter file decides the parameter `name` for the finding `f`: its
+/// related locations trace the value to a parameter file's value, or `bound` (the
+/// parameters of the file `check` binds to the template) has it and they do not
+/// trace it to the default.
+pub(super) fn sets_for(f: &Finding, bound: &[String], name: &str) -> bool {
+    let traced = |of: fn(&Related) -> Option<&str>| {
+        f.related
+            .iter()
+            .filter_map(of)
+            .any(|n| n.eq_ignore_ascii_case(name))
+    };
+    traced(value_of_parameter)
+        || (bound.iter().any(|n| n.eq_ignore_ascii_case(name)) && !traced(default_of_parameter))
 }
 
 /// The parameter that decides `set` of the finding's resource in its template, and
@@ -92,6 +121,7 @@ pub(super) fn deciding(
 /// of that file writes there, or what to make it by hand.
 pub(super) fn advice_elsewhere(
     sources: &dyn Sources,
+    options: &CheckOptions,
     parsed: &Parsed,
     text: &str,
     f: &Finding,
@@ -103,7 +133,13 @@ pub(super) fn advice_elsewhere(
         .iter()
         .find(|r| r.location.file != f.location.file && value_of_parameter(r).is_some())?;
     let name = value_of_parameter(r)?;
-    let file = r.location.file.display();
+    // As the user named the template: relative to the working directory unless
+    // the template was named by an absolute path.
+    let file = if f.location.file.is_absolute() {
+        r.location.file.to_string_lossy().replace('\\', "/")
+    } else {
+        paths::relative_path(&r.location.file)
+    };
     let at = format!(
         "{file}:{}:{}",
         r.location.start.line, r.location.start.column
@@ -120,24 +156,34 @@ pub(super) fn advice_elsewhere(
         ));
     };
     let language = Language::of(&r.location.file).unwrap_or(Language::Json);
-    let written = sources
+    let (s, e) = (r.location.byte_start as usize, r.location.byte_end as usize);
+    let file_text = sources
         .read(&r.location.file)
-        .ok()
-        .and_then(|s| {
-            s.text
-                .get(r.location.byte_start as usize..r.location.byte_end as usize)
-                .map(str::to_string)
-        })
+        .map(|s| s.text.to_string())
         .unwrap_or_default();
+    let written = file_text.get(s..e).unwrap_or_default();
+    // `acrlint fix FILE` fixes it only when that run finds the template.
+    let mut alone = options.clone();
+    alone.expand.parameters = None;
+    let found = match template_bound_to(&r.location.file, sources, &alone) {
+        ParameterFileTemplate::Template(t) => {
+            sources.canonical(&t) == sources.canonical(&f.location.file)
+        }
+        _ => false,
+    };
     Some(
-        match literal(language, &written).and_then(|c| coerce(&c, &want)) {
+        match literal(language, &file_text, s, e).and_then(|c| coerce(&c, &want)) {
+            Some(v) if !found => format!(
+                "the value comes from the parameter file, at {at}: make it {}",
+                render(language, &v)
+            ),
             Some(v) => format!(
                 "the value comes from the parameter file, at {at}: fix it there (acrlint fix {file} writes {})",
                 render(language, &v)
             ),
             None => format!(
                 "the value comes from the parameter file, at {at}, where it is {}: make it {want}",
-                excerpt(&written)
+                excerpt(written)
             ),
         },
     )
