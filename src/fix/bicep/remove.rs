@@ -10,7 +10,7 @@ use crate::source::bicep::{Expr, ExprKind};
 pub(super) fn exists(object: &Expr, segments: &[&str]) -> bool {
     let mut node = object;
     for seg in segments {
-        match node.property(seg) {
+        match node.property_ignore_case(seg) {
             Some(p) => node = &p.value,
             None => return false,
         }
@@ -25,7 +25,7 @@ pub(super) fn remove_property(text: &str, object: &Expr, path: &str) -> Planned 
     let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
     let mut node = object;
     for (i, seg) in segments.iter().enumerate() {
-        let Some(p) = node.property(seg) else {
+        let Some(p) = node.property_ignore_case(seg) else {
             return Planned::Nothing;
         };
         if i + 1 < segments.len() {
