@@ -533,3 +533,29 @@ const PUBLIC_ACCESS_FILES: &[&str] = &[
     "Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json",
     "BernieWhite__PSRule.Rules.Azure/tests/PSRule.Rules.Azure.Tests/Bicep/ScopeTestCases/Tests.Bicep.2.child1.bicep",
 ];
+
+/// Bicep keys match a definition's field ignoring case, as ARM's property names:
+/// `Temp` is the `temp` tag removed, `AdminUserEnabled` the property replaced (not
+/// written a second time).
+#[test]
+fn bicep_keys_match_fields_ignoring_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write_policy(dir.path(), "policy.json", TAGS_POLICY);
+    let engine = engine_with(&policy);
+    let before = BICEP_REGISTRY
+        .replace("temp: 'yes'", "Temp: 'yes'")
+        .replace("adminUserEnabled: true", "AdminUserEnabled: true");
+    let file = dir.path().join("main.bicep");
+    std::fs::write(&file, &before).unwrap();
+    assert_eq!(findings_of(&file, &engine, TAGS_ID), 1);
+    let r = fix_twice(&file, &engine, &only(TAGS_ID, false));
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before
+            .replace("    Temp: 'yes' // goes with its property\n", "")
+            .replace("env: 'prod'\n", "env: 'prod'\n    owner: 'platform'\n")
+            .replace("AdminUserEnabled: true", "AdminUserEnabled: false")
+    );
+    assert_eq!(findings_of(&file, &engine, TAGS_ID), 0);
+}
