@@ -467,9 +467,7 @@ fn fixing_the_whole_acr_corpus_with_the_acr_policies_is_safe_and_idempotent() {
             .map(|(_, n)| n)
             .sum::<usize>()
     };
-    let cut_off = refused(&|r| {
-        r == "turning public network access off would cut the registry off"
-    });
+    let cut_off = refused(&|r| r == "turning public network access off would cut the registry off");
     assert!(cut_off >= 10, "{counts:?}");
     let older_api = refused(&|r| {
         r.starts_with("microsoft.containerregistry/registries@")

@@ -12,11 +12,11 @@ use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, Program, PropertyKey, ResourceDecl,
-    Statement, StatementKind, UnaryOp,
+    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, Program, PropertyKey, ResourceDecl, Statement,
+    StatementKind, UnaryOp,
 };
-use std::collections::HashSet;
 use crate::source::escape::{bicep_key, bicep_string};
+use std::collections::HashSet;
 
 /// Resource declarations (nested ones too), innermost last among those containing a
 /// span.

@@ -4,8 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::source::bicep::{
-    Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, Statement, StatementKind,
-    StringLit,
+    Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, Statement, StatementKind, StringLit,
 };
 
 /// Where a template is deployed (`targetScope`).

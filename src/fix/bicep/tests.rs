@@ -396,10 +396,7 @@ fn allowed_values_are_checked_against_the_parameters_new_value_not_the_propertys
     );
     let (r, _, _dir) = fix_with(&text, &["ACR001"], true);
     assert_eq!(r.applied, 1, "{:?}", r.manual);
-    assert_eq!(
-        r.fixed,
-        text.replace("string = 'on'", "string = 'off'")
-    );
+    assert_eq!(r.fixed, text.replace("string = 'on'", "string = 'off'"));
     assert!(r.remaining.is_empty(), "{:?}", r.remaining);
 }
 
@@ -415,7 +412,10 @@ fn object_keys_and_property_reads_are_not_uses_of_a_parameter() {
     assert_eq!(r.applied, 1, "{:?}", r.manual);
     assert_eq!(
         r.fixed,
-        text.replace("param enableAdmin bool = true", "param enableAdmin bool = false")
+        text.replace(
+            "param enableAdmin bool = true",
+            "param enableAdmin bool = false"
+        )
     );
     // A value under a key of the same name, and the `else` of a ternary broken
     // after `?` (a name at the start of a line before `:`): uses both.
