@@ -535,3 +535,121 @@ const PUBLIC_ACCESS_FILES: &[&str] = &[
     "Azure__azure-quickstart-templates/demos/aks-nat-agic/azuredeploy.json",
     "BernieWhite__PSRule.Rules.Azure/tests/PSRule.Rules.Azure.Tests/Bicep/ScopeTestCases/Tests.Bicep.2.child1.bicep",
 ];
+
+/// Bicep keys match a definition's field ignoring case, as ARM's property names:
+/// `Temp` is the `temp` tag removed, `AdminUserEnabled` the property replaced (not
+/// written a second time).
+#[test]
+fn bicep_keys_match_fields_ignoring_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write_policy(dir.path(), "policy.json", TAGS_POLICY);
+    let engine = engine_with(&policy);
+    let before = BICEP_REGISTRY
+        .replace("temp: 'yes'", "Temp: 'yes'")
+        .replace("adminUserEnabled: true", "AdminUserEnabled: true");
+    let file = dir.path().join("main.bicep");
+    std::fs::write(&file, &before).unwrap();
+    assert_eq!(findings_of(&file, &engine, TAGS_ID), 1);
+    let r = fix_twice(&file, &engine, &only(TAGS_ID, false));
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before
+            .replace("    Temp: 'yes' // goes with its property\n", "")
+            .replace("env: 'prod'\n", "env: 'prod'\n    owner: 'platform'\n")
+            .replace("AdminUserEnabled: true", "AdminUserEnabled: false")
+    );
+    assert_eq!(findings_of(&file, &engine, TAGS_ID), 0);
+}
+
+/// A `Modify` definition adding the `owner` tag and `dataEndpointEnabled: false`.
+const ADD_POLICY: &str = r#"{
+  "name": "test-modify-add",
+  "properties": {
+    "mode": "Indexed",
+    "policyRule": {
+      "if": {
+        "allOf": [
+          { "field": "type", "equals": "Microsoft.ContainerRegistry/registries" },
+          { "field": "tags['owner']", "exists": false }
+        ]
+      },
+      "then": {
+        "effect": "Modify",
+        "details": {
+          "roleDefinitionIds": [],
+          "operations": [
+            { "operation": "add", "field": "tags['owner']", "value": "platform" },
+            { "operation": "add", "field": "Microsoft.ContainerRegistry/registries/dataEndpointEnabled", "value": false }
+          ]
+        }
+      }
+    }
+  }
+}"#;
+
+/// `add` leaves a value the template sets through a spread or a variable, as Azure
+/// Policy's `add` does: only the absent tag is written, with no advice about the
+/// property.
+#[test]
+fn add_leaves_a_value_from_a_spread_or_a_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = write_policy(dir.path(), "policy.json", ADD_POLICY);
+    let engine = engine_with(&policy);
+    let id = "test-modify-add";
+    let spread = BICEP_REGISTRY
+        .replace(
+            "resource acr",
+            "var base = {\n  dataEndpointEnabled: true\n}\n\nresource acr",
+        )
+        .replace("    temp: 'yes' // goes with its property\n", "")
+        .replace(
+            "adminUserEnabled: true",
+            "...base\n    anonymousPullEnabled: false",
+        );
+    let variable = spread.replace(
+        "properties: {\n    ...base\n    anonymousPullEnabled: false\n  }",
+        "properties: base",
+    );
+    let json = JSON_REGISTRY
+        .replace(
+            "\"resources\": [",
+            "\"variables\": { \"props\": { \"dataEndpointEnabled\": true } },\n  \"resources\": [",
+        )
+        .replace("        \"temp\": \"yes\", // goes with its member\n", "")
+        .replace(
+            "\"properties\": { \"adminUserEnabled\": true }",
+            "\"properties\": \"[variables('props')]\"",
+        );
+    let cases = [
+        (
+            "spread.bicep",
+            spread.clone(),
+            spread.replace("env: 'prod'\n", "env: 'prod'\n    owner: 'platform'\n"),
+        ),
+        (
+            "variable.bicep",
+            variable.clone(),
+            variable.replace("env: 'prod'\n", "env: 'prod'\n    owner: 'platform'\n"),
+        ),
+        (
+            "main.json",
+            json.clone(),
+            json.replace(
+                "\"env\": \"prod\"\n",
+                "\"env\": \"prod\",\n        \"owner\": \"platform\"\n",
+            ),
+        ),
+    ];
+    for (name, before, expected) in cases {
+        assert_ne!(before, expected, "{name}");
+        let file = dir.path().join(name);
+        std::fs::write(&file, &before).unwrap();
+        assert_eq!(findings_of(&file, &engine, id), 1, "{name}");
+        let r = fix_twice(&file, &engine, &only(id, false));
+        assert_eq!(r.applied, 1, "{name}: {:?}", r.manual);
+        assert!(r.manual.is_empty(), "{name}: {:?}", r.manual);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), expected, "{name}");
+        assert_eq!(findings_of(&file, &engine, id), 0, "{name}");
+    }
+}

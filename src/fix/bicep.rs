@@ -12,10 +12,11 @@ use super::spec::{FixSpec, SetProperty};
 use super::Finding;
 use crate::source::bicep::lexer::{lex, TokenKind};
 use crate::source::bicep::{
-    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, Program, ResourceDecl, Statement,
+    ArrayItem, BinaryOp, Expr, ExprKind, ObjectItem, Program, PropertyKey, ResourceDecl, Statement,
     StatementKind, UnaryOp,
 };
 use crate::source::escape::{bicep_key, bicep_string};
+use std::collections::HashSet;
 
 /// Resource declarations (nested ones too), innermost last among those containing a
 /// span.
@@ -119,6 +120,60 @@ pub(super) fn literal(e: &Expr) -> Option<serde_json::Value> {
     is_literal(e).then(|| literal_value(e)).flatten()
 }
 
+/// Where the object keys written as bare names start, in every declaration
+/// (decorators and nested resources included).
+fn key_starts(program: &Program) -> HashSet<u32> {
+    fn statement(s: &Statement, out: &mut HashSet<u32>) {
+        let mut exprs: Vec<&Expr> = s.decorators.iter().map(|d| &d.expr).collect();
+        match &s.kind {
+            StatementKind::TargetScope { value }
+            | StatementKind::Metadata { value, .. }
+            | StatementKind::Var { value, .. }
+            | StatementKind::Output { value, .. }
+            | StatementKind::Assert { value, .. } => exprs.push(value),
+            StatementKind::Param { default, .. } => exprs.extend(default),
+            StatementKind::Resource(decl) => exprs.push(&decl.body),
+            StatementKind::Module { body, .. }
+            | StatementKind::Test { body, .. }
+            | StatementKind::Func { body, .. } => exprs.push(body),
+            StatementKind::Extension { config, .. } | StatementKind::Using { config, .. } => {
+                exprs.extend(config)
+            }
+            StatementKind::Type { .. }
+            | StatementKind::Import { .. }
+            | StatementKind::Extends { .. }
+            | StatementKind::Pragma(_) => {}
+        }
+        let mut nested = Vec::new();
+        for e in exprs {
+            e.walk(&mut |x| {
+                let ExprKind::Object(items) = &x.kind else {
+                    return;
+                };
+                for item in items {
+                    match item {
+                        ObjectItem::Property(p) => {
+                            if let PropertyKey::Ident(id) = &p.key {
+                                out.insert(id.span.start);
+                            }
+                        }
+                        ObjectItem::Resource(s) => nested.push(&**s),
+                        ObjectItem::Spread { .. } => {}
+                    }
+                }
+            });
+        }
+        for s in nested {
+            statement(s, out);
+        }
+    }
+    let mut out = HashSet::new();
+    for s in &program.statements {
+        statement(s, &mut out);
+    }
+    out
+}
+
 struct BicepFile<'a> {
     text: &'a str,
     program: &'a Program,
@@ -135,10 +190,11 @@ impl<'a> BicepFile<'a> {
     }
 
     /// Uses of an identifier (its declaration included) outside the byte range. An
-    /// object key of the same name (`status: status`) and a property read (`x.status`)
-    /// are not uses.
+    /// object key of the same name (`status: status`, the keys taken from the parsed
+    /// file) and a property read (`x.status`) are not uses.
     fn identifier_uses_outside(&self, name: &str, range: (usize, usize)) -> usize {
         let tokens = lex(self.text, 0).tokens;
+        let keys = key_starts(self.program);
         let kind = |i: Option<usize>| i.and_then(|i| tokens.get(i)).map(|t| &t.kind);
         tokens
             .iter()
@@ -147,15 +203,10 @@ impl<'a> BicepFile<'a> {
             .filter(|(_, t)| {
                 !(range.0 <= t.span.start as usize && (t.span.end as usize) <= range.1)
             })
-            .filter(|(i, _)| {
+            .filter(|(i, t)| {
                 let before = kind(i.checked_sub(1));
                 let member = matches!(before, Some(TokenKind::Dot | TokenKind::DoubleColon));
-                let key = kind(Some(i + 1)) == Some(&TokenKind::Colon)
-                    && matches!(
-                        before,
-                        None | Some(TokenKind::NewLine | TokenKind::LBrace | TokenKind::Comma)
-                    );
-                !member && !key
+                !member && !keys.contains(&t.span.start)
             })
             .count()
     }
@@ -490,7 +541,7 @@ fn set_property(file: &BicepFile, resource: &Expr, set: &SetProperty) -> Planned
     let mut node = resource;
     for (i, seg) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
-        match node.property(seg) {
+        match node.property_ignore_case(seg) {
             Some(p) if last => return set_value(file, &p.value, set),
             Some(p) if matches!(p.value.kind, ExprKind::Object(_)) => node = &p.value,
             Some(p) => {
@@ -670,28 +721,30 @@ fn set_value(file: &BicepFile, value: &Expr, set: &SetProperty) -> Planned {
     if file.identifier_uses(name) != 2 {
         return advice("is a parameter also used elsewhere");
     }
-    // `@allowed` values must include the new one (a literal list, as ARM's
-    // `allowedValues`).
-    if let Some(allowed) = param.decorator("allowed") {
-        let admits = match &allowed.expr.kind {
-            ExprKind::Call { args, .. } => match args.first().map(|a| &a.kind) {
-                Some(ExprKind::Array(items)) => items
-                    .iter()
-                    .any(|i| matches!(i, ArrayItem::Value(v) if same_value(v, &set.value))),
-                _ => false,
-            },
-            _ => false,
-        };
-        if !admits {
-            return advice("is a parameter whose @allowed values do not include it");
-        }
-    }
     let Some(d) = default.filter(|d| is_literal(d)) else {
         return advice("is a parameter without a literal default");
     };
     let Some(want) = literal_value(d).and_then(|v| edit::coerce(&v, &want)) else {
         return advice("is a parameter whose default is of another type");
     };
+    // `@allowed` values must include the parameter's new value (a literal list, as
+    // ARM's `allowedValues`).
+    if let Some(allowed) = param.decorator("allowed") {
+        let admits = match &allowed.expr.kind {
+            ExprKind::Call { args, .. } => match args.first().map(|a| &a.kind) {
+                Some(ExprKind::Array(items)) => items
+                    .iter()
+                    .any(|i| matches!(i, ArrayItem::Value(v) if same_value(v, &want))),
+                _ => false,
+            },
+            _ => false,
+        };
+        if !admits {
+            return advice(&format!(
+                "is a parameter whose @allowed values do not include {want}"
+            ));
+        }
+    }
     if same_value(d, &want) {
         return Planned::Nothing;
     }
@@ -730,7 +783,7 @@ pub(crate) fn deciding_parameter(
         .ok_or("the resource could not be located in the template")?;
     let mut node = object;
     for seg in set.segments() {
-        node = match node.property(seg) {
+        node = match node.property_ignore_case(seg) {
             Some(p) => &p.value,
             None => return Err(format!("the template does not set {}", set.path)),
         };

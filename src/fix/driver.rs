@@ -131,6 +131,21 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
     None
 }
 
+/// `spec` without the `add`s whose property has a value in every evaluated copy of
+/// the finding's resource, written or not (a spread, a variable): Azure Policy's
+/// `add` leaves such a value alone, and so does the fix.
+fn without_present_adds(model: &Model, f: &Finding, mut spec: FixSpec) -> FixSpec {
+    let resources = model.at(f.location.byte_start, f.resource_type.as_deref());
+    if !resources.is_empty() {
+        spec.add.retain(|a| {
+            resources
+                .iter()
+                .any(|r| value_at(&r.body, &a.segments()).is_none())
+        });
+    }
+    spec
+}
+
 /// Plan the fixes of `found` on `text`, leaving out the refused ones (`refused`
 /// holds their keys, with the reason).
 #[allow(clippy::too_many_arguments)]
@@ -162,6 +177,7 @@ fn plan(
         if refused.iter().any(|(k, _)| *k == key(f)) {
             continue;
         }
+        let spec = without_present_adds(model, f, spec);
         if let Some(why) = refusal(model, f, &spec) {
             manual.push(manual_fix(f, why));
             continue;
@@ -434,11 +450,20 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
         }
         for c in &mine {
             // A value `add` finds in place stays as it is.
-            let added = c
+            let (added, kept): (Vec<_>, Vec<_>) = c
                 .spec
                 .add
                 .iter()
-                .filter(|s| value_at(&b.body, &s.segments()).is_none());
+                .partition(|s| value_at(&b.body, &s.segments()).is_none());
+            if let Some(s) = kept
+                .iter()
+                .find(|s| value_at(&a.body, &s.segments()) != value_at(&b.body, &s.segments()))
+            {
+                return internal(
+                    &[c],
+                    format!("{} of {} changed, which add leaves", s.path, a.shown()),
+                );
+            }
             if let Some(path) = c
                 .spec
                 .remove

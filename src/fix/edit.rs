@@ -94,6 +94,12 @@ pub fn starts_line(text: &str, offset: usize) -> bool {
         .all(|c| c == ' ' || c == '\t')
 }
 
+/// Only spaces and tabs from `at` to the end of its line, or a line comment.
+pub fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
+    let rest = text[at..].trim_start_matches([' ', '\t']);
+    rest.is_empty() || rest.starts_with(['\r', '\n']) || rest.starts_with("//")
+}
+
 /// The file's line break (`\r\n` when the file uses it).
 pub fn newline_of(text: &str) -> &'static str {
     if text.contains("\r\n") {

@@ -4,8 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::source::bicep::{
-    ArrayItem, Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, PropertyKey, Statement,
-    StatementKind, StringLit, StringSegment,
+    Expr, ExprKind, ForExpr, ImportItems, ObjectItem, Program, Statement, StatementKind, StringLit,
 };
 
 /// Where a template is deployed (`targetScope`).
@@ -404,88 +403,9 @@ impl<'a> Symbols<'a> {
     }
 }
 
-/// Call `f` on `e` and every sub-expression (object values, array items, string
-/// holes, arguments, loop parts, nested resource bodies excluded).
+/// Call `f` on `e` and every sub-expression ([`Expr::walk`]).
 pub(super) fn walk<'e>(e: &'e Expr, f: &mut dyn FnMut(&'e Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::String(s) => {
-            for seg in &s.segments {
-                if let StringSegment::Expr(x) = seg {
-                    walk(x, f);
-                }
-            }
-        }
-        ExprKind::Array(items) => {
-            for i in items {
-                match i {
-                    ArrayItem::Value(v) | ArrayItem::Spread { expr: v, .. } => walk(v, f),
-                }
-            }
-        }
-        ExprKind::Object(items) => {
-            for i in items {
-                match i {
-                    ObjectItem::Property(p) => {
-                        if let PropertyKey::String(s) = &p.key {
-                            for seg in &s.segments {
-                                if let StringSegment::Expr(x) = seg {
-                                    walk(x, f);
-                                }
-                            }
-                        }
-                        walk(&p.value, f)
-                    }
-                    ObjectItem::Spread { expr, .. } => walk(expr, f),
-                    ObjectItem::Resource(_) => {}
-                }
-            }
-        }
-        ExprKind::Call { target, args, .. } => {
-            if let Some(t) = target {
-                walk(t, f);
-            }
-            for a in args {
-                walk(a, f);
-            }
-        }
-        ExprKind::Property { target, .. } | ExprKind::ResourceAccess { target, .. } => {
-            walk(target, f)
-        }
-        ExprKind::Index { target, index, .. } => {
-            walk(target, f);
-            walk(index, f);
-        }
-        ExprKind::NonNull(x) | ExprKind::Paren(x) => walk(x, f),
-        ExprKind::Unary { operand, .. } => walk(operand, f),
-        ExprKind::Binary { left, right, .. } => {
-            walk(left, f);
-            walk(right, f);
-        }
-        ExprKind::Ternary {
-            condition,
-            then,
-            otherwise,
-        } => {
-            walk(condition, f);
-            walk(then, f);
-            walk(otherwise, f);
-        }
-        ExprKind::Lambda { body, .. } => walk(body, f),
-        ExprKind::For(fe) => {
-            walk(&fe.iterable, f);
-            walk(&fe.body, f);
-        }
-        ExprKind::If { condition, body } => {
-            walk(condition, f);
-            walk(body, f);
-        }
-        ExprKind::Int(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Var(_)
-        | ExprKind::Error => {}
-    }
+    e.walk(f)
 }
 
 /// Whether an expression reads runtime state directly: a resource's properties or

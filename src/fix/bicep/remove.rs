@@ -2,7 +2,7 @@
 //! goes (from the line break before it), with a comment on it; the rest of the text
 //! is unchanged.
 
-use super::super::edit::{excerpt, starts_line, Edit, Planned};
+use super::super::edit::{excerpt, rest_of_line_is_blank, starts_line, Edit, Planned};
 use crate::source::bicep::{Expr, ExprKind};
 
 /// Whether the property at `segments` is written under `object` (through object
@@ -10,7 +10,7 @@ use crate::source::bicep::{Expr, ExprKind};
 pub(super) fn exists(object: &Expr, segments: &[&str]) -> bool {
     let mut node = object;
     for seg in segments {
-        match node.property(seg) {
+        match node.property_ignore_case(seg) {
             Some(p) => node = &p.value,
             None => return false,
         }
@@ -25,7 +25,7 @@ pub(super) fn remove_property(text: &str, object: &Expr, path: &str) -> Planned 
     let segments: Vec<&str> = path.split('.').filter(|s| !s.is_empty()).collect();
     let mut node = object;
     for (i, seg) in segments.iter().enumerate() {
-        let Some(p) = node.property(seg) else {
+        let Some(p) = node.property_ignore_case(seg) else {
             return Planned::Nothing;
         };
         if i + 1 < segments.len() {
@@ -40,9 +40,7 @@ pub(super) fn remove_property(text: &str, object: &Expr, path: &str) -> Planned 
             continue;
         }
         let (start, end) = (p.span.start as usize, p.span.end as usize);
-        let rest = text[end..].trim_start_matches([' ', '\t']);
-        let alone = starts_line(text, start)
-            && (rest.is_empty() || rest.starts_with(['\r', '\n']) || rest.starts_with("//"));
+        let alone = starts_line(text, start) && rest_of_line_is_blank(text, end);
         if !alone {
             return Planned::Manual(format!(
                 "delete `{}` (it shares its line with other code)",

@@ -356,3 +356,88 @@ fn what_cannot_be_inverted_is_named_in_the_advice() {
         );
     }
 }
+
+/// The registry with `adminUserEnabled: {admin}`, after `declarations` and before
+/// `after`.
+fn with_admin(declarations: &str, admin: &str, after: &str) -> String {
+    format!(
+        "{declarations}\n\n{}{after}",
+        REGISTRY.replace(
+            "adminUserEnabled: true",
+            &format!("adminUserEnabled: {admin}")
+        )
+    )
+}
+
+#[test]
+fn allowed_values_are_checked_against_the_parameters_new_value_not_the_propertys() {
+    // `!keepAdminOff` is false only when the parameter is true, which @allowed forbids.
+    let text = with_admin(
+        "@allowed([false])\nparam keepAdminOff bool = false",
+        "!keepAdminOff",
+        "",
+    );
+    let (r, _, _dir) = fix_with(&text, &["ACR001"], true);
+    assert_eq!(r.fixed, text);
+    assert_eq!(r.applied, 0);
+    assert!(
+        r.manual
+            .iter()
+            .any(|m| m.advice.contains("@allowed values do not include true")),
+        "{:?}",
+        r.manual
+    );
+    // The comparison is true, so the property false, when the parameter is 'off':
+    // allowed.
+    let text = with_admin(
+        "@allowed(['off', 'on'])\nparam adminMode string = 'on'",
+        "!(adminMode == 'off')",
+        "",
+    );
+    let (r, _, _dir) = fix_with(&text, &["ACR001"], true);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(r.fixed, text.replace("string = 'on'", "string = 'off'"));
+    assert!(r.remaining.is_empty(), "{:?}", r.remaining);
+}
+
+#[test]
+fn object_keys_and_property_reads_are_not_uses_of_a_parameter() {
+    // A key of the same name and a property read: the parameter is used once.
+    let text = with_admin(
+        "param enableAdmin bool = true\nvar settings = {\n  enableAdmin: 'on'\n  other: 1\n}",
+        "enableAdmin",
+        "\noutput mode string = settings.enableAdmin\n",
+    );
+    let (r, _, _dir) = fix_with(&text, &["ACR001"], true);
+    assert_eq!(r.applied, 1, "{:?}", r.manual);
+    assert_eq!(
+        r.fixed,
+        text.replace(
+            "param enableAdmin bool = true",
+            "param enableAdmin bool = false"
+        )
+    );
+    // A value under a key of the same name, and the `else` of a ternary broken
+    // after `?` (a name at the start of a line before `:`): uses both.
+    for (declarations, after) in [
+        (
+            "param enableAdmin bool = true",
+            "\nvar settings = {\n  enableAdmin: enableAdmin\n}\noutput s object = settings\n",
+        ),
+        (
+            "param enableAdmin bool = true\nparam strict bool = true",
+            "\noutput admin bool = (strict ?\n  enableAdmin : true)\n",
+        ),
+    ] {
+        let text = with_admin(declarations, "enableAdmin", after);
+        let (r, _, _dir) = fix_with(&text, &["ACR001"], true);
+        assert_eq!(r.fixed, text, "{after}");
+        assert!(
+            r.manual
+                .iter()
+                .any(|m| m.advice.contains("also used elsewhere")),
+            "{after}: {:?}",
+            r.manual
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! line goes with the line, its comma and a comment on it; the last member goes with
 //! the comma before it; the only one leaves `{}`. The rest of the text is unchanged.
 
-use super::super::edit::{excerpt, starts_line, Edit, Planned};
+use super::super::edit::{excerpt, rest_of_line_is_blank, starts_line, Edit, Planned};
 use crate::source::json::{Member, Node};
 
 /// Whether the property at `segments` is written under `node` (through object
@@ -43,12 +43,6 @@ pub(super) fn remove_property(text: &str, resource: &Node, path: &str) -> Planne
         node = &member.value;
     }
     Planned::Nothing
-}
-
-/// Only spaces and tabs from `at` to the end of its line, or a line comment.
-fn rest_of_line_is_blank(text: &str, at: usize) -> bool {
-    let rest = text[at..].trim_start_matches([' ', '\t']);
-    rest.is_empty() || rest.starts_with(['\r', '\n']) || rest.starts_with("//")
 }
 
 /// The offset just past the line break of the line holding `at` (the end of the

@@ -311,6 +311,106 @@ impl Expr {
         }
     }
 
+    /// [`Expr::property`] with the key compared as ARM compares property names,
+    /// ignoring ASCII case.
+    pub fn property_ignore_case(&self, key: &str) -> Option<&Property> {
+        match &self.kind {
+            ExprKind::Object(items) => items.iter().rev().find_map(|item| match item {
+                ObjectItem::Property(p)
+                    if p.key.literal().is_some_and(|k| k.eq_ignore_ascii_case(key)) =>
+                {
+                    Some(p)
+                }
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Call `f` on this expression and every sub-expression (object values, array
+    /// items, string holes, arguments, loop parts, nested resource bodies excluded).
+    pub fn walk<'e>(&'e self, f: &mut dyn FnMut(&'e Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::String(s) => {
+                for seg in &s.segments {
+                    if let StringSegment::Expr(x) = seg {
+                        x.walk(f);
+                    }
+                }
+            }
+            ExprKind::Array(items) => {
+                for i in items {
+                    match i {
+                        ArrayItem::Value(v) | ArrayItem::Spread { expr: v, .. } => v.walk(f),
+                    }
+                }
+            }
+            ExprKind::Object(items) => {
+                for i in items {
+                    match i {
+                        ObjectItem::Property(p) => {
+                            if let PropertyKey::String(s) = &p.key {
+                                for seg in &s.segments {
+                                    if let StringSegment::Expr(x) = seg {
+                                        x.walk(f);
+                                    }
+                                }
+                            }
+                            p.value.walk(f)
+                        }
+                        ObjectItem::Spread { expr, .. } => expr.walk(f),
+                        ObjectItem::Resource(_) => {}
+                    }
+                }
+            }
+            ExprKind::Call { target, args, .. } => {
+                if let Some(t) = target {
+                    t.walk(f);
+                }
+                for a in args {
+                    a.walk(f);
+                }
+            }
+            ExprKind::Property { target, .. } | ExprKind::ResourceAccess { target, .. } => {
+                target.walk(f)
+            }
+            ExprKind::Index { target, index, .. } => {
+                target.walk(f);
+                index.walk(f);
+            }
+            ExprKind::NonNull(x) | ExprKind::Paren(x) => x.walk(f),
+            ExprKind::Unary { operand, .. } => operand.walk(f),
+            ExprKind::Binary { left, right, .. } => {
+                left.walk(f);
+                right.walk(f);
+            }
+            ExprKind::Ternary {
+                condition,
+                then,
+                otherwise,
+            } => {
+                condition.walk(f);
+                then.walk(f);
+                otherwise.walk(f);
+            }
+            ExprKind::Lambda { body, .. } => body.walk(f),
+            ExprKind::For(fe) => {
+                fe.iterable.walk(f);
+                fe.body.walk(f);
+            }
+            ExprKind::If { condition, body } => {
+                condition.walk(f);
+                body.walk(f);
+            }
+            ExprKind::Int(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Var(_)
+            | ExprKind::Error => {}
+        }
+    }
+
     /// The value of a string literal without interpolation.
     pub fn as_literal_string(&self) -> Option<&str> {
         match &self.kind {
