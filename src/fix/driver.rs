@@ -477,14 +477,7 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
             }
             for s in c.spec.set.iter().chain(added) {
                 let got = value_at(&a.body, &s.segments());
-                let holds = match (got, &s.value) {
-                    (Some(serde_json::Value::String(x)), serde_json::Value::String(y)) => {
-                        x.eq_ignore_ascii_case(y)
-                    }
-                    (Some(x), y) => x == y,
-                    (None, _) => false,
-                };
-                if !holds {
+                if !super::model::holds(got, &s.value) {
                     return internal(
                         &[c],
                         format!(
