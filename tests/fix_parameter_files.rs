@@ -7,28 +7,9 @@
 //! turns the admin user on.
 
 use std::path::Path;
-use std::process::Command;
 
-fn acrlint(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
-
-fn read(dir: &Path, name: &str) -> String {
-    std::fs::read_to_string(dir.join(name)).unwrap()
-}
+mod fix_support;
+use fix_support::{acrlint, read, write};
 
 /// The rules `check` reports for `name`, as its JSON output.
 fn check_rules(dir: &Path, name: &str) -> String {

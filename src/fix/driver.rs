@@ -305,10 +305,11 @@ pub(super) fn apply(
         }
         // A property one fix removes and another writes (there or inside it).
         for removed in mine.iter().flat_map(|s| &s.remove) {
-            if let Some(w) = mine.iter().flat_map(|s| s.writes()).find(|w| {
-                let (p, q) = (w.path.to_ascii_lowercase(), removed.to_ascii_lowercase());
-                p == q || p.starts_with(&format!("{q}.")) || q.starts_with(&format!("{p}."))
-            }) {
+            if let Some(w) = mine
+                .iter()
+                .flat_map(|s| s.writes())
+                .find(|w| super::spec::overlap(&w.path, removed))
+            {
                 return Err(format!(
                     "one fix removes {removed} and another writes {}",
                     w.path

@@ -191,15 +191,18 @@ impl FixSpec {
     /// Whether it means to change the property at the dotted `path` (or one inside
     /// it, or one it is inside): one it writes or removes.
     pub fn changes(&self, path: &str) -> bool {
-        let d = path.to_ascii_lowercase();
         self.writes()
             .map(|s| s.path.as_str())
             .chain(self.remove.iter().map(String::as_str))
-            .any(|p| {
-                let p = p.to_ascii_lowercase();
-                p == d || d.starts_with(&format!("{p}.")) || p.starts_with(&format!("{d}."))
-            })
+            .any(|p| overlap(p, path))
     }
+}
+
+/// Whether two dotted property paths name the same property, or one lies inside the
+/// other (ASCII case ignored, as ARM compares property names).
+pub fn overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a == b || a.starts_with(&format!("{b}.")) || b.starts_with(&format!("{a}."))
 }
 
 #[cfg(test)]
