@@ -25,6 +25,8 @@ mod eval;
 mod expr;
 mod lookup;
 mod parse;
+#[cfg(test)]
+pub(crate) mod testing;
 mod worlds;
 
 use serde_json::Value as Json;

@@ -494,4 +494,27 @@ impl PolicyDefinition {
 mod parse;
 
 #[cfg(test)]
+impl PolicyDefinition {
+    /// [`PolicyDefinition::evaluate`] on a test view (see `condition::testing`).
+    pub(crate) fn evaluate_json(
+        &self,
+        resource: &impl crate::rules::condition::testing::TestView,
+        parameters: &impl crate::rules::condition::testing::TestParams,
+        resolver: &dyn ExpressionResolver,
+    ) -> Outcome {
+        self.evaluate(&resource.view(), &parameters.params(), resolver)
+    }
+
+    /// [`PolicyDefinition::evaluate_if_applicable`] on a test view.
+    pub(crate) fn evaluate_if_applicable_json(
+        &self,
+        resource: &impl crate::rules::condition::testing::TestView,
+        parameters: &impl crate::rules::condition::testing::TestParams,
+        resolver: &dyn ExpressionResolver,
+    ) -> Option<Outcome> {
+        self.evaluate_if_applicable(&resource.view(), &parameters.params(), resolver)
+    }
+}
+
+#[cfg(test)]
 mod tests;
