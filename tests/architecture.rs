@@ -912,3 +912,58 @@ fn only_the_registry_enumerates_rules() {
     assert!(found[1].contains(":2: embeds a rule file"), "{found:?}");
     assert!(found[2].contains(":2: names rule ACR003"), "{found:?}");
 }
+
+/// The file that writes unknown values and candidate sets as JSON (`Value::to_json`,
+/// for the `expand` command's output).
+const MARKER_WRITER: &str = "src/arm/value.rs";
+
+/// Places in non-test code, other than [`MARKER_WRITER`], that spell the JSON shape of
+/// an unknown value or a candidate set (`"$unknown"`, `"$candidates"`): code that reads
+/// that output back instead of the typed `Value::Unknown`/`Value::Candidates`.
+fn marker_readers(files: &[SourceFile]) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for f in files {
+        let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if f.test || rel == MARKER_WRITER {
+            continue;
+        }
+        let tests = test_items(&f.tokens).0;
+        for (i, (t, line)) in f.tokens.iter().enumerate() {
+            if tests.iter().any(|(a, b)| (*a..=*b).contains(&i)) {
+                continue;
+            }
+            if let Tok::Str(s) = t {
+                if s.contains("$unknown") || s.contains("$candidates") {
+                    out.push(format!("{rel}:{line}: reads the JSON shape of an unknown value"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn unknown_values_are_read_typed() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = crate_files(&src);
+    let bad = marker_readers(&files);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The writer is where the scan expects it.
+    assert!(files.iter().any(|f| f.path.ends_with(MARKER_WRITER)));
+    // The scan sees what it looks for, and not in comments or test code.
+    let sample = SourceFile {
+        path: Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/x.rs"),
+        module: vec!["rules".into(), "x".into()],
+        tokens: tokens(
+            r##"fn why(m: &Map) -> Option<&J> { m.get("$unknown") }
+            // {"$candidates": …} in a comment
+            #[cfg(test)] mod tests { const T: &str = r#"{"$candidates": []}"#; }"##,
+        ),
+        test: false,
+    };
+    let found = marker_readers(&[sample]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("src/rules/x.rs:1:"), "{found:?}");
+}
