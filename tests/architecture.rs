@@ -830,47 +830,48 @@ const REGISTRY: &str = "src/rules/native/mod.rs";
 /// id (a table), or `rules/` in an `include_str!`. The driver's own rule is named once,
 /// as `UNREADABLE`.
 fn rule_enumerations(files: &[SourceFile]) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for f in files {
-        let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if f.test {
-            continue;
-        }
-        let t = &f.tokens;
-        let tests = test_items(t).0;
-        let in_tests = |i: usize| tests.iter().any(|(a, b)| (*a..=*b).contains(&i));
-        for i in 0..t.len() {
-            if in_tests(i) {
-                continue;
+    for_each_code_token(files, |rel, t, i| {
+        let why = match &t[i].0 {
+            Tok::Str(s) if is_rule_id(s) => {
+                let driver = rel == "src/rules/native/registry.rs"
+                    && t[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|(k, _)| *k == Tok::Ident("UNREADABLE".into()));
+                (!driver).then(|| format!("names rule {s}"))
             }
-            let why = match &t[i].0 {
-                Tok::Str(s) if is_rule_id(s) => {
-                    let driver = rel == "src/rules/native/registry.rs"
-                        && t[i.saturating_sub(6)..i]
-                            .iter()
-                            .any(|(k, _)| *k == Tok::Ident("UNREADABLE".into()));
-                    (!driver).then(|| format!("names rule {s}"))
-                }
-                Tok::Ident(s) if is_rule_id(s) && rel != REGISTRY => {
-                    Some(format!("names rule {s}"))
-                }
-                Tok::Ident(s) if s == "include_str" && rel != REGISTRY => t[i..t.len().min(i + 12)]
-                    .iter()
-                    .any(|(k, _)| matches!(k, Tok::Str(s) if s.contains("rules/")))
-                    .then(|| "embeds a rule file".to_string()),
-                _ => None,
-            };
-            if let Some(why) = why {
-                out.push(format!(
-                    "{rel}:{}: {why} outside the registry ({REGISTRY})",
-                    t[i].1
-                ));
+            Tok::Ident(s) if is_rule_id(s) && rel != REGISTRY => Some(format!("names rule {s}")),
+            Tok::Ident(s) if s == "include_str" && rel != REGISTRY => t[i..t.len().min(i + 12)]
+                .iter()
+                .any(|(k, _)| matches!(k, Tok::Str(s) if s.contains("rules/")))
+                .then(|| "embeds a rule file".to_string()),
+            _ => None,
+        };
+        if let Some(why) = why {
+            out.push(format!(
+                "{rel}:{}: {why} outside the registry ({REGISTRY})",
+                t[i].1
+            ));
+        }
+    });
+    out
+}
+
+/// Calls `f` with each token of non-test code (its file's path relative to the crate
+/// root, the file's tokens and the token's index), leaving out test files and
+/// `#[cfg(test)]` items.
+fn for_each_code_token(files: &[SourceFile], mut f: impl FnMut(&str, &[(Tok, usize)], usize)) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in files.iter().filter(|file| !file.test) {
+        let rel = file.path.strip_prefix(root).unwrap_or(&file.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let tests = test_items(&file.tokens).0;
+        for i in 0..file.tokens.len() {
+            if !tests.iter().any(|(a, b)| (*a..=*b).contains(&i)) {
+                f(&rel, &file.tokens, i);
             }
         }
     }
-    out
 }
 
 #[test]
@@ -921,26 +922,16 @@ const MARKER_WRITER: &str = "src/arm/value.rs";
 /// an unknown value or a candidate set (`"$unknown"`, `"$candidates"`): code that reads
 /// that output back instead of the typed `Value::Unknown`/`Value::Candidates`.
 fn marker_readers(files: &[SourceFile]) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for f in files {
-        let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if f.test || rel == MARKER_WRITER {
-            continue;
-        }
-        let tests = test_items(&f.tokens).0;
-        for (i, (t, line)) in f.tokens.iter().enumerate() {
-            if tests.iter().any(|(a, b)| (*a..=*b).contains(&i)) {
-                continue;
-            }
-            if let Tok::Str(s) = t {
-                if s.contains("$unknown") || s.contains("$candidates") {
-                    out.push(format!("{rel}:{line}: reads the JSON shape of an unknown value"));
-                }
+    for_each_code_token(files, |rel, t, i| {
+        if let (Tok::Str(s), line) = &t[i] {
+            if rel != MARKER_WRITER && (s.contains("$unknown") || s.contains("$candidates")) {
+                out.push(format!(
+                    "{rel}:{line}: reads the JSON shape of an unknown value"
+                ));
             }
         }
-    }
+    });
     out
 }
 

@@ -456,15 +456,12 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 .add
                 .iter()
                 .partition(|s| value_at(&b.body, &s.segments()).is_none());
-            if let Some(s) = kept
-                .iter()
-                .find(|s| {
-                    !super::model::same_at(
-                        value_at(&a.body, &s.segments()),
-                        value_at(&b.body, &s.segments()),
-                    )
-                })
-            {
+            if let Some(s) = kept.iter().find(|s| {
+                !super::model::same_at(
+                    value_at(&a.body, &s.segments()),
+                    value_at(&b.body, &s.segments()),
+                )
+            }) {
                 return internal(
                     &[c],
                     format!("{} of {} changed, which add leaves", s.path, a.shown()),

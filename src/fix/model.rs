@@ -267,8 +267,14 @@ mod tests {
         let mut out = Vec::new();
         differences(&unknown, &lookalike, "", &mut out);
         assert_eq!(out, vec!["admin"]);
-        assert!(!holds(value_at(&unknown, &["admin"]), &json!({"$unknown": "x"})));
-        assert!(holds(value_at(&lookalike, &["admin"]), &json!({"$unknown": "x"})));
+        assert!(!holds(
+            value_at(&unknown, &["admin"]),
+            &json!({"$unknown": "x"})
+        ));
+        assert!(holds(
+            value_at(&lookalike, &["admin"]),
+            &json!({"$unknown": "x"})
+        ));
         // The same unknown on both sides is no change.
         let mut out = Vec::new();
         differences(&unknown, &unknown.clone(), "", &mut out);

@@ -292,7 +292,10 @@ pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
         (Value::Candidates(x), Value::Candidates(y)) => {
             x.parameter == y.parameter
                 && x.values.len() == y.values.len()
-                && x.values.iter().zip(&y.values).all(|(p, q)| same_value(p, q))
+                && x.values
+                    .iter()
+                    .zip(&y.values)
+                    .all(|(p, q)| same_value(p, q))
         }
         (Value::Lambda(x), Value::Lambda(y)) => std::sync::Arc::ptr_eq(x, y),
         _ => false,

@@ -456,7 +456,10 @@ impl PolicyDefinition {
             PolicyMode::All => true,
             PolicyMode::Other(_) => false,
             PolicyMode::Indexed => {
-                let ty = resource.get("type").and_then(arm::Value::as_str).unwrap_or("");
+                let ty = resource
+                    .get("type")
+                    .and_then(arm::Value::as_str)
+                    .unwrap_or("");
                 alias::is_tracked_type(ty).unwrap_or_else(|| {
                     resource
                         .get("location")

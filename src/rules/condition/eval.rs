@@ -6,8 +6,8 @@ use serde_json::Value as Json;
 use super::compare::{self, all, any};
 use super::expr::{self, ExpressionResolver, PolicyScope};
 use super::lookup::{self, Resolved};
-use crate::arm::value::{Map, Value};
 use super::{Condition, FieldRef, Outcome, Reason, Subject, Test};
+use crate::arm::value::{Map, Value};
 use crate::rules::alias::{self, AliasError, Field, Segment};
 
 mod count;

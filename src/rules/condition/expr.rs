@@ -158,9 +158,9 @@ fn access(base: &Value, key: &Value) -> Value {
     }
     let found = match (base, key) {
         (Value::Object(obj), Value::String(k)) => member(obj, k).cloned(),
-        (Value::Array(items), Value::Int(n)) => usize::try_from(*n)
-            .ok()
-            .and_then(|i| items.get(i).cloned()),
+        (Value::Array(items), Value::Int(n)) => {
+            usize::try_from(*n).ok().and_then(|i| items.get(i).cloned())
+        }
         _ => None,
     };
     found.unwrap_or_else(|| {

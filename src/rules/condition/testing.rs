@@ -17,7 +17,9 @@ pub(crate) fn typed(json: &Json) -> Value {
     match json {
         Json::Object(m) => {
             if let Some(why) = m.get("$unknown") {
-                return Value::unknown(why.as_str().map_or_else(|| why.to_string(), str::to_string));
+                return Value::unknown(
+                    why.as_str().map_or_else(|| why.to_string(), str::to_string),
+                );
             }
             if let Some(Json::Array(values)) = m.get("$candidates") {
                 let parameter = m.get("parameter").and_then(Json::as_str).unwrap_or("?");

@@ -6,7 +6,11 @@ const ADMIN: &str = "Microsoft.ContainerRegistry/registries/adminUserEnabled";
 struct FakeArm;
 
 impl ExpressionResolver for FakeArm {
-    fn resolve(&self, expression: &str, scope: &dyn PolicyScope) -> Option<crate::arm::value::Value> {
+    fn resolve(
+        &self,
+        expression: &str,
+        scope: &dyn PolicyScope,
+    ) -> Option<crate::arm::value::Value> {
         match expression {
             "[resourceGroup().location]" => Some(typed(&json!("westeurope"))),
             "[first(parameters('locations'))]" => {
@@ -78,14 +82,23 @@ fn field_function_is_substituted() {
         json!({"value": "[field('Microsoft.ContainerRegistry/registries/anonymousPullEnabled')]",
                         "equals": "[field('Microsoft.ContainerRegistry/registries/adminUserEnabled')]"}),
     );
-    assert_eq!(c.evaluate_json(&r, &Map::new(), &NoExpressions), Outcome::True);
+    assert_eq!(
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
+        Outcome::True
+    );
     // field() of an omitted property is "".
     let c = cond(
         json!({"value": "[field('Microsoft.ContainerRegistry/registries/zoneRedundancy')]", "equals": ""}),
     );
-    assert_eq!(c.evaluate_json(&r, &Map::new(), &NoExpressions), Outcome::True);
+    assert_eq!(
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
+        Outcome::True
+    );
     let c = cond(json!({"value": "[field('name')]", "equals": "ACR1"}));
-    assert_eq!(c.evaluate_json(&r, &Map::new(), &NoExpressions), Outcome::True);
+    assert_eq!(
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
+        Outcome::True
+    );
 }
 
 #[test]
@@ -124,7 +137,10 @@ fn resolver_sees_fields_and_current_through_the_scope() {
         "field": "Microsoft.ContainerRegistry/registries/networkRuleSet.ipRules[*]",
         "where": {"field": "Microsoft.ContainerRegistry/registries/networkRuleSet.ipRules[*].action", "equals": "Allow"}},
         "equals": "[length(field('Microsoft.ContainerRegistry/registries/networkRuleSet.ipRules[*]'))]"}));
-    assert_eq!(all_allow.evaluate_json(&r, &Map::new(), &FakeArm), Outcome::True);
+    assert_eq!(
+        all_allow.evaluate_json(&r, &Map::new(), &FakeArm),
+        Outcome::True
+    );
     // Inside where, field() of the counted alias is the current member only (an array
     // of one), so first() gives each member in turn.
     let each = cond(json!({"count": {
@@ -135,7 +151,10 @@ fn resolver_sees_fields_and_current_through_the_scope() {
     assert_eq!(each.evaluate_json(&r, &Map::new(), &FakeArm), Outcome::True);
     let named = cond(json!({"count": {"value": ["acr1", "x"], "name": "p",
         "where": {"field": "name", "equals": "[upper(current('p'))]"}}, "equals": 1}));
-    assert_eq!(named.evaluate_json(&r, &Map::new(), &FakeArm), Outcome::True);
+    assert_eq!(
+        named.evaluate_json(&r, &Map::new(), &FakeArm),
+        Outcome::True
+    );
 }
 
 #[test]
@@ -154,7 +173,10 @@ fn field_given_by_an_expression() {
 fn escaped_brackets_are_literals() {
     let r = json!({"type": "Microsoft.ContainerRegistry/registries", "name": "[x]"});
     let c = cond(json!({"field": "name", "equals": "[[x]"}));
-    assert_eq!(c.evaluate_json(&r, &Map::new(), &NoExpressions), Outcome::True);
+    assert_eq!(
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
+        Outcome::True
+    );
 }
 
 #[test]
@@ -166,9 +188,14 @@ fn values_and_expressions_inside_arrays() {
     // An unknown element of `in` does not matter when another matches, and makes the
     // answer undecided when none does.
     let c = cond(json!({"field": "location", "in": ["westeurope", "[resourceGroup().location]"]}));
-    assert_eq!(c.evaluate_json(&r, &Map::new(), &NoExpressions), Outcome::True);
+    assert_eq!(
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
+        Outcome::True
+    );
     let c = cond(json!({"field": "location", "in": ["eastus", "[resourceGroup().location]"]}));
-    assert!(c.evaluate_json(&r, &Map::new(), &NoExpressions).is_possible());
+    assert!(c
+        .evaluate_json(&r, &Map::new(), &NoExpressions)
+        .is_possible());
     let c = cond(json!({"value": "[parameters('p')]", "exists": true}));
     assert_eq!(
         c.evaluate_json(&r, &params(&[("p", Value::Null)]), &NoExpressions),

@@ -259,7 +259,10 @@ fn objects_shaped_like_unknowns_are_objects() {
         Outcome::False
     );
     let pna = cond(json!({"field": PNA, "equals": "Disabled"}));
-    assert_eq!(pna.evaluate(&lookalike, &none, &NoExpressions), Outcome::False);
+    assert_eq!(
+        pna.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::False
+    );
     let exists = cond(json!({"field": ADMIN, "containsKey": "$unknown"}));
     assert_eq!(
         exists.evaluate(&lookalike, &none, &NoExpressions),
@@ -267,7 +270,10 @@ fn objects_shaped_like_unknowns_are_objects() {
     );
     // A JSONPath over it is decided, where one over a typed unknown is not.
     let path = cond(json!({"field": "$..adminUserEnabled", "equals": true}));
-    assert_eq!(path.evaluate(&lookalike, &none, &NoExpressions), Outcome::False);
+    assert_eq!(
+        path.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::False
+    );
     let unknown_admin = typed(&registry(json!({"adminUserEnabled": unknown("x")})));
     assert_eq!(
         path.evaluate(&unknown_admin, &none, &NoExpressions),
