@@ -409,7 +409,7 @@ fn values_at(file: &Path, resource_type: &str, path: &[&str]) -> Vec<Option<Json
         .map(|r| {
             let view = acrlint::resource_view(r);
             path.iter()
-                .try_fold(&view, |v, k| v.get(*k))
+                .try_fold(&view, |v, k| v.get(k))
                 .map(acrlint::Value::to_json)
         })
         .collect()
