@@ -409,7 +409,7 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 format!("resource {} changed its type or name", b.shown()),
             );
         }
-        if !super::model::same(&b.condition, &a.condition) && !guarded {
+        if !b.condition.identical(&a.condition) && !guarded {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
                 format!("the condition of {} changed", b.shown()),

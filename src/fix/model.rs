@@ -142,42 +142,15 @@ fn is_registry_child(resource_type: &str) -> bool {
 pub(super) fn holds(got: Option<&Value>, want: &serde_json::Value) -> bool {
     match (got, want) {
         (Some(Value::String(x)), serde_json::Value::String(y)) => x.eq_ignore_ascii_case(y),
-        (Some(x), y) => same(x, &Value::from_json(y)),
+        (Some(x), y) => x.identical(&Value::from_json(y)),
         (None, _) => false,
     }
 }
 
-/// Two evaluated values are the same: written the same (`1` and `1.0` differ, keys
-/// compare exactly, in any order), an unknown only the same as an unknown with the
-/// same explanation, a candidate set as one of the same parameter and values.
-pub(super) fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Null, Value::Null) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::Float(x), Value::Float(y)) => x == y || !x.is_finite() && !y.is_finite(),
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Value::Unknown(x), Value::Unknown(y)) => x.why == y.why,
-        (Value::Candidates(x), Value::Candidates(y)) => {
-            x.parameter == y.parameter
-                && x.values.len() == y.values.len()
-                && x.values.iter().zip(&y.values).all(|(p, q)| same(p, q))
-        }
-        (Value::Lambda(x), Value::Lambda(y)) => x.params == y.params,
-        _ => false,
-    }
-}
-
-/// [`same`] of two values that may be absent.
+/// [`Value::identical`] of two values that may be absent.
 pub(super) fn same_at(a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => same(x, y),
+        (Some(x), Some(y)) => x.identical(y),
         (None, None) => true,
         _ => false,
     }
@@ -227,7 +200,7 @@ pub(super) fn differences(a: &Value, b: &Value, prefix: &str, out: &mut Vec<Stri
                 differences(p, q, &format!("{prefix}[{i}]"), out);
             }
         }
-        _ if same(a, b) => {}
+        _ if a.identical(b) => {}
         // Strings ARM compares case-insensitively are still a change of text.
         _ => out.push(prefix.to_string()),
     }

@@ -132,7 +132,7 @@ fn other_change(before: &Model, after: &Model, fixed: &str) -> Option<String> {
     }
     let fixed = fixed.to_ascii_lowercase();
     for (a, b) in before.resources.iter().zip(&after.resources) {
-        if a.name != b.name || !super::model::same(&a.condition, &b.condition) {
+        if a.name != b.name || !a.condition.identical(&b.condition) {
             return Some(format!("the name or condition of {}", a.shown()));
         }
         let mut changed = Vec::new();

@@ -240,7 +240,8 @@ impl fmt::Display for Reason {
     }
 }
 
-/// Two reasons are the same when they say the same (values compared as written).
+/// Two reasons are the same when they say the same (values compared as written,
+/// [`Value::identical`]).
 impl PartialEq for Reason {
     fn eq(&self, other: &Reason) -> bool {
         match (self, other) {
@@ -258,7 +259,7 @@ impl PartialEq for Reason {
                 a == b
                     && match (x, y) {
                         (Some(x), Some(y)) => {
-                            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
+                            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.identical(q))
                         }
                         (None, None) => true,
                         _ => false,
@@ -267,38 +268,6 @@ impl PartialEq for Reason {
             (Reason::UnknownAlias { alias: a }, Reason::UnknownAlias { alias: b }) => a == b,
             _ => false,
         }
-    }
-}
-
-/// Structural identity of two values (not ARM's or Azure Policy's equality): the same
-/// kind and the same content, object keys exactly and in any order, unknowns with the
-/// same explanation and term, candidate sets of the same parameter and values.
-pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Null, Value::Null) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
-        }
-        (Value::Unknown(x), Value::Unknown(y)) => x.why == y.why && x.term == y.term,
-        (Value::Candidates(x), Value::Candidates(y)) => {
-            x.parameter == y.parameter
-                && x.values.len() == y.values.len()
-                && x.values
-                    .iter()
-                    .zip(&y.values)
-                    .all(|(p, q)| same_value(p, q))
-        }
-        (Value::Lambda(x), Value::Lambda(y)) => std::sync::Arc::ptr_eq(x, y),
-        _ => false,
     }
 }
 
