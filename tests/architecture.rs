@@ -830,47 +830,48 @@ const REGISTRY: &str = "src/rules/native/mod.rs";
 /// id (a table), or `rules/` in an `include_str!`. The driver's own rule is named once,
 /// as `UNREADABLE`.
 fn rule_enumerations(files: &[SourceFile]) -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for f in files {
-        let rel = f.path.strip_prefix(root).unwrap_or(&f.path);
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if f.test {
-            continue;
-        }
-        let t = &f.tokens;
-        let tests = test_items(t).0;
-        let in_tests = |i: usize| tests.iter().any(|(a, b)| (*a..=*b).contains(&i));
-        for i in 0..t.len() {
-            if in_tests(i) {
-                continue;
+    for_each_code_token(files, |rel, t, i| {
+        let why = match &t[i].0 {
+            Tok::Str(s) if is_rule_id(s) => {
+                let driver = rel == "src/rules/native/registry.rs"
+                    && t[i.saturating_sub(6)..i]
+                        .iter()
+                        .any(|(k, _)| *k == Tok::Ident("UNREADABLE".into()));
+                (!driver).then(|| format!("names rule {s}"))
             }
-            let why = match &t[i].0 {
-                Tok::Str(s) if is_rule_id(s) => {
-                    let driver = rel == "src/rules/native/registry.rs"
-                        && t[i.saturating_sub(6)..i]
-                            .iter()
-                            .any(|(k, _)| *k == Tok::Ident("UNREADABLE".into()));
-                    (!driver).then(|| format!("names rule {s}"))
-                }
-                Tok::Ident(s) if is_rule_id(s) && rel != REGISTRY => {
-                    Some(format!("names rule {s}"))
-                }
-                Tok::Ident(s) if s == "include_str" && rel != REGISTRY => t[i..t.len().min(i + 12)]
-                    .iter()
-                    .any(|(k, _)| matches!(k, Tok::Str(s) if s.contains("rules/")))
-                    .then(|| "embeds a rule file".to_string()),
-                _ => None,
-            };
-            if let Some(why) = why {
-                out.push(format!(
-                    "{rel}:{}: {why} outside the registry ({REGISTRY})",
-                    t[i].1
-                ));
+            Tok::Ident(s) if is_rule_id(s) && rel != REGISTRY => Some(format!("names rule {s}")),
+            Tok::Ident(s) if s == "include_str" && rel != REGISTRY => t[i..t.len().min(i + 12)]
+                .iter()
+                .any(|(k, _)| matches!(k, Tok::Str(s) if s.contains("rules/")))
+                .then(|| "embeds a rule file".to_string()),
+            _ => None,
+        };
+        if let Some(why) = why {
+            out.push(format!(
+                "{rel}:{}: {why} outside the registry ({REGISTRY})",
+                t[i].1
+            ));
+        }
+    });
+    out
+}
+
+/// Calls `f` with each token of non-test code (its file's path relative to the crate
+/// root, the file's tokens and the token's index), leaving out test files and
+/// `#[cfg(test)]` items.
+fn for_each_code_token(files: &[SourceFile], mut f: impl FnMut(&str, &[(Tok, usize)], usize)) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in files.iter().filter(|file| !file.test) {
+        let rel = file.path.strip_prefix(root).unwrap_or(&file.path);
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let tests = test_items(&file.tokens).0;
+        for i in 0..file.tokens.len() {
+            if !tests.iter().any(|(a, b)| (*a..=*b).contains(&i)) {
+                f(&rel, &file.tokens, i);
             }
         }
     }
-    out
 }
 
 #[test]
@@ -911,4 +912,49 @@ fn only_the_registry_enumerates_rules() {
     );
     assert!(found[1].contains(":2: embeds a rule file"), "{found:?}");
     assert!(found[2].contains(":2: names rule ACR003"), "{found:?}");
+}
+
+/// The file that writes unknown values and candidate sets as JSON (`Value::to_json`,
+/// for the `expand` command's output).
+const MARKER_WRITER: &str = "src/arm/value.rs";
+
+/// Places in non-test code, other than [`MARKER_WRITER`], that spell the JSON shape of
+/// an unknown value or a candidate set (`"$unknown"`, `"$candidates"`): code that reads
+/// that output back instead of the typed `Value::Unknown`/`Value::Candidates`.
+fn marker_readers(files: &[SourceFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_code_token(files, |rel, t, i| {
+        if let (Tok::Str(s), line) = &t[i] {
+            if rel != MARKER_WRITER && (s.contains("$unknown") || s.contains("$candidates")) {
+                out.push(format!(
+                    "{rel}:{line}: reads the JSON shape of an unknown value"
+                ));
+            }
+        }
+    });
+    out
+}
+
+#[test]
+fn unknown_values_are_read_typed() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = crate_files(&src);
+    let bad = marker_readers(&files);
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+    // The writer is where the scan expects it.
+    assert!(files.iter().any(|f| f.path.ends_with(MARKER_WRITER)));
+    // The scan sees what it looks for, and not in comments or test code.
+    let sample = SourceFile {
+        path: Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/x.rs"),
+        module: vec!["rules".into(), "x".into()],
+        tokens: tokens(
+            r##"fn why(m: &Map) -> Option<&J> { m.get("$unknown") }
+            // {"$candidates": …} in a comment
+            #[cfg(test)] mod tests { const T: &str = r#"{"$candidates": []}"#; }"##,
+        ),
+        test: false,
+    };
+    let found = marker_readers(&[sample]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("src/rules/x.rs:1:"), "{found:?}");
 }

@@ -408,7 +408,9 @@ fn values_at(file: &Path, resource_type: &str, path: &[&str]) -> Vec<Option<Json
         })
         .map(|r| {
             let view = acrlint::resource_view(r);
-            path.iter().try_fold(&view, |v, k| v.get(*k)).cloned()
+            path.iter()
+                .try_fold(&view, |v, k| v.get(k))
+                .map(acrlint::Value::to_json)
         })
         .collect()
 }

@@ -49,6 +49,36 @@ fn temp_file(name: &str, text: &str) -> String {
     p.to_string_lossy().into_owned()
 }
 
+/// A property whose value is an object shaped like the way `expand` writes an unknown
+/// value or a candidate set is an object: neither the built-in rules nor a definition
+/// read it as undecided (`adminUserEnabled` is not `true`, so nothing is reported).
+#[test]
+fn objects_shaped_like_unknowns_are_objects() {
+    let template = "tests/fixtures/policy-templates/marker-lookalikes.json";
+    let (code, f, err) = findings_in(template, &["--policy", DEFS]);
+    assert!(code == 0 || code == 1, "{err}");
+    for rule in ["ACR001", "ACR004", ADMIN_GUID] {
+        assert!(
+            f.iter().all(|x| x["rule"] != rule),
+            "{rule} read an object as an unknown value: {f:#?}"
+        );
+    }
+    // The same registry with the values themselves: both rules and the definition fire.
+    let text = std::fs::read_to_string(template)
+        .unwrap()
+        .replace(r#"{ "$unknown": "written by the template" }"#, "true")
+        .replace(r#"{ "$candidates": [true], "parameter": "pull" }"#, "true");
+    let plain = temp_file("lookalikes-plain.json", &text);
+    let (_, f, err) = findings_in(&plain, &["--policy", DEFS]);
+    let _ = std::fs::remove_file(&plain);
+    for rule in ["ACR001", "ACR004", ADMIN_GUID] {
+        assert!(
+            f.iter().any(|x| x["rule"] == rule && x["status"] == "fail"),
+            "{rule} missing on the plain registry: {err} {f:#?}"
+        );
+    }
+}
+
 #[test]
 fn all_fixture_definitions_load_and_run() {
     let (code, f, err) = findings(&["--policy", DEFS]);

@@ -442,3 +442,35 @@ impl From<String> for Value {
         Value::string(s)
     }
 }
+
+impl Value {
+    /// Whether two values are written the same (not ARM's `equals`): the same kind and
+    /// content (`1` and `1.0` differ; object keys exactly, in any order), an unknown
+    /// the same as an unknown with the same explanation, a candidate set as one of the
+    /// same parameter and values, numbers JSON cannot write (NaN, infinities) alike.
+    pub fn identical(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Float(x), Value::Float(y)) => x == y || !x.is_finite() && !y.is_finite(),
+            (Value::String(x), Value::String(y)) => x == y,
+            (Value::Array(x), Value::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| p.identical(q))
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .all(|(k, v)| y.get(k).is_some_and(|w| v.identical(w)))
+            }
+            (Value::Unknown(x), Value::Unknown(y)) => x.why == y.why,
+            (Value::Candidates(x), Value::Candidates(y)) => {
+                x.parameter == y.parameter
+                    && x.values.len() == y.values.len()
+                    && x.values.iter().zip(&y.values).all(|(p, q)| p.identical(q))
+            }
+            (Value::Lambda(x), Value::Lambda(y)) => x.params == y.params,
+            _ => false,
+        }
+    }
+}

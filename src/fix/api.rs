@@ -19,6 +19,7 @@
 //! every fix of the resource.
 
 use super::spec::SetProperty;
+use crate::arm::value::Value;
 
 /// Property path (lowercase, under the resource) → (first stable, first preview).
 const REGISTRY_PROPERTIES: &[(&str, &str, &str)] = &[
@@ -160,7 +161,7 @@ fn target_paths() -> Vec<String> {
 /// no newer schema is known for the type, or the resource writes a property the
 /// target version does not have (or writes a computed object there whose members
 /// cannot be checked).
-pub fn upgrade(resource_type: &str, body: &serde_json::Value) -> Result<&'static str, String> {
+pub fn upgrade(resource_type: &str, body: &Value) -> Result<&'static str, String> {
     if !resource_type.eq_ignore_ascii_case(REGISTRIES) {
         return Err(format!(
             "no newer apiVersion of {resource_type} is known to acrlint"
@@ -190,12 +191,11 @@ pub fn upgrade(resource_type: &str, body: &serde_json::Value) -> Result<&'static
 /// The first path of `value` (written at `path`) that `known` lacks, into
 /// `missing`, with the reason when the value there is computed.
 fn written_paths(
-    value: &serde_json::Value,
+    value: &Value,
     path: &str,
     known: &[String],
     missing: &mut Vec<(String, Option<String>)>,
 ) {
-    use serde_json::Value as J;
     if !missing.is_empty() {
         return;
     }
@@ -205,7 +205,7 @@ fn written_paths(
         return;
     }
     match value {
-        J::Object(m) if m.contains_key("$unknown") => {
+        Value::Unknown(u) => {
             // A computed value: fine where the type is a scalar, a dictionary or an
             // array; an object with named members may write one the target lacks.
             let named = known.iter().any(|k| {
@@ -214,23 +214,17 @@ fn written_paths(
                     .is_some_and(|rest| !rest.starts_with('*'))
             });
             if named {
-                let why = m.get("$unknown").and_then(|w| w.as_str()).unwrap_or("");
-                missing.push((path.to_string(), Some(why.to_string())));
+                missing.push((path.to_string(), Some(u.why.clone())));
             }
         }
-        J::Object(m) if m.contains_key("$candidates") => {
-            for candidate in m
-                .get("$candidates")
-                .and_then(|c| c.as_array())
-                .into_iter()
-                .flatten()
-            {
+        Value::Candidates(c) => {
+            for candidate in &c.values {
                 written_paths(candidate, path, known, missing);
             }
         }
-        J::Object(m) => {
+        Value::Object(m) => {
             let any = format!("{lower}.*");
-            for (key, v) in m {
+            for (key, v) in m.iter() {
                 let named = format!("{path}.{key}");
                 if known.contains(&named.to_ascii_lowercase()) {
                     written_paths(v, &named, known, missing);
@@ -241,33 +235,17 @@ fn written_paths(
                 }
             }
         }
-        J::Array(items) => {
+        Value::Array(items) => {
             let item = format!("{path}[]");
             // An array of scalars has no item paths.
             if known.iter().any(|k| k.starts_with(&format!("{lower}[]"))) {
-                for v in items {
-                    if v.is_object() {
-                        written_paths_of_item(v, &item, known, missing);
+                for v in items.iter() {
+                    if let Value::Object(m) = v {
+                        for (key, v) in m.iter() {
+                            written_paths(v, &format!("{item}.{key}"), known, missing);
+                        }
                     }
                 }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// An array item: its members are checked as `item.key` (the item itself has no
-/// line of its own in the list).
-fn written_paths_of_item(
-    value: &serde_json::Value,
-    item: &str,
-    known: &[String],
-    missing: &mut Vec<(String, Option<String>)>,
-) {
-    match value.as_object() {
-        Some(m) if !m.contains_key("$unknown") && !m.contains_key("$candidates") => {
-            for (key, v) in m {
-                written_paths(v, &format!("{item}.{key}"), known, missing);
             }
         }
         _ => {}
@@ -357,6 +335,10 @@ mod tests {
 
     #[test]
     fn upgrade_checks_every_written_property_against_the_target() {
+        use crate::rules::condition::testing::typed;
+        // Bodies in JSON, with `{"$unknown": …}`/`{"$candidates": …}` read as typed
+        // values (test only).
+        let upgrade = |t: &str, body: &serde_json::Value| super::upgrade(t, &typed(body));
         use serde_json::json;
         // A 2019-05-01 registry as the quickstarts write it: upgradable.
         let body = json!({

@@ -409,13 +409,13 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 format!("resource {} changed its type or name", b.shown()),
             );
         }
-        if b.condition != a.condition && !guarded {
+        if !b.condition.identical(&a.condition) && !guarded {
             return internal(
                 if mine.is_empty() { candidates } else { &mine },
                 format!("the condition of {} changed", b.shown()),
             );
         }
-        if guarded && a.condition != serde_json::Value::Bool(false) {
+        if guarded && !matches!(a.condition, crate::arm::value::Value::Bool(false)) {
             return internal(
                 &mine,
                 format!("{} is not guarded by a condition that is false", b.shown()),
@@ -456,10 +456,12 @@ fn verify(before: &Model, after: &Model, candidates: &[&Candidate]) -> Result<()
                 .add
                 .iter()
                 .partition(|s| value_at(&b.body, &s.segments()).is_none());
-            if let Some(s) = kept
-                .iter()
-                .find(|s| value_at(&a.body, &s.segments()) != value_at(&b.body, &s.segments()))
-            {
+            if let Some(s) = kept.iter().find(|s| {
+                !super::model::same_at(
+                    value_at(&a.body, &s.segments()),
+                    value_at(&b.body, &s.segments()),
+                )
+            }) {
                 return internal(
                     &[c],
                     format!("{} of {} changed, which add leaves", s.path, a.shown()),

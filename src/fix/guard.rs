@@ -79,7 +79,7 @@ fn replica_and_registry<'m>(model: &'m Model, f: &Finding) -> Option<(&'m Resour
 /// registry's home region (the one the guard must turn off), by location, case and
 /// spaces aside: how the home iteration is told when names are not known.
 pub(super) fn is_home_iteration(model: &Model, f: &Finding, r: &Resource) -> bool {
-    let squash = |b: &serde_json::Value| location(b).map(|l| l.replace(' ', ""));
+    let squash = |b: &crate::arm::value::Value| location(b).map(|l| l.replace(' ', ""));
     replica_and_registry(model, f).is_some_and(|(replica, registry)| {
         replica.span == r.span
             && squash(&r.body).is_some()
@@ -87,7 +87,7 @@ pub(super) fn is_home_iteration(model: &Model, f: &Finding, r: &Resource) -> boo
     })
 }
 
-fn location(b: &serde_json::Value) -> Option<String> {
+fn location(b: &crate::arm::value::Value) -> Option<String> {
     value_at(b, &["location"])
         .and_then(|l| l.as_str())
         .map(str::to_lowercase)

@@ -6,13 +6,14 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::arm::value::Value;
 use crate::check::CheckOptions;
 use crate::load::Loader;
 use crate::rules::native::resolve::registry_of_child;
 use crate::source::sources::{Overlay, Sources};
 
 /// One resource the file declares (one per copy iteration), as evaluated.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(super) struct Resource {
     /// Lowercase full type.
     pub resource_type: String,
@@ -23,8 +24,9 @@ pub(super) struct Resource {
     pub name: String,
     /// The name is known before deployment (`name` is not a term).
     pub name_known: bool,
-    pub condition: serde_json::Value,
-    pub body: serde_json::Value,
+    /// The evaluated condition and body, unknown values and candidate sets typed.
+    pub condition: Value,
+    pub body: Value,
     /// For a registry's child (a replication), the span of the registry it belongs
     /// to, when this file declares it.
     pub registry: Option<(u32, u32)>,
@@ -44,7 +46,7 @@ impl Resource {
 }
 
 /// The resources of the file itself (not of its modules), in the order written.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub(super) struct Model {
     pub resources: Vec<Resource>,
 }
@@ -89,8 +91,8 @@ impl Model {
                     .name
                     .as_str()
                     .map_or_else(|| r.name.term(), str::to_string),
-                condition: r.condition.to_json(),
-                body: r.body.to_json(),
+                condition: r.condition.clone(),
+                body: r.body.clone(),
                 registry: is_registry_child(&r.resource_type)
                     .then(|| registry_of_child(&expansion, i))
                     .flatten()
@@ -135,22 +137,28 @@ fn is_registry_child(resource_type: &str) -> bool {
 }
 
 /// Whether `got` (a value of the evaluated model) is the value `want` a fix
-/// writes: strings compare case-insensitively, as Azure reads enum values.
-pub(super) fn holds(got: Option<&serde_json::Value>, want: &serde_json::Value) -> bool {
+/// writes: strings compare case-insensitively, as Azure reads enum values; a value
+/// with an unknown part is not known to be it.
+pub(super) fn holds(got: Option<&Value>, want: &serde_json::Value) -> bool {
     match (got, want) {
-        (Some(serde_json::Value::String(x)), serde_json::Value::String(y)) => {
-            x.eq_ignore_ascii_case(y)
-        }
-        (Some(x), y) => x == y,
+        (Some(Value::String(x)), serde_json::Value::String(y)) => x.eq_ignore_ascii_case(y),
+        (Some(x), y) => x.identical(&Value::from_json(y)),
         (None, _) => false,
     }
 }
 
-/// The value at a dotted path of a JSON value (`None`: absent).
-pub(super) fn value_at<'v>(
-    value: &'v serde_json::Value,
-    path: &[&str],
-) -> Option<&'v serde_json::Value> {
+/// [`Value::identical`] of two values that may be absent.
+pub(super) fn same_at(a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x.identical(y),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// The value at a dotted path of an evaluated value (`None`: absent, or under a value
+/// that is not a known object).
+pub(super) fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(value, |v, key| {
         v.as_object()?
             .iter()
@@ -161,16 +169,10 @@ pub(super) fn value_at<'v>(
 
 /// The dotted paths at which two values differ (the shallowest, keys compared
 /// ASCII case-insensitively as ARM does).
-pub(super) fn differences(
-    a: &serde_json::Value,
-    b: &serde_json::Value,
-    prefix: &str,
-    out: &mut Vec<String>,
-) {
-    use serde_json::Value as J;
+pub(super) fn differences(a: &Value, b: &Value, prefix: &str, out: &mut Vec<String>) {
     match (a, b) {
-        (J::Object(x), J::Object(y)) => {
-            let mut keys: Vec<&String> = x.keys().collect();
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&crate::arm::value::Str> = x.keys().collect();
             for k in y.keys() {
                 if !keys.iter().any(|e| e.eq_ignore_ascii_case(k)) {
                     keys.push(k);
@@ -178,11 +180,11 @@ pub(super) fn differences(
             }
             for k in keys {
                 let path = if prefix.is_empty() {
-                    k.clone()
+                    k.to_string()
                 } else {
                     format!("{prefix}.{k}")
                 };
-                let get = |m: &serde_json::Map<String, J>| {
+                let get = |m: &'_ crate::arm::value::Map| {
                     m.iter()
                         .find(|(key, _)| key.eq_ignore_ascii_case(k))
                         .map(|(_, v)| v.clone())
@@ -193,12 +195,12 @@ pub(super) fn differences(
                 }
             }
         }
-        (J::Array(x), J::Array(y)) if x.len() == y.len() => {
-            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (p, q)) in x.iter().zip(y.iter()).enumerate() {
                 differences(p, q, &format!("{prefix}[{i}]"), out);
             }
         }
-        _ if a == b => {}
+        _ if a.identical(b) => {}
         // Strings ARM compares case-insensitively are still a change of text.
         _ => out.push(prefix.to_string()),
     }
@@ -211,12 +213,44 @@ mod tests {
 
     #[test]
     fn differences_are_the_shallowest_changed_paths() {
-        let a = json!({"properties": {"a": 1, "p": {"x": true}}, "sku": {"name": "Basic"}});
-        let b = json!({"properties": {"a": 1, "p": {"x": false}, "q": {"s": "d"}}, "sku": {"name": "Basic"}});
+        let a = Value::from_json(
+            &json!({"properties": {"a": 1, "p": {"x": true}}, "sku": {"name": "Basic"}}),
+        );
+        let b = Value::from_json(
+            &json!({"properties": {"a": 1, "p": {"x": false}, "q": {"s": "d"}}, "sku": {"name": "Basic"}}),
+        );
         let mut out = Vec::new();
         differences(&a, &b, "", &mut out);
         assert_eq!(out, vec!["properties.p.x", "properties.q"]);
-        assert_eq!(value_at(&b, &["Properties", "q", "s"]), Some(&json!("d")));
-        assert_eq!(value_at(&b, &["properties", "r"]), None);
+        assert_eq!(
+            value_at(&b, &["Properties", "q", "s"]).and_then(Value::as_str),
+            Some("d")
+        );
+        assert!(value_at(&b, &["properties", "r"]).is_none());
+    }
+
+    #[test]
+    fn an_unknown_is_not_an_object_that_looks_like_one() {
+        let unknown = Value::object(
+            [("admin".into(), Value::unknown("x"))]
+                .into_iter()
+                .collect(),
+        );
+        let lookalike = Value::from_json(&json!({"admin": {"$unknown": "x"}}));
+        let mut out = Vec::new();
+        differences(&unknown, &lookalike, "", &mut out);
+        assert_eq!(out, vec!["admin"]);
+        assert!(!holds(
+            value_at(&unknown, &["admin"]),
+            &json!({"$unknown": "x"})
+        ));
+        assert!(holds(
+            value_at(&lookalike, &["admin"]),
+            &json!({"$unknown": "x"})
+        ));
+        // The same unknown on both sides is no change.
+        let mut out = Vec::new();
+        differences(&unknown, &unknown.clone(), "", &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 }

@@ -132,7 +132,7 @@ fn other_change(before: &Model, after: &Model, fixed: &str) -> Option<String> {
     }
     let fixed = fixed.to_ascii_lowercase();
     for (a, b) in before.resources.iter().zip(&after.resources) {
-        if a.name != b.name || a.condition != b.condition {
+        if a.name != b.name || !a.condition.identical(&b.condition) {
             return Some(format!("the name or condition of {}", a.shown()));
         }
         let mut changed = Vec::new();
@@ -161,7 +161,7 @@ fn not_held(after: &Model, f: &Finding, set: &SetProperty) -> Option<String> {
                 "{} of {} {} instead of {}",
                 set.path,
                 r.shown(),
-                got.map_or_else(|| "unset".to_string(), |g| format!("at {g}")),
+                got.map_or_else(|| "unset".to_string(), |g| format!("at {}", g.to_json())),
                 set.value
             )
         })

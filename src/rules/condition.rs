@@ -13,20 +13,26 @@
 //! true, a condition on a `[*]` alias holds only if it holds for every selected value
 //! (vacuously for none), and `count` counts the members for which `where` holds.
 //!
-//! The resource view is one expanded resource as JSON (`type`, `name`, `location`, `sku`,
-//! `tags`, `identity`, `properties`, …). Any value in it may be `{"$unknown": "<why>"}`
-//! or `{"$candidates": [...], "parameter": "<name>"}`. Its `condition` member is not
-//! read here: whether a guarded resource is checked is the caller's decision.
+//! The resource view is one expanded resource as an ARM value (`type`, `name`,
+//! `location`, `sku`, `tags`, `identity`, `properties`, …; see [`crate::rules::views`]).
+//! Any value in it may be [`Value::Unknown`] (read with its own explanation) or
+//! [`Value::Candidates`] (one world per candidate). Its `condition` member is not read
+//! here: whether a guarded resource is checked is the caller's decision. The condition
+//! itself, its operands and the definition's literals are the policy's JSON.
 
 mod compare;
 mod eval;
 mod expr;
 mod lookup;
 mod parse;
+#[cfg(test)]
+pub(crate) mod testing;
 mod worlds;
 
-use serde_json::{Map, Value};
+use serde_json::Value as Json;
 use std::fmt;
+
+use crate::arm::value::{Map, Value};
 
 use crate::rules::alias::Field;
 
@@ -48,7 +54,7 @@ pub struct Test {
     pub operator: Operator,
     /// The operator's value as written; strings starting with `[` are expressions,
     /// resolved at evaluation time.
-    pub operand: Value,
+    pub operand: Json,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -56,7 +62,7 @@ pub enum Subject {
     /// `"field": "<alias | generic field | JSONPath>"`
     Field(FieldRef),
     /// `"value": <literal or expression>`
-    Value(Value),
+    Value(Json),
     /// `"count": {…}`
     Count(Count),
 }
@@ -83,7 +89,7 @@ pub enum Count {
     },
     /// `{"count": {"value": [...], "name": "x", "where": {…}}}`
     Value {
-        value: Value,
+        value: Json,
         name: Option<String>,
         where_: Option<Box<Condition>>,
     },
@@ -196,7 +202,7 @@ pub enum Outcome {
 }
 
 /// Why an outcome is only `Possible`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Reason {
     /// A value only known at deployment time: `why` is the unknown's own explanation.
     Unknown { why: String },
@@ -218,7 +224,7 @@ impl fmt::Display for Reason {
                 name,
                 true_for: Some(values),
             } => {
-                let list: Vec<String> = values.iter().map(Value::to_string).collect();
+                let list: Vec<String> = values.iter().map(json_text).collect();
                 write!(
                     f,
                     "depends on {} (holds for {})",
@@ -231,6 +237,56 @@ impl fmt::Display for Reason {
             }
             Reason::UnknownAlias { alias } => write!(f, "unknown Azure Policy alias `{alias}`"),
         }
+    }
+}
+
+/// Two reasons are the same when they say the same (values compared as written,
+/// [`Value::identical`]).
+impl PartialEq for Reason {
+    fn eq(&self, other: &Reason) -> bool {
+        match (self, other) {
+            (Reason::Unknown { why: a }, Reason::Unknown { why: b }) => a == b,
+            (
+                Reason::Parameter {
+                    name: a,
+                    true_for: x,
+                },
+                Reason::Parameter {
+                    name: b,
+                    true_for: y,
+                },
+            ) => {
+                a == b
+                    && match (x, y) {
+                        (Some(x), Some(y)) => {
+                            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.identical(q))
+                        }
+                        (None, None) => true,
+                        _ => false,
+                    }
+            }
+            (Reason::UnknownAlias { alias: a }, Reason::UnknownAlias { alias: b }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A value as JSON text, as messages show it.
+pub(crate) fn json_text(v: &Value) -> String {
+    v.to_json().to_string()
+}
+
+/// What kind of value `v` is, for a message.
+pub(super) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) | Value::Lambda(_) => "an object",
+        Value::Unknown(_) => "an unknown value",
+        Value::Candidates(_) => "one of several values",
     }
 }
 
@@ -286,7 +342,7 @@ impl std::ops::Not for Outcome {
 impl Condition {
     /// Parse a condition object (`policyRule.if`, a `where`, an `existenceCondition`).
     /// `path` names it in error messages (e.g. `"policyRule.if"`).
-    pub fn parse(json: &Value, path: &str) -> Result<Condition, ConditionError> {
+    pub fn parse(json: &Json, path: &str) -> Result<Condition, ConditionError> {
         parse::parse_condition(json, path)
     }
 
@@ -295,7 +351,7 @@ impl Condition {
     pub fn evaluate(
         &self,
         resource: &Value,
-        parameters: &Map<String, Value>,
+        parameters: &Map,
         resolver: &dyn ExpressionResolver,
     ) -> Outcome {
         worlds::evaluate(self, resource, parameters, resolver)
@@ -306,14 +362,14 @@ impl Condition {
     /// condition's operands are: `parameters()` and `field()` here, any other
     /// expression by `resolver`. `Err` says why the value is not known offline.
     pub fn resolve_in_scope(
-        value: &Value,
+        value: &Json,
         resource: &Value,
-        parameters: &Map<String, Value>,
+        parameters: &Map,
         resolver: &dyn ExpressionResolver,
     ) -> Result<Value, String> {
         let scope = eval::Evaluator::new(resource, parameters, resolver);
         let resolved = expr::resolve_value(value, &scope, resolver);
-        match lookup::first_marker(&resolved) {
+        match lookup::first_undecided(&resolved) {
             Some(why) => Err(why),
             None => Ok(resolved),
         }

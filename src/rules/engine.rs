@@ -301,7 +301,7 @@ fn declarative(input: &RuleInput, cond: &Condition, views: &ResourceViews, out: 
         if matches!(r.condition, Value::Bool(false)) {
             continue;
         }
-        let outcome = cond.evaluate(views.get(i), &serde_json::Map::new(), &NoExpressions);
+        let outcome = cond.evaluate(views.get(i), &Default::default(), &NoExpressions);
         let (mut status, mut reasons) = match outcome {
             Outcome::False => continue,
             Outcome::True => (Status::Fail, Vec::new()),

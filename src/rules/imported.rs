@@ -11,7 +11,7 @@ use serde_json::{Map, Value as Json};
 
 use crate::arm::eval::{DeploymentContext, Evaluator, Scope, ScopeKind};
 use crate::arm::expand::Expansion;
-use crate::arm::value::Value;
+use crate::arm::value::{self, Value};
 use crate::rules::catalog::{RuleDocs, RuleMeta};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope};
 use crate::rules::finding::{Finding, Level, Status};
@@ -22,7 +22,7 @@ use crate::rules::views::ResourceViews;
 /// A definition ready to run.
 pub struct ImportedPolicy {
     pub definition: PolicyDefinition,
-    pub parameters: Map<String, Json>,
+    pub parameters: value::Map,
     pub meta: RuleMeta,
 }
 
@@ -131,7 +131,7 @@ pub(crate) struct TemplateResolver {
 }
 
 impl ExpressionResolver for TemplateResolver {
-    fn resolve(&self, expression: &str, scope: &dyn PolicyScope) -> Option<Json> {
+    fn resolve(&self, expression: &str, scope: &dyn PolicyScope) -> Option<Value> {
         let scope_obj = Scope::new(
             0,
             Default::default(),
@@ -141,11 +141,9 @@ impl ExpressionResolver for TemplateResolver {
         let host = |name: &str, args: &[Value]| -> Option<Value> {
             let arg = args.first().and_then(Value::as_str);
             match name {
-                "field" => Some(Value::from_json(&scope.field(arg?))),
-                "current" => scope.current(arg).map(|v| Value::from_json(&v)),
-                "policyparameter" | "policyparameters" => {
-                    scope.parameter(arg?).map(|v| Value::from_json(&v))
-                }
+                "field" => Some(scope.field(arg?)),
+                "current" => scope.current(arg),
+                "policyparameter" | "policyparameters" => scope.parameter(arg?),
                 "requestcontext" => self
                     .api_version
                     .as_ref()
@@ -159,7 +157,7 @@ impl ExpressionResolver for TemplateResolver {
         let mut ev = Evaluator::new(&scope_obj);
         ev.host_functions = Some(&host);
         let v = ev.eval_text(&text);
-        (!v.contains_unknown()).then(|| v.to_json())
+        (!v.contains_unknown()).then_some(v)
     }
 }
 

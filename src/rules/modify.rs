@@ -24,6 +24,7 @@
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::arm::value::{self, Value};
 use crate::rules::alias::{self, Field, Segment};
 use crate::rules::condition::{Condition, ExpressionResolver};
 use crate::rules::policy::{Effect, ModifyKind, ModifyOperation, PolicyDefinition};
@@ -33,14 +34,14 @@ use crate::rules::policy::{Effect, ModifyKind, ModifyOperation, PolicyDefinition
 /// the repair cannot be offered, with the reason.
 pub fn repair(
     definition: &PolicyDefinition,
-    parameters: &Map<String, Json>,
-    view: &Json,
+    parameters: &value::Map,
+    view: &Value,
     resolver: &dyn ExpressionResolver,
 ) -> Option<Result<Json, String>> {
     if definition.effect != Some(Effect::Modify) || definition.operations.is_empty() {
         return None;
     }
-    let resource_type = view.get("type").and_then(Json::as_str).unwrap_or("");
+    let resource_type = view.get("type").and_then(Value::as_str).unwrap_or("");
     let mut set = Vec::new();
     let mut add = Vec::new();
     let mut remove = Vec::new();
@@ -78,18 +79,19 @@ pub fn repair(
 fn operation(
     op: &ModifyOperation,
     resource_type: &str,
-    parameters: &Map<String, Json>,
-    view: &Json,
+    parameters: &value::Map,
+    view: &Value,
     resolver: &dyn ExpressionResolver,
 ) -> Result<Option<(String, Option<Json>)>, String> {
     let what = op.describe();
     if let Some(condition) = &op.condition {
         match Condition::resolve_in_scope(condition, view, parameters, resolver) {
-            Ok(Json::Bool(true)) => {}
-            Ok(Json::Bool(false)) => return Ok(None),
+            Ok(Value::Bool(true)) => {}
+            Ok(Value::Bool(false)) => return Ok(None),
             Ok(other) => {
                 return Err(format!(
-                    "the condition of the Modify operation `{what}` is {other}, not a boolean"
+                    "the condition of the Modify operation `{what}` is {}, not a boolean",
+                    crate::rules::condition::json_text(&other)
                 ))
             }
             Err(why) => {
@@ -103,10 +105,13 @@ fn operation(
     let value = match (&op.kind, &op.value) {
         (ModifyKind::Remove, _) => None,
         (_, None) => return Err(format!("the Modify operation `{what}` has no value")),
+        // Wholly known (`resolve_in_scope` refuses unknowns): written as JSON.
         (_, Some(v)) => Some(
-            Condition::resolve_in_scope(v, view, parameters, resolver).map_err(|why| {
-                format!("the value of the Modify operation `{what}` is not known before deployment ({why})")
-            })?,
+            Condition::resolve_in_scope(v, view, parameters, resolver)
+                .map_err(|why| {
+                    format!("the value of the Modify operation `{what}` is not known before deployment ({why})")
+                })?
+                .to_json(),
         ),
     };
     Ok(Some((path, value)))

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::arm::value::{self as arm, Candidates, Str};
 use crate::rules::alias;
 
 use crate::rules::condition::{Condition, ExpressionResolver, Outcome};
@@ -408,7 +409,7 @@ impl PolicyDefinition {
     pub fn parameter_values(
         &self,
         overrides: &Map<String, Value>,
-    ) -> Result<Map<String, Value>, PolicyError> {
+    ) -> Result<arm::Map, PolicyError> {
         let fail = |message: String| PolicyError {
             origin: self.origin.clone(),
             message,
@@ -425,34 +426,24 @@ impl PolicyDefinition {
                 }
             }
         }
-        let mut out = Map::new();
+        let mut out = arm::Map::new();
         for p in &self.parameters {
             let given = overrides
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(&p.name))
-                .map(|(_, v)| v.clone());
-            let value = given
-                .or_else(|| p.default_value.clone())
-                .unwrap_or_else(|| match &p.allowed_values {
-                    Some(values) => {
-                        let mut m = Map::new();
-                        m.insert("$candidates".into(), Value::Array(values.clone()));
-                        m.insert("parameter".into(), Value::String(p.name.clone()));
-                        Value::Object(m)
-                    }
-                    None => {
-                        let mut m = Map::new();
-                        m.insert(
-                            "$unknown".into(),
-                            Value::String(format!(
-                                "policy parameter `{}` has no default value and none was given",
-                                p.name
-                            )),
-                        );
-                        Value::Object(m)
-                    }
-                });
-            out.insert(p.name.clone(), value);
+                .map(|(_, v)| v);
+            let value = match (given.or(p.default_value.as_ref()), &p.allowed_values) {
+                (Some(v), _) => arm::Value::from_json(v),
+                (None, Some(values)) => arm::Value::Candidates(std::sync::Arc::new(Candidates {
+                    values: values.iter().map(arm::Value::from_json).collect(),
+                    parameter: Str::from(p.name.as_str()),
+                })),
+                (None, None) => arm::Value::unknown(format!(
+                    "policy parameter `{}` has no default value and none was given",
+                    p.name
+                )),
+            };
+            out.insert(Str::from(p.name.as_str()), value);
         }
         Ok(out)
     }
@@ -460,14 +451,20 @@ impl PolicyDefinition {
     /// Whether the definition's mode evaluates this resource at all: `All` evaluates
     /// every resource, `Indexed` only types with tags and location (child resources such
     /// as tokens and cache rules are skipped).
-    pub fn applies_to(&self, resource: &Value) -> bool {
+    pub fn applies_to(&self, resource: &arm::Value) -> bool {
         match &self.mode {
             PolicyMode::All => true,
             PolicyMode::Other(_) => false,
             PolicyMode::Indexed => {
-                let ty = resource.get("type").and_then(Value::as_str).unwrap_or("");
-                alias::is_tracked_type(ty)
-                    .unwrap_or_else(|| resource.get("location").is_some_and(|l| !l.is_null()))
+                let ty = resource
+                    .get("type")
+                    .and_then(arm::Value::as_str)
+                    .unwrap_or("");
+                alias::is_tracked_type(ty).unwrap_or_else(|| {
+                    resource
+                        .get("location")
+                        .is_some_and(|l| !matches!(l, arm::Value::Null))
+                })
             }
         }
     }
@@ -477,8 +474,8 @@ impl PolicyDefinition {
     /// (the resource is non-compliant for Audit/Deny, would be changed for Modify).
     pub fn evaluate(
         &self,
-        resource: &Value,
-        parameters: &Map<String, Value>,
+        resource: &arm::Value,
+        parameters: &arm::Map,
         resolver: &dyn ExpressionResolver,
     ) -> Outcome {
         self.condition.evaluate(resource, parameters, resolver)
@@ -488,8 +485,8 @@ impl PolicyDefinition {
     /// (effect `Disabled` or unset) or its mode skips the resource (not applicable).
     pub fn evaluate_if_applicable(
         &self,
-        resource: &Value,
-        parameters: &Map<String, Value>,
+        resource: &arm::Value,
+        parameters: &arm::Map,
         resolver: &dyn ExpressionResolver,
     ) -> Option<Outcome> {
         (self.runs() && self.applies_to(resource))
@@ -498,6 +495,29 @@ impl PolicyDefinition {
 }
 
 mod parse;
+
+#[cfg(test)]
+impl PolicyDefinition {
+    /// [`PolicyDefinition::evaluate`] on a test view (see `condition::testing`).
+    pub(crate) fn evaluate_json(
+        &self,
+        resource: &impl crate::rules::condition::testing::TestView,
+        parameters: &impl crate::rules::condition::testing::TestParams,
+        resolver: &dyn ExpressionResolver,
+    ) -> Outcome {
+        self.evaluate(&resource.view(), &parameters.params(), resolver)
+    }
+
+    /// [`PolicyDefinition::evaluate_if_applicable`] on a test view.
+    pub(crate) fn evaluate_if_applicable_json(
+        &self,
+        resource: &impl crate::rules::condition::testing::TestView,
+        parameters: &impl crate::rules::condition::testing::TestParams,
+        resolver: &dyn ExpressionResolver,
+    ) -> Option<Outcome> {
+        self.evaluate_if_applicable(&resource.view(), &parameters.params(), resolver)
+    }
+}
 
 #[cfg(test)]
 mod tests;

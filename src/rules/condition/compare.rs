@@ -2,11 +2,10 @@
 
 use std::cmp::Ordering;
 
-use serde_json::Value;
+use crate::arm::value::Value;
 
-use super::lookup::{as_candidates, as_unknown, member, Resolved};
-use super::parse::kind;
-use super::{Operator, Outcome, Reason};
+use super::lookup::{is_absent, member, Resolved};
+use super::{json_text, kind, Operator, Outcome, Reason};
 
 /// Kleene AND; reasons of undecided parts are merged.
 pub(super) fn all(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
@@ -115,7 +114,7 @@ fn with_operand(
         Resolved::Missing => apply(op, subject, &Value::Null, location),
         Resolved::Known(v) => apply(op, subject, v, location),
         Resolved::Collection(items) => {
-            let v = Value::Array(items.iter().map(Resolved::to_function_value).collect());
+            let v = Value::array(items.iter().map(Resolved::to_function_value).collect());
             apply(op, subject, &v, location)
         }
     }
@@ -145,22 +144,29 @@ pub(super) fn apply(
             Value::Bool(b) => *b,
             Value::String(s) if s.eq_ignore_ascii_case("true") => true,
             Value::String(s) if s.eq_ignore_ascii_case("false") => false,
-            other => return unknown(format!("`exists` needs true or false, got {other}")),
+            other => {
+                return unknown(format!(
+                    "`exists` needs true or false, got {}",
+                    json_text(other)
+                ))
+            }
         };
         return Outcome::from_bool(subject.is_some() == want);
     }
     let Some(subject) = subject else {
         return Outcome::False;
     };
-    if let Some(why) = as_unknown(subject) {
-        return unknown(why);
-    }
-    if let Some((p, values)) = as_candidates(subject) {
-        let outcomes = values
-            .iter()
-            .map(|v| apply(op, Some(v), operand, location))
-            .collect();
-        return choice(p, outcomes);
+    match subject {
+        Value::Unknown(u) => return unknown(u.why.clone()),
+        Value::Candidates(c) => {
+            let outcomes = c
+                .values
+                .iter()
+                .map(|v| apply(op, Some(v), operand, location))
+                .collect();
+            return choice(&c.parameter, outcomes);
+        }
+        _ => {}
     }
     match op {
         Equals => loose_eq(subject, operand, location),
@@ -194,8 +200,8 @@ pub(super) fn apply(
             _ => Outcome::False,
         },
         Less | LessOrEquals | Greater | GreaterOrEquals => {
-            if let Some(why) = as_unknown(operand) {
-                return unknown(why);
+            if let Value::Unknown(u) = operand {
+                return unknown(u.why.clone());
             }
             match order(subject, operand) {
                 Ok(ord) => Outcome::from_bool(match op {
@@ -221,9 +227,9 @@ pub(super) fn apply(
 
 /// An operand that is not a usable string: unknown when it is an unknown value.
 fn operand_marker(operand: &Value) -> Outcome {
-    match as_unknown(operand) {
-        Some(why) => unknown(why),
-        None => Outcome::False,
+    match operand {
+        Value::Unknown(u) => unknown(u.why.clone()),
+        _ => Outcome::False,
     }
 }
 
@@ -234,8 +240,8 @@ fn lower(s: &str) -> String {
 /// Strings, numbers and booleans as text (what `like`/`contains` compare).
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.to_string()),
+        Value::Int(_) | Value::Float(_) => Some(json_text(v)),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
@@ -244,18 +250,20 @@ fn scalar_text(v: &Value) -> Option<String> {
 /// Azure Policy's equality: strings without case, `true` equals `"True"`, `1` equals
 /// `"1"`, arrays and objects deeply (keys without case).
 pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
-    if let Some(why) = as_unknown(a).or_else(|| as_unknown(b)) {
-        return unknown(why);
-    }
-    if let Some((p, values)) = as_candidates(a) {
-        let outcomes = values.iter().map(|v| loose_eq(v, b, location)).collect();
-        return choice(p, outcomes);
-    }
-    if let Some((p, values)) = as_candidates(b) {
-        let outcomes = values.iter().map(|v| loose_eq(a, v, location)).collect();
-        return choice(p, outcomes);
+    match (a, b) {
+        (Value::Unknown(u), _) | (_, Value::Unknown(u)) => return unknown(u.why.clone()),
+        (Value::Candidates(c), _) => {
+            let outcomes = c.values.iter().map(|v| loose_eq(v, b, location)).collect();
+            return choice(&c.parameter, outcomes);
+        }
+        (_, Value::Candidates(c)) => {
+            let outcomes = c.values.iter().map(|v| loose_eq(a, v, location)).collect();
+            return choice(&c.parameter, outcomes);
+        }
+        _ => {}
     }
     let eq = match (a, b) {
+        (x, y) if is_absent(x) && is_absent(y) => true,
         (Value::String(x), Value::String(y)) => {
             if location {
                 crate::rules::normalize_location(x) == crate::rules::normalize_location(y)
@@ -267,16 +275,15 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
         (Value::Bool(x), Value::String(s)) | (Value::String(s), Value::Bool(x)) => s
             .trim()
             .eq_ignore_ascii_case(if *x { "true" } else { "false" }),
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
-            s.trim().parse::<f64>().ok() == n.as_f64()
+        (x, y) if number(x).is_some() && number(y).is_some() => number(x) == number(y),
+        (n, Value::String(s)) | (Value::String(s), n) if number(n).is_some() => {
+            s.trim().parse::<f64>().ok() == number(n)
         }
-        (Value::Null, Value::Null) => true,
         (Value::Array(x), Value::Array(y)) => {
             if x.len() != y.len() {
                 return Outcome::False;
             }
-            return all(x.iter().zip(y).map(|(i, j)| loose_eq(i, j, false)));
+            return all(x.iter().zip(y.iter()).map(|(i, j)| loose_eq(i, j, false)));
         }
         (Value::Object(x), Value::Object(y)) => {
             if x.len() != y.len() {
@@ -296,9 +303,8 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
 /// (dates in ISO 8601 included) without case. Other pairs are an error in Azure.
 fn order(a: &Value, b: &Value) -> Result<Ordering, String> {
     let num = |v: &Value| match v {
-        Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse::<f64>().ok(),
-        _ => None,
+        other => number(other),
     };
     match (a, b) {
         (Value::String(x), Value::String(y)) => match (num(a), num(b)) {
@@ -313,6 +319,15 @@ fn order(a: &Value, b: &Value) -> Result<Ordering, String> {
                 .ok_or_else(|| "numbers not comparable".to_string()),
             _ => Err(format!("cannot compare {} with {}", kind(a), kind(b))),
         },
+    }
+}
+
+/// A JSON number as `f64` (an integer beyond 2^53 rounds, as JSON's numbers do).
+pub(super) fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) if f.is_finite() => Some(*f),
+        _ => None,
     }
 }
 

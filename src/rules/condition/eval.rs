@@ -1,12 +1,13 @@
 //! Evaluating a condition tree on one resource view (candidate sets already chosen by
 //! `worlds`, or left in place when there are too many combinations).
 
-use serde_json::{Map, Value};
+use serde_json::Value as Json;
 
 use super::compare::{self, all, any};
 use super::expr::{self, ExpressionResolver, PolicyScope};
-use super::lookup::{self, as_unknown, unknown_marker, Resolved};
+use super::lookup::{self, Resolved};
 use super::{Condition, FieldRef, Outcome, Reason, Subject, Test};
+use crate::arm::value::{Map, Value};
 use crate::rules::alias::{self, AliasError, Field, Segment};
 
 mod count;
@@ -30,7 +31,7 @@ enum Binding {
 
 pub(super) struct Evaluator<'a> {
     resource: &'a Value,
-    parameters: &'a Map<String, Value>,
+    parameters: &'a Map,
     resolver: &'a dyn ExpressionResolver,
     bindings: Vec<Binding>,
 }
@@ -38,7 +39,7 @@ pub(super) struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     pub(super) fn new(
         resource: &'a Value,
-        parameters: &'a Map<String, Value>,
+        parameters: &'a Map,
         resolver: &'a dyn ExpressionResolver,
     ) -> Self {
         Evaluator {
@@ -97,7 +98,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn operand(&self, v: &Value) -> Resolved {
+    fn operand(&self, v: &Json) -> Resolved {
         Resolved::from_value(&expr::resolve_value(v, self, self.resolver))
     }
 
@@ -109,16 +110,19 @@ impl<'a> Evaluator<'a> {
             FieldRef::UnknownAlias(a) => return self.unknown_alias(a),
             FieldRef::Expression(text) => {
                 let v = expr::resolve_expression(text, self, self.resolver);
-                match (&v, as_unknown(&v)) {
-                    (_, Some(why)) => return Ok((Resolved::Unknown(why), false)),
-                    (Value::String(name), None) => match alias::resolve(name) {
+                match &v {
+                    Value::Unknown(u) => return Ok((Resolved::Unknown(u.why.clone()), false)),
+                    Value::String(name) => match alias::resolve(name) {
                         Ok(f) => f,
                         Err(AliasError::Unknown { alias }) => return self.unknown_alias(&alias),
                         Err(e) => return Ok((Resolved::Unknown(e.to_string()), false)),
                     },
                     _ => {
                         return Ok((
-                            Resolved::Unknown(format!("field `{text}` is not a string: {v}")),
+                            Resolved::Unknown(format!(
+                                "field `{text}` is not a string: {}",
+                                super::json_text(&v)
+                            )),
                             false,
                         ))
                     }
@@ -216,9 +220,9 @@ impl PolicyScope for Evaluator<'_> {
             Ok(f) => self.field_value(&f).to_function_value(),
             Err(AliasError::Unknown { alias }) => match self.unknown_alias(&alias) {
                 Ok((r, _)) => r.to_function_value(),
-                Err(_) => unknown_marker(&format!("unknown Azure Policy alias `{alias}`")),
+                Err(_) => Value::unknown(format!("unknown Azure Policy alias `{alias}`")),
             },
-            Err(e) => unknown_marker(&e.to_string()),
+            Err(e) => Value::unknown(e.to_string()),
         }
     }
 

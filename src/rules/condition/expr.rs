@@ -6,19 +6,20 @@
 //! a [`PolicyScope`] to answer those three functions inside larger expressions. An
 //! expression nobody can evaluate becomes an unknown value, hence a `Possible` outcome.
 
-use serde_json::Value;
+use serde_json::Value as Json;
 
-use super::lookup::{as_candidates, as_unknown, member, unknown_marker};
+use super::lookup::member;
 use super::parse::is_expression;
 use crate::arm::expr::ast::Expr;
 use crate::arm::expr::parser::parse_template_string;
+use crate::arm::value::{Candidates, Str, Value};
 
 /// What the policy-only functions see during an evaluation.
 pub trait PolicyScope {
     /// `parameters('name')`: the definition parameter's value; `None` if not declared.
     fn parameter(&self, name: &str) -> Option<Value>;
     /// `field('name')`: as Azure returns it (an omitted property is `""`, a `[*]` alias
-    /// an array of the selected values); unknown values as `{"$unknown": why}`.
+    /// an array of the selected values); unknown values and candidate sets typed.
     fn field(&self, name: &str) -> Value;
     /// `current('name')` / `current()` inside a `count.where`; `None` outside one.
     fn current(&self, name: Option<&str>) -> Option<Value>;
@@ -50,28 +51,30 @@ impl ExpressionResolver for NoExpressions {
     }
 }
 
-/// Resolve every expression string inside `value` (recursively through arrays and
-/// objects); `[[` escapes lose one bracket.
+/// A value of the policy definition as the condition reads it: every expression string
+/// inside (recursively through arrays and objects) resolved; `[[` escapes lose one
+/// bracket. A literal of the definition is plain data: an object in it is an object,
+/// whatever its keys.
 pub(super) fn resolve_value(
-    value: &Value,
+    value: &Json,
     scope: &dyn PolicyScope,
     resolver: &dyn ExpressionResolver,
 ) -> Value {
     match value {
-        Value::String(s) if is_expression(s) => resolve_expression(s, scope, resolver),
-        Value::String(s) if s.starts_with("[[") => Value::String(s[1..].to_string()),
-        Value::Array(items) => Value::Array(
+        Json::String(s) if is_expression(s) => resolve_expression(s, scope, resolver),
+        Json::String(s) if s.starts_with("[[") => Value::str(&s[1..]),
+        Json::Array(items) => Value::array(
             items
                 .iter()
                 .map(|i| resolve_value(i, scope, resolver))
                 .collect(),
         ),
-        Value::Object(obj) => Value::Object(
+        Json::Object(obj) => Value::object(
             obj.iter()
-                .map(|(k, v)| (k.clone(), resolve_value(v, scope, resolver)))
+                .map(|(k, v)| (Str::from(k.as_str()), resolve_value(v, scope, resolver)))
                 .collect(),
         ),
-        other => other.clone(),
+        other => Value::from_json(other),
     }
 }
 
@@ -88,7 +91,7 @@ pub(super) fn resolve_expression(
     }
     match resolver.resolve(text, scope) {
         Some(v) => v,
-        None => unknown_marker(&format!("cannot evaluate `{text}` offline")),
+        None => Value::unknown(format!("cannot evaluate `{text}` offline")),
     }
 }
 
@@ -96,7 +99,7 @@ pub(super) fn resolve_expression(
 /// anything else.
 fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
     match expr {
-        Expr::String(s, _) => Some(Value::String(s.to_string())),
+        Expr::String(s, _) => Some(Value::String(s.clone())),
         Expr::Int(i, _) => Some(Value::from(*i)),
         Expr::Bool(b, _) => Some(Value::Bool(*b)),
         Expr::Null(_) => Some(Value::Null),
@@ -109,7 +112,7 @@ fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
             if name.eq_ignore_ascii_case("parameters") && args.len() == 1 {
                 let p = literal(0)?;
                 Some(scope.parameter(&p).unwrap_or_else(|| {
-                    unknown_marker(&format!("parameter `{p}` is not declared by the policy"))
+                    Value::unknown(format!("parameter `{p}` is not declared by the policy"))
                 }))
             } else if name.eq_ignore_ascii_case("field") && args.len() == 1 {
                 Some(scope.field(&literal(0)?))
@@ -121,7 +124,7 @@ fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
                 };
                 Some(
                     scope.current(n.as_deref()).unwrap_or_else(|| {
-                        unknown_marker("current() used outside a count expression")
+                        Value::unknown("current() used outside a count expression")
                     }),
                 )
             } else {
@@ -130,7 +133,7 @@ fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
         }
         Expr::Property { target, name, .. } => {
             let base = eval_simple(target, scope)?;
-            Some(access(&base, &Value::String(name.to_string())))
+            Some(access(&base, &Value::String(name.clone())))
         }
         Expr::Index { target, index, .. } => {
             let base = eval_simple(target, scope)?;
@@ -142,34 +145,35 @@ fn eval_simple(expr: &Expr, scope: &dyn PolicyScope) -> Option<Value> {
 
 /// `base.key` / `base[index]`, through unknowns and candidate sets.
 fn access(base: &Value, key: &Value) -> Value {
-    if as_unknown(base).is_some() {
-        return base.clone();
-    }
-    if let Some(why) = as_unknown(key) {
-        return unknown_marker(&why);
-    }
-    if let Some((p, values)) = as_candidates(base) {
-        let mut m = serde_json::Map::new();
-        m.insert(
-            "$candidates".into(),
-            Value::Array(values.iter().map(|v| access(v, key)).collect()),
-        );
-        m.insert("parameter".into(), Value::String(p.to_string()));
-        return Value::Object(m);
+    match (base, key) {
+        (Value::Unknown(_), _) => return base.clone(),
+        (_, Value::Unknown(u)) => return Value::unknown(u.why.clone()),
+        (Value::Candidates(c), _) => {
+            return Value::Candidates(std::sync::Arc::new(Candidates {
+                values: c.values.iter().map(|v| access(v, key)).collect(),
+                parameter: c.parameter.clone(),
+            }))
+        }
+        _ => {}
     }
     let found = match (base, key) {
         (Value::Object(obj), Value::String(k)) => member(obj, k).cloned(),
-        (Value::Array(items), Value::Number(n)) => n
-            .as_u64()
-            .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| items.get(i).cloned()),
+        (Value::Array(items), Value::Int(n)) => {
+            usize::try_from(*n).ok().and_then(|i| items.get(i).cloned())
+        }
         _ => None,
     };
-    found.unwrap_or_else(|| unknown_marker(&format!("no member {key} in {}", short(base))))
+    found.unwrap_or_else(|| {
+        Value::unknown(format!(
+            "no member {} in {}",
+            super::json_text(key),
+            short(base)
+        ))
+    })
 }
 
 fn short(v: &Value) -> String {
-    let s = v.to_string();
+    let s = super::json_text(v);
     if s.chars().count() > 60 {
         let cut: String = s.chars().take(57).collect();
         format!("{cut}...")

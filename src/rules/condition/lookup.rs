@@ -1,18 +1,23 @@
 //! Reading fields out of the resource view, with unknowns and candidate sets.
+//!
+//! The view is an [`arm::value::Value`](crate::arm::value::Value): an unknown value is
+//! a [`Value::Unknown`] and an unbound parameter's choice a [`Value::Candidates`], read
+//! as such. An object that merely looks like something else (a template property that
+//! holds `{"$unknown": "x"}`) is an object.
 
 use jsonpath_rust::JsonPath;
-use serde_json::Value;
 
+use crate::arm::value::{map_get, Map, Value};
 use crate::rules::alias::{Field, Segment};
 
 /// What a field (or an operand) selects.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(super) enum Resolved {
     /// The property is omitted (or null, which ARM treats the same).
     Missing,
-    /// A known value; nested parts may still hold `$unknown`/`$candidates` markers.
+    /// A known value; nested parts may still be unknown or candidate sets.
     Known(Value),
-    /// Only known at deployment time.
+    /// Only known at deployment time: the unknown's own explanation.
     Unknown(String),
     /// The values selected by a `[*]` alias (a condition must hold for each).
     Collection(Vec<Resolved>),
@@ -23,46 +28,34 @@ pub(super) enum Resolved {
     },
 }
 
-/// `{"$unknown": "<why>"}` → why.
-pub(super) fn as_unknown(v: &Value) -> Option<String> {
-    let obj = v.as_object()?;
-    let why = obj.get("$unknown")?;
-    Some(match why {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    })
-}
-
-/// `{"$candidates": [...], "parameter": "p"}` → (p, values).
-pub(super) fn as_candidates(v: &Value) -> Option<(&str, &Vec<Value>)> {
-    let obj = v.as_object()?;
-    let values = obj.get("$candidates")?.as_array()?;
-    let parameter = obj.get("parameter").and_then(Value::as_str).unwrap_or("?");
-    Some((parameter, values))
+/// Null, or a number JSON cannot write (what the JSON view of a resource held as
+/// `null`): an omitted property.
+pub(super) fn is_absent(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Float(f) => !f.is_finite(),
+        _ => false,
+    }
 }
 
 impl Resolved {
-    /// Classify a value read from the view (markers become `Unknown`/`Choice`).
+    /// Classify a value read from the view.
     pub(super) fn from_value(v: &Value) -> Resolved {
-        if v.is_null() {
-            return Resolved::Missing;
+        match v {
+            v if is_absent(v) => Resolved::Missing,
+            Value::Unknown(u) => Resolved::Unknown(u.why.clone()),
+            Value::Candidates(c) => Resolved::Choice {
+                parameter: c.parameter.to_string(),
+                options: c.values.iter().map(Resolved::from_value).collect(),
+            },
+            other => Resolved::Known(other.clone()),
         }
-        if let Some(why) = as_unknown(v) {
-            return Resolved::Unknown(why);
-        }
-        if let Some((parameter, values)) = as_candidates(v) {
-            return Resolved::Choice {
-                parameter: parameter.to_string(),
-                options: values.iter().map(Resolved::from_value).collect(),
-            };
-        }
-        Resolved::Known(v.clone())
     }
 
     /// Apply `f` to every known string inside (through choices and collections).
     pub(super) fn map_strings(self, f: &dyn Fn(&str) -> String) -> Resolved {
         match self {
-            Resolved::Known(Value::String(s)) => Resolved::Known(Value::String(f(&s))),
+            Resolved::Known(Value::String(s)) => Resolved::Known(Value::string(f(&s))),
             Resolved::Collection(items) => {
                 Resolved::Collection(items.into_iter().map(|i| i.map_strings(f)).collect())
             }
@@ -75,13 +68,13 @@ impl Resolved {
     }
 
     /// The value `field('<alias>')` returns: omitted → `""`, a collection → an array of
-    /// its known values, unknowns and choices as markers.
+    /// its known values; unknowns and choices stay typed.
     pub(super) fn to_function_value(&self) -> Value {
         match self {
-            Resolved::Missing => Value::String(String::new()),
+            Resolved::Missing => Value::str(""),
             Resolved::Known(v) => v.clone(),
-            Resolved::Unknown(why) => unknown_marker(why),
-            Resolved::Collection(items) => Value::Array(
+            Resolved::Unknown(why) => Value::unknown(why.clone()),
+            Resolved::Collection(items) => Value::array(
                 items
                     .iter()
                     .filter(|i| !matches!(i, Resolved::Missing))
@@ -89,31 +82,18 @@ impl Resolved {
                     .collect(),
             ),
             Resolved::Choice { parameter, options } => {
-                let mut m = serde_json::Map::new();
-                m.insert(
-                    "$candidates".into(),
-                    Value::Array(options.iter().map(Resolved::to_function_value).collect()),
-                );
-                m.insert("parameter".into(), Value::String(parameter.clone()));
-                Value::Object(m)
+                Value::Candidates(std::sync::Arc::new(crate::arm::value::Candidates {
+                    values: options.iter().map(Resolved::to_function_value).collect(),
+                    parameter: parameter.as_str().into(),
+                }))
             }
         }
     }
 }
 
-pub(super) fn unknown_marker(why: &str) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert("$unknown".into(), Value::String(why.to_string()));
-    Value::Object(m)
-}
-
 /// Case-insensitive member lookup (exact match first).
-pub(super) fn member<'v>(obj: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
-    obj.get(key).or_else(|| {
-        obj.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+pub(super) fn member<'v>(obj: &'v Map, key: &str) -> Option<&'v Value> {
+    map_get(obj, key)
 }
 
 /// Follow `segments` from `start`. Wildcards make a collection.
@@ -121,21 +101,22 @@ pub(super) fn walk(start: &Value, segments: &[Segment]) -> Resolved {
     let Some((first, rest)) = segments.split_first() else {
         return Resolved::from_value(start);
     };
-    if start.is_null() {
+    if is_absent(start) {
         return if segments.contains(&Segment::Wildcard) {
             Resolved::Collection(Vec::new())
         } else {
             Resolved::Missing
         };
     }
-    if let Some(why) = as_unknown(start) {
-        return Resolved::Unknown(why);
-    }
-    if let Some((parameter, values)) = as_candidates(start) {
-        return Resolved::Choice {
-            parameter: parameter.to_string(),
-            options: values.iter().map(|v| walk(v, segments)).collect(),
-        };
+    match start {
+        Value::Unknown(u) => return Resolved::Unknown(u.why.clone()),
+        Value::Candidates(c) => {
+            return Resolved::Choice {
+                parameter: c.parameter.to_string(),
+                options: c.values.iter().map(|v| walk(v, segments)).collect(),
+            }
+        }
+        _ => {}
     }
     match first {
         Segment::Key(k) => match start.as_object().and_then(|o| member(o, k)) {
@@ -169,31 +150,33 @@ pub(super) fn walk(start: &Value, segments: &[Segment]) -> Resolved {
     }
 }
 
-/// Evaluate a JSONPath that needs the full engine. Sound with unknowns: when the part of
-/// the view it searches holds an unknown value, the result is unknown.
+/// Evaluate a JSONPath that needs the full engine. The engine reads plain JSON, so the
+/// resource is converted only when it is wholly known: when it holds an unknown value or
+/// a candidate set, what the query selects is not known and the result is unknown.
 pub(super) fn json_path(resource: &Value, query: &str) -> Resolved {
-    if let Some(why) = first_marker(resource) {
+    if let Some(why) = first_undecided(resource) {
         return Resolved::Unknown(format!(
             "JSONPath `{query}` searches a resource with unknown values ({why})"
         ));
     }
-    match resource.query(query) {
-        Ok(found) => Resolved::Collection(found.into_iter().map(Resolved::from_value).collect()),
+    match resource.to_json().query(query) {
+        Ok(found) => Resolved::Collection(
+            found
+                .into_iter()
+                .map(|j| Resolved::from_value(&Value::from_json(j)))
+                .collect(),
+        ),
         Err(e) => Resolved::Unknown(format!("JSONPath `{query}` failed: {e}")),
     }
 }
 
-/// The first `$unknown` or `$candidates` marker inside `v`, described.
-pub(super) fn first_marker(v: &Value) -> Option<String> {
-    if let Some(why) = as_unknown(v) {
-        return Some(why);
-    }
-    if let Some((p, _)) = as_candidates(v) {
-        return Some(format!("depends on parameter `{p}`"));
-    }
+/// The first unknown value or candidate set inside `v` (in document order), described.
+pub(super) fn first_undecided(v: &Value) -> Option<String> {
     match v {
-        Value::Array(items) => items.iter().find_map(first_marker),
-        Value::Object(obj) => obj.values().find_map(first_marker),
+        Value::Unknown(u) => Some(u.why.clone()),
+        Value::Candidates(c) => Some(format!("depends on parameter `{}`", c.parameter)),
+        Value::Array(items) => items.iter().find_map(first_undecided),
+        Value::Object(obj) => obj.values().find_map(first_undecided),
         _ => None,
     }
 }

@@ -1,7 +1,7 @@
 //! Candidate sets, evaluated per candidate.
 //!
-//! An unbound parameter with `allowedValues` reaches the resource view as
-//! `{"$candidates": [...], "parameter": "p"}`. Every combination of choices (a *world*)
+//! An unbound parameter with `allowedValues` reaches the resource view as a
+//! [`Value::Candidates`] naming the parameter. Every combination of choices (a *world*)
 //! is evaluated on its own, so that two tests reading the same parameter stay
 //! consistent; the answers are then combined: all true → `True`, all false → `False`,
 //! otherwise `Possible` naming the parameters whose choice changes the answer.
@@ -14,13 +14,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use std::sync::Arc;
 
 use super::compare::merge;
 use super::eval::Evaluator;
 use super::expr::ExpressionResolver;
-use super::lookup::as_candidates;
 use super::{Condition, Outcome, Reason};
+use crate::arm::value::{Map, Value};
 
 pub(super) const MAX_WORLDS: usize = 256;
 
@@ -41,7 +41,7 @@ struct Choice {
 pub(super) fn evaluate(
     condition: &Condition,
     resource: &Value,
-    parameters: &Map<String, Value>,
+    parameters: &Map,
     resolver: &dyn ExpressionResolver,
 ) -> Outcome {
     let mut variables: Vec<Choice> = Vec::new();
@@ -74,7 +74,7 @@ pub(super) fn evaluate(
     for w in 0..count {
         let choice = decode(w, &variables);
         let r = substitute(resource, &index, &choice);
-        let p: Map<String, Value> = parameters
+        let p: Map = parameters
             .iter()
             .map(|(k, v)| (k.clone(), substitute(v, &index, &choice)))
             .collect();
@@ -97,21 +97,20 @@ fn decode(mut w: usize, variables: &[Choice]) -> Vec<usize> {
 }
 
 fn find_variables(v: &Value, out: &mut Vec<Choice>) {
-    if let Some((parameter, values)) = as_candidates(v) {
-        let key = Variable {
-            parameter: parameter.to_ascii_lowercase(),
-            len: values.len(),
-        };
-        if !out.iter().any(|o| o.key == key) {
-            out.push(Choice {
-                key,
-                name: parameter.to_string(),
-                values: values.clone(),
-            });
-        }
-        return;
-    }
     match v {
+        Value::Candidates(c) => {
+            let key = Variable {
+                parameter: c.parameter.to_ascii_lowercase(),
+                len: c.values.len(),
+            };
+            if !out.iter().any(|o| o.key == key) {
+                out.push(Choice {
+                    key,
+                    name: c.parameter.to_string(),
+                    values: c.values.clone(),
+                });
+            }
+        }
         Value::Array(items) => items.iter().for_each(|i| find_variables(i, out)),
         Value::Object(obj) => obj.values().for_each(|i| find_variables(i, out)),
         _ => {}
@@ -119,29 +118,31 @@ fn find_variables(v: &Value, out: &mut Vec<Choice>) {
 }
 
 fn substitute(v: &Value, index: &HashMap<Variable, usize>, choice: &[usize]) -> Value {
-    if let Some((parameter, values)) = as_candidates(v) {
-        let var = Variable {
-            parameter: parameter.to_ascii_lowercase(),
-            len: values.len(),
-        };
-        let picked = index
-            .get(&var)
-            .and_then(|i| choice.get(*i))
-            .and_then(|c| values.get(*c));
-        return match picked {
-            Some(p) => substitute(p, index, choice),
-            None => v.clone(),
-        };
-    }
     match v {
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| substitute(i, index, choice)).collect())
+        Value::Candidates(c) => {
+            let var = Variable {
+                parameter: c.parameter.to_ascii_lowercase(),
+                len: c.values.len(),
+            };
+            let picked = index
+                .get(&var)
+                .and_then(|i| choice.get(*i))
+                .and_then(|k| c.values.get(*k));
+            match picked {
+                Some(p) => substitute(p, index, choice),
+                None => v.clone(),
+            }
         }
-        Value::Object(obj) => Value::Object(
+        // Nothing to choose inside: shared as it is.
+        _ if !v.contains_unknown() => v.clone(),
+        Value::Array(items) => {
+            Value::array(items.iter().map(|i| substitute(i, index, choice)).collect())
+        }
+        Value::Object(obj) => Value::Object(Arc::new(
             obj.iter()
                 .map(|(k, i)| (k.clone(), substitute(i, index, choice)))
                 .collect(),
-        ),
+        )),
         other => other.clone(),
     }
 }

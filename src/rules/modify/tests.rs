@@ -1,6 +1,8 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::{property_path, repair};
+use crate::arm::value::{Map as Params, Value};
+use crate::rules::condition::testing::typed;
 use crate::rules::imported::TemplateResolver;
 use crate::rules::policy::PolicyDefinition;
 
@@ -73,7 +75,7 @@ fn unmappable_fields_are_refused_with_the_reason() {
         .contains("dot"));
 }
 
-fn definition(operations: Json) -> (PolicyDefinition, Map<String, Json>) {
+fn definition(operations: Json) -> (PolicyDefinition, Params) {
     let def = PolicyDefinition::from_json(
         &json!({
             "name": "test-modify",
@@ -100,12 +102,12 @@ fn definition(operations: Json) -> (PolicyDefinition, Map<String, Json>) {
     (def, parameters)
 }
 
-fn registry() -> Json {
-    json!({
+fn registry() -> Value {
+    typed(&json!({
         "type": REGISTRIES,
         "name": "contoso",
         "properties": {"adminUserEnabled": true, "publicNetworkAccess": "Enabled"}
-    })
+    }))
 }
 
 fn resolver(api_version: Option<&str>) -> TemplateResolver {

@@ -1,13 +1,15 @@
 //! `count` expressions: enumerating members, binding them for `where`, comparing a
 //! count that may only be known as a range.
 
-use serde_json::Value;
+use serde_json::Value as Json;
 
 use super::{Binding, Evaluator};
+use crate::arm::value::Value;
 use crate::rules::alias::{self, AliasError, Field, Segment};
-use crate::rules::condition::compare::{self, choice, merge};
+use crate::rules::condition::compare::{self, choice, merge, number};
 use crate::rules::condition::expr;
-use crate::rules::condition::lookup::{self, as_candidates, as_unknown, Resolved};
+use crate::rules::condition::json_text;
+use crate::rules::condition::lookup::{self, is_absent, Resolved};
 use crate::rules::condition::{Condition, Count, FieldRef, Operator, Outcome, Reason};
 
 /// Most members a value count iterates (Azure's own limit is 100).
@@ -20,7 +22,7 @@ struct Item {
 }
 
 impl Evaluator<'_> {
-    pub(super) fn eval_count(&mut self, count: &Count, op: Operator, operand: &Value) -> Outcome {
+    pub(super) fn eval_count(&mut self, count: &Count, op: Operator, operand: &Json) -> Outcome {
         match count {
             Count::Field {
                 field,
@@ -52,11 +54,13 @@ impl Evaluator<'_> {
                                     })
                                 }
                             },
-                            v => {
-                                let why = as_unknown(&v).unwrap_or_else(|| {
-                                    format!("count field `{text}` is not a string")
-                                });
-                                return Outcome::possible(Reason::Unknown { why });
+                            Value::Unknown(u) => {
+                                return Outcome::possible(Reason::Unknown { why: u.why.clone() })
+                            }
+                            _ => {
+                                return Outcome::possible(Reason::Unknown {
+                                    why: format!("count field `{text}` is not a string"),
+                                })
                             }
                         }
                     }
@@ -99,7 +103,7 @@ impl Evaluator<'_> {
         name: &Option<String>,
         where_: Option<&Condition>,
         op: Operator,
-        operand: &Value,
+        operand: &Json,
     ) -> Outcome {
         match resolved {
             Resolved::Missing => self.count_compare(0, Some(0), op, operand, Vec::new()),
@@ -124,7 +128,7 @@ impl Evaluator<'_> {
                 };
                 let Value::Array(items) = v else {
                     return Outcome::possible(Reason::Unknown {
-                        why: format!("`count.value` is not an array: {v}"),
+                        why: format!("`count.value` is not an array: {}", json_text(&v)),
                     });
                 };
                 let mut min = 0u64;
@@ -139,7 +143,7 @@ impl Evaluator<'_> {
                         ),
                     });
                 }
-                for element in items.into_iter().take(MAX_VALUE_COUNT) {
+                for element in items.iter().take(MAX_VALUE_COUNT).cloned() {
                     self.bindings.push(Binding::Value {
                         name: name.clone(),
                         element,
@@ -207,7 +211,7 @@ impl Evaluator<'_> {
         min: u64,
         max: Option<u64>,
         op: Operator,
-        operand: &Value,
+        operand: &Json,
         reasons: Vec<Reason>,
     ) -> Outcome {
         let target = self.operand(operand);
@@ -251,7 +255,10 @@ fn range_test(min: u64, max: Option<u64>, op: Operator, target: &Resolved) -> Ou
         Resolved::Missing => Value::Null,
         other => other.to_function_value(),
     };
-    let test = |n: u64| compare::apply(op, Some(&Value::from(n)), &target_value, false);
+    let test = |n: u64| {
+        let n = Value::Int(i64::try_from(n).unwrap_or(i64::MAX));
+        compare::apply(op, Some(&n), &target_value, false)
+    };
     if max == Some(min) {
         return test(min);
     }
@@ -274,8 +281,8 @@ fn range_test(min: u64, max: Option<u64>, op: Operator, target: &Resolved) -> Ou
     let upper = max.unwrap_or(u64::MAX / 2);
     let mut probes = vec![min, upper];
     let numbers: Vec<f64> = match &target_value {
-        Value::Array(items) => items.iter().filter_map(number).collect(),
-        v => number(v).into_iter().collect(),
+        Value::Array(items) => items.iter().filter_map(number_or_text).collect(),
+        v => number_or_text(v).into_iter().collect(),
     };
     for t in numbers {
         for c in [t.floor() - 1.0, t.floor(), t.ceil(), t.ceil() + 1.0] {
@@ -296,11 +303,10 @@ fn range_test(min: u64, max: Option<u64>, op: Operator, target: &Resolved) -> Ou
     }
 }
 
-fn number(v: &Value) -> Option<f64> {
+fn number_or_text(v: &Value) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
-        _ => None,
+        other => number(other),
     }
 }
 
@@ -318,7 +324,7 @@ fn collect(
         // A member of the counted array counts whatever its value (null, unknown);
         // the end of a path that is not `[*]` counts only when present.
         let member = pos > 0 && segments.get(pos - 1) == Some(&Segment::Wildcard);
-        if member || !value.is_null() {
+        if member || !is_absent(value) {
             items.push(Item {
                 chain,
                 value: value.clone(),
@@ -327,13 +333,13 @@ fn collect(
         return;
     };
     // An unknown on the way: the number of members is unknown.
-    let undecided = match (as_unknown(value), as_candidates(value)) {
-        (Some(why), _) => Some(Reason::Unknown { why }),
-        (None, Some((p, _))) => Some(Reason::Parameter {
-            name: p.to_string(),
+    let undecided = match value {
+        Value::Unknown(u) => Some(Reason::Unknown { why: u.why.clone() }),
+        Value::Candidates(c) => Some(Reason::Parameter {
+            name: c.parameter.to_string(),
             true_for: None,
         }),
-        (None, None) => None,
+        _ => None,
     };
     if let Some(r) = undecided {
         if !unbounded.contains(&r) {

@@ -259,17 +259,17 @@ fn value_count() {
     let mut params = Map::new();
     params.insert("patterns".into(), json!(["x*", "*cr", "zz"]));
     assert_eq!(
-        cond(by_param.clone()).evaluate(&r, &params, &NoExpressions),
+        cond(by_param.clone()).evaluate_json(&r, &params, &NoExpressions),
         Outcome::True
     );
     params.insert("patterns".into(), json!([]));
     assert_eq!(
-        cond(by_param.clone()).evaluate(&r, &params, &NoExpressions),
+        cond(by_param.clone()).evaluate_json(&r, &params, &NoExpressions),
         Outcome::False
     );
     params.insert("patterns".into(), json!("not-an-array"));
     assert!(cond(by_param)
-        .evaluate(&r, &params, &NoExpressions)
+        .evaluate_json(&r, &params, &NoExpressions)
         .is_possible());
     // Without where: the array length.
     assert_eq!(

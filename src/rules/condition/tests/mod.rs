@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::*;
+use crate::rules::condition::testing::{typed, typed_values};
 
 mod arrays;
 mod expressions;
@@ -21,7 +22,7 @@ fn cond(j: Value) -> Condition {
 
 /// Evaluate with no parameters and no expression resolver.
 fn eval(c: Value, resource: &Value) -> Outcome {
-    cond(c).evaluate(resource, &Map::new(), &NoExpressions)
+    cond(c).evaluate_json(resource, &Map::new(), &NoExpressions)
 }
 
 fn registry(properties: Value) -> Value {

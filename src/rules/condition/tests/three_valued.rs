@@ -44,7 +44,7 @@ fn candidates_mixed_give_possible_naming_the_parameter() {
         o,
         Outcome::possible(Reason::Parameter {
             name: "acrSku".into(),
-            true_for: Some(vec![json!("Basic"), json!("Standard")]),
+            true_for: Some(typed_values(json!(["Basic", "Standard"]))),
         })
     );
     assert_eq!(
@@ -57,7 +57,7 @@ fn candidates_mixed_give_possible_naming_the_parameter() {
         o,
         Outcome::possible(Reason::Parameter {
             name: "enableAdmin".into(),
-            true_for: Some(vec![json!(true)]),
+            true_for: Some(typed_values(json!([true]))),
         })
     );
 }
@@ -111,7 +111,7 @@ fn only_parameters_that_change_the_answer_are_named() {
         o,
         Outcome::possible(Reason::Parameter {
             name: "admin".into(),
-            true_for: Some(vec![json!(true)]),
+            true_for: Some(typed_values(json!([true]))),
         })
     );
 }
@@ -133,7 +133,7 @@ fn candidates_and_unknowns_together() {
         &[
             Reason::Parameter {
                 name: "admin".into(),
-                true_for: Some(vec![json!(true)])
+                true_for: Some(typed_values(json!([true])))
             },
             Reason::Unknown {
                 why: "runtime".into()
@@ -215,7 +215,7 @@ fn unknown_alias_is_reported_distinctly() {
     );
     let r = registry(json!({"adminUserEnabled": true}));
     assert_eq!(
-        c.evaluate(&r, &Map::new(), &NoExpressions),
+        c.evaluate_json(&r, &Map::new(), &NoExpressions),
         Outcome::possible(Reason::UnknownAlias {
             alias: "Microsoft.ContainerRegistry/registries/adminUserEnable".into()
         })
@@ -226,7 +226,7 @@ fn unknown_alias_is_reported_distinctly() {
         json!({"field": "Microsoft.ContainerRegistry/registries/adminUserEnable", "exists": false}),
     );
     assert_eq!(
-        other.evaluate(&storage, &Map::new(), &NoExpressions),
+        other.evaluate_json(&storage, &Map::new(), &NoExpressions),
         Outcome::True
     );
     // Unknown aliases inside count and where are listed too.
@@ -236,8 +236,62 @@ fn unknown_alias_is_reported_distinctly() {
     );
     assert_eq!(nested.unknown_aliases().len(), 2);
     assert!(nested
-        .evaluate(&r, &Map::new(), &NoExpressions)
+        .evaluate_json(&r, &Map::new(), &NoExpressions)
         .reasons()
         .iter()
         .any(|r| matches!(r, Reason::UnknownAlias { .. })));
+}
+
+/// The view is typed: an object a template writes, whatever its keys, is an object. Only
+/// a `Value::Unknown` is unknown (with its own explanation) and only a
+/// `Value::Candidates` a choice.
+#[test]
+fn objects_shaped_like_unknowns_are_objects() {
+    use crate::arm::value::Value as Arm;
+    let none = crate::arm::value::Map::new();
+    let lookalike = Arm::from_json(&registry(json!({
+        "adminUserEnabled": {"$unknown": "x"},
+        "publicNetworkAccess": {"$candidates": ["Disabled"], "parameter": "p"}
+    })));
+    let admin = cond(admin_enabled());
+    assert_eq!(
+        admin.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::False
+    );
+    let pna = cond(json!({"field": PNA, "equals": "Disabled"}));
+    assert_eq!(
+        pna.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::False
+    );
+    let exists = cond(json!({"field": ADMIN, "containsKey": "$unknown"}));
+    assert_eq!(
+        exists.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::True
+    );
+    // A JSONPath over it is decided, where one over a typed unknown is not.
+    let path = cond(json!({"field": "$..adminUserEnabled", "equals": true}));
+    assert_eq!(
+        path.evaluate(&lookalike, &none, &NoExpressions),
+        Outcome::False
+    );
+    let unknown_admin = typed(&registry(json!({"adminUserEnabled": unknown("x")})));
+    assert_eq!(
+        path.evaluate(&unknown_admin, &none, &NoExpressions),
+        Outcome::possible(Reason::Unknown {
+            why: "JSONPath `$..adminUserEnabled` searches a resource with unknown values (x)"
+                .into()
+        })
+    );
+    // A policy parameter given such an object holds the object.
+    let p: crate::arm::value::Map = [(
+        crate::arm::value::Str::from("v"),
+        Arm::from_json(&json!({"$unknown": "y"})),
+    )]
+    .into_iter()
+    .collect();
+    let by_param = cond(json!({"value": "[parameters('v')]", "containsKey": "$unknown"}));
+    assert_eq!(
+        by_param.evaluate(&lookalike, &p, &NoExpressions),
+        Outcome::True
+    );
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde_json::{json, Map, Value};
 
 use super::{child, definitions_in, registry, run, run_with};
+use crate::rules::condition::testing::{typed, typed_values};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope, Reason};
 use crate::rules::policy::{Effect, ModifyKind, PolicyDefinition, PolicyMode};
 use crate::test_support::shared;
@@ -275,9 +276,9 @@ fn admin_user_dc921057_and_79fdfe03() {
             Outcome::False,
             "omitted = false = pass"
         );
-        assert!(d.applies_to(&registry(json!({}))));
+        assert!(d.applies_to(&typed(&registry(json!({})))));
         assert!(
-            !d.applies_to(&child("tokens", "acr1/t", json!({}))),
+            !d.applies_to(&typed(&child("tokens", "acr1/t", json!({})))),
             "Indexed skips tokens"
         );
     }
@@ -476,7 +477,7 @@ fn cmk_5b9159ae_sku_bd560fc0_zone_9d2b0a20() {
         run(&sku, &basic),
         Outcome::possible(Reason::Parameter {
             name: "acrSku".into(),
-            true_for: Some(vec![json!("Basic"), json!("Standard")])
+            true_for: Some(typed_values(json!(["Basic", "Standard"])))
         })
     );
     basic["sku"]["name"] = json!({"$candidates": ["Premium"], "parameter": "acrSku"});
@@ -502,7 +503,7 @@ fn tokens_ff05e24e_and_a9b426fe_are_child_resources_in_mode_all() {
     ] {
         let d = def(guid);
         let token = |p: Value| child("tokens", "acr1/pull", p);
-        assert!(d.applies_to(&token(json!({}))));
+        assert!(d.applies_to(&typed(&token(json!({})))));
         assert_eq!(run(&d, &token(json!({"status": "enabled"}))), Outcome::True);
         assert_eq!(
             run(&d, &token(json!({}))),
@@ -531,7 +532,7 @@ fn cache_rules_84497762() {
         "acr1/hello",
         json!({"sourceRepository": "docker.io/library/hello-world"}),
     );
-    assert!(d.applies_to(&rule));
+    assert!(d.applies_to(&typed(&rule)));
     assert_eq!(run(&d, &rule), Outcome::True);
     assert_eq!(run(&d, &registry(json!({}))), Outcome::False);
 }
@@ -602,25 +603,25 @@ fn external_private_endpoint_696cb1d3() {
     // With an evaluator that knows the deployment's subscription, it is decided.
     struct Subscription;
     impl ExpressionResolver for Subscription {
-        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<Value> {
+        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<crate::arm::value::Value> {
             if e == "[subscription().subscriptionId]" {
-                return Some(json!("2222"));
+                return Some(typed(&json!("2222")));
             }
             let id = scope.field("Microsoft.ContainerRegistry/registries/privateEndpointConnections/privateEndpoint.id");
             let sub = format!("{}//", id.as_str()?).split('/').nth(2)?.to_string();
-            e.starts_with("[split(").then(|| json!(sub))
+            e.starts_with("[split(").then(|| typed(&json!(sub)))
         }
     }
     let params = d.parameter_values(&Map::new()).unwrap_or_default();
     assert_eq!(
-        d.evaluate(&with_endpoint, &params, &Subscription),
+        d.evaluate_json(&with_endpoint, &params, &Subscription),
         Outcome::True
     );
     let mut excluded = Map::new();
     excluded.insert("excludedSubscriptionIDs".into(), json!(["1111"]));
     let params = d.parameter_values(&excluded).unwrap_or_default();
     assert_eq!(
-        d.evaluate(&with_endpoint, &params, &Subscription),
+        d.evaluate_json(&with_endpoint, &params, &Subscription),
         Outcome::False
     );
 }
@@ -649,7 +650,7 @@ fn diagnostic_settings_definitions_use_location_parameters() {
     assert!(run(&la, &registry(json!({}))).is_possible());
     struct First;
     impl ExpressionResolver for First {
-        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<Value> {
+        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<crate::arm::value::Value> {
             (e == "[first(parameters('resourceLocationList'))]")
                 .then(|| scope.parameter("resourceLocationList"))
                 .flatten()
@@ -658,7 +659,7 @@ fn diagnostic_settings_definitions_use_location_parameters() {
     }
     let params = la.parameter_values(&Map::new()).unwrap_or_default();
     assert_eq!(
-        la.evaluate(&registry(json!({})), &params, &First),
+        la.evaluate_json(&registry(json!({})), &params, &First),
         Outcome::True
     );
 }

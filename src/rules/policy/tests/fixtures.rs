@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use super::{child, definitions_in, fixture, fixture_guid, registry, run, run_with, FIXTURES};
+use crate::rules::condition::testing::{typed, typed_values};
 use crate::rules::condition::{ExpressionResolver, Outcome, PolicyScope, Reason};
 use crate::rules::policy::{Effect, ModifyKind, PolicyDefinition, PolicyMode};
 
@@ -87,9 +88,9 @@ fn audit_deny_and_modify_on_the_admin_user() {
             Outcome::False
         );
         assert_eq!(run(&d, &registry(json!({}))), Outcome::False, "omitted");
-        assert!(d.applies_to(&registry(json!({}))));
+        assert!(d.applies_to(&typed(&registry(json!({})))));
         assert!(
-            !d.applies_to(&child("tokens", "acr1/t", json!({}))),
+            !d.applies_to(&typed(&child("tokens", "acr1/t", json!({})))),
             "Indexed skips tokens"
         );
     }
@@ -204,7 +205,7 @@ fn a_condition_reads_an_array_parameter_and_candidate_values() {
         run(&sku, &basic),
         Outcome::possible(Reason::Parameter {
             name: "acrSku".into(),
-            true_for: Some(vec![json!("Basic"), json!("Standard")])
+            true_for: Some(typed_values(json!(["Basic", "Standard"])))
         })
     );
     basic["sku"]["name"] = json!({"$candidates": ["Premium"], "parameter": "acrSku"});
@@ -222,7 +223,7 @@ fn a_condition_reads_an_array_parameter_and_candidate_values() {
 fn mode_all_reaches_child_resources() {
     let d = fixture(7);
     let token = |p: Value| child("tokens", "acr1/pull", p);
-    assert!(d.applies_to(&token(json!({}))));
+    assert!(d.applies_to(&typed(&token(json!({})))));
     assert_eq!(run(&d, &token(json!({"status": "enabled"}))), Outcome::True);
     assert_eq!(run(&d, &token(json!({}))), Outcome::True);
     assert_eq!(
@@ -273,7 +274,7 @@ fn a_value_condition_with_an_expression_needs_the_evaluator() {
     assert!(run(&d, &registry(json!({}))).is_possible());
     struct First;
     impl ExpressionResolver for First {
-        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<Value> {
+        fn resolve(&self, e: &str, scope: &dyn PolicyScope) -> Option<crate::arm::value::Value> {
             (e == "[first(parameters('resourceLocationList'))]")
                 .then(|| scope.parameter("resourceLocationList"))
                 .flatten()
@@ -282,7 +283,7 @@ fn a_value_condition_with_an_expression_needs_the_evaluator() {
     }
     let params = d.parameter_values(&Map::new()).unwrap_or_default();
     assert_eq!(
-        d.evaluate(&registry(json!({})), &params, &First),
+        d.evaluate_json(&registry(json!({})), &params, &First),
         Outcome::True
     );
     let mut listed = Map::new();

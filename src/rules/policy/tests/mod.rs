@@ -4,6 +4,7 @@ use std::path::Path;
 use serde_json::{json, Map, Value};
 
 use super::*;
+use crate::rules::condition::testing::typed_values;
 use crate::rules::condition::{NoExpressions, Reason};
 
 #[cfg(feature = "corpus")]
@@ -55,7 +56,7 @@ fn run_with(d: &PolicyDefinition, resource: &Value, overrides: &Map<String, Valu
         Ok(p) => p,
         Err(e) => panic!("{e}"),
     };
-    d.evaluate(resource, &params, &NoExpressions)
+    d.evaluate_json(resource, &params, &NoExpressions)
 }
 
 fn registry(properties: Value) -> Value {
@@ -122,8 +123,8 @@ fn parameter_values_validate_overrides() {
     assert_eq!(
         d.parameter_values(&o)
             .ok()
-            .and_then(|p| p.get("effect").cloned()),
-        Some(json!("deny"))
+            .and_then(|p| p.get("effect").and_then(|v| v.as_str().map(str::to_string))),
+        Some("deny".to_string())
     );
     // No default but allowed values: a candidate set.
     let text = r#"{"properties": {"mode": "All", "parameters": {
@@ -134,16 +135,20 @@ fn parameter_values_validate_overrides() {
     let d = PolicyDefinition::from_json_str(text, "custom.json").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.name, "custom");
     let p = d.parameter_values(&Map::new()).unwrap_or_default();
-    assert_eq!(
-        p["sku"],
-        json!({"$candidates": ["Basic", "Premium"], "parameter": "sku"})
-    );
-    let o = d.evaluate(&registry(json!({})), &p, &NoExpressions);
+    match &p["sku"] {
+        crate::arm::value::Value::Candidates(c) => {
+            assert_eq!(&*c.parameter, "sku");
+            let values: Vec<Option<&str>> = c.values.iter().map(|v| v.as_str()).collect();
+            assert_eq!(values, vec![Some("Basic"), Some("Premium")]);
+        }
+        other => panic!("expected the allowed values as candidates, got {other:?}"),
+    }
+    let o = d.evaluate_json(&registry(json!({})), &p, &NoExpressions);
     assert_eq!(
         o,
         Outcome::possible(Reason::Parameter {
             name: "sku".into(),
-            true_for: Some(vec![json!("Premium")])
+            true_for: Some(typed_values(json!(["Premium"])))
         })
     );
 }
@@ -263,16 +268,16 @@ fn evaluate_if_applicable_skips_disabled_and_out_of_mode() {
     let admin = registry(json!({"adminUserEnabled": true}));
     let token = child("tokens", "acr1/t", json!({}));
     assert_eq!(
-        d.evaluate_if_applicable(&admin, &params, &NoExpressions),
+        d.evaluate_if_applicable_json(&admin, &params, &NoExpressions),
         Some(Outcome::True)
     );
     assert_eq!(
-        d.evaluate_if_applicable(&token, &params, &NoExpressions),
+        d.evaluate_if_applicable_json(&token, &params, &NoExpressions),
         None
     );
     assert_eq!(d.set_effect(Effect::Disabled), Ok(()));
     assert_eq!(
-        d.evaluate_if_applicable(&admin, &params, &NoExpressions),
+        d.evaluate_if_applicable_json(&admin, &params, &NoExpressions),
         None
     );
     // A resource provider mode evaluates nothing acrlint sees.
@@ -285,7 +290,7 @@ fn evaluate_if_applicable_skips_disabled_and_out_of_mode() {
         PolicyMode::Other("Microsoft.Kubernetes.Data".into())
     );
     assert_eq!(
-        k.evaluate_if_applicable(&admin, &Map::new(), &NoExpressions),
+        k.evaluate_if_applicable_json(&admin, &Map::new(), &NoExpressions),
         None
     );
 }
