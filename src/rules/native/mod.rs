@@ -106,10 +106,19 @@ pub fn name_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         Value::Unknown(u) => match &u.term {
-            Some(t) => format!("[{}]", t.to_string().replace(['⟦', '⟧'], "")),
+            Some(t) => format!("[{}]", t.plain()),
             None => "<unknown>".to_string(),
         },
         _ => "<unknown>".to_string(),
+    }
+}
+
+/// A name key as text for a message: a key that is one unknown as `[term]` (as
+/// [`name_text`] writes an unknown name), any other as its written form.
+pub fn key_text(key: &crate::arm::value::Segment) -> String {
+    match key.single() {
+        Some(_) => format!("[{}]", key.plain()),
+        None => key.to_string(),
     }
 }
 
