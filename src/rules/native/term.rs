@@ -96,6 +96,57 @@ fn of_value(v: &Value, depth: usize) -> Term {
     }
 }
 
+/// Every string literal of a term, in the order the term is written (literals of
+/// nested unknowns included, and those in arrays and objects it holds).
+pub fn literals(t: &value::Term, visit: &mut dyn FnMut(&str)) {
+    literals_depth(t, visit, 0)
+}
+
+fn literals_depth(t: &value::Term, visit: &mut dyn FnMut(&str), depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match t {
+        value::Term::Call(c) => {
+            for a in &c.args {
+                value_literals(a, visit, depth + 1);
+            }
+        }
+        value::Term::Access(a) => {
+            literals_depth(&a.base, visit, depth + 1);
+            if let Step::Index(v) = &a.step {
+                value_literals(v, visit, depth + 1);
+            }
+        }
+        value::Term::Parameter(_) | value::Term::Context(_) | value::Term::Digest { .. } => {}
+    }
+}
+
+fn value_literals(v: &Value, visit: &mut dyn FnMut(&str), depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match v {
+        Value::String(s) => visit(s),
+        Value::Unknown(u) => {
+            if let Some(t) = &u.term {
+                literals_depth(t, visit, depth + 1);
+            }
+        }
+        Value::Array(items) => {
+            for x in items.iter() {
+                value_literals(x, visit, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            for x in map.values() {
+                value_literals(x, visit, depth + 1);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The piece an argument contributes to a name or id: a literal's text, an integer's
 /// digits, or a nested unknown. `None` for anything else.
 fn piece(v: &Value) -> Option<Piece> {
@@ -251,6 +302,16 @@ mod tests {
         let inner = Value::unknown_term("x", call("format", &[Value::str("a/{0}"), param("z")]));
         let t = call("concat", &[Value::str("p-"), inner]);
         assert_eq!(split_name(render(&t).unwrap()).len(), 1);
+    }
+
+    #[test]
+    fn literals_are_visited_in_written_order() {
+        let inner = Value::unknown_term("x", call("format", &[Value::str("b{0}"), param("p")]));
+        let t = call("concat", &[Value::str("a"), inner, Value::Int(1)])
+            .access(Step::Index(Value::str("c")));
+        let mut seen = Vec::new();
+        literals(&t, &mut |s| seen.push(s.to_string()));
+        assert_eq!(seen, ["a", "b{0}", "c"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::resolve::{
     canonical_key, deployed, is_type, name_segments, registries, registry_key, same_key, target_of,
     Deployed, Link, REGISTRY,
 };
+use super::term;
 use crate::arm::eval::ScopeKind;
 use crate::arm::expand::{ExpandedResource, Expansion};
 use crate::arm::value::{Segment, Value};
@@ -162,20 +163,24 @@ fn on_registry(exp: &Expansion, r: &ExpandedResource, scope: &Value) -> Option<G
         return (t.is(REGISTRY) && t.names.len() == 1)
             .then(|| registry_grant(exp, r, Some(t.names[0].clone())));
     }
-    // A scope that mentions a registry but cannot be read further.
-    let text = match scope {
-        Value::Unknown(u) => u
-            .term
-            .as_ref()
-            .map(|t| t.to_string().to_ascii_lowercase())
-            .unwrap_or_default(),
-        _ => return None,
+    // A scope that mentions a registry but cannot be read further: the first literal
+    // of its term that names the registry type, and not a child of a registry.
+    let Value::Unknown(u) = scope else {
+        return None;
     };
     let marker = "microsoft.containerregistry/registries/";
-    let at = text.find(marker)?;
-    let after = &text[at + marker.len()..];
-    let segment_end = after.find(['\'', '/']).unwrap_or(after.len());
-    if after[segment_end..].starts_with('/') {
+    let mut rest = None;
+    if let Some(t) = &u.term {
+        term::literals(t, &mut |text| {
+            if rest.is_none() {
+                let lower = text.to_ascii_lowercase();
+                if let Some(at) = lower.find(marker) {
+                    rest = Some(lower[at + marker.len()..].to_string());
+                }
+            }
+        });
+    }
+    if rest?.contains('/') {
         return None; // a child of the registry
     }
     Some(registry_grant(exp, r, None))

@@ -628,6 +628,40 @@ mod tests {
         );
     }
 
+    /// A registry name interpolated into a script is read back as the unknown it is,
+    /// also through a login server and a positional argument; literal text that
+    /// spells the same term is a literal name.
+    #[test]
+    fn interpolated_names_are_unknowns_and_literals_stay_literal() {
+        let content = "[format('az acr import -n {0} --source a\\naz acr login -n {0}.azurecr.io\\ndocker push {0}.azurecr.io/img:1\\naz acr import -n ⟦parameters(''acrName'')⟧ --source b\\naz acr build -r $1 .', parameters('acrName'))]";
+        let script = format!(
+            r#"{{ "type": "Microsoft.Resources/deploymentScripts", "apiVersion": "2023-08-01", "name": "s", "location": "westus", "kind": "AzureCLI",
+                "identity": {{ "type": "UserAssigned" }},
+                "properties": {{ "scriptContent": "{content}", "arguments": "[format('{{0}}-x', parameters('acrName'))]" }} }}"#
+        );
+        let exp = crate::rules::native::testing::expand(&crate::rules::native::testing::template(
+            r#""acrName": { "type": "string" }"#,
+            &script,
+        ));
+        let found = scripts(&exp);
+        assert_eq!(found.len(), 1);
+        let acr = Value::unknown_term("x", Term::Parameter("acrName".into()));
+        let mut suffixed = Segment::unknown(&acr);
+        suffixed.push(Piece::Text("-x".into()));
+        let targets: Vec<&Target> = found[0].commands.iter().map(|c| &c.target).collect();
+        assert_eq!(
+            targets,
+            [
+                &Target::Named(Segment::unknown(&acr)),
+                &Target::Named(Segment::unknown(&acr)),
+                &Target::Named(Segment::text("⟦parameters('acrName')⟧")),
+                &Target::Named(suffixed),
+            ]
+        );
+        let (tasks, certain) = found[0].tasks_on(Some(&Segment::unknown(&acr)), false);
+        assert_eq!((tasks, certain), (vec![Task::Import, Task::Push], true));
+    }
+
     #[test]
     fn powershell_import() {
         let null = Value::Null;
