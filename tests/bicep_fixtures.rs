@@ -169,7 +169,7 @@ fn list_credentials_in_an_output() {
     };
     assert!(u.why.contains("listCredentials"), "{}", u.why);
     let resource = u.resource.as_ref().expect("the value names the registry");
-    assert_eq!(&*resource.name, "acrfixture");
+    assert_eq!(resource.name.as_text().as_deref(), Some("acrfixture"));
     assert_eq!(
         &*resource.resource_type,
         "Microsoft.ContainerRegistry/registries"

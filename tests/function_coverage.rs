@@ -183,5 +183,8 @@ fn runtime_only_values_remember_what_they_were() {
         .unwrap()
         .to_string()
         .contains("listcredentials("));
-    assert_eq!(&*u.resource.as_ref().unwrap().name, "acr");
+    assert_eq!(
+        u.resource.as_ref().unwrap().name.as_text().as_deref(),
+        Some("acr")
+    );
 }

@@ -13,8 +13,10 @@ use crate::arm::expr::ast::Expr;
 use crate::source::json::{Node, NodeKind};
 pub use crate::source::Str;
 
+mod name;
 mod term;
-pub use term::{Step, Term};
+pub use name::{split as split_name, Name, Piece, Segment};
+pub use term::{Context, Step, Term};
 
 /// An ARM object: insertion ordered; lookups are case-insensitive like ARM's.
 pub type Map = IndexMap<Str, Value>;
@@ -55,7 +57,7 @@ pub struct Unknown {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceRef {
     pub resource_type: Str,
-    pub name: Str,
+    pub name: Name,
 }
 
 /// A finite set of values one of which will be used (an unbound parameter with
@@ -198,10 +200,10 @@ impl Value {
         }))
     }
 
-    pub fn unknown_term(why: impl Into<String>, term: impl Into<Term>) -> Value {
+    pub fn unknown_term(why: impl Into<String>, term: Term) -> Value {
         Value::Unknown(Arc::new(Unknown {
             why: why.into(),
-            term: Some(term.into()),
+            term: Some(term),
             ..Default::default()
         }))
     }
@@ -274,6 +276,12 @@ impl Value {
         let mut out = String::new();
         let _ = term::write_value(self, &mut out);
         out
+    }
+
+    /// [`Value::term`] as a message writes it, without the `⟦…⟧` of unknowns
+    /// (see [`Term::plain`]).
+    pub fn plain(&self) -> String {
+        term::plain_value(self)
     }
 
     /// Render as JSON; unknowns become `{"$unknown": why}`, candidates

@@ -9,7 +9,7 @@ use super::{call_term, Evaluator, ScopeKind};
 use crate::arm::eval::parse_resource_id;
 use crate::arm::expr::ast::ExprSpan;
 use crate::arm::functions::{invalid, FnError, FnResult};
-use crate::arm::value::{Map, ResourceRef, Str, Unknown, Value};
+use crate::arm::value::{Context, Map, Name, ResourceRef, Str, Term, Unknown, Value};
 
 impl Evaluator<'_, '_> {
     /// Scope-reading functions; `None` when `lower` is not one of them.
@@ -28,11 +28,11 @@ impl Evaluator<'_, '_> {
             "deployment" => Ok(self.deployment_object()),
             "environment" => Ok(Value::unknown_term(
                 "environment() depends on the Azure cloud of the deployment",
-                "environment()",
+                Term::context(Context::Environment, &[]),
             )),
             "deployer" => Ok(Value::unknown_term(
                 "deployer() is the identity running the deployment",
-                "deployer()",
+                Term::context(Context::Deployer, &[]),
             )),
             "resourceid" => self.resource_id(values),
             "subscriptionresourceid" => self.subscription_resource_id(values),
@@ -87,7 +87,7 @@ impl Evaluator<'_, '_> {
             Str::from("properties"),
             Value::unknown_term(
                 "deployment() properties are known at deployment",
-                "deployment().properties",
+                Term::context(Context::Deployment, &["properties"]),
             ),
         );
         m.insert(
@@ -95,7 +95,7 @@ impl Evaluator<'_, '_> {
             match self.scope.scope_kind {
                 ScopeKind::ResourceGroup => Value::unknown_term(
                     "resource group deployments have no location",
-                    "deployment().location",
+                    Term::context(Context::Deployment, &["location"]),
                 ),
                 _ => self.scope.context.location_value(),
             },
@@ -131,9 +131,10 @@ impl Evaluator<'_, '_> {
             (0, ScopeKind::ManagementGroup) => IdScope::ManagementGroup {
                 group: match &ctx.management_group {
                     Some(g) => Value::str(g),
-                    None => {
-                        Value::unknown_term("management group is not set", "managementGroup().name")
-                    }
+                    None => Value::unknown_term(
+                        "management group is not set",
+                        Term::context(Context::ManagementGroup, &["name"]),
+                    ),
                 },
             },
             (0, ScopeKind::Tenant) => IdScope::Tenant,
@@ -188,9 +189,10 @@ impl Evaluator<'_, '_> {
         let group = match t {
             0 => match &self.scope.context.management_group {
                 Some(g) => Value::str(g),
-                None => {
-                    Value::unknown_term("management group is not set", "managementGroup().name")
-                }
+                None => Value::unknown_term(
+                    "management group is not set",
+                    Term::context(Context::ManagementGroup, &["name"]),
+                ),
             },
             1 => values[0].clone(),
             _ => {
@@ -227,7 +229,7 @@ impl Evaluator<'_, '_> {
                     .declared
                     .borrow()
                     .iter()
-                    .find(|d| d.name.as_ref().is_some_and(|n| n.eq_ignore_ascii_case(s)))
+                    .find(|d| d.name.as_ref().is_some_and(|n| *n == Name::text(s)))
                     .and_then(|d| d.reference())
             }
             Value::Unknown(u) => u.resource.as_deref().cloned(),
@@ -255,11 +257,7 @@ impl Evaluator<'_, '_> {
         let declared = index.map(|i| self.scope.declared_body(i));
         let (why, partial) = match (&resource, declared) {
             (Some(r), Some(body)) => (
-                format!(
-                    "runtime state of {} '{}'",
-                    r.resource_type,
-                    r.name.replace(['⟦', '⟧'], "")
-                ),
+                format!("runtime state of {} '{}'", r.resource_type, r.name.plain()),
                 if full {
                     Some(body)
                 } else {

@@ -1,7 +1,7 @@
 //! The deployment context: what `resourceGroup()`, `subscription()` and friends
 //! return. Whatever the user did not set stays unknown; no region is ever invented.
 
-use crate::arm::value::{Map, Str, Value};
+use crate::arm::value::{Context, Map, Str, Term, Value};
 
 #[derive(Clone, Debug, Default)]
 pub struct DeploymentContext {
@@ -38,7 +38,7 @@ impl ScopeKind {
     }
 }
 
-fn known_or(v: &Option<String>, term: &str, why: &str) -> Value {
+fn known_or(v: &Option<String>, term: Term, why: &str) -> Value {
     match v {
         Some(s) => Value::str(s),
         None => Value::unknown_term(why, term),
@@ -49,7 +49,7 @@ impl DeploymentContext {
     pub fn subscription_id_value(&self) -> Value {
         known_or(
             &self.subscription_id,
-            "subscription().subscriptionId",
+            Term::context(Context::Subscription, &["subscriptionId"]),
             "subscription id is not set (use --subscription-id)",
         )
     }
@@ -57,7 +57,7 @@ impl DeploymentContext {
     pub fn resource_group_name_value(&self) -> Value {
         known_or(
             &self.resource_group,
-            "resourceGroup().name",
+            Term::context(Context::ResourceGroup, &["name"]),
             "resource group name is not set (use --resource-group)",
         )
     }
@@ -69,7 +69,7 @@ impl DeploymentContext {
                 .location
                 .as_deref()
                 .map(super::regions::normalize_location),
-            "resourceGroup().location",
+            Term::context(Context::ResourceGroup, &["location"]),
             "resource group location is not set (use --location)",
         )
     }
@@ -79,7 +79,7 @@ impl DeploymentContext {
             (Some(s), Some(g)) => Value::string(format!("/subscriptions/{s}/resourceGroups/{g}")),
             _ => Value::unknown_term(
                 "resource group id needs --subscription-id and --resource-group",
-                "resourceGroup().id",
+                Term::context(Context::ResourceGroup, &["id"]),
             ),
         }
     }
@@ -97,14 +97,14 @@ impl DeploymentContext {
             Str::from("managedBy"),
             Value::unknown_term(
                 "resource group managedBy is known only at deployment",
-                "resourceGroup().managedBy",
+                Term::context(Context::ResourceGroup, &["managedBy"]),
             ),
         );
         m.insert(
             Str::from("tags"),
             Value::unknown_term(
                 "resource group tags are known only at deployment",
-                "resourceGroup().tags",
+                Term::context(Context::ResourceGroup, &["tags"]),
             ),
         );
         let mut props = Map::new();
@@ -121,7 +121,7 @@ impl DeploymentContext {
                 Some(s) => Value::string(format!("/subscriptions/{s}")),
                 None => Value::unknown_term(
                     "subscription id is not set (use --subscription-id)",
-                    "subscription().id",
+                    Term::context(Context::Subscription, &["id"]),
                 ),
             },
         );
@@ -131,14 +131,18 @@ impl DeploymentContext {
             Str::from("displayName"),
             Value::unknown_term(
                 "subscription display name is known only at deployment",
-                "subscription().displayName",
+                Term::context(Context::Subscription, &["displayName"]),
             ),
         );
         Value::object(m)
     }
 
     pub fn tenant_id_value(&self) -> Value {
-        known_or(&self.tenant_id, "tenant().tenantId", "tenant id is not set")
+        known_or(
+            &self.tenant_id,
+            Term::context(Context::Tenant, &["tenantId"]),
+            "tenant id is not set",
+        )
     }
 
     pub fn tenant(&self) -> Value {
@@ -148,14 +152,14 @@ impl DeploymentContext {
             Str::from("countryCode"),
             Value::unknown_term(
                 "tenant country is known only at deployment",
-                "tenant().countryCode",
+                Term::context(Context::Tenant, &["countryCode"]),
             ),
         );
         m.insert(
             Str::from("displayName"),
             Value::unknown_term(
                 "tenant name is known only at deployment",
-                "tenant().displayName",
+                Term::context(Context::Tenant, &["displayName"]),
             ),
         );
         Value::object(m)
@@ -176,11 +180,17 @@ impl DeploymentContext {
             None => {
                 m.insert(
                     Str::from("id"),
-                    Value::unknown_term("management group is not set", "managementGroup().id"),
+                    Value::unknown_term(
+                        "management group is not set",
+                        Term::context(Context::ManagementGroup, &["id"]),
+                    ),
                 );
                 m.insert(
                     Str::from("name"),
-                    Value::unknown_term("management group is not set", "managementGroup().name"),
+                    Value::unknown_term(
+                        "management group is not set",
+                        Term::context(Context::ManagementGroup, &["name"]),
+                    ),
                 );
             }
         }
@@ -192,7 +202,7 @@ impl DeploymentContext {
             Str::from("properties"),
             Value::unknown_term(
                 "management group properties are known only at deployment",
-                "managementGroup().properties",
+                Term::context(Context::ManagementGroup, &["properties"]),
             ),
         );
         Value::object(m)
@@ -201,7 +211,7 @@ impl DeploymentContext {
     pub fn deployment_name_value(&self) -> Value {
         known_or(
             &self.deployment_name,
-            "deployment().name",
+            Term::context(Context::Deployment, &["name"]),
             "deployment name is not set",
         )
     }

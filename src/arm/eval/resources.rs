@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use crate::arm::functions::{invalid, FnError, FnResult};
-use crate::arm::value::{ResourceRef, Str, Term, Unknown, Value};
+use crate::arm::value::{Name, ResourceRef, Segment, Str, Term, Unknown, Value};
 
 /// A resource of the current template, as `reference()` sees it.
 #[derive(Clone, Debug)]
 pub struct DeclaredResource {
     pub symbolic: Option<Str>,
     pub resource_type: Str,
-    /// Full name (`acr/westus` for a child), when known.
-    pub name: Option<Str>,
+    /// Full name (`acr/westus` for a child) as an identity key, when it has one.
+    pub name: Option<Name>,
     /// The evaluated resource body (`properties`, `sku`, …) as declared.
     pub body: Value,
     pub existing: bool,
@@ -28,19 +28,17 @@ impl DeclaredResource {
 
     pub fn matches(&self, r: &ResourceRef) -> bool {
         self.resource_type.eq_ignore_ascii_case(&r.resource_type)
-            && self
-                .name
-                .as_ref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&r.name))
+            && self.name.as_ref().is_some_and(|n| *n == r.name)
     }
 }
 
-/// How a resource name identifies it: the string itself, or for a deterministic
-/// unknown its canonical term (`⟦…⟧`). `None` when it cannot identify anything.
-pub fn name_key(v: &Value) -> Option<String> {
+/// How a resource name identifies it: the string itself (split at `/`), or for a
+/// deterministic unknown one segment holding it (compared by its term). `None` when
+/// it cannot identify anything.
+pub fn name_key(v: &Value) -> Option<Name> {
     match v {
-        Value::String(s) => Some(s.to_string()),
-        Value::Unknown(u) if u.term.is_some() => Some(v.term()),
+        Value::String(s) => Some(Name::text(s)),
+        Value::Unknown(u) if u.term.is_some() => Some(Name(vec![Segment::unknown(v)])),
         _ => None,
     }
 }
@@ -63,7 +61,7 @@ pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
     }
     Some(ResourceRef {
         resource_type: Str::from(ty),
-        name: Str::from(names.join("/")),
+        name: Name(names.into_iter().map(Segment::text).collect()),
     })
 }
 
@@ -131,11 +129,11 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Term) -> Fn
                 let resource = names
                     .iter()
                     .map(name_key)
-                    .collect::<Option<Vec<String>>>()
+                    .collect::<Option<Vec<Name>>>()
                     .map(|parts| {
                         Arc::new(ResourceRef {
                             resource_type: Str::from(ty_s.trim_matches('/')),
-                            name: Str::from(parts.join("/")),
+                            name: Name(parts.into_iter().flat_map(|n| n.0).collect()),
                         })
                     });
                 return Ok(Value::Unknown(Arc::new(Unknown {
@@ -162,14 +160,7 @@ pub fn compose_id(scope: IdScope, ty: &Value, names: &[Value], term: Term) -> Fn
     let path = provider_path(&ty_s, &name_strs)?;
     let resource = Some(Arc::new(ResourceRef {
         resource_type: Str::from(ty_s.trim_matches('/')),
-        name: Str::from(
-            if name_strs.len() == 1 {
-                name_strs[0].to_string()
-            } else {
-                name_strs.join("/")
-            }
-            .as_str(),
-        ),
+        name: Name::text(&name_strs.join("/")),
     }));
     let prefix = match &scope {
         IdScope::ResourceGroup {
@@ -235,7 +226,8 @@ mod tests {
             &*r.resource_type,
             "Microsoft.ContainerRegistry/registries/replications"
         );
-        assert_eq!(&*r.name, "acr/westus");
+        assert_eq!(r.name, Name::text("acr/westus"));
+        assert_eq!(r.name.0.len(), 2);
         assert!(parse_resource_id("/subscriptions/s").is_none());
     }
 
@@ -248,7 +240,7 @@ mod tests {
             },
             &Value::str("Microsoft.ContainerRegistry/registries/replications"),
             &[Value::str("acr"), Value::str("westus")],
-            Term::from("t"),
+            Term::call("t", &[]),
         )
         .unwrap();
         assert_eq!(
@@ -262,16 +254,16 @@ mod tests {
             },
             &Value::str("Microsoft.ContainerRegistry/registries"),
             &[Value::str("acr")],
-            Term::from("t"),
+            Term::call("t", &[]),
         )
         .unwrap();
         let Value::Unknown(u) = unknown else { panic!() };
-        assert_eq!(&*u.resource.as_ref().unwrap().name, "acr");
+        assert_eq!(u.resource.as_ref().unwrap().name, Name::text("acr"));
         let bad = compose_id(
             IdScope::Tenant,
             &Value::str("Microsoft.X/y/z"),
             &[Value::str("a")],
-            Term::from("t"),
+            Term::call("t", &[]),
         );
         assert!(bad.is_err());
     }

@@ -114,7 +114,7 @@ pub struct ResourceIndex {
     by_type: OnceLock<HashMap<String, Vec<usize>>>,
     in_unknown_loops: OnceLock<Vec<usize>>,
     /// Resources by a key the caller computes (the rules' registry keys).
-    pub keyed: OnceLock<HashMap<String, Vec<usize>>>,
+    pub keyed: OnceLock<HashMap<crate::arm::value::Segment, Vec<usize>>>,
 }
 
 /// Why a file could not be expanded at all.

@@ -18,7 +18,7 @@ use crate::arm::eval::{
 };
 use crate::arm::eval::{Budget, UNKNOWN_COPY_INDEX};
 use crate::arm::limits::{raise_with, Limits};
-use crate::arm::value::{Map, Str, Term, Value};
+use crate::arm::value::{Map, Name, Str, Term, Value};
 use crate::source::json::{Node, NodeKind};
 use std::rc::Rc;
 
@@ -199,10 +199,7 @@ impl Walker {
             let ty = node.get("type").map(|t| ev.eval_node(t, false));
             let name = node.get("name").map(|n| ev.eval_node(n, false));
             if let Some(Value::String(ty)) = ty {
-                let name = name
-                    .as_ref()
-                    .and_then(crate::arm::eval::name_key)
-                    .map(|n| Str::from(n.as_str()));
+                let name = name.as_ref().and_then(crate::arm::eval::name_key);
                 let mut declared = scope.declared.borrow_mut();
                 declared.push(DeclaredResource {
                     symbolic: Some(sym.clone()),
@@ -358,7 +355,7 @@ impl Walker {
         // Declare for reference(): full body, names as strings.
         {
             let mut declared = scope.declared.borrow_mut();
-            let name_str = crate::arm::eval::name_key(&name).map(|n| Str::from(n.as_str()));
+            let name_str = crate::arm::eval::name_key(&name);
             let found = symbolic.as_ref().and_then(|s| {
                 declared.iter().position(|d| {
                     d.symbolic
@@ -610,11 +607,10 @@ impl Walker {
         }
         if let Some(name) = name.as_str() {
             let mut declared = outer.declared.borrow_mut();
-            if let Some(d) = declared
-                .iter_mut()
-                .rev()
-                .find(|d| is_deployment(&d.resource_type) && d.name.as_deref() == Some(name))
-            {
+            if let Some(d) = declared.iter_mut().rev().find(|d| {
+                is_deployment(&d.resource_type)
+                    && d.name.as_ref().and_then(Name::as_text).as_deref() == Some(name)
+            }) {
                 let mut b = d.body.as_object().cloned().unwrap_or_default();
                 let mut p = b
                     .get("properties")

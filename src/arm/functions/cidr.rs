@@ -314,7 +314,10 @@ mod tests {
         }
         invalid_msg("parseCidr", &[8.into()]);
         invalid_msg("parseCidr", &[Value::Null]);
-        let u = Value::unknown_term("vnet prefix", "parameters('vnet')");
+        let u = Value::unknown_term(
+            "vnet prefix",
+            crate::arm::value::Term::Parameter("vnet".into()),
+        );
         assert!(matches!(run("parseCidr", &[u]), Err(FnError::Unknown(_))));
     }
 

@@ -328,7 +328,10 @@ mod tests {
     fn loc() -> Value {
         Value::unknown_term(
             "resourceGroup().location is not set",
-            "resourceGroup().location",
+            crate::arm::value::Term::context(
+                crate::arm::value::Context::ResourceGroup,
+                &["location"],
+            ),
         )
     }
 
@@ -563,7 +566,8 @@ mod tests {
         let u = || {
             Value::unknown_term(
                 "reference() of an existing registry",
-                "reference('acr').adminUserEnabled",
+                crate::arm::value::Term::call("reference", &[Value::str("acr")])
+                    .access(crate::arm::value::Step::Property("adminUserEnabled".into())),
             )
         };
         assert!(!yes("and", &[false.into(), u()]));

@@ -328,7 +328,10 @@ mod tests {
         );
         assert!(m.contains("format"), "{m}");
         invalid_msg("dateTimeAdd", &["2023-01-01T00:00:00Z".into()]);
-        let u = Value::unknown_term("utcNow() is only known at deployment", "utcNow()");
+        let u = Value::unknown_term(
+            "utcNow() is only known at deployment",
+            crate::arm::value::Term::call("utcNow", &[]),
+        );
         assert!(matches!(
             run("dateTimeAdd", &[u, "P1D".into()]),
             Err(FnError::Unknown(_))

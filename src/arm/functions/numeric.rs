@@ -200,7 +200,10 @@ mod tests {
         invalid_msg("div", &[1.into(), "0".into()]);
         invalid_msg("add", &[1.into()]);
         invalid_msg("add", &[1.into(), 2.into(), 3.into()]);
-        let u = Value::unknown_term("copy count", "parameters('count')");
+        let u = Value::unknown_term(
+            "copy count",
+            crate::arm::value::Term::Parameter("count".into()),
+        );
         assert!(matches!(
             run("add", &[u, 1.into()]),
             Err(FnError::Unknown(_))

@@ -17,9 +17,10 @@ use super::{Str, Value};
 pub enum Term {
     /// `parameters('name')`: a parameter with no value, or a Key Vault reference.
     Parameter(Str),
-    /// A value of the deployment's context, written as a template reads it
-    /// (`resourceGroup().location`, `environment()`).
-    Context(Str),
+    /// A function that reads the deployment's context (`resourceGroup()`,
+    /// `environment()`); what a template reads from it is an [`Term::Access`] over it
+    /// (`resourceGroup().location`, see [`Term::context`]).
+    Context(Context),
     /// `name(args…)`: a call answered only at deployment (`reference`, `listKeys`,
     /// `utcNow`), or a function applied to arguments some of which are unknown.
     Call(Arc<Call>),
@@ -29,6 +30,33 @@ pub enum Term {
     /// and the digest of that form: `name(#hex)`. Terms nest, so a chain of
     /// `concat(x, x)` doubles its written form at every step.
     Digest { name: Str, hex: Str },
+}
+
+/// A function without arguments whose value is the deployment's context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    ResourceGroup,
+    Subscription,
+    Tenant,
+    ManagementGroup,
+    Deployment,
+    Environment,
+    Deployer,
+}
+
+impl Context {
+    /// The function's name as templates write it (`resourceGroup`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::ResourceGroup => "resourceGroup",
+            Context::Subscription => "subscription",
+            Context::Tenant => "tenant",
+            Context::ManagementGroup => "managementGroup",
+            Context::Deployment => "deployment",
+            Context::Environment => "environment",
+            Context::Deployer => "deployer",
+        }
+    }
 }
 
 /// `name(args…)`.
@@ -88,6 +116,26 @@ impl Term {
         }
     }
 
+    /// `function().p.q…`: the properties `path` of a context function's value.
+    pub fn context(function: Context, path: &[&str]) -> Term {
+        path.iter().fold(Term::Context(function), |t, p| {
+            t.access(Step::Property(Str::from(*p)))
+        })
+    }
+
+    /// Whether this term is `function().p.q…` with the properties `path` (compared
+    /// as written).
+    pub fn is_context(&self, function: Context, path: &[&str]) -> bool {
+        match (self, path.split_last()) {
+            (Term::Context(c), None) => *c == function,
+            (Term::Access(a), Some((last, rest))) => {
+                matches!(&a.step, Step::Property(p) if &**p == *last)
+                    && a.base.is_context(function, rest)
+            }
+            _ => false,
+        }
+    }
+
     /// `self.name` or `self[index]`.
     pub fn access(&self, step: Step) -> Term {
         Term::Access(Arc::new(Access {
@@ -100,7 +148,7 @@ impl Term {
     pub fn len(&self) -> usize {
         match self {
             Term::Parameter(n) => "parameters('')".len() + n.len(),
-            Term::Context(s) => s.len(),
+            Term::Context(c) => c.name().len() + 2,
             Term::Call(c) => c.len,
             Term::Access(a) => {
                 a.base.len()
@@ -134,12 +182,22 @@ fn term_len(v: &Value) -> usize {
 
 /// Write `v` as an argument of a term (see [`Value::term`]).
 pub(super) fn write_value(v: &Value, f: &mut impl Write) -> fmt::Result {
+    write_value_as(v, f, true)
+}
+
+/// Write `v` as an argument of a term; nested unknowns in `⟦…⟧` when `brackets`.
+fn write_value_as(v: &Value, f: &mut impl Write, brackets: bool) -> fmt::Result {
+    let (open, close) = if brackets { ("⟦", "⟧") } else { ("", "") };
     match v {
         Value::Unknown(u) => match &u.term {
-            Some(t) => write!(f, "⟦{t}⟧"),
-            None => write!(f, "⟦?{}⟧", u.why),
+            Some(t) => {
+                f.write_str(open)?;
+                write_term(t, f, brackets)?;
+                f.write_str(close)
+            }
+            None => write!(f, "{open}?{}{close}", u.why),
         },
-        Value::Candidates(c) => write!(f, "⟦{}⟧", c.parameter),
+        Value::Candidates(c) => write!(f, "{open}{}{close}", c.parameter),
         Value::String(s) => {
             f.write_char('\'')?;
             for part in s.split_inclusive('\'') {
@@ -155,36 +213,59 @@ pub(super) fn write_value(v: &Value, f: &mut impl Write) -> fmt::Result {
     }
 }
 
+/// Write `t` in ARM's syntax; nested unknowns in `⟦…⟧` when `brackets`.
+fn write_term(t: &Term, f: &mut impl Write, brackets: bool) -> fmt::Result {
+    match t {
+        Term::Parameter(n) => write!(f, "parameters('{n}')"),
+        Term::Context(c) => write!(f, "{}()", c.name()),
+        Term::Call(c) => {
+            f.write_str(&c.name)?;
+            f.write_char('(')?;
+            for (i, a) in c.args.iter().enumerate() {
+                if i > 0 {
+                    f.write_char(',')?;
+                }
+                write_value_as(a, f, brackets)?;
+            }
+            f.write_char(')')
+        }
+        Term::Access(a) => {
+            write_term(&a.base, f, brackets)?;
+            match &a.step {
+                Step::Property(k) => write!(f, ".{k}"),
+                Step::Index(v) => {
+                    f.write_char('[')?;
+                    write_value_as(v, f, brackets)?;
+                    f.write_char(']')
+                }
+            }
+        }
+        Term::Digest { name, hex } => write!(f, "{name}(#{hex})"),
+    }
+}
+
+impl Term {
+    /// The term as a message writes it: ARM's syntax without the `⟦…⟧` that
+    /// delimit nested unknowns in the canonical form.
+    pub fn plain(&self) -> String {
+        let mut out = String::new();
+        let _ = write_term(self, &mut out, false);
+        out
+    }
+}
+
+/// The written form by which terms compare.
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Term::Parameter(n) => write!(f, "parameters('{n}')"),
-            Term::Context(s) => f.write_str(s),
-            Term::Call(c) => {
-                f.write_str(&c.name)?;
-                f.write_char('(')?;
-                for (i, a) in c.args.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write_value(a, f)?;
-                }
-                f.write_char(')')
-            }
-            Term::Access(a) => {
-                write!(f, "{}", a.base)?;
-                match &a.step {
-                    Step::Property(k) => write!(f, ".{k}"),
-                    Step::Index(v) => {
-                        f.write_char('[')?;
-                        write_value(v, f)?;
-                        f.write_char(']')
-                    }
-                }
-            }
-            Term::Digest { name, hex } => write!(f, "{name}(#{hex})"),
-        }
+        write_term(self, f, true)
     }
+}
+
+/// A value as an argument of a term is written in a message (see [`Term::plain`]).
+pub(super) fn plain_value(v: &Value) -> String {
+    let mut out = String::new();
+    let _ = write_value_as(v, &mut out, false);
+    out
 }
 
 /// Terms are equal when they are written the same way.
@@ -192,24 +273,10 @@ impl PartialEq for Term {
     fn eq(&self, other: &Term) -> bool {
         match (self, other) {
             (Term::Call(a), Term::Call(b)) if Arc::ptr_eq(a, b) => true,
-            (Term::Parameter(a), Term::Parameter(b)) | (Term::Context(a), Term::Context(b)) => {
-                a == b
-            }
+            (Term::Parameter(a), Term::Parameter(b)) => a == b,
+            (Term::Context(a), Term::Context(b)) => a == b,
             _ => self.len() == other.len() && self.to_string() == other.to_string(),
         }
-    }
-}
-
-/// A term given as its written form (a context value: `resourceGroup().location`).
-impl From<&str> for Term {
-    fn from(s: &str) -> Term {
-        Term::Context(Str::from(s))
-    }
-}
-
-impl From<String> for Term {
-    fn from(s: String) -> Term {
-        Term::Context(Str::from(s))
     }
 }
 
@@ -231,15 +298,50 @@ mod tests {
         let id = t.access(Step::Property("id".into()));
         assert_eq!(id.to_string(), format!("{written}.id"));
         assert_eq!(id.len(), written.len() + 3);
-        let first = Term::from("resourceGroup().tags").access(Step::Index(Value::Int(0)));
+        let first =
+            Term::context(Context::ResourceGroup, &["tags"]).access(Step::Index(Value::Int(0)));
         assert_eq!(first.to_string(), "resourceGroup().tags[0]");
         assert_eq!(first.len(), "resourceGroup().tags[0]".len());
-        // Written the same way, built apart: equal.
-        assert_eq!(Term::Parameter("a".into()), Term::from("parameters('a')"));
         assert_ne!(Term::Parameter("a".into()), Term::Parameter("b".into()));
         let why = Term::call("f", &[Value::unknown("no term"), Value::Float(1.5)]);
         assert_eq!(why.to_string(), "f(⟦?no term⟧,1.5)");
+        assert_eq!(why.plain(), "f(?no term,1.5)");
+        assert_eq!(
+            t.plain(),
+            "format('{0}/{1}',parameters('registryName'),'west''us')"
+        );
         assert_eq!(why.len(), why.to_string().len());
+    }
+
+    /// A context value is a structure: built in two places it is the same term, it
+    /// is told apart from a call written in another case, and a rule can ask what it
+    /// is without reading its text.
+    #[test]
+    fn context_terms_are_structures_that_compare_as_written() {
+        let a = Term::context(Context::ResourceGroup, &["location"]);
+        let b = Term::Context(Context::ResourceGroup).access(Step::Property(Str::from("location")));
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "resourceGroup().location");
+        assert_eq!(a.len(), a.to_string().len());
+        assert!(a.is_context(Context::ResourceGroup, &["location"]));
+        assert!(!a.is_context(Context::ResourceGroup, &["id"]));
+        assert!(!a.is_context(Context::Subscription, &["location"]));
+        assert!(!a.is_context(Context::ResourceGroup, &[]));
+        assert_ne!(a, Term::context(Context::ResourceGroup, &["id"]));
+        // The function called by name is a call, written in lower case: not the context.
+        assert_ne!(
+            Term::Context(Context::ResourceGroup),
+            Term::call("resourceGroup", &[])
+        );
+        let deep = Term::context(Context::Environment, &["suffixes", "acrLoginServer"]);
+        assert_eq!(deep.to_string(), "environment().suffixes.acrLoginServer");
+        assert!(deep.is_context(Context::Environment, &["suffixes", "acrLoginServer"]));
+        // Nested in a call, equal structures give equal calls.
+        let u = |t: Term| Value::unknown_term("x", t);
+        assert_eq!(
+            Term::call("uniqueString", &[u(a.clone())]),
+            Term::call("uniquestring", &[u(b)])
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::{normalize_location, resource_finding, DeploymentMode, RuleInput};
 use crate::arm::expand::{ExpandOptions, ExpandedResource, Expansion};
-use crate::arm::value::{Term, Value};
+use crate::arm::value::{Context, Term, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_related};
 use super::registry::{NativeRule, Reads};
@@ -222,7 +222,7 @@ fn hypotheses(home: &Value, here: &Value) -> Vec<Hypothesis> {
         let Some(k) = known.as_str() else { return };
         match unknown {
             Value::Unknown(u) => match &u.term {
-                Some(Term::Context(c)) if &**c == "resourceGroup().location" => {
+                Some(t) if t.is_context(Context::ResourceGroup, &["location"]) => {
                     out.push(Hypothesis::Location(k.to_string()))
                 }
                 Some(Term::Parameter(name)) => {

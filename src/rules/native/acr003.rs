@@ -10,7 +10,7 @@ use crate::arm::eval::{FileId, Provenance};
 use crate::arm::expand::{ExpandedResource, Expansion};
 use crate::arm::expr::ast::Expr;
 use crate::arm::expr::parser::parse_template_string;
-use crate::arm::value::{ResourceRef, Value};
+use crate::arm::value::{Name, ResourceRef, Value};
 use crate::rules::finding::{Finding, Level, Related, Status};
 use crate::rules::locate::{location, path_span, provenance_within, resource_node};
 use crate::source::json::{string_offset_to_file, Node, NodeKind, Span};
@@ -184,9 +184,10 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
             ));
         }
     }
-    if let Some(reg) = registry_name
+    if let Some(reg) = site
+        .registry
         .as_ref()
-        .and_then(|n| declared_registry(exp, n))
+        .and_then(|r| declared_registry(exp, &r.name))
     {
         if admin_disabled(reg) {
             reasons.push("the registry is declared with the admin user disabled, so the call fails at deployment".into());
@@ -223,13 +224,10 @@ fn report(input: &RuleInput, site: &CallSite) -> Finding {
     f
 }
 
-fn declared_registry<'e>(exp: &'e Expansion, name: &str) -> Option<&'e ExpandedResource> {
-    exp.resources_of_type(REGISTRY).map(|(_, r)| r).find(|r| {
-        !r.existing
-            && r.name
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-    })
+fn declared_registry<'e>(exp: &'e Expansion, name: &Name) -> Option<&'e ExpandedResource> {
+    exp.resources_of_type(REGISTRY)
+        .map(|(_, r)| r)
+        .find(|r| !r.existing && r.name.as_str().is_some_and(|n| Name::text(n) == *name))
 }
 
 fn admin_disabled(reg: &ExpandedResource) -> bool {

@@ -104,10 +104,7 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
         let mode = registry.map_or(Mode::Unseen, mode_of);
         let on = match (registry, &grant.named) {
             (Some(reg), _) => format!("registry {}", name_text(&reg.name)),
-            (None, Some(key)) => match key.strip_prefix('⟦').and_then(|x| x.strip_suffix('⟧')) {
-                Some(term) => format!("registry [{}]", term.replace(['⟦', '⟧'], "")),
-                None => format!("registry {key}"),
-            },
+            (None, Some(key)) => format!("registry {}", super::key_text(key)),
             (None, None) => "a registry".to_string(),
         };
         let (advice, related) = recommend(input, &scripts, i, &grant, &mode);
@@ -178,7 +175,7 @@ fn recommend(
                 None => continue,
             }
         };
-        let (tasks, named) = s.tasks_on(key.as_deref(), only_registry);
+        let (tasks, named) = s.tasks_on(key.as_ref(), only_registry);
         if tasks.is_empty() {
             continue;
         }

@@ -101,15 +101,22 @@ registry! {
     ACR100 driver UNRESOLVED_MODULE,
 }
 
-/// The evaluated name of a resource as text (unknown names as `<unknown>`).
+/// The evaluated name of a resource as text: a computed one as its key is written
+/// ([`key_text`]), one without a term as `<unknown>`.
 pub fn name_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
-        Value::Unknown(u) => match &u.term {
-            Some(t) => format!("[{}]", t.to_string().replace(['⟦', '⟧'], "")),
-            None => "<unknown>".to_string(),
-        },
+        Value::Unknown(u) if u.term.is_some() => key_text(&crate::arm::value::Segment::unknown(v)),
         _ => "<unknown>".to_string(),
+    }
+}
+
+/// A name key as text for a message: a key that is one unknown as `[term]`, in ARM's
+/// syntax without the delimiters of nested unknowns; any other as its written form.
+pub fn key_text(key: &crate::arm::value::Segment) -> String {
+    match key.single() {
+        Some(_) => format!("[{}]", key.plain()),
+        None => key.to_string(),
     }
 }
 

@@ -97,7 +97,7 @@ fn shape(t: &Term, depth: usize) -> Shape {
     match t {
         Term::Str(s) => literal(s),
         Term::Int(i) => literal(&i.to_string()),
-        Term::Nested { inner, .. } => shape(inner, depth + 1),
+        Term::Nested(inner) => shape(inner, depth + 1),
         Term::Other(_) => opaque(),
         Term::Call { suffix, .. } if !suffix.is_empty() => opaque(),
         Term::Call { name, args, .. } => {

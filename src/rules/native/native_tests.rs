@@ -288,6 +288,49 @@ fn acr019_trigger_types_and_hosts() {
     assert_eq!(statuses(&fs), vec![(Status::Possible, Level::Warning)]);
 }
 
+/// A scope that names a registry by a literal name spelling a term is that literal
+/// registry, not the declared one the term would compute, and the message names it
+/// as written; a name computed in part is written with its unknown part.
+#[test]
+fn acr020_names_a_literal_registry_as_written() {
+    let ra = |scope: &str| {
+        format!(
+            r#"{{ "type": "Microsoft.Authorization/roleAssignments", "apiVersion": "2022-04-01", "name": "[guid('a')]", "scope": "{scope}",
+                "properties": {{ "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')]", "principalId": "p" }} }}"#
+        )
+    };
+    let registry = r#"{ "type": "Microsoft.ContainerRegistry/registries", "apiVersion": "2025-11-01", "name": "[parameters('acrName')]", "location": "westeurope", "sku": { "name": "Premium" }, "properties": { "roleAssignmentMode": "AbacRepositoryPermissions" } }"#;
+    let params = r#""acrName": { "type": "string" }"#;
+    let message = |scope: &str| {
+        let fs = findings(
+            "ACR020",
+            &template(params, &[registry.to_string(), ra(scope)].join(",")),
+        );
+        assert_eq!(fs.len(), 1, "{fs:?}");
+        fs[0].message.clone()
+    };
+    let computed =
+        message("[format('Microsoft.ContainerRegistry/registries/{0}', parameters('acrName'))]");
+    assert!(
+        computed.contains(
+            "on registry [parameters('acrName')] (roleAssignmentMode AbacRepositoryPermissions"
+        ),
+        "{computed}"
+    );
+    let literal = message("Microsoft.ContainerRegistry/registries/⟦parameters('acrName')⟧");
+    assert!(
+        literal.contains("on registry ⟦parameters('acrName')⟧:"),
+        "{literal}"
+    );
+    assert!(!literal.contains("AbacRepositoryPermissions"), "{literal}");
+    let partly =
+        message("[format('Microsoft.ContainerRegistry/registries/cr{0}', parameters('acrName'))]");
+    assert!(
+        partly.contains("on registry cr⟦parameters('acrName')⟧:"),
+        "{partly}"
+    );
+}
+
 #[test]
 fn acr020_scopes_and_roles() {
     let ra = |scope: &str, role: &str| {

@@ -3,9 +3,9 @@
 //! and a registry's SKU. Names and ids that are only known at deployment are matched
 //! by their deterministic terms (see [`super::term`]).
 
-use super::term::{self, split_top_level};
+use super::term;
 use crate::arm::expand::{ExpandedResource, Expansion, UNKNOWN_COPY_INDEX};
-use crate::arm::value::Value;
+use crate::arm::value::{split_name, Name, Piece, Segment, Str, Value};
 
 pub const REGISTRY: &str = "Microsoft.ContainerRegistry/registries";
 pub const PRIVATE_ENDPOINT: &str = "Microsoft.Network/privateEndpoints";
@@ -61,24 +61,25 @@ pub fn is_type(r: &ExpandedResource, ty: &str) -> bool {
 }
 
 /// The segments of a (full) resource name as identity keys: `acr/westus` gives
-/// `["acr", "westus"]`; an unknown `format('{0}/{1}', ⟦parameters('r')⟧, 'x')` gives
-/// `["⟦parameters('r')⟧", "x"]`; any other unknown with a term is one opaque segment.
-pub fn name_segments(v: &Value) -> Option<Vec<String>> {
+/// `acr`, `westus`; an unknown `format('{0}/{1}', parameters('r'), 'x')` gives the
+/// segment holding `parameters('r')`, then `x`; any other unknown with a term is one
+/// opaque segment.
+pub fn name_segments(v: &Value) -> Option<Vec<Segment>> {
     match v {
-        Value::String(s) => Some(s.split('/').map(str::to_string).collect()),
-        // A segment that is itself a `format`/`concat` (`⟦format('acr{0}', …)⟧` in a
+        Value::String(s) => Some(Name::text(s).0),
+        // A segment that is itself a `format`/`concat` (`format('acr{0}', …)` in a
         // child's `format('{0}/{1}', …)`) is keyed as the resource it names is.
-        Value::Unknown(u) => match term::of(u.term.as_ref()?).render() {
-            Some(rendered) => Some(
-                split_segments(&rendered)
+        Value::Unknown(u) => match term::render(u.term.as_ref()?) {
+            Some(pieces) => Some(
+                split_name(pieces)
                     .into_iter()
                     .flat_map(rendered_segment)
                     .collect(),
             ),
-            None => Some(vec![v.term()]),
+            None => Some(vec![Segment::unknown(v)]),
         },
         // A name chosen among a parameter's allowed values: per segment, the value
-        // all candidates share, or a key naming the parameter and its choices.
+        // all candidates share, or a choice naming the parameter and its choices.
         Value::Candidates(c) => {
             let split: Vec<Vec<&str>> = c
                 .values
@@ -94,10 +95,14 @@ pub fn name_segments(v: &Value) -> Option<Vec<String>> {
                     .map(|k| {
                         let first = split[0][k];
                         if split.iter().all(|s| s[k].eq_ignore_ascii_case(first)) {
-                            first.to_string()
+                            Segment::text(first)
                         } else {
-                            let choices: Vec<&str> = split.iter().map(|s| s[k]).collect();
-                            format!("⟦{}∈{}⟧", c.parameter, choices.join("|"))
+                            let mut seg = Segment::default();
+                            seg.push(Piece::Choice {
+                                parameter: c.parameter.clone(),
+                                choices: split.iter().map(|s| Str::from(s[k])).collect(),
+                            });
+                            seg
                         }
                     })
                     .collect(),
@@ -107,53 +112,56 @@ pub fn name_segments(v: &Value) -> Option<Vec<String>> {
     }
 }
 
-/// A name segment `⟦term⟧` as [`name_segments`] keys the same unknown name: its term
-/// rendered (`acr⟦uniquestring(…)⟧` for `format('acr{0}', …)`), so that a reference
-/// through `resourceId()` finds the resource it names.
-fn rendered_segment(seg: String) -> Vec<String> {
-    let inner = seg
-        .strip_prefix('⟦')
-        .and_then(|s| s.strip_suffix('⟧'))
-        .and_then(|t| term::parse(t).render());
-    match inner {
-        Some(rendered) => split_segments(&rendered),
+/// A name segment that is one unknown, as [`name_segments`] keys the same unknown
+/// name: its term rendered (`acr` then `uniquestring(…)` for `format('acr{0}', …)`),
+/// so that a reference through `resourceId()` finds the resource it names.
+fn rendered_segment(seg: Segment) -> Vec<Segment> {
+    let rendered = match seg.single() {
+        Some(Piece::Unknown(Value::Unknown(u))) => u.term.as_ref().and_then(term::render),
+        _ => None,
+    };
+    match rendered {
+        Some(pieces) => split_name(pieces),
         None => vec![seg],
     }
 }
 
-/// A name key as [`registry_key`] writes it: a `⟦format(…)⟧` key of an id's segment
-/// rendered (`cr⟦uniquestring(…)⟧`), so that a scope or id that names a registry
-/// through another computation finds it.
-pub fn canonical_key(key: &str) -> String {
-    rendered_segment(key.to_string()).join("/")
+/// A name key as [`registry_key`] gives it: a segment that is a `format(…)` rendered
+/// (`cr` then `uniquestring(…)`), so that a scope or id that names a registry through
+/// another computation finds it. A rendering of several segments stays one key, its
+/// segments joined by `/`.
+pub fn canonical_key(key: Segment) -> Segment {
+    let mut segs = rendered_segment(key).into_iter();
+    let mut out = segs.next().unwrap_or_default();
+    for seg in segs {
+        out.push(Piece::Text(Str::from("/")));
+        for p in seg.pieces() {
+            out.push(p.clone());
+        }
+    }
+    out
 }
 
-fn split_segments(rendered: &str) -> Vec<String> {
-    split_top_level(rendered, '/')
-        .into_iter()
-        .map(str::to_string)
-        .collect()
-}
-
-/// A registry's identity key: its name, or the `⟦…⟧` key of an unknown name.
-pub fn registry_key(r: &ExpandedResource) -> Option<String> {
+/// A registry's identity key: its name, as one segment.
+pub fn registry_key(r: &ExpandedResource) -> Option<Segment> {
     match name_segments(&r.name)?.as_slice() {
         [one] if !one.is_empty() => Some(one.clone()),
         _ => None,
     }
 }
 
-/// Whether two identity keys name the same resource (ARM names ignore case).
-pub fn same_key(a: &str, b: &str) -> bool {
-    a.eq_ignore_ascii_case(b)
+/// Whether two identity keys name the same resource (ARM names ignore case; unknowns
+/// compare by their terms).
+pub fn same_key(a: &Segment, b: &Segment) -> bool {
+    a == b
 }
 
 /// A resource that a value (an id, a `scope`) refers to.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Target {
     pub resource_type: String,
-    /// Name segments as identity keys (`["acr", "westus"]`).
-    pub names: Vec<String>,
+    /// Name segments as identity keys (`acr`, `westus`).
+    pub names: Vec<Segment>,
 }
 
 impl Target {
@@ -167,48 +175,48 @@ impl Target {
 /// type and name are known, or a `format`/`concat` term that spells an id.
 pub fn target_of(v: &Value) -> Option<Target> {
     match v {
-        Value::String(s) => parse_id(&s.split('/').map(str::to_string).collect::<Vec<_>>()),
+        Value::String(s) => parse_id(&Name::text(s).0),
         Value::Unknown(u) => {
             if let Some(r) = &u.resource {
                 return Some(Target {
                     resource_type: r.resource_type.to_string(),
-                    names: split_segments(&r.name)
-                        .into_iter()
+                    names: r
+                        .name
+                        .0
+                        .iter()
+                        .cloned()
                         .flat_map(rendered_segment)
                         .collect(),
                 });
             }
-            let rendered = term::of(u.term.as_ref()?).render()?;
-            parse_id(&split_segments(&rendered))
+            parse_id(&split_name(term::render(u.term.as_ref()?)?))
         }
         _ => None,
     }
 }
 
-/// Type and names from id segments (full or relative).
-fn parse_id(segs: &[String]) -> Option<Target> {
-    let start = match segs
-        .iter()
-        .rposition(|s| s.eq_ignore_ascii_case("providers"))
-    {
+/// Type and names from id segments (full or relative). The namespace and the types
+/// are literal text.
+fn parse_id(segs: &[Segment]) -> Option<Target> {
+    let start = match segs.iter().rposition(|s| {
+        s.as_text()
+            .is_some_and(|t| t.eq_ignore_ascii_case("providers"))
+    }) {
         Some(p) => p + 1,
         None => segs.iter().position(|s| !s.is_empty())?,
     };
-    let rest: Vec<&String> = segs[start..].iter().filter(|s| !s.is_empty()).collect();
+    let rest: Vec<&Segment> = segs[start..].iter().filter(|s| !s.is_empty()).collect();
     // A namespace, then type/name pairs.
     let (ns, pairs) = rest.split_first()?;
-    if !ns.contains('.')
-        || ns.starts_with('⟦')
-        || pairs.is_empty()
-        || !pairs.len().is_multiple_of(2)
-    {
+    let ns = ns.as_text()?;
+    if !ns.contains('.') || pairs.is_empty() || !pairs.len().is_multiple_of(2) {
         return None;
     }
     let mut ty = ns.to_string();
     let mut names = Vec::new();
     for pair in pairs.chunks(2) {
         ty.push('/');
-        ty.push_str(pair[0]);
+        ty.push_str(pair[0].as_text()?);
         names.push(pair[1].clone());
     }
     Some(Target {
@@ -224,18 +232,18 @@ pub fn registries(exp: &Expansion) -> impl Iterator<Item = (usize, &ExpandedReso
 
 /// The registry a key names, preferring one declared in `deployment` and one that
 /// the template deploys over an `existing` reference.
-pub fn find_registry(exp: &Expansion, key: &str, deployment: &str) -> Option<usize> {
+pub fn find_registry(exp: &Expansion, key: &Segment, deployment: &str) -> Option<usize> {
     let by_key = exp.index.keyed.get_or_init(|| {
-        let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        let mut map: std::collections::HashMap<Segment, Vec<usize>> = Default::default();
         for (i, r) in registries(exp) {
             if let Some(k) = registry_key(r) {
-                map.entry(k.to_ascii_lowercase()).or_default().push(i);
+                map.entry(k).or_default().push(i);
             }
         }
         map
     });
     by_key
-        .get(&key.to_ascii_lowercase())?
+        .get(key)?
         .iter()
         .filter_map(|&i| exp.resources.get(i).map(|r| (i, r)))
         .min_by_key(|(_, r)| (r.deployment != deployment, r.existing))
@@ -416,7 +424,7 @@ pub fn private_links(exp: &Expansion, reg: usize) -> Vec<EndpointLink> {
                 continue;
             };
             for c in items.iter() {
-                let Some(mut conn_doubts) = connection_doubts(c, key.as_deref()) else {
+                let Some(mut conn_doubts) = connection_doubts(c, key.as_ref()) else {
                     continue;
                 };
                 if manual {
@@ -446,7 +454,7 @@ fn link_of(doubts: Vec<String>) -> Link {
 
 /// Doubts about one private link service connection reaching the registry with key
 /// `key`; `None` when it certainly does not (another group, another resource).
-fn connection_doubts(conn: &Value, key: Option<&str>) -> Option<Vec<String>> {
+fn connection_doubts(conn: &Value, key: Option<&Segment>) -> Option<Vec<String>> {
     if let Value::Unknown(_) | Value::Candidates(_) = conn {
         return Some(vec![
             "the endpoint's connections are only known at deployment".into(),

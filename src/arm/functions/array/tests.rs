@@ -246,7 +246,10 @@ fn contains_with_unknowns() {
         "container"
     );
     // The same deterministic unknown is equal to itself.
-    let loc = Value::unknown_term("location", "resourceGroup().location");
+    let loc = Value::unknown_term(
+        "location",
+        crate::arm::value::Term::context(crate::arm::value::Context::ResourceGroup, &["location"]),
+    );
     assert_eq!(
         ok("contains", &[Value::array(vec![loc.clone()]), loc]),
         json!(true)

@@ -16,9 +16,10 @@ use super::resolve::{
     canonical_key, deployed, is_type, name_segments, registries, registry_key, same_key, target_of,
     Deployed, Link, REGISTRY,
 };
+use super::term;
 use crate::arm::eval::ScopeKind;
 use crate::arm::expand::{ExpandedResource, Expansion};
-use crate::arm::value::Value;
+use crate::arm::value::{Segment, Value};
 use crate::source::json::Node;
 
 pub const ROLE_ASSIGNMENT: &str = "Microsoft.Authorization/roleAssignments";
@@ -104,8 +105,8 @@ pub struct Grant {
     /// Index of the registry in the expansion; `None` for a registry the template
     /// does not declare (the assignment names it).
     pub registry: Option<usize>,
-    /// How the registry is named in messages when it is not declared.
-    pub named: Option<String>,
+    /// The registry's name key, which names it in messages when it is not declared.
+    pub named: Option<Segment>,
     pub via: Via,
     pub link: Link,
 }
@@ -118,10 +119,7 @@ pub fn grants(exp: &Expansion, ra: usize) -> Vec<Grant> {
         return Vec::new();
     };
     if is_type(r, NESTED_ROLE_ASSIGNMENT) {
-        let key = match &r.name {
-            Value::String(s) => s.split('/').next().map(str::to_string),
-            other => name_segments(other).and_then(|s| s.into_iter().next()),
-        };
+        let key = name_segments(&r.name).and_then(|s| s.into_iter().next());
         return vec![registry_grant(exp, r, key)];
     }
     if !is_type(r, ROLE_ASSIGNMENT) {
@@ -133,8 +131,8 @@ pub fn grants(exp: &Expansion, ra: usize) -> Vec<Grant> {
     }
 }
 
-fn registry_grant(exp: &Expansion, r: &ExpandedResource, key: Option<String>) -> Grant {
-    match key.map(|k| canonical_key(&k)) {
+fn registry_grant(exp: &Expansion, r: &ExpandedResource, key: Option<Segment>) -> Grant {
+    match key.map(canonical_key) {
         Some(k) => Grant {
             registry: declared_registry(exp, &k, &r.deployment),
             named: Some(k),
@@ -152,7 +150,7 @@ fn registry_grant(exp: &Expansion, r: &ExpandedResource, key: Option<String>) ->
 
 /// The registry a key names, preferring the declaration the template deploys (whose
 /// properties say its mode) over an `existing` reference, then one in `deployment`.
-fn declared_registry(exp: &Expansion, key: &str, deployment: &str) -> Option<usize> {
+fn declared_registry(exp: &Expansion, key: &Segment, deployment: &str) -> Option<usize> {
     registries(exp)
         .filter(|(_, r)| registry_key(r).is_some_and(|k| same_key(&k, key)))
         .min_by_key(|(_, r)| (r.existing, r.deployment != deployment))
@@ -165,33 +163,37 @@ fn on_registry(exp: &Expansion, r: &ExpandedResource, scope: &Value) -> Option<G
         return (t.is(REGISTRY) && t.names.len() == 1)
             .then(|| registry_grant(exp, r, Some(t.names[0].clone())));
     }
-    // A scope that mentions a registry but cannot be read further.
-    let text = match scope {
-        Value::Unknown(u) => u
-            .term
-            .as_ref()
-            .map(|t| t.to_string().to_ascii_lowercase())
-            .unwrap_or_default(),
-        _ => return None,
+    // A scope that mentions a registry but cannot be read further: the first literal
+    // of its term that names the registry type, and not a child of a registry.
+    let Value::Unknown(u) = scope else {
+        return None;
     };
     let marker = "microsoft.containerregistry/registries/";
-    let at = text.find(marker)?;
-    let after = &text[at + marker.len()..];
-    let segment_end = after.find(['\'', '/']).unwrap_or(after.len());
-    if after[segment_end..].starts_with('/') {
+    let mut rest = None;
+    if let Some(t) = &u.term {
+        term::literals(t, &mut |text| {
+            if rest.is_none() {
+                let lower = text.to_ascii_lowercase();
+                if let Some(at) = lower.find(marker) {
+                    rest = Some(lower[at + marker.len()..].to_string());
+                }
+            }
+        });
+    }
+    if rest?.contains('/') {
         return None; // a child of the registry
     }
     Some(registry_grant(exp, r, None))
 }
 
 /// Where a resource is deployed: the kind of scope of its template, and keys of its
-/// subscription and resource group (`""` for the deployment's own; `⟦term⟧` for a
-/// computed one; `None` when not known at all).
+/// subscription and resource group (empty for the deployment's own; the unknown for
+/// a computed one; `None` when not known at all).
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Placement {
     kind: ScopeKind,
-    subscription: Option<String>,
-    group: Option<String>,
+    subscription: Option<Segment>,
+    group: Option<Segment>,
 }
 
 /// The registries deployed into the resource group or subscription that a role
@@ -210,9 +212,9 @@ fn above(exp: &Expansion, ra: usize) -> Vec<Grant> {
             continue;
         }
         let Some(p) = placement(exp, i) else { continue };
-        let known = |k: &Option<String>| k.is_some();
-        let same = |a: &Option<String>, b: &Option<String>| {
-            known(a) && known(b) && same_key(a.as_deref().unwrap_or(""), b.as_deref().unwrap_or(""))
+        let same = |a: &Option<Segment>, b: &Option<Segment>| match (a, b) {
+            (Some(a), Some(b)) => same_key(a, b),
+            _ => false,
         };
         let covered = match at.kind {
             ScopeKind::ResourceGroup => {
@@ -261,10 +263,10 @@ fn enclosing_deployment(exp: &Expansion, idx: usize) -> Option<usize> {
     })
 }
 
-fn key_of(v: &Value) -> Option<String> {
+fn key_of(v: &Value) -> Option<Segment> {
     match v {
-        Value::String(s) => Some(s.to_ascii_lowercase()),
-        Value::Unknown(u) if u.term.is_some() => Some(v.term()),
+        Value::String(s) => Some(Segment::text(s)),
+        Value::Unknown(u) if u.term.is_some() => Some(Segment::unknown(v)),
         _ => None,
     }
 }
@@ -295,8 +297,8 @@ fn placement(exp: &Expansion, idx: usize) -> Option<Placement> {
     let kind = root_scope(exp);
     let mut p = Placement {
         kind,
-        subscription: Some(String::new()),
-        group: (kind == ScopeKind::ResourceGroup).then(String::new),
+        subscription: Some(Segment::default()),
+        group: (kind == ScopeKind::ResourceGroup).then(Segment::default),
     };
     for d in chain.iter().rev() {
         let body = &exp.resources[*d].body;
@@ -360,7 +362,7 @@ pub fn registry_doubt(exp: &Expansion, reg: &ExpandedResource) -> Option<Option<
 /// refers to something acrlint cannot read (an identity it may be).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Identities {
-    pub names: Vec<String>,
+    pub names: Vec<Segment>,
     pub opaque: bool,
 }
 
@@ -431,7 +433,7 @@ pub fn identities_in(v: &Value, out: &mut Identities, budget: &mut usize) {
         Value::Unknown(u) => {
             let via_resource = u.resource.as_deref().map(|r| super::resolve::Target {
                 resource_type: r.resource_type.to_string(),
-                names: vec![r.name.rsplit('/').next().unwrap_or(&r.name).to_string()],
+                names: r.name.0.last().cloned().into_iter().collect(),
             });
             if !name_of(out, via_resource) && !name_of(out, target_of(v)) {
                 out.opaque = true;
@@ -489,8 +491,9 @@ fn identities_in_expression(text: &str, out: &mut Identities) {
         found = true;
         match args.get(at + 1) {
             Some(Expr::String(n, _)) => {
-                if !out.names.iter().any(|x| same_key(x, n)) {
-                    out.names.push(n.to_string());
+                let n = Segment::text(n);
+                if !out.names.iter().any(|x| same_key(x, &n)) {
+                    out.names.push(n);
                 }
             }
             _ => out.opaque = true,

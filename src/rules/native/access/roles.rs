@@ -10,7 +10,7 @@
 //! Container Registry Entra permissions and role assignments overview" and "Microsoft
 //! Entra attribute-based access control (ABAC) for repository permissions".
 
-use crate::arm::value::Value;
+use crate::arm::value::{Step, Term, Value};
 
 /// A built-in role definition: its name and its id (the role definition GUID).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,7 +147,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
                     .to_ascii_lowercase()
                     .ends_with("microsoft.authorization/roledefinitions")
                 {
-                    if let Some(g) = last_segment_guid(&r.name) {
+                    if let Some(g) = r.name.0.last()?.as_text().and_then(last_segment_guid) {
                         return Some(RoleIds {
                             guids: vec![g],
                             doubt: None,
@@ -155,7 +155,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
                     }
                 }
             }
-            let guids = guids_outside_tables(&u.term.as_ref()?.to_string());
+            let guids = guids_outside_tables(u.term.as_ref()?);
             match guids.len() {
                 0 => None,
                 1 => Some(RoleIds { guids, doubt: None }),
@@ -172,7 +172,7 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
 /// The GUID a role id ends with (`…/roleDefinitions/<guid>` or a bare GUID).
 fn last_segment_guid(s: &str) -> Option<String> {
     let last = s.rsplit('/').next().unwrap_or(s).trim();
-    let last = last.trim_matches(|c| c == '\'' || c == '⟦' || c == '⟧');
+    let last = last.trim_matches('\'');
     is_guid(last).then(|| last.to_ascii_lowercase())
 }
 
@@ -186,54 +186,121 @@ pub fn is_guid(s: &str) -> bool {
             .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The GUIDs a term mentions, each once. Those inside object literals (`{...}`, a
-/// table that maps role names to ids, looked up with a key acrlint cannot read) are
-/// left out when any GUID is written outside one: the value is that one.
-fn guids_outside_tables(term: &str) -> Vec<String> {
-    let mut outside: Vec<String> = Vec::new();
-    let mut inside: Vec<String> = Vec::new();
-    let bytes = term.as_bytes();
-    let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None => match b {
-                b'"' => quote = Some(b'"'),
-                b'{' => depth += 1,
-                b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
+/// The GUIDs a term mentions, each once, in the order it is written. Those inside
+/// object literals (`{...}`, a table that maps role names to ids, looked up with a
+/// key acrlint cannot read) are left out when any GUID is written outside one: the
+/// value is that one.
+fn guids_outside_tables(term: &Term) -> Vec<String> {
+    let mut found = Found::default();
+    found.term(term, false, 0);
+    if found.outside.is_empty() {
+        found.inside
+    } else {
+        found.outside
+    }
+}
+
+/// GUIDs met in a term, outside and inside object literals.
+#[derive(Default)]
+struct Found {
+    outside: Vec<String>,
+    inside: Vec<String>,
+}
+
+/// Nesting past which a term is not read further (terms are bounded by the
+/// evaluator's caps; this bounds the recursion too).
+const MAX_DEPTH: usize = 64;
+
+impl Found {
+    fn term(&mut self, t: &Term, inside: bool, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
         }
-        // A GUID starts at a hex digit not preceded by one.
-        let starts = b.is_ascii_hexdigit() && (i == 0 || !is_guid_byte(bytes[i - 1]));
-        if starts && i + 36 <= bytes.len() {
-            if let Some(candidate) = term.get(i..i + 36) {
-                let ends = bytes.get(i + 36).is_none_or(|n| !is_guid_byte(*n));
-                if ends && is_guid(candidate) {
-                    let g = candidate.to_ascii_lowercase();
-                    let list = if depth == 0 {
-                        &mut outside
-                    } else {
-                        &mut inside
-                    };
-                    if !list.contains(&g) {
-                        list.push(g);
-                    }
-                    i += 36;
-                    continue;
+        match t {
+            Term::Parameter(name) => self.text(name, inside),
+            Term::Call(c) => {
+                for a in &c.args {
+                    self.value(a, inside, depth + 1);
                 }
             }
+            Term::Access(a) => {
+                self.term(&a.base, inside, depth + 1);
+                match &a.step {
+                    Step::Property(k) => self.text(k, inside),
+                    Step::Index(v) => self.value(v, inside, depth + 1),
+                }
+            }
+            Term::Context(_) | Term::Digest { .. } => {}
         }
-        i += 1;
     }
-    if outside.is_empty() {
-        inside
-    } else {
-        outside
+
+    /// An argument of a call: a literal, a nested unknown, or data (written as
+    /// JSON, in which an unknown is its reason).
+    fn value(&mut self, v: &Value, inside: bool, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match v {
+            Value::String(s) => self.text(s, inside),
+            Value::Unknown(u) => match &u.term {
+                Some(t) => self.term(t, inside, depth + 1),
+                None => self.text(&u.why, inside),
+            },
+            Value::Candidates(c) => self.text(&c.parameter, inside),
+            Value::Array(_) | Value::Object(_) => self.json(&v.to_json(), inside, depth + 1),
+            _ => {}
+        }
+    }
+
+    fn json(&mut self, v: &serde_json::Value, inside: bool, depth: usize) {
+        use serde_json::Value as J;
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match v {
+            J::String(s) => self.text(s, inside),
+            J::Array(items) => {
+                for x in items {
+                    self.json(x, inside, depth + 1);
+                }
+            }
+            J::Object(map) => {
+                for (k, x) in map {
+                    self.text(k, true);
+                    self.json(x, true, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The GUIDs in literal text: 36 characters not next to another hex digit or dash.
+    fn text(&mut self, text: &str, inside: bool) {
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A GUID starts at a hex digit not preceded by one.
+            let starts = bytes[i].is_ascii_hexdigit() && (i == 0 || !is_guid_byte(bytes[i - 1]));
+            if starts && i + 36 <= bytes.len() {
+                if let Some(candidate) = text.get(i..i + 36) {
+                    let ends = bytes.get(i + 36).is_none_or(|n| !is_guid_byte(*n));
+                    if ends && is_guid(candidate) {
+                        let g = candidate.to_ascii_lowercase();
+                        let list = if inside {
+                            &mut self.inside
+                        } else {
+                            &mut self.outside
+                        };
+                        if !list.contains(&g) {
+                            list.push(g);
+                        }
+                        i += 36;
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
     }
 }
 
@@ -244,8 +311,10 @@ fn is_guid_byte(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::arm::value::{Candidates, ResourceRef, Unknown};
+    use crate::arm::value::{Candidates, Map, Name, ResourceRef, Str, Unknown};
     use std::sync::Arc;
+
+    const DEFINITIONS: &str = "Microsoft.Authorization/roleDefinitions";
 
     fn guids(v: &Value) -> Vec<String> {
         role_ids(v).map(|r| r.guids).unwrap_or_default()
@@ -264,14 +333,17 @@ mod tests {
         }
         let term = Value::unknown_term(
             "subscription id is not set",
-            "subscriptionresourceid('Microsoft.Authorization/roleDefinitions','7f951dda-4ed3-4680-a7ca-43fe172d538d')",
+            Term::call(
+                "subscriptionResourceId",
+                &[Value::str(DEFINITIONS), Value::str(&pull)],
+            ),
         );
         assert_eq!(guids(&term), vec![pull.clone()]);
         let existing = Value::Unknown(Arc::new(Unknown {
             why: "x".into(),
             resource: Some(Arc::new(ResourceRef {
                 resource_type: "Microsoft.Authorization/roleDefinitions".into(),
-                name: pull.clone().into(),
+                name: Name::text(&pull),
             })),
             ..Default::default()
         }));
@@ -285,12 +357,67 @@ mod tests {
 
     #[test]
     fn a_name_to_id_table_counts_only_for_the_id_outside_it() {
-        let term = "coalesce(tryget({\"AcrPull\":⟦subscriptionresourceid('Microsoft.Authorization/roleDefinitions','7f951dda-4ed3-4680-a7ca-43fe172d538d')⟧,\"Reader\":⟦subscriptionresourceid('x','acdd72a7-3385-48ef-bd42-f606fba81ae7')⟧},⟦k⟧),subscriptionresourceid('Microsoft.Authorization/roleDefinitions','8e3af657-a8ff-443c-a75c-2fe8c4bcb635'))";
+        let id = |ty: &str, guid: &str| {
+            Value::unknown_term(
+                "x",
+                Term::call(
+                    "subscriptionResourceId",
+                    &[Value::str(ty), Value::str(guid)],
+                ),
+            )
+        };
+        let table = |members: Vec<(&str, Value)>| {
+            Value::object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (Str::from(k), v))
+                    .collect::<Map>(),
+            )
+        };
+        let k = Value::unknown_term("x", Term::Parameter("k".into()));
+        let lookup = Value::unknown_term(
+            "x",
+            Term::call(
+                "tryGet",
+                &[
+                    table(vec![
+                        (
+                            "AcrPull",
+                            id(DEFINITIONS, "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+                        ),
+                        ("Reader", id("x", "acdd72a7-3385-48ef-bd42-f606fba81ae7")),
+                    ]),
+                    k.clone(),
+                ],
+            ),
+        );
+        let term = Term::call(
+            "coalesce",
+            &[
+                lookup,
+                id(DEFINITIONS, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+            ],
+        );
         let ids = role_ids(&Value::unknown_term("x", term)).unwrap();
         assert_eq!(ids.guids, vec![OWNER.id.to_string()]);
         assert_eq!(ids.doubt, None);
         // Only a table: every id in it, with doubt.
-        let only = "tryget({\"AcrPull\":'7f951dda-4ed3-4680-a7ca-43fe172d538d',\"AcrPush\":'8311e382-0749-4cb8-b61a-304f252e45ec'},⟦k⟧)";
+        let only = Term::call(
+            "tryGet",
+            &[
+                table(vec![
+                    (
+                        "AcrPull",
+                        Value::str("7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+                    ),
+                    (
+                        "AcrPush",
+                        Value::str("8311e382-0749-4cb8-b61a-304f252e45ec"),
+                    ),
+                ]),
+                k,
+            ],
+        );
         let ids = role_ids(&Value::unknown_term("x", only)).unwrap();
         assert_eq!(ids.guids.len(), 2);
         assert!(ids.doubt.is_some());

@@ -11,7 +11,7 @@
 use super::roles::{self, BuiltInRole};
 use super::{identities_in, Identities, Mode, DEPLOYMENT};
 use crate::arm::expand::{ExpandedResource, Expansion, NestedKind};
-use crate::arm::value::Value;
+use crate::arm::value::{Piece, Segment, Str, Value};
 use crate::rules::native::resolve::{is_type, name_segments, same_key};
 use crate::rules::native::{name_text, term};
 
@@ -147,8 +147,9 @@ pub fn advice_for(tasks: &[Task], mode: &Mode) -> Option<String> {
 /// Which registry a command names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// A name key (`contosoregistry`, or `⟦parameters('acrName')⟧` for a computed one).
-    Named(String),
+    /// A name key (`contosoregistry`, or the unknown `parameters('acrName')` for a
+    /// computed one).
+    Named(Segment),
     /// The command names a registry acrlint cannot read.
     Unnamed,
 }
@@ -175,7 +176,7 @@ pub struct Script {
 impl Script {
     /// The tasks this script does on a registry with name key `key` (`None`: the
     /// registry's name is unknown), and whether that is certain.
-    pub fn tasks_on(&self, key: Option<&str>, only_registry: bool) -> (Vec<Task>, bool) {
+    pub fn tasks_on(&self, key: Option<&Segment>, only_registry: bool) -> (Vec<Task>, bool) {
         let mut tasks = Vec::new();
         let mut certain = true;
         for c in &self.commands {
@@ -223,12 +224,69 @@ pub fn scripts(exp: &Expansion) -> Vec<Script> {
     out
 }
 
-/// The parts of a script resource that matter here.
+/// The parts of a script resource that matter here. A script's text may be computed
+/// (a Bicep interpolation of the registry's name): each unknown part is written into
+/// the text as `marker` index `marker`, with a marker that its literal text does not
+/// hold, and read back from `unknowns` when a command names it.
 struct ScriptView<'a> {
     texts: Vec<String>,
     arguments: Vec<String>,
     env: Vec<(String, &'a Value)>,
     identity: &'a Value,
+    marker: char,
+    unknowns: Vec<Value>,
+}
+
+impl ScriptView<'_> {
+    /// Text of the script as a name key: literal text, and the unknown parts the
+    /// markers stand for.
+    fn segment(&self, text: &str) -> Segment {
+        let mut seg = Segment::default();
+        let mut parts = text.split(self.marker);
+        if let Some(first) = parts.next() {
+            seg.push(Piece::Text(Str::from(first)));
+        }
+        // Parts alternate: an index between two markers, then literal text.
+        while let (Some(index), Some(text)) = (parts.next(), parts.next()) {
+            match index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.unknowns.get(i))
+            {
+                Some(v) => seg.push(Piece::Unknown(v.clone())),
+                None => seg.push(Piece::Text(Str::from(index))),
+            }
+            seg.push(Piece::Text(Str::from(text)));
+        }
+        seg
+    }
+}
+
+/// The first private-use character that no literal text in `pieces` holds.
+fn free_marker<'p>(pieces: impl Iterator<Item = &'p Piece> + Clone) -> Option<char> {
+    ('\u{E000}'..='\u{F8FF}').find(|&c| {
+        !pieces
+            .clone()
+            .any(|p| matches!(p, Piece::Text(t) if t.contains(c)))
+    })
+}
+
+/// `pieces` as one text, unknowns written as `marker` index `marker`.
+fn write_pieces(pieces: &[Piece], marker: char, unknowns: &mut Vec<Value>) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        match p {
+            Piece::Text(t) => out.push_str(t),
+            Piece::Unknown(v) => {
+                out.push(marker);
+                out.push_str(&unknowns.len().to_string());
+                out.push(marker);
+                unknowns.push(v.clone());
+            }
+            Piece::Choice { .. } => {}
+        }
+    }
+    out
 }
 
 /// The value of a module parameter (`{"value": v}`).
@@ -257,17 +315,28 @@ fn view_of(r: &ExpandedResource) -> Option<ScriptView<'_>> {
     } else {
         return None;
     };
-    let texts: Vec<String> = [content, arguments]
+    let parts: Vec<Vec<Piece>> = [content, arguments]
         .into_iter()
         .flatten()
-        .filter_map(script_text)
+        .filter_map(script_pieces)
         .collect();
-    if texts.is_empty() {
+    if parts.is_empty() {
         return None;
     }
+    let marker = free_marker(parts.iter().flatten())?;
+    let mut unknowns = Vec::new();
+    let texts = parts
+        .iter()
+        .map(|p| write_pieces(p, marker, &mut unknowns))
+        .collect();
     let arguments = arguments
-        .and_then(script_text)
-        .map(|a| a.split_whitespace().map(unquote).collect())
+        .and_then(script_pieces)
+        .map(|a| {
+            write_pieces(&a, marker, &mut unknowns)
+                .split_whitespace()
+                .map(unquote)
+                .collect()
+        })
         .unwrap_or_default();
     let env = env
         .and_then(Value::as_array)
@@ -284,15 +353,17 @@ fn view_of(r: &ExpandedResource) -> Option<ScriptView<'_>> {
         arguments,
         env,
         identity,
+        marker,
+        unknowns,
     })
 }
 
-/// A script's text: a string, or an unknown `format`/`concat` with its unknown parts
-/// as `⟦…⟧` keys (a Bicep interpolation of the registry's name).
-fn script_text(v: &Value) -> Option<String> {
+/// A script's text: a string, or an unknown `format`/`concat` of literal text and
+/// unknown parts (a Bicep interpolation of the registry's name).
+fn script_pieces(v: &Value) -> Option<Vec<Piece>> {
     match v {
-        Value::String(s) => Some(s.to_string()),
-        Value::Unknown(u) => term::of(u.term.as_ref()?).render(),
+        Value::String(s) => Some(vec![Piece::Text(s.clone())]),
+        Value::Unknown(u) => term::render(u.term.as_ref()?),
         _ => None,
     }
 }
@@ -441,19 +512,20 @@ fn registry_arg(args: &[String], import: bool, view: &ScriptView) -> Target {
 
 /// A registry argument as written: a literal name or login server, a shell or
 /// PowerShell variable set by the script's environment variables, a positional
-/// argument (`$1`), or a `⟦…⟧` key of an interpolated unknown.
+/// argument (`$1`), or an interpolated unknown.
 fn resolve(token: &str, view: &ScriptView) -> Target {
     let t = token.trim_matches(|c| c == '"' || c == '\'');
     let var = t
         .strip_prefix("$env:")
         .or_else(|| t.strip_prefix("${").and_then(|v| v.strip_suffix('}')))
         .or_else(|| t.strip_prefix('$'));
-    let value: Option<String> = match var {
+    let value: Option<Segment> = match var {
         Some(v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => v
             .parse::<usize>()
             .ok()
             .and_then(|n| n.checked_sub(1))
-            .and_then(|n| view.arguments.get(n).cloned()),
+            .and_then(|n| view.arguments.get(n))
+            .map(|a| view.segment(a)),
         Some(v) => view
             .env
             .iter()
@@ -462,24 +534,39 @@ fn resolve(token: &str, view: &ScriptView) -> Target {
                 [one] => Some(one.clone()),
                 _ => None,
             }),
-        None => Some(t.to_string()),
+        None => Some(view.segment(t)),
     };
     match value {
-        Some(v) if !v.is_empty() && !v.starts_with('$') => {
-            let lower = v.to_ascii_lowercase();
-            let name = match lower.find(".azurecr.") {
-                Some(at) => v[..at].to_string(),
-                None => v,
-            };
-            Target::Named(name)
+        Some(v)
+            if !v.is_empty()
+                && !matches!(v.pieces().first(), Some(Piece::Text(t)) if t.starts_with('$')) =>
+        {
+            Target::Named(registry_name(v))
         }
         _ => Target::Unnamed,
     }
 }
 
+/// A registry name, or a login server (`name.azurecr.io`) cut to the name: the
+/// pieces before the first literal `.azurecr.`.
+fn registry_name(v: Segment) -> Segment {
+    let mut out = Segment::default();
+    for p in v.pieces() {
+        if let Piece::Text(t) = p {
+            if let Some(at) = t.to_ascii_lowercase().find(".azurecr.") {
+                out.push(Piece::Text(Str::from(&t[..at])));
+                return out;
+            }
+        }
+        out.push(p.clone());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arm::value::Term;
 
     fn view<'a>(text: &str, env: Vec<(String, &'a Value)>, identity: &'a Value) -> ScriptView<'a> {
         ScriptView {
@@ -487,12 +574,14 @@ mod tests {
             arguments: vec!["argregistry".into()],
             env,
             identity,
+            marker: '\u{E000}',
+            unknowns: Vec::new(),
         }
     }
 
     #[test]
     fn az_acr_commands_and_the_registries_they_name() {
-        let acr = Value::unknown_term("x", "parameters('acrName')");
+        let acr = Value::unknown_term("x", Term::Parameter("acrName".into()));
         let null = Value::Null;
         let v = view(
             "set -e\naz acr import -n $acrName --source $img --registry /subscriptions/x \\\n  --force && echo ok\n\
@@ -503,7 +592,7 @@ mod tests {
             &null,
         );
         let got = commands_of(&v);
-        let key = "⟦parameters('acrName')⟧".to_string();
+        let key = Segment::unknown(&acr);
         assert_eq!(
             got,
             vec![
@@ -513,7 +602,7 @@ mod tests {
                 },
                 Command {
                     task: Task::Delete,
-                    target: Target::Named("literalacr".into())
+                    target: Target::Named(Segment::text("literalacr"))
                 },
                 Command {
                     task: Task::QuickRun,
@@ -521,15 +610,15 @@ mod tests {
                 },
                 Command {
                     task: Task::QuickRun,
-                    target: Target::Named("argregistry".into())
+                    target: Target::Named(Segment::text("argregistry"))
                 },
                 Command {
                     task: Task::Push,
-                    target: Target::Named("myacr".into())
+                    target: Target::Named(Segment::text("myacr"))
                 },
                 Command {
                     task: Task::Unmapped("az acr frobnicate".into()),
-                    target: Target::Named("literalacr".into())
+                    target: Target::Named(Segment::text("literalacr"))
                 },
                 Command {
                     task: Task::Import,
@@ -537,6 +626,40 @@ mod tests {
                 },
             ]
         );
+    }
+
+    /// A registry name interpolated into a script is read back as the unknown it is,
+    /// also through a login server and a positional argument; literal text that
+    /// spells the same term is a literal name.
+    #[test]
+    fn interpolated_names_are_unknowns_and_literals_stay_literal() {
+        let content = "[format('az acr import -n {0} --source a\\naz acr login -n {0}.azurecr.io\\ndocker push {0}.azurecr.io/img:1\\naz acr import -n ⟦parameters(''acrName'')⟧ --source b\\naz acr build -r $1 .', parameters('acrName'))]";
+        let script = format!(
+            r#"{{ "type": "Microsoft.Resources/deploymentScripts", "apiVersion": "2023-08-01", "name": "s", "location": "westus", "kind": "AzureCLI",
+                "identity": {{ "type": "UserAssigned" }},
+                "properties": {{ "scriptContent": "{content}", "arguments": "[format('{{0}}-x', parameters('acrName'))]" }} }}"#
+        );
+        let exp = crate::rules::native::testing::expand(&crate::rules::native::testing::template(
+            r#""acrName": { "type": "string" }"#,
+            &script,
+        ));
+        let found = scripts(&exp);
+        assert_eq!(found.len(), 1);
+        let acr = Value::unknown_term("x", Term::Parameter("acrName".into()));
+        let mut suffixed = Segment::unknown(&acr);
+        suffixed.push(Piece::Text("-x".into()));
+        let targets: Vec<&Target> = found[0].commands.iter().map(|c| &c.target).collect();
+        assert_eq!(
+            targets,
+            [
+                &Target::Named(Segment::unknown(&acr)),
+                &Target::Named(Segment::unknown(&acr)),
+                &Target::Named(Segment::text("⟦parameters('acrName')⟧")),
+                &Target::Named(suffixed),
+            ]
+        );
+        let (tasks, certain) = found[0].tasks_on(Some(&Segment::unknown(&acr)), false);
+        assert_eq!((tasks, certain), (vec![Task::Import, Task::Push], true));
     }
 
     #[test]

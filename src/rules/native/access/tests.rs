@@ -2,6 +2,7 @@
 //! nested deployments), registry modes, and identities.
 
 use super::*;
+use crate::arm::value::Segment;
 use crate::rules::native::testing::{expand, template};
 
 const PULL: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
@@ -46,7 +47,7 @@ fn reached(text: &str, ra: &str) -> Vec<(String, Via)> {
             let name = g
                 .registry
                 .and_then(|r| exp.resources[r].name.as_str().map(str::to_string))
-                .or(g.named)
+                .or(g.named.map(|k| k.to_string()))
                 .unwrap_or_default();
             (name, g.via)
         })
@@ -173,14 +174,14 @@ fn identities_link_a_principal_to_a_script() {
     let text = template("", &[identity, ra].join(","));
     let exp = expand(&text);
     let principal = principal_of(&exp.resources[1]);
-    assert_eq!(principal.names, vec!["importer".to_string()]);
+    assert_eq!(principal.names, vec![Segment::text("importer")]);
     let known = Identities {
-        names: vec!["IMPORTER".into()],
+        names: vec![Segment::text("IMPORTER")],
         opaque: false,
     };
     assert_eq!(known.link_to(&principal), Some(Link::Certain));
     let other = Identities {
-        names: vec!["builder".into()],
+        names: vec![Segment::text("builder")],
         opaque: false,
     };
     assert_eq!(other.link_to(&principal), None);
@@ -195,6 +196,6 @@ fn identities_link_a_principal_to_a_script() {
     let mut map = crate::arm::value::Map::new();
     map.insert(key.into(), Value::empty_object());
     identities_in(&Value::object(map), &mut ids, &mut 16);
-    assert_eq!(ids.names, vec!["importer".to_string()]);
+    assert_eq!(ids.names, vec![Segment::text("importer")]);
     assert!(!ids.opaque);
 }

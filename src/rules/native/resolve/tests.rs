@@ -1,4 +1,5 @@
 use super::*;
+use crate::arm::value::Term;
 use crate::rules::native::testing::{expand, template};
 
 fn registry(name: &str, extra: &str) -> String {
@@ -9,29 +10,106 @@ fn registry(name: &str, extra: &str) -> String {
 
 #[test]
 fn segments_and_targets_of_terms() {
-    let v = Value::unknown_term("x", "format('{0}/{1}',⟦parameters('r')⟧,'westus')");
+    let r = Value::unknown_term("x", Term::Parameter("r".into()));
+    let v = Value::unknown_term(
+        "x",
+        Term::call(
+            "format",
+            &[Value::str("{0}/{1}"), r.clone(), Value::str("westus")],
+        ),
+    );
     assert_eq!(
         name_segments(&v),
-        Some(vec!["⟦parameters('r')⟧".to_string(), "westus".to_string()])
+        Some(vec![Segment::unknown(&r), Segment::text("westus")])
     );
+    let acr = Value::unknown_term("x", Term::Parameter("acrName".into()));
     let scope = Value::unknown_term(
         "x",
-        "format('Microsoft.ContainerRegistry/registries/{0}',⟦parameters('acrName')⟧)",
+        Term::call(
+            "format",
+            &[
+                Value::str("Microsoft.ContainerRegistry/registries/{0}"),
+                acr.clone(),
+            ],
+        ),
     );
     let t = target_of(&scope).unwrap();
     assert!(t.is(REGISTRY));
-    assert_eq!(t.names, vec!["⟦parameters('acrName')⟧".to_string()]);
+    assert_eq!(t.names, vec![Segment::unknown(&acr)]);
     let full = Value::str("/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/acr1/replications/westus");
     let t = target_of(&full).unwrap();
     assert_eq!(
         t.resource_type,
         "Microsoft.ContainerRegistry/registries/replications"
     );
-    assert_eq!(t.names, vec!["acr1".to_string(), "westus".to_string()]);
+    assert_eq!(
+        t.names,
+        vec![Segment::text("acr1"), Segment::text("westus")]
+    );
     assert_eq!(target_of(&Value::str("not an id")), None);
     assert_eq!(
         target_of(&Value::str("/subscriptions/s/resourceGroups/g")),
         None
+    );
+}
+
+/// A registry whose literal name holds what a written term is made of (`⟦`, `'`,
+/// `(`) is keyed as that literal name: it is one segment, it is found by that name,
+/// and it is not the registry named by the term it spells.
+#[test]
+fn a_literal_name_that_spells_a_term_is_a_literal() {
+    let hostile = "⟦parameters('acrName')⟧";
+    let text = template(
+        r#""acrName": { "type": "string" }"#,
+        &[
+            registry(hostile, ""),
+            registry("[parameters('acrName')]", ""),
+            r#"{ "type": "Microsoft.ContainerRegistry/registries/replications", "apiVersion": "2025-11-01", "name": "[format('{0}/{1}', parameters('acrName'), 'northeurope')]", "location": "northeurope" }"#.to_string(),
+            r#"{ "type": "Microsoft.ContainerRegistry/registries/replications", "apiVersion": "2025-11-01", "name": "⟦parameters('acrName')⟧/westus", "location": "westus" }"#.to_string(),
+        ]
+        .join(","),
+    );
+    let exp = expand(&text);
+    let literal = registry_key(&exp.resources[0]).unwrap();
+    let computed = registry_key(&exp.resources[1]).unwrap();
+    assert_eq!(literal.as_text(), Some(hostile));
+    assert!(computed.single().is_some());
+    assert_eq!(literal.to_string(), computed.to_string(), "written alike");
+    assert_ne!(literal, computed);
+    assert_eq!(registry_of_child(&exp, 2), Some(1));
+    assert_eq!(registry_of_child(&exp, 3), Some(0));
+    assert_eq!(find_registry(&exp, &literal, ""), Some(0));
+    assert_eq!(find_registry(&exp, &computed, ""), Some(1));
+    // An id naming the literal registry, with a quote and a parenthesis in it.
+    let odd = "a'(b";
+    let id = Value::str(&format!("/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/{odd}/replications/x"));
+    let t = target_of(&id).unwrap();
+    assert_eq!(t.names, vec![Segment::text(odd), Segment::text("x")]);
+}
+
+/// A child named through `format('{0}/{1}', format('acr{0}', …), …)` and a
+/// `resourceId()` of the registry's own `format('acr{0}', …)` name the same key.
+#[test]
+fn a_formatted_segment_is_keyed_as_the_name_it_renders() {
+    let text = template(
+        "",
+        &[
+            registry("[format('acr{0}', uniqueString(resourceGroup().id))]", ""),
+            r#"{ "type": "Microsoft.ContainerRegistry/registries/replications", "apiVersion": "2025-11-01", "name": "[format('{0}/{1}', format('acr{0}', uniqueString(resourceGroup().id)), 'westus')]", "location": "westus" }"#.to_string(),
+            r#"{ "type": "Microsoft.Network/privateEndpoints", "apiVersion": "2024-05-01", "name": "pe", "location": "westus", "properties": { "subnet": { "id": "x" }, "privateLinkServiceConnections": [ { "name": "c", "properties": { "privateLinkServiceId": "[resourceId('Microsoft.ContainerRegistry/registries', format('acr{0}', uniqueString(resourceGroup().id)))]", "groupIds": [ "registry" ] } } ] } }"#.to_string(),
+        ]
+        .join(","),
+    );
+    let exp = expand(&text);
+    let key = registry_key(&exp.resources[0]).unwrap();
+    assert_eq!(key.pieces().len(), 2, "{key}");
+    assert_eq!(registry_of_child(&exp, 1), Some(0));
+    let links = private_links(&exp, 0);
+    assert!(
+        links
+            .iter()
+            .any(|l| l.resource == 2 && l.link == Link::Certain),
+        "{links:?}"
     );
 }
 

@@ -82,7 +82,10 @@ fn intersection_with_unknowns() {
     );
     assert_eq!(r, json!([]));
     // The same deterministic unknown intersects with itself.
-    let loc = Value::unknown_term("location", "resourceGroup().location");
+    let loc = Value::unknown_term(
+        "location",
+        crate::arm::value::Term::context(crate::arm::value::Context::ResourceGroup, &["location"]),
+    );
     let r = run(
         "intersection",
         &[Value::array(vec![loc.clone()]), Value::array(vec![loc])],
@@ -183,7 +186,10 @@ fn union_with_unknowns() {
     assert!(items[0].is_unknown());
     assert_eq!(items[1].to_json(), json!(1));
     // The same deterministic unknown is kept once.
-    let loc = Value::unknown_term("location", "resourceGroup().location");
+    let loc = Value::unknown_term(
+        "location",
+        crate::arm::value::Term::context(crate::arm::value::Context::ResourceGroup, &["location"]),
+    );
     let r = run(
         "union",
         &[Value::array(vec![loc.clone()]), Value::array(vec![loc])],
