@@ -113,7 +113,7 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
                 let sku = value_at(&r.body, &["sku", "name"]);
                 match sku.and_then(|s| s.as_str()) {
                     Some(s) if s.eq_ignore_ascii_case("premium") => {}
-                    Some(s) if !s.contains('⟦') => {
+                    Some(s) => {
                         return Some(format!(
                             "turning public network access off would cut the registry off: its SKU is {s}, which cannot have private endpoints (only Premium can)"
                         ))
