@@ -234,3 +234,19 @@ fn registry_two_nested_deployments_deep_reads_the_top_level_parameter() {
         "{related:?}"
     );
 }
+
+/// A registry whose name is a parameter is named as a template reads it, and text
+/// that only spells `listCredentials(` (a string literal in a computed value) is not
+/// a call of it.
+#[test]
+fn list_credentials_of_a_registry_named_by_a_parameter() {
+    let f = run("acr003-unknown-registry.json");
+    assert_eq!(triples(&f), vec![("ACR003", 11, Status::Fail)], "{f:#?}");
+    let message = &f[0].message;
+    assert!(
+        message.contains("registry [parameters('acr')]"),
+        "{message}"
+    );
+    assert!(!message.contains('⟦'), "{message}");
+    assert_eq!(f[0].resource_name.as_deref(), Some("[parameters('acr')]"));
+}

@@ -132,8 +132,18 @@ impl Parser<'_> {
         self.skip_ws();
         let start = self.pos;
         let mut expr = self.primary()?;
+        // Each property or index step nests the expression one level deeper too.
+        let outer = self.depth;
         loop {
             self.skip_ws();
+            if matches!(self.peek(), Some(b'.' | b'[')) {
+                self.depth += 1;
+                if self.depth > MAX_EXPRESSION_DEPTH {
+                    return Err(self.error(format!(
+                        "expression nested deeper than {MAX_EXPRESSION_DEPTH} levels"
+                    )));
+                }
+            }
             match self.peek() {
                 Some(b'.') => {
                     self.pos += 1;
@@ -158,7 +168,7 @@ impl Parser<'_> {
                 _ => break,
             }
         }
-        self.depth -= 1;
+        self.depth = outer - 1;
         Ok(expr)
     }
 
@@ -442,5 +452,18 @@ mod tests {
         let s = format!("[{}1{}]", "add(1,".repeat(500), ")".repeat(500));
         let err = parse_template_string(&s).unwrap_err();
         assert!(err.message.contains("nested deeper"));
+    }
+
+    /// A chain of property and index steps nests as deep as calls do: evaluating it
+    /// recurses once per step.
+    #[test]
+    fn long_access_chains_are_capped() {
+        let chain = |n: usize| format!("[reference('x'){}]", ".a[0]".repeat(n));
+        assert!(parse_template_string(&chain(60)).is_ok());
+        let err = parse_template_string(&chain(9000)).unwrap_err();
+        assert!(err.message.contains("nested deeper"), "{}", err.message);
+        // Steps inside an index count from the index's own expression.
+        let inner = format!("[reference('x')[parameters('p'){}]]", ".c".repeat(100));
+        assert!(parse_template_string(&inner).is_ok());
     }
 }

@@ -67,6 +67,8 @@ pub struct Call {
     pub args: Vec<Value>,
     /// Length of the written form (kept, so that nesting does not write it out).
     len: usize,
+    /// Nesting of terms below and including this one.
+    depth: usize,
 }
 
 /// `base.name` or `base[index]`.
@@ -74,6 +76,9 @@ pub struct Call {
 pub struct Access {
     pub base: Term,
     pub step: Step,
+    /// Length of the written form and nesting, as for [`Call`].
+    len: usize,
+    depth: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -84,35 +89,106 @@ pub enum Step {
     Index(Value),
 }
 
-/// Longest written form of a call kept as a structure (see [`Term::Digest`]).
+/// Longest written form of a call or access kept as a structure (see [`Term::Digest`]).
 const MAX_TERM_BYTES: usize = 16 * 1024;
+
+/// Deepest nesting of calls and accesses kept as a structure: a chain of accesses
+/// (`reference('x').a.a.a…`) adds only two bytes a step, and code that walks a term
+/// recurses once per level.
+const MAX_TERM_DEPTH: usize = 128;
 
 impl Term {
     /// The term of `name(args…)`: a [`Term::Call`], or its digest when written out
-    /// it would be longer than [`MAX_TERM_BYTES`].
+    /// it would be longer than [`MAX_TERM_BYTES`] or nest deeper than
+    /// [`MAX_TERM_DEPTH`].
     pub fn call(name: &str, args: &[Value]) -> Term {
         let name = Str::from(name.to_ascii_lowercase());
         let len = name.len()
             + 2
             + args.len().saturating_sub(1)
             + args.iter().map(term_len).sum::<usize>();
-        let call = Term::Call(Arc::new(Call {
-            name: name.clone(),
+        let depth = 1 + args.iter().map(value_depth).max().unwrap_or(0);
+        Term::Call(Arc::new(Call {
+            name,
             args: args.to_vec(),
             len,
-        }));
-        if len <= MAX_TERM_BYTES {
-            return call;
+            depth,
+        }))
+        .bounded()
+    }
+
+    /// `self.name` or `self[index]` (a digest past the same bounds as a call).
+    pub fn access(&self, step: Step) -> Term {
+        let len = self.len()
+            + match &step {
+                Step::Property(k) => 1 + k.len(),
+                Step::Index(v) => 2 + term_len(v),
+            };
+        let below = match &step {
+            Step::Property(_) => 0,
+            Step::Index(v) => value_depth(v),
+        };
+        let depth = 1 + self.depth().max(below);
+        Term::Access(Arc::new(Access {
+            base: self.clone(),
+            step,
+            len,
+            depth,
+        }))
+        .bounded()
+    }
+
+    /// The term itself, or its digest when it is past the bounds.
+    fn bounded(self) -> Term {
+        if self.len() <= MAX_TERM_BYTES && self.depth() <= MAX_TERM_DEPTH {
+            return self;
         }
         use sha1::{Digest, Sha1};
-        let digest = Sha1::digest(call.to_string().as_bytes());
+        let digest = Sha1::digest(self.to_string().as_bytes());
         let mut hex = String::with_capacity(40);
         for b in digest {
             let _ = write!(hex, "{b:02x}");
         }
         Term::Digest {
-            name,
+            name: self.function(),
             hex: Str::from(hex),
+        }
+    }
+
+    /// The function a term starts from: a call's, a context function's (in lower
+    /// case), `parameters` for a parameter; for an access, that of its base.
+    pub fn function(&self) -> Str {
+        match self {
+            Term::Parameter(_) => Str::from("parameters"),
+            Term::Context(c) => Str::from(c.name().to_ascii_lowercase()),
+            Term::Call(c) => c.name.clone(),
+            Term::Access(a) => a.base.function(),
+            Term::Digest { name, .. } => name.clone(),
+        }
+    }
+
+    /// Nesting of calls and accesses (1 for a parameter, context value or digest).
+    pub fn depth(&self) -> usize {
+        match self {
+            Term::Call(c) => c.depth,
+            Term::Access(a) => a.depth,
+            Term::Parameter(_) | Term::Context(_) | Term::Digest { .. } => 1,
+        }
+    }
+
+    /// Whether the term calls `function` (in lower case) anywhere: itself, in an
+    /// argument, in the base or index of an access, or as a digest of such a call.
+    pub fn calls(&self, function: &str) -> bool {
+        match self {
+            Term::Call(c) => {
+                c.name.as_ref() == function || c.args.iter().any(|a| value_calls(a, function))
+            }
+            Term::Access(a) => {
+                a.base.calls(function)
+                    || matches!(&a.step, Step::Index(v) if value_calls(v, function))
+            }
+            Term::Digest { name, .. } => name.as_ref() == function,
+            Term::Parameter(_) | Term::Context(_) => false,
         }
     }
 
@@ -136,29 +212,33 @@ impl Term {
         }
     }
 
-    /// `self.name` or `self[index]`.
-    pub fn access(&self, step: Step) -> Term {
-        Term::Access(Arc::new(Access {
-            base: self.clone(),
-            step,
-        }))
-    }
-
     /// Length of the written form, in bytes.
     pub fn len(&self) -> usize {
         match self {
             Term::Parameter(n) => "parameters('')".len() + n.len(),
             Term::Context(c) => c.name().len() + 2,
             Term::Call(c) => c.len,
-            Term::Access(a) => {
-                a.base.len()
-                    + match &a.step {
-                        Step::Property(k) => 1 + k.len(),
-                        Step::Index(v) => 2 + term_len(v),
-                    }
-            }
+            Term::Access(a) => a.len,
             Term::Digest { name, hex } => name.len() + 3 + hex.len(),
         }
+    }
+}
+
+/// Nesting of the term of an argument (0 for a known value).
+fn value_depth(v: &Value) -> usize {
+    match v {
+        Value::Unknown(u) => u.term.as_ref().map_or(1, Term::depth),
+        Value::Candidates(_) => 1,
+        _ => 0,
+    }
+}
+
+/// Whether an argument's term calls `function` (see [`Term::calls`]); data is
+/// written as JSON in a term, so an unknown inside it is not followed.
+fn value_calls(v: &Value, function: &str) -> bool {
+    match v {
+        Value::Unknown(u) => u.term.as_ref().is_some_and(|t| t.calls(function)),
+        _ => false,
     }
 }
 
@@ -360,5 +440,46 @@ mod tests {
         };
         assert!(t.to_string().starts_with("concat(#"), "{t}");
         assert_eq!(t.len(), t.to_string().len());
+    }
+
+    /// However long a chain of accesses, its term nests at most `MAX_TERM_DEPTH`
+    /// deep (code that walks terms recurses once per level), and it keeps the
+    /// function it starts from.
+    #[test]
+    fn access_chains_are_bounded() {
+        let mut t = Term::call("reference", &[Value::str("x")]);
+        for _ in 0..10_000 {
+            t = t.access(Step::Property("a".into()));
+        }
+        assert!(t.depth() <= MAX_TERM_DEPTH, "{}", t.depth());
+        assert_eq!(&*t.function(), "reference");
+        assert_eq!(t.len(), t.to_string().len());
+        // A short chain stays a structure.
+        let short = Term::call("reference", &[Value::str("x")]).access(Step::Property("id".into()));
+        assert!(matches!(short, Term::Access(_)));
+        assert_eq!(short.depth(), 2);
+    }
+
+    /// A call is found in the structure: in arguments and under accesses, not in
+    /// literal text that spells its name.
+    #[test]
+    fn calls_are_found_in_the_structure_not_in_text() {
+        let creds = Term::call("listCredentials", &[Value::str("acr")])
+            .access(Step::Property("passwords".into()));
+        assert!(creds.calls("listcredentials"));
+        let wrapped = Term::call("concat", &[Value::str("x"), unknown(creds)]);
+        assert!(wrapped.calls("listcredentials"));
+        let spelt = Term::call(
+            "concat",
+            &[
+                Value::str("listCredentials("),
+                unknown(Term::Parameter("acr".into())),
+            ],
+        );
+        assert!(!spelt.calls("listcredentials"));
+        assert!(spelt
+            .to_string()
+            .to_ascii_lowercase()
+            .contains("listcredentials("));
     }
 }

@@ -153,7 +153,10 @@ pub fn check(input: &RuleInput) -> Vec<Finding> {
 
 fn report(input: &RuleInput, site: &CallSite) -> Finding {
     let exp = input.expansion;
-    let registry_name = site.registry.as_ref().map(|r| r.name.to_string());
+    let registry_name = site.registry.as_ref().map(|r| match r.name.0.as_slice() {
+        [one] => super::key_text(one),
+        _ => r.name.plain(),
+    });
     let mut reasons: Vec<String> = Vec::new();
     let mut related = Vec::new();
     for f in &site.flows {
@@ -274,9 +277,7 @@ fn find_secret_paths(
 ) {
     match v {
         Value::Unknown(u)
-            if u.term
-                .as_ref()
-                .is_some_and(|t| t.to_string().to_ascii_lowercase().contains("listcredentials(")) =>
+            if u.term.as_ref().is_some_and(|t| t.calls("listcredentials")) =>
         {
             out.push((path.clone(), u.resource.as_deref().cloned()));
         }

@@ -65,7 +65,7 @@ fn of_depth(t: &value::Term, depth: usize) -> Term {
                 Step::Property(k) => format!(".{k}"),
                 Step::Index(v) => format!("[{}]", v.term()),
             };
-            match of_depth(&a.base, depth) {
+            match of_depth(&a.base, depth + 1) {
                 Term::Call { name, args, suffix } => Term::Call {
                     name,
                     args,

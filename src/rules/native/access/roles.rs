@@ -147,7 +147,13 @@ pub fn role_ids(v: &Value) -> Option<RoleIds> {
                     .to_ascii_lowercase()
                     .ends_with("microsoft.authorization/roledefinitions")
                 {
-                    if let Some(g) = r.name.0.last()?.as_text().and_then(last_segment_guid) {
+                    if let Some(g) = r
+                        .name
+                        .0
+                        .last()
+                        .and_then(|s| s.as_text())
+                        .and_then(last_segment_guid)
+                    {
                         return Some(RoleIds {
                             guids: vec![g],
                             doubt: None,
@@ -234,8 +240,8 @@ impl Found {
         }
     }
 
-    /// An argument of a call: a literal, a nested unknown, or data (written as
-    /// JSON, in which an unknown is its reason).
+    /// An argument of a call: a literal, a nested unknown (read through its term), or
+    /// data.
     fn value(&mut self, v: &Value, inside: bool, depth: usize) {
         if depth > MAX_DEPTH {
             return;
@@ -247,27 +253,16 @@ impl Found {
                 None => self.text(&u.why, inside),
             },
             Value::Candidates(c) => self.text(&c.parameter, inside),
-            Value::Array(_) | Value::Object(_) => self.json(&v.to_json(), inside, depth + 1),
-            _ => {}
-        }
-    }
-
-    fn json(&mut self, v: &serde_json::Value, inside: bool, depth: usize) {
-        use serde_json::Value as J;
-        if depth > MAX_DEPTH {
-            return;
-        }
-        match v {
-            J::String(s) => self.text(s, inside),
-            J::Array(items) => {
-                for x in items {
-                    self.json(x, inside, depth + 1);
+            Value::Array(items) => {
+                for x in items.iter() {
+                    self.value(x, inside, depth + 1);
                 }
             }
-            J::Object(map) => {
-                for (k, x) in map {
+            // A table: its keys and values are inside it.
+            Value::Object(map) => {
+                for (k, x) in map.iter() {
                     self.text(k, true);
-                    self.json(x, true, depth + 1);
+                    self.value(x, true, depth + 1);
                 }
             }
             _ => {}
@@ -420,6 +415,29 @@ mod tests {
         );
         let ids = role_ids(&Value::unknown_term("x", only)).unwrap();
         assert_eq!(ids.guids.len(), 2);
+        assert!(ids.doubt.is_some());
+        // A table whose ids are computed: read through their terms, not as JSON.
+        let computed = Term::call(
+            "tryGet",
+            &[
+                table(vec![
+                    (
+                        "AcrPull",
+                        id(DEFINITIONS, "7f951dda-4ed3-4680-a7ca-43fe172d538d"),
+                    ),
+                    (
+                        "AcrPush",
+                        id(DEFINITIONS, "8311e382-0749-4cb8-b61a-304f252e45ec"),
+                    ),
+                ]),
+                Value::unknown_term("x", Term::Parameter("k".into())),
+            ],
+        );
+        let ids = role_ids(&Value::unknown_term("x", computed)).unwrap();
+        assert_eq!(
+            ids.guids,
+            vec![ACR_PULL.id.to_string(), ACR_PUSH.id.to_string()]
+        );
         assert!(ids.doubt.is_some());
     }
 
