@@ -263,12 +263,15 @@ impl ScriptView<'_> {
 }
 
 /// The first private-use character that no literal text in `pieces` holds.
-fn free_marker<'p>(pieces: impl Iterator<Item = &'p Piece> + Clone) -> Option<char> {
-    ('\u{E000}'..='\u{F8FF}').find(|&c| {
-        !pieces
-            .clone()
-            .any(|p| matches!(p, Piece::Text(t) if t.contains(c)))
-    })
+fn free_marker<'p>(pieces: impl Iterator<Item = &'p Piece>) -> Option<char> {
+    // One pass over the text: the private-use characters it holds.
+    let mut used = std::collections::HashSet::new();
+    for p in pieces {
+        if let Piece::Text(t) = p {
+            used.extend(t.chars().filter(|c| ('\u{E000}'..='\u{F8FF}').contains(c)));
+        }
+    }
+    ('\u{E000}'..='\u{F8FF}').find(|c| !used.contains(c))
 }
 
 /// `pieces` as one text, unknowns written as `marker` index `marker`.
