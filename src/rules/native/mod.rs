@@ -111,13 +111,27 @@ pub fn name_text(v: &Value) -> String {
     }
 }
 
-/// A name key as text for a message: a key that is one unknown as `[term]`, in ARM's
-/// syntax without the delimiters of nested unknowns; any other as its written form.
+/// A name key as text for a message, in ARM's syntax: literal text as it is, a key
+/// that is one unknown as `[term]`, text and unknowns together as
+/// `[concat('cr', term)]` (a parameter's choice set as the parameter it reads).
 pub fn key_text(key: &crate::arm::value::Segment) -> String {
-    match key.single() {
-        Some(_) => format!("[{}]", key.plain()),
-        None => key.to_string(),
+    use crate::arm::value::Piece;
+    if let Some(text) = key.as_text() {
+        return text.to_string();
     }
+    if key.single().is_some() {
+        return format!("[{}]", key.plain());
+    }
+    let args: Vec<String> = key
+        .pieces()
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Piece::Unknown(v) => v.plain(),
+            Piece::Choice { parameter, .. } => format!("parameters('{parameter}')"),
+        })
+        .collect();
+    format!("[concat({})]", args.join(", "))
 }
 
 /// Build a finding about a resource at a span.

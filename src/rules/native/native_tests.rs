@@ -290,7 +290,7 @@ fn acr019_trigger_types_and_hosts() {
 
 /// A scope that names a registry by a literal name spelling a term is that literal
 /// registry, not the declared one the term would compute, and the message names it
-/// as written; a name computed in part is written with its unknown part.
+/// as written; a name computed in part is written as the ARM expression that computes it.
 #[test]
 fn acr020_names_a_literal_registry_as_written() {
     let ra = |scope: &str| {
@@ -326,7 +326,7 @@ fn acr020_names_a_literal_registry_as_written() {
     let partly =
         message("[format('Microsoft.ContainerRegistry/registries/cr{0}', parameters('acrName'))]");
     assert!(
-        partly.contains("on registry cr⟦parameters('acrName')⟧:"),
+        partly.contains("on registry [concat('cr', parameters('acrName'))]:"),
         "{partly}"
     );
 }
