@@ -586,3 +586,35 @@ resource replicas 'Microsoft.ContainerRegistry/registries/replications@2025-11-0
         read(d, "main.bicep")
     );
 }
+
+/// A registry whose SKU and name are both computed: turning public access off is
+/// refused, and the reason speaks of the registry without the evaluator's notation.
+#[test]
+fn public_access_on_an_unknown_sku_is_refused_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let template = arm_registry(
+        "Premium",
+        "2025-11-01",
+        "{\n        \"publicNetworkAccess\": \"Enabled\"\n      }",
+    )
+    .replace(
+        "\"defaultValue\": \"Premium\"",
+        "\"allowedValues\": [\"Basic\", \"Premium\"]",
+    )
+    .replace(
+        "\"parameters\": {\n",
+        "\"parameters\": {\n    \"acrName\": {\n      \"type\": \"string\"\n    },\n",
+    )
+    .replace("\"contosoregistry01\"", "\"[parameters('acrName')]\"");
+    write(d, "arm.json", &template);
+    let before = read(d, "arm.json");
+    let (_, _, err) = acrlint(d, &["fix", "--unsafe-fixes", "arm.json"]);
+    let after = read(d, "arm.json");
+    assert!(!after.contains("Disabled"), "{after}");
+    assert!(
+        err.contains("unless its SKU is Premium, and the SKU of the registry is not known"),
+        "{before}\n{err}"
+    );
+    assert!(!err.contains('⟦'), "{err}");
+}

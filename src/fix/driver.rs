@@ -119,10 +119,15 @@ fn refusal(model: &Model, f: &Finding, spec: &FixSpec) -> Option<String> {
                         ))
                     }
                     _ => {
+                        // A computed name is the finding's own registry: not repeated.
+                        let of = if r.name_known {
+                            format!("registry {}", r.name)
+                        } else {
+                            "the registry".to_string()
+                        };
                         return Some(format!(
-                            "turning public network access off would cut the registry off unless its SKU is Premium, and the SKU of {} is not known",
-                            r.name
-                        ))
+                            "turning public network access off would cut the registry off unless its SKU is Premium, and the SKU of {of} is not known"
+                        ));
                     }
                 }
             }

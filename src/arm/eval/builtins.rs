@@ -267,7 +267,8 @@ impl Evaluator<'_, '_> {
             (Some(r), None) => (
                 format!(
                     "reference() to {} '{}', which this template does not declare",
-                    r.resource_type, r.name
+                    r.resource_type,
+                    r.name.plain()
                 ),
                 None,
             ),
