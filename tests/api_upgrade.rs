@@ -2,6 +2,8 @@
 //! upgrade target is the reference data's, and real corpus registries on old
 //! apiVersions are upgraded and fixed with `--unsafe-fixes`, and told how without it.
 
+mod fix_support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -10,6 +12,7 @@ use acrlint::{
     api_upgrade_target_paths, fix_text, registry_property_paths, Engine, FixOptions, Level,
     API_UPGRADE_TARGET,
 };
+use fix_support::acrlint;
 use serde_json::Value;
 
 /// The paths acrlint carries, lowercase.
@@ -385,19 +388,6 @@ fn a_registry_whose_fix_cannot_apply_is_not_upgraded() {
             "{rel}: {advice}"
         );
     }
-}
-
-fn acrlint(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).to_string(),
-        String::from_utf8_lossy(&out.stderr).to_string(),
-    )
 }
 
 /// The CLI: `--diff --unsafe-fixes` shows the upgrade and writes nothing, `fix`

@@ -3,10 +3,10 @@
 //! ACR001 is gone, only the offending spans changed, and a second run changes nothing.
 //! Plus the CLI's exit codes and `--diff`.
 
+mod fix_support;
 mod tree_support;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use acrlint::{check_file, CheckOptions};
 use acrlint::{fix_file, Engine, FixOptions, Level};
@@ -137,16 +137,9 @@ fn fix_disables_the_admin_user_in_every_corpus_file_that_enables_it() {
     );
 }
 
+/// `acrlint ARGS` in the test's own directory (the paths it is given are absolute).
 fn acrlint(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_acrlint"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    fix_support::acrlint(Path::new("."), args)
 }
 
 #[cfg(feature = "corpus")]

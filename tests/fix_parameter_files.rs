@@ -361,19 +361,26 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-11-01' = {
 }
 ";
 
+/// `fix main.bicepparam` on [`BICEP_ADMIN_REQUIRED`] with the parameter file's `line`
+/// (ACR001 found there): it exits 1 and leaves the file as it was; its stderr.
+fn bicepparam_fix_refused(d: &Path, line: &str) -> String {
+    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
+    let params = format!("using 'main.bicep'\n\n{line}");
+    write(d, "main.bicepparam", &params);
+    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
+    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(read(d, "main.bicepparam"), params);
+    err
+}
+
 #[test]
 fn a_bicepparam_expression_is_not_taken_for_a_string() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
-    let params = "using 'main.bicep'\n\nparam adminEnabled = 'a' == 'a'\n";
-    write(d, "main.bicepparam", params);
-    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
     // `'a' == 'a'` is a comparison, not the string `a' == 'a`: nothing is written,
     // and the advice says what to make it.
-    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(read(d, "main.bicepparam"), params);
+    let err = bicepparam_fix_refused(d, "param adminEnabled = 'a' == 'a'\n");
     assert!(
         err.contains(
             "main.bicepparam:3:22: ACR001 not fixed: the value here is not a literal ('a' == 'a'): make it false"
@@ -388,16 +395,10 @@ fn a_bicepparam_expression_is_not_taken_for_a_string() {
 fn a_parameter_file_fix_must_leave_the_property_at_the_value_the_rule_wants() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write(d, "main.bicep", BICEP_ADMIN_REQUIRED);
     // A string where the template declares a bool: the rule reads "true" as on;
     // writing 'false' there would end the finding with the string "false", not
     // the bool the property needs, so the fix is refused.
-    let params = "using 'main.bicep'\n\nparam adminEnabled = 'true'\n";
-    write(d, "main.bicepparam", params);
-    assert!(check_rules(d, "main.bicepparam").contains("\"ACR001\""));
-    let (code, _, err) = acrlint(d, &["fix", "main.bicepparam"]);
-    assert_eq!(code, 1, "{err}");
-    assert_eq!(read(d, "main.bicepparam"), params);
+    let err = bicepparam_fix_refused(d, "param adminEnabled = 'true'\n");
     assert!(
         err.contains(
             "ACR001 not fixed: writing 'false' here leaves properties.adminUserEnabled of contosoregistry01 at \"false\" instead of false"

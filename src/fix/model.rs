@@ -160,10 +160,7 @@ pub(super) fn same_at(a: Option<&Value>, b: Option<&Value>) -> bool {
 /// that is not a known object).
 pub(super) fn value_at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
     path.iter().try_fold(value, |v, key| {
-        v.as_object()?
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
+        crate::arm::value::map_get(v.as_object()?, key)
     })
 }
 

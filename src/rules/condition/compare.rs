@@ -2,9 +2,9 @@
 
 use std::cmp::Ordering;
 
-use crate::arm::value::Value;
+use crate::arm::value::{map_get, Value};
 
-use super::lookup::{is_absent, member, Resolved};
+use super::lookup::{is_absent, Resolved};
 use super::{json_text, kind, Operator, Outcome, Reason};
 
 /// Kleene AND; reasons of undecided parts are merged.
@@ -183,7 +183,7 @@ pub(super) fn apply(
             _ => Outcome::False,
         },
         ContainsKey => match (subject, scalar_text(operand)) {
-            (Value::Object(obj), Some(key)) => Outcome::from_bool(member(obj, &key).is_some()),
+            (Value::Object(obj), Some(key)) => Outcome::from_bool(map_get(obj, &key).is_some()),
             (_, None) => operand_marker(operand),
             _ => Outcome::False,
         },
@@ -289,7 +289,7 @@ pub(super) fn loose_eq(a: &Value, b: &Value, location: bool) -> Outcome {
             if x.len() != y.len() {
                 return Outcome::False;
             }
-            return all(x.iter().map(|(k, v)| match member(y, k) {
+            return all(x.iter().map(|(k, v)| match map_get(y, k) {
                 Some(w) => loose_eq(v, w, false),
                 None => Outcome::False,
             }));

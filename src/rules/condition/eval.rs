@@ -7,7 +7,7 @@ use super::compare::{self, all, any};
 use super::expr::{self, ExpressionResolver, PolicyScope};
 use super::lookup::{self, Resolved};
 use super::{Condition, FieldRef, Outcome, Reason, Subject, Test};
-use crate::arm::value::{Map, Value};
+use crate::arm::value::{map_get, Map, Value};
 use crate::rules::alias::{self, AliasError, Field, Segment};
 
 mod count;
@@ -212,7 +212,7 @@ fn prefix_matches(prefix: &[Segment], segments: &[Segment]) -> bool {
 
 impl PolicyScope for Evaluator<'_> {
     fn parameter(&self, name: &str) -> Option<Value> {
-        lookup::member(self.parameters, name).cloned()
+        map_get(self.parameters, name).cloned()
     }
 
     fn field(&self, name: &str) -> Value {

@@ -8,11 +8,10 @@
 
 use serde_json::Value as Json;
 
-use super::lookup::member;
 use super::parse::is_expression;
 use crate::arm::expr::ast::Expr;
 use crate::arm::expr::parser::parse_template_string;
-use crate::arm::value::{Candidates, Str, Value};
+use crate::arm::value::{map_get, Candidates, Str, Value};
 
 /// What the policy-only functions see during an evaluation.
 pub trait PolicyScope {
@@ -157,7 +156,7 @@ fn access(base: &Value, key: &Value) -> Value {
         _ => {}
     }
     let found = match (base, key) {
-        (Value::Object(obj), Value::String(k)) => member(obj, k).cloned(),
+        (Value::Object(obj), Value::String(k)) => map_get(obj, k).cloned(),
         (Value::Array(items), Value::Int(n)) => {
             usize::try_from(*n).ok().and_then(|i| items.get(i).cloned())
         }

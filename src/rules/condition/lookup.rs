@@ -7,7 +7,7 @@
 
 use jsonpath_rust::JsonPath;
 
-use crate::arm::value::{map_get, Map, Value};
+use crate::arm::value::{map_get, Value};
 use crate::rules::alias::{Field, Segment};
 
 /// What a field (or an operand) selects.
@@ -91,11 +91,6 @@ impl Resolved {
     }
 }
 
-/// Case-insensitive member lookup (exact match first).
-pub(super) fn member<'v>(obj: &'v Map, key: &str) -> Option<&'v Value> {
-    map_get(obj, key)
-}
-
 /// Follow `segments` from `start`. Wildcards make a collection.
 pub(super) fn walk(start: &Value, segments: &[Segment]) -> Resolved {
     let Some((first, rest)) = segments.split_first() else {
@@ -119,7 +114,7 @@ pub(super) fn walk(start: &Value, segments: &[Segment]) -> Resolved {
         _ => {}
     }
     match first {
-        Segment::Key(k) => match start.as_object().and_then(|o| member(o, k)) {
+        Segment::Key(k) => match start.as_object().and_then(|o| map_get(o, k)) {
             Some(next) => walk(next, rest),
             None if segments.contains(&Segment::Wildcard) => Resolved::Collection(Vec::new()),
             None => Resolved::Missing,
@@ -191,7 +186,7 @@ pub(super) fn generic(resource: &Value, field: &Field) -> Option<Resolved> {
     let get = |key: &str| {
         resource
             .as_object()
-            .and_then(|o| member(o, key))
+            .and_then(|o| map_get(o, key))
             .map_or(Resolved::Missing, Resolved::from_value)
     };
     Some(match field {

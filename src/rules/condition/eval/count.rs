@@ -4,12 +4,12 @@
 use serde_json::Value as Json;
 
 use super::{Binding, Evaluator};
-use crate::arm::value::Value;
+use crate::arm::value::{map_get, Value};
 use crate::rules::alias::{self, AliasError, Field, Segment};
 use crate::rules::condition::compare::{self, choice, merge, number};
 use crate::rules::condition::expr;
 use crate::rules::condition::json_text;
-use crate::rules::condition::lookup::{self, is_absent, Resolved};
+use crate::rules::condition::lookup::{is_absent, Resolved};
 use crate::rules::condition::{Condition, Count, FieldRef, Operator, Outcome, Reason};
 
 /// Most members a value count iterates (Azure's own limit is 100).
@@ -349,7 +349,7 @@ fn collect(
     }
     match segment {
         Segment::Key(k) => {
-            if let Some(next) = value.as_object().and_then(|o| lookup::member(o, k)) {
+            if let Some(next) = value.as_object().and_then(|o| map_get(o, k)) {
                 collect(next, segments, pos + 1, chain, items, unbounded);
             }
         }
